@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppConfig } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { DomainEventBus } from './domain/events.js';
+import { authentication } from './http/authentication.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { metrics } from './http/metrics.js';
+import { OrganisationRepository } from './repositories/organisation.repository.js';
+import { SettingsRepository } from './repositories/settings.repository.js';
+import { SpecimenRepository } from './repositories/specimen.repository.js';
+import { UserRepository } from './repositories/user.repository.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { imagesRoutes } from './routes/images.routes.js';
+import { portsRoutes } from './routes/ports.routes.js';
+import { specimensRoutes } from './routes/specimens.routes.js';
+import { AuthService } from './services/auth.service.js';
+import { SpecimenService } from './services/specimen.service.js';
+import { ImageStore } from './storage/image-store.js';
+
+export interface AppDependencies {
+  config: AppConfig;
+  database: DatabaseHandle;
+  /** A logger to use; by default fastify's pino at `config.logLevel`. */
+  logger?: FastifyBaseLogger;
+}
+
+export interface VectorDeskApp {
+  app: FastifyInstance;
+  events: DomainEventBus;
+  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository };
+  services: { auth: AuthService; specimens: SpecimenService };
+  store: ImageStore;
+}
+
+const TOKEN_SECRET_SETTING = 'auth.token_secret';
+
+/**
+ * Wires repositories → services → route plugins into one fastify app (no socket bound yet:
+ * tests drive it with `app.inject`, `server.ts` adds the live gateway and listens).
+ */
+export async function buildApp({ config, database, logger }: AppDependencies): Promise<VectorDeskApp> {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: { level: config.logLevel } }),
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: 'x-request-id',
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandling(app);
+
+  const repositories = {
+    organisation: new OrganisationRepository(database.db),
+    users: new UserRepository(database.db),
+    specimens: new SpecimenRepository(database.db),
+  };
+  const settings = new SettingsRepository(database.db);
+  const store = new ImageStore(config.storageDir);
+  await store.init();
+  const events = new DomainEventBus();
+  const services = {
+    auth: new AuthService(repositories.users),
+    specimens: new SpecimenService(repositories.specimens, repositories.organisation, store, events, config.uploads, app.log),
+  };
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'VectorDesk API', version: '1', description: 'Specimen intake, identification and review for port health-quarantine laboratories' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(metrics, { events });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.uploads.maxFileBytes, files: config.uploads.maxFiles, fields: 5, parts: config.uploads.maxFiles + 5 },
+  });
+  await app.register(authentication, {
+    secret: await settings.getOrCreate(TOKEN_SECRET_SETTING, () => Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url')),
+    tokenTtlSeconds: config.auth.tokenTtlSeconds,
+    auth: services.auth,
+  });
+
+  await app.register(healthRoutes, { database, storageDir: config.storageDir });
+  await app.register(authRoutes, {
+    auth: services.auth,
+    tokenTtlSeconds: config.auth.tokenTtlSeconds,
+    loginRateLimitPerMinute: config.auth.loginRateLimitPerMinute,
+  });
+  await app.register(portsRoutes, { organisation: repositories.organisation });
+  await app.register(specimensRoutes, {
+    specimens: services.specimens,
+    uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes },
+  });
+  await app.register(imagesRoutes, { specimens: services.specimens });
+  await registerWebApp(app, config.webDistDir);
+
+  return { app, events, repositories, services, store };
+}
+
+async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {
+  if (!existsSync(path.join(webDistDir, 'index.html'))) {
+    app.log.warn({ webDistDir }, 'the web app is not built (npm run build:web); serving the API only');
+    return;
+  }
+  await app.register(fastifyStatic, { root: webDistDir, wildcard: false, index: ['index.html'] });
+}

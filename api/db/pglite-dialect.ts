@@ -1,0 +1,69 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+
+/**
+ * Lets Kysely's PostgreSQL driver talk to embedded PGlite, so one query layer and one set of
+ * migrations serve both backends.
+ *
+ * PGlite is a single connection. Kysely runs a transaction as separate statements on a leased
+ * connection, so leases are handed out one at a time: otherwise a concurrent request's statement
+ * would land inside another request's open transaction.
+ */
+export function createPgliteDialect(pglite: PGlite): PostgresDialect {
+  return new PostgresDialect({ pool: new PgliteLeasePool(pglite) });
+}
+
+class PgliteLeasePool implements PostgresPool {
+  readonly options = {};
+  private lease: Promise<void> = Promise.resolve();
+
+  constructor(private readonly pglite: PGlite) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    let release!: () => void;
+    const previous = this.lease;
+    this.lease = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    return new PgliteClient(this.pglite, release);
+  }
+
+  async end(): Promise<void> {
+    await this.lease;
+    await this.pglite.close();
+  }
+}
+
+class PgliteClient implements PostgresPoolClient {
+  /** Kysely only asks the backend for its pid when this is missing; PGlite has a single backend. */
+  readonly processID = 1;
+  private released = false;
+
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onRelease: () => void,
+  ) {}
+
+  // Kysely's streaming API (cursors) is not used by this project.
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: never): never;
+  async query<R>(sql: string, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    const result = await this.pglite.query<R>(sql, parameters ? [...parameters] : []);
+    return { command: commandOf(sql), rowCount: result.affectedRows ?? 0, rows: result.rows };
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease();
+  }
+}
+
+const commandPattern = /^\s*(insert|update|delete|merge|commit|rollback)\b/i;
+
+/** PGlite does not report the command tag that `pg` does; Kysely uses it to count affected rows. */
+function commandOf(sql: string): PostgresQueryResult<unknown>['command'] {
+  const match = commandPattern.exec(sql);
+  return (match?.[1]?.toUpperCase() ?? 'SELECT') as PostgresQueryResult<unknown>['command'];
+}

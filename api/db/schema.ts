@@ -1,0 +1,128 @@
+import type { LifeStage, Sex, SiteType, SpecimenStatus, TrapMethod } from '../domain/specimen.js';
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created by `api/db/migrations`. */
+export interface Database {
+  settings: SettingsTable;
+  units: UnitsTable;
+  ports: PortsTable;
+  users: UsersTable;
+  user_unit_grants: UserUnitGrantsTable;
+  specimens: SpecimensTable;
+  blobs: BlobsTable;
+  specimen_images: SpecimenImagesTable;
+  audit_log: AuditLogTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export type UnitLevel = 'headquarters' | 'district' | 'port';
+
+export interface UnitsTable {
+  id: Generated<string>;
+  parent_id: string | null;
+  level: UnitLevel;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  /** `/<root id>/<child id>/…/<own id>/`: a subtree is every path with this prefix. */
+  path: string;
+  created_at: CreatedAt;
+}
+
+export type PortType = 'sea' | 'air' | 'land';
+
+export interface PortsTable {
+  id: Generated<string>;
+  unit_id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  type: PortType;
+  longitude: number;
+  latitude: number;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  password_hash: string;
+  display_name: string;
+  role: 'admin' | 'expert' | 'staff' | 'trainee';
+  unit_id: string;
+  disabled: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface UserUnitGrantsTable {
+  user_id: string;
+  unit_id: string;
+  created_at: CreatedAt;
+}
+
+export interface SpecimensTable {
+  id: Generated<string>;
+  unit_id: string;
+  port_id: string;
+  site_type: SiteType;
+  location_detail: string | null;
+  trap_method: TrapMethod | null;
+  collected_at: ColumnType<Date, Date | string, Date | string>;
+  collector: string | null;
+  count: number;
+  life_stage: LifeStage | null;
+  sex: Sex | null;
+  notes: string | null;
+  status: ColumnType<SpecimenStatus, SpecimenStatus | undefined, SpecimenStatus>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface BlobsTable {
+  sha256: string;
+  format: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** EXIF orientation tag (1–8) of the original, applied when derivatives are made. */
+  orientation: number | null;
+  created_at: CreatedAt;
+}
+
+export interface SpecimenImagesTable {
+  id: Generated<string>;
+  specimen_id: string;
+  blob_sha256: string;
+  position: number;
+  original_filename: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  user_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  after: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+export type UnitRow = Selectable<UnitsTable>;
+export type PortRow = Selectable<PortsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SpecimenRow = Selectable<SpecimensTable>;
+export type NewSpecimenRow = Insertable<SpecimensTable>;
+export type SpecimenRowUpdate = Updateable<SpecimensTable>;
+export type BlobRow = Selectable<BlobsTable>;
+export type SpecimenImageRow = Selectable<SpecimenImagesTable>;

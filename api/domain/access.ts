@@ -1,0 +1,37 @@
+import type { UnitLevel, UserRow } from '../db/schema.js';
+
+export type Role = UserRow['role'];
+export const ROLES: readonly Role[] = ['admin', 'expert', 'staff', 'trainee'];
+
+/** The signed-in person every service call acts for. */
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  unit: { id: string; code: string; level: UnitLevel; nameZh: string; nameEn: string; path: string };
+  /** Extra subtrees granted to this person (an expert consulting for another district). */
+  grantedUnitPaths: string[];
+}
+
+/**
+ * Which organisation units a person may see: their own unit's subtree plus granted subtrees;
+ * administrators see everything. Every repository query that reads or writes unit-owned data
+ * takes a `Scope` — there is no unscoped path from a route to the data.
+ */
+export type Scope = { readonly all: true } | { readonly all: false; readonly unitPaths: readonly string[] };
+
+export function scopeOf(actor: Actor): Scope {
+  if (actor.role === 'admin') return { all: true };
+  return { all: false, unitPaths: [actor.unit.path, ...actor.grantedUnitPaths] };
+}
+
+export function isUnitPathInScope(scope: Scope, unitPath: string): boolean {
+  return scope.all || scope.unitPaths.some((prefix) => unitPath.startsWith(prefix));
+}
+
+export const permissions = {
+  submitSpecimens: (role: Role) => role !== 'trainee',
+  editSpecimens: (role: Role) => role !== 'trainee',
+  changeSpecimenStatus: (role: Role) => role === 'expert' || role === 'admin',
+};

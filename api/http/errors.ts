@@ -1,0 +1,24 @@
+/**
+ * The one error type the API throws on purpose. The error handler turns it into
+ * `{ "error": code, "message": message, "details"?: details }` with its status code;
+ * anything else becomes a 500 without internals.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
+export const unauthorized = (message = 'Authentication required') => new AppError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
+export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+export const payloadTooLarge = (code: string, message: string, details?: unknown) => new AppError(413, code, message, details);
+export const unsupportedMediaType = (code: string, message: string, details?: unknown) => new AppError(415, code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);

@@ -1,0 +1,37 @@
+import type { Actor } from '../domain/access.js';
+import type { SpecimenRecord } from '../domain/specimen.js';
+import type { PortRow } from '../db/schema.js';
+
+/** Domain records → the JSON shapes in `schemas.ts`. */
+export function presentUser(actor: Actor) {
+  const { path: _path, ...unit } = actor.unit;
+  return { id: actor.id, username: actor.username, displayName: actor.displayName, role: actor.role, unit };
+}
+
+export function presentPort(port: PortRow) {
+  return {
+    id: port.id,
+    code: port.code,
+    nameZh: port.name_zh,
+    nameEn: port.name_en,
+    type: port.type,
+    longitude: port.longitude,
+    latitude: port.latitude,
+    unitId: port.unit_id,
+  };
+}
+
+export function presentSpecimen(specimen: SpecimenRecord) {
+  const { unitPath: _unitPath, ...fields } = specimen;
+  return {
+    ...fields,
+    collectedAt: specimen.collectedAt.toISOString(),
+    createdAt: specimen.createdAt.toISOString(),
+    updatedAt: specimen.updatedAt.toISOString(),
+    images: specimen.images.map(({ position: _position, ...image }) => ({
+      ...image,
+      originalUrl: `/api/v1/images/${image.id}/original`,
+      thumbnailUrl: `/api/v1/images/${image.id}/thumbnail`,
+    })),
+  };
+}

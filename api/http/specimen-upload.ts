@@ -1,0 +1,90 @@
+import type {} from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { Compile } from 'typebox/compile';
+import { SpecimenMetadataSchema, type SpecimenMetadata } from '../domain/specimen.js';
+import type { UploadedImage } from '../services/specimen.service.js';
+import { badRequest, payloadTooLarge } from './errors.js';
+
+const metadataValidator = Compile(SpecimenMetadataSchema);
+const MAX_FILENAME_LENGTH = 255;
+
+export interface UploadLimits {
+  maxTotalBytes: number;
+}
+
+/**
+ * Reads a specimen upload (`metadata` JSON field + `images` files) fully before anything is
+ * stored, so a bad part anywhere in the body fails the whole request with nothing written.
+ */
+export async function readSpecimenUpload(
+  request: FastifyRequest,
+  limits: UploadLimits,
+): Promise<{ metadata: SpecimenMetadata; images: UploadedImage[] }> {
+  let metadataText: string | undefined;
+  const images: UploadedImage[] = [];
+  let totalBytes = 0;
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      if (part.fieldname !== 'metadata') throw badRequest('unexpected_field', `Unexpected field "${part.fieldname}"; send "metadata" and "images"`);
+      if (metadataText !== undefined) throw badRequest('invalid_metadata', 'The "metadata" field was sent twice');
+      metadataText = String(part.value);
+      continue;
+    }
+    if (part.fieldname !== 'images') {
+      await part.toBuffer().catch(() => undefined);
+      throw badRequest('unexpected_field', `Unexpected file field "${part.fieldname}"; images go in "images"`);
+    }
+    const filename = checkFilename(part.filename);
+    const buffer = await part.toBuffer();
+    totalBytes += buffer.length;
+    if (totalBytes > limits.maxTotalBytes) {
+      throw payloadTooLarge('upload_too_large', `The images together exceed ${limits.maxTotalBytes} bytes`, { maxTotalBytes: limits.maxTotalBytes });
+    }
+    if (buffer.length === 0) throw badRequest('empty_file', `${filename ? `"${filename}"` : 'A file'} is empty`);
+    images.push({ filename, buffer });
+  }
+  return { metadata: parseMetadata(metadataText), images };
+}
+
+function parseMetadata(text: string | undefined): SpecimenMetadata {
+  if (text === undefined) throw badRequest('metadata_required', 'The multipart field "metadata" (JSON) is required');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest('invalid_metadata', 'The "metadata" field is not valid JSON');
+  }
+  if (!metadataValidator.Check(value)) {
+    const details = firstErrorPerPath([...metadataValidator.Errors(value)]);
+    throw badRequest('invalid_metadata', `Invalid metadata: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details);
+  }
+  return value;
+}
+
+function firstErrorPerPath(errors: { instancePath: string; message: string; params?: unknown }[]) {
+  const byPath = new Map<string, { path: string; message: string }>();
+  for (const error of errors) {
+    const path = error.instancePath || describeMissing(error.params);
+    if (!byPath.has(path)) byPath.set(path, { path, message: error.message });
+  }
+  return [...byPath.values()];
+}
+
+function describeMissing(params: unknown): string {
+  const required = (params as { requiredProperties?: string[] } | undefined)?.requiredProperties;
+  return required ? required.map((name) => `/${name}`).join(',') : '';
+}
+
+/**
+ * The client's file name is kept only as a label. Names that try to be paths are refused
+ * outright rather than silently rewritten, so the client learns its name was not taken as given.
+ */
+function checkFilename(filename: string | undefined): string | null {
+  if (!filename) return null;
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\\u0000-\u001f\u007f]/.test(filename) || filename === '.' || filename === '..') {
+    throw badRequest('invalid_filename', `File name "${filename.replace(/[\u0000-\u001f\u007f]/g, '?')}" contains path separators or control characters`);
+  }
+  if (filename.length > MAX_FILENAME_LENGTH) throw badRequest('invalid_filename', `File names are limited to ${MAX_FILENAME_LENGTH} characters`);
+  return filename;
+}

@@ -1,0 +1,82 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { Server, type Socket } from 'socket.io';
+import type { Actor } from '../domain/access.js';
+import type { DomainEventBus } from '../domain/events.js';
+import type { SpecimenRecord } from '../domain/specimen.js';
+import { SESSION_COOKIE } from '../http/authentication.js';
+import { presentSpecimen } from '../http/presenters.js';
+
+export interface LiveGatewayOptions {
+  httpServer: HttpServer;
+  events: DomainEventBus;
+  authenticate: (token: string) => Promise<Actor>;
+  /** With Redis, events reach sockets connected to any api process. */
+  redis?: { publisher: Redis; subscriber: Redis } | undefined;
+}
+
+const ALL_UNITS_ROOM = 'scope:all';
+const unitRoom = (unitId: string) => `unit:${unitId}`;
+
+/**
+ * The live push channel. A socket joins one room per unit subtree it may see (its own unit,
+ * granted units, or everything for administrators); an event about a specimen is sent to the rooms
+ * of every unit on the specimen's unit path, so exactly the people whose scope contains it receive it.
+ */
+export class LiveGateway {
+  readonly io: Server;
+
+  constructor(private readonly options: LiveGatewayOptions) {
+    this.io = new Server(options.httpServer, { serveClient: false });
+    if (options.redis) this.io.adapter(createAdapter(options.redis.publisher, options.redis.subscriber));
+    this.io.use((socket, next) => {
+      this.authenticateSocket(socket).then(() => next(), (error: Error) => next(error));
+    });
+    this.io.on('connection', (socket) => {
+      const actor = socket.data.actor as Actor;
+      if (actor.role === 'admin') void socket.join(ALL_UNITS_ROOM);
+      else void socket.join([actor.unit.path, ...actor.grantedUnitPaths].map((path) => unitRoom(lastUnitId(path))));
+    });
+    options.events.on('specimen.created', (specimen) => this.publish('specimen.created', specimen));
+    options.events.on('specimen.updated', (specimen) => this.publish('specimen.updated', specimen));
+  }
+
+  async close(): Promise<void> {
+    await this.io.close();
+  }
+
+  private publish(event: string, specimen: SpecimenRecord): void {
+    const rooms = [ALL_UNITS_ROOM, ...unitIdsOnPath(specimen.unitPath).map(unitRoom)];
+    this.io.to(rooms).emit(event, { specimen: presentSpecimen(specimen) });
+  }
+
+  private async authenticateSocket(socket: Socket): Promise<void> {
+    const token = tokenOf(socket);
+    if (!token) throw new Error('unauthorized: missing token');
+    try {
+      socket.data.actor = await this.options.authenticate(token);
+    } catch {
+      throw new Error('unauthorized: invalid or expired token');
+    }
+  }
+}
+
+function tokenOf(socket: Socket): string | undefined {
+  const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
+  if (typeof fromAuth === 'string' && fromAuth) return fromAuth;
+  const cookieHeader = socket.handshake.headers.cookie ?? '';
+  for (const pair of cookieHeader.split(';')) {
+    const [name, ...value] = pair.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+function unitIdsOnPath(path: string): string[] {
+  return path.split('/').filter(Boolean);
+}
+
+function lastUnitId(path: string): string {
+  return unitIdsOnPath(path).at(-1) ?? '';
+}

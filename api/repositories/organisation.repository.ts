@@ -1,0 +1,96 @@
+import type { Scope } from '../domain/access.js';
+import type { Db } from '../db/database.js';
+import type { PortRow, PortType, UnitLevel, UnitRow } from '../db/schema.js';
+import { unitInScope } from './scope-filter.js';
+
+export interface NewUnit {
+  code: string;
+  level: UnitLevel;
+  nameZh: string;
+  nameEn: string;
+  parentId: string | null;
+}
+
+export interface NewPort {
+  unitId: string;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  type: PortType;
+  longitude: number;
+  latitude: number;
+}
+
+/** Units (headquarters → district → port customs) and the ports they run. */
+export class OrganisationRepository {
+  constructor(private readonly db: Db) {}
+
+  async createUnit(unit: NewUnit): Promise<UnitRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const parent = unit.parentId
+        ? await trx.selectFrom('units').selectAll().where('id', '=', unit.parentId).executeTakeFirstOrThrow()
+        : undefined;
+      const id = crypto.randomUUID();
+      return trx
+        .insertInto('units')
+        .values({
+          id,
+          code: unit.code,
+          level: unit.level,
+          name_zh: unit.nameZh,
+          name_en: unit.nameEn,
+          parent_id: unit.parentId,
+          path: `${parent?.path ?? '/'}${id}/`,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+  }
+
+  findUnitById(id: string): Promise<UnitRow | undefined> {
+    return this.db.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findUnitByCode(code: string): Promise<UnitRow | undefined> {
+    return this.db.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  async countUnits(): Promise<number> {
+    const { count } = await this.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  createPort(port: NewPort): Promise<PortRow> {
+    return this.db
+      .insertInto('ports')
+      .values({
+        unit_id: port.unitId,
+        code: port.code,
+        name_zh: port.nameZh,
+        name_en: port.nameEn,
+        type: port.type,
+        longitude: port.longitude,
+        latitude: port.latitude,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  listPortsInScope(scope: Scope): Promise<PortRow[]> {
+    return this.db
+      .selectFrom('ports')
+      .selectAll()
+      .where((eb) => unitInScope(eb, eb.ref('ports.unit_id'), scope))
+      .orderBy('code')
+      .execute();
+  }
+
+  findPortByCodeInScope(code: string, scope: Scope): Promise<PortRow | undefined> {
+    return this.db
+      .selectFrom('ports')
+      .selectAll()
+      .where('code', '=', code)
+      .where((eb) => unitInScope(eb, eb.ref('ports.unit_id'), scope))
+      .executeTakeFirst();
+  }
+}

@@ -1,0 +1,17 @@
+import type { Db } from '../db/database.js';
+
+/** Small instance-wide values that every api process must agree on (e.g. the token signing secret). */
+export class SettingsRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Returns the stored value, storing `candidate` first if there is none — safe when several processes race. */
+  async getOrCreate(key: string, candidate: () => string): Promise<string> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value: candidate() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+    return row.value;
+  }
+}

@@ -1,0 +1,248 @@
+import type { Transaction } from 'kysely';
+import type { Scope } from '../domain/access.js';
+import type { LifeStage, Sex, SiteType, SpecimenImageRecord, SpecimenRecord, SpecimenStatus, TrapMethod } from '../domain/specimen.js';
+import type { Db } from '../db/database.js';
+import type { Database, SpecimenRowUpdate } from '../db/schema.js';
+import { unitInScope } from './scope-filter.js';
+
+export interface NewSpecimen {
+  unitId: string;
+  portId: string;
+  siteType: SiteType;
+  locationDetail: string | null;
+  trapMethod: TrapMethod | null;
+  collectedAt: Date;
+  collector: string | null;
+  count: number;
+  lifeStage: LifeStage | null;
+  sex: Sex | null;
+  notes: string | null;
+  createdBy: string;
+}
+
+export interface NewSpecimenImage {
+  sha256: string;
+  format: string;
+  width: number;
+  height: number;
+  bytes: number;
+  orientation: number | null;
+  originalFilename: string | null;
+}
+
+export interface SpecimenFilter {
+  portCode?: string | undefined;
+  status?: SpecimenStatus | undefined;
+  siteType?: SiteType | undefined;
+  collectedFrom?: Date | undefined;
+  collectedTo?: Date | undefined;
+  createdBy?: string | undefined;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface StoredImageLocation {
+  imageId: string;
+  sha256: string;
+  format: string;
+}
+
+type Executor = Db | Transaction<Database>;
+
+export class SpecimenRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Specimen, its images and their blobs in one transaction; `afterInsert` runs inside it (audit). */
+  async createWithImages(
+    specimen: NewSpecimen,
+    images: NewSpecimenImage[],
+    afterInsert: (trx: Transaction<Database>, specimenId: string) => Promise<void>,
+  ): Promise<string> {
+    return this.db.transaction().execute(async (trx) => {
+      const { id } = await trx
+        .insertInto('specimens')
+        .values({
+          unit_id: specimen.unitId,
+          port_id: specimen.portId,
+          site_type: specimen.siteType,
+          location_detail: specimen.locationDetail,
+          trap_method: specimen.trapMethod,
+          collected_at: specimen.collectedAt,
+          collector: specimen.collector,
+          count: specimen.count,
+          life_stage: specimen.lifeStage,
+          sex: specimen.sex,
+          notes: specimen.notes,
+          created_by: specimen.createdBy,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (const [position, image] of images.entries()) {
+        await trx
+          .insertInto('blobs')
+          .values({
+            sha256: image.sha256,
+            format: image.format,
+            width: image.width,
+            height: image.height,
+            bytes: image.bytes,
+            orientation: image.orientation,
+          })
+          .onConflict((oc) => oc.column('sha256').doNothing())
+          .execute();
+        await trx
+          .insertInto('specimen_images')
+          .values({ specimen_id: id, blob_sha256: image.sha256, position, original_filename: image.originalFilename })
+          .execute();
+      }
+      await afterInsert(trx, id);
+      return id;
+    });
+  }
+
+  async update(
+    id: string,
+    changes: SpecimenRowUpdate,
+    afterUpdate: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('specimens').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute();
+      await afterUpdate(trx);
+    });
+  }
+
+  async findInScope(id: string, scope: Scope, executor: Executor = this.db): Promise<SpecimenRecord | undefined> {
+    const [record] = await this.select(executor, scope, (query) => query.where('specimens.id', '=', id));
+    return record;
+  }
+
+  async listInScope(scope: Scope, filter: SpecimenFilter, page: Page): Promise<{ items: SpecimenRecord[]; total: number }> {
+    const restrict = <Q extends FilterableQuery>(query: Q): Q => applyFilter(query, filter);
+    const { total } = await restrict(this.baseQuery(this.db, scope))
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow();
+    const items = await this.select(this.db, scope, (query) =>
+      restrict(query).orderBy('specimens.created_at', 'desc').orderBy('specimens.id').limit(page.limit).offset(page.offset),
+    );
+    return { items, total: Number(total) };
+  }
+
+  /** Which stored file an image id refers to, if the image belongs to a specimen in scope. */
+  findImageInScope(imageId: string, scope: Scope): Promise<StoredImageLocation | undefined> {
+    return this.db
+      .selectFrom('specimen_images')
+      .innerJoin('specimens', 'specimens.id', 'specimen_images.specimen_id')
+      .innerJoin('blobs', 'blobs.sha256', 'specimen_images.blob_sha256')
+      .select(['specimen_images.id as imageId', 'blobs.sha256', 'blobs.format'])
+      .where('specimen_images.id', '=', imageId)
+      .where((eb) => unitInScope(eb, eb.ref('specimens.unit_id'), scope))
+      .executeTakeFirst();
+  }
+
+  async isBlobReferenced(sha256: string): Promise<boolean> {
+    const row = await this.db.selectFrom('blobs').select('sha256').where('sha256', '=', sha256).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private baseQuery(executor: Executor, scope: Scope) {
+    return executor
+      .selectFrom('specimens')
+      .innerJoin('ports', 'ports.id', 'specimens.port_id')
+      .innerJoin('units', 'units.id', 'specimens.unit_id')
+      .innerJoin('users', 'users.id', 'specimens.created_by')
+      .where((eb) => unitInScope(eb, eb.ref('specimens.unit_id'), scope));
+  }
+
+  private async select(
+    executor: Executor,
+    scope: Scope,
+    refine: (query: FilterableQuery) => FilterableQuery,
+  ): Promise<SpecimenRecord[]> {
+    const rows = await refine(this.baseQuery(executor, scope))
+      .selectAll('specimens')
+      .select([
+        'units.path as unit_path',
+        'ports.code as port_code',
+        'ports.name_zh as port_name_zh',
+        'ports.name_en as port_name_en',
+        'ports.type as port_type',
+        'users.username as creator_username',
+        'users.display_name as creator_display_name',
+      ])
+      .execute();
+    const images = await this.imagesOf(executor, rows.map((row) => row.id));
+    return rows.map((row) => ({
+      id: row.id,
+      unitId: row.unit_id,
+      unitPath: row.unit_path,
+      port: { id: row.port_id, code: row.port_code, nameZh: row.port_name_zh, nameEn: row.port_name_en, type: row.port_type },
+      siteType: row.site_type,
+      locationDetail: row.location_detail,
+      trapMethod: row.trap_method,
+      collectedAt: row.collected_at,
+      collector: row.collector,
+      count: row.count,
+      lifeStage: row.life_stage,
+      sex: row.sex,
+      notes: row.notes,
+      status: row.status,
+      createdBy: { id: row.created_by, username: row.creator_username, displayName: row.creator_display_name },
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      images: images.get(row.id) ?? [],
+    }));
+  }
+
+  private async imagesOf(executor: Executor, specimenIds: string[]): Promise<Map<string, SpecimenImageRecord[]>> {
+    const bySpecimen = new Map<string, SpecimenImageRecord[]>();
+    if (specimenIds.length === 0) return bySpecimen;
+    const rows = await executor
+      .selectFrom('specimen_images')
+      .innerJoin('blobs', 'blobs.sha256', 'specimen_images.blob_sha256')
+      .select([
+        'specimen_images.id',
+        'specimen_images.specimen_id',
+        'specimen_images.position',
+        'specimen_images.original_filename',
+        'blobs.sha256',
+        'blobs.width',
+        'blobs.height',
+        'blobs.format',
+        'blobs.bytes',
+      ])
+      .where('specimen_images.specimen_id', 'in', specimenIds)
+      .orderBy('specimen_images.position')
+      .execute();
+    for (const row of rows) {
+      const list = bySpecimen.get(row.specimen_id) ?? [];
+      list.push({
+        id: row.id,
+        sha256: row.sha256,
+        width: row.width,
+        height: row.height,
+        format: row.format,
+        bytes: row.bytes,
+        originalFilename: row.original_filename,
+        position: row.position,
+      });
+      bySpecimen.set(row.specimen_id, list);
+    }
+    return bySpecimen;
+  }
+}
+
+type FilterableQuery = ReturnType<SpecimenRepository['baseQuery']>;
+
+function applyFilter<Q extends FilterableQuery>(query: Q, filter: SpecimenFilter): Q {
+  let result: FilterableQuery = query;
+  if (filter.portCode) result = result.where('ports.code', '=', filter.portCode);
+  if (filter.status) result = result.where('specimens.status', '=', filter.status);
+  if (filter.siteType) result = result.where('specimens.site_type', '=', filter.siteType);
+  if (filter.collectedFrom) result = result.where('specimens.collected_at', '>=', filter.collectedFrom);
+  if (filter.collectedTo) result = result.where('specimens.collected_at', '<=', filter.collectedTo);
+  if (filter.createdBy) result = result.where('specimens.created_by', '=', filter.createdBy);
+  return result as Q;
+}

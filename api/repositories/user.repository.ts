@@ -1,0 +1,60 @@
+import type { Db } from '../db/database.js';
+import type { UnitRow, UserRow } from '../db/schema.js';
+import type { Role } from '../domain/access.js';
+
+export interface NewUser {
+  username: string;
+  passwordHash: string;
+  displayName: string;
+  role: Role;
+  unitId: string;
+}
+
+export interface UserWithUnit {
+  user: UserRow;
+  unit: UnitRow;
+  grantedUnitPaths: string[];
+}
+
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  create(user: NewUser): Promise<UserRow> {
+    return this.db
+      .insertInto('users')
+      .values({
+        username: user.username,
+        password_hash: user.passwordHash,
+        display_name: user.displayName,
+        role: user.role,
+        unit_id: user.unitId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  findByUsername(username: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  async findWithUnit(userId: string): Promise<UserWithUnit | undefined> {
+    const user = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    if (!user) return undefined;
+    const unit = await this.db.selectFrom('units').selectAll().where('id', '=', user.unit_id).executeTakeFirstOrThrow();
+    const grants = await this.db
+      .selectFrom('user_unit_grants')
+      .innerJoin('units', 'units.id', 'user_unit_grants.unit_id')
+      .select('units.path')
+      .where('user_unit_grants.user_id', '=', userId)
+      .execute();
+    return { user, unit, grantedUnitPaths: grants.map((grant) => grant.path) };
+  }
+
+  async grantUnit(userId: string, unitId: string): Promise<void> {
+    await this.db
+      .insertInto('user_unit_grants')
+      .values({ user_id: userId, unit_id: unitId })
+      .onConflict((oc) => oc.columns(['user_id', 'unit_id']).doNothing())
+      .execute();
+  }
+}

@@ -1,0 +1,57 @@
+import { access, constants } from 'node:fs/promises';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { DatabaseHandle } from '../db/database.js';
+
+export interface HealthRoutesOptions {
+  database: DatabaseHandle;
+  storageDir: string;
+}
+
+const CheckSchema = Type.Object({ ok: Type.Boolean(), detail: Type.String() });
+
+/** `/health`: the process answers. `/ready`: it can do its work (database, storage). */
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { database, storageDir }) => {
+  app.get(
+    '/health',
+    { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: every backend this process needs answers',
+        response: {
+          200: Type.Object({ status: Type.Literal('ready'), checks: Type.Record(Type.String(), CheckSchema) }),
+          503: Type.Object({ status: Type.Literal('not_ready'), checks: Type.Record(Type.String(), CheckSchema) }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const checks = {
+        database: await check(async () => {
+          await sql`select 1`.execute(database.db);
+          return database.kind;
+        }),
+        storage: await check(async () => {
+          await access(storageDir, constants.W_OK);
+          return storageDir;
+        }),
+      };
+      const ready = Object.values(checks).every((result) => result.ok);
+      return ready ? { status: 'ready' as const, checks } : reply.status(503).send({ status: 'not_ready' as const, checks });
+    },
+  );
+};
+
+async function check(probe: () => Promise<string>): Promise<{ ok: boolean; detail: string }> {
+  try {
+    return { ok: true, detail: await probe() };
+  } catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+  }
+}

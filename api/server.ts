@@ -1,0 +1,44 @@
+import { Redis } from 'ioredis';
+import { buildApp } from './app.js';
+import { describeBackends, loadConfig } from './config.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { LiveGateway } from './realtime/live-gateway.js';
+import { seedDemoUsers, seedFirstStart } from './seed/demo-organisation.js';
+import { sweepOrphanFiles } from './services/orphan-sweep.js';
+
+const startedAt = performance.now();
+const config = loadConfig();
+const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir });
+const applied = await migrateToLatest(database.db);
+const { app, events, repositories, store } = await buildApp({ config, database });
+app.log.info({ backends: describeBackends(config), migrationsApplied: applied }, 'VectorDesk backends');
+
+await seedFirstStart(repositories, config.seed.adminPassword, app.log);
+if (config.seed.demoUsers) {
+  const created = await seedDemoUsers(repositories, config.seed.demoPassword);
+  if (created.length > 0) app.log.info({ created }, 'seeded demo users (VECTORDESK_SEED_DEMO)');
+}
+await sweepOrphanFiles(store, repositories.specimens, app.log);
+
+const redis = config.redisUrl ? { publisher: new Redis(config.redisUrl), subscriber: new Redis(config.redisUrl) } : undefined;
+const gateway = new LiveGateway({ httpServer: app.server, events, authenticate: (token) => app.actorFromToken(token), redis });
+
+await app.listen({ port: config.port, host: config.host });
+app.log.info({ port: config.port, startupMs: Math.round(performance.now() - startedAt) }, 'VectorDesk is ready');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    void (async () => {
+      await gateway.close();
+      await app.close();
+      redis?.publisher.disconnect();
+      redis?.subscriber.disconnect();
+      await database.close();
+      process.exit(0);
+    })();
+  });
+}

@@ -1,0 +1,168 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { permissions, scopeOf, type Actor } from '../domain/access.js';
+import type { DomainEventBus } from '../domain/events.js';
+import type { SpecimenMetadata, SpecimenPatch, SpecimenRecord } from '../domain/specimen.js';
+import type { SpecimenRowUpdate } from '../db/schema.js';
+import { badRequest, forbidden, notFound, unprocessable } from '../http/errors.js';
+import { recordAudit } from '../repositories/audit.repository.js';
+import type { OrganisationRepository } from '../repositories/organisation.repository.js';
+import type {
+  NewSpecimenImage,
+  Page,
+  SpecimenFilter,
+  SpecimenRepository,
+} from '../repositories/specimen.repository.js';
+import { inspectImage, type InspectionLimits } from '../storage/image-inspection.js';
+import type { ImageStore } from '../storage/image-store.js';
+
+export interface UploadedImage {
+  /** The client's file name, already checked by the upload parser; kept for people, never used as a path. */
+  filename: string | null;
+  buffer: Buffer;
+}
+
+export type ImageVariant = 'original' | 'thumbnail';
+
+export class SpecimenService {
+  constructor(
+    private readonly specimens: SpecimenRepository,
+    private readonly organisation: OrganisationRepository,
+    private readonly store: ImageStore,
+    private readonly events: DomainEventBus,
+    private readonly limits: InspectionLimits,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /**
+   * Validates everything first, writes the files, then commits all rows in one transaction.
+   * If the transaction fails, files this request created are removed again unless another
+   * request committed the same content meanwhile — so neither dangling rows nor orphan files remain.
+   */
+  async create(actor: Actor, metadata: SpecimenMetadata, uploads: UploadedImage[]): Promise<SpecimenRecord> {
+    if (!permissions.submitSpecimens(actor.role)) throw forbidden('Trainees cannot submit specimens');
+    if (uploads.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
+    const scope = scopeOf(actor);
+    const port = await this.organisation.findPortByCodeInScope(metadata.portCode, scope);
+    if (!port) throw unprocessable('unknown_port', `No port with code "${metadata.portCode}" in your organisation`, { portCode: metadata.portCode });
+
+    const images: NewSpecimenImage[] = [];
+    for (const [index, upload] of uploads.entries()) {
+      const inspected = await inspectImage(upload.buffer, this.limits, { filename: upload.filename, index });
+      images.push({ ...inspected, sha256: '', bytes: upload.buffer.length, originalFilename: upload.filename });
+    }
+
+    const createdFiles: string[] = [];
+    try {
+      for (const [index, upload] of uploads.entries()) {
+        const stored = await this.store.put(upload.buffer);
+        if (stored.created) createdFiles.push(stored.sha256);
+        images[index]!.sha256 = stored.sha256;
+      }
+      const id = await this.specimens.createWithImages(
+        {
+          unitId: port.unit_id,
+          portId: port.id,
+          siteType: metadata.siteType,
+          locationDetail: metadata.locationDetail ?? null,
+          trapMethod: metadata.trapMethod ?? null,
+          collectedAt: new Date(metadata.collectedAt),
+          collector: metadata.collector ?? null,
+          count: metadata.count ?? 1,
+          lifeStage: metadata.lifeStage ?? null,
+          sex: metadata.sex ?? null,
+          notes: metadata.notes ?? null,
+          createdBy: actor.id,
+        },
+        images,
+        (trx, specimenId) =>
+          recordAudit(trx, {
+            userId: actor.id,
+            action: 'specimen.create',
+            entityType: 'specimen',
+            entityId: specimenId,
+            before: null,
+            after: { ...metadata, images: images.map((image) => image.sha256) },
+          }),
+      );
+      const record = await this.specimens.findInScope(id, scope);
+      if (!record) throw new Error(`Specimen ${id} vanished right after it was created`);
+      this.events.emit('specimen.created', record);
+      return record;
+    } catch (error) {
+      await this.removeUncommittedFiles(createdFiles);
+      throw error;
+    }
+  }
+
+  async get(actor: Actor, id: string): Promise<SpecimenRecord> {
+    const record = await this.specimens.findInScope(id, scopeOf(actor));
+    if (!record) throw notFound('Specimen');
+    return record;
+  }
+
+  list(actor: Actor, filter: SpecimenFilter, page: Page) {
+    return this.specimens.listInScope(scopeOf(actor), filter, page);
+  }
+
+  async update(actor: Actor, id: string, patch: SpecimenPatch): Promise<SpecimenRecord> {
+    const scope = scopeOf(actor);
+    const before = await this.specimens.findInScope(id, scope);
+    if (!before) throw notFound('Specimen');
+    if (!permissions.editSpecimens(actor.role)) throw forbidden('Trainees cannot change specimens');
+    if (patch.status !== undefined && !permissions.changeSpecimenStatus(actor.role)) {
+      throw forbidden('Only experts and administrators can change a specimen\'s status');
+    }
+    const changes = toRowUpdate(patch);
+    await this.specimens.update(id, changes, (trx) =>
+      recordAudit(trx, {
+        userId: actor.id,
+        action: 'specimen.update',
+        entityType: 'specimen',
+        entityId: id,
+        before: pick(before, Object.keys(patch)),
+        after: patch,
+      }),
+    );
+    const after = await this.specimens.findInScope(id, scope);
+    if (!after) throw notFound('Specimen');
+    this.events.emit('specimen.updated', after);
+    return after;
+  }
+
+  async imageFile(actor: Actor, imageId: string, variant: ImageVariant): Promise<{ path: string; contentType: string; sha256: string }> {
+    const image = await this.specimens.findImageInScope(imageId, scopeOf(actor));
+    if (!image) throw notFound('Image');
+    return variant === 'original'
+      ? { path: this.store.originalPath(image.sha256), contentType: `image/${image.format}`, sha256: image.sha256 }
+      : { path: this.store.thumbnailPath(image.sha256), contentType: 'image/webp', sha256: image.sha256 };
+  }
+
+  private async removeUncommittedFiles(sha256s: string[]): Promise<void> {
+    for (const sha256 of sha256s) {
+      try {
+        if (!(await this.specimens.isBlobReferenced(sha256))) await this.store.remove(sha256);
+      } catch (cleanupError) {
+        this.log.error({ err: cleanupError, sha256 }, 'could not remove the files of a failed upload; the orphan sweep will');
+      }
+    }
+  }
+}
+
+function toRowUpdate(patch: SpecimenPatch): SpecimenRowUpdate {
+  const changes: SpecimenRowUpdate = {};
+  if (patch.siteType !== undefined) changes.site_type = patch.siteType;
+  if (patch.locationDetail !== undefined) changes.location_detail = patch.locationDetail;
+  if (patch.trapMethod !== undefined) changes.trap_method = patch.trapMethod;
+  if (patch.collectedAt !== undefined) changes.collected_at = new Date(patch.collectedAt);
+  if (patch.collector !== undefined) changes.collector = patch.collector;
+  if (patch.count !== undefined) changes.count = patch.count;
+  if (patch.lifeStage !== undefined) changes.life_stage = patch.lifeStage;
+  if (patch.sex !== undefined) changes.sex = patch.sex;
+  if (patch.notes !== undefined) changes.notes = patch.notes;
+  if (patch.status !== undefined) changes.status = patch.status;
+  return changes;
+}
+
+function pick(record: SpecimenRecord, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, (record as unknown as Record<string, unknown>)[key]]));
+}

@@ -1,0 +1,96 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+
+export const THUMBNAIL_SIZE = 320;
+
+export interface StoredImage {
+  sha256: string;
+  /** False when identical bytes were already stored: nothing new was written. */
+  created: boolean;
+}
+
+/**
+ * Content-addressed image files: the original exactly as uploaded at
+ * `originals/<aa>/<bb>/<sha256>`, derivatives beside it under `thumbnails/`.
+ * Files are written to a temporary name and renamed, so a reader never sees half a file.
+ */
+export class ImageStore {
+  constructor(readonly root: string) {}
+
+  async init(): Promise<void> {
+    await mkdir(path.join(this.root, 'tmp'), { recursive: true });
+  }
+
+  originalPath(sha256: string): string {
+    return path.join(this.root, 'originals', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  thumbnailPath(sha256: string): string {
+    return path.join(this.root, 'thumbnails', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.webp`);
+  }
+
+  static sha256Of(buffer: Buffer): string {
+    return createHash('sha256').update(buffer).digest('hex');
+  }
+
+  /** Stores the original and its thumbnail (EXIF orientation applied to the thumbnail only). */
+  async put(buffer: Buffer): Promise<StoredImage> {
+    const sha256 = ImageStore.sha256Of(buffer);
+    if (await this.has(sha256)) return { sha256, created: false };
+    const thumbnail = await sharp(buffer)
+      .rotate()
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+    await this.writeAtomically(this.thumbnailPath(sha256), thumbnail);
+    await this.writeAtomically(this.originalPath(sha256), buffer);
+    return { sha256, created: true };
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return (await isFile(this.originalPath(sha256))) && (await isFile(this.thumbnailPath(sha256)));
+  }
+
+  async remove(sha256: string): Promise<void> {
+    await rm(this.originalPath(sha256), { force: true });
+    await rm(this.thumbnailPath(sha256), { force: true });
+  }
+
+  /** Every stored original's sha256, with the time it was written: what orphan sweeps compare against the database. */
+  async *list(): AsyncGenerator<{ sha256: string; writtenAt: Date }> {
+    const originals = path.join(this.root, 'originals');
+    for (const first of await readdirOrEmpty(originals)) {
+      for (const second of await readdirOrEmpty(path.join(originals, first))) {
+        for (const name of await readdirOrEmpty(path.join(originals, first, second))) {
+          const info = await stat(path.join(originals, first, second, name));
+          yield { sha256: name, writtenAt: info.mtime };
+        }
+      }
+    }
+  }
+
+  private async writeAtomically(target: string, data: Buffer): Promise<void> {
+    await mkdir(path.dirname(target), { recursive: true });
+    const temporary = path.join(this.root, 'tmp', randomUUID());
+    await writeFile(temporary, data, { flush: true });
+    await rename(temporary, target);
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function readdirOrEmpty(directory: string): Promise<string[]> {
+  try {
+    return await readdir(directory);
+  } catch {
+    return [];
+  }
+}
