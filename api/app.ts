@@ -12,6 +12,7 @@ import { DomainEventBus } from './domain/events.js';
 import { authentication } from './http/authentication.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { metrics } from './http/metrics.js';
+import { installValidation } from './http/validation.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
@@ -52,9 +53,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
     trustProxy: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
+  installValidation(app);
 
   const repositories = {
     organisation: new OrganisationRepository(database.db),

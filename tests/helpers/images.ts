@@ -1,0 +1,57 @@
+import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+
+/** A JPEG photograph-like test image; `seed` changes its content (and so its sha256). */
+export async function jpegImage(seed = 1, width = 96, height = 64, options: { orientation?: number } = {}): Promise<Buffer> {
+  const channels = 3;
+  const pixels = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const offset = (y * width + x) * channels;
+      pixels[offset] = (x * 7 + seed * 31) % 256;
+      pixels[offset + 1] = (y * 5 + seed * 17) % 256;
+      pixels[offset + 2] = ((x + y) * 3 + seed * 13) % 256;
+    }
+  }
+  const image = sharp(pixels, { raw: { width, height, channels } });
+  if (options.orientation) image.withMetadata({ orientation: options.orientation });
+  return image.jpeg({ quality: 90 }).toBuffer();
+}
+
+export async function pngImage(seed = 1, width = 40, height = 30): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: seed % 256, g: 80, b: 120 } } }).png().toBuffer();
+}
+
+/** A real JPEG cut short: its header is intact, its scan data is not. */
+export async function truncatedJpeg(): Promise<Buffer> {
+  const whole = await jpegImage(99, 400, 300);
+  return whole.subarray(0, Math.floor(whole.length * 0.6));
+}
+
+/**
+ * A PNG whose header claims `width`×`height` pixels (e.g. 30000×30000) while the file is tiny:
+ * a decompression bomb. Built by hand so the test never allocates the pixels itself.
+ */
+export function pixelBombPng(width = 30_000, height = 30_000): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, checksum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.writeUInt8(8, 8); // bit depth
+  header.writeUInt8(2, 9); // truecolour
+  // One row of zeros is enough for a valid-looking stream; the decoder would expand the rest.
+  const firstRows = deflateSync(Buffer.alloc((width * 3 + 1) * 4));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', firstRows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}

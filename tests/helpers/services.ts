@@ -1,0 +1,44 @@
+import net from 'node:net';
+import pg from 'pg';
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface ServiceAvailability {
+  available: boolean;
+  /** Why the tests that need it are skipped; empty when available. */
+  reason: string;
+}
+
+/** Whether the real PostgreSQL answers a query: tests that need it skip with this reason otherwise. */
+export async function postgresAvailability(): Promise<ServiceAvailability> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return { available: true, reason: '' };
+  } catch (error) {
+    return { available: false, reason: `PostgreSQL unreachable at ${POSTGRES_URL} (${(error as Error).message})` };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Whether the real Redis answers PING. */
+export async function redisAvailability(): Promise<ServiceAvailability> {
+  const { hostname, port } = new URL(REDIS_URL);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
+    const fail = (why: string) => {
+      socket.destroy();
+      resolve({ available: false, reason: `Redis unreachable at ${REDIS_URL} (${why})` });
+    };
+    socket.setTimeout(2000, () => fail('timeout'));
+    socket.once('error', (error) => fail(error.message));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG') ? { available: true, reason: '' } : { available: false, reason: `Redis at ${REDIS_URL} answered ${data.toString().trim()}` });
+    });
+  });
+}

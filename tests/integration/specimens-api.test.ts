@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBackends } from '../helpers/database.js';
+import { jpegImage, pngImage } from '../helpers/images.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
+
+interface SpecimenJson {
+  id: string;
+  status: string;
+  notes: string | null;
+  port: { code: string };
+  images: { id: string; sha256: string; width: number; height: number; format: string; originalFilename: string | null; originalUrl: string; thumbnailUrl: string }[];
+  [key: string]: unknown;
+}
+
+for (const backend of await testBackends()) {
+  describe.skipIf(!backend.availability.available)(`specimen API on ${backend.name} ${backend.availability.reason}`, () => {
+    let t: TestApp;
+    let staff: string;
+    beforeAll(async () => {
+      t = await createTestApp(backend.name);
+      staff = await t.tokenFor('staff.beilun');
+    });
+    afterAll(() => t?.close());
+
+    it('creates a specimen with several images and returns it with 201', async () => {
+      const first = await jpegImage(1);
+      const second = await pngImage(2);
+      const response = await uploadSpecimen(t.app, staff, validMetadata(), [
+        { name: 'dorsal.jpg', data: first },
+        { name: 'lateral.png', data: second, type: 'image/png' },
+      ]);
+      expect(response.statusCode, response.body).toBe(201);
+      const specimen = response.json<SpecimenJson>();
+      expect(specimen).toMatchObject({
+        port: { code: 'CNNGB-BL' },
+        siteType: 'ship',
+        locationDetail: 'MV Ever Given, hold 3',
+        trapMethod: 'light_trap',
+        collectedAt: '2026-11-20T06:30:00.000Z',
+        collector: 'Li Wei',
+        count: 3,
+        lifeStage: 'adult',
+        sex: 'female',
+        status: 'submitted',
+        createdBy: { username: 'staff.beilun' },
+      });
+      expect(specimen.images.map((image) => [image.originalFilename, image.format, image.width, image.height])).toEqual([
+        ['dorsal.jpg', 'jpeg', 96, 64],
+        ['lateral.png', 'png', 40, 30],
+      ]);
+      const fetched = await t.app.inject({ url: `/api/v1/specimens/${specimen.id}`, headers: { authorization: `Bearer ${staff}` } });
+      expect(fetched.json()).toEqual(specimen);
+    });
+
+    it('keeps the original byte for byte and serves a thumbnail with EXIF orientation applied', async () => {
+      // Orientation 6 = the camera was turned 90°: the stored pixels are 120 wide, the photo is upright 120 tall.
+      const original = await jpegImage(3, 120, 60, { orientation: 6 });
+      const created = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'turned.jpg', data: original }])).json<SpecimenJson>();
+      const image = created.images[0]!;
+      const originalResponse = await t.app.inject({ url: image.originalUrl, headers: { authorization: `Bearer ${staff}` } });
+      expect(originalResponse.statusCode).toBe(200);
+      expect(originalResponse.headers['content-type']).toBe('image/jpeg');
+      expect(originalResponse.rawPayload.equals(original)).toBe(true);
+      const thumbnail = await t.app.inject({ url: image.thumbnailUrl, headers: { authorization: `Bearer ${staff}` } });
+      expect(thumbnail.headers['content-type']).toBe('image/webp');
+      const thumbnailMetadata = await sharp(thumbnail.rawPayload).metadata();
+      expect([thumbnailMetadata.width, thumbnailMetadata.height]).toEqual([60, 120]);
+    });
+
+    it('stores the same image uploaded twice only once', async () => {
+      const photo = await jpegImage(4);
+      const filesBefore = await t.storedFiles();
+      const a = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'a.jpg', data: photo }])).json<SpecimenJson>();
+      const b = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'again.jpg', data: photo }])).json<SpecimenJson>();
+      expect(a.images[0]!.sha256).toBe(b.images[0]!.sha256);
+      expect(a.images[0]!.id).not.toBe(b.images[0]!.id);
+      const added = (await t.storedFiles()).filter((file) => !filesBefore.includes(file));
+      expect(added).toHaveLength(2); // one original + one thumbnail
+      const blobs = await t.database.db.selectFrom('blobs').select('sha256').where('sha256', '=', a.images[0]!.sha256).execute();
+      expect(blobs).toHaveLength(1);
+      expect(await readFile(t.store.originalPath(a.images[0]!.sha256))).toEqual(photo);
+    });
+
+    it('stores SQL and HTML in text fields verbatim', async () => {
+      const hostile = `'); drop table specimens; -- <img src=x onerror=alert(1)> <script>alert("x")</script>`;
+      const response = await uploadSpecimen(t.app, staff, validMetadata({ notes: hostile, collector: 'Robert"); DROP TABLE users;--' }), [
+        { name: 'x.jpg', data: await jpegImage(5) },
+      ]);
+      expect(response.statusCode).toBe(201);
+      const fetched = await t.app.inject({ url: `/api/v1/specimens/${response.json<SpecimenJson>().id}`, headers: { authorization: `Bearer ${staff}` } });
+      expect(fetched.json<SpecimenJson>().notes).toBe(hostile);
+      expect(fetched.json<SpecimenJson>().collector).toBe('Robert"); DROP TABLE users;--');
+      expect(fetched.headers['content-type']).toContain('application/json');
+    });
+
+    it('lists with filters and pagination, newest first', async () => {
+      const airportStaff = await t.tokenFor('staff.airport');
+      await uploadSpecimen(t.app, airportStaff, validMetadata({ portCode: 'CNNGB-LS', siteType: 'aircraft', collectedAt: '2026-10-01T00:00:00Z' }), [
+        { name: 'cabin.jpg', data: await jpegImage(6) },
+      ]);
+      const expert = await t.tokenFor('expert.ningbo');
+      const list = async (query: string) => {
+        const response = await t.app.inject({ url: `/api/v1/specimens?${query}`, headers: { authorization: `Bearer ${expert}` } });
+        expect(response.statusCode, response.body).toBe(200);
+        return response.json<{ items: SpecimenJson[]; total: number; limit: number; offset: number }>();
+      };
+      const all = await list('');
+      expect(all.total).toBeGreaterThanOrEqual(6);
+      const createdAts = all.items.map((item) => String(item.createdAt));
+      expect([...createdAts].sort().reverse()).toEqual(createdAts);
+
+      const aircraft = await list('siteType=aircraft');
+      expect(aircraft.items.map((item) => item.port.code)).toEqual(['CNNGB-LS']);
+      expect((await list('portCode=CNNGB-BL')).items.every((item) => item.port.code === 'CNNGB-BL')).toBe(true);
+      expect((await list('from=2026-09-01T00:00:00Z&to=2026-10-02T00:00:00Z')).total).toBe(1);
+      expect((await list('status=confirmed')).total).toBe(0);
+
+      const firstPage = await list('limit=2&offset=0');
+      const secondPage = await list('limit=2&offset=2');
+      expect(firstPage.items).toHaveLength(2);
+      expect(firstPage.total).toBe(all.total);
+      expect(secondPage.items.map((item) => item.id)).toEqual(all.items.slice(2, 4).map((item) => item.id));
+
+      const mine = await t.app.inject({ url: '/api/v1/specimens?mine=true', headers: { authorization: `Bearer ${airportStaff}` } });
+      expect(mine.json<{ total: number }>().total).toBe(1);
+    });
+
+    it('lets staff correct metadata and experts change the status, with an audit trail', async () => {
+      const created = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'p.jpg', data: await jpegImage(7) }])).json<SpecimenJson>();
+      const patch = (token: string, body: unknown) =>
+        t.app.inject({ method: 'PATCH', url: `/api/v1/specimens/${created.id}`, headers: { authorization: `Bearer ${token}` }, payload: body as object });
+
+      const corrected = await patch(staff, { count: 7, notes: null, lifeStage: 'larva' });
+      expect(corrected.statusCode, corrected.body).toBe(200);
+      expect(corrected.json()).toMatchObject({ count: 7, notes: null, lifeStage: 'larva', status: 'submitted' });
+
+      const staffStatus = await patch(staff, { status: 'confirmed' });
+      expect(staffStatus.statusCode).toBe(403);
+      expect(staffStatus.json()).toMatchObject({ error: 'forbidden' });
+
+      const expertStatus = await patch(await t.tokenFor('expert.ningbo'), { status: 'confirmed' });
+      expect(expertStatus.json()).toMatchObject({ status: 'confirmed', count: 7 });
+
+      const trainee = await patch(await t.tokenFor('trainee.ningbo'), { count: 1 });
+      expect(trainee.statusCode).toBe(403);
+
+      const audit = await t.database.db.selectFrom('audit_log').selectAll().where('entity_id', '=', created.id).orderBy('at').execute();
+      expect(audit.map((entry) => entry.action)).toEqual(['specimen.create', 'specimen.update', 'specimen.update']);
+      expect(audit[1]!.before).toEqual({ count: 3, notes: 'Found near the ballast tanks', lifeStage: 'adult' });
+      expect(audit[2]!.after).toEqual({ status: 'confirmed' });
+    });
+
+    it('rejects bad patches with 400 naming the problem', async () => {
+      const created = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'q.jpg', data: await jpegImage(8) }])).json<SpecimenJson>();
+      for (const body of [{}, { count: 0 }, { siteType: 'boat' }, { unknownField: 1 }, { collectedAt: 'yesterday' }]) {
+        const response = await t.app.inject({ method: 'PATCH', url: `/api/v1/specimens/${created.id}`, headers: { authorization: `Bearer ${staff}` }, payload: body });
+        expect(response.statusCode, JSON.stringify(body)).toBe(400);
+        expect(response.json()).toMatchObject({ error: 'validation_failed' });
+        expect(response.json<{ message: string }>().message.length).toBeGreaterThan(10);
+      }
+      const unchanged = await t.app.inject({ url: `/api/v1/specimens/${created.id}`, headers: { authorization: `Bearer ${staff}` } });
+      expect(unchanged.json()).toMatchObject({ count: 3, siteType: 'ship' });
+      const badId = await t.app.inject({ url: '/api/v1/specimens/not-a-uuid', headers: { authorization: `Bearer ${staff}` } });
+      expect(badId.statusCode).toBe(400);
+    });
+  });
+}
