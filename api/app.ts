@@ -81,6 +81,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
   await app.register(fastifyMultipart, {
+    // Keep the client's file name as sent, so names that try to be paths are refused rather than silently trimmed.
+    preservePath: true,
     limits: { fileSize: config.uploads.maxFileBytes, files: config.uploads.maxFiles, fields: 5, parts: config.uploads.maxFiles + 5 },
   });
   await app.register(authentication, {

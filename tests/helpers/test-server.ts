@@ -1,0 +1,39 @@
+import type { AddressInfo } from 'node:net';
+import { LiveGateway } from '../../api/realtime/live-gateway.js';
+import type { DatabaseHandle } from '../../api/db/database.js';
+import type { BackendName } from './database.js';
+import { createTestApp, type TestApp } from './test-app.js';
+
+export interface TestServer extends TestApp {
+  baseUrl: string;
+  gateway: LiveGateway;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  /** Share one database between several servers (scale-out tests). */
+  database?: DatabaseHandle;
+  redis?: ConstructorParameters<typeof LiveGateway>[0]['redis'];
+}
+
+/** The real app listening on a free loopback port with its socket.io gateway, as `server.ts` runs it. */
+export async function startTestServer(backend: BackendName, options: TestServerOptions = {}): Promise<TestServer> {
+  const testApp = await createTestApp(backend, options.env, options.database);
+  const gateway = new LiveGateway({
+    httpServer: testApp.app.server,
+    events: testApp.events,
+    authenticate: (token) => testApp.app.actorFromToken(token),
+    redis: options.redis,
+  });
+  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = testApp.app.server.address() as AddressInfo;
+  return {
+    ...testApp,
+    baseUrl: `http://127.0.0.1:${port}`,
+    gateway,
+    async close() {
+      await gateway.close();
+      await testApp.close();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testBackends } from '../helpers/database.js';
+import { jpegImage, pixelBombPng, truncatedJpeg } from '../helpers/images.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { specimenForm, uploadSpecimen, validMetadata, type UploadFile } from '../helpers/uploads.js';
+
+const MAX_FILES = 3;
+const MAX_FILE_BYTES = 200_000;
+
+for (const backend of await testBackends()) {
+  describe.skipIf(!backend.availability.available)(`bad input on ${backend.name} ${backend.availability.reason}`, () => {
+    let t: TestApp;
+    let staff: string;
+    let good: Buffer;
+    let filesBefore: string[];
+    let rowsBefore: Record<string, number>;
+
+    const countRows = async () => {
+      const counts: Record<string, number> = {};
+      for (const table of ['specimens', 'specimen_images', 'blobs', 'audit_log'] as const) {
+        const { count } = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+        counts[table] = Number(count);
+      }
+      return counts;
+    };
+
+    /** Every rejected upload must leave the database and the disk exactly as they were. */
+    const expectRejected = async (response: { statusCode: number; json: <T>() => T; body: string }, status: number, code: string) => {
+      expect(response.statusCode, response.body).toBe(status);
+      const body = response.json<{ error: string; message: string }>();
+      expect(body.error).toBe(code);
+      expect(typeof body.message).toBe('string');
+      expect(body.message.length).toBeGreaterThan(5);
+      expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
+      expect(await countRows()).toEqual(rowsBefore);
+      expect(await t.storedFiles()).toEqual(filesBefore);
+    };
+
+    beforeAll(async () => {
+      t = await createTestApp(backend.name, { MAX_UPLOAD_FILES: String(MAX_FILES), MAX_UPLOAD_BYTES: String(MAX_FILE_BYTES), MAX_IMAGE_PIXELS: '50000000' });
+      staff = await t.tokenFor('staff.beilun');
+      good = await jpegImage(1);
+    });
+    afterAll(() => t?.close());
+    beforeEach(async () => {
+      filesBefore = await t.storedFiles();
+      rowsBefore = await countRows();
+    });
+
+    const upload = (metadata: unknown, files: UploadFile[]) => uploadSpecimen(t.app, staff, metadata, files);
+
+    it('refuses a file that is not an image (415)', async () => {
+      await expectRejected(await upload(validMetadata(), [{ name: 'notes.txt', data: Buffer.from('just some text, not a photo'), type: 'text/plain' }]), 415, 'not_an_image');
+    });
+
+    it('refuses a truncated JPEG even beside a good image (422)', async () => {
+      await expectRejected(
+        await upload(validMetadata(), [
+          { name: 'fine.jpg', data: good },
+          { name: 'cut.jpg', data: await truncatedJpeg() },
+        ]),
+        422,
+        'corrupt_image',
+      );
+    });
+
+    it('refuses a pixel bomb without decoding it (413)', async () => {
+      const response = await upload(validMetadata(), [{ name: 'bomb.png', data: pixelBombPng(30_000, 30_000), type: 'image/png' }]);
+      await expectRejected(response, 413, 'image_too_many_pixels');
+      expect(response.json()).toMatchObject({ details: { width: 30000, height: 30000 } });
+    });
+
+    it('refuses a file over the size limit (413)', async () => {
+      await expectRejected(await upload(validMetadata(), [{ name: 'huge.jpg', data: Buffer.concat([good, Buffer.alloc(MAX_FILE_BYTES)]) }]), 413, 'file_too_large');
+    });
+
+    it('refuses too many files (413)', async () => {
+      const files = await Promise.all(Array.from({ length: MAX_FILES + 1 }, async (_, index) => ({ name: `${index}.jpg`, data: await jpegImage(10 + index) })));
+      await expectRejected(await upload(validMetadata(), files), 413, 'too_many_files');
+    });
+
+    it('refuses an upload without images (400)', async () => {
+      await expectRejected(await upload(validMetadata(), []), 400, 'images_required');
+    });
+
+    it('refuses missing, malformed and invalid metadata (400)', async () => {
+      await expectRejected(await upload(undefined, [{ name: 'a.jpg', data: good }]), 400, 'metadata_required');
+      await expectRejected(await upload('{"portCode": ', [{ name: 'a.jpg', data: good }]), 400, 'invalid_metadata');
+      const invalid = await upload(validMetadata({ siteType: 'spaceship', count: -2, collectedAt: 'last tuesday', extra: 1 }), [{ name: 'a.jpg', data: good }]);
+      await expectRejected(invalid, 400, 'invalid_metadata');
+      const paths = invalid.json<{ details: { path: string }[] }>().details.map((detail) => detail.path);
+      expect(paths).toEqual(expect.arrayContaining(['/siteType', '/count', '/collectedAt']));
+      const missing = await upload({ siteType: 'ship' }, [{ name: 'a.jpg', data: good }]);
+      await expectRejected(missing, 400, 'invalid_metadata');
+      expect(missing.json<{ message: string }>().message).toContain('portCode');
+    });
+
+    it('refuses an unknown port, and a port outside the caller\'s organisation, alike (422)', async () => {
+      await expectRejected(await upload(validMetadata({ portCode: 'XXNOPE' }), [{ name: 'a.jpg', data: good }]), 422, 'unknown_port');
+      await expectRejected(await upload(validMetadata({ portCode: 'CNSHA-YS' }), [{ name: 'a.jpg', data: good }]), 422, 'unknown_port');
+    });
+
+    it('refuses path-traversal and control characters in file names (400)', async () => {
+      for (const name of ['../../etc/passwd.jpg', '..\\..\\windows\\system.ini', 'photos/../../x.jpg', 'a\u0000b.jpg']) {
+        await expectRejected(await upload(validMetadata(), [{ name, data: good }]), 400, 'invalid_filename');
+      }
+    });
+
+    it('refuses unexpected fields and non-multipart bodies', async () => {
+      await expectRejected(await upload(validMetadata(), [{ name: 'a.jpg', data: good, field: 'photo' }]), 400, 'unexpected_field');
+      const json = await t.app.inject({ method: 'POST', url: '/api/v1/specimens', headers: { authorization: `Bearer ${staff}` }, payload: validMetadata() });
+      await expectRejected(json, 415, 'multipart_required');
+    });
+
+    it('refuses trainees (403) and anonymous callers (401)', async () => {
+      const trainee = await t.tokenFor('trainee.ningbo');
+      await expectRejected(await uploadSpecimen(t.app, trainee, validMetadata(), [{ name: 'a.jpg', data: good }]), 403, 'forbidden');
+      const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/specimens', payload: specimenForm(validMetadata(), [{ name: 'a.jpg', data: good }]) });
+      await expectRejected(anonymous, 401, 'unauthorized');
+    });
+
+    it('leaves no row and no file when the database insert fails after the files were written', async () => {
+      // A real failure inside the transaction: the database itself refuses the image row.
+      await sql`create function refuse_image_rows() returns trigger language plpgsql as $$ begin raise exception 'simulated storage failure'; end $$`.execute(t.database.db);
+      await sql`create trigger refuse_image_rows before insert on specimen_images for each row execute function refuse_image_rows()`.execute(t.database.db);
+      try {
+        const fresh = await jpegImage(77);
+        const response = await upload(validMetadata(), [{ name: 'fresh.jpg', data: fresh }]);
+        expect(response.statusCode).toBe(500);
+        expect(response.json()).toEqual({ error: 'internal_error', message: 'Internal server error' });
+        expect(await countRows()).toEqual(rowsBefore);
+        expect(await t.storedFiles()).toEqual(filesBefore);
+      } finally {
+        await sql`drop trigger refuse_image_rows on specimen_images`.execute(t.database.db);
+        await sql`drop function refuse_image_rows()`.execute(t.database.db);
+      }
+    });
+
+    it('keeps a file another specimen already committed when a later upload of it fails', async () => {
+      const shared = await jpegImage(88);
+      expect((await upload(validMetadata(), [{ name: 'first.jpg', data: shared }])).statusCode).toBe(201);
+      filesBefore = await t.storedFiles();
+      rowsBefore = await countRows();
+      await expectRejected(await upload(validMetadata(), [{ name: 'again.jpg', data: shared }, { name: 'bad.jpg', data: await truncatedJpeg() }]), 422, 'corrupt_image');
+    });
+  });
+}

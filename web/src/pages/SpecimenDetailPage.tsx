@@ -1,0 +1,223 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api } from '../api/client';
+import { SPECIMEN_STATUSES, type Specimen, type SpecimenStatus, type User } from '../api/types';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { StatusBadge } from '../components/StatusBadge';
+import { formatBytes, formatDateTime, portName } from '../format';
+import { useLanguage } from '../i18n';
+import { useLiveEvent } from '../live';
+
+interface Props {
+  id: string;
+  user: User;
+}
+
+function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="dl-row">
+      <dt>{label}</dt>
+      <dd data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
+
+function StatusEditor({ specimen, onSaved }: { specimen: Specimen; onSaved: (s: Specimen) => void }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState<SpecimenStatus>(specimen.status);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => setValue(specimen.status), [specimen.status]);
+
+  async function save(): Promise<void> {
+    setSaving(true);
+    setError(null);
+    try {
+      onSaved(await api.updateSpecimen(specimen.id, { status: value }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <div className="status-editor">
+      <label className="field field-inline">
+        <span className="field-label">{t('detail.changeStatus')}</span>
+        <select
+          value={value}
+          disabled={saving}
+          onChange={(e) => setValue(e.target.value as SpecimenStatus)}
+          data-testid="status-select"
+        >
+          {SPECIMEN_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`enums.status.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="btn btn-secondary"
+        disabled={saving || value === specimen.status}
+        onClick={() => void save()}
+        data-testid="status-save"
+      >
+        {saving ? t('common.saving') : t('common.save')}
+      </button>
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
+export function SpecimenDetailPage({ id, user }: Props) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const [specimen, setSpecimen] = useState<Specimen | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setError(null);
+    api.getSpecimen(id, controller.signal).then(setSpecimen, (err: unknown) => {
+      if (!controller.signal.aborted) setError(err);
+    });
+    return () => controller.abort();
+  }, [id, reloadKey]);
+
+  useLiveEvent('specimen.updated', ({ specimen: s }) => {
+    if (s.id === id) setSpecimen(s);
+  });
+
+  const none = t('common.none');
+  const text = (v: string | null | undefined): string => (v ? v : none);
+
+  if (error) {
+    const notFound = error instanceof ApiError && error.status === 404;
+    return (
+      <section className="page">
+        <p>
+          <a href="#/specimens">← {t('common.back')}</a>
+        </p>
+        {notFound ? (
+          <p className="empty" data-testid="specimen-not-found">
+            {t('detail.notFound')}
+          </p>
+        ) : (
+          <ErrorMessage error={error} onRetry={() => setReloadKey((k) => k + 1)} />
+        )}
+      </section>
+    );
+  }
+
+  if (!specimen || specimen.id !== id) {
+    return (
+      <section className="page">
+        <p className="muted">{t('common.loading')}</p>
+      </section>
+    );
+  }
+
+  const s = specimen;
+  const canReview = user.role === 'expert' || user.role === 'admin';
+
+  return (
+    <section className="page" data-testid="specimen-detail" data-specimen-id={s.id}>
+      <p>
+        <a href="#/specimens">← {t('common.back')}</a>
+      </p>
+      <div className="page-head">
+        <h1 className="page-title">
+          {t('detail.title')} <span className="port-code">{s.port.code}</span>{' '}
+          <span className="muted">{formatDateTime(s.collectedAt, lng)}</span>
+        </h1>
+        <StatusBadge status={s.status} />
+      </div>
+
+      <div className="detail-grid">
+        <div className="card">
+          <h2 className="card-title">{t('detail.images')}</h2>
+          {s.images.length === 0 ? (
+            <p className="muted">{t('list.noImage')}</p>
+          ) : (
+            <ul className="gallery">
+              {s.images.map((img) => (
+                <li key={img.id} className="gallery-item" data-testid="specimen-image">
+                  <a href={img.originalUrl} target="_blank" rel="noopener noreferrer" title={t('detail.openOriginal')}>
+                    <img
+                      src={img.thumbnailUrl}
+                      alt={img.originalFilename ?? ''}
+                      loading="lazy"
+                      data-testid="specimen-thumbnail"
+                    />
+                  </a>
+                  <div className="gallery-caption">
+                    {img.originalFilename && <span className="gallery-name">{img.originalFilename}</span>}
+                    <span className="muted small">
+                      {t('detail.imageInfo', {
+                        width: img.width,
+                        height: img.height,
+                        format: img.format.toUpperCase(),
+                        size: formatBytes(img.bytes, lng),
+                      })}
+                    </span>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+
+        <div className="card">
+          <h2 className="card-title">{t('detail.fields')}</h2>
+          <dl className="dl">
+            <Field label={t('detail.port')} testId="detail-port">
+              <span className="port-code">{s.port.code}</span> {portName(s.port, lng)}
+            </Field>
+            <Field label={t('detail.portType')}>{t(`enums.portType.${s.port.type}`, { defaultValue: s.port.type })}</Field>
+            <Field label={t('detail.siteType')} testId="detail-site-type">
+              {t(`enums.siteType.${s.siteType}`, { defaultValue: s.siteType })}
+            </Field>
+            <Field label={t('detail.location')} testId="detail-location">
+              {text(s.locationDetail)}
+            </Field>
+            <Field label={t('detail.trapMethod')} testId="detail-trap-method">
+              {s.trapMethod ? t(`enums.trapMethod.${s.trapMethod}`, { defaultValue: s.trapMethod }) : none}
+            </Field>
+            <Field label={t('detail.collectedAt')} testId="detail-collected-at">
+              <time dateTime={s.collectedAt}>{formatDateTime(s.collectedAt, lng)}</time>
+            </Field>
+            <Field label={t('detail.collector')} testId="detail-collector">
+              {text(s.collector)}
+            </Field>
+            <Field label={t('detail.count')} testId="detail-count">
+              {s.count}
+            </Field>
+            <Field label={t('detail.lifeStage')} testId="detail-life-stage">
+              {s.lifeStage ? t(`enums.lifeStage.${s.lifeStage}`, { defaultValue: s.lifeStage }) : none}
+            </Field>
+            <Field label={t('detail.sex')} testId="detail-sex">
+              {s.sex ? t(`enums.sex.${s.sex}`, { defaultValue: s.sex }) : none}
+            </Field>
+            <Field label={t('detail.notes')} testId="detail-notes">
+              {s.notes ? <span className="pre-wrap">{s.notes}</span> : none}
+            </Field>
+            <Field label={t('detail.createdBy')}>
+              {s.createdBy.displayName} <span className="muted">({s.createdBy.username})</span>
+            </Field>
+            <Field label={t('detail.createdAt')}>{formatDateTime(s.createdAt, lng)}</Field>
+            <Field label={t('detail.updatedAt')}>{formatDateTime(s.updatedAt, lng)}</Field>
+            <Field label={t('detail.id')}>
+              <code className="small">{s.id}</code>
+            </Field>
+          </dl>
+          {canReview && <StatusEditor specimen={s} onSaved={setSpecimen} />}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,339 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import {
+  LIFE_STAGES,
+  SEXES,
+  SITE_TYPES,
+  TRAP_METHODS,
+  type LifeStage,
+  type Sex,
+  type SiteType,
+  type Specimen,
+  type SpecimenMetadata,
+  type TrapMethod,
+} from '../api/types';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { ImageDropZone, toSelectedImages, type SelectedImage } from '../components/ImageDropZone';
+import { ProgressBar } from '../components/ProgressBar';
+import { dateTimeLocalToIso, portLabel, toDateTimeLocalValue } from '../format';
+import { usePorts } from '../hooks';
+import { useLanguage } from '../i18n';
+import { specimenHref } from '../router';
+
+interface FormState {
+  portCode: string;
+  siteType: SiteType;
+  locationDetail: string;
+  trapMethod: TrapMethod | '';
+  collectedAt: string;
+  collector: string;
+  count: string;
+  lifeStage: LifeStage | '';
+  sex: Sex | '';
+  notes: string;
+}
+
+function initialForm(): FormState {
+  return {
+    portCode: '',
+    siteType: 'ship',
+    locationDetail: '',
+    trapMethod: '',
+    collectedAt: toDateTimeLocalValue(new Date()),
+    collector: '',
+    count: '1',
+    lifeStage: '',
+    sex: '',
+    notes: '',
+  };
+}
+
+function optionalText(value: string): string | undefined {
+  const v = value.trim();
+  return v ? v : undefined;
+}
+
+export function SubmitSpecimenPage() {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { ports, loading: portsLoading, error: portsError } = usePorts();
+  const [form, setForm] = useState<FormState>(initialForm);
+  const [images, setImages] = useState<SelectedImage[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [created, setCreated] = useState<Specimen | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+
+  // A user attached to a single port gets it preselected.
+  useEffect(() => {
+    const only = ports.length === 1 ? ports[0] : undefined;
+    if (only) setForm((f) => (f.portCode ? f : { ...f, portCode: only.code }));
+  }, [ports]);
+
+  // Bring the outcome into view (the form is long on phones).
+  useEffect(() => {
+    if (created || (error && !uploading)) resultRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [created, error, uploading]);
+
+  // Abort a running upload when leaving the page.
+  useEffect(() => () => abortRef.current?.abort(), []);
+
+  function set<K extends keyof FormState>(key: K, value: FormState[K]): void {
+    setForm((f) => ({ ...f, [key]: value }));
+  }
+
+  function validate(): { metadata: SpecimenMetadata } | { problem: string } {
+    if (images.length === 0) return { problem: t('submit.needPhoto') };
+    if (!form.portCode) return { problem: t('submit.needPort') };
+    const count = Number(form.count);
+    if (!Number.isInteger(count) || count < 1) return { problem: t('submit.badCount') };
+    const collectedAt = dateTimeLocalToIso(form.collectedAt);
+    if (!collectedAt) return { problem: t('submit.badDate') };
+    const metadata: SpecimenMetadata = {
+      portCode: form.portCode,
+      siteType: form.siteType,
+      collectedAt,
+      count,
+    };
+    const locationDetail = optionalText(form.locationDetail);
+    if (locationDetail) metadata.locationDetail = locationDetail;
+    if (form.trapMethod) metadata.trapMethod = form.trapMethod;
+    const collector = optionalText(form.collector);
+    if (collector) metadata.collector = collector;
+    if (form.lifeStage) metadata.lifeStage = form.lifeStage;
+    if (form.sex) metadata.sex = form.sex;
+    const notes = optionalText(form.notes);
+    if (notes) metadata.notes = notes;
+    return { metadata };
+  }
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>): Promise<void> {
+    e.preventDefault();
+    if (uploading) return;
+    const result = validate();
+    if ('problem' in result) {
+      setError(result.problem);
+      return;
+    }
+    setError(null);
+    setCreated(null);
+    setUploading(true);
+    setProgress(0);
+    const controller = new AbortController();
+    abortRef.current = controller;
+    try {
+      const specimen = await api.createSpecimen(
+        result.metadata,
+        images.map((i) => i.file),
+        { onProgress: setProgress, signal: controller.signal },
+      );
+      setCreated(specimen);
+      setImages([]); // unmounting the previews revokes their object URLs
+      setForm((f) => ({ ...f, notes: '', count: '1', collectedAt: toDateTimeLocalValue(new Date()) }));
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') return;
+      setError(err);
+    } finally {
+      if (abortRef.current === controller) abortRef.current = null;
+      setUploading(false);
+    }
+  }
+
+  return (
+    <section className="page">
+      <h1 className="page-title">{t('submit.title')}</h1>
+      <form className="submit-form" onSubmit={(e) => void onSubmit(e)} noValidate>
+        <div className="card">
+          <h2 className="card-title">{t('submit.photos')}</h2>
+          <ImageDropZone
+            images={images}
+            disabled={uploading}
+            onAdd={(files) => {
+              setCreated(null);
+              setImages((prev) => [...prev, ...toSelectedImages(files, prev)]);
+            }}
+            onRemove={(key) => setImages((prev) => prev.filter((i) => i.key !== key))}
+          />
+        </div>
+
+        <div className="card">
+          <h2 className="card-title">{t('submit.metadata')}</h2>
+          {portsError ? <ErrorMessage error={portsError} /> : null}
+          <fieldset className="form-grid" disabled={uploading}>
+            <label className="field">
+              <span className="field-label">
+                {t('submit.port')} <span className="required" aria-hidden="true">*</span>
+              </span>
+              <select
+                value={form.portCode}
+                onChange={(e) => set('portCode', e.target.value)}
+                required
+                data-testid="field-port"
+              >
+                <option value="">{portsLoading ? t('common.loading') : t('common.pleaseSelect')}</option>
+                {ports.map((p) => (
+                  <option key={p.id} value={p.code}>
+                    {portLabel(p, lng)}
+                  </option>
+                ))}
+              </select>
+            </label>
+
+            <label className="field">
+              <span className="field-label">
+                {t('submit.siteType')} <span className="required" aria-hidden="true">*</span>
+              </span>
+              <select
+                value={form.siteType}
+                onChange={(e) => set('siteType', e.target.value as SiteType)}
+                required
+                data-testid="field-site-type"
+              >
+                {SITE_TYPES.map((v) => (
+                  <option key={v} value={v}>
+                    {t(`enums.siteType.${v}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+
+            <label className="field field-wide">
+              <span className="field-label">{t('submit.location')}</span>
+              <input
+                type="text"
+                value={form.locationDetail}
+                maxLength={500}
+                placeholder={t('submit.locationPlaceholder')}
+                onChange={(e) => set('locationDetail', e.target.value)}
+                data-testid="field-location"
+              />
+            </label>
+
+            <label className="field">
+              <span className="field-label">{t('submit.trapMethod')}</span>
+              <select
+                value={form.trapMethod}
+                onChange={(e) => set('trapMethod', e.target.value as TrapMethod | '')}
+                data-testid="field-trap-method"
+              >
+                <option value="">{t('common.notSpecified')}</option>
+                {TRAP_METHODS.map((v) => (
+                  <option key={v} value={v}>
+                    {t(`enums.trapMethod.${v}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+
+            <label className="field">
+              <span className="field-label">
+                {t('submit.collectedAt')} <span className="required" aria-hidden="true">*</span>
+              </span>
+              <input
+                type="datetime-local"
+                value={form.collectedAt}
+                onChange={(e) => set('collectedAt', e.target.value)}
+                required
+                data-testid="field-collected-at"
+              />
+            </label>
+
+            <label className="field">
+              <span className="field-label">{t('submit.collector')}</span>
+              <input
+                type="text"
+                value={form.collector}
+                maxLength={200}
+                onChange={(e) => set('collector', e.target.value)}
+                data-testid="field-collector"
+              />
+            </label>
+
+            <label className="field">
+              <span className="field-label">{t('submit.count')}</span>
+              <input
+                type="number"
+                min={1}
+                step={1}
+                inputMode="numeric"
+                value={form.count}
+                onChange={(e) => set('count', e.target.value)}
+                data-testid="field-count"
+              />
+            </label>
+
+            <label className="field">
+              <span className="field-label">{t('submit.lifeStage')}</span>
+              <select
+                value={form.lifeStage}
+                onChange={(e) => set('lifeStage', e.target.value as LifeStage | '')}
+                data-testid="field-life-stage"
+              >
+                <option value="">{t('common.notSpecified')}</option>
+                {LIFE_STAGES.map((v) => (
+                  <option key={v} value={v}>
+                    {t(`enums.lifeStage.${v}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+
+            <label className="field">
+              <span className="field-label">{t('submit.sex')}</span>
+              <select
+                value={form.sex}
+                onChange={(e) => set('sex', e.target.value as Sex | '')}
+                data-testid="field-sex"
+              >
+                <option value="">{t('common.notSpecified')}</option>
+                {SEXES.map((v) => (
+                  <option key={v} value={v}>
+                    {t(`enums.sex.${v}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+
+            <label className="field field-wide">
+              <span className="field-label">{t('submit.notes')}</span>
+              <textarea
+                rows={4}
+                value={form.notes}
+                maxLength={5000}
+                onChange={(e) => set('notes', e.target.value)}
+                data-testid="field-notes"
+              />
+            </label>
+          </fieldset>
+        </div>
+
+        <div className="submit-bar" ref={resultRef}>
+          {progress !== null && (uploading || error === null) && (
+            <ProgressBar value={progress} label={t('submit.progress')} testId="upload-progress" />
+          )}
+          <ErrorMessage error={error} testId="form-error" />
+          {created && (
+            <div className="alert alert-success" role="status" data-testid="submit-success" data-specimen-id={created.id}>
+              <span>{t('submit.success')}</span>{' '}
+              <a href={specimenHref(created.id)} data-testid="submit-success-link">
+                {t('submit.viewSpecimen')}
+              </a>
+            </div>
+          )}
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={uploading}
+            aria-busy={uploading}
+            data-testid="submit-specimen"
+          >
+            {uploading ? t('submit.uploading') : t('submit.submit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type ProxyOptions } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const webRoot = fileURLToPath(new URL('.', import.meta.url));
+const apiTarget = process.env.VECTORDESK_API_URL ?? 'http://127.0.0.1:8080';
+
+const proxy: Record<string, ProxyOptions> = {
+  '/api': { target: apiTarget },
+  '/socket.io': { target: apiTarget, ws: true },
+  '/health': { target: apiTarget },
+};
+
+export default defineConfig({
+  root: webRoot,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+    emptyOutDir: true,
+  },
+  server: { proxy },
+  preview: { proxy },
+});
