@@ -52,7 +52,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     ...(logger ? { loggerInstance: logger } : { logger: { level: config.logLevel } }),
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
-    trustProxy: true,
+    trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   installValidation(app);

@@ -9,6 +9,7 @@ import { Compile } from 'typebox/compile';
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ default: '0.0.0.0' }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   DATA_DIR: Type.String({ default: './var' }),
@@ -35,6 +36,8 @@ const compiledEnv = Compile(EnvSchema);
 export interface AppConfig {
   port: number;
   host: string;
+  /** Believe X-Forwarded-For (only behind a load balancer that sets it): client addresses feed the login rate limit. */
+  trustProxy: boolean;
   databaseUrl: string | undefined;
   /** Embedded PGlite directory; `memory://` keeps it in memory (tests). */
   embeddedDatabaseDir: string;
@@ -71,6 +74,7 @@ function fromEnv(env: Env): AppConfig {
   return {
     port: env.PORT,
     host: env.HOST,
+    trustProxy: env.TRUST_PROXY,
     databaseUrl: env.DATABASE_URL,
     embeddedDatabaseDir: path.join(dataDir, 'db'),
     redisUrl: env.REDIS_URL,

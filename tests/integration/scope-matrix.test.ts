@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBackends } from '../helpers/database.js';
+import { jpegImage } from '../helpers/images.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
+
+/**
+ * Role × unit × operation. One specimen is created at each of three ports (two in the Ningbo
+ * district, one in Shanghai); every demo user then tries every operation on every specimen.
+ * Outside one's scope the answer is 404 — the same as for an id that does not exist.
+ */
+const PORT_OF_SPECIMEN = { beilun: 'CNNGB-BL', airport: 'CNNGB-LS', yangshan: 'CNSHA-YS' } as const;
+type SpecimenKey = keyof typeof PORT_OF_SPECIMEN;
+
+const SEES: Record<string, SpecimenKey[]> = {
+  admin: ['beilun', 'airport', 'yangshan'],
+  'expert.hq': ['beilun', 'airport', 'yangshan'],
+  'expert.ningbo': ['beilun', 'airport'],
+  'trainee.ningbo': ['beilun', 'airport'],
+  'staff.beilun': ['beilun'],
+  'staff.airport': ['airport'],
+  'staff.yangshan': ['yangshan'],
+};
+const CAN_EDIT = new Set(['admin', 'expert.hq', 'expert.ningbo', 'staff.beilun', 'staff.airport', 'staff.yangshan']);
+const SUBMITTER: Record<SpecimenKey, string> = { beilun: 'staff.beilun', airport: 'staff.airport', yangshan: 'staff.yangshan' };
+
+for (const backend of await testBackends()) {
+  describe.skipIf(!backend.availability.available)(`scoped visibility on ${backend.name} ${backend.availability.reason}`, () => {
+    let t: TestApp;
+    const specimens = {} as Record<SpecimenKey, { id: string; imageId: string }>;
+
+    beforeAll(async () => {
+      t = await createTestApp(backend.name);
+      for (const [key, portCode] of Object.entries(PORT_OF_SPECIMEN) as [SpecimenKey, string][]) {
+        const token = await t.tokenFor(SUBMITTER[key]);
+        const response = await uploadSpecimen(t.app, token, validMetadata({ portCode }), [{ name: `${key}.jpg`, data: await jpegImage(key.length * 7) }]);
+        expect(response.statusCode, response.body).toBe(201);
+        const body = response.json<{ id: string; images: { id: string }[] }>();
+        specimens[key] = { id: body.id, imageId: body.images[0]!.id };
+      }
+    });
+    afterAll(() => t?.close());
+
+    const request = async (username: string, method: 'GET' | 'PATCH', url: string, payload?: object) =>
+      t.app.inject({ method, url, headers: { authorization: `Bearer ${await t.tokenFor(username)}` }, ...(payload ? { payload } : {}) });
+
+    for (const [username, visible] of Object.entries(SEES)) {
+      describe(username, () => {
+        it('lists exactly the specimens and ports in scope', async () => {
+          const list = await request(username, 'GET', '/api/v1/specimens?limit=200');
+          const ids = list.json<{ items: { id: string }[] }>().items.map((item) => item.id).sort();
+          expect(ids).toEqual(visible.map((key) => specimens[key].id).sort());
+          const ports = await request(username, 'GET', '/api/v1/ports');
+          const codes = ports.json<{ items: { code: string }[] }>().items.map((port) => port.code).sort();
+          expect(codes).toEqual(visible.map((key) => PORT_OF_SPECIMEN[key]).sort());
+        });
+
+        for (const key of Object.keys(PORT_OF_SPECIMEN) as SpecimenKey[]) {
+          const inScope = visible.includes(key);
+          it(`${inScope ? 'can' : 'cannot'} read, fetch images of${inScope && CAN_EDIT.has(username) ? ' and change' : ''} the ${key} specimen`, async () => {
+            const { id, imageId } = specimens[key];
+            const read = await request(username, 'GET', `/api/v1/specimens/${id}`);
+            const original = await request(username, 'GET', `/api/v1/images/${imageId}/original`);
+            const thumbnail = await request(username, 'GET', `/api/v1/images/${imageId}/thumbnail`);
+            const change = await request(username, 'PATCH', `/api/v1/specimens/${id}`, { collector: `changed by ${username}` });
+            const filtered = await request(username, 'GET', `/api/v1/specimens?portCode=${PORT_OF_SPECIMEN[key]}`);
+            if (!inScope) {
+              for (const response of [read, original, thumbnail, change]) {
+                expect(response.statusCode).toBe(404);
+                expect(response.json()).toMatchObject({ error: 'not_found' });
+              }
+              expect(filtered.json<{ total: number }>().total).toBe(0);
+              return;
+            }
+            expect(read.statusCode).toBe(200);
+            expect(original.statusCode).toBe(200);
+            expect(thumbnail.statusCode).toBe(200);
+            expect(filtered.json<{ total: number }>().total).toBe(1);
+            expect(change.statusCode).toBe(CAN_EDIT.has(username) ? 200 : 403);
+          });
+        }
+      });
+    }
+
+    it('answers a non-existent specimen or image exactly like one out of scope', async () => {
+      const missing = await request('staff.yangshan', 'GET', `/api/v1/specimens/${crypto.randomUUID()}`);
+      const hidden = await request('staff.yangshan', 'GET', `/api/v1/specimens/${specimens.beilun.id}`);
+      expect(hidden.statusCode).toBe(missing.statusCode);
+      expect(hidden.json()).toEqual(missing.json());
+      const missingImage = await request('staff.yangshan', 'GET', `/api/v1/images/${crypto.randomUUID()}/original`);
+      const hiddenImage = await request('staff.yangshan', 'GET', `/api/v1/images/${specimens.beilun.imageId}/original`);
+      expect(hiddenImage.json()).toEqual(missingImage.json());
+    });
+
+    it('lets an expert granted another district see it, and nothing more', async () => {
+      const expert = await t.repositories.users.findByUsername('expert.ningbo');
+      const shanghai = await t.repositories.organisation.findUnitByCode('SHANGHAI');
+      await t.repositories.users.grantUnit(expert!.id, shanghai!.id);
+      const read = await request('expert.ningbo', 'GET', `/api/v1/specimens/${specimens.yangshan.id}`);
+      expect(read.statusCode).toBe(200);
+      const staffStillBlind = await request('staff.beilun', 'GET', `/api/v1/specimens/${specimens.yangshan.id}`);
+      expect(staffStillBlind.statusCode).toBe(404);
+    });
+  });
+}
