@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeBackends, loadConfig } from '../../api/config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded backends with everything under ./var', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.embeddedDatabaseDir).toBe(path.resolve('var/db'));
+    expect(config.storageDir).toBe(path.resolve('var/storage'));
+    expect(config.uploads).toEqual({ maxFileBytes: 25 * 1024 * 1024, maxFiles: 20, maxTotalBytes: 100 * 1024 * 1024, maxImagePixels: 100_000_000 });
+    expect(describeBackends(config)).toMatchObject({ database: expect.stringContaining('embedded PGlite'), queue: 'in-process' });
+  });
+
+  it('reads and converts environment variables, hiding passwords when describing backends', () => {
+    const config = loadConfig({
+      PORT: '9001',
+      DATABASE_URL: 'postgres://vd:secret@db.internal:5432/vectordesk',
+      REDIS_URL: 'redis://:hunter2@cache:6379',
+      STORAGE_DIR: '/srv/images',
+      MAX_UPLOAD_BYTES: '1048576',
+      VECTORDESK_SEED_DEMO: 'true',
+    });
+    expect(config).toMatchObject({ port: 9001, storageDir: '/srv/images', uploads: { maxFileBytes: 1048576 }, seed: { demoUsers: true } });
+    const described = JSON.stringify(describeBackends(config));
+    expect(described).not.toContain('secret');
+    expect(described).not.toContain('hunter2');
+    expect(described).toContain('db.internal');
+  });
+
+  it('names every invalid variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://nope', VECTORDESK_ADMIN_PASSWORD: 'short' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('VECTORDESK_ADMIN_PASSWORD');
+  });
+});

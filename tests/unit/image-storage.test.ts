@@ -1,0 +1,59 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../api/http/errors.js';
+import { inspectImage } from '../../api/storage/image-inspection.js';
+import { ImageStore } from '../../api/storage/image-store.js';
+import { jpegImage, pixelBombPng, pngImage, truncatedJpeg } from '../helpers/images.js';
+
+const limits = { maxImagePixels: 10_000_000 };
+const label = { filename: 'x.jpg', index: 0 };
+
+async function inspectionError(buffer: Buffer): Promise<AppError> {
+  try {
+    await inspectImage(buffer, limits, label);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected the image to be refused');
+}
+
+describe('image inspection', () => {
+  it('accepts real images and reports format, size and EXIF orientation', async () => {
+    expect(await inspectImage(await jpegImage(1, 30, 20, { orientation: 8 }), limits, label)).toEqual({ format: 'jpeg', width: 30, height: 20, orientation: 8 });
+    expect(await inspectImage(await pngImage(1, 12, 9), limits, label)).toMatchObject({ format: 'png', width: 12, height: 9 });
+  });
+
+  it('refuses non-images, truncated files, unsupported formats and pixel bombs with distinct codes', async () => {
+    expect((await inspectionError(Buffer.from('%PDF-1.7 not a photo'))).code).toBe('not_an_image');
+    expect((await inspectionError(await truncatedJpeg())).code).toBe('corrupt_image');
+    const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).gif().toBuffer();
+    expect((await inspectionError(gif)).code).toBe('unsupported_image_format');
+    const bomb = await inspectionError(pixelBombPng(30_000, 30_000));
+    expect([bomb.statusCode, bomb.code]).toEqual([413, 'image_too_many_pixels']);
+  });
+});
+
+describe('content-addressed image store', () => {
+  let root: string;
+  let store: ImageStore;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-store-'));
+    store = new ImageStore(root);
+    await store.init();
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('files originals by sha256 and writes each content once', async () => {
+    const photo = await jpegImage(5);
+    const first = await store.put(photo);
+    const second = await store.put(photo);
+    expect(first).toEqual({ sha256: ImageStore.sha256Of(photo), created: true });
+    expect(second.created).toBe(false);
+    expect(store.originalPath(first.sha256)).toBe(path.join(root, 'originals', first.sha256.slice(0, 2), first.sha256.slice(2, 4), first.sha256));
+    expect((await stat(store.thumbnailPath(first.sha256))).size).toBeGreaterThan(0);
+  });
+});
