@@ -1,34 +1,18 @@
 import type { Transaction } from 'kysely';
 import type { Scope } from '../domain/access.js';
-import type { LifeStage, Sex, SiteType, SpecimenImageRecord, SpecimenRecord, SpecimenStatus, TrapMethod } from '../domain/specimen.js';
+import type { SiteType, SpecimenImageRecord, SpecimenRecord, SpecimenStatus } from '../domain/specimen.js';
 import type { Db } from '../db/database.js';
-import type { Database, SpecimenRowUpdate } from '../db/schema.js';
+import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
 import { unitInScope } from './scope-filter.js';
 
-export interface NewSpecimen {
-  unitId: string;
-  portId: string;
-  siteType: SiteType;
-  locationDetail: string | null;
-  trapMethod: TrapMethod | null;
-  collectedAt: Date;
-  collector: string | null;
-  count: number;
-  lifeStage: LifeStage | null;
-  sex: Sex | null;
-  notes: string | null;
-  createdBy: string;
-}
+/** The metadata a new specimen row takes; port and creator are given by id. */
+export type NewSpecimen = Pick<
+  SpecimenRecord,
+  'unitId' | 'siteType' | 'locationDetail' | 'trapMethod' | 'collectedAt' | 'collector' | 'count' | 'lifeStage' | 'sex' | 'notes'
+> & { portId: string; createdBy: string };
 
-export interface NewSpecimenImage {
-  sha256: string;
-  format: string;
-  width: number;
-  height: number;
-  bytes: number;
-  orientation: number | null;
-  originalFilename: string | null;
-}
+/** A stored file's facts (its `blobs` row) and the name it was uploaded under. */
+export type NewSpecimenImage = Omit<BlobRow, 'created_at'> & { originalFilename: string | null };
 
 export interface SpecimenFilter {
   portCode?: string | undefined;
