@@ -99,6 +99,12 @@ describe.skipIf(!chromium.available)(
       return image.evaluate((element: { complete: boolean; naturalWidth: number }) => (element.complete ? element.naturalWidth : 0));
     }
 
+    function naturalWidthsOf(images: Locator): Promise<number[]> {
+      return images.evaluateAll((elements: { complete: boolean; naturalWidth: number }[]) =>
+        elements.map((element) => (element.complete ? element.naturalWidth : 0)),
+      );
+    }
+
     /** Marks the current document, so a later check can tell whether the page was reloaded meanwhile. */
     async function markDocument(page: Page): Promise<void> {
       await page.evaluate(() => {
@@ -158,9 +164,7 @@ describe.skipIf(!chromium.available)(
       ]);
       const previews = page.getByTestId('preview');
       await expect.poll(() => previews.count(), { timeout: UI_TIMEOUT }).toBe(2);
-      for (const preview of await previews.locator('img').all()) {
-        await expect.poll(() => naturalWidthOf(preview), { timeout: UI_TIMEOUT }).toBe(320);
-      }
+      await expect.poll(() => naturalWidthsOf(previews.locator('img')), { timeout: UI_TIMEOUT }).toEqual([320, 320]);
 
       await page.getByTestId('field-port').selectOption('CNNGB-BL');
       await page.getByTestId('field-site-type').selectOption('container');
