@@ -13,9 +13,9 @@ const applied = await migrateToLatest(database.db);
 const { app, events, repositories, store } = await buildApp({ config, database });
 app.log.info({ backends: describeBackends(config), migrationsApplied: applied }, 'VectorDesk backends');
 
-await seedFirstStart(repositories, config.seed.adminPassword, app.log);
+await seedFirstStart(database.db, config.seed.adminPassword, app.log);
 if (config.seed.demoUsers) {
-  const created = await seedDemoUsers(repositories, config.seed.demoPassword);
+  const created = await seedDemoUsers(database.db, config.seed.demoPassword);
   if (created.length > 0) app.log.info({ created }, 'seeded demo users (VECTORDESK_SEED_DEMO)');
 }
 await sweepOrphanFiles(store, repositories.specimens, app.log);

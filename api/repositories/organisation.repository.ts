@@ -1,5 +1,6 @@
 import type { Scope } from '../domain/access.js';
-import type { Db } from '../db/database.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { PortRow, PortType, UnitLevel, UnitRow } from '../db/schema.js';
 import { unitInScope } from './scope-filter.js';
 
@@ -23,28 +24,26 @@ export interface NewPort {
 
 /** Units (headquarters → district → port customs) and the ports they run. */
 export class OrganisationRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   async createUnit(unit: NewUnit): Promise<UnitRow> {
-    return this.db.transaction().execute(async (trx) => {
-      const parent = unit.parentId
-        ? await trx.selectFrom('units').selectAll().where('id', '=', unit.parentId).executeTakeFirstOrThrow()
-        : undefined;
-      const id = crypto.randomUUID();
-      return trx
-        .insertInto('units')
-        .values({
-          id,
-          code: unit.code,
-          level: unit.level,
-          name_zh: unit.nameZh,
-          name_en: unit.nameEn,
-          parent_id: unit.parentId,
-          path: `${parent?.path ?? '/'}${id}/`,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    });
+    // A unit's path is fixed at creation (units are not moved), so reading the parent's needs no lock.
+    const parent = unit.parentId ? await this.findUnitById(unit.parentId) : undefined;
+    if (unit.parentId && !parent) throw new Error(`Parent unit ${unit.parentId} does not exist`);
+    const id = crypto.randomUUID();
+    return this.db
+      .insertInto('units')
+      .values({
+        id,
+        code: unit.code,
+        level: unit.level,
+        name_zh: unit.nameZh,
+        name_en: unit.nameEn,
+        parent_id: unit.parentId,
+        path: `${parent?.path ?? '/'}${id}/`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   findUnitById(id: string): Promise<UnitRow | undefined> {

@@ -1,5 +1,5 @@
-import type { Db } from '../db/database.js';
-import type { UnitRow, UserRow } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, UnitRow, UserRow } from '../db/schema.js';
 import type { Role } from '../domain/access.js';
 
 export interface NewUser {
@@ -17,7 +17,7 @@ export interface UserWithUnit {
 }
 
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   create(user: NewUser): Promise<UserRow> {
     return this.db

@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Role } from '../domain/access.js';
 import type { PortType, UnitLevel } from '../db/schema.js';
-import type { OrganisationRepository } from '../repositories/organisation.repository.js';
-import type { UserRepository } from '../repositories/user.repository.js';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { OrganisationRepository } from '../repositories/organisation.repository.js';
+import { UserRepository } from '../repositories/user.repository.js';
 import { hashPassword } from '../services/auth.service.js';
 
 interface UnitSeed {
@@ -70,23 +72,36 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role; un
   { username: 'trainee.ningbo', displayName: '宁波学员 Ningbo trainee', role: 'trainee', unitCode: 'NINGBO' },
 ];
 
-export interface SeedRepositories {
+interface SeedRepositories {
   organisation: OrganisationRepository;
   users: UserRepository;
 }
 
-/** First start: the demo organisation and the `admin` account. Does nothing once units exist. */
-export async function seedFirstStart(repos: SeedRepositories, adminPassword: string | undefined, log: FastifyBaseLogger): Promise<void> {
-  if ((await repos.organisation.countUnits()) > 0) return;
-  const headquarters = await createUnitTree(repos.organisation, DEMO_ORGANISATION, null);
-  const password = adminPassword ?? generatePassword();
-  await repos.users.create({
-    username: 'admin',
-    passwordHash: await hashPassword(password),
-    displayName: 'Administrator 管理员',
-    role: 'admin',
-    unitId: headquarters,
+/** Any fixed number: the advisory lock that lets only one of several starting processes seed at a time. */
+const SEED_LOCK_ID = 7_311_001;
+
+/**
+ * Runs `seed` in one transaction holding an advisory lock, so api processes starting together on one
+ * PostgreSQL neither seed twice nor see half a seed.
+ */
+async function withSeedLock<T>(db: Db, seed: (repos: SeedRepositories) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`.execute(trx);
+    return seed({ organisation: new OrganisationRepository(trx), users: new UserRepository(trx) });
   });
+}
+
+/** First start: the demo organisation and the `admin` account. Does nothing once units exist. */
+export async function seedFirstStart(db: Db, adminPassword: string | undefined, log: FastifyBaseLogger): Promise<void> {
+  const password = adminPassword ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  const seeded = await withSeedLock(db, async (repos) => {
+    if ((await repos.organisation.countUnits()) > 0) return false;
+    const headquarters = await createUnitTree(repos.organisation, DEMO_ORGANISATION, null);
+    await repos.users.create({ username: 'admin', passwordHash, displayName: 'Administrator 管理员', role: 'admin', unitId: headquarters });
+    return true;
+  });
+  if (!seeded) return;
   if (adminPassword) {
     log.info('seeded the demo organisation and the admin user (password from VECTORDESK_ADMIN_PASSWORD)');
   } else {
@@ -96,17 +111,19 @@ export async function seedFirstStart(repos: SeedRepositories, adminPassword: str
 }
 
 /** `npm run seed:demo`: staff, experts and a trainee in the demo units. Existing usernames are left alone. */
-export async function seedDemoUsers(repos: SeedRepositories, password: string): Promise<string[]> {
-  const created: string[] = [];
+export async function seedDemoUsers(db: Db, password: string): Promise<string[]> {
   const passwordHash = await hashPassword(password);
-  for (const demoUser of DEMO_USERS) {
-    if (await repos.users.findByUsername(demoUser.username)) continue;
-    const unit = await repos.organisation.findUnitByCode(demoUser.unitCode);
-    if (!unit) throw new Error(`Demo unit ${demoUser.unitCode} is missing: start the service once first so it seeds the organisation`);
-    await repos.users.create({ username: demoUser.username, passwordHash, displayName: demoUser.displayName, role: demoUser.role, unitId: unit.id });
-    created.push(demoUser.username);
-  }
-  return created;
+  return withSeedLock(db, async (repos) => {
+    const created: string[] = [];
+    for (const demoUser of DEMO_USERS) {
+      if (await repos.users.findByUsername(demoUser.username)) continue;
+      const unit = await repos.organisation.findUnitByCode(demoUser.unitCode);
+      if (!unit) throw new Error(`Demo unit ${demoUser.unitCode} is missing: start the service once first so it seeds the organisation`);
+      await repos.users.create({ username: demoUser.username, passwordHash, displayName: demoUser.displayName, role: demoUser.role, unitId: unit.id });
+      created.push(demoUser.username);
+    }
+    return created;
+  });
 }
 
 async function createUnitTree(organisation: OrganisationRepository, seed: UnitSeed, parentId: string | null): Promise<string> {

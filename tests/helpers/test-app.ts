@@ -36,8 +36,8 @@ export async function createTestApp(backend: BackendName, env: Record<string, st
   const database = existing ?? (await openTestDatabase(backend));
   const logger = pino({ level: 'silent' });
   const built = await buildApp({ config, database, logger });
-  await seedFirstStart(built.repositories, ADMIN_PASSWORD, logger);
-  await seedDemoUsers(built.repositories, DEMO_PASSWORD);
+  await seedFirstStart(database.db, ADMIN_PASSWORD, logger);
+  await seedDemoUsers(database.db, DEMO_PASSWORD);
   await built.app.ready();
   const tokens = new Map<string, string>();
   return {

@@ -109,7 +109,7 @@ describe.skipIf(!postgres.available)(`the service process on PostgreSQL (DATABAS
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('migrates a fresh database, seeds it, serves the API and shares the token secret between processes', async () => {
+  it('lets two processes migrate and seed a fresh database together, and accept each other\'s tokens', async () => {
     const client = admin();
     await client.connect();
     await client.query(`create database ${databaseName}`);
@@ -126,10 +126,9 @@ describe.skipIf(!postgres.available)(`the service process on PostgreSQL (DATABAS
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const env = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, VECTORDESK_ADMIN_PASSWORD: 'admin-on-postgres', VECTORDESK_SEED_DEMO: 'true' };
 
-    const first = await startServer(env);
-    cleanups.push(async () => first.process.kill('SIGKILL'));
-    const second = await startServer(env);
-    cleanups.push(async () => second.process.kill('SIGKILL'));
+    // Both start at once on the empty database: migrations and seeding must not collide.
+    const [first, second] = await Promise.all([startServer(env), startServer(env)]);
+    cleanups.push(async () => first.process.kill('SIGKILL'), async () => second.process.kill('SIGKILL'));
     expect((first.logLines.find((line) => line.msg === 'VectorDesk backends')?.backends as Record<string, string>).database).toMatch(/^postgresql postgres:/);
 
     const response = await login(first.baseUrl, 'staff.beilun', 'vectordesk-demo');
