@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { VectorIdentifier, type Identification } from '../identifier.js';
+
+/**
+ * `npm run -s identify -- --json <image files…>`: one JSON object per line and file, in argument order.
+ * Exits non-zero only for unusable arguments; an unreadable file gives a line with `"error"`.
+ */
+const USAGE = 'usage: npm run -s identify -- [--json] [--models-dir models] [--threads N] <image files…>';
+const FILES_PER_BATCH = 32;
+
+interface Line {
+  file: string;
+  [field: string]: unknown;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
+        threads: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const { values, positionals: files } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (files.length === 0) fail('no image files given');
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) fail('--threads must be a positive integer');
+
+  let identifier: VectorIdentifier;
+  try {
+    identifier = await VectorIdentifier.fromModelsDir(path.resolve(values['models-dir']), threads ? { intraOpNumThreads: threads } : {});
+  } catch (error) {
+    fail(`cannot load models: ${(error as Error).message}`);
+  }
+  const print = (line: Line) => console.log(values.json ? JSON.stringify(line) : describe(line));
+  for (let start = 0; start < files.length; start += FILES_PER_BATCH) {
+    const batch = files.slice(start, start + FILES_PER_BATCH);
+    const contents = await Promise.all(batch.map((file) => readFile(file).catch((error: NodeJS.ErrnoException) => new Error(error.code === 'ENOENT' ? 'file not found' : error.message))));
+    const readable = batch.flatMap((file, index) => (contents[index] instanceof Error ? [] : [index]));
+    const outcomes = await identifier.identifySpecimens(readable.map((index) => [contents[index] as Buffer]));
+    const byIndex = new Map(readable.map((index, position) => [index, outcomes[position]!]));
+    batch.forEach((file, index) => {
+      const content = contents[index];
+      const outcome = byIndex.get(index);
+      if (content instanceof Error) print({ file, error: content.message });
+      else if (!outcome || 'error' in outcome) print({ file, error: `not a readable image: ${outcome?.error ?? 'unknown error'}` });
+      else print({ file, ...present(outcome.identification) });
+    });
+  }
+  await Promise.all(identifier.classifiers.map((classifier) => classifier.release()));
+}
+
+function present(identification: Identification) {
+  const { group, lifeStage, taxon, confidence, rejected, topK, model, models } = identification;
+  return { group, lifeStage, taxon, confidence: round(confidence), rejected, topK: topK.map(({ taxon: t, p }) => ({ taxon: t, p: round(p) })), model, models };
+}
+
+function describe(line: Line): string {
+  if ('error' in line) return `${line.file}\terror: ${String(line.error)}`;
+  return `${line.file}\t${String(line.taxon)}\t${String(line.confidence)}\t${String(line.group)}${line.lifeStage ? ` (${String(line.lifeStage)})` : ''}`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+function fail(message: string): never {
+  console.error(`identify: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+await main();
