@@ -1,6 +1,14 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailability, collectPageErrors, ensureWebAppBuilt, launchChromium, newEnglishContext, WEB_DIST_DIR } from '../helpers/browser.js';
+import {
+  chromiumAvailability,
+  collectPageErrors,
+  dataTransferWith,
+  ensureWebAppBuilt,
+  launchChromium,
+  newEnglishContext,
+  WEB_DIST_DIR,
+} from '../helpers/browser.js';
 import { jpegImage } from '../helpers/images.js';
 import { DEMO_PASSWORD } from '../helpers/test-app.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -154,15 +162,27 @@ describe.skipIf(!chromium.available)(
 
     // ---- tests -----------------------------------------------------------------------------
 
-    it('signs in, submits a specimen with two photos, and lists it with a loaded thumbnail', async () => {
+    it('signs in, submits a specimen with a dropped and a picked photo, and lists it with a loaded thumbnail', async () => {
       const { page, dialogs, errors } = await signIn('staff.beilun');
 
       await page.getByTestId('nav-submit').click();
-      await page.getByTestId('file-input').setInputFiles([
-        { name: 'dorsal.jpg', mimeType: 'image/jpeg', buffer: await jpegImage(21, 320, 240) },
-        { name: 'lateral.jpg', mimeType: 'image/jpeg', buffer: await jpegImage(22, 320, 240) },
-      ]);
+      const dropzone = page.getByTestId('dropzone');
       const previews = page.getByTestId('preview');
+      const dataTransfer = await dataTransferWith(page, [
+        { name: 'dorsal.jpg', mimeType: 'image/jpeg', buffer: await jpegImage(21, 320, 240) },
+      ]);
+      await dropzone.dispatchEvent('dragenter', { dataTransfer });
+      await dropzone.dispatchEvent('dragover', { dataTransfer });
+      await expect.poll(() => dropzone.getAttribute('class'), { timeout: UI_TIMEOUT }).toContain('is-dragging');
+      await dropzone.dispatchEvent('drop', { dataTransfer });
+      await expect.poll(() => previews.count(), { timeout: UI_TIMEOUT }).toBe(1);
+      expect(await dropzone.getAttribute('class')).not.toContain('is-dragging');
+
+      await page.getByTestId('file-input').setInputFiles({
+        name: 'lateral.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await jpegImage(22, 320, 240),
+      });
       await expect.poll(() => previews.count(), { timeout: UI_TIMEOUT }).toBe(2);
       await expect.poll(() => naturalWidthsOf(previews.locator('img')), { timeout: UI_TIMEOUT }).toEqual([320, 320]);
 

@@ -4,7 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type JSHandle, type Page } from 'playwright-core';
 import type { ServiceAvailability } from './services.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,4 +75,29 @@ export function collectPageErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
   });
   return errors;
+}
+
+/** A file as `locator.setInputFiles` takes it. */
+export interface FilePayload {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/**
+ * A DataTransfer in the page holding `files`, to pass as `dataTransfer` to `locator.dispatchEvent('drop', …)`:
+ * Playwright cannot drag files in from outside the browser, so the page builds what such a drag would carry.
+ */
+export function dataTransferWith(page: Page, files: readonly FilePayload[]): Promise<JSHandle> {
+  const payloads = files.map(({ name, mimeType, buffer }) => ({ name, mimeType, base64: buffer.toString('base64') }));
+  return page.evaluateHandle((inPage) => {
+    // The tests compile without the DOM library; this is the part of DataTransfer used here.
+    const { DataTransfer } = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): unknown } } };
+    const dataTransfer = new DataTransfer();
+    for (const { name, mimeType, base64 } of inPage) {
+      const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      dataTransfer.items.add(new File([bytes], name, { type: mimeType }));
+    }
+    return dataTransfer;
+  }, payloads);
 }

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../api/types';
+import { useEnumLabel } from '../enums';
 import { useLanguage } from '../i18n';
 import { useLiveConnected } from '../live';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -12,9 +13,18 @@ interface Props {
   children: ReactNode;
 }
 
+function NavLink({ href, active, testId, children }: { href: string; active: boolean; testId: string; children: ReactNode }) {
+  return (
+    <a href={href} className={`nav-link${active ? ' is-active' : ''}`} aria-current={active ? 'page' : undefined} data-testid={testId}>
+      {children}
+    </a>
+  );
+}
+
 export function Layout({ user, active, onLogout, children }: Props) {
   const { t } = useTranslation();
   const lng = useLanguage();
+  const enumLabel = useEnumLabel();
   const live = useLiveConnected();
   const unitName = lng === 'zh' ? user.unit.nameZh : user.unit.nameEn;
 
@@ -27,22 +37,12 @@ export function Layout({ user, active, onLogout, children }: Props) {
             <span className="brand-name">{t('app.name')}</span>
           </a>
           <nav className="nav" aria-label="main">
-            <a
-              href="#/submit"
-              className={`nav-link${active === 'submit' ? ' is-active' : ''}`}
-              aria-current={active === 'submit' ? 'page' : undefined}
-              data-testid="nav-submit"
-            >
+            <NavLink href="#/submit" active={active === 'submit'} testId="nav-submit">
               {t('nav.submit')}
-            </a>
-            <a
-              href="#/specimens"
-              className={`nav-link${active === 'specimens' ? ' is-active' : ''}`}
-              aria-current={active === 'specimens' ? 'page' : undefined}
-              data-testid="nav-specimens"
-            >
+            </NavLink>
+            <NavLink href="#/specimens" active={active === 'specimens'} testId="nav-specimens">
               {t('nav.specimens')}
-            </a>
+            </NavLink>
           </nav>
           <div className="topbar-right">
             <span
@@ -56,7 +56,7 @@ export function Layout({ user, active, onLogout, children }: Props) {
             <span className="user" data-testid="current-user">
               <span className="user-name">{user.displayName}</span>
               <span className="user-unit">
-                {unitName} · {t(`enums.role.${user.role}`, { defaultValue: user.role })}
+                {unitName} · {enumLabel('role', user.role)}
               </span>
             </span>
             <LanguageSwitch />

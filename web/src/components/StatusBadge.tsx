@@ -1,11 +1,11 @@
-import { useTranslation } from 'react-i18next';
 import type { SpecimenStatus } from '../api/types';
+import { useEnumLabel } from '../enums';
 
 export function StatusBadge({ status }: { status: SpecimenStatus }) {
-  const { t } = useTranslation();
+  const enumLabel = useEnumLabel();
   return (
     <span className={`badge badge-${status}`} data-testid="specimen-status" data-status={status}>
-      {t(`enums.status.${status}`, { defaultValue: status })}
+      {enumLabel('status', status)}
     </span>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { setSession } from '../api/session';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { navigate } from '../router';
 
@@ -46,8 +47,7 @@ export function LoginPage() {
           </div>
         </div>
         <h2>{t('login.title')}</h2>
-        <label className="field">
-          <span className="field-label">{t('login.username')}</span>
+        <Field label={t('login.username')}>
           <input
             type="text"
             name="username"
@@ -58,9 +58,8 @@ export function LoginPage() {
             data-testid="login-username"
             required
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('login.password')}</span>
+        </Field>
+        <Field label={t('login.password')}>
           <input
             type="password"
             name="password"
@@ -70,7 +69,7 @@ export function LoginPage() {
             data-testid="login-password"
             required
           />
-        </label>
+        </Field>
         <ErrorMessage error={error} testId="form-error" />
         <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="login-submit">
           {busy ? t('login.submitting') : t('login.submit')}

@@ -1,18 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import {
-  SITE_TYPES,
-  SPECIMEN_STATUSES,
-  type SiteType,
-  type Specimen,
-  type SpecimenQuery,
-  type SpecimenStatus,
-} from '../api/types';
+import type { SiteType, Specimen, SpecimenQuery, SpecimenStatus } from '../api/types';
 import { getSession } from '../api/session';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
+import { EnumSelect, PortSelect } from '../components/Select';
 import { StatusBadge } from '../components/StatusBadge';
-import { dateToIso, formatDateTime, portLabel, portName } from '../format';
+import { useEnumLabel } from '../enums';
+import { dateToIso, formatDateTime, portName } from '../format';
 import { usePorts } from '../hooks';
 import { useLanguage } from '../i18n';
 import { useLiveEvent } from '../live';
@@ -66,6 +62,7 @@ interface ListState {
 export function MySpecimensPage() {
   const { t } = useTranslation();
   const lng = useLanguage();
+  const enumLabel = useEnumLabel();
   const { ports } = usePorts();
   const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
   const [offset, setOffset] = useState(0);
@@ -126,49 +123,34 @@ export function MySpecimensPage() {
       </div>
 
       <form className="card filters" aria-label={t('list.filters')} onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span className="field-label">{t('list.port')}</span>
-          <select value={filters.portCode} onChange={(e) => setFilter('portCode', e.target.value)} data-testid="filter-port">
-            <option value="">{t('common.any')}</option>
-            {ports.map((p) => (
-              <option key={p.id} value={p.code}>
-                {portLabel(p, lng)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('list.status')}</span>
-          <select
+        <Field label={t('list.port')}>
+          <PortSelect
+            ports={ports}
+            value={filters.portCode}
+            placeholder={t('common.any')}
+            onChange={(v) => setFilter('portCode', v)}
+            testId="filter-port"
+          />
+        </Field>
+        <Field label={t('list.status')}>
+          <EnumSelect
+            kind="status"
             value={filters.status}
-            onChange={(e) => setFilter('status', e.target.value as SpecimenStatus | '')}
-            data-testid="filter-status"
-          >
-            <option value="">{t('common.any')}</option>
-            {SPECIMEN_STATUSES.map((v) => (
-              <option key={v} value={v}>
-                {t(`enums.status.${v}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('list.siteType')}</span>
-          <select
+            placeholder={t('common.any')}
+            onChange={(v) => setFilter('status', v)}
+            testId="filter-status"
+          />
+        </Field>
+        <Field label={t('list.siteType')}>
+          <EnumSelect
+            kind="siteType"
             value={filters.siteType}
-            onChange={(e) => setFilter('siteType', e.target.value as SiteType | '')}
-            data-testid="filter-site-type"
-          >
-            <option value="">{t('common.any')}</option>
-            {SITE_TYPES.map((v) => (
-              <option key={v} value={v}>
-                {t(`enums.siteType.${v}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">{t('list.from')}</span>
+            placeholder={t('common.any')}
+            onChange={(v) => setFilter('siteType', v)}
+            testId="filter-site-type"
+          />
+        </Field>
+        <Field label={t('list.from')}>
           <input
             type="date"
             value={filters.from}
@@ -176,9 +158,8 @@ export function MySpecimensPage() {
             onChange={(e) => setFilter('from', e.target.value)}
             data-testid="filter-from"
           />
-        </label>
-        <label className="field">
-          <span className="field-label">{t('list.to')}</span>
+        </Field>
+        <Field label={t('list.to')}>
           <input
             type="date"
             value={filters.to}
@@ -186,7 +167,7 @@ export function MySpecimensPage() {
             onChange={(e) => setFilter('to', e.target.value)}
             data-testid="filter-to"
           />
-        </label>
+        </Field>
         <div className="filters-footer">
           <label className="field-check">
             <input
@@ -276,7 +257,7 @@ export function MySpecimensPage() {
                         {s.locationDetail && <div className="muted small">{s.locationDetail}</div>}
                       </div>
                     </td>
-                    <td data-label={t('list.siteType')}>{t(`enums.siteType.${s.siteType}`, { defaultValue: s.siteType })}</td>
+                    <td data-label={t('list.siteType')}>{enumLabel('siteType', s.siteType)}</td>
                     <td data-label={t('list.collectedAt')}>
                       <time dateTime={s.collectedAt}>{formatDateTime(s.collectedAt, lng)}</time>
                     </td>

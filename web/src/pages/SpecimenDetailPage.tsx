@@ -1,9 +1,12 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
-import { SPECIMEN_STATUSES, type Specimen, type SpecimenStatus, type User } from '../api/types';
+import type { Specimen, SpecimenStatus, User } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
+import { EnumSelect } from '../components/Select';
 import { StatusBadge } from '../components/StatusBadge';
+import { useEnumLabel, type EnumKind, type EnumValue } from '../enums';
 import { formatBytes, formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
 import { useLiveEvent } from '../live';
@@ -13,7 +16,7 @@ interface Props {
   user: User;
 }
 
-function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+function DetailRow({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
     <div className="dl-row">
       <dt>{label}</dt>
@@ -44,21 +47,9 @@ function StatusEditor({ specimen, onSaved }: { specimen: Specimen; onSaved: (s: 
 
   return (
     <div className="status-editor">
-      <label className="field field-inline">
-        <span className="field-label">{t('detail.changeStatus')}</span>
-        <select
-          value={value}
-          disabled={saving}
-          onChange={(e) => setValue(e.target.value as SpecimenStatus)}
-          data-testid="status-select"
-        >
-          {SPECIMEN_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`enums.status.${s}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Field label={t('detail.changeStatus')} layout="inline">
+        <EnumSelect kind="status" value={value} onChange={setValue} disabled={saving} testId="status-select" />
+      </Field>
       <button
         type="button"
         className="btn btn-secondary"
@@ -76,6 +67,7 @@ function StatusEditor({ specimen, onSaved }: { specimen: Specimen; onSaved: (s: 
 export function SpecimenDetailPage({ id, user }: Props) {
   const { t } = useTranslation();
   const lng = useLanguage();
+  const enumLabel = useEnumLabel();
   const [specimen, setSpecimen] = useState<Specimen | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [reloadKey, setReloadKey] = useState(0);
@@ -95,6 +87,7 @@ export function SpecimenDetailPage({ id, user }: Props) {
 
   const none = t('common.none');
   const text = (v: string | null | undefined): string => (v ? v : none);
+  const optionalEnum = <K extends EnumKind>(kind: K, v: EnumValue<K> | null): string => (v ? enumLabel(kind, v) : none);
 
   if (error) {
     const notFound = error instanceof ApiError && error.status === 404;
@@ -175,45 +168,45 @@ export function SpecimenDetailPage({ id, user }: Props) {
         <div className="card">
           <h2 className="card-title">{t('detail.fields')}</h2>
           <dl className="dl">
-            <Field label={t('detail.port')} testId="detail-port">
+            <DetailRow label={t('detail.port')} testId="detail-port">
               <span className="port-code">{s.port.code}</span> {portName(s.port, lng)}
-            </Field>
-            <Field label={t('detail.portType')}>{t(`enums.portType.${s.port.type}`, { defaultValue: s.port.type })}</Field>
-            <Field label={t('detail.siteType')} testId="detail-site-type">
-              {t(`enums.siteType.${s.siteType}`, { defaultValue: s.siteType })}
-            </Field>
-            <Field label={t('detail.location')} testId="detail-location">
+            </DetailRow>
+            <DetailRow label={t('detail.portType')}>{enumLabel('portType', s.port.type)}</DetailRow>
+            <DetailRow label={t('detail.siteType')} testId="detail-site-type">
+              {enumLabel('siteType', s.siteType)}
+            </DetailRow>
+            <DetailRow label={t('detail.location')} testId="detail-location">
               {text(s.locationDetail)}
-            </Field>
-            <Field label={t('detail.trapMethod')} testId="detail-trap-method">
-              {s.trapMethod ? t(`enums.trapMethod.${s.trapMethod}`, { defaultValue: s.trapMethod }) : none}
-            </Field>
-            <Field label={t('detail.collectedAt')} testId="detail-collected-at">
+            </DetailRow>
+            <DetailRow label={t('detail.trapMethod')} testId="detail-trap-method">
+              {optionalEnum('trapMethod', s.trapMethod)}
+            </DetailRow>
+            <DetailRow label={t('detail.collectedAt')} testId="detail-collected-at">
               <time dateTime={s.collectedAt}>{formatDateTime(s.collectedAt, lng)}</time>
-            </Field>
-            <Field label={t('detail.collector')} testId="detail-collector">
+            </DetailRow>
+            <DetailRow label={t('detail.collector')} testId="detail-collector">
               {text(s.collector)}
-            </Field>
-            <Field label={t('detail.count')} testId="detail-count">
+            </DetailRow>
+            <DetailRow label={t('detail.count')} testId="detail-count">
               {s.count}
-            </Field>
-            <Field label={t('detail.lifeStage')} testId="detail-life-stage">
-              {s.lifeStage ? t(`enums.lifeStage.${s.lifeStage}`, { defaultValue: s.lifeStage }) : none}
-            </Field>
-            <Field label={t('detail.sex')} testId="detail-sex">
-              {s.sex ? t(`enums.sex.${s.sex}`, { defaultValue: s.sex }) : none}
-            </Field>
-            <Field label={t('detail.notes')} testId="detail-notes">
+            </DetailRow>
+            <DetailRow label={t('detail.lifeStage')} testId="detail-life-stage">
+              {optionalEnum('lifeStage', s.lifeStage)}
+            </DetailRow>
+            <DetailRow label={t('detail.sex')} testId="detail-sex">
+              {optionalEnum('sex', s.sex)}
+            </DetailRow>
+            <DetailRow label={t('detail.notes')} testId="detail-notes">
               {s.notes ? <span className="pre-wrap">{s.notes}</span> : none}
-            </Field>
-            <Field label={t('detail.createdBy')}>
+            </DetailRow>
+            <DetailRow label={t('detail.createdBy')}>
               {s.createdBy.displayName} <span className="muted">({s.createdBy.username})</span>
-            </Field>
-            <Field label={t('detail.createdAt')}>{formatDateTime(s.createdAt, lng)}</Field>
-            <Field label={t('detail.updatedAt')}>{formatDateTime(s.updatedAt, lng)}</Field>
-            <Field label={t('detail.id')}>
+            </DetailRow>
+            <DetailRow label={t('detail.createdAt')}>{formatDateTime(s.createdAt, lng)}</DetailRow>
+            <DetailRow label={t('detail.updatedAt')}>{formatDateTime(s.updatedAt, lng)}</DetailRow>
+            <DetailRow label={t('detail.id')}>
               <code className="small">{s.id}</code>
-            </Field>
+            </DetailRow>
           </dl>
           {canReview && <StatusEditor specimen={s} onSaved={setSpecimen} />}
         </div>

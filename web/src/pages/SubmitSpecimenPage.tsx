@@ -1,24 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import {
-  LIFE_STAGES,
-  SEXES,
-  SITE_TYPES,
-  TRAP_METHODS,
-  type LifeStage,
-  type Sex,
-  type SiteType,
-  type Specimen,
-  type SpecimenMetadata,
-  type TrapMethod,
-} from '../api/types';
+import type { LifeStage, Sex, SiteType, Specimen, SpecimenMetadata, TrapMethod } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from '../components/ImageDropZone';
 import { ProgressBar } from '../components/ProgressBar';
-import { dateTimeLocalToIso, portLabel, toDateTimeLocalValue } from '../format';
+import { EnumSelect, PortSelect } from '../components/Select';
+import { dateTimeLocalToIso, toDateTimeLocalValue } from '../format';
 import { usePorts } from '../hooks';
-import { useLanguage } from '../i18n';
 import { specimenHref } from '../router';
 
 interface FormState {
@@ -56,7 +46,6 @@ function optionalText(value: string): string | undefined {
 
 export function SubmitSpecimenPage() {
   const { t } = useTranslation();
-  const lng = useLanguage();
   const { ports, loading: portsLoading, error: portsError } = usePorts();
   const [form, setForm] = useState<FormState>(initialForm);
   const [images, setImages] = useState<SelectedImage[]>([]);
@@ -163,45 +152,28 @@ export function SubmitSpecimenPage() {
           <h2 className="card-title">{t('submit.metadata')}</h2>
           {portsError ? <ErrorMessage error={portsError} /> : null}
           <fieldset className="form-grid" disabled={uploading}>
-            <label className="field">
-              <span className="field-label">
-                {t('submit.port')} <span className="required" aria-hidden="true">*</span>
-              </span>
-              <select
+            <Field label={t('submit.port')} required>
+              <PortSelect
+                ports={ports}
                 value={form.portCode}
-                onChange={(e) => set('portCode', e.target.value)}
+                placeholder={portsLoading ? t('common.loading') : t('common.pleaseSelect')}
+                onChange={(v) => set('portCode', v)}
                 required
-                data-testid="field-port"
-              >
-                <option value="">{portsLoading ? t('common.loading') : t('common.pleaseSelect')}</option>
-                {ports.map((p) => (
-                  <option key={p.id} value={p.code}>
-                    {portLabel(p, lng)}
-                  </option>
-                ))}
-              </select>
-            </label>
+                testId="field-port"
+              />
+            </Field>
 
-            <label className="field">
-              <span className="field-label">
-                {t('submit.siteType')} <span className="required" aria-hidden="true">*</span>
-              </span>
-              <select
+            <Field label={t('submit.siteType')} required>
+              <EnumSelect
+                kind="siteType"
                 value={form.siteType}
-                onChange={(e) => set('siteType', e.target.value as SiteType)}
+                onChange={(v) => set('siteType', v)}
                 required
-                data-testid="field-site-type"
-              >
-                {SITE_TYPES.map((v) => (
-                  <option key={v} value={v}>
-                    {t(`enums.siteType.${v}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+                testId="field-site-type"
+              />
+            </Field>
 
-            <label className="field field-wide">
-              <span className="field-label">{t('submit.location')}</span>
+            <Field label={t('submit.location')} layout="wide">
               <input
                 type="text"
                 value={form.locationDetail}
@@ -210,28 +182,19 @@ export function SubmitSpecimenPage() {
                 onChange={(e) => set('locationDetail', e.target.value)}
                 data-testid="field-location"
               />
-            </label>
+            </Field>
 
-            <label className="field">
-              <span className="field-label">{t('submit.trapMethod')}</span>
-              <select
+            <Field label={t('submit.trapMethod')}>
+              <EnumSelect
+                kind="trapMethod"
                 value={form.trapMethod}
-                onChange={(e) => set('trapMethod', e.target.value as TrapMethod | '')}
-                data-testid="field-trap-method"
-              >
-                <option value="">{t('common.notSpecified')}</option>
-                {TRAP_METHODS.map((v) => (
-                  <option key={v} value={v}>
-                    {t(`enums.trapMethod.${v}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+                placeholder={t('common.notSpecified')}
+                onChange={(v) => set('trapMethod', v)}
+                testId="field-trap-method"
+              />
+            </Field>
 
-            <label className="field">
-              <span className="field-label">
-                {t('submit.collectedAt')} <span className="required" aria-hidden="true">*</span>
-              </span>
+            <Field label={t('submit.collectedAt')} required>
               <input
                 type="datetime-local"
                 value={form.collectedAt}
@@ -239,10 +202,9 @@ export function SubmitSpecimenPage() {
                 required
                 data-testid="field-collected-at"
               />
-            </label>
+            </Field>
 
-            <label className="field">
-              <span className="field-label">{t('submit.collector')}</span>
+            <Field label={t('submit.collector')}>
               <input
                 type="text"
                 value={form.collector}
@@ -250,10 +212,9 @@ export function SubmitSpecimenPage() {
                 onChange={(e) => set('collector', e.target.value)}
                 data-testid="field-collector"
               />
-            </label>
+            </Field>
 
-            <label className="field">
-              <span className="field-label">{t('submit.count')}</span>
+            <Field label={t('submit.count')}>
               <input
                 type="number"
                 min={1}
@@ -263,42 +224,29 @@ export function SubmitSpecimenPage() {
                 onChange={(e) => set('count', e.target.value)}
                 data-testid="field-count"
               />
-            </label>
+            </Field>
 
-            <label className="field">
-              <span className="field-label">{t('submit.lifeStage')}</span>
-              <select
+            <Field label={t('submit.lifeStage')}>
+              <EnumSelect
+                kind="lifeStage"
                 value={form.lifeStage}
-                onChange={(e) => set('lifeStage', e.target.value as LifeStage | '')}
-                data-testid="field-life-stage"
-              >
-                <option value="">{t('common.notSpecified')}</option>
-                {LIFE_STAGES.map((v) => (
-                  <option key={v} value={v}>
-                    {t(`enums.lifeStage.${v}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+                placeholder={t('common.notSpecified')}
+                onChange={(v) => set('lifeStage', v)}
+                testId="field-life-stage"
+              />
+            </Field>
 
-            <label className="field">
-              <span className="field-label">{t('submit.sex')}</span>
-              <select
+            <Field label={t('submit.sex')}>
+              <EnumSelect
+                kind="sex"
                 value={form.sex}
-                onChange={(e) => set('sex', e.target.value as Sex | '')}
-                data-testid="field-sex"
-              >
-                <option value="">{t('common.notSpecified')}</option>
-                {SEXES.map((v) => (
-                  <option key={v} value={v}>
-                    {t(`enums.sex.${v}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+                placeholder={t('common.notSpecified')}
+                onChange={(v) => set('sex', v)}
+                testId="field-sex"
+              />
+            </Field>
 
-            <label className="field field-wide">
-              <span className="field-label">{t('submit.notes')}</span>
+            <Field label={t('submit.notes')} layout="wide">
               <textarea
                 rows={4}
                 value={form.notes}
@@ -306,7 +254,7 @@ export function SubmitSpecimenPage() {
                 onChange={(e) => set('notes', e.target.value)}
                 data-testid="field-notes"
               />
-            </label>
+            </Field>
           </fieldset>
         </div>
 
