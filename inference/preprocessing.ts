@@ -53,6 +53,11 @@ export function normalise(pixels: Buffer, spec: Pick<InputSpec, 'size' | 'mean' 
   return target;
 }
 
+/** The lossless file `datasets:prepare` writes for the trainer: exactly the pixels serving feeds the model. */
+export function preparedPng(pixels: Buffer, size: number): Promise<Buffer> {
+  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+}
+
 /** A stable name for a preprocessing policy, used to file prepared training inputs. */
 export function policyKey(spec: Pick<InputSpec, 'size' | 'resize' | 'padColor'>): string {
   return `${spec.resize}-${spec.size}-pad${spec.padColor.join('.')}`;

@@ -2,8 +2,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
-import { modelPixels, policyKey, type InputSpec } from '../preprocessing.js';
+import { modelPixels, policyKey, preparedPng, type InputSpec } from '../preprocessing.js';
 
 /**
  * `npm run datasets:prepare -- <manifest> [--size 160] [--resize contain] [--out var/prepared]`
@@ -53,8 +52,7 @@ async function main(): Promise<void> {
       }
       try {
         const pixels = await modelPixels(path.join(root, image.path), spec);
-        const png = await sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
-        await writeFile(target, png);
+        await writeFile(target, await preparedPng(pixels, size));
         written += 1;
       } catch (error) {
         failures.push(`${image.path}: ${(error as Error).message}`);
