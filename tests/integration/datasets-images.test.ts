@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { runCli } from '../helpers/cli.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readMapping } from '../../datasets/folder-mapping.js';
 import { describeImport, importFolder } from '../../datasets/import.js';
@@ -251,11 +250,7 @@ describe('importing a folder-per-class tree', () => {
 });
 
 describe('dataset CLIs', () => {
-  const run = (cli: string, args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', `datasets/cli/${cli}.ts`, ...args]).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-    );
+  const run = (cli: string, args: string[]) => runCli(`datasets/cli/${cli}.ts`, args);
 
   it('import, split and stats a folder end to end', async () => {
     const folder = path.join(dir, 'tree');
