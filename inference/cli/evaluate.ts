@@ -9,7 +9,6 @@ import { evaluateModel, labelledImages, resolveModel } from '../model-evaluation
  */
 const USAGE = 'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]';
 
-
 async function main(): Promise<void> {
   let parsed;
   try {
