@@ -1,39 +1,30 @@
-import { parseArgs } from 'node:util';
 import { compareReports, pct, type EvaluationReport } from '../evaluation.js';
 import { evaluateModel, labelledImages, resolveModel } from '../model-evaluation.js';
+import { CommandLine } from './command-line.js';
 
 /**
  * `npm run models:evaluate -- <model> <manifest.json | folder> [--split test] [--compare <model>] [--margin 0.02] [--json]`
  * <model> is a package directory, `name@version`, or `name` (its newest version under --models-dir).
  * A folder holds one sub-folder per label id or taxon; sub-folders that name no label of the model are unknowns.
  */
-const USAGE = 'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]';
+const cli: CommandLine = new CommandLine('models:evaluate', 'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]');
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        split: { type: 'string', default: 'test' },
-        compare: { type: 'string' },
-        margin: { type: 'string', default: '0.02' },
-        'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = cli.parse({
+    split: { type: 'string', default: 'test' },
+    compare: { type: 'string' },
+    margin: { type: 'string', default: '0.02' },
+    'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
+    json: { type: 'boolean', default: false },
+  });
   const [modelArg, dataArg] = positionals;
   const margin = Number(values.margin);
-  if (!modelArg || !dataArg || positionals.length > 2) fail('give a model and a manifest or folder');
-  if (!['test', 'val', 'train', 'all'].includes(values.split)) fail(`unknown split ${values.split}`);
-  if (!(margin >= 0 && margin < 1)) fail('--margin must be between 0 and 1');
+  if (!modelArg || !dataArg || positionals.length > 2) cli.fail('give a model and a manifest or folder');
+  if (!['test', 'val', 'train', 'all'].includes(values.split)) cli.fail(`unknown split ${values.split}`);
+  if (!(margin >= 0 && margin < 1)) cli.fail('--margin must be between 0 and 1');
 
-  const images = await labelledImages(dataArg, values.split).catch((error: Error) => fail(`cannot read ${dataArg}: ${error.message}`));
-  const load = (reference: string) => resolveModel(reference, values['models-dir']).catch((error: Error) => fail(error.message));
+  const images = await labelledImages(dataArg, values.split).catch((error: Error) => cli.fail(`cannot read ${dataArg}: ${error.message}`));
+  const load = (reference: string) => resolveModel(reference, values['models-dir']).catch((error: Error) => cli.fail(error.message));
   const candidate = await evaluateModel(await load(modelArg), images);
   const baseline = values.compare ? await evaluateModel(await load(values.compare), images) : undefined;
   const gate = baseline ? compareReports(baseline.report, candidate.report, margin) : undefined;
@@ -73,9 +64,5 @@ function printComparison(baseline: { ref: string; report: EvaluationReport }, ca
   console.log(failures.length === 0 ? 'non-regression gate: PASSED' : `non-regression gate: FAILED\n  ${failures.join('\n  ')}`);
 }
 
-function fail(message: string): never {
-  console.error(`models:evaluate: ${message}\n${USAGE}`);
-  process.exit(2);
-}
 
 await main();

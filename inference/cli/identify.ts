@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { VectorIdentifier, type Identification } from '../identifier.js';
+import { CommandLine } from './command-line.js';
 
 /**
  * `npm run -s identify -- --json <image files…>`: one JSON object per line and file, in argument order.
  * Exits non-zero only for unusable arguments; an unreadable file gives a line with `"error"`.
  */
-const USAGE = 'usage: npm run -s identify -- [--json] [--models-dir models] [--threads N] <image files…>';
+const cli: CommandLine = new CommandLine('identify', 'usage: npm run -s identify -- [--json] [--models-dir models] [--threads N] <image files…>');
 const FILES_PER_BATCH = 32;
 
 interface Line {
@@ -16,34 +16,25 @@ interface Line {
 }
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
-        threads: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  const { values, positionals: files } = parsed;
+  const { values, positionals: files } = cli.parse({
+    json: { type: 'boolean', default: false },
+    'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
+    threads: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  });
   if (values.help) {
-    console.log(USAGE);
+    console.log(cli.usage);
     return;
   }
-  if (files.length === 0) fail('no image files given');
+  if (files.length === 0) cli.fail('no image files given');
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) fail('--threads must be a positive integer');
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) cli.fail('--threads must be a positive integer');
 
   let identifier: VectorIdentifier;
   try {
     identifier = await VectorIdentifier.fromModelsDir(path.resolve(values['models-dir']), threads ? { intraOpNumThreads: threads } : {});
   } catch (error) {
-    fail(`cannot load models: ${(error as Error).message}`);
+    cli.fail(`cannot load models: ${(error as Error).message}`);
   }
   const print = (line: Line) => console.log(values.json ? JSON.stringify(line) : describe(line));
   for (let start = 0; start < files.length; start += FILES_PER_BATCH) {
@@ -75,11 +66,6 @@ function describe(line: Line): string {
 
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
-}
-
-function fail(message: string): never {
-  console.error(`identify: ${message}\n${USAGE}`);
-  process.exit(2);
 }
 
 await main();

@@ -1,8 +1,8 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { modelPixels, policyKey, preparedPng, type InputSpec } from '../preprocessing.js';
+import { CommandLine } from './command-line.js';
 
 /**
  * `npm run datasets:prepare -- <manifest> [--size 160] [--resize contain] [--out var/prepared]`
@@ -14,25 +14,22 @@ interface ManifestImage {
   sha256: string;
 }
 
-const USAGE = 'usage: npm run datasets:prepare -- <manifest.json> [--size 160] [--resize contain|cover] [--pad 127,127,127] [--out var/prepared]';
+const cli: CommandLine = new CommandLine('datasets:prepare', 'usage: npm run datasets:prepare -- <manifest.json> [--size 160] [--resize contain|cover] [--pad 127,127,127] [--out var/prepared]');
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      size: { type: 'string', default: '160' },
-      resize: { type: 'string', default: 'contain' },
-      pad: { type: 'string', default: '127,127,127' },
-      out: { type: 'string', default: 'var/prepared' },
-    },
+  const { values, positionals } = cli.parse({
+    size: { type: 'string', default: '160' },
+    resize: { type: 'string', default: 'contain' },
+    pad: { type: 'string', default: '127,127,127' },
+    out: { type: 'string', default: 'var/prepared' },
   });
   const manifestPath = positionals[0];
   const size = Number(values.size);
   const padColor = values.pad.split(',').map(Number) as [number, number, number];
-  if (!manifestPath || !Number.isInteger(size) || size < 16 || (values.resize !== 'contain' && values.resize !== 'cover') || padColor.length !== 3 || padColor.some((c) => !(c >= 0 && c <= 255))) {
-    console.error(USAGE);
-    process.exit(2);
-  }
+  if (!manifestPath) cli.fail('give a dataset manifest');
+  if (!Number.isInteger(size) || size < 16) cli.fail('--size must be an integer ≥ 16');
+  if (values.resize !== 'contain' && values.resize !== 'cover') cli.fail('--resize must be contain or cover');
+  if (padColor.length !== 3 || padColor.some((c) => !(c >= 0 && c <= 255))) cli.fail('--pad must be three numbers 0–255, e.g. 127,127,127');
   const spec: Pick<InputSpec, 'size' | 'resize' | 'padColor'> = { size, resize: values.resize, padColor };
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { name: string; root: string; images: ManifestImage[] };
   const root = path.resolve(path.dirname(manifestPath), manifest.root);
