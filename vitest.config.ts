@@ -6,7 +6,7 @@ export default defineConfig({
     // PGlite, argon2 and sharp are CPU-heavy; two workers match the two cores CI has.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     globalSetup: ['tests/helpers/global-setup.ts'],
     reporters: ['default'],

@@ -63,7 +63,8 @@ async function login(baseUrl: string, username: string, password: string) {
   return fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
 }
 
-describe('the service process with no configuration (embedded PGlite, local storage)', () => {
+// Starting real processes on a fresh embedded database is slow on a busy 2-core machine; the timeout is generous.
+describe('the service process with no configuration (embedded PGlite, local storage)', { timeout: 240_000 }, () => {
   const cleanups: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -101,7 +102,7 @@ describe('the service process with no configuration (embedded PGlite, local stor
 
 const postgres = await postgresAvailability();
 
-describe.skipIf(!postgres.available)(`the service process on PostgreSQL (DATABASE_URL) ${postgres.reason}`, () => {
+describe.skipIf(!postgres.available)(`the service process on PostgreSQL (DATABASE_URL) ${postgres.reason}`, { timeout: 240_000 }, () => {
   const databaseName = `vd_process_${process.pid}_${Date.now()}`;
   const admin = () => new pg.Client({ connectionString: POSTGRES_URL });
   const cleanups: (() => Promise<unknown>)[] = [];
