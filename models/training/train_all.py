@@ -1,0 +1,75 @@
+"""Train all four VectorDesk identification models, in order, into models/<name>/<version>/.
+
+    npm run models:train          # = datasets:prepare for the chosen size, then this script
+    .venv/bin/python models/training/train_all.py [--manifest …] [--size 128] [--version 2026.11.27] [--only tick-species]
+
+vector-group is trained first from scratch; tick-species, mosquito-genus and larva-genus start from its backbone.
+Expects `npm run datasets:prepare -- <manifest> --size <size> --resize contain` to have run (npm run models:train does it).
+"""
+from __future__ import annotations
+
+import os
+
+# Other work shares this machine's 2 cores: with OpenMP's default busy-waiting, two processes that each run
+# 2 threads slow each other down ~7× (measured); passive waiting keeps a contended step within ~1.2× of an idle one.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import argparse
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from data import REPO_ROOT, load_manifest, load_prepared  # noqa: E402
+from train import TrainConfig, apply_overrides, input_stats, run  # noqa: E402
+
+ORDER = ("vector-group", "tick-species", "mosquito-genus", "larva-genus")
+DEFAULT_SIZE = 128
+DEFAULT_VERSION = "2026.11.27"
+DEFAULT_MANIFEST = "datasets/manifests/vectors-v1.json"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--manifest", default=DEFAULT_MANIFEST)
+    parser.add_argument("--size", type=int, default=DEFAULT_SIZE)
+    parser.add_argument("--version", default=DEFAULT_VERSION)
+    parser.add_argument("--out", default=str(REPO_ROOT / "models"))
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--only", action="append", choices=ORDER, help="train only these models (repeatable)")
+    parser.add_argument("--max-epochs", type=int, default=None, help="cap epochs (quick development runs)")
+    parser.add_argument("--group-max-epochs", type=int, default=None)
+    parser.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a TrainConfig field for every model")
+    args = parser.parse_args(argv)
+
+    argv_used = sys.argv[1:] if argv is None else argv
+    prepare = shlex.join(["npm", "run", "datasets:prepare", "--", args.manifest, "--size", str(args.size), "--resize", "contain"])
+    command = prepare + " && " + shlex.join([".venv/bin/python", "models/training/train_all.py", *argv_used])
+
+    started = time.time()
+    manifest = load_manifest(args.manifest)
+    pixels = load_prepared(manifest, args.size)
+    mean, std = input_stats(manifest, pixels)
+    print(f"manifest {manifest.display_path()} ({len(manifest.images)} images, sha256 {manifest.sha256[:12]}…), "
+          f"size {args.size}, mean {mean}, std {std}, torch threads {torch.get_num_threads()}", flush=True)
+    summaries = []
+    for name in ORDER:
+        if args.only and name not in args.only:
+            continue
+        config = apply_overrides(TrainConfig(size=args.size, seed=args.seed), args.set)
+        cap = args.group_max_epochs if (name == "vector-group" and args.group_max_epochs) else args.max_epochs
+        if cap is not None:
+            config.max_epochs = cap
+            config.min_epochs = min(config.min_epochs, cap)
+        log = lambda line: print(line, flush=True)
+        summaries.append(run(name, args.manifest, args.size, args.version, Path(args.out), config, command,
+                             pixels=pixels, mean=mean, std=std, log=log))
+    print(json.dumps({"models": summaries, "wallSeconds": round(time.time() - started, 1)}, indent=2), flush=True)
+
+
+if __name__ == "__main__":
+    main()
