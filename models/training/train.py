@@ -414,13 +414,18 @@ def apply_overrides(config: TrainConfig, overrides: list[str] | None) -> TrainCo
     return config
 
 
-def config_from_args(args) -> TrainConfig:
-    config = apply_overrides(TrainConfig(size=args.size, seed=args.seed), args.set)
-    if args.max_epochs is not None:
-        config.max_epochs = args.max_epochs
-        config.min_epochs = min(config.min_epochs, args.max_epochs)
-    if args.patience is not None:
-        config.patience = args.patience
+def make_config(model_name: str, size: int, seed: int, overrides: list[str] | None = None,
+                max_epochs: int | None = None, patience: int | None = None) -> TrainConfig:
+    """TrainConfig defaults → the model's own settings (tasks.py) → command-line overrides."""
+    config = TrainConfig(size=size, seed=seed)
+    for key, value in TASKS[model_name].train.items():
+        setattr(config, key, value)
+    apply_overrides(config, overrides)
+    if max_epochs is not None:
+        config.max_epochs = max_epochs
+        config.min_epochs = min(config.min_epochs, max_epochs)
+    if patience is not None:
+        config.patience = patience
     return config
 
 
@@ -428,7 +433,8 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     command = shlex.join([".venv/bin/python", "models/training/train.py", *(sys.argv[1:] if argv is None else argv)])
-    run(args.model, args.manifest, args.size, args.version, Path(args.out), config_from_args(args), command)
+    config = make_config(args.model, args.size, args.seed, args.set, args.max_epochs, args.patience)
+    run(args.model, args.manifest, args.size, args.version, Path(args.out), config, command)
 
 
 if __name__ == "__main__":

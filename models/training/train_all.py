@@ -25,7 +25,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from data import REPO_ROOT, load_manifest, load_prepared  # noqa: E402
-from train import TrainConfig, apply_overrides, input_stats, run  # noqa: E402
+from train import TrainConfig, input_stats, make_config, run  # noqa: E402
 
 ORDER = ("vector-group", "tick-species", "mosquito-genus", "larva-genus")
 DEFAULT_SIZE = 128
@@ -60,11 +60,8 @@ def main(argv=None) -> None:
     for name in ORDER:
         if args.only and name not in args.only:
             continue
-        config = apply_overrides(TrainConfig(size=args.size, seed=args.seed), args.set)
         cap = args.group_max_epochs if (name == "vector-group" and args.group_max_epochs) else args.max_epochs
-        if cap is not None:
-            config.max_epochs = cap
-            config.min_epochs = min(config.min_epochs, cap)
+        config = make_config(name, args.size, args.seed, args.set, cap)
         log = lambda line: print(line, flush=True)
         summaries.append(run(name, args.manifest, args.size, args.version, Path(args.out), config, command,
                              pixels=pixels, mean=mean, std=std, log=log))
