@@ -1,8 +1,12 @@
-"""The compact CNN shared by all VectorDesk identification models.
+"""The two networks a VectorDesk identification model can be: trained from scratch or from pretrained weights.
 
-A small ResNet: a stride-2 stem, five stages of basic residual blocks (each stage halves the resolution),
-global average pooling and one linear layer. Widths and block counts are read back from a state_dict by
-`build_from_state_dict`, so a `checkpoint.pt` (plain state_dict) is enough to rebuild the network.
+`VectorNet`: a small ResNet (stride-2 stem, five stages of basic residual blocks, each halving the resolution,
+global average pooling, one linear layer), trained from random initialisation.
+`PretrainedMobileNetV2`: the MobileNetV2 1.0 trunk shipped (as TF.js weights) inside the npm package nsfwjs,
+ported in nsfwjs_mobilenet_v2.py, with a new linear head; its batch-norm statistics stay frozen.
+
+`build_from_state_dict` tells them apart by their parameter names and reads widths/block counts back, so a
+`checkpoint.pt` (plain state_dict) is enough to rebuild either network.
 """
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import re
 
 import torch
 from torch import nn
+
+from nsfwjs_mobilenet_v2 import MobileNetV2Features, standard_mobilenet_v2
 
 DEFAULT_WIDTHS = (24, 32, 64, 128, 192)
 DEFAULT_BLOCKS = (1, 1, 2, 2, 1)
@@ -72,6 +78,36 @@ class VectorNet(nn.Module):
         return self.head(self.dropout(self.features(x)))
 
 
+class PretrainedMobileNetV2(nn.Module):
+    """MobileNetV2 trunk + dropout + linear head. The first `frozen_blocks` inverted-residual blocks (and the stem)
+    are not trained, and no batch-norm layer updates its running statistics: ~1,500 photos in batches of 64 would
+    only add noise to statistics learnt on far more images."""
+
+    def __init__(self, num_classes: int, trunk: MobileNetV2Features | None = None, dropout: float = 0.2,
+                 frozen_blocks: int = 0):
+        super().__init__()
+        self.trunk = trunk if trunk is not None else standard_mobilenet_v2()
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(self.trunk.out_channels, num_classes)
+        frozen = [self.trunk.stem, *self.trunk.blocks[:frozen_blocks]]
+        for module in frozen:
+            for parameter in module.parameters():
+                parameter.requires_grad_(False)
+
+    def train(self, mode: bool = True) -> "PretrainedMobileNetV2":
+        super().train(mode)
+        for module in self.trunk.modules():
+            if isinstance(module, nn.BatchNorm2d):
+                module.eval()
+        return self
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.trunk(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.dropout(self.features(x)))
+
+
 def architecture_of(state_dict: dict) -> dict:
     """Widths, block counts and class count of a VectorNet state_dict."""
     blocks: dict[int, int] = {}
@@ -91,9 +127,13 @@ def architecture_of(state_dict: dict) -> dict:
     }
 
 
-def build_from_state_dict(state_dict: dict) -> VectorNet:
+def build_from_state_dict(state_dict: dict) -> nn.Module:
     """Rebuild the network a `checkpoint.pt` was saved from, load the weights, and put it in eval mode."""
-    arch = architecture_of(state_dict)
-    model = VectorNet(arch["num_classes"], arch["widths"], arch["blocks"])
+    model: nn.Module
+    if any(key.startswith("trunk.") for key in state_dict):
+        model = PretrainedMobileNetV2(int(state_dict["head.weight"].shape[0]))
+    else:
+        arch = architecture_of(state_dict)
+        model = VectorNet(arch["num_classes"], arch["widths"], arch["blocks"])
     model.load_state_dict(state_dict)
     return model.eval()

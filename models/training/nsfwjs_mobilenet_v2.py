@@ -190,6 +190,28 @@ class NSFWHead(nn.Module):
         return self.fc3(F.relu(self.fc2(F.relu(self.fc1(f)))))
 
 
+# Keras MobileNetV2, width multiplier 1.0: (expansion, output channels, repeats, stride of the first repeat).
+MOBILENET_V2_SETTINGS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+STEM_OUT, LAST_OUT, KERAS_PAD = 32, 1280, (0, 1, 0, 1)
+
+
+def standard_blocks() -> list[dict]:
+    """The inverted-residual configuration of MobileNetV2 1.0 (what nsfwjs ships; asserted when decoding)."""
+    blocks, cin = [], STEM_OUT
+    for expansion, cout, repeats, first_stride in MOBILENET_V2_SETTINGS:
+        for i in range(repeats):
+            stride = first_stride if i == 0 else 1
+            blocks.append(dict(cin=cin, cexp=cin * expansion, cout=cout, stride=stride,
+                               residual=stride == 1 and cin == cout, keras_pad=KERAS_PAD if stride == 2 else None))
+            cin = cout
+    return blocks
+
+
+def standard_mobilenet_v2() -> "MobileNetV2Features":
+    """An untrained MobileNetV2 1.0 trunk with the same modules and names as the decoded one (for loading checkpoints)."""
+    return MobileNetV2Features(standard_blocks(), STEM_OUT, LAST_OUT, stem_pad=KERAS_PAD)
+
+
 # --------------------------------------------------------------------------- builder
 def _layers_by_name(model_json):
     cfg = model_json["modelTopology"]["model_config"]["config"]
@@ -244,6 +266,8 @@ def build_from_decoded(model_json, W, with_head=False) -> nn.Module:
         cin = cout
         i += 1
     last_out = L["Conv_1"]["config"]["filters"]
+    assert (blocks, stem_out, last_out, _pad_tuple(L["Conv1_pad"])) == (standard_blocks(), STEM_OUT, LAST_OUT, KERAS_PAD), \
+        "nsfwjs model is not the standard MobileNetV2 1.0"
     trunk = MobileNetV2Features(blocks, stem_out, last_out, stem_pad=_pad_tuple(L["Conv1_pad"]))
     _load_convbn(trunk.stem, W, "Conv1", "bn_Conv1")
     for b, p in zip(trunk.blocks, names):

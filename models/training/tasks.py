@@ -7,7 +7,7 @@ the "unknowns" for the rejection threshold/AUROC and, in training, the outlier-e
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 
@@ -37,7 +37,6 @@ class Task:
     vflip: float = 0.2
     outlier_exposure: bool = False
     init_from: Optional[str] = None  # name of an already-trained model whose backbone starts this one
-    train: dict = field(default_factory=dict)  # TrainConfig fields this model changes (train.py applies them first)
 
     @property
     def label_ids(self) -> list[str]:
@@ -85,9 +84,6 @@ def _larva_genus(record: dict) -> Optional[str]:
     return genus if _is_mosquito_larva(record) and genus in LARVA_GENERA else None
 
 
-# The species/genus models start from the vector-group backbone: fewer, shorter epochs (512 images each).
-SPECIES_TRAINING = {"max_epochs": 45, "patience": 15, "min_epoch_samples": 512}
-
 TASKS: dict[str, Task] = {
     "vector-group": Task(
         name="vector-group",
@@ -107,7 +103,6 @@ TASKS: dict[str, Task] = {
         description="vector group of a photographed specimen (adult mosquito, mosquito larva, tick, rodent, or not a vector)",
         rotate_degrees=15.0,
         vflip=0.2,
-        train={"max_epochs": 60, "patience": 15},
     ),
     "tick-species": Task(
         name="tick-species",
@@ -121,7 +116,6 @@ TASKS: dict[str, Task] = {
         vflip=0.5,
         outlier_exposure=True,
         init_from="vector-group",
-        train=SPECIES_TRAINING,
     ),
     "mosquito-genus": Task(
         name="mosquito-genus",
@@ -136,7 +130,6 @@ TASKS: dict[str, Task] = {
         vflip=0.5,
         outlier_exposure=True,
         init_from="vector-group",
-        train=SPECIES_TRAINING,
     ),
     "larva-genus": Task(
         name="larva-genus",
@@ -150,6 +143,5 @@ TASKS: dict[str, Task] = {
         vflip=0.5,
         outlier_exposure=True,
         init_from="vector-group",
-        train=SPECIES_TRAINING,
     ),
 }

@@ -1,7 +1,10 @@
 """Train, calibrate, evaluate, export and package ONE VectorDesk identification model.
 
     .venv/bin/python models/training/train.py --model tick-species \
-        --manifest datasets/manifests/vectors-v1.json --size 128 --version 2026.11.27
+        --manifest datasets/manifests/vectors-v1.json --size 160 --version 2026.11.27
+
+Two backbones (net.py): `nsfwjs-mobilenet-v2` (default; pretrained weights from the npm package nsfwjs, fetched by
+scripts/setup-training-env.sh) and `vectornet` (from scratch, the baseline it was measured against; use --size 128).
 
 Steps: records of the model's classes (tasks.py) → class-balanced training with augmentation (+ outlier exposure
 for the species/genus models) → early stopping on validation → temperature scaling on validation (min NLL) →
@@ -37,7 +40,8 @@ from data import REPO_ROOT, Manifest, channel_stats, leakage_groups, load_manife
 from export import export_onnx, verify_against_torch  # noqa: E402
 from metrics import (auroc, choose_threshold, classification_report, expected_calibration_error,  # noqa: E402
                      fit_temperature, nll, softmax)
-from net import DEFAULT_WIDTHS, VectorNet  # noqa: E402
+from net import DEFAULT_WIDTHS, PretrainedMobileNetV2, VectorNet  # noqa: E402
+from nsfwjs_mobilenet_v2 import NSFWJS_MEAN, NSFWJS_STD, load_nsfwjs_mobilenet_v2  # noqa: E402
 from package import write_package  # noqa: E402
 from tasks import TASKS, Task, _group_label  # noqa: E402
 
@@ -68,8 +72,44 @@ class TrainConfig:
     scale_max: float = 1.15
     threshold_min_accept: float = 0.9
     init_backbone: bool = True  # species/genus models start from the vector-group backbone when it exists
-    widths: tuple = DEFAULT_WIDTHS  # channels of the 5 stages (net.py)
+    backbone: str = "nsfwjs-mobilenet-v2"  # or "vectornet" (net.py)
+    pretrained_dir: str = "var/pretrained/nsfwjs/dist/models/mobilenet_v2"  # written by scripts/setup-training-env.sh
+    frozen_blocks: int = 6  # pretrained backbone: stem + this many first blocks keep their weights
+    widths: tuple = DEFAULT_WIDTHS  # vectornet: channels of the 5 stages
     device: str = "cpu"  # training device; export, checks and evaluation numbers of the package are on CPU
+
+
+# Settings per backbone and kind of model (`group` or `species`), applied over the TrainConfig defaults.
+# The species/genus models start from the vector-group network (init_backbone): a lower rate, fewer epochs.
+BACKBONE_SETTINGS: dict[str, dict[str, dict]] = {
+    "nsfwjs-mobilenet-v2": {
+        "group": {"lr": 6e-4, "weight_decay": 0.01, "max_epochs": 12, "patience": 12, "min_epochs": 4, "warmup_epochs": 1,
+                  "min_epoch_samples": 1024, "ema_epochs": 1.0},
+        "species": {"finetune_lr": 3e-4, "weight_decay": 0.01, "max_epochs": 10, "patience": 10, "min_epochs": 4,
+                    "warmup_epochs": 1, "min_epoch_samples": 512, "ema_epochs": 1.0},
+    },
+    "vectornet": {
+        # The whole cosine schedule runs (val NLL is flat while val accuracy still climbs late in training);
+        # the checkpoint kept is still the epoch with the best validation score.
+        "group": {"max_epochs": 60, "patience": 60},
+        "species": {"max_epochs": 45, "patience": 15, "min_epoch_samples": 512},
+    },
+}
+
+
+def make_network(num_classes: int, config: TrainConfig, pretrained: bool) -> torch.nn.Module:
+    """The untrained network of `config.backbone`; with `pretrained`, the backbone's published weights loaded."""
+    if config.backbone == "vectornet":
+        return VectorNet(num_classes, tuple(config.widths))
+    if config.backbone == "nsfwjs-mobilenet-v2":
+        trunk = None
+        if pretrained:
+            folder = REPO_ROOT / config.pretrained_dir
+            if not folder.is_dir():
+                raise SystemExit(f"{folder} not found: run scripts/setup-training-env.sh (it fetches nsfwjs from npm)")
+            trunk = load_nsfwjs_mobilenet_v2(str(folder))
+        return PretrainedMobileNetV2(num_classes, trunk, frozen_blocks=config.frozen_blocks)
+    raise SystemExit(f"unknown backbone {config.backbone!r} (nsfwjs-mobilenet-v2 or vectornet)")
 
 
 @dataclass
@@ -177,13 +217,13 @@ def update_ema(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> No
             e.copy_(m)
 
 
-def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state: dict | None, log) -> tuple[VectorNet, dict]:
+def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state: dict | None, log) -> tuple[torch.nn.Module, dict]:
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     k = len(task.labels)
     device = torch.device(config.device)
-    model = VectorNet(k, tuple(config.widths))
+    model = make_network(k, config, pretrained=init_state is None)
     if init_state is not None:
         backbone = {key: value for key, value in init_state.items() if not key.startswith("head.")}
         missing, unexpected = model.load_state_dict(backbone, strict=False)
@@ -203,7 +243,7 @@ def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state
     steps = max(1, math.ceil(max(len(train_known), config.min_epoch_samples) / config.batch_size))
     ema_decay = 1 - 1 / max(1.0, config.ema_epochs * steps) if ema is not None else 0.0
     lr = config.finetune_lr if init_state is not None else config.lr
-    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=config.weight_decay)
+    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=config.weight_decay)
     total = steps * config.max_epochs
     warmup = steps * config.warmup_epochs
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -333,6 +373,13 @@ def counts_table(task: Task, known, unknown) -> dict:
     return {"perClass": table, "unknowns": unknown_counts}
 
 
+def input_normalisation(config: TrainConfig, manifest: Manifest, pixels: dict[str, np.ndarray]) -> tuple[list[float], list[float]]:
+    """mean/std of the model input: fixed by the pretrained weights, or measured on the train split (from scratch)."""
+    if config.backbone == "nsfwjs-mobilenet-v2":
+        return list(NSFWJS_MEAN), list(NSFWJS_STD)
+    return input_stats(manifest, pixels)
+
+
 def input_stats(manifest: Manifest, pixels: dict[str, np.ndarray]) -> tuple[list[float], list[float]]:
     """mean/std of the train split of the whole manifest: one normalisation shared by all four models."""
     shas = sorted({r["sha256"] for r in manifest.images if r["split"] == "train"})
@@ -346,7 +393,7 @@ def run(model_name: str, manifest_path: str, size: int, version: str, out_root: 
     if pixels is None:
         pixels = load_prepared(manifest, size)
     if mean is None or std is None:
-        mean, std = input_stats(manifest, pixels)
+        mean, std = input_normalisation(config, manifest, pixels)
     config.size = size
     known, unknown = gather(task, manifest, pixels, size)
     log(f"[{model_name}] classes {task.label_ids}; " + json.dumps(counts_table(task, known, unknown)))
@@ -388,7 +435,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True, choices=sorted(TASKS))
     parser.add_argument("--manifest", default="datasets/manifests/vectors-v1.json")
-    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--size", type=int, default=160)
+    parser.add_argument("--backbone", default=TrainConfig.backbone, choices=sorted(BACKBONE_SETTINGS))
     parser.add_argument("--version", default="2026.11.27")
     parser.add_argument("--out", default=str(REPO_ROOT / "models"))
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
@@ -414,11 +462,11 @@ def apply_overrides(config: TrainConfig, overrides: list[str] | None) -> TrainCo
     return config
 
 
-def make_config(model_name: str, size: int, seed: int, overrides: list[str] | None = None,
+def make_config(model_name: str, size: int, seed: int, backbone: str, overrides: list[str] | None = None,
                 max_epochs: int | None = None, patience: int | None = None) -> TrainConfig:
-    """TrainConfig defaults → the model's own settings (tasks.py) → command-line overrides."""
-    config = TrainConfig(size=size, seed=seed)
-    for key, value in TASKS[model_name].train.items():
+    """TrainConfig defaults → the backbone's settings for this kind of model → command-line overrides."""
+    config = TrainConfig(size=size, seed=seed, backbone=backbone)
+    for key, value in BACKBONE_SETTINGS[backbone][TASKS[model_name].task].items():
         setattr(config, key, value)
     apply_overrides(config, overrides)
     if max_epochs is not None:
@@ -433,7 +481,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     command = shlex.join([".venv/bin/python", "models/training/train.py", *(sys.argv[1:] if argv is None else argv)])
-    config = make_config(args.model, args.size, args.seed, args.set, args.max_epochs, args.patience)
+    config = make_config(args.model, args.size, args.seed, args.backbone, args.set, args.max_epochs, args.patience)
     run(args.model, args.manifest, args.size, args.version, Path(args.out), config, command)
 
 

@@ -1,9 +1,10 @@
 """Train all four VectorDesk identification models, in order, into models/<name>/<version>/.
 
     npm run models:train          # = datasets:prepare for the chosen size, then this script
-    .venv/bin/python models/training/train_all.py [--manifest …] [--size 128] [--version 2026.11.27] [--only tick-species]
+    .venv/bin/python models/training/train_all.py [--manifest …] [--size 160] [--version 2026.11.27] [--only tick-species]
 
-vector-group is trained first from scratch; tick-species, mosquito-genus and larva-genus start from its backbone.
+vector-group is trained first (from the pretrained backbone, or from scratch with --backbone vectornet);
+tick-species, mosquito-genus and larva-genus then start from its network.
 Expects `npm run datasets:prepare -- <manifest> --size <size> --resize contain` to have run (npm run models:train does it).
 """
 from __future__ import annotations
@@ -25,10 +26,10 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from data import REPO_ROOT, load_manifest, load_prepared  # noqa: E402
-from train import TrainConfig, input_stats, make_config, run  # noqa: E402
+from train import BACKBONE_SETTINGS, TrainConfig, input_normalisation, make_config, run  # noqa: E402
 
 ORDER = ("vector-group", "tick-species", "mosquito-genus", "larva-genus")
-DEFAULT_SIZE = 128
+DEFAULT_SIZE = 160
 DEFAULT_VERSION = "2026.11.27"
 DEFAULT_MANIFEST = "datasets/manifests/vectors-v1.json"
 
@@ -40,6 +41,7 @@ def main(argv=None) -> None:
     parser.add_argument("--version", default=DEFAULT_VERSION)
     parser.add_argument("--out", default=str(REPO_ROOT / "models"))
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--backbone", default=TrainConfig.backbone, choices=sorted(BACKBONE_SETTINGS))
     parser.add_argument("--only", action="append", choices=ORDER, help="train only these models (repeatable)")
     parser.add_argument("--max-epochs", type=int, default=None, help="cap epochs (quick development runs)")
     parser.add_argument("--group-max-epochs", type=int, default=None)
@@ -53,7 +55,7 @@ def main(argv=None) -> None:
     started = time.time()
     manifest = load_manifest(args.manifest)
     pixels = load_prepared(manifest, args.size)
-    mean, std = input_stats(manifest, pixels)
+    mean, std = input_normalisation(TrainConfig(backbone=args.backbone), manifest, pixels)
     print(f"manifest {manifest.display_path()} ({len(manifest.images)} images, sha256 {manifest.sha256[:12]}…), "
           f"size {args.size}, mean {mean}, std {std}, torch threads {torch.get_num_threads()}", flush=True)
     summaries = []
@@ -61,7 +63,7 @@ def main(argv=None) -> None:
         if args.only and name not in args.only:
             continue
         cap = args.group_max_epochs if (name == "vector-group" and args.group_max_epochs) else args.max_epochs
-        config = make_config(name, args.size, args.seed, args.set, cap)
+        config = make_config(name, args.size, args.seed, args.backbone, args.set, cap)
         log = lambda line: print(line, flush=True)
         summaries.append(run(name, args.manifest, args.size, args.version, Path(args.out), config, command,
                              pixels=pixels, mean=mean, std=std, log=log))
