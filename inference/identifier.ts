@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { OnnxClassifier, type ClassifierOptions } from './classifier.js';
 import { identifyGroup, refineIdentification, type Identification, type ScoringModel } from './identification-chain.js';
 import { findModelPackageDirs, loadModelPackage } from './model-package.js';
@@ -8,6 +9,91 @@ export type { Identification, TaxonScore } from './identification-chain.js';
 export type ImageInput = Buffer | string;
 
 export type SpecimenOutcome = { identification: Identification; failedImages: { index: number; error: string }[] } | { error: string };
+
+/** One image of a specimen judged alone by the same chain, or why it could not be read. */
+export type ImageOutcome = { index: number; identification: Identification } | { index: number; error: string };
+
+/** A specimen's aggregated identification (as `identifySpecimens` gives it) and each of its images' own. */
+export type DetailedSpecimenOutcome = { identification: Identification; images: ImageOutcome[] } | { error: string; images: ImageOutcome[] };
+
+export interface IdentificationTimings {
+  /** Decoding, resizing and normalising images (wall time). */
+  preprocessMs: number;
+  /** onnxruntime runs (wall time). */
+  inferenceMs: number;
+}
+
+export interface DetailedIdentification {
+  specimens: DetailedSpecimenOutcome[];
+  timings: IdentificationTimings;
+}
+
+/** [specimen, image] */
+type ImageRef = readonly [number, number];
+
+/**
+ * The images of one call and what has been computed for them: a tensor per image and input policy, and
+ * log-probabilities per image and model, each computed at most once. Passing the same batch to several
+ * identifiers (a shadow model set) recomputes only what the other models need.
+ */
+export class ImageBatch {
+  readonly timings: IdentificationTimings = { preprocessMs: 0, inferenceMs: 0 };
+  private readonly tensorsByPolicy = new Map<string, Map<string, Promise<Float32Array | Error>>>();
+  private readonly scoresByModel = new Map<OnnxClassifier, Map<string, Float64Array | Error>>();
+
+  constructor(readonly specimens: readonly (readonly ImageInput[])[]) {}
+
+  get imageRefs(): ImageRef[] {
+    return this.specimens.flatMap((images, specimen) => images.map((_, image) => [specimen, image] as const));
+  }
+
+  /** The model's input tensor for each image, or why the image could not be read. */
+  async tensors(classifier: OnnxClassifier, refs: readonly ImageRef[]): Promise<(Float32Array | Error)[]> {
+    const policy = JSON.stringify(classifier.card.input);
+    const memo = this.tensorsByPolicy.get(policy) ?? new Map<string, Promise<Float32Array | Error>>();
+    this.tensorsByPolicy.set(policy, memo);
+    const started = performance.now();
+    const tensors = await Promise.all(
+      refs.map((ref) => {
+        const key = refKey(ref);
+        let tensor = memo.get(key);
+        if (!tensor) {
+          tensor = classifier
+            .tensorOf(this.specimens[ref[0]]![ref[1]]!)
+            .catch((error: unknown) => new Error(`not a readable image: ${error instanceof Error ? error.message : String(error)}`));
+          memo.set(key, tensor);
+        }
+        return tensor;
+      }),
+    );
+    this.timings.preprocessMs += performance.now() - started;
+    return tensors;
+  }
+
+  /** Calibrated log-probabilities of the model for each image (an Error for an unreadable one), one model run for all not yet scored. */
+  async logProbabilities(classifier: OnnxClassifier, refs: readonly ImageRef[]): Promise<(Float64Array | Error)[]> {
+    const memo = this.scoresByModel.get(classifier) ?? new Map<string, Float64Array | Error>();
+    this.scoresByModel.set(classifier, memo);
+    const missing = unique(refs.filter((ref) => !memo.has(refKey(ref))));
+    if (missing.length > 0) {
+      const tensors = await this.tensors(classifier, missing);
+      const readable = missing.flatMap((ref, position) => (tensors[position] instanceof Float32Array ? [position] : []));
+      const started = performance.now();
+      const scores = await classifier.logProbabilities(readable.map((position) => tensors[position] as Float32Array));
+      this.timings.inferenceMs += performance.now() - started;
+      missing.forEach((ref, position) => memo.set(refKey(ref), tensors[position] as Error));
+      readable.forEach((position, index) => memo.set(refKey(missing[position]!), scores[index]!));
+    }
+    return refs.map((ref) => memo.get(refKey(ref))!);
+  }
+}
+
+/** What the chain decides over: a whole specimen (its readable images) or one image alone. */
+interface Judgement {
+  refs: ImageRef[];
+  groupScores: Float64Array;
+  identification: Identification;
+}
 
 /**
  * The identification chain: a group model names the kind of vector (and life stage); a refining model for
@@ -30,8 +116,13 @@ export class VectorIdentifier {
     for (const [, versions] of await findModelPackageDirs(modelsDir)) {
       classifiers.push(await OnnxClassifier.load(await loadModelPackage(versions[0]!), options));
     }
+    return VectorIdentifier.fromClassifiers(classifiers, `under ${modelsDir}`);
+  }
+
+  /** Wires loaded classifiers into a chain: exactly one group model, each refiner under the group label it refines. */
+  static fromClassifiers(classifiers: readonly OnnxClassifier[], where = 'in the model set'): VectorIdentifier {
     const groups = classifiers.filter((classifier) => classifier.card.task === 'group');
-    if (groups.length !== 1) throw new Error(`expected one group model under ${modelsDir}, found ${groups.length}`);
+    if (groups.length !== 1) throw new Error(`expected one group model ${where}, found ${groups.length}`);
     const refiners = new Map<string, OnnxClassifier>();
     for (const classifier of classifiers.filter((candidate) => candidate.card.task === 'species')) {
       refiners.set(classifier.card.parentLabel ?? '', classifier);
@@ -52,72 +143,90 @@ export class VectorIdentifier {
 
   /** Many specimens at once; model runs are batched across all of them. An unreadable image fails only itself. */
   async identifySpecimens(specimens: ImageInput[][]): Promise<SpecimenOutcome[]> {
-    const groupTensors = await this.tensorsFor(this.groupModel, specimens);
-    const readable = specimens.map((images, specimen) => images.map((_, index) => index).filter((index) => !(groupTensors[specimen]![index] instanceof Error)));
-    const groupScores = await this.scoreSpecimens(this.groupModel, groupTensors, readable);
+    const { specimens: outcomes } = await this.identifyDetailed(specimens);
+    return outcomes.map((outcome) =>
+      'error' in outcome
+        ? { error: outcome.error }
+        : { identification: outcome.identification, failedImages: outcome.images.flatMap((image) => ('error' in image ? [{ index: image.index, error: image.error }] : [])) },
+    );
+  }
 
-    const outcomes: SpecimenOutcome[] = [];
-    const refinement = new Map<OnnxClassifier, number[]>();
-    for (const [specimen, scores] of groupScores.entries()) {
-      if (!scores) {
-        outcomes.push({ error: errorText(groupTensors[specimen]!) });
-        continue;
-      }
-      const label = this.groupModel.card.labels[topIndices(scores, 1)[0]!]!;
-      const refiner = this.refiners.get(label.id);
-      if (refiner && Math.max(...scores) >= this.groupModel.card.rejection.threshold) refinement.set(refiner, [...(refinement.get(refiner) ?? []), specimen]);
-      outcomes.push({ identification: identifyGroup(this.scored(this.groupModel), scores, this.topK), failedImages: failuresOf(groupTensors[specimen]!) });
-    }
+  /**
+   * Each specimen's aggregated identification and each image's own (the image judged alone: the group model,
+   * then the refiner of that image's own confident group label). Every model runs at most once per image:
+   * aggregation and per-image answers share the per-image log-probabilities, and a refiner runs once on the
+   * union of the images that need it. Pass an `ImageBatch` to share that work with another model set.
+   */
+  async identifyDetailed(input: ImageInput[][] | ImageBatch): Promise<DetailedIdentification> {
+    const batch = input instanceof ImageBatch ? input : new ImageBatch(input);
+    const before = { ...batch.timings };
+    const refs = batch.imageRefs;
+    const groupLog = await batch.logProbabilities(this.groupModel, refs);
+    const groupOf = new Map(refs.map((ref, position) => [refKey(ref), groupLog[position]!]));
+    const readableRefs = refs.filter((_, position) => groupLog[position] instanceof Float64Array);
 
-    for (const [refiner, indices] of refinement) {
-      const chosen = indices.map((specimen) => specimens[specimen]!);
-      const tensors = sameInput(refiner, this.groupModel) ? indices.map((specimen) => groupTensors[specimen]!) : await this.tensorsFor(refiner, chosen);
-      const scores = await this.scoreSpecimens(refiner, tensors, indices.map((specimen) => readable[specimen]!));
-      indices.forEach((specimen, position) => {
-        const outcome = outcomes[specimen]!;
-        const refined = scores[position];
-        if ('identification' in outcome && refined) {
-          outcome.identification = refineIdentification(this.scored(this.groupModel), groupScores[specimen]!, this.scored(refiner), refined, this.topK);
-        }
+    const specimenJudgements = batch.specimens.map((images, specimen) => {
+      const mine = images.map((_, image) => [specimen, image] as const).filter((ref) => groupOf.get(refKey(ref)) instanceof Float64Array);
+      return mine.length > 0 ? this.judgeGroup(mine, groupOf) : undefined;
+    });
+    const imageJudgements = new Map(readableRefs.map((ref) => [refKey(ref), this.judgeGroup([ref], groupOf)]));
+    await this.refine([...specimenJudgements.filter((judgement) => judgement !== undefined), ...imageJudgements.values()], batch);
+
+    const specimens = batch.specimens.map((images, specimen): DetailedSpecimenOutcome => {
+      const perImage = images.map((_, index): ImageOutcome => {
+        const key = refKey([specimen, index]);
+        const judgement = imageJudgements.get(key);
+        return judgement ? { index, identification: judgement.identification } : { index, error: (groupOf.get(key) as Error).message };
       });
+      const judgement = specimenJudgements[specimen];
+      if (judgement) return { identification: judgement.identification, images: perImage };
+      return { error: perImage.map((image) => ('error' in image ? image.error : '')).filter(Boolean).join('; ') || 'no image', images: perImage };
+    });
+    return {
+      specimens,
+      timings: { preprocessMs: batch.timings.preprocessMs - before.preprocessMs, inferenceMs: batch.timings.inferenceMs - before.inferenceMs },
+    };
+  }
+
+  private judgeGroup(refs: ImageRef[], groupOf: ReadonlyMap<string, Float64Array | Error>): Judgement {
+    const groupScores = aggregate(refs.map((ref) => groupOf.get(refKey(ref)) as Float64Array));
+    return { refs, groupScores, identification: identifyGroup(this.scored(this.groupModel), groupScores, this.topK) };
+  }
+
+  /** Refines every judgement whose group answer is confident and has a refiner; each refiner runs once over all their images. */
+  private async refine(judgements: Judgement[], batch: ImageBatch): Promise<void> {
+    const byRefiner = new Map<OnnxClassifier, Judgement[]>();
+    for (const judgement of judgements) {
+      const label = this.groupModel.card.labels[topIndices(judgement.groupScores, 1)[0]!]!;
+      const refiner = this.refiners.get(label.id);
+      if (refiner && Math.max(...judgement.groupScores) >= this.groupModel.card.rejection.threshold) byRefiner.set(refiner, [...(byRefiner.get(refiner) ?? []), judgement]);
     }
-    return outcomes;
+    for (const [refiner, chosen] of byRefiner) {
+      const refs = chosen.flatMap((judgement) => judgement.refs);
+      const scores = await batch.logProbabilities(refiner, refs);
+      const scoreOf = new Map(refs.map((ref, position) => [refKey(ref), scores[position]!]));
+      for (const judgement of chosen) {
+        const readable = judgement.refs.map((ref) => scoreOf.get(refKey(ref))!).filter((score) => score instanceof Float64Array);
+        if (readable.length === 0) continue;
+        judgement.identification = refineIdentification(this.scored(this.groupModel), judgement.groupScores, this.scored(refiner), aggregate(readable), this.topK);
+      }
+    }
   }
 
   private scored(classifier: OnnxClassifier): ScoringModel {
     return { card: classifier.card, ref: classifier.modelPackage.ref };
   }
-
-  private async tensorsFor(classifier: OnnxClassifier, specimens: ImageInput[][]): Promise<(Float32Array | Error)[][]> {
-    return Promise.all(
-      specimens.map((images) =>
-        Promise.all(images.map((image) => classifier.tensorOf(image).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
-      ),
-    );
-  }
-
-  /** Per specimen: aggregated calibrated probabilities over its readable images, or undefined if none was readable. */
-  private async scoreSpecimens(classifier: OnnxClassifier, tensors: (Float32Array | Error)[][], readable: number[][]): Promise<(Float64Array | undefined)[]> {
-    const flat = readable.flatMap((indices, specimen) => indices.map((index) => tensors[specimen]![index] as Float32Array));
-    const logProbabilities = await classifier.logProbabilities(flat);
-    let cursor = 0;
-    return readable.map((indices) => {
-      if (indices.length === 0) return undefined;
-      const mine = logProbabilities.slice(cursor, cursor + indices.length);
-      cursor += indices.length;
-      return toProbabilities(meanOfLogProbabilities(mine));
-    });
-  }
 }
 
-function sameInput(a: OnnxClassifier, b: OnnxClassifier): boolean {
-  return JSON.stringify(a.card.input) === JSON.stringify(b.card.input);
+/** Calibrated probabilities of a specimen (or a single image) from its images' log-probabilities. */
+function aggregate(logProbabilities: Float64Array[]): Float64Array {
+  return toProbabilities(meanOfLogProbabilities(logProbabilities));
 }
 
-function failuresOf(tensors: (Float32Array | Error)[]): { index: number; error: string }[] {
-  return tensors.flatMap((tensor, index) => (tensor instanceof Error ? [{ index, error: tensor.message }] : []));
+function refKey([specimen, image]: ImageRef): string {
+  return `${specimen}/${image}`;
 }
 
-function errorText(tensors: (Float32Array | Error)[]): string {
-  return tensors.map((tensor) => (tensor instanceof Error ? tensor.message : '')).filter(Boolean).join('; ') || 'no image';
+function unique(refs: readonly ImageRef[]): ImageRef[] {
+  return [...new Map(refs.map((ref) => [refKey(ref), ref])).values()];
 }

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       const content = contents[index];
       const outcome = byIndex.get(index);
       if (content instanceof Error) print({ file, error: content.message });
-      else if (!outcome || 'error' in outcome) print({ file, error: `not a readable image: ${outcome?.error ?? 'unknown error'}` });
+      else if (!outcome || 'error' in outcome) print({ file, error: outcome?.error ?? 'not a readable image' });
       else print({ file, ...present(outcome.identification) });
     });
   }
