@@ -11,18 +11,23 @@ import type { DatabaseHandle } from './db/database.js';
 import { DomainEventBus } from './domain/events.js';
 import { authentication } from './http/authentication.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { metrics } from './http/metrics.js';
 import { installValidation } from './http/validation.js';
+import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { identifyRoutes } from './routes/identify.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
+import { modelsRoutes } from './routes/models.routes.js';
 import { portsRoutes } from './routes/ports.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
 import { AuthService } from './services/auth.service.js';
+import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
 import { SpecimenService } from './services/specimen.service.js';
 import { ImageStore } from './storage/image-store.js';
 
@@ -36,8 +41,9 @@ export interface AppDependencies {
 export interface VectorDeskApp {
   app: FastifyInstance;
   events: DomainEventBus;
-  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository };
+  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository };
   services: { auth: AuthService; specimens: SpecimenService };
+  identification: IdentificationRuntime;
   store: ImageStore;
 }
 
@@ -57,10 +63,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   installErrorHandling(app);
   installValidation(app);
 
+  const identifications = new IdentificationRepository(database.db);
   const repositories = {
     organisation: new OrganisationRepository(database.db),
     users: new UserRepository(database.db),
-    specimens: new SpecimenRepository(database.db),
+    specimens: new SpecimenRepository(database.db, identifications),
+    identifications,
   };
   const settings = new SettingsRepository(database.db);
   const store = new ImageStore(config.storageDir);
@@ -68,7 +76,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   const events = new DomainEventBus();
   const services = {
     auth: new AuthService(repositories.users),
-    specimens: new SpecimenService(repositories.specimens, repositories.organisation, store, events, config.uploads, app.log),
+    specimens: new SpecimenService(repositories.specimens, repositories.organisation, identifications, store, events, config.uploads, app.log),
   };
 
   await app.register(fastifySwagger, {
@@ -80,6 +88,22 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
+  const identification = await startIdentificationRuntime({
+    config,
+    identifications,
+    settings,
+    store,
+    notify: async (specimenId) => {
+      const specimen = await repositories.specimens.findInScope(specimenId, { all: true });
+      if (specimen) events.emit('identification.completed', specimen);
+    },
+    log: app.log,
+    consume: config.jobs.consumeInApi,
+    poolMetrics: inferencePoolMetrics(app.metrics),
+  });
+  identificationMetrics(app.metrics, { queue: identification.queue, identifications, pool: () => identification.pool });
+  events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
+  app.addHook('onClose', () => identification.close());
   await app.register(fastifyMultipart, {
     // Keep the client's file name as sent, so names that try to be paths are refused rather than silently trimmed.
     preservePath: true,
@@ -91,7 +115,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     auth: services.auth,
   });
 
-  await app.register(healthRoutes, { database, storageDir: config.storageDir });
+  await app.register(healthRoutes, { database, storageDir: config.storageDir, identification });
   await app.register(authRoutes, {
     auth: services.auth,
     tokenTtlSeconds: config.auth.tokenTtlSeconds,
@@ -103,9 +127,11 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes },
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
+  await app.register(identifyRoutes, { identification: identification.service, uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes } });
+  await app.register(modelsRoutes, { registry: identification.registry });
   await registerWebApp(app, config.webDistDir);
 
-  return { app, events, repositories, services, store };
+  return { app, events, repositories, services, identification, store };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

@@ -11,6 +11,7 @@ const EnvSchema = Type.Object({
   HOST: Type.String({ default: '0.0.0.0' }),
   TRUST_PROXY: Type.Boolean({ default: false }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]*$', maxLength: 63 })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   DATA_DIR: Type.String({ default: './var' }),
   STORAGE_DIR: Type.Optional(Type.String({ minLength: 1 })),
@@ -26,6 +27,15 @@ const EnvSchema = Type.Object({
   MAX_IMAGE_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 12 * 3600 }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
+  INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  INFERENCE_INTRA_OP_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  INFERENCE_MAX_BATCH_IMAGES: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  INFERENCE_MAX_DELAY_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
+  INFERENCE_MAX_QUEUED_IMAGES: Type.Integer({ minimum: 1, default: 256 }),
+  IDENTIFY_JOBS_IN_API: Type.Boolean({ default: true }),
+  IDENTIFY_JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+  IDENTIFY_JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'vectordesk' }),
   VECTORDESK_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   VECTORDESK_SEED_DEMO: Type.Boolean({ default: false }),
   VECTORDESK_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'vectordesk-demo' }),
@@ -39,6 +49,8 @@ export interface AppConfig {
   /** Believe X-Forwarded-For (only behind a load balancer that sets it): client addresses feed the login rate limit. */
   trustProxy: boolean;
   databaseUrl: string | undefined;
+  /** PostgreSQL schema to use instead of the default search path (several deployments or test runs in one database). */
+  databaseSchema: string | undefined;
   /** Embedded PGlite directory; `memory://` keeps it in memory (tests). */
   embeddedDatabaseDir: string;
   redisUrl: string | undefined;
@@ -49,6 +61,24 @@ export interface AppConfig {
   uploads: { maxFileBytes: number; maxFiles: number; maxTotalBytes: number; maxImagePixels: number };
   auth: { tokenTtlSeconds: number; loginRateLimitPerMinute: number };
   seed: { adminPassword: string | undefined; demoUsers: boolean; demoPassword: string };
+  inference: {
+    /** Worker threads running ONNX sessions in this process. */
+    threads: number;
+    /** onnxruntime intra-op threads per session; by default onnxruntime's own choice (all cores). */
+    intraOpThreads: number | undefined;
+    maxBatchImages: number;
+    maxDelayMs: number;
+    /** Images waiting for a batch beyond which the synchronous endpoint answers 503. */
+    maxQueuedImages: number;
+  };
+  jobs: {
+    /** Whether this api process also consumes identify jobs (`npm run worker` processes always do). */
+    consumeInApi: boolean;
+    concurrency: number;
+    attempts: number;
+    /** BullMQ key prefix (lets tests and several deployments share one Redis). */
+    queuePrefix: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +106,7 @@ function fromEnv(env: Env): AppConfig {
     host: env.HOST,
     trustProxy: env.TRUST_PROXY,
     databaseUrl: env.DATABASE_URL,
+    databaseSchema: env.DATABASE_SCHEMA,
     embeddedDatabaseDir: path.join(dataDir, 'db'),
     redisUrl: env.REDIS_URL,
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'storage')),
@@ -94,6 +125,19 @@ function fromEnv(env: Env): AppConfig {
       demoUsers: env.VECTORDESK_SEED_DEMO,
       demoPassword: env.VECTORDESK_DEMO_PASSWORD,
     },
+    inference: {
+      threads: env.INFERENCE_THREADS,
+      intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
+      maxBatchImages: env.INFERENCE_MAX_BATCH_IMAGES,
+      maxDelayMs: env.INFERENCE_MAX_DELAY_MS,
+      maxQueuedImages: env.INFERENCE_MAX_QUEUED_IMAGES,
+    },
+    jobs: {
+      consumeInApi: env.IDENTIFY_JOBS_IN_API,
+      concurrency: env.IDENTIFY_JOB_CONCURRENCY,
+      attempts: env.IDENTIFY_JOB_ATTEMPTS,
+      queuePrefix: env.QUEUE_PREFIX,
+    },
   };
 }
 
@@ -105,6 +149,8 @@ export function describeBackends(config: AppConfig): Record<string, string> {
     realtime: config.redisUrl ? 'socket.io with Redis adapter' : 'socket.io (single process)',
     storage: `local disk ${config.storageDir}`,
     models: `model packages under ${config.modelsDir}`,
+    inference: `${config.inference.threads} worker thread(s), batches of ≤ ${config.inference.maxBatchImages} images within ${config.inference.maxDelayMs} ms`
+      + (config.jobs.consumeInApi ? '; identify jobs consumed here too' : '; identify jobs left to npm run worker'),
   };
 }
 

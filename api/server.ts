@@ -8,7 +8,7 @@ import { sweepOrphanFiles } from './services/orphan-sweep.js';
 
 const startedAt = performance.now();
 const config = loadConfig();
-const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir });
+const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir, schema: config.databaseSchema });
 const applied = await migrateToLatest(database.db);
 const { app, events, repositories, store } = await buildApp({ config, database });
 app.log.info({ backends: describeBackends(config), migrationsApplied: applied }, 'VectorDesk backends');

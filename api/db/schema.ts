@@ -12,6 +12,9 @@ export interface Database {
   blobs: BlobsTable;
   specimen_images: SpecimenImagesTable;
   audit_log: AuditLogTable;
+  identification_requests: IdentificationRequestsTable;
+  identifications: IdentificationsTable;
+  image_identifications: ImageIdentificationsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -118,6 +121,45 @@ export interface AuditLogTable {
   after: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
+export type IdentificationRequestStatus = 'pending' | 'done' | 'failed';
+
+export interface IdentificationRequestsTable {
+  specimen_id: string;
+  status: IdentificationRequestStatus;
+  requested_at: CreatedAt;
+  enqueued_at: Date | null;
+  completed_at: Date | null;
+  attempts: Generated<number>;
+  error: string | null;
+}
+
+type Json<T extends object> = JSONColumnType<T, string, string>;
+
+export interface IdentificationsTable {
+  id: Generated<string>;
+  specimen_id: string;
+  source: 'ai' | 'expert';
+  role: ColumnType<'primary' | 'shadow', 'primary' | 'shadow' | undefined, never>;
+  model_key: string | null;
+  model: string | null;
+  group: string;
+  life_stage: string | null;
+  taxon: string;
+  confidence: number | null;
+  rejected: boolean;
+  top_k: Json<{ taxon: string; p: number }[]>;
+  timings: JSONColumnType<Record<string, number> | null, string | null, string | null>;
+  failed_images: Json<{ imageId: string; error: string }[]>;
+  author_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ImageIdentificationsTable {
+  identification_id: string;
+  specimen_image_id: string;
+  result: Json<Record<string, unknown>>;
+}
+
 export type UnitRow = Selectable<UnitsTable>;
 export type PortRow = Selectable<PortsTable>;
 export type UserRow = Selectable<UsersTable>;
@@ -126,3 +168,5 @@ export type NewSpecimenRow = Insertable<SpecimensTable>;
 export type SpecimenRowUpdate = Updateable<SpecimensTable>;
 export type BlobRow = Selectable<BlobsTable>;
 export type SpecimenImageRow = Selectable<SpecimenImagesTable>;
+export type IdentificationRow = Selectable<IdentificationsTable>;
+export type IdentificationRequestRow = Selectable<IdentificationRequestsTable>;

@@ -1,3 +1,4 @@
+import type { SpecimenIdentification } from './identification.js';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { PortType } from '../db/schema.js';
 
@@ -78,4 +79,6 @@ export interface SpecimenRecord {
   createdAt: Date;
   updatedAt: Date;
   images: SpecimenImageRecord[];
+  /** The automatic identification; null only for specimens created before identification existed. */
+  identification: SpecimenIdentification | null;
 }

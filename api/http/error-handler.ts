@@ -24,8 +24,9 @@ const KNOWN_FRAMEWORK_ERRORS: Record<string, { status: number; code: string; mes
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.error, status }, body.message);
+    if (status >= 500 && !(error instanceof AppError)) request.log.error({ err: error }, 'request failed');
+    else request.log[status >= 500 ? 'warn' : 'info']({ code: body.error, status }, body.message);
+    if (error instanceof AppError) void reply.headers(error.headers);
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) =>

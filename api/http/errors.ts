@@ -9,6 +9,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** Response headers that belong to this error (e.g. `Retry-After`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'AppError';
@@ -21,4 +23,6 @@ export const forbidden = (message: string) => new AppError(403, 'forbidden', mes
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 export const payloadTooLarge = (code: string, message: string, details?: unknown) => new AppError(413, code, message, details);
 export const unsupportedMediaType = (code: string, message: string, details?: unknown) => new AppError(415, code, message, details);
+export const serviceUnavailable = (code: string, message: string, retryAfterSeconds: number) =>
+  new AppError(503, code, message, { retryAfterSeconds }, { 'retry-after': String(retryAfterSeconds) });
 export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);

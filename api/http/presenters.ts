@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/access.js';
+import type { SpecimenIdentification } from '../domain/identification.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
 import type { PortRow } from '../db/schema.js';
 
@@ -33,5 +34,26 @@ export function presentSpecimen(specimen: SpecimenRecord) {
       originalUrl: `/api/v1/images/${image.id}/original`,
       thumbnailUrl: `/api/v1/images/${image.id}/thumbnail`,
     })),
+    identification: specimen.identification ? presentIdentification(specimen.identification) : null,
+  };
+}
+
+export function presentIdentification(identification: SpecimenIdentification) {
+  const { result } = identification;
+  return {
+    status: identification.status,
+    requestedAt: identification.requestedAt.toISOString(),
+    completedAt: identification.completedAt?.toISOString() ?? null,
+    error: identification.error,
+    group: result?.group ?? null,
+    lifeStage: result?.lifeStage ?? null,
+    taxon: result?.taxon ?? null,
+    confidence: result?.confidence ?? null,
+    rejected: result?.rejected ?? null,
+    topK: result?.topK ?? [],
+    model: result?.model ?? null,
+    models: result?.models ?? [],
+    timings: result?.timings ?? null,
+    images: result?.images ?? [],
   };
 }

@@ -45,6 +45,58 @@ export const ImageSchema = Type.Object({
   thumbnailUrl: Type.String(),
 });
 
+const TaxonProbabilitySchema = Type.Object({ taxon: Type.String(), p: Type.Number({ minimum: 0, maximum: 1 }) });
+
+const aiAnswerFields = {
+  group: Type.String({ description: 'mosquito, tick, rodent, flea, cockroach, fly or not_vector' }),
+  lifeStage: nullableString,
+  taxon: Type.String({ description: 'Scientific name of the most specific confident label, or "unknown" when rejected' }),
+  confidence: Type.Number({ minimum: 0, maximum: 1, description: 'Calibrated probability of `taxon`' }),
+  rejected: Type.Boolean(),
+  topK: Type.Array(TaxonProbabilitySchema),
+  model: Type.String({ description: '`name@version` of the most specific model consulted' }),
+  models: Type.Array(Type.String()),
+};
+
+/** The answer of `POST /api/v1/identify` and the result fields of a specimen's identification. */
+export const IdentifyResultSchema = Type.Object({
+  ...aiAnswerFields,
+  timings: Type.Object({ queueMs: Type.Number(), preprocessMs: Type.Number(), inferenceMs: Type.Number(), batchImages: Type.Integer() }),
+  images: Type.Array(
+    Type.Union([
+      Type.Object({ index: Type.Integer(), ...aiAnswerFields }),
+      Type.Object({ index: Type.Integer(), error: Type.String() }),
+    ]),
+  ),
+});
+
+export const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const SpecimenIdentificationSchema = Type.Object(
+  {
+    status: Type.Enum(['pending', 'done', 'failed']),
+    requestedAt: Type.String({ format: 'date-time' }),
+    completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    error: nullableString,
+    group: nullableString,
+    lifeStage: nullableString,
+    taxon: nullableString,
+    confidence: nullable(Type.Number()),
+    rejected: nullable(Type.Boolean()),
+    topK: Type.Array(TaxonProbabilitySchema),
+    model: nullableString,
+    models: Type.Array(Type.String()),
+    timings: nullable(Type.Object({ queueMs: Type.Number(), preprocessMs: Type.Number(), inferenceMs: Type.Number(), batchImages: Type.Integer() })),
+    images: Type.Array(
+      Type.Union([
+        Type.Object({ imageId: Type.String({ format: 'uuid' }), ...aiAnswerFields }),
+        Type.Object({ imageId: Type.String({ format: 'uuid' }), error: Type.String() }),
+      ]),
+    ),
+  },
+  { description: 'The automatic identification: `pending` until a worker has run the models, then `done` (or `failed` when no image could be read)' },
+);
+
 export const SpecimenSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   unitId: Type.String({ format: 'uuid' }),
@@ -63,6 +115,7 @@ export const SpecimenSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   images: Type.Array(ImageSchema),
+  identification: Type.Union([SpecimenIdentificationSchema, Type.Null()]),
 });
 
 /** Standard error responses a route may give, for the OpenAPI document. */

@@ -20,14 +20,31 @@ export async function readSpecimenUpload(
   request: FastifyRequest,
   limits: UploadLimits,
 ): Promise<{ metadata: SpecimenMetadata; images: UploadedImage[] }> {
-  let metadataText: string | undefined;
+  const { fields, images } = await readMultipart(request, limits, ['metadata']);
+  return { metadata: parseMetadata(fields.get('metadata')), images };
+}
+
+/** Reads a body of `images` files only (`POST /api/v1/identify`); at least one is required. */
+export async function readImagesUpload(request: FastifyRequest, limits: UploadLimits): Promise<UploadedImage[]> {
+  const { images } = await readMultipart(request, limits, []);
+  if (images.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
+  return images;
+}
+
+async function readMultipart(
+  request: FastifyRequest,
+  limits: UploadLimits,
+  fieldNames: readonly string[],
+): Promise<{ fields: Map<string, string>; images: UploadedImage[] }> {
+  const fields = new Map<string, string>();
   const images: UploadedImage[] = [];
+  const expected = [...fieldNames.map((name) => `"${name}"`), '"images"'].join(' and ');
   let totalBytes = 0;
   for await (const part of request.parts()) {
     if (part.type === 'field') {
-      if (part.fieldname !== 'metadata') throw badRequest('unexpected_field', `Unexpected field "${part.fieldname}"; send "metadata" and "images"`);
-      if (metadataText !== undefined) throw badRequest('invalid_metadata', 'The "metadata" field was sent twice');
-      metadataText = String(part.value);
+      if (!fieldNames.includes(part.fieldname)) throw badRequest('unexpected_field', `Unexpected field "${part.fieldname}"; send ${expected}`);
+      if (fields.has(part.fieldname)) throw badRequest(`invalid_${part.fieldname}`, `The "${part.fieldname}" field was sent twice`);
+      fields.set(part.fieldname, String(part.value));
       continue;
     }
     if (part.fieldname !== 'images') {
@@ -43,7 +60,7 @@ export async function readSpecimenUpload(
     if (buffer.length === 0) throw badRequest('empty_file', `${filename ? `"${filename}"` : 'A file'} is empty`);
     images.push({ filename, buffer });
   }
-  return { metadata: parseMetadata(metadataText), images };
+  return { fields, images };
 }
 
 function parseMetadata(text: string | undefined): SpecimenMetadata {

@@ -7,6 +7,7 @@ import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
 import { SESSION_COOKIE } from '../http/authentication.js';
 import { presentSpecimen } from '../http/presenters.js';
+import { ALL_UNITS_ROOM, roomsForUnitPath, unitRoom, unitIdsOnPath } from './rooms.js';
 
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
@@ -16,8 +17,6 @@ export interface LiveGatewayOptions {
   redis?: { publisher: Redis; subscriber: Redis } | undefined;
 }
 
-const ALL_UNITS_ROOM = 'scope:all';
-const unitRoom = (unitId: string) => `unit:${unitId}`;
 
 /**
  * The live push channel. A socket joins one room per unit subtree it may see (its own unit,
@@ -40,6 +39,7 @@ export class LiveGateway {
     });
     options.events.on('specimen.created', (specimen) => this.publish('specimen.created', specimen));
     options.events.on('specimen.updated', (specimen) => this.publish('specimen.updated', specimen));
+    options.events.on('identification.completed', (specimen) => this.publish('identification.completed', specimen));
   }
 
   async close(): Promise<void> {
@@ -47,8 +47,7 @@ export class LiveGateway {
   }
 
   private publish(event: string, specimen: SpecimenRecord): void {
-    const rooms = [ALL_UNITS_ROOM, ...unitIdsOnPath(specimen.unitPath).map(unitRoom)];
-    this.io.to(rooms).emit(event, { specimen: presentSpecimen(specimen) });
+    this.io.to(roomsForUnitPath(specimen.unitPath)).emit(event, { specimen: presentSpecimen(specimen) });
   }
 
   private async authenticateSocket(socket: Socket): Promise<void> {
@@ -71,10 +70,6 @@ function tokenOf(socket: Socket): string | undefined {
     if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
   }
   return undefined;
-}
-
-function unitIdsOnPath(path: string): string[] {
-  return path.split('/').filter(Boolean);
 }
 
 function lastUnitId(path: string): string {

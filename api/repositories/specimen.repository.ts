@@ -3,6 +3,7 @@ import type { Scope } from '../domain/access.js';
 import type { SiteType, SpecimenImageRecord, SpecimenRecord, SpecimenStatus } from '../domain/specimen.js';
 import type { Db } from '../db/database.js';
 import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
+import type { IdentificationRepository } from './identification.repository.js';
 import { unitInScope } from './scope-filter.js';
 
 /** The metadata a new specimen row takes; port and creator are given by id. */
@@ -37,7 +38,10 @@ export interface StoredImageLocation {
 type Executor = Db | Transaction<Database>;
 
 export class SpecimenRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly identifications: IdentificationRepository,
+  ) {}
 
   /** Specimen, its images and their blobs in one transaction; `afterInsert` runs inside it (audit). */
   async createWithImages(
@@ -157,7 +161,9 @@ export class SpecimenRepository {
         'users.display_name as creator_display_name',
       ])
       .execute();
-    const images = await this.imagesOf(executor, rows.map((row) => row.id));
+    const ids = rows.map((row) => row.id);
+    const images = await this.imagesOf(executor, ids);
+    const identifications = await this.identifications.identificationsOf(ids, executor);
     return rows.map((row) => ({
       id: row.id,
       unitId: row.unit_id,
@@ -177,6 +183,7 @@ export class SpecimenRepository {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       images: images.get(row.id) ?? [],
+      identification: identifications.get(row.id) ?? null,
     }));
   }
 

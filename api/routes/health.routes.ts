@@ -3,16 +3,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { DatabaseHandle } from '../db/database.js';
+import type { IdentificationRuntime } from '../services/identification-runtime.js';
 
 export interface HealthRoutesOptions {
   database: DatabaseHandle;
   storageDir: string;
+  identification: IdentificationRuntime;
 }
 
 const CheckSchema = Type.Object({ ok: Type.Boolean(), detail: Type.String() });
 
-/** `/health`: the process answers. `/ready`: it can do its work (database, storage). */
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { database, storageDir }) => {
+/** `/health`: the process answers. `/ready`: it can do its work (database, storage, job queue, models, workers). */
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { database, storageDir, identification }) => {
   app.get(
     '/health',
     { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -40,6 +42,21 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
         storage: await check(async () => {
           await access(storageDir, constants.W_OK);
           return storageDir;
+        }),
+        queue: await check(async () => {
+          const health = await identification.queue.health();
+          if (!health.ok) throw new Error(health.reason ?? 'unreachable');
+          return identification.queue.backend;
+        }),
+        models: await check(async () => {
+          const models = identification.registry.readiness();
+          if (!models.ok) throw new Error(models.detail);
+          return models.detail;
+        }),
+        workers: await check(async () => {
+          // Informational: with BullMQ, identify jobs wait (without failing) until some process consumes them.
+          const count = await identification.queue.workerCount();
+          return `${count} process(es) consuming identify jobs` + (identification.pool ? `; ${identification.pool.status().threads} inference thread(s) here` : '');
         }),
       };
       const ready = Object.values(checks).every((result) => result.ok);

@@ -5,6 +5,7 @@ import type { SpecimenMetadata, SpecimenPatch, SpecimenRecord } from '../domain/
 import type { SpecimenRowUpdate } from '../db/schema.js';
 import { badRequest, forbidden, notFound, unprocessable } from '../http/errors.js';
 import { recordAudit } from '../repositories/audit.repository.js';
+import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 import type {
   NewSpecimenImage,
@@ -27,6 +28,7 @@ export class SpecimenService {
   constructor(
     private readonly specimens: SpecimenRepository,
     private readonly organisation: OrganisationRepository,
+    private readonly identifications: IdentificationRepository,
     private readonly store: ImageStore,
     private readonly events: DomainEventBus,
     private readonly limits: InspectionLimits,
@@ -34,7 +36,8 @@ export class SpecimenService {
   ) {}
 
   /**
-   * Validates everything first, writes the files, then commits all rows in one transaction.
+   * Validates everything first, writes the files, then commits all rows — the specimen, its images, the audit entry
+   * and its identification request — in one transaction.
    * If the transaction fails, files this request created are removed again unless another
    * request committed the same content meanwhile — so neither dangling rows nor orphan files remain.
    */
@@ -74,15 +77,17 @@ export class SpecimenService {
           createdBy: actor.id,
         },
         images,
-        (trx, specimenId) =>
-          recordAudit(trx, {
+        async (trx, specimenId) => {
+          await recordAudit(trx, {
             userId: actor.id,
             action: 'specimen.create',
             entityType: 'specimen',
             entityId: specimenId,
             before: null,
             after: { ...metadata, images: images.map((image) => image.sha256) },
-          }),
+          });
+          await this.identifications.createRequest(trx, specimenId);
+        },
       );
       const record = await this.specimens.findInScope(id, scope);
       if (!record) throw new Error(`Specimen ${id} vanished right after it was created`);

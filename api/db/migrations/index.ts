@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as organisationAndSpecimens from './0001-organisation-and-specimens.js';
+import * as identifications from './0002-identifications.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -7,6 +8,7 @@ import * as organisationAndSpecimens from './0001-organisation-and-specimens.js'
  */
 const migrations: Record<string, Migration> = {
   '0001-organisation-and-specimens': organisationAndSpecimens,
+  '0002-identifications': identifications,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import type { InferencePool, PoolOutcome } from '../../inference/inference-pool.js';
+import { PoolSaturatedError } from '../../inference/inference-pool.js';
+import type { JobQueue } from '../../inference/jobs/job-queue.js';
+import type { ImageAnswer } from '../domain/identification.js';
+import { AppError, serviceUnavailable } from '../http/errors.js';
+import type { IdentificationRepository } from '../repositories/identification.repository.js';
+import type { ImageStore } from '../storage/image-store.js';
+
+/** The payload of an `identify` job: which specimen to identify (everything else is read from the database). */
+export interface IdentifyJob {
+  specimenId: string;
+}
+
+/** The inference engine as the api needs it: the worker-thread pool in production. */
+export type IdentificationEngine = Pick<InferencePool, 'identify'>;
+
+export interface IdentificationServiceOptions {
+  /** How long a request may sit in the queue before the outbox sweep hands it over again. */
+  requeueAfterMs: number;
+  attempts: number;
+}
+
+/**
+ * Automatic identification of submitted specimens. The request row is committed with the specimen (the outbox);
+ * this service hands requests to the job queue, runs a job through the models, stores the result once per
+ * specimen and model versions, and tells `notify` so the live channel can push it.
+ */
+export class IdentificationService {
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly identifications: IdentificationRepository,
+    private readonly store: ImageStore,
+    private readonly queue: JobQueue<IdentifyJob>,
+    /** null while no model can be loaded: jobs are not consumed and `identifyUploads` answers 503. */
+    private readonly engine: IdentificationEngine | null,
+    private readonly notify: (specimenId: string) => Promise<void>,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: IdentificationServiceOptions,
+  ) {}
+
+  /** Hands a new request to the queue now; if that fails (Redis down), the sweep retries it later. */
+  async requestCreated(specimenId: string): Promise<void> {
+    try {
+      await this.queue.add({ specimenId }, { jobId: specimenId });
+      await this.identifications.markEnqueued([specimenId]);
+    } catch (error) {
+      this.log.warn({ err: error, specimenId }, 'could not enqueue the identify job; the outbox sweep will retry');
+    }
+  }
+
+  /**
+   * Re-enqueues pending requests that never reached the queue or were lost with it (restart, Redis data loss):
+   * those never handed over, or handed over before `staleBefore`. Re-adding a job still queued is a no-op.
+   */
+  async sweep(staleBefore = new Date(Date.now() - this.options.requeueAfterMs)): Promise<number> {
+    const ids = await this.identifications.pendingToEnqueue(staleBefore, 500);
+    const handedOver: string[] = [];
+    for (const specimenId of ids) {
+      try {
+        await this.queue.add({ specimenId }, { jobId: specimenId });
+        handedOver.push(specimenId);
+      } catch (error) {
+        this.log.warn({ err: error }, 'identify queue unreachable; pending requests stay in the outbox');
+        break;
+      }
+    }
+    await this.identifications.markEnqueued(handedOver);
+    return handedOver.length;
+  }
+
+  /**
+   * Sweeps every pending request once now — an in-process queue loses its jobs with the process — and then, every
+   * `intervalMs`, those handed over longer than `requeueAfterMs` ago.
+   */
+  startSweeping(intervalMs: number): void {
+    const run = (staleBefore?: Date) => {
+      this.sweep(staleBefore).catch((error: unknown) => this.log.error({ err: error }, 'identification outbox sweep failed'));
+    };
+    run(new Date());
+    this.sweepTimer = setInterval(run, intervalMs);
+    this.sweepTimer.unref();
+  }
+
+  stopSweeping(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Starts consuming identify jobs in this process. */
+  consume(concurrency: number): void {
+    const engine = this.engine;
+    if (!engine) throw new Error('cannot consume identify jobs without models');
+    this.queue.process((job) => this.runJob(engine, job.data.specimenId, job.attempt), { concurrency });
+  }
+
+  /**
+   * One identify job. Idempotent: a request that is no longer pending is left alone, and a result already stored
+   * for the same model versions is not stored twice. Throws on transient trouble, so the queue retries.
+   */
+  async runJob(engine: IdentificationEngine, specimenId: string, attempt: number): Promise<void> {
+    const status = await this.identifications.requestStatus(specimenId);
+    if (status !== 'pending') return;
+    const images = await this.identifications.jobImages(specimenId);
+    const files = await Promise.all(images.map((image) => readFile(this.store.originalPath(image.sha256)).catch(() => undefined)));
+    const readable = images.flatMap((image, index) => (files[index] ? [{ ...image, buffer: files[index] }] : []));
+    const missing: ImageAnswer[] = images.filter((_, index) => !files[index]).map((image) => ({ imageId: image.imageId, error: 'stored file missing' }));
+    let outcome: PoolOutcome;
+    try {
+      if (readable.length === 0) {
+        await this.identifications.recordFailure(specimenId, 'stored files missing', true);
+        await this.notify(specimenId);
+        return;
+      }
+      [outcome] = (await engine.identify([readable.map((image) => image.buffer)])) as [PoolOutcome];
+    } catch (error) {
+      const final = attempt >= this.options.attempts;
+      await this.identifications.recordFailure(specimenId, errorMessage(error), final);
+      if (final) await this.notify(specimenId);
+      throw error;
+    }
+    if ('error' in outcome) {
+      // No image of the specimen could be read: retrying cannot help.
+      await this.identifications.recordFailure(specimenId, outcome.error, true);
+    } else {
+      const imageAnswers: ImageAnswer[] = [
+        ...outcome.images.map((image): ImageAnswer => {
+          const { imageId } = readable[image.index]!;
+          return 'error' in image ? { imageId, error: image.error } : { imageId, ...image.identification };
+        }),
+        ...missing,
+      ];
+      await this.identifications.recordRun(specimenId, {
+        modelKey: modelKey(outcome.identification.models),
+        answer: outcome.identification,
+        timings: outcome.timings,
+        images: imageAnswers,
+        shadow: outcome.shadow && 'identification' in outcome.shadow ? { modelKey: modelKey(outcome.shadow.models), answer: outcome.shadow.identification } : undefined,
+      });
+    }
+    await this.notify(specimenId);
+  }
+
+  /** `POST /api/v1/identify`: the same models on uploaded images, nothing stored. */
+  async identifyUploads(images: Buffer[]) {
+    if (!this.engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
+    let outcome: PoolOutcome;
+    try {
+      [outcome] = (await this.engine.identify([images])) as [PoolOutcome];
+    } catch (error) {
+      if (error instanceof PoolSaturatedError) throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);
+      throw error;
+    }
+    return outcome;
+  }
+}
+
+function modelKey(models: string[]): string {
+  return [...models].sort().join(',');
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

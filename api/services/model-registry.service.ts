@@ -1,0 +1,137 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { InferencePool } from '../../inference/inference-pool.js';
+import { chooseActiveVersions, scanModels, type RegisteredModel } from '../../inference/model-registry.js';
+import { AppError, notFound, unprocessable } from '../http/errors.js';
+import type { SettingsRepository } from '../repositories/settings.repository.js';
+
+const ACTIVE_SETTING = 'models.active';
+const SHADOW_SETTING = 'models.shadow';
+
+export interface ModelListing extends RegisteredModel {
+  active: boolean;
+  shadow: boolean;
+}
+
+/**
+ * Which model versions serve, shared by every api and worker process through the settings table: an activation
+ * is applied here at once and picked up by the other processes at their next `syncFromSettings`.
+ */
+export class ModelRegistryService {
+  private models: RegisteredModel[] = [];
+  private syncTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly modelsDir: string,
+    private readonly settings: SettingsRepository,
+    private readonly log: FastifyBaseLogger,
+    private pool: InferencePool | null = null,
+  ) {}
+
+  /** Scans the packages and returns the versions to start serving (stored choices where still usable). */
+  async initialVersions(): Promise<{ active: Record<string, string>; shadow: Record<string, string> }> {
+    this.models = await scanModels(this.modelsDir);
+    for (const broken of this.models.filter((model) => !model.verified)) this.log.error({ model: broken.ref, reason: broken.error }, 'model package unusable');
+    const stored = await this.storedChoices();
+    const active = chooseActiveVersions(this.models, stored.active);
+    const shadow = Object.fromEntries(Object.entries(stored.shadow).filter(([name, version]) => this.find(name, version)?.verified));
+    return { active, shadow };
+  }
+
+  attach(pool: InferencePool): void {
+    this.pool = pool;
+  }
+
+  async list(): Promise<ModelListing[]> {
+    this.models = await scanModels(this.modelsDir);
+    const active = this.pool?.active() ?? {};
+    const shadow = this.pool?.shadow() ?? {};
+    return this.models.map((model) => ({ ...model, active: active[model.name] === model.version, shadow: shadow[model.name] === model.version }));
+  }
+
+  async activate(name: string, version: string): Promise<ModelListing[]> {
+    const pool = this.requirePool();
+    await this.requireUsable(name, version);
+    await pool.activate(name, version);
+    if (pool.shadow()[name] === version) await pool.setShadow(name, null);
+    await this.storeChoices(pool);
+    this.log.info({ model: `${name}@${version}` }, 'model version activated');
+    return this.list();
+  }
+
+  async setShadow(name: string, version: string | null): Promise<ModelListing[]> {
+    const pool = this.requirePool();
+    if (version !== null) {
+      await this.requireUsable(name, version);
+      if (pool.active()[name] === version) throw unprocessable('already_active', `${name}@${version} is the active version; a shadow must be another one`);
+    }
+    await pool.setShadow(name, version);
+    await this.storeChoices(pool);
+    return this.list();
+  }
+
+  /** For `/ready`: serving, and every package on disk usable — a broken one is named with its reason. */
+  readiness(): { ok: boolean; detail: string } {
+    const broken = this.models.filter((model) => !model.verified);
+    if (!this.pool) return { ok: false, detail: 'no model is being served' + (broken.length ? `: ${describe(broken)}` : '') };
+    const serving = Object.entries(this.pool.active()).map(([name, version]) => `${name}@${version}`).join(', ');
+    if (broken.length) return { ok: false, detail: `unusable model packages: ${describe(broken)} (serving ${serving})` };
+    return { ok: true, detail: serving };
+  }
+
+  /** Applies the versions another process chose; then keeps doing so every `intervalMs`. */
+  startSync(intervalMs: number): void {
+    this.syncTimer = setInterval(() => {
+      this.syncFromSettings().catch((error: unknown) => this.log.warn({ err: error }, 'could not sync the active model versions'));
+    }, intervalMs);
+    this.syncTimer.unref();
+  }
+
+  stopSync(): void {
+    clearInterval(this.syncTimer);
+  }
+
+  async syncFromSettings(): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    const stored = await this.storedChoices();
+    for (const [name, version] of Object.entries(stored.active)) {
+      if (pool.active()[name] !== version) await pool.activate(name, version);
+    }
+    const shadow = pool.shadow();
+    for (const name of new Set([...Object.keys(shadow), ...Object.keys(stored.shadow)])) {
+      if (shadow[name] !== stored.shadow[name]) await pool.setShadow(name, stored.shadow[name] ?? null);
+    }
+  }
+
+  private find(name: string, version: string): RegisteredModel | undefined {
+    return this.models.find((model) => model.name === name && model.version === version);
+  }
+
+  private async requireUsable(name: string, version: string): Promise<void> {
+    this.models = await scanModels(this.modelsDir);
+    const model = this.find(name, version);
+    if (!model) throw notFound(`Model ${name}@${version}`);
+    if (!model.verified) throw unprocessable('model_unusable', `${name}@${version} cannot be used: ${model.error}`);
+  }
+
+  private requirePool(): InferencePool {
+    if (!this.pool) throw new AppError(503, 'models_unavailable', this.readiness().detail);
+    return this.pool;
+  }
+
+  private async storedChoices(): Promise<{ active: Record<string, string>; shadow: Record<string, string> }> {
+    return {
+      active: JSON.parse((await this.settings.get(ACTIVE_SETTING)) ?? '{}') as Record<string, string>,
+      shadow: JSON.parse((await this.settings.get(SHADOW_SETTING)) ?? '{}') as Record<string, string>,
+    };
+  }
+
+  private async storeChoices(pool: InferencePool): Promise<void> {
+    await this.settings.set(ACTIVE_SETTING, JSON.stringify(pool.active()));
+    await this.settings.set(SHADOW_SETTING, JSON.stringify(pool.shadow()));
+  }
+}
+
+function describe(models: RegisteredModel[]): string {
+  return models.map((model) => `${model.ref} (${model.error})`).join('; ');
+}

@@ -1,0 +1,65 @@
+import { Emitter } from '@socket.io/redis-emitter';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { describeBackends, loadConfig } from './config.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { presentSpecimen } from './http/presenters.js';
+import { roomsForUnitPath } from './realtime/rooms.js';
+import { IdentificationRepository } from './repositories/identification.repository.js';
+import { SettingsRepository } from './repositories/settings.repository.js';
+import { SpecimenRepository } from './repositories/specimen.repository.js';
+import { startIdentificationRuntime } from './services/identification-runtime.js';
+import { ImageStore } from './storage/image-store.js';
+
+/**
+ * `npm run worker`: an inference worker process. It consumes identify jobs from BullMQ, reads the images from
+ * storage, writes results to the database, and pushes `identification.completed` to the api processes' sockets
+ * through the socket.io Redis adapter. Run any number, on any machine that reaches Redis, the database and storage.
+ */
+const config = loadConfig();
+const log = pino({ level: config.logLevel, base: { process: 'worker' } });
+if (!config.redisUrl) {
+  log.fatal('npm run worker needs REDIS_URL: without Redis, the api process identifies specimens itself (IDENTIFY_JOBS_IN_API)');
+  process.exit(1);
+}
+const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir, schema: config.databaseSchema });
+await migrateToLatest(database.db);
+const identifications = new IdentificationRepository(database.db);
+const specimens = new SpecimenRepository(database.db, identifications);
+const store = new ImageStore(config.storageDir);
+await store.init();
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+const emitter = new Emitter(redis);
+
+const runtime = await startIdentificationRuntime({
+  config,
+  identifications,
+  settings: new SettingsRepository(database.db),
+  store,
+  notify: async (specimenId) => {
+    const specimen = await specimens.findInScope(specimenId, { all: true });
+    if (specimen) emitter.to(roomsForUnitPath(specimen.unitPath)).emit('identification.completed', { specimen: presentSpecimen(specimen) });
+  },
+  log,
+  consume: true,
+});
+if (!runtime.pool) {
+  log.fatal(runtime.registry.readiness().detail);
+  process.exit(1);
+}
+log.info({ backends: describeBackends(config), models: runtime.pool.active() }, 'inference worker consuming identify jobs');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'worker shutting down: finishing active jobs');
+    void (async () => {
+      await runtime.close();
+      redis.disconnect();
+      await database.close();
+      process.exit(0);
+    })();
+  });
+}
