@@ -1,6 +1,15 @@
 // The enums the UI shows, by the name their labels have under `enums.` in the locale files.
 import { useTranslation } from 'react-i18next';
-import { LIFE_STAGES, PORT_TYPES, ROLES, SEXES, SITE_TYPES, SPECIMEN_STATUSES, TRAP_METHODS } from './api/types';
+import {
+  LIFE_STAGES,
+  PORT_TYPES,
+  ROLES,
+  SEXES,
+  SITE_TYPES,
+  SPECIMEN_STATUSES,
+  TRAP_METHODS,
+  VECTOR_GROUPS,
+} from './api/types';
 
 export const ENUMS = {
   role: ROLES,
@@ -10,6 +19,7 @@ export const ENUMS = {
   lifeStage: LIFE_STAGES,
   sex: SEXES,
   status: SPECIMEN_STATUSES,
+  group: VECTOR_GROUPS,
 } as const;
 
 export type EnumKind = keyof typeof ENUMS;

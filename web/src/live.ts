@@ -11,7 +11,7 @@ export type LiveEvent = keyof ServerToClientEvents;
 export type LivePayload = { specimen: Specimen };
 type Handler = (payload: LivePayload) => void;
 
-const LIVE_EVENTS: readonly LiveEvent[] = ['specimen.created', 'specimen.updated'];
+const LIVE_EVENTS: readonly LiveEvent[] = ['specimen.created', 'specimen.updated', 'identification.completed'];
 
 let socket: LiveSocket | null = null;
 let connected = false;
@@ -50,6 +50,7 @@ export function connectLive(): void {
   s.on('connect_error', () => setConnected(false));
   s.on('specimen.created', (p) => dispatch('specimen.created', p));
   s.on('specimen.updated', (p) => dispatch('specimen.updated', p));
+  s.on('identification.completed', (p) => dispatch('identification.completed', p));
   socket = s;
 }
 

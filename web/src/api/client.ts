@@ -7,6 +7,7 @@ import type {
   ApiErrorBody,
   LoginResponse,
   MeResponse,
+  ModelList,
   PortList,
   Specimen,
   SpecimenList,
@@ -207,6 +208,15 @@ export const api = {
 
   updateSpecimen(id: string, patch: SpecimenPatch): Promise<Specimen> {
     return request<Specimen>(`/specimens/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch });
+  },
+
+  models(signal?: AbortSignal): Promise<ModelList> {
+    return request<ModelList>('/models', { signal });
+  },
+
+  /** Admin only: serve this model version from the next batch on. */
+  activateModel(name: string, version: string): Promise<ModelList> {
+    return request<ModelList>(`/models/${encodeURIComponent(name)}/${encodeURIComponent(version)}/activate`, { method: 'POST' });
   },
 
   /** `metadata` goes first in the multipart body, followed by one `images` part per file. */

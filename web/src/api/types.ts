@@ -109,6 +109,92 @@ export interface Specimen {
   createdAt: string;
   updatedAt: string;
   images: SpecimenImage[];
+  /** The automatic identification; null for specimens stored before it existed. */
+  identification: SpecimenIdentification | null;
+}
+
+// ---- Automatic identification ------------------------------------------------
+
+export const IDENTIFICATION_STATUSES = ['pending', 'done', 'failed'] as const;
+export type IdentificationStatus = (typeof IDENTIFICATION_STATUSES)[number];
+
+export const VECTOR_GROUPS = ['mosquito', 'tick', 'rodent', 'flea', 'cockroach', 'fly', 'not_vector'] as const;
+export type VectorGroup = (typeof VECTOR_GROUPS)[number];
+
+/** One candidate of the top-k list: a taxon and its calibrated probability (0–1). */
+export interface TaxonProbability {
+  taxon: string;
+  p: number;
+}
+
+/** What the models answered for one photo (or the whole specimen). */
+export interface AiAnswer {
+  /** mosquito, tick, rodent, flea, cockroach, fly or not_vector (a newer server may add more). */
+  group: string;
+  lifeStage: string | null;
+  /** Scientific name of the most specific confident label, or `unknown` when rejected. */
+  taxon: string;
+  /** Calibrated probability of `taxon`, 0–1. */
+  confidence: number;
+  rejected: boolean;
+  topK: TaxonProbability[];
+  /** `name@version` of the most specific model consulted. */
+  model: string;
+  models: string[];
+}
+
+export interface IdentificationTimings {
+  queueMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  batchImages: number;
+}
+
+export type ImageIdentification = ({ imageId: string } & AiAnswer) | { imageId: string; error: string };
+
+export interface SpecimenIdentification {
+  status: IdentificationStatus;
+  requestedAt: string;
+  completedAt: string | null;
+  error: string | null;
+  group: string | null;
+  lifeStage: string | null;
+  taxon: string | null;
+  confidence: number | null;
+  rejected: boolean | null;
+  topK: TaxonProbability[];
+  model: string | null;
+  models: string[];
+  timings: IdentificationTimings | null;
+  images: ImageIdentification[];
+}
+
+export interface ModelMetrics {
+  top1?: number;
+  top3?: number;
+  ece?: number;
+  rejectionAuroc?: number | null;
+}
+
+/** A model package as GET /api/v1/models lists it. */
+export interface ModelInfo {
+  name: string;
+  version: string;
+  /** `name@version` */
+  ref: string;
+  verified: boolean;
+  error: string | null;
+  task: 'group' | 'species' | null;
+  parentLabel: string | null;
+  sha256: string | null;
+  onnxBytes: number | null;
+  metrics: ModelMetrics | null;
+  active: boolean;
+  shadow: boolean;
+}
+
+export interface ModelList {
+  items: ModelInfo[];
 }
 
 /** The JSON document sent as the `metadata` multipart field of POST /api/v1/specimens. */
@@ -158,6 +244,8 @@ export interface ApiErrorBody {
 export interface ServerToClientEvents {
   'specimen.created': (payload: { specimen: Specimen }) => void;
   'specimen.updated': (payload: { specimen: Specimen }) => void;
+  /** The automatic identification of a specimen finished (`done` or `failed`). */
+  'identification.completed': (payload: { specimen: Specimen }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

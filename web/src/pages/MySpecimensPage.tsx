@@ -6,11 +6,13 @@ import { getSession } from '../api/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { EnumSelect, PortSelect } from '../components/Select';
+import { IdentificationBadge } from '../components/IdentificationBadge';
 import { StatusBadge } from '../components/StatusBadge';
 import { useEnumLabel } from '../enums';
 import { dateToIso, formatDateTime, portName } from '../format';
 import { usePorts } from '../hooks';
 import { useLanguage } from '../i18n';
+import { mergeSpecimen } from '../identification';
 import { useLiveEvent } from '../live';
 import { navigate, specimenHref } from '../router';
 
@@ -77,7 +79,11 @@ export function MySpecimensPage() {
     setError(null);
     api.listSpecimens(toQuery(filters, offset), controller.signal).then(
       (r) => {
-        setData({ items: r.items, total: r.total });
+        // Keep identifications that a push finished while this request was under way.
+        setData((prev) => ({
+          items: r.items.map((item) => mergeSpecimen(prev?.items.find((s) => s.id === item.id), item)),
+          total: r.total,
+        }));
         setLoading(false);
       },
       (err: unknown) => {
@@ -97,12 +103,14 @@ export function MySpecimensPage() {
     });
   });
 
-  useLiveEvent('specimen.updated', ({ specimen }) => {
+  const applyUpdate = ({ specimen }: { specimen: Specimen }) => {
     setData((prev) => {
       if (!prev || !prev.items.some((s) => s.id === specimen.id)) return prev;
-      return { ...prev, items: prev.items.map((s) => (s.id === specimen.id ? specimen : s)) };
+      return { ...prev, items: prev.items.map((s) => (s.id === specimen.id ? mergeSpecimen(s, specimen) : s)) };
     });
-  });
+  };
+  useLiveEvent('specimen.updated', applyUpdate);
+  useLiveEvent('identification.completed', applyUpdate);
 
   const setFilter = useCallback(<K extends keyof Filters>(key: K, value: Filters[K]) => {
     setFilters((f) => ({ ...f, [key]: value }));
@@ -214,6 +222,7 @@ export function MySpecimensPage() {
                 <th scope="col" className="num">
                   {t('list.count')}
                 </th>
+                <th scope="col">{t('identification.column')}</th>
                 <th scope="col">{t('list.status')}</th>
                 <th scope="col" className="num">
                   {t('list.images')}
@@ -263,6 +272,9 @@ export function MySpecimensPage() {
                     </td>
                     <td data-label={t('list.count')} className="num">
                       {s.count}
+                    </td>
+                    <td data-label={t('identification.column')}>
+                      <IdentificationBadge identification={s.identification ?? null} />
                     </td>
                     <td data-label={t('list.status')}>
                       <StatusBadge status={s.status} />

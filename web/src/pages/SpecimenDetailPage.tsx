@@ -1,15 +1,17 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import type { Specimen, SpecimenStatus, User } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
+import { IdentificationPanel } from '../components/IdentificationPanel';
 import { EnumSelect } from '../components/Select';
 import { StatusBadge } from '../components/StatusBadge';
 import { useEnumLabel, type EnumKind, type EnumValue } from '../enums';
 import { formatBytes, formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
-import { useLiveEvent } from '../live';
+import { mergeSpecimen } from '../identification';
+import { useLiveConnected, useLiveEvent } from '../live';
 
 interface Props {
   id: string;
@@ -75,15 +77,31 @@ export function SpecimenDetailPage({ id, user }: Props) {
   useEffect(() => {
     const controller = new AbortController();
     setError(null);
-    api.getSpecimen(id, controller.signal).then(setSpecimen, (err: unknown) => {
-      if (!controller.signal.aborted) setError(err);
-    });
+    api.getSpecimen(id, controller.signal).then(
+      // A push that arrived while this request was under way may be fresher than its answer.
+      (fetched) => setSpecimen((prev) => mergeSpecimen(prev, fetched)),
+      (err: unknown) => {
+        if (!controller.signal.aborted) setError(err);
+      },
+    );
     return () => controller.abort();
   }, [id, reloadKey]);
 
-  useLiveEvent('specimen.updated', ({ specimen: s }) => {
-    if (s.id === id) setSpecimen(s);
-  });
+  const applyPush = ({ specimen: s }: { specimen: Specimen }) => {
+    if (s.id === id) setSpecimen((prev) => mergeSpecimen(prev, s));
+  };
+  useLiveEvent('specimen.updated', applyPush);
+  useLiveEvent('identification.completed', applyPush);
+
+  // Pushes sent while the live connection was down are lost: fetch again on reconnect if still waiting.
+  const connected = useLiveConnected();
+  const wasConnected = useRef(connected);
+  const pending = specimen?.id === id && specimen.identification?.status === 'pending';
+  useEffect(() => {
+    const reconnected = connected && !wasConnected.current;
+    wasConnected.current = connected;
+    if (reconnected && pending) setReloadKey((k) => k + 1);
+  }, [connected, pending]);
 
   const none = t('common.none');
   const text = (v: string | null | undefined): string => (v ? v : none);
@@ -130,6 +148,8 @@ export function SpecimenDetailPage({ id, user }: Props) {
         </h1>
         <StatusBadge status={s.status} />
       </div>
+
+      <IdentificationPanel identification={s.identification ?? null} images={s.images} />
 
       <div className="detail-grid">
         <div className="card">
@@ -208,7 +228,7 @@ export function SpecimenDetailPage({ id, user }: Props) {
               <code className="small">{s.id}</code>
             </DetailRow>
           </dl>
-          {canReview && <StatusEditor specimen={s} onSaved={setSpecimen} />}
+          {canReview && <StatusEditor specimen={s} onSaved={(saved) => setSpecimen((prev) => mergeSpecimen(prev, saved))} />}
         </div>
       </div>
     </section>
