@@ -35,6 +35,9 @@ const EnvSchema = Type.Object({
   IDENTIFY_JOBS_IN_API: Type.Boolean({ default: true }),
   IDENTIFY_JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   IDENTIFY_JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  IDENTIFY_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  IDENTIFY_REQUEUE_AFTER_MS: Type.Integer({ minimum: 1000, default: 5 * 60_000 }),
+  MODEL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'vectordesk' }),
   VECTORDESK_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   VECTORDESK_SEED_DEMO: Type.Boolean({ default: false }),
@@ -78,6 +81,12 @@ export interface AppConfig {
     attempts: number;
     /** BullMQ key prefix (lets tests and several deployments share one Redis). */
     queuePrefix: string;
+    /** How often pending requests are handed to the queue again… */
+    sweepIntervalMs: number;
+    /** …when their last hand-over is older than this (the queue lost them: Redis data loss). */
+    requeueAfterMs: number;
+    /** How often a process picks up model activations made by another process. */
+    modelSyncIntervalMs: number;
   };
 }
 
@@ -137,6 +146,9 @@ function fromEnv(env: Env): AppConfig {
       concurrency: env.IDENTIFY_JOB_CONCURRENCY,
       attempts: env.IDENTIFY_JOB_ATTEMPTS,
       queuePrefix: env.QUEUE_PREFIX,
+      sweepIntervalMs: env.IDENTIFY_SWEEP_INTERVAL_MS,
+      requeueAfterMs: env.IDENTIFY_REQUEUE_AFTER_MS,
+      modelSyncIntervalMs: env.MODEL_SYNC_INTERVAL_MS,
     },
   };
 }

@@ -10,11 +10,6 @@ import { IdentificationService, type IdentifyJob } from './identification.servic
 import { ModelRegistryService } from './model-registry.service.js';
 
 export const IDENTIFY_QUEUE = 'identify';
-/** How often pending requests are handed to the queue again, and how old a hand-over must be to be repeated. */
-const SWEEP_INTERVAL_MS = 15_000;
-const REQUEUE_AFTER_MS = 5 * 60_000;
-/** How often a process picks up model activations made by another process. */
-const MODEL_SYNC_INTERVAL_MS = 5000;
 
 export interface IdentificationRuntime {
   service: IdentificationService;
@@ -66,17 +61,17 @@ export async function startIdentificationRuntime(options: IdentificationRuntimeO
     });
     for (const [name, version] of Object.entries(shadow)) await pool.setShadow(name, version);
     registry.attach(pool);
-    registry.startSync(MODEL_SYNC_INTERVAL_MS);
+    registry.startSync(config.jobs.modelSyncIntervalMs);
   } catch (error) {
     log.error({ err: error, modelsDir: config.modelsDir }, 'no inference: the models could not be loaded; identification waits until they can');
   }
 
   const service = new IdentificationService(options.identifications, options.store, queue, pool, options.notify, log, {
-    requeueAfterMs: REQUEUE_AFTER_MS,
+    requeueAfterMs: config.jobs.requeueAfterMs,
     attempts: config.jobs.attempts,
   });
   if (pool && options.consume) service.consume(config.jobs.concurrency);
-  service.startSweeping(SWEEP_INTERVAL_MS);
+  service.startSweeping(config.jobs.sweepIntervalMs);
 
   return {
     service,
