@@ -1,0 +1,44 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { jpegImage } from '../helpers/images.js';
+
+describe('npm run models:evaluate', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-evaluate-'));
+    // One folder per label id; a folder naming no label of the model holds unknowns.
+    for (const [label, seed] of [['tick', 1], ['rodent', 2], ['not_vector', 3], ['elephants', 4]] as const) {
+      await mkdir(path.join(folder, label));
+      for (let index = 0; index < 3; index += 1) await writeFile(path.join(folder, label, `${index}.jpg`), await jpegImage(seed * 10 + index, 120, 90));
+    }
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  it('prints top-1/top-3, per-class precision and recall, the confusion matrix, ECE and rejection AUROC', async () => {
+    const result = await runCli('inference/cli/evaluate.ts', ['vector-group', folder]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^vector-group@\S+ on .* 9 labelled images, 3 unknowns$/m);
+    expect(result.stdout).toMatch(/top-1 [\d.]+ %\s+top-3 [\d.]+ %\s+ECE [\d.]+ %\s+rejection AUROC [\d.]+/);
+    expect(result.stdout).toMatch(/^class\s+precision\s+recall\s+support$/m);
+    expect(result.stdout).toMatch(/^tick\s+[\d.]+ %\s+[\d.]+ %\s+3$/m);
+    expect(result.stdout).toContain('confusion matrix');
+  });
+
+  it('compares two versions with the non-regression gate, and reports JSON', async () => {
+    const result = await runCli('inference/cli/evaluate.ts', ['vector-group', folder, '--compare', 'vector-group', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { gate: { passed: boolean }; report: { confusion: number[][]; perClass: Record<string, unknown> } };
+    expect(report.gate).toEqual({ passed: true, failures: [] });
+    expect(report.report.confusion).toHaveLength(5);
+    expect(Object.keys(report.report.perClass)).toContain('not_vector');
+  });
+
+  it('exits 2 for unusable arguments', async () => {
+    expect((await runCli('inference/cli/evaluate.ts', ['vector-group'])).code).toBe(2);
+    expect((await runCli('inference/cli/evaluate.ts', ['no-such-model', folder])).code).toBe(2);
+    expect((await runCli('inference/cli/evaluate.ts', ['vector-group', folder, '--split', 'nope'])).code).toBe(2);
+  });
+});
