@@ -1,0 +1,569 @@
+/**
+ * `npm run bench:inference [-- --quick]`: how close serving comes to the raw onnxruntime ceiling on this machine.
+ *
+ *   (a) raw `session.run` (OnnxClassifier.logits) of the group model on ready tensors, batch 1…32, intraOp 1 and 2;
+ *       the best cell is the ceiling (a). Also: preprocessing alone (sharp decode + resize + normalise).
+ *   (b) InferencePool.identify — decode + preprocess + group model + refiners in worker threads — with many requests
+ *       in flight, for threads × intraOp ∈ {1×2, 2×1, 1×1}; (b)/(a).
+ *   (c) HTTP end to end: the real app in a child process (scripts/bench-server.ts, in-memory PGlite), keep-alive
+ *       clients posting one image per request to POST /api/v1/identify at 1, 4 and 16 concurrent clients (the best
+ *       (b) setting; the other settings at 16 clients), then an open-loop run at half the best (c) throughput.
+ *
+ * Prints progress on stderr and ONE table (plus targets, best settings, images and load) on stdout.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { OnnxClassifier } from '../inference/classifier.js';
+import { InferencePool } from '../inference/inference-pool.js';
+import { loadModelPackage } from '../inference/model-package.js';
+import {
+  benchImages,
+  cpuWindow,
+  describeCpu,
+  fixed,
+  GROUP_PACKAGE,
+  loadavg,
+  log,
+  mean,
+  percentile,
+  sleep,
+  stageModels,
+  table,
+  type CpuReport,
+} from './bench-lib.js';
+import type { FromServer, ToServer } from './bench-server.js';
+
+const quick = process.argv.includes('--quick');
+const durations = quick
+  ? { cellMs: 250, poolWarmupMs: 500, poolMs: 1500, httpWarmupMs: 500, httpMs: 2000, openLoopMs: 3000, otherSettingsAt16: false, groupOnlyPool: false }
+  : { cellMs: 1200, poolWarmupMs: 1500, poolMs: 6000, httpWarmupMs: 1000, httpMs: 8000, openLoopMs: 12_000, otherSettingsAt16: true, groupOnlyPool: true };
+const BATCH_SIZES = [1, 2, 4, 8, 16, 32];
+const RAW_INTRA_OP = [1, 2];
+const POOL_SETTINGS = [
+  { threads: 1, intraOp: 2 },
+  { threads: 2, intraOp: 1 },
+  { threads: 1, intraOp: 1 },
+] as const;
+type PoolSetting = (typeof POOL_SETTINGS)[number];
+const POOL_IN_FLIGHT = 48;
+const MAX_BATCH_IMAGES = 16;
+const MAX_DELAY_MS = 5;
+const HTTP_CLIENTS = [1, 4, 16];
+const TARGET_RATIO = 0.85;
+const TARGET_P99_MS = 250;
+const ADMIN_PASSWORD = 'bench-admin-password';
+const BOUNDARY = '----vectordesk-bench-boundary';
+
+const settingName = (setting: PoolSetting) => `${setting.threads}×${setting.intraOp}`;
+const rows: string[][] = [];
+const row = (phase: string, configuration: string, imagesPerSecond: number, cpuMsPerImage: number | undefined, p50: number | undefined, p99: number | undefined, non200: string, note: string) =>
+  rows.push([
+    phase,
+    configuration,
+    fixed(imagesPerSecond, 1),
+    cpuMsPerImage === undefined ? '' : fixed(cpuMsPerImage, 1),
+    p50 === undefined ? '' : fixed(p50, 1),
+    p99 === undefined ? '' : fixed(p99, 1),
+    non200,
+    note,
+  ]);
+
+const loadAtStart = loadavg();
+const startedAt = performance.now();
+log(`${quick ? 'QUICK smoke run' : 'full run'}; ${os.availableParallelism()} CPU cores; loadavg at start (1/5/15 min): ${loadAtStart}`);
+
+const workDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-bench-'));
+try {
+  const staged = await stageModels(path.join(workDir, 'models'));
+  const groupRef = `${GROUP_PACKAGE}@${staged.versions[GROUP_PACKAGE]}`;
+  log(`staged and verified ${Object.entries(staged.versions).map(([name, version]) => `${name}@${version}`).join(', ')}`);
+  const { images, source } = await benchImages(64);
+  log(`images: ${source}`);
+
+  // --- (a) raw onnxruntime ----------------------------------------------------------------------------------
+  const groupPackage = await loadModelPackage(path.join(staged.dir, GROUP_PACKAGE, staged.versions[GROUP_PACKAGE]!));
+  const tensorMaker = await OnnxClassifier.load(groupPackage, { intraOpNumThreads: 1 });
+  const preprocessMs: number[] = [];
+  const tensors: Float32Array[] = [];
+  for (const image of images) {
+    const started = performance.now();
+    tensors.push(await tensorMaker.tensorOf(image));
+    preprocessMs.push(performance.now() - started);
+  }
+  for (const image of images) {
+    // Second pass, timed again (the first one warms sharp/libvips up).
+    const started = performance.now();
+    await tensorMaker.tensorOf(image);
+    preprocessMs.push(performance.now() - started);
+  }
+  const sequentialPreprocess = preprocessMs.slice(images.length);
+  const parallel = await preprocessThroughput(tensorMaker, images, 8, quick ? 1 : 3);
+  await tensorMaker.release();
+  const preprocessRowNote = `group input ${groupPackage.card.input.size}px ${groupPackage.card.input.resize}; one at a time: mean ${fixed(mean(sequentialPreprocess), 2)} ms/image (p50 ${fixed(percentile(sequentialPreprocess, 50), 2)})`;
+  row('pre', 'sharp decode+resize+normalise, 8 in flight', parallel.imagesPerSecond, parallel.cpu.ownMs / parallel.images, undefined, undefined, '', `${preprocessRowNote}; ${describeCpu(parallel.cpu)}`);
+  log(`preprocess: ${fixed(mean(sequentialPreprocess), 2)} ms/image sequential, ${fixed(parallel.imagesPerSecond)} images/s with 8 in flight`);
+
+  let ceiling = { imagesPerSecond: 0, intraOp: 0, batch: 0 };
+  const rawByIntra = new Map<number, number>();
+  for (const intraOp of RAW_INTRA_OP) {
+    const classifier = await OnnxClassifier.load(groupPackage, { intraOpNumThreads: intraOp, maxBatchSize: Math.max(...BATCH_SIZES) });
+    for (const batchSize of BATCH_SIZES) {
+      const batch = Array.from({ length: batchSize }, (_, index) => tensors[index % tensors.length]!);
+      await classifier.logits(batch);
+      await classifier.logits(batch);
+      const cpu = cpuWindow();
+      const started = performance.now();
+      let runs = 0;
+      while (performance.now() - started < durations.cellMs || runs < 3) {
+        await classifier.logits(batch);
+        runs += 1;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const imagesPerSecond = (runs * batchSize) / seconds;
+      const report = cpu.stop();
+      row('a', `raw session.run, intraOp ${intraOp}, batch ${batchSize}`, imagesPerSecond, report.ownMs / (runs * batchSize), undefined, undefined, '', `${fixed((seconds * 1000) / runs, 2)} ms/run; ${describeCpu(report)}`);
+      rawByIntra.set(intraOp, Math.max(rawByIntra.get(intraOp) ?? 0, imagesPerSecond));
+      if (imagesPerSecond > ceiling.imagesPerSecond) ceiling = { imagesPerSecond, intraOp, batch: batchSize };
+      log(`(a) intraOp ${intraOp} batch ${batchSize}: ${fixed(imagesPerSecond)} images/s`);
+    }
+    await classifier.release();
+  }
+  row('a', `CEILING (a): intraOp ${ceiling.intraOp}, batch ${ceiling.batch}`, ceiling.imagesPerSecond, undefined, undefined, undefined, '', `best per intraOp: ${[...rawByIntra].map(([intra, ips]) => `${intra} → ${fixed(ips)}`).join(', ')} images/s`);
+
+  // --- (b) the in-process pipeline ----------------------------------------------------------------------------
+  const poolResults: { setting: PoolSetting; imagesPerSecond: number }[] = [];
+  const poolRow = (label: string, result: PoolResult) =>
+    row(
+      'b',
+      label,
+      result.imagesPerSecond,
+      result.cpuMsPerImage,
+      result.p50,
+      result.p99,
+      `${result.failures} failed`,
+      `batch ${fixed(result.meanBatch)} img; per image: preprocess ${fixed(result.preprocessMsPerImage, 2)} ms + onnx ${fixed(result.inferenceMsPerImage, 2)} ms (thread wall); ${describeCpu(result.cpu)}`,
+    );
+  for (const setting of POOL_SETTINGS) {
+    const result = await benchPool(staged.dir, staged.versions, setting, images);
+    poolResults.push({ setting, imagesPerSecond: result.imagesPerSecond });
+    poolRow(`InferencePool ${settingName(setting)} (threads×intraOp), ${POOL_IN_FLIGHT} in flight`, result);
+    log(`(b) ${settingName(setting)}: ${fixed(result.imagesPerSecond)} images/s`);
+  }
+  const bestPool = poolResults.reduce((best, result) => (result.imagesPerSecond > best.imagesPerSecond ? result : best));
+  row('b', `BEST (b): ${settingName(bestPool.setting)}`, bestPool.imagesPerSecond, undefined, undefined, undefined, '', `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}`);
+  if (durations.groupOnlyPool) {
+    // Where the pipeline's time goes: the same pool without the refiners (group model only).
+    const groupOnly = await benchPool(staged.dir, { [GROUP_PACKAGE]: staged.versions[GROUP_PACKAGE]! }, bestPool.setting, images);
+    poolRow(`(diagnostic) ${settingName(bestPool.setting)}, group model only — no refiners`, groupOnly);
+    log(`(b) ${settingName(bestPool.setting)} group model only: ${fixed(groupOnly.imagesPerSecond)} images/s`);
+  }
+
+  // --- (c) HTTP end to end ------------------------------------------------------------------------------------
+  const bodies = images.map((image, index) => multipartBody(image, `bench-${index}.jpg`));
+  const httpAt16: { setting: PoolSetting; imagesPerSecond: number; maxImagesPerSecond: number }[] = [];
+  const order = [bestPool.setting, ...(durations.otherSettingsAt16 ? POOL_SETTINGS.filter((setting) => setting !== bestPool.setting) : [])];
+  let server: BenchServer | undefined;
+  let serverSetting: PoolSetting | undefined;
+  try {
+    for (const setting of order) {
+      await server?.stop();
+      server = await startServer(staged.dir, setting, path.join(workDir, `data-${settingName(setting)}`));
+      serverSetting = setting;
+      log(`(c) server up (${server.inference})`);
+      let maxImagesPerSecond = 0;
+      for (const clients of setting === bestPool.setting ? HTTP_CLIENTS : [16]) {
+        const result = await closedLoop(server, bodies, clients);
+        maxImagesPerSecond = Math.max(maxImagesPerSecond, result.imagesPerSecond);
+        const ratio = clients === 16 ? `; (c)/(a) = ${fixed(result.imagesPerSecond / ceiling.imagesPerSecond, 2)}` : '';
+        row(
+          'c',
+          `HTTP ${clients} client${clients === 1 ? '' : 's'}, server pool ${settingName(setting)}`,
+          result.imagesPerSecond,
+          result.cpuMsPerImage,
+          result.p50,
+          result.p99,
+          non200Text(result.statuses),
+          `${result.requests} req${ratio}; server main thread ${fixed(result.mainThreadMsPerRequest, 1)} ms/req; ${describeCpu(result.cpu, 'server')} client ${Math.round(result.clientCpuPercent)}%`,
+        );
+        log(`(c) ${settingName(setting)} ${clients} clients: ${fixed(result.imagesPerSecond)} images/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms`);
+        if (clients === 16) httpAt16.push({ setting, imagesPerSecond: result.imagesPerSecond, maxImagesPerSecond: 0 });
+      }
+      httpAt16.find((entry) => entry.setting === setting)!.maxImagesPerSecond = maxImagesPerSecond;
+    }
+    const bestHttp = httpAt16.reduce((best, entry) => (entry.imagesPerSecond > best.imagesPerSecond ? entry : best));
+    if (serverSetting !== bestHttp.setting) {
+      await server?.stop();
+      server = await startServer(staged.dir, bestHttp.setting, path.join(workDir, `data-open-${settingName(bestHttp.setting)}`));
+      serverSetting = bestHttp.setting;
+    }
+    const rate = bestHttp.maxImagesPerSecond / 2;
+    const open = await openLoop(server!, bodies, rate);
+    row(
+      'c',
+      `OPEN LOOP ${fixed(rate)} req/s (½ max (c)), server pool ${settingName(bestHttp.setting)}`,
+      open.imagesPerSecond,
+      open.cpuMsPerImage,
+      open.p50,
+      open.p99,
+      non200Text(open.statuses),
+      `${open.requests} req, latency from the scheduled send time; server main thread ${fixed(open.mainThreadMsPerRequest, 1)} ms/req; ${describeCpu(open.cpu, 'server')} client ${Math.round(open.clientCpuPercent)}%`,
+    );
+    log(`(c) open loop at ${fixed(rate)} req/s: p99 ${fixed(open.p99)} ms`);
+    await server?.stop();
+    server = undefined;
+
+    // --- summary ------------------------------------------------------------------------------------------------
+    const ratioC = bestHttp.imagesPerSecond / ceiling.imagesPerSecond;
+    const elapsed = (performance.now() - startedAt) / 1000;
+    const lines = [
+      `VectorDesk inference benchmark — ${quick ? 'QUICK smoke run (short phases; numbers are rough)' : 'full run'}; ${os.availableParallelism()} CPU cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}`,
+      `group model ${groupRef}; refiners ${Object.entries(staged.versions).filter(([name]) => name !== GROUP_PACKAGE).map(([name, version]) => `${name}@${version}`).join(', ')}`,
+      `images: ${source}`,
+      `pool: maxBatchImages ${MAX_BATCH_IMAGES}, maxDelayMs ${MAX_DELAY_MS}; HTTP: one image per request, keep-alive, server in a child process`,
+      '',
+      table(['phase', 'configuration', 'images/s', 'CPU ms/img', 'p50 ms', 'p99 ms', 'non-200', 'notes'], rows),
+      '',
+      `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}   (c)/(a) at 16 clients = ${fixed(ratioC, 2)} (server pool ${settingName(bestHttp.setting)})`,
+      `target (c) ≥ ${TARGET_RATIO} × (a) at 16 clients: ${ratioC >= TARGET_RATIO ? 'MET' : 'MISSED'} (${fixed(bestHttp.imagesPerSecond)} vs ${fixed(TARGET_RATIO * ceiling.imagesPerSecond)} images/s needed)`,
+      `target p99 < ${TARGET_P99_MS} ms at half the max throughput (${fixed(rate)} req/s): ${open.p99 < TARGET_P99_MS && open.non200 === 0 ? 'MET' : 'MISSED'} (p99 ${fixed(open.p99)} ms, ${open.non200} non-200)`,
+      `best thread settings on this machine: raw session.run intraOp ${ceiling.intraOp} (batch ${ceiling.batch}); pool ${settingName(bestPool.setting)} (threads×intraOp) in-process; ` +
+        `HTTP ${settingName(bestHttp.setting)} → INFERENCE_THREADS=${bestHttp.setting.threads} INFERENCE_INTRA_OP_THREADS=${bestHttp.setting.intraOp}`,
+      `loadavg (1/5/15 min) at start ${loadAtStart}, at end ${loadavg()}; wall time ${fixed(elapsed, 0)} s`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await server?.stop();
+  }
+} finally {
+  await rm(workDir, { recursive: true, force: true });
+}
+
+// --- helpers ------------------------------------------------------------------------------------------------
+
+async function preprocessThroughput(classifier: OnnxClassifier, images: Buffer[], inFlight: number, passes: number): Promise<{ imagesPerSecond: number; images: number; cpu: CpuReport }> {
+  const cpu = cpuWindow();
+  const started = performance.now();
+  let next = 0;
+  const total = images.length * passes;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) {
+        const index = next++;
+        await classifier.tensorOf(images[index % images.length]!);
+      }
+    }),
+  );
+  return { imagesPerSecond: total / ((performance.now() - started) / 1000), images: total, cpu: cpu.stop() };
+}
+
+interface PoolResult {
+  imagesPerSecond: number;
+  cpuMsPerImage: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  meanBatch: number;
+  preprocessMsPerImage: number;
+  inferenceMsPerImage: number;
+  cpu: CpuReport;
+}
+
+async function benchPool(modelsDir: string, active: Record<string, string>, setting: PoolSetting, images: Buffer[]): Promise<PoolResult> {
+  const batches: { images: number; preprocessMs: number; inferenceMs: number; at: number }[] = [];
+  const pool = await InferencePool.start({
+    modelsDir,
+    active,
+    threads: setting.threads,
+    intraOpNumThreads: setting.intraOp,
+    maxBatchImages: MAX_BATCH_IMAGES,
+    maxDelayMs: MAX_DELAY_MS,
+    maxQueuedImages: 1024,
+    metrics: { batch: (count, preprocessMs, inferenceMs) => batches.push({ images: count, preprocessMs, inferenceMs, at: performance.now() }), queued: () => undefined },
+  });
+  try {
+    const started = performance.now();
+    const measureFrom = started + durations.poolWarmupMs;
+    const end = measureFrom + durations.poolMs;
+    let cpu: ReturnType<typeof cpuWindow> | undefined;
+    setTimeout(() => (cpu = cpuWindow()), durations.poolWarmupMs);
+    let next = 0;
+    let completed = 0;
+    let afterWarmup = 0; // completions after the warm-up, the drain included: what the CPU window saw
+    let failures = 0;
+    const latencies: number[] = [];
+    await Promise.all(
+      Array.from({ length: POOL_IN_FLIGHT }, async () => {
+        while (performance.now() < end) {
+          const image = images[next++ % images.length]!;
+          const sent = performance.now();
+          let ok = true;
+          try {
+            const [outcome] = await pool.identify([[image]]);
+            if (!outcome || 'error' in outcome) ok = false;
+          } catch {
+            ok = false;
+          }
+          const done = performance.now();
+          if (done >= measureFrom) afterWarmup += 1;
+          if (done >= measureFrom && done <= end) {
+            completed += 1;
+            latencies.push(done - sent);
+            if (!ok) failures += 1;
+          }
+        }
+      }),
+    );
+    const report = (cpu ?? cpuWindow()).stop();
+    const measured = batches.filter((batch) => batch.at >= measureFrom && batch.at <= end);
+    const measuredImages = measured.reduce((sum, batch) => sum + batch.images, 0);
+    return {
+      imagesPerSecond: completed / (durations.poolMs / 1000),
+      cpuMsPerImage: report.ownMs / Math.max(1, afterWarmup),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      failures,
+      meanBatch: measuredImages / Math.max(1, measured.length),
+      preprocessMsPerImage: measured.reduce((sum, batch) => sum + batch.preprocessMs, 0) / Math.max(1, measuredImages),
+      inferenceMsPerImage: measured.reduce((sum, batch) => sum + batch.inferenceMs, 0) / Math.max(1, measuredImages),
+      cpu: report,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+interface BenchServer {
+  url: URL;
+  token: string;
+  inference: string;
+  cpu(): Promise<{ cpuMs: number; mainThreadActiveMs: number }>;
+  stop(): Promise<void>;
+}
+
+async function startServer(modelsDir: string, setting: PoolSetting, dataDir: string): Promise<BenchServer> {
+  const child: ChildProcess = fork(path.resolve('scripts', 'bench-server.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      DATA_DIR: dataDir,
+      MODELS_DIR: modelsDir,
+      WEB_DIST_DIR: path.join(dataDir, 'no-web'),
+      LOG_LEVEL: 'silent',
+      VECTORDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      INFERENCE_THREADS: String(setting.threads),
+      INFERENCE_INTRA_OP_THREADS: String(setting.intraOp),
+      INFERENCE_MAX_BATCH_IMAGES: String(MAX_BATCH_IMAGES),
+      INFERENCE_MAX_DELAY_MS: String(MAX_DELAY_MS),
+      INFERENCE_MAX_QUEUED_IMAGES: '256',
+    },
+  });
+  const waiters: { resolve(message: FromServer): void; reject(error: Error): void }[] = [];
+  let exitCode: number | null | undefined;
+  child.on('message', (message: FromServer) => waiters.shift()?.resolve(message));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`bench server exited with code ${code}`));
+      resolve();
+    }),
+  );
+  const nextMessage = () =>
+    new Promise<FromServer>((resolve, reject) => {
+      if (exitCode !== undefined) reject(new Error(`bench server exited with code ${exitCode}`));
+      else waiters.push({ resolve, reject });
+    });
+  const ready = await nextMessage();
+  if (ready.type !== 'ready') throw new Error(`bench server failed: ${ready.type === 'failed' ? ready.error : ready.type}`);
+  let stopped = false;
+  return {
+    url: new URL(ready.url),
+    token: ready.token,
+    inference: ready.inference,
+    async cpu() {
+      const answer = nextMessage();
+      child.send({ type: 'cpu' } satisfies ToServer);
+      const message = await answer;
+      if (message.type !== 'cpu') throw new Error(`unexpected message from the bench server: ${message.type}`);
+      return message;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      child.send({ type: 'stop' } satisfies ToServer);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function multipartBody(image: Buffer, filename: string): Buffer {
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="images"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    image,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
+
+function post(server: BenchServer, agent: http.Agent, body: Buffer): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.request(
+      {
+        host: server.url.hostname,
+        port: server.url.port,
+        path: '/api/v1/identify',
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${server.token}`,
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          'content-length': body.length,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', () => resolve(-1));
+      },
+    );
+    request.on('error', () => resolve(-1));
+    request.end(body);
+  });
+}
+
+interface HttpResult {
+  imagesPerSecond: number;
+  requests: number;
+  ok: number;
+  /** Server main-thread busy time (HTTP, multipart, auth incl. its database lookup, JSON, hand-over to the pool) per request. */
+  mainThreadMsPerRequest: number;
+  /** Server CPU (all its threads) per image answered with 200. */
+  cpuMsPerImage: number;
+  p50: number;
+  p99: number;
+  statuses: Map<number, number>;
+  non200: number;
+  cpu: CpuReport;
+  clientCpuPercent: number;
+}
+
+interface Measured {
+  cpu: CpuReport;
+  clientCpuPercent: number;
+  mainThreadActiveMs: number;
+}
+
+async function measured(server: BenchServer, run: () => Promise<void>): Promise<Measured> {
+  const before = await server.cpu();
+  const client = cpuWindow();
+  await run();
+  const after = await server.cpu();
+  const clientReport = client.stop();
+  // The window's own-process share is the client's; the server's CPU is reported instead (machine = both + others).
+  const serverMs = after.cpuMs - before.cpuMs;
+  const cpu: CpuReport = { ...clientReport, ownMs: serverMs, ownPercent: serverMs / 10 / clientReport.seconds };
+  return { cpu, clientCpuPercent: clientReport.ownPercent, mainThreadActiveMs: after.mainThreadActiveMs - before.mainThreadActiveMs };
+}
+
+/** `all`: every request the CPU window saw (warm-up and drain included), to normalise the CPU figures. */
+function summarise(latencies: number[], statuses: Map<number, number>, seconds: number, measurement: Measured, all: { requests: number; ok: number }): HttpResult {
+  const ok = statuses.get(200) ?? 0;
+  const requests = [...statuses.values()].reduce((sum, count) => sum + count, 0);
+  return {
+    imagesPerSecond: ok / seconds,
+    requests,
+    ok,
+    mainThreadMsPerRequest: measurement.mainThreadActiveMs / Math.max(1, all.requests),
+    cpuMsPerImage: measurement.cpu.ownMs / Math.max(1, all.ok),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    statuses,
+    non200: requests - ok,
+    cpu: measurement.cpu,
+    clientCpuPercent: measurement.clientCpuPercent,
+  };
+}
+
+/** `clients` keep-alive connections, each posting the next image as soon as its previous answer arrived. */
+async function closedLoop(server: BenchServer, bodies: Buffer[], clients: number): Promise<HttpResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  let next = 0;
+  const loop = async (until: number, record?: (latency: number, status: number, inWindow: boolean) => void) => {
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < until) {
+          const sent = performance.now();
+          const status = await post(server, agent, bodies[next++ % bodies.length]!);
+          const done = performance.now();
+          record?.(done - sent, status, done <= until);
+        }
+      }),
+    );
+  };
+  try {
+    await loop(performance.now() + durations.httpWarmupMs);
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    const all = { requests: 0, ok: 0 };
+    const cpu = await measured(server, async () => {
+      await loop(performance.now() + durations.httpMs, (latency, status, inWindow) => {
+        all.requests += 1;
+        if (status === 200) all.ok += 1;
+        if (!inWindow) return;
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 200) latencies.push(latency);
+      });
+    });
+    return summarise(latencies, statuses, durations.httpMs / 1000, cpu, all);
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Requests sent at a fixed rate whatever the answers; latency counted from each request's scheduled time. */
+async function openLoop(server: BenchServer, bodies: Buffer[], ratePerSecond: number): Promise<HttpResult> {
+  const agent = new http.Agent({ keepAlive: true });
+  const interval = 1000 / ratePerSecond;
+  const warmupMs = Math.min(1000, durations.openLoopMs / 4);
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const pending: Promise<void>[] = [];
+  const all = { requests: 0, ok: 0 };
+  try {
+    const cpu = await measured(server, async () => {
+      const start = performance.now();
+      for (let index = 0; ; index += 1) {
+        const scheduled = start + index * interval;
+        if (scheduled - start >= durations.openLoopMs) break;
+        const wait = scheduled - performance.now();
+        if (wait > 1) await sleep(wait);
+        const counted = scheduled - start >= warmupMs;
+        pending.push(
+          post(server, agent, bodies[index % bodies.length]!).then((status) => {
+            all.requests += 1;
+            if (status === 200) all.ok += 1;
+            if (!counted) return;
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            if (status === 200) latencies.push(performance.now() - scheduled);
+          }),
+        );
+      }
+      await Promise.all(pending);
+    });
+    return summarise(latencies, statuses, (durations.openLoopMs - warmupMs) / 1000, cpu, all);
+  } finally {
+    agent.destroy();
+  }
+}
+
+function non200Text(statuses: Map<number, number>): string {
+  const others = [...statuses].filter(([status]) => status !== 200);
+  return others.length === 0 ? '0' : others.map(([status, count]) => `${count}×${status === -1 ? 'err' : status}`).join(' ');
+}
