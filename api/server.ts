@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
 import { describeBackends, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
-import { LiveGateway } from './realtime/live-gateway.js';
+import { LiveGateway, liveGatewayRedis } from './realtime/live-gateway.js';
 import { seedDemoUsers, seedFirstStart } from './seed/demo-organisation.js';
 import { sweepOrphanFiles } from './services/orphan-sweep.js';
 
@@ -20,7 +19,7 @@ if (config.seed.demoUsers) {
 }
 await sweepOrphanFiles(store, repositories.specimens, app.log);
 
-const redis = config.redisUrl ? { publisher: new Redis(config.redisUrl), subscriber: new Redis(config.redisUrl) } : undefined;
+const redis = config.redisUrl ? liveGatewayRedis(config.redisUrl, app.log) : undefined;
 const gateway = new LiveGateway({ httpServer: app.server, events, authenticate: (token) => app.actorFromToken(token), redis });
 
 await app.listen({ port: config.port, host: config.host });

@@ -29,6 +29,7 @@ const specimens = new SpecimenRepository(database.db, identifications);
 const store = new ImageStore(config.storageDir);
 await store.init();
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+redis.on('error', (error: Error) => log.warn({ err: error }, 'live push Redis connection problem'));
 const emitter = new Emitter(redis);
 
 const runtime = await startIdentificationRuntime({

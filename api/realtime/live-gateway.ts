@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import type { Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
@@ -17,6 +18,19 @@ export interface LiveGatewayOptions {
   redis?: { publisher: Redis; subscriber: Redis } | undefined;
 }
 
+/**
+ * The publisher and subscriber connections for the socket.io Redis adapter. The adapter does not catch a failed
+ * publish, so a command must never fail: during a Redis outage it waits for the reconnect (ioredis' default gives
+ * up after 20 reconnect attempts, ~10 s, and that rejection would crash the process); problems are logged.
+ */
+export function liveGatewayRedis(redisUrl: string, log: Pick<FastifyBaseLogger, 'warn'>): { publisher: Redis; subscriber: Redis } {
+  const connect = () => {
+    const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    connection.on('error', (error: Error) => log.warn({ err: error }, 'live push Redis connection problem'));
+    return connection;
+  };
+  return { publisher: connect(), subscriber: connect() };
+}
 
 /**
  * The live push channel. A socket joins one room per unit subtree it may see (its own unit,

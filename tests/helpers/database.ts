@@ -20,18 +20,24 @@ export async function testBackends(): Promise<TestBackend[]> {
   ];
 }
 
+export interface TestDatabase extends DatabaseHandle {
+  /** The PostgreSQL schema this handle uses (DATABASE_SCHEMA for other processes sharing it); undefined for PGlite. */
+  schema: string | undefined;
+}
+
 /** A migrated, empty database: in-memory PGlite, or a fresh schema of the real PostgreSQL dropped on close. */
-export async function openTestDatabase(backend: BackendName): Promise<DatabaseHandle> {
+export async function openTestDatabase(backend: BackendName): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const handle = await openDatabase({ embeddedDir: 'memory://' });
     await migrateToLatest(handle.db);
-    return handle;
+    return { ...handle, schema: undefined };
   }
   const schema = `vd_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const handle = await openDatabase({ url: POSTGRES_URL, embeddedDir: 'unused', schema });
   await migrateToLatest(handle.db);
   return {
     ...handle,
+    schema,
     close: async () => {
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db);
       await handle.close();

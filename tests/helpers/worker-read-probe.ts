@@ -1,0 +1,32 @@
+/**
+ * A test-only preload for `node --import tsx --import ./tests/helpers/worker-read-probe.ts api/worker.ts`
+ * (tests/integration/identification-scale-out.test.ts). It wraps `fs/promises.readFile` so that every read of
+ * a file under READ_PROBE_DIR (the shared image storage: an identify job reading a specimen's photo) prints
+ * one JSON line `{"readProbe":"<mode>","path":"…"}` to stdout, and then:
+ *
+ * - READ_PROBE=trace: reads the file as usual (proof of which process ran which specimen);
+ * - READ_PROBE=hold: never returns, so the process holds the job (its BullMQ lock kept alive) until it is killed.
+ *
+ * Nothing in the product changes: the worker imports `readFile` from `node:fs/promises`, whose live binding
+ * `syncBuiltinESMExports` points at the wrapper.
+ */
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import path from 'node:path';
+
+const mode = process.env.READ_PROBE;
+const root = process.env.READ_PROBE_DIR ? path.resolve(process.env.READ_PROBE_DIR) + path.sep : undefined;
+
+if ((mode === 'trace' || mode === 'hold') && root) {
+  const require = createRequire(import.meta.url);
+  const fsPromises = require('node:fs/promises') as typeof import('node:fs/promises') & { readFile: (...args: unknown[]) => Promise<unknown> };
+  const original = fsPromises.readFile;
+  fsPromises.readFile = async function probedReadFile(this: unknown, ...args: unknown[]) {
+    const file = args[0];
+    if (typeof file === 'string' && path.resolve(file).startsWith(root)) {
+      process.stdout.write(`${JSON.stringify({ readProbe: mode, path: path.resolve(file) })}\n`);
+      if (mode === 'hold') await new Promise<never>(() => undefined);
+    }
+    return original.apply(this, args);
+  } as typeof fsPromises.readFile;
+  syncBuiltinESMExports();
+}
