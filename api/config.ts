@@ -27,8 +27,9 @@ const EnvSchema = Type.Object({
   MAX_IMAGE_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 12 * 3600 }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
-  INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
-  INFERENCE_INTRA_OP_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  // Measured best on 2 cores (docs/benchmarks/inference.md): two threads with one onnxruntime thread each.
+  INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  INFERENCE_INTRA_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   INFERENCE_MAX_BATCH_IMAGES: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   INFERENCE_MAX_DELAY_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
   INFERENCE_MAX_QUEUED_IMAGES: Type.Integer({ minimum: 1, default: 256 }),
@@ -67,8 +68,8 @@ export interface AppConfig {
   inference: {
     /** Worker threads running ONNX sessions in this process. */
     threads: number;
-    /** onnxruntime intra-op threads per session; by default onnxruntime's own choice (all cores). */
-    intraOpThreads: number | undefined;
+    /** onnxruntime intra-op threads per session. */
+    intraOpThreads: number;
     maxBatchImages: number;
     maxDelayMs: number;
     /** Images waiting for a batch beyond which the synchronous endpoint answers 503. */
