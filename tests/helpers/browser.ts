@@ -4,18 +4,30 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type JSHandle, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type JSHandle, type Locator, type Page } from 'playwright-core';
+import { describe } from 'vitest';
 import type { ServiceAvailability } from './services.js';
+import { DEMO_PASSWORD } from './test-app.js';
+import { startTestServer, type TestServer } from './test-server.js';
+import { uploadSpecimen, validMetadata, type UploadFile } from './uploads.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIST_DIR = path.join(REPO_ROOT, 'web', 'dist');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** How long the browser may take to show something: generous, the machine may be busy. */
+export const UI_TIMEOUT = 15_000;
 
 /** The Debian Chromium the end-to-end tests drive; they are skipped, with this reason, where it is missing. */
 export function chromiumAvailability(): ServiceAvailability {
   return existsSync(CHROMIUM_PATH)
     ? { available: true, reason: '' }
     : { available: false, reason: `Chromium not installed at ${CHROMIUM_PATH}` };
+}
+
+/** `describe` for a suite that drives Chromium: skipped where it is missing, saying why in the suite's title. */
+export function describeInChromium(title: string, body: () => void): void {
+  const availability = chromiumAvailability();
+  describe.skipIf(!availability.available)(`${title}${availability.available ? '' : ` — skipped: ${availability.reason}`}`, body);
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -100,4 +112,208 @@ export function dataTransferWith(page: Page, files: readonly FilePayload[]): Pro
     }
     return dataTransfer;
   }, payloads);
+}
+
+// ---- signed-in sessions and what the tests check on their pages ------------------------------
+
+/** A signed-in browser tab and what it saw go wrong. */
+export interface BrowserSession {
+  page: Page;
+  /** Messages of every alert/confirm/prompt the page opened (each is dismissed). */
+  dialogs: string[];
+  /** Uncaught exceptions and console errors. */
+  errors: string[];
+}
+
+export interface SignInOptions {
+  /** Default timeout of every action and wait in the new context. */
+  timeoutMs: number;
+  /** The new context is added here, for the test to close it (e.g. in `afterEach`). */
+  openContexts: BrowserContext[];
+}
+
+/**
+ * Opens a fresh browser profile (English, see {@link newEnglishContext}) and signs in through the real
+ * login page; ends on the loaded specimen list. Dialogs are recorded and dismissed, page errors collected.
+ */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+  { timeoutMs, openContexts }: SignInOptions,
+): Promise<BrowserSession> {
+  const context = await newEnglishContext(browser, baseUrl);
+  openContexts.push(context);
+  context.setDefaultTimeout(timeoutMs);
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto('/');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('nav-specimens').waitFor();
+  await waitForListLoaded(page);
+  return { page, dialogs, errors };
+}
+
+export interface BrowserTestBedOptions {
+  /** Environment of the server, on top of `WEB_DIST_DIR` (which serves the built web app). */
+  env?: Record<string, string>;
+  /** Default timeout of every browser action and wait; {@link UI_TIMEOUT} unless given. */
+  timeoutMs?: number;
+}
+
+/**
+ * The real server on PGlite serving the freshly built web app, and one Chromium signing people in to it,
+ * each in a fresh profile. Call {@link closeSessions} after each test and {@link close} after the suite.
+ */
+export class BrowserTestBed {
+  private readonly openContexts: BrowserContext[] = [];
+
+  private constructor(
+    readonly server: TestServer,
+    readonly browser: Browser,
+    private readonly timeoutMs: number,
+  ) {}
+
+  static async start({ env = {}, timeoutMs = UI_TIMEOUT }: BrowserTestBedOptions = {}): Promise<BrowserTestBed> {
+    await ensureWebAppBuilt();
+    const server = await startTestServer('pglite', { env: { WEB_DIST_DIR, ...env } });
+    try {
+      return new BrowserTestBed(server, await launchChromium(), timeoutMs);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+  }
+
+  /** Signs `username` (a demo user) in through the login page in a fresh profile; see {@link signIn}. */
+  signIn(username: string): Promise<BrowserSession> {
+    return signIn(this.browser, this.server.baseUrl, username, DEMO_PASSWORD, {
+      timeoutMs: this.timeoutMs,
+      openContexts: this.openContexts,
+    });
+  }
+
+  /** `GET /api/v1/specimens/:id` as `username`, straight to the app (not through the browser); it must answer 200. */
+  async fetchSpecimenAs<T>(username: string, specimenId: string): Promise<T> {
+    const response = await this.server.app.inject({
+      url: `/api/v1/specimens/${specimenId}`,
+      headers: { authorization: `Bearer ${await this.server.tokenFor(username)}` },
+    });
+    if (response.statusCode !== 200) {
+      throw new Error(`GET /api/v1/specimens/${specimenId} as ${username} → ${response.statusCode} ${response.body}`);
+    }
+    return response.json<T>();
+  }
+
+  /**
+   * Uploads a specimen as `username` straight to the app (as another person's browser would): `metadata`
+   * overrides fields of {@link validMetadata}. It must answer 201; returns the created specimen.
+   */
+  async uploadSpecimenAs<T>(username: string, metadata: Record<string, unknown>, files: UploadFile[]): Promise<T> {
+    const response = await uploadSpecimen(this.server.app, await this.server.tokenFor(username), validMetadata(metadata), files);
+    if (response.statusCode !== 201) {
+      throw new Error(`POST /api/v1/specimens as ${username} → ${response.statusCode} ${response.body}`);
+    }
+    return response.json<T>();
+  }
+
+  /** Closes the browser contexts of every session signed in so far. */
+  async closeSessions(): Promise<void> {
+    await Promise.all(this.openContexts.splice(0).map((context) => context.close()));
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.closeSessions();
+      await this.browser.close();
+    } finally {
+      await this.server.close();
+    }
+  }
+}
+
+/** The fields of the submit page's form, as its inputs take them. */
+export interface SubmitFormFields {
+  port: string;
+  siteType: string;
+  location: string;
+  /** As a `datetime-local` input takes it, e.g. `2026-11-20T14:30` (the context's time zone). */
+  collectedAt: string;
+}
+
+/**
+ * Fills the submit page's form (its photos already chosen), submits it and waits for the success message;
+ * returns the id of the new specimen that message names.
+ */
+export async function submitSpecimenForm(page: Page, fields: SubmitFormFields): Promise<string> {
+  await page.getByTestId('field-port').selectOption(fields.port);
+  await page.getByTestId('field-site-type').selectOption(fields.siteType);
+  await page.getByTestId('field-location').fill(fields.location);
+  await page.getByTestId('field-collected-at').fill(fields.collectedAt);
+  await page.getByTestId('submit-specimen').click();
+  const success = page.getByTestId('submit-success');
+  await success.waitFor();
+  const specimenId = await success.getAttribute('data-specimen-id');
+  if (specimenId === null) throw new Error('the success message names no specimen (no data-specimen-id)');
+  return specimenId;
+}
+
+/** The list has answered: either rows or the "nothing found" message are shown. */
+export async function waitForListLoaded(page: Page): Promise<void> {
+  await page.getByTestId('specimen-table').or(page.getByTestId('specimens-empty')).waitFor();
+}
+
+/** The page's live (push) connection to the server is open. */
+export async function waitForLiveConnection(page: Page): Promise<void> {
+  await page.locator('[data-testid="live-status"][data-connected="true"]').waitFor();
+}
+
+/** The row of one specimen in the specimen list. */
+export function specimenRow(page: Page, specimenId: string): Locator {
+  return page.locator(`[data-testid="specimen-row"][data-specimen-id="${specimenId}"]`);
+}
+
+/** The status a specimen list row shows (`submitted`, `confirmed`, …). */
+export function specimenStatusOf(row: Locator): Promise<string | null> {
+  return row.getByTestId('specimen-status').getAttribute('data-status');
+}
+
+/** Marks the current document, so {@link documentState} can tell later whether the page was reloaded meanwhile. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (globalThis as unknown as { e2eDocumentMark?: boolean }).e2eDocumentMark = true;
+  });
+}
+
+/** Whether this is still the document {@link markDocument} marked, and how many documents the tab has loaded. */
+export function documentState(page: Page): Promise<{ marked: boolean; navigations: number }> {
+  return page.evaluate(() => {
+    const scope = globalThis as unknown as {
+      e2eDocumentMark?: boolean;
+      performance: { getEntriesByType(type: string): unknown[] };
+    };
+    return { marked: scope.e2eDocumentMark === true, navigations: scope.performance.getEntriesByType('navigation').length };
+  });
+}
+
+/** Still the document {@link markDocument} marked: the page was not reloaded. */
+export async function isSameDocument(page: Page): Promise<boolean> {
+  return (await documentState(page)).marked;
+}
+
+/** Counts the page's GET requests to `pathname` from now on, to show an update came by push, not by re-fetching. */
+export function countGetRequests(page: Page, pathname: string): { readonly count: number } {
+  const counter = { count: 0 };
+  page.on('request', (request) => {
+    if (request.method() === 'GET' && new URL(request.url()).pathname === pathname) counter.count += 1;
+  });
+  return counter;
 }
