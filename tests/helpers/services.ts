@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -41,4 +42,21 @@ export async function redisAvailability(): Promise<ServiceAvailability> {
       resolve(data.toString().startsWith('+PONG') ? { available: true, reason: '' } : { available: false, reason: `Redis at ${REDIS_URL} answered ${data.toString().trim()}` });
     });
   });
+}
+
+/** Deletes every key matching `pattern` (a test's keys on a shared Redis) with SCAN; rejects if Redis does not answer. */
+export async function deleteRedisKeys(redisUrl: string, pattern: string): Promise<void> {
+  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      if (keys.length > 0) await client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
 }

@@ -7,7 +7,6 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +25,7 @@ import {
   stopRedisServer,
   type WorkerProcess,
 } from '../helpers/processes.js';
-import { POSTGRES_URL, REDIS_URL, postgresAvailability, redisAvailability } from '../helpers/services.js';
+import { POSTGRES_URL, REDIS_URL, deleteRedisKeys, postgresAvailability, redisAvailability } from '../helpers/services.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
@@ -82,23 +81,6 @@ afterEach(async () => {
   await killChildren();
 });
 
-/** Deletes every key matching `pattern` (a test's BullMQ keys on the shared Redis). */
-async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
-  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      if (keys.length > 0) await client.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    client.disconnect();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // One scale-out deployment per test: fresh schema, unique queue prefix, shared storage, api server, workers.
 
@@ -130,7 +112,7 @@ async function deploy({ redisUrl, modelsDir = MODELS_DIR, env = {}, workers = []
   const storageDir = path.join(root, 'storage');
   const queuePrefix = `vdtest-scale-${randomUUID()}`;
   // A private redis-server goes with all its keys; on the shared one, this test's keys are deleted.
-  if (redisUrl === REDIS_URL) onCleanup('queue keys', () => deleteKeys(redisUrl, `${queuePrefix}:*`));
+  if (redisUrl === REDIS_URL) onCleanup('queue keys', () => deleteRedisKeys(redisUrl, `${queuePrefix}:*`));
   const database = await openTestDatabase('postgresql');
   onCleanup('database schema', () => database.close());
   const shared = { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, STORAGE_DIR: storageDir, MODELS_DIR: modelsDir, INFERENCE_INTRA_OP_THREADS: '1', ...env };

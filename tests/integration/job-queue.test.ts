@@ -1,7 +1,6 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,11 +15,10 @@ import {
   type JobQueue,
   type JobQueueOptions,
 } from '../../inference/jobs/index.js';
-import { REDIS_URL, redisAvailability } from '../helpers/services.js';
+import { freePort, isRunning, killChildren, killProcess, redisServerOnPath, sleep, startRedisServer, stopRedisServer } from '../helpers/processes.js';
+import { REDIS_URL, deleteRedisKeys, redisAvailability } from '../helpers/services.js';
 
 const redis = await redisAvailability();
-/** The outage tests run their own redis-server, which they stop and restart. */
-const redisServerBinary = spawnSync('redis-server', ['--version']).status === 0;
 
 interface Payload {
   label: string;
@@ -34,23 +32,10 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.allSettled(queues.splice(0).map((queue) => queue.close()));
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-  for (const server of redisServers) if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-  redisServers.clear();
-  if (redis.available && prefixes.length > 0) {
-    const client = new Redis(REDIS_URL);
-    for (const prefix of prefixes.splice(0)) await deleteKeys(client, `${prefix}:*`);
-    client.disconnect();
-  }
+  // Every private redis-server the test started (the outage tests stop and restart their own), even when it failed half-way.
+  await killChildren('redis-server');
+  if (redis.available) for (const prefix of prefixes.splice(0)) await deleteRedisKeys(REDIS_URL, `${prefix}:*`);
 });
-
-async function deleteKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 /** A key prefix no other test (or parallel run) uses; its keys are deleted after the test. */
 function uniquePrefix(): string {
@@ -70,8 +55,6 @@ function recordEvents(queue: JobQueue<Payload>): JobEvent[] {
   queue.onEvent((event) => events.push(event));
   return events;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Adapter {
   backend: 'in-process' | 'bullmq';
@@ -251,58 +234,6 @@ describe('createJobQueue', () => {
   });
 });
 
-/** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Every redis-server a test started: killed after the test even when it failed half-way. */
-const redisServers = new Set<ChildProcess>();
-
-/** A private redis-server on `port`, with its data in `dir` (kept across restarts when `persistent`). */
-async function startRedis(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', persistent ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  redisServers.add(server);
-  server.once('error', () => undefined);
-  const deadline = performance.now() + 20_000;
-  while (!(await answersPing(port))) {
-    if (server.exitCode !== null || performance.now() > deadline) {
-      server.kill('SIGKILL');
-      throw new Error(`redis-server on port ${port} did not start`);
-    }
-    await sleep(50);
-  }
-  return server;
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-async function stopRedis(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
-}
-
 /** Adds once Redis answers again (the producer reconnects in the background); gives up after `timeoutMs`. */
 async function addWhenBack(queue: JobQueue<Payload>, label: string, timeoutMs = 20_000): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
@@ -319,7 +250,7 @@ async function addWhenBack(queue: JobQueue<Payload>, label: string, timeoutMs = 
 describe.skipIf(!redis.available)(`BullMQ queue with a real Redis ${redis.reason}`, () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
   });
 
   it('hands the job of a consumer killed mid-job to another consumer, which completes it exactly once', async () => {
@@ -354,9 +285,7 @@ describe.skipIf(!redis.available)(`BullMQ queue with a real Redis ${redis.reason
     expect(await producer.counts()).toMatchObject({ active: 1, waiting: 0 });
     expect(await producer.workerCount()).toBe(1);
 
-    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
+    expect((await killProcess(child, 'SIGKILL')).signal).toBe('SIGKILL');
 
     const recorder = new Redis(REDIS_URL);
     cleanups.push(async () => recorder.disconnect());
@@ -378,22 +307,22 @@ describe.skipIf(!redis.available)(`BullMQ queue with a real Redis ${redis.reason
     expect(await producer.counts()).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0, completed: 1 });
   });
 
-  describe.skipIf(!redisServerBinary)(`Redis outages${redisServerBinary ? '' : ' (no redis-server binary on the PATH)'}`, () => {
+  describe.skipIf(!redisServerOnPath)(`Redis outages${redisServerOnPath ? '' : ' (no redis-server binary on the PATH)'}`, () => {
     async function privateRedis(persistent: boolean) {
       const port = await freePort();
       const dir = await mkdtemp(path.join(os.tmpdir(), 'vd-redis-'));
-      let server = await startRedis(port, dir, persistent);
+      let server = await startRedisServer(port, dir, persistent);
       cleanups.push(async () => {
-        await stopRedis(server);
+        await stopRedisServer(server);
         await rm(dir, { recursive: true, force: true });
       });
       return {
         url: `redis://127.0.0.1:${port}`,
-        stop: () => stopRedis(server),
+        stop: () => stopRedisServer(server),
         restart: async (options: { persistent: boolean; freshDir?: boolean }) => {
           const dataDir = options.freshDir ? await mkdtemp(path.join(os.tmpdir(), 'vd-redis-')) : dir;
           if (options.freshDir) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-          server = await startRedis(port, dataDir, options.persistent);
+          server = await startRedisServer(port, dataDir, options.persistent);
         },
       };
     }
