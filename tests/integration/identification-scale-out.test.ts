@@ -314,7 +314,8 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
       expect((await waitUntilIdentified(deployment, staff, specimen.id, 45_000, [doomed, survivor])).status).toBe('done');
     }
     expect((await identificationOf(deployment, staff, held.id)).status).toBe('pending');
-    expect(await deployment.server.identification.queue.counts()).toMatchObject({ active: 1, waiting: 0 });
+    // The survivor's last job is stored before BullMQ marks it completed: wait for that, then only the held job is active.
+    await expect.poll(() => deployment.server.identification.queue.counts(), { timeout: 10_000 }).toMatchObject({ active: 1, waiting: 0 });
 
     const killedAt = Date.now();
     expect(await killProcess(doomed.child, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
