@@ -39,6 +39,7 @@ const EnvSchema = Type.Object({
   IDENTIFY_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 15_000 }),
   IDENTIFY_REQUEUE_AFTER_MS: Type.Integer({ minimum: 1000, default: 5 * 60_000 }),
   MODEL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  WORKER_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'vectordesk' }),
   VECTORDESK_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   VECTORDESK_SEED_DEMO: Type.Boolean({ default: false }),
@@ -88,6 +89,8 @@ export interface AppConfig {
     requeueAfterMs: number;
     /** How often a process picks up model activations made by another process. */
     modelSyncIntervalMs: number;
+    /** `npm run worker`: serve `/metrics` (Prometheus) on this port; none when unset. */
+    workerMetricsPort: number | undefined;
   };
 }
 
@@ -150,6 +153,7 @@ function fromEnv(env: Env): AppConfig {
       sweepIntervalMs: env.IDENTIFY_SWEEP_INTERVAL_MS,
       requeueAfterMs: env.IDENTIFY_REQUEUE_AFTER_MS,
       modelSyncIntervalMs: env.MODEL_SYNC_INTERVAL_MS,
+      workerMetricsPort: env.WORKER_METRICS_PORT,
     },
   };
 }

@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
 import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { describeBackends, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
+import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { presentSpecimen } from './http/presenters.js';
 import { roomsForUnitPath } from './realtime/rooms.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
@@ -32,6 +35,9 @@ const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 redis.on('error', (error: Error) => log.warn({ err: error }, 'live push Redis connection problem'));
 const emitter = new Emitter(redis);
 
+const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'vectordesk_' });
+
 const runtime = await startIdentificationRuntime({
   config,
   identifications,
@@ -43,12 +49,27 @@ const runtime = await startIdentificationRuntime({
   },
   log,
   consume: true,
+  poolMetrics: inferencePoolMetrics(registry),
 });
+identificationMetrics(registry, { queue: runtime.queue, identifications, pool: () => runtime.pool });
 if (!runtime.pool) {
   log.fatal(runtime.registry.readiness().detail);
   process.exit(1);
 }
-log.info({ backends: describeBackends(config), models: runtime.pool.active() }, 'inference worker consuming identify jobs');
+// Batch sizes and stage latencies are measured where inference runs: each worker serves its own /metrics.
+const metricsServer = config.jobs.workerMetricsPort === undefined
+  ? undefined
+  : createServer((request, response) => {
+      if (request.url !== '/metrics') {
+        response.writeHead(404).end();
+        return;
+      }
+      registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (error: unknown) => response.writeHead(500).end(String(error)),
+      );
+    }).listen(config.jobs.workerMetricsPort, config.host);
+log.info({ backends: describeBackends(config), models: runtime.pool.active(), metricsPort: config.jobs.workerMetricsPort ?? null }, 'inference worker consuming identify jobs');
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -57,6 +78,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     log.info({ signal }, 'worker shutting down: finishing active jobs');
     void (async () => {
+      metricsServer?.close();
       await runtime.close();
       redis.disconnect();
       await database.close();

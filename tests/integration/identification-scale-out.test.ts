@@ -252,7 +252,8 @@ const completionsFor = (received: { event: string; payload: SpecimenEvent }[], i
 
 describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + Redis + worker processes ${redis.reason} ${postgres.reason}`, () => {
   it('a worker process identifies a submitted specimen and pushes identification.completed through Redis to the api socket', async () => {
-    const deployment = await deploy({ redisUrl: REDIS_URL, workers: [{ name: 'w1' }] });
+    const metricsPort = await freePort();
+    const deployment = await deploy({ redisUrl: REDIS_URL, workers: [{ name: 'w1', env: { WORKER_METRICS_PORT: String(metricsPort) } }] });
     const [worker] = deployment.workers as [WorkerProcess];
     const staff = await deployment.server.tokenFor('staff.beilun');
     const submitterSocket = await listen(deployment.server, staff);
@@ -279,6 +280,11 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     const consuming = Number(/^(\d+) process\(es\) consuming/.exec(readiness.body.checks.workers!.detail)?.[1]);
     expect(consuming, readiness.body.checks.workers!.detail).toBeGreaterThanOrEqual(1);
     await expectExactlyOneResultEach(deployment, [specimen.id]);
+
+    // Batch sizes and stage latencies are measured in the worker, which serves its own /metrics.
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/vectordesk_inference_batch_images_count\{model="vector-group@[^"]+"\} [1-9]/);
+    expect(metrics).toContain('vectordesk_identify_jobs_total{outcome="completed"} 1');
   });
 
   it('a job held by a worker killed with SIGKILL is finished by the surviving worker, once', async () => {
