@@ -6,6 +6,7 @@ import { openTestDatabase } from '../helpers/database.js';
 import { jpegImage, pngImage, truncatedJpeg } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
 interface IdentificationJson {
@@ -139,6 +140,63 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
       expect(metrics).toContain(name);
     }
   });
+});
+
+describe('saturated inference', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // A small intake so that a burst of synchronous requests overflows it.
+    server = await startTestServer('pglite', { env: { INFERENCE_MAX_QUEUED_IMAGES: '4', INFERENCE_MAX_BATCH_IMAGES: '2' } });
+  });
+  afterAll(() => server?.close());
+
+  it('answers 503 with Retry-After beyond the intake and serves the rest', async () => {
+    const token = await server.tokenFor('staff.beilun');
+    const image = await jpegImage(61, 640, 480);
+    const answers = await Promise.all(Array.from({ length: 40 }, () => identifyOverHttp(token, image)));
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) {
+      expect(answer.body.error).toBe('inference_saturated');
+      expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+    const served = answers.filter((answer) => answer.status !== 503);
+    expect(served.map((answer) => answer.status)).toEqual(served.map(() => 200));
+  });
+
+  it('keeps /health answering fast while inference is saturated', async () => {
+    const token = await server.tokenFor('staff.beilun');
+    const image = await jpegImage(62, 640, 480);
+    // Eight clients keep the inference threads and the intake full for three seconds.
+    const until = performance.now() + 3000;
+    const statuses: number[] = [];
+    const clients = Array.from({ length: 8 }, async () => {
+      while (performance.now() < until) statuses.push((await identifyOverHttp(token, image)).status);
+    });
+    const healthTimes: number[] = [];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    while (performance.now() < until) {
+      const started = performance.now();
+      expect((await fetch(`${server.baseUrl}/health`)).status).toBe(200);
+      healthTimes.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await Promise.all(clients);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);
+    healthTimes.sort((a, b) => a - b);
+    const p90 = healthTimes[Math.floor(healthTimes.length * 0.9)]!;
+    expect(healthTimes.length).toBeGreaterThan(10);
+    expect(p90, `health answered in ${healthTimes.map((time) => time.toFixed(1)).join(', ')} ms`).toBeLessThan(50);
+  });
+
+  async function identifyOverHttp(token: string, image: Buffer) {
+    const response = await fetch(`${server.baseUrl}/api/v1/identify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: specimenForm(undefined, [{ name: 'a.jpg', data: image }]),
+    });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { error?: string } };
+  }
 });
 
 describe('identification requests survive a restart of the api (in-process queue)', () => {
