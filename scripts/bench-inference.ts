@@ -55,16 +55,17 @@ const MAX_DELAY_MS = 5;
 const HTTP_CLIENTS = [1, 4, 16];
 const TARGET_RATIO = 0.85;
 const TARGET_P99_MS = 250;
+const HEALTH_TARGET_MS = 50;
 const ADMIN_PASSWORD = 'bench-admin-password';
 const BOUNDARY = '----vectordesk-bench-boundary';
 
 const settingName = (setting: PoolSetting) => `${setting.threads}×${setting.intraOp}`;
 const rows: string[][] = [];
-const row = (phase: string, configuration: string, imagesPerSecond: number, cpuMsPerImage: number | undefined, p50: number | undefined, p99: number | undefined, non200: string, note: string) =>
+const row = (phase: string, configuration: string, imagesPerSecond: number | undefined, cpuMsPerImage: number | undefined, p50: number | undefined, p99: number | undefined, non200: string, note: string) =>
   rows.push([
     phase,
     configuration,
-    fixed(imagesPerSecond, 1),
+    imagesPerSecond === undefined ? '' : fixed(imagesPerSecond, 1),
     cpuMsPerImage === undefined ? '' : fixed(cpuMsPerImage, 1),
     p50 === undefined ? '' : fixed(p50, 1),
     p99 === undefined ? '' : fixed(p99, 1),
@@ -164,7 +165,7 @@ try {
 
   // --- (c) HTTP end to end ------------------------------------------------------------------------------------
   const bodies = images.map((image, index) => multipartBody(image, `bench-${index}.jpg`));
-  const httpAt16: { setting: PoolSetting; imagesPerSecond: number; maxImagesPerSecond: number }[] = [];
+  const httpAt16: { setting: PoolSetting; imagesPerSecond: number; maxImagesPerSecond: number; health: HttpResult['health'] }[] = [];
   const order = [bestPool.setting, ...(durations.otherSettingsAt16 ? POOL_SETTINGS.filter((setting) => setting !== bestPool.setting) : [])];
   let server: BenchServer | undefined;
   let serverSetting: PoolSetting | undefined;
@@ -190,7 +191,10 @@ try {
           `${result.requests} req${ratio}; server main thread ${fixed(result.mainThreadMsPerRequest, 1)} ms/req; ${describeCpu(result.cpu, 'server')} client ${Math.round(result.clientCpuPercent)}%`,
         );
         log(`(c) ${settingName(setting)} ${clients} clients: ${fixed(result.imagesPerSecond)} images/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms`);
-        if (clients === 16) httpAt16.push({ setting, imagesPerSecond: result.imagesPerSecond, maxImagesPerSecond: 0 });
+        if (clients === 16) httpAt16.push({ setting, imagesPerSecond: result.imagesPerSecond, maxImagesPerSecond: 0, health: result.health });
+        if (clients === 16) {
+          row('health', `GET /health during the 16 clients, server pool ${settingName(setting)}`, undefined, undefined, result.health.p50, result.health.p99, '', `${result.health.samples} probes, max ${fixed(result.health.max, 1)} ms`);
+        }
       }
       httpAt16.find((entry) => entry.setting === setting)!.maxImagesPerSecond = maxImagesPerSecond;
     }
@@ -229,6 +233,7 @@ try {
       '',
       `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}   (c)/(a) at 16 clients = ${fixed(ratioC, 2)} (server pool ${settingName(bestHttp.setting)})`,
       `target (c) ≥ ${TARGET_RATIO} × (a) at 16 clients: ${ratioC >= TARGET_RATIO ? 'MET' : 'MISSED'} (${fixed(bestHttp.imagesPerSecond)} vs ${fixed(TARGET_RATIO * ceiling.imagesPerSecond)} images/s needed)`,
+      `target /health < ${HEALTH_TARGET_MS} ms while inference is saturated (16 clients, server pool ${settingName(bestHttp.setting)}): ${bestHttp.health.p99 < HEALTH_TARGET_MS ? 'MET' : 'MISSED'} (p50 ${fixed(bestHttp.health.p50, 1)} ms, p99 ${fixed(bestHttp.health.p99, 1)} ms, max ${fixed(bestHttp.health.max, 1)} ms)`,
       `target p99 < ${TARGET_P99_MS} ms at half the max throughput (${fixed(rate)} req/s): ${open.p99 < TARGET_P99_MS && open.non200 === 0 ? 'MET' : 'MISSED'} (p99 ${fixed(open.p99)} ms, ${open.non200} non-200)`,
       `best thread settings on this machine: raw session.run intraOp ${ceiling.intraOp} (batch ${ceiling.batch}); pool ${settingName(bestPool.setting)} (threads×intraOp) in-process; ` +
         `HTTP ${settingName(bestHttp.setting)} → INFERENCE_THREADS=${bestHttp.setting.threads} INFERENCE_INTRA_OP_THREADS=${bestHttp.setting.intraOp}`,
@@ -412,6 +417,26 @@ function multipartBody(image: Buffer, filename: string): Buffer {
   ]);
 }
 
+/** `GET /health` every 25 ms on its own connection until `until`, recording each answer's latency. */
+async function probeHealth(server: BenchServer, until: number, latencies: number[]): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    while (performance.now() < until) {
+      const sent = performance.now();
+      await new Promise<void>((resolve) => {
+        http.get({ host: server.url.hostname, port: server.url.port, path: '/health', agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve());
+        }).on('error', () => resolve());
+      });
+      latencies.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
 function post(server: BenchServer, agent: http.Agent, body: Buffer): Promise<number> {
   return new Promise((resolve) => {
     const request = http.request(
@@ -439,6 +464,8 @@ function post(server: BenchServer, agent: http.Agent, body: Buffer): Promise<num
 }
 
 interface HttpResult {
+  /** `GET /health` answered while the clients kept inference saturated (closed loop only). */
+  health: { p50: number; p99: number; max: number; samples: number };
   imagesPerSecond: number;
   requests: number;
   ok: number;
@@ -473,7 +500,7 @@ async function measured(server: BenchServer, run: () => Promise<void>): Promise<
 }
 
 /** `all`: every request the CPU window saw (warm-up and drain included), to normalise the CPU figures. */
-function summarise(latencies: number[], statuses: Map<number, number>, seconds: number, measurement: Measured, all: { requests: number; ok: number }): HttpResult {
+function summarise(latencies: number[], statuses: Map<number, number>, seconds: number, measurement: Measured, all: { requests: number; ok: number }): Omit<HttpResult, 'health'> {
   const ok = statuses.get(200) ?? 0;
   const requests = [...statuses.values()].reduce((sum, count) => sum + count, 0);
   return {
@@ -512,23 +539,28 @@ async function closedLoop(server: BenchServer, bodies: Buffer[], clients: number
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     const all = { requests: 0, ok: 0 };
+    const health: number[] = [];
     const cpu = await measured(server, async () => {
-      await loop(performance.now() + durations.httpMs, (latency, status, inWindow) => {
-        all.requests += 1;
-        if (status === 200) all.ok += 1;
-        if (!inWindow) return;
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status === 200) latencies.push(latency);
-      });
+      const until = performance.now() + durations.httpMs;
+      await Promise.all([
+        loop(until, (latency, status, inWindow) => {
+          all.requests += 1;
+          if (status === 200) all.ok += 1;
+          if (!inWindow) return;
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (status === 200) latencies.push(latency);
+        }),
+        probeHealth(server, until, health),
+      ]);
     });
-    return summarise(latencies, statuses, durations.httpMs / 1000, cpu, all);
+    return { ...summarise(latencies, statuses, durations.httpMs / 1000, cpu, all), health: { p50: percentile(health, 50), p99: percentile(health, 99), max: Math.max(...health), samples: health.length } };
   } finally {
     agent.destroy();
   }
 }
 
 /** Requests sent at a fixed rate whatever the answers; latency counted from each request's scheduled time. */
-async function openLoop(server: BenchServer, bodies: Buffer[], ratePerSecond: number): Promise<HttpResult> {
+async function openLoop(server: BenchServer, bodies: Buffer[], ratePerSecond: number): Promise<Omit<HttpResult, 'health'>> {
   const agent = new http.Agent({ keepAlive: true });
   const interval = 1000 / ratePerSecond;
   const warmupMs = Math.min(1000, durations.openLoopMs / 4);

@@ -126,7 +126,10 @@ describe('InferencePool (real models, real worker threads)', () => {
     const [outcome] = await request;
     expect(outcome!.timings.batchImages).toBe(16);
     expect(samples).toBeGreaterThan(5);
-    expect(worst).toBeLessThan(50);
+    // Relative to the batch itself, so a busy machine slows both sides alike: were the models run on this thread,
+    // the loop would stall for the whole batch (idle machine: worst ≈ 5 ms against a batch of ≈ 250 ms).
+    const batchMs = outcome!.timings.preprocessMs + outcome!.timings.inferenceMs;
+    expect(worst, `worst event-loop lag ${worst.toFixed(1)} ms during a ${batchMs.toFixed(0)} ms batch`).toBeLessThan(batchMs / 4);
   });
 
   it('switches versions during a stream of requests without losing one, and reuses loaded sessions', async () => {
@@ -137,7 +140,8 @@ describe('InferencePool (real models, real worker threads)', () => {
     let activated = false;
     let activationError: unknown;
     // A steady stream: 10 requests before the switch, requests while it loads, 10 after it took effect.
-    for (let index = 0, after = 0; after < 10 && index < 500; index += 1) {
+    const deadline = performance.now() + 60_000;
+    for (let index = 0, after = 0; after < 10 && performance.now() < deadline; index += 1) {
       requests.push(pool.identify([[image]]));
       if (index === 10) pool.activate('vector-group', NEXT_VERSION).then(() => (activated = true), (error: unknown) => (activationError = error));
       if (activated) after += 1;
