@@ -12,21 +12,10 @@ import {
   waitForLiveConnection,
 } from '../helpers/browser.js';
 import { jpegImage } from '../helpers/images.js';
+import type { IdentificationJson } from '../helpers/identification.js';
 
 /** How long the automatic identification may take: the models load and run on a busy CPU. */
 const IDENTIFICATION_TIMEOUT = 90_000;
-
-interface IdentificationJson {
-  status: 'pending' | 'done' | 'failed';
-  error: string | null;
-  taxon: string | null;
-  confidence: number | null;
-  rejected: boolean | null;
-  topK: { taxon: string; p: number }[];
-  model: string | null;
-  models: string[];
-  images: ({ imageId: string; taxon: string } | { imageId: string; error: string })[];
-}
 
 interface SpecimenJson {
   id: string;

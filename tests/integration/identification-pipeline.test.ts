@@ -8,20 +8,7 @@ import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
-
-interface IdentificationJson {
-  status: 'pending' | 'done' | 'failed';
-  group: string | null;
-  taxon: string | null;
-  confidence: number | null;
-  rejected: boolean | null;
-  topK: { taxon: string; p: number }[];
-  model: string | null;
-  models: string[];
-  timings: { queueMs: number; preprocessMs: number; inferenceMs: number; batchImages: number } | null;
-  images: ({ imageId: string; taxon: string } | { imageId: string; error: string })[];
-  error: string | null;
-}
+import type { IdentificationJson } from '../helpers/identification.js';
 
 async function specimenIdentification(app: TestApp, token: string, id: string): Promise<IdentificationJson> {
   const response = await app.app.inject({ method: 'GET', url: `/api/v1/specimens/${id}`, headers: { authorization: `Bearer ${token}` } });

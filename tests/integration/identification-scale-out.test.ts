@@ -28,21 +28,11 @@ import {
 import { POSTGRES_URL, REDIS_URL, deleteRedisKeys, postgresAvailability, redisAvailability } from '../helpers/services.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
+import type { IdentificationJson } from '../helpers/identification.js';
 
 const redis = await redisAvailability();
 const postgres = await postgresAvailability();
 const servicesReady = redis.available && postgres.available;
-
-interface IdentificationJson {
-  status: 'pending' | 'done' | 'failed';
-  group: string | null;
-  taxon: string | null;
-  confidence: number | null;
-  model: string | null;
-  models: string[];
-  timings: { queueMs: number; preprocessMs: number; inferenceMs: number; batchImages: number } | null;
-  error: string | null;
-}
 
 interface CreatedSpecimen {
   id: string;
