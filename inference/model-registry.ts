@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { findModelPackageDirs, loadModelPackage, type ModelCard } from './model-package.js';
 
 /** Headline test metrics a package's card records (`model.json` → `metrics.test`). */
@@ -26,46 +27,69 @@ export interface RegisteredModel {
   metrics: RecordedMetrics | null;
 }
 
-/** Every version of every package under `modelsDir`, newest version first per name; broken ones say why. */
-export async function scanModels(modelsDir: string): Promise<RegisteredModel[]> {
+/** What a package's files looked like when it was verified: unchanged files need no second sha256. */
+type FileStamp = string;
+
+async function stampOf(directory: string): Promise<FileStamp> {
+  const files = await Promise.all(['model.json', 'model.onnx'].map((file) => stat(path.join(directory, file)).then((info) => `${info.size}:${info.mtimeMs}`, () => 'missing')));
+  return files.join('|');
+}
+
+/**
+ * Every version of every package under `modelsDir`, newest version first per name; broken ones say why.
+ * With `previous` (an earlier scan's cache), packages whose files did not change are not hashed again.
+ */
+export async function scanModels(modelsDir: string, previous?: Map<string, { stamp: FileStamp; model: RegisteredModel }>): Promise<RegisteredModel[]> {
   const found: RegisteredModel[] = [];
   for (const [name, directories] of await findModelPackageDirs(modelsDir)) {
     for (const directory of directories) {
       const version = directory.split(/[\\/]/).at(-1) ?? '';
-      try {
-        const modelPackage = await loadModelPackage(directory);
-        const { card } = modelPackage;
-        found.push({
-          name,
-          version,
-          ref: modelPackage.ref,
-          directory,
-          verified: true,
-          error: null,
-          task: card.task,
-          parentLabel: card.parentLabel,
-          sha256: card.sha256,
-          onnxBytes: (await stat(modelPackage.onnxPath)).size,
-          metrics: ((card as { metrics?: { test?: RecordedMetrics } }).metrics?.test ?? null) as RecordedMetrics | null,
-        });
-      } catch (error) {
-        found.push({
-          name,
-          version,
-          ref: `${name}@${version}`,
-          directory,
-          verified: false,
-          error: error instanceof Error ? error.message : String(error),
-          task: null,
-          parentLabel: null,
-          sha256: null,
-          onnxBytes: null,
-          metrics: null,
-        });
+      const stamp = previous ? await stampOf(directory) : '';
+      const known = previous?.get(directory);
+      if (known && known.stamp === stamp) {
+        found.push(known.model);
+        continue;
       }
+      const model = await verifyPackage(name, version, directory);
+      previous?.set(directory, { stamp, model });
+      found.push(model);
     }
   }
   return found;
+}
+
+async function verifyPackage(name: string, version: string, directory: string): Promise<RegisteredModel> {
+  try {
+    const modelPackage = await loadModelPackage(directory);
+    const { card } = modelPackage;
+    return {
+      name,
+      version,
+      ref: modelPackage.ref,
+      directory,
+      verified: true,
+      error: null,
+      task: card.task,
+      parentLabel: card.parentLabel,
+      sha256: card.sha256,
+      onnxBytes: (await stat(modelPackage.onnxPath)).size,
+      metrics: ((card as { metrics?: { test?: RecordedMetrics } }).metrics?.test ?? null) as RecordedMetrics | null,
+    };
+  } catch (error) {
+    return {
+      name,
+      version,
+      ref: `${name}@${version}`,
+      directory,
+      verified: false,
+      error: error instanceof Error ? error.message : String(error),
+      task: null,
+      parentLabel: null,
+      sha256: null,
+      onnxBytes: null,
+      metrics: null,
+    };
+  }
 }
 
 /**

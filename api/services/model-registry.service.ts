@@ -18,6 +18,8 @@ export interface ModelListing extends RegisteredModel {
  */
 export class ModelRegistryService {
   private models: RegisteredModel[] = [];
+  /** Verified packages by directory: a rescan hashes only packages whose files changed. */
+  private readonly verified = new Map<string, { stamp: string; model: RegisteredModel }>();
   private syncTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -29,7 +31,7 @@ export class ModelRegistryService {
 
   /** Scans the packages and returns the versions to start serving (stored choices where still usable). */
   async initialVersions(): Promise<{ active: Record<string, string>; shadow: Record<string, string> }> {
-    this.models = await scanModels(this.modelsDir);
+    this.models = await scanModels(this.modelsDir, this.verified);
     for (const broken of this.models.filter((model) => !model.verified)) this.log.error({ model: broken.ref, reason: broken.error }, 'model package unusable');
     const stored = await this.storedChoices();
     const active = chooseActiveVersions(this.models, stored.active);
@@ -42,7 +44,7 @@ export class ModelRegistryService {
   }
 
   async list(): Promise<ModelListing[]> {
-    this.models = await scanModels(this.modelsDir);
+    this.models = await scanModels(this.modelsDir, this.verified);
     const active = this.pool?.active() ?? {};
     const shadow = this.pool?.shadow() ?? {};
     return this.models.map((model) => ({ ...model, active: active[model.name] === model.version, shadow: shadow[model.name] === model.version }));
@@ -108,7 +110,7 @@ export class ModelRegistryService {
   }
 
   private async requireUsable(name: string, version: string): Promise<void> {
-    this.models = await scanModels(this.modelsDir);
+    this.models = await scanModels(this.modelsDir, this.verified);
     const model = this.find(name, version);
     if (!model) throw notFound(`Model ${name}@${version}`);
     if (!model.verified) throw unprocessable('model_unusable', `${name}@${version} cannot be used: ${model.error}`);
