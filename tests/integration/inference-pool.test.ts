@@ -141,8 +141,12 @@ describe('InferencePool (real models, real worker threads)', () => {
     let activationError: unknown;
     // A steady stream: 10 requests before the switch, requests while it loads, 10 after it took effect.
     const deadline = performance.now() + 60_000;
+    let inFlight = 0;
     for (let index = 0, after = 0; after < 10 && performance.now() < deadline; index += 1) {
-      requests.push(pool.identify([[image]]));
+      // A stream, not a flood: on a slow machine the activation takes seconds, and the intake must not overflow.
+      while (inFlight >= 32) await new Promise((resolve) => setTimeout(resolve, 8));
+      inFlight += 1;
+      requests.push(pool.identify([[image]]).finally(() => (inFlight -= 1)));
       if (index === 10) pool.activate('vector-group', NEXT_VERSION).then(() => (activated = true), (error: unknown) => (activationError = error));
       if (activated) after += 1;
       await new Promise((resolve) => setTimeout(resolve, 8));
