@@ -4,6 +4,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Upd
 /** Kysely's view of the tables created by `api/db/migrations`. */
 export interface Database {
   settings: SettingsTable;
+  access_epoch: AccessEpochTable;
   units: UnitsTable;
   ports: PortsTable;
   users: UsersTable;
@@ -23,6 +24,13 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** One row: bumped by triggers whenever users, units or unit grants change (migration 0003). */
+export interface AccessEpochTable {
+  id: number;
+  /** bigint: `pg` returns it as a string. */
+  epoch: ColumnType<string, never, never>;
 }
 
 export type UnitLevel = 'headquarters' | 'district' | 'port';

@@ -65,10 +65,23 @@ describe('authentication', () => {
       expect(response.statusCode, String(authorization)).toBe(401);
       expect(response.json()).toMatchObject({ error: 'unauthorized' });
     }
+    // Used once first, so the account's actor is cached: disabling it must still stop the very next request.
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
     await t.database.db.updateTable('users').set({ disabled: true }).where('username', '=', 'staff.airport').execute();
     const disabled = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
     expect(disabled.statusCode).toBe(401);
     expect((await login('staff.airport', DEMO_PASSWORD, '10.0.0.6')).statusCode).toBe(401);
+  });
+
+  it('follows a change of unit on the next request, whoever wrote it to the database', async () => {
+    const { token } = (await login('staff.beilun', DEMO_PASSWORD, '10.0.1.1')).json<{ token: string }>();
+    const me = async () => (await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).json<{ user: { unit: { code: string } } }>().user.unit.code;
+    const before = await me();
+    const yangshan = await t.database.db.selectFrom('units').select('id').where('code', '=', 'YANGSHAN').executeTakeFirstOrThrow();
+    // Straight to the database, as another api process (or an administrator's SQL) would.
+    await t.database.db.updateTable('users').set({ unit_id: yangshan.id }).where('username', '=', 'staff.beilun').execute();
+    expect(before).not.toBe('YANGSHAN');
+    expect(await me()).toBe('YANGSHAN');
   });
 
   it('validates the login body (400)', async () => {

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as organisationAndSpecimens from './0001-organisation-and-specimens.js';
 import * as identifications from './0002-identifications.js';
+import * as accessEpoch from './0003-access-epoch.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -9,6 +10,7 @@ import * as identifications from './0002-identifications.js';
 const migrations: Record<string, Migration> = {
   '0001-organisation-and-specimens': organisationAndSpecimens,
   '0002-identifications': identifications,
+  '0003-access-epoch': accessEpoch,
 };
 
 export const migrationProvider: MigrationProvider = {
