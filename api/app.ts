@@ -66,7 +66,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   const identifications = new IdentificationRepository(database.db);
   const repositories = {
     organisation: new OrganisationRepository(database.db),
-    users: new UserRepository(database.db),
+    users: new UserRepository(database.db, database.writeCount),
     specimens: new SpecimenRepository(database.db, identifications),
     identifications,
   };

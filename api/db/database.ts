@@ -21,6 +21,11 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   db: Db;
   kind: 'postgresql' | 'pglite';
+  /**
+   * Only where this process is the database's sole client (embedded PGlite): how many statements that may have
+   * written have run. While it stands still, nothing in the database has changed, so a cached read is current.
+   */
+  writeCount?: () => number;
   close(): Promise<void>;
 }
 
@@ -40,8 +45,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   }
   if (!options.embeddedDir.startsWith('memory://')) await mkdir(options.embeddedDir, { recursive: true });
   const pglite = await PGlite.create(options.embeddedDir);
-  const db = new Kysely<Database>({ dialect: createPgliteDialect(pglite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  const { dialect, writeCount } = createPgliteDialect(pglite);
+  const db = new Kysely<Database>({ dialect });
+  return { db, kind: 'pglite', writeCount, close: () => db.destroy() };
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -9,12 +9,15 @@ import { PostgresDialect, type PostgresPool, type PostgresPoolClient, type Postg
  * connection, so leases are handed out one at a time: otherwise a concurrent request's statement
  * would land inside another request's open transaction.
  */
-export function createPgliteDialect(pglite: PGlite): PostgresDialect {
-  return new PostgresDialect({ pool: new PgliteLeasePool(pglite) });
+export function createPgliteDialect(pglite: PGlite): { dialect: PostgresDialect; writeCount: () => number } {
+  const pool = new PgliteLeasePool(pglite);
+  return { dialect: new PostgresDialect({ pool }), writeCount: () => pool.writes };
 }
 
 class PgliteLeasePool implements PostgresPool {
   readonly options = {};
+  /** Statements that may have changed data, counted before they run. This process is PGlite's only client. */
+  writes = 0;
   private lease: Promise<void> = Promise.resolve();
 
   constructor(private readonly pglite: PGlite) {}
@@ -26,7 +29,9 @@ class PgliteLeasePool implements PostgresPool {
       release = resolve;
     });
     await previous;
-    return new PgliteClient(this.pglite, release);
+    return new PgliteClient(this.pglite, release, () => {
+      this.writes += 1;
+    });
   }
 
   async end(): Promise<void> {
@@ -43,12 +48,14 @@ class PgliteClient implements PostgresPoolClient {
   constructor(
     private readonly pglite: PGlite,
     private readonly onRelease: () => void,
+    private readonly onWrite: () => void,
   ) {}
 
   // Kysely's streaming API (cursors) is not used by this project.
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: never): never;
   async query<R>(sql: string, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    if (!readOnlyPattern.test(sql)) this.onWrite();
     const result = await this.pglite.query<R>(sql, parameters ? [...parameters] : []);
     return { command: commandOf(sql), rowCount: result.affectedRows ?? 0, rows: result.rows };
   }
@@ -60,6 +67,8 @@ class PgliteClient implements PostgresPoolClient {
   }
 }
 
+/** Plain reads; anything else (a `with` may hide an update) counts as a write. */
+const readOnlyPattern = /^\s*(select|show|explain)\b/i;
 const commandPattern = /^\s*(insert|update|delete|merge|commit|rollback)\b/i;
 
 /** PGlite does not report the command tag that `pg` does; Kysely uses it to count affected rows. */

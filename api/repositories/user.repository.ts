@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, UnitRow, UserRow } from '../db/schema.js';
 import type { Role } from '../domain/access.js';
 
@@ -17,7 +17,13 @@ export interface UserWithUnit {
 }
 
 export class UserRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private lastEpoch: { epoch: string; writeCount: number } | undefined;
+
+  /** `writeCount`: the database's write counter where this process is its only client (see `DatabaseHandle`). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly writeCount?: () => number,
+  ) {}
 
   create(user: NewUser): Promise<UserRow> {
     return this.db
@@ -35,6 +41,18 @@ export class UserRepository {
 
   findByUsername(username: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  /**
+   * Changes whenever users, units or unit grants change (triggers of migration 0003); compared, never ordered.
+   * Where this process is the database's only client, it is re-read only after a statement that may have written.
+   */
+  async accessEpoch(): Promise<string> {
+    const writeCount = this.writeCount?.();
+    if (writeCount !== undefined && this.lastEpoch?.writeCount === writeCount) return this.lastEpoch.epoch;
+    const row = await this.db.selectFrom('access_epoch').select(sql<string>`epoch::text`.as('epoch')).where('id', '=', 1).executeTakeFirstOrThrow();
+    if (writeCount !== undefined) this.lastEpoch = { epoch: row.epoch, writeCount };
+    return row.epoch;
   }
 
   async findWithUnit(userId: string): Promise<UserWithUnit | undefined> {

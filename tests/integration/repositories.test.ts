@@ -124,6 +124,27 @@ for (const backend of await testBackends()) {
       expect(found?.grantedUnitPaths).toEqual([units.west!.path]);
     });
 
+    it('moves the access epoch on every change to users, units or grants, and only then', async () => {
+      const epochReader = new UserRepository(database.db, database.writeCount);
+      const epochs = [await epochReader.accessEpoch()];
+      const step = async (change: () => Promise<unknown>) => {
+        await change();
+        epochs.push(await epochReader.accessEpoch());
+      };
+      await step(() => specimens.findInScope(crypto.randomUUID(), { all: true }));
+      await step(() => database.db.updateTable('users').set({ display_name: 'Renamed' }).where('id', '=', creator).execute());
+      await step(() => users.grantUnit(creator, units.east!.id));
+      await step(() => database.db.updateTable('units').set({ name_en: 'East district' }).where('id', '=', units.east!.id).execute());
+      await step(() => database.db.deleteFrom('user_unit_grants').where('user_id', '=', creator).where('unit_id', '=', units.east!.id).execute());
+      await step(() => new SettingsRepository(database.db).set('epoch.test', 'x'));
+      const [start, afterRead, afterUser, afterGrant, afterUnit, afterRevoke, afterSetting] = epochs;
+      expect(afterRead).toBe(start);
+      expect(new Set([afterRead, afterUser, afterGrant, afterUnit, afterRevoke]).size).toBe(5);
+      expect(afterSetting).toBe(afterRevoke);
+      // Where the process is the database's only client, unchanged data costs no query at all.
+      expect(database.writeCount === undefined).toBe(backend.name !== 'pglite');
+    });
+
     it('keeps the first stored setting when processes race to create it', async () => {
       const settings = new SettingsRepository(database.db);
       const values = await Promise.all([1, 2, 3, 4].map((n) => settings.getOrCreate('race', () => `candidate-${n}`)));
