@@ -38,19 +38,31 @@ export async function modelPixels(image: Buffer | string, spec: Pick<InputSpec, 
 
 /**
  * HWC bytes → normalised CHW floats, written into `target` at `offset` (so a batch is filled in place).
- * The trainer applies exactly `(pixel / 255 - mean) / std` to the same bytes.
+ * The trainer applies exactly `(pixel / 255 - mean) / std` to the same bytes; a byte has 256 values, so each
+ * channel's results are computed once into a table and looked up (the same float32 values, a fraction of the work).
  */
 export function normalise(pixels: Buffer, spec: Pick<InputSpec, 'size' | 'mean' | 'std'>, target: Float32Array = new Float32Array(3 * spec.size * spec.size), offset = 0): Float32Array {
   const area = spec.size * spec.size;
   for (let channel = 0; channel < 3; channel += 1) {
-    const mean = spec.mean[channel]!;
-    const std = spec.std[channel]!;
+    const table = normalisationTable(spec.mean[channel]!, spec.std[channel]!);
     const base = offset + channel * area;
     for (let index = 0; index < area; index += 1) {
-      target[base + index] = (pixels[index * 3 + channel]! / 255 - mean) / std;
+      target[base + index] = table[pixels[index * 3 + channel]!]!;
     }
   }
   return target;
+}
+
+const normalisationTables = new Map<string, Float32Array>();
+
+function normalisationTable(mean: number, std: number): Float32Array {
+  const key = `${mean}/${std}`;
+  let table = normalisationTables.get(key);
+  if (!table) {
+    table = Float32Array.from({ length: 256 }, (_, value) => (value / 255 - mean) / std);
+    normalisationTables.set(key, table);
+  }
+  return table;
 }
 
 /** The lossless file `datasets:prepare` writes for the trainer: exactly the pixels serving feeds the model. */

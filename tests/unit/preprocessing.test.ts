@@ -50,6 +50,18 @@ describe('preprocessing shared by training and serving', () => {
     expect(tensor[2 * area]).toBeCloseTo((0.2 - 0.3) / 0.3, 6);
   });
 
+  it('gives every byte value exactly the float32 of the trainer formula, in every channel', () => {
+    const pixels = Buffer.alloc(16 * 16 * 3);
+    for (let index = 0; index < 256; index += 1) pixels.set([index, 255 - index, (index * 7) % 256], index * 3);
+    const tensor = normalise(pixels, { ...spec, size: 16 });
+    for (let index = 0; index < 256; index += 1) {
+      for (let channel = 0; channel < 3; channel += 1) {
+        const byte = pixels[index * 3 + channel]!;
+        expect(tensor[channel * 256 + index]).toBe(Math.fround((byte / 255 - spec.mean[channel]!) / spec.std[channel]!));
+      }
+    }
+  });
+
   it('writes prepared PNGs that decode to the same pixels', async () => {
     const pixels = await modelPixels(await halves(), spec);
     const decoded = await sharp(await preparedPng(pixels, spec.size)).raw().toBuffer();
