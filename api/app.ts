@@ -28,6 +28,7 @@ import { portsRoutes } from './routes/ports.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
+import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
 import { ImageStore } from './storage/image-store.js';
 
@@ -128,7 +129,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, { identification: identification.service, uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes } });
-  await app.register(modelsRoutes, { registry: identification.registry });
+  await app.register(modelsRoutes, { registry: identification.registry, comparison: new ShadowComparisonService(identifications) });
   await registerWebApp(app, config.webDistDir);
 
   return { app, events, repositories, services, identification, store };

@@ -1,0 +1,32 @@
+import { scopeOf, type Actor } from '../domain/access.js';
+import { forbidden } from '../http/errors.js';
+import type { IdentificationRepository, ShadowComparison } from '../repositories/identification.repository.js';
+
+/** At most this many disagreeing specimens per shadow model key, newest first. */
+export const SHADOW_DISAGREEMENT_LIMIT = 50;
+/** At most this many (primary taxon, shadow taxon) pairs per shadow model key, most frequent first. */
+export const SHADOW_CONFUSION_LIMIT = 20;
+
+export interface ShadowComparisonQuery {
+  /** `name@version`; by default every shadow model key. */
+  shadowModel?: string | undefined;
+  since?: Date | undefined;
+}
+
+/**
+ * How a candidate model version run in shadow answers compared with the primary answers on the same specimens:
+ * for the experts and administrators who decide whether to activate it. Only specimens in the caller's scope count.
+ */
+export class ShadowComparisonService {
+  constructor(private readonly identifications: IdentificationRepository) {}
+
+  async compare(actor: Actor, query: ShadowComparisonQuery): Promise<ShadowComparison[]> {
+    if (actor.role !== 'admin' && actor.role !== 'expert') throw forbidden('Only experts and administrators can compare shadow model versions');
+    return this.identifications.shadowComparison(scopeOf(actor), {
+      shadowModel: query.shadowModel,
+      since: query.since,
+      disagreementLimit: SHADOW_DISAGREEMENT_LIMIT,
+      confusionLimit: SHADOW_CONFUSION_LIMIT,
+    });
+  }
+}
