@@ -308,18 +308,21 @@ export class InferencePool {
       if (this.recent.length > THROUGHPUT_WINDOW) this.recent.shift();
       this.notify(() => this.options.metrics?.batch(batch.images, result.timings.preprocessMs, result.timings.inferenceMs, models[0] ?? ''));
       let offset = 0;
-      for (const request of batch.requests) {
+      const answers = batch.requests.map((request) => {
         const timings: PoolTimings = { queueMs: batch.dispatchedAt - request.enqueuedAt, ...result.timings, batchImages: batch.images };
-        request.resolve(
-          request.specimens.map((_, index): PoolOutcome => {
-            const specimen = result.specimens[offset + index]!;
-            const shadowSpecimen = shadow && ('error' in shadow ? { models: shadow.models, error: shadow.error } : shadowOutcome(shadow.models, shadow.result.specimens[offset + index]!));
-            const base = { images: specimen.images, models, timings, ...(shadowSpecimen ? { shadow: shadowSpecimen } : {}) };
-            return 'error' in specimen ? { ...base, error: specimen.error } : { ...base, identification: specimen.identification };
-          }),
-        );
+        const first = offset;
         offset += request.specimens.length;
-      }
+        return () =>
+          request.resolve(
+            request.specimens.map((_, index): PoolOutcome => {
+              const specimen = result.specimens[first + index]!;
+              const shadowSpecimen = shadow && ('error' in shadow ? { models: shadow.models, error: shadow.error } : shadowOutcome(shadow.models, shadow.result.specimens[first + index]!));
+              const base = { images: specimen.images, models, timings, ...(shadowSpecimen ? { shadow: shadowSpecimen } : {}) };
+              return 'error' in specimen ? { ...base, error: specimen.error } : { ...base, identification: specimen.identification };
+            }),
+          );
+      });
+      inTurns(answers);
     }
     this.pump();
   }
@@ -514,3 +517,18 @@ function threadEntry(): { script: URL | string; eval: boolean } {
   const entry = new URL('./inference-thread.ts', import.meta.url).href;
   return { script: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, eval: true };
 }
+
+/**
+ * Runs each callback in its own turn of the event loop. A batch answers up to `maxBatchImages` requests at once;
+ * each answer's continuation (shaping, serialising, writing the HTTP response) then runs alone, so `/health` and
+ * new arrivals wait behind one answer, not behind the whole batch.
+ */
+function inTurns(callbacks: readonly (() => void)[]): void {
+  let next = 0;
+  const step = () => {
+    callbacks[next++]?.();
+    if (next < callbacks.length) setImmediate(step);
+  };
+  step();
+}
+
