@@ -1,0 +1,63 @@
+/**
+ * Who may do what in a live room. Pure functions of the room kind, the person's role in the room and any
+ * time-limited grant, so the server enforces exactly what the browser shows.
+ *
+ * - consultation (linked to a specimen): the expert is `host`; port staff and other experts are `participant`s
+ *   and may all send camera, microscope, screen and microphone, chat and annotate the shared still.
+ * - class: the presenter is `host`; `trainee`s receive only, chat and raise a hand; the host may grant a trainee
+ *   the microphone for a while.
+ * Hosts moderate: mute, remove, grant, end, record.
+ */
+
+export type RoomKind = 'consultation' | 'class';
+export type RoomRole = 'host' | 'participant' | 'trainee';
+/** What a producer carries: the browser labels each track it sends. */
+export type MediaSource = 'camera' | 'microscope' | 'screen' | 'microphone';
+export type ModerationAction = 'mute' | 'remove' | 'grant-microphone' | 'end' | 'record';
+
+export const MEDIA_SOURCES: readonly MediaSource[] = ['camera', 'microscope', 'screen', 'microphone'];
+
+export interface PermissionSubject {
+  kind: RoomKind;
+  role: RoomRole;
+  /** Epoch ms until which a trainee may use the microphone; absent when not granted. */
+  microphoneGrantedUntil?: number | undefined;
+}
+
+export function roleAllowedIn(kind: RoomKind, role: RoomRole): boolean {
+  return kind === 'consultation' ? role !== 'trainee' : role !== 'participant';
+}
+
+export function mediaKindOf(source: MediaSource): 'audio' | 'video' {
+  return source === 'microphone' ? 'audio' : 'video';
+}
+
+export function canProduce(subject: PermissionSubject, source: MediaSource, now = Date.now()): boolean {
+  if (subject.role === 'host' || subject.role === 'participant') return true;
+  return source === 'microphone' && (subject.microphoneGrantedUntil ?? 0) > now;
+}
+
+export function canAnnotate(subject: PermissionSubject): boolean {
+  return subject.role === 'host' || subject.role === 'participant';
+}
+
+/** Sharing a still: the specimen photo everybody annotates. */
+export function canShareStill(subject: PermissionSubject): boolean {
+  return canAnnotate(subject);
+}
+
+export function canRaiseHand(subject: PermissionSubject): boolean {
+  return subject.kind === 'class' && subject.role === 'trainee';
+}
+
+export function canModerate(subject: PermissionSubject, action: ModerationAction): boolean {
+  if (subject.role !== 'host') return false;
+  return action !== 'grant-microphone' || subject.kind === 'class';
+}
+
+export class PermissionDenied extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermissionDenied';
+  }
+}

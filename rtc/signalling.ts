@@ -1,0 +1,222 @@
+import type { Namespace, Socket } from 'socket.io';
+import type { types } from 'mediasoup';
+import { canAnnotate, canShareStill, PermissionDenied, type RoomKind, type RoomRole } from './permissions.js';
+import type { Room } from './room.js';
+import type { RoomRegistry } from './room-registry.js';
+import { isRequestName, parseRequest, type RequestName, type RequestPayload } from './signalling-schemas.js';
+
+/** Who may join which room as what: decided by the API when it issued the room token. */
+export interface RoomTicket {
+  roomId: string;
+  kind: RoomKind;
+  userId: string;
+  displayName: string;
+  role: RoomRole;
+}
+
+export type RoomEventKind = 'joined' | 'left' | 'chat' | 'annotation' | 'annotations-cleared' | 'still';
+
+export interface RoomEventRecord {
+  id: string;
+  kind: RoomEventKind;
+  userId: string;
+  displayName: string;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+/** Where a room's record (participants, chat, annotations, shared stills) is kept: the API's database. */
+export interface RoomRecorder {
+  record(roomId: string, event: Omit<RoomEventRecord, 'id' | 'at'>): Promise<RoomEventRecord>;
+  /** What a late joiner replays: the chat, the current still and its annotations since the last clear. */
+  history(roomId: string): Promise<RoomEventRecord[]>;
+}
+
+export interface SignallingOptions {
+  rooms: RoomRegistry;
+  recorder: RoomRecorder;
+  /** Checks the handshake (the person's session and their room token) and says who joins which room. */
+  admit(socket: Socket): Promise<RoomTicket>;
+  log?: { warn(details: object, message: string): void };
+}
+
+export type Ack = (answer: { ok: true; data?: unknown } | { ok: false; error: { code: SignallingErrorCode; message: string } }) => void;
+export type SignallingErrorCode = 'bad_request' | 'forbidden' | 'not_joined' | 'failed';
+
+/**
+ * socket.io signalling for live rooms (its own namespace). A socket is one peer of one room: requests arrive as
+ * `request(name, payload, ack)` and are answered through the ack; what happens in the room is pushed as events
+ * (`peerJoined`, `producerAdded`, `roomEvent`, `roomClosed` …, see docs/adr/0009-live-rooms.md).
+ */
+export function attachSignalling(namespace: Namespace, options: SignallingOptions): void {
+  namespace.use((socket, next) => {
+    options.admit(socket).then(
+      (ticket) => {
+        socket.data.ticket = ticket;
+        next();
+      },
+      (error: Error) => next(new Error(`unauthorized: ${error.message}`)),
+    );
+  });
+  options.rooms.on('room-opened', (room) => forwardRoomEvents(namespace, room));
+  namespace.on('connection', (socket) => new PeerSession(socket, socket.data.ticket as RoomTicket, options).listen());
+}
+
+const channelOf = (roomId: string) => `room:${roomId}`;
+
+function forwardRoomEvents(namespace: Namespace, room: Room): void {
+  const everyone = () => namespace.to(channelOf(room.id));
+  room.on('peer-joined', (peer) => everyone().except(peer.peerId).emit('peerJoined', peer));
+  room.on('peer-left', (peerId) => everyone().emit('peerLeft', { peerId }));
+  room.on('peer-updated', (peer) => everyone().emit('peerUpdated', peer));
+  room.on('producer-added', (producer) => everyone().except(producer.peerId).emit('producerAdded', producer));
+  room.on('producer-updated', (producer) => everyone().emit('producerUpdated', producer));
+  room.on('producer-closed', (producer) => everyone().emit('producerClosed', producer));
+  room.on('consumer-closed', (peerId, consumerId) => namespace.to(peerId).emit('consumerClosed', { consumerId }));
+  room.on('active-speaker', (peerId) => everyone().emit('activeSpeaker', { peerId }));
+  room.on('peer-removed', (peerId) => {
+    namespace.to(peerId).emit('removed', {});
+    namespace.in(peerId).disconnectSockets(true);
+  });
+  room.on('closed', (reason) => {
+    // A dead worker took the router: clients rejoin (a new router on a live worker); an ended room sends everyone home.
+    everyone().emit('roomClosed', { reason, rejoin: reason === 'worker-died' });
+    if (reason === 'ended') namespace.in(channelOf(room.id)).disconnectSockets(true);
+  });
+}
+
+class PeerSession {
+  private room: Room | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly ticket: RoomTicket,
+    private readonly options: SignallingOptions,
+  ) {}
+
+  listen(): void {
+    void this.socket.join(channelOf(this.ticket.roomId));
+    this.socket.on('request', (name: unknown, payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      void this.answer(name, payload, ack as Ack);
+    });
+    this.socket.on('disconnect', () => void this.leave());
+  }
+
+  private async answer(name: unknown, payload: unknown, ack: Ack): Promise<void> {
+    if (!isRequestName(name)) {
+      ack({ ok: false, error: { code: 'bad_request', message: `unknown request ${JSON.stringify(name)}` } });
+      return;
+    }
+    const parsed = parseRequest(name, payload ?? {});
+    if (!parsed.ok) {
+      ack({ ok: false, error: { code: 'bad_request', message: parsed.problem } });
+      return;
+    }
+    try {
+      ack({ ok: true, data: await this.handle(name, parsed.value) });
+    } catch (error) {
+      const code: SignallingErrorCode = error instanceof PermissionDenied ? 'forbidden' : error instanceof NotJoined ? 'not_joined' : 'failed';
+      if (code === 'failed') this.options.log?.warn({ err: error, request: name, room: this.ticket.roomId }, 'room request failed');
+      ack({ ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });
+    }
+  }
+
+  private async handle<Name extends RequestName>(name: Name, payload: RequestPayload<Name>): Promise<unknown> {
+    const request = { name, payload } as { [N in RequestName]: { name: N; payload: RequestPayload<N> } }[RequestName];
+    if (request.name === 'routerRtpCapabilities') return (await this.options.rooms.open(this.ticket.roomId, this.ticket.kind)).rtpCapabilities;
+    if (request.name === 'join') return this.join(request.payload.rtpCapabilities as types.RtpCapabilities);
+    const room = this.joinedRoom();
+    const me = this.socket.id;
+    switch (request.name) {
+      case 'createTransport':
+        return room.createTransport(me, request.payload.direction);
+      case 'connectTransport':
+        return room.connectTransport(me, request.payload.transportId, request.payload.dtlsParameters as types.DtlsParameters);
+      case 'restartIce':
+        return { iceParameters: await room.restartIce(me, request.payload.transportId) };
+      case 'produce': {
+        const { transportId, kind, source, rtpParameters } = request.payload;
+        return { producerId: await room.produce(me, transportId, kind, source, rtpParameters as types.RtpParameters) };
+      }
+      case 'closeProducer':
+        return room.closeProducer(me, request.payload.producerId);
+      case 'setProducerPaused':
+        return room.setProducerPaused(me, request.payload.producerId, request.payload.paused);
+      case 'consume': {
+        const capabilities = room.peer(me).rtpCapabilities;
+        if (!capabilities) throw new NotJoined('join with your rtpCapabilities first');
+        return room.consume(me, request.payload.producerId, capabilities);
+      }
+      case 'resumeConsumer':
+        return room.resumeConsumer(me, request.payload.consumerId);
+      case 'setConsumerLayers':
+        return room.setConsumerLayers(me, request.payload.consumerId, request.payload.spatialLayer, request.payload.temporalLayer);
+      case 'consumerStats':
+        return room.consumerStats(me, request.payload.consumerId);
+      case 'raiseHand':
+        return room.raiseHand(me, request.payload.raised);
+      case 'grantMicrophone':
+        return room.grantMicrophone(me, request.payload.peerId, request.payload.seconds);
+      case 'mute':
+        return room.mute(me, request.payload.peerId);
+      case 'remove':
+        return room.remove(me, request.payload.peerId);
+      case 'end':
+        return room.end(me);
+      case 'chat':
+        return this.recordAndBroadcast('chat', { text: request.payload.text });
+      case 'annotate':
+        if (!canAnnotate(room.peer(me).subject)) throw new PermissionDenied('you may not annotate in this room');
+        return this.recordAndBroadcast('annotation', { ...request.payload });
+      case 'clearAnnotations':
+        if (!canAnnotate(room.peer(me).subject)) throw new PermissionDenied('you may not clear annotations in this room');
+        return this.recordAndBroadcast('annotations-cleared', {});
+      case 'shareStill':
+        if (!canShareStill(room.peer(me).subject)) throw new PermissionDenied('you may not share a still in this room');
+        return this.recordAndBroadcast('still', { imageId: request.payload.imageId });
+    }
+  }
+
+  private async join(rtpCapabilities: types.RtpCapabilities): Promise<unknown> {
+    if (this.room && !this.room.closed) throw new Error('already joined; reconnect to join again');
+    const room = await this.options.rooms.open(this.ticket.roomId, this.ticket.kind);
+    const peer = await room.join(this.socket.id, { userId: this.ticket.userId, displayName: this.ticket.displayName, role: this.ticket.role });
+    peer.rtpCapabilities = rtpCapabilities;
+    this.room = room;
+    await this.record('joined', { role: this.ticket.role });
+    return {
+      peerId: peer.id,
+      you: peer.info(),
+      kind: room.kind,
+      routerRtpCapabilities: room.rtpCapabilities,
+      ...room.snapshot(peer.id),
+      history: await this.options.recorder.history(this.ticket.roomId),
+    };
+  }
+
+  private async leave(): Promise<void> {
+    const room = this.room;
+    this.room = undefined;
+    if (!room || room.closed || !room.peers.has(this.socket.id)) return;
+    room.leave(this.socket.id);
+    await this.record('left', {}).catch((error: unknown) => this.options.log?.warn({ err: error }, 'could not record a peer leaving'));
+  }
+
+  private async recordAndBroadcast(kind: RoomEventKind, payload: Record<string, unknown>): Promise<RoomEventRecord> {
+    const event = await this.record(kind, payload);
+    this.socket.nsp.to(channelOf(this.ticket.roomId)).emit('roomEvent', event);
+    return event;
+  }
+
+  private record(kind: RoomEventKind, payload: Record<string, unknown>): Promise<RoomEventRecord> {
+    return this.options.recorder.record(this.ticket.roomId, { kind, userId: this.ticket.userId, displayName: this.ticket.displayName, payload });
+  }
+
+  private joinedRoom(): Room {
+    if (!this.room || this.room.closed) throw new NotJoined('join the room first');
+    return this.room;
+  }
+}
+
+class NotJoined extends Error {}
