@@ -13,9 +13,12 @@ import { authentication } from './http/authentication.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { metrics } from './http/metrics.js';
+import { rtcMetrics } from './http/rtc-metrics.js';
 import { installValidation } from './http/validation.js';
+import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
+import { RoomRepository } from './repositories/room.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
@@ -25,9 +28,11 @@ import { identifyRoutes } from './routes/identify.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { portsRoutes } from './routes/ports.routes.js';
+import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
+import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
 import { ImageStore } from './storage/image-store.js';
@@ -42,9 +47,11 @@ export interface AppDependencies {
 export interface VectorDeskApp {
   app: FastifyInstance;
   events: DomainEventBus;
-  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository };
-  services: { auth: AuthService; specimens: SpecimenService };
+  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository; rooms: RoomRepository };
+  services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService };
   identification: IdentificationRuntime;
+  /** Live rooms' mediasoup workers and open rooms; undefined when disabled (`RTC_ENABLED=false`). */
+  rtc: RtcRuntime | undefined;
   store: ImageStore;
 }
 
@@ -70,14 +77,27 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     users: new UserRepository(database.db, database.writeCount),
     specimens: new SpecimenRepository(database.db, identifications),
     identifications,
+    rooms: new RoomRepository(database.db),
   };
   const settings = new SettingsRepository(database.db);
   const store = new ImageStore(config.storageDir);
   await store.init();
   const events = new DomainEventBus();
+  // Live rooms first: a mediasoup worker that cannot start stops start-up before anything else is running.
+  const rtc = await startRtcRuntime({ config: config.rtc, onRoomEnded: (roomId) => services.rooms.endedLive(roomId), log: app.log });
+  if (rtc) app.addHook('onClose', () => rtc.close());
   const services = {
     auth: new AuthService(repositories.users),
     specimens: new SpecimenService(repositories.specimens, repositories.organisation, identifications, store, events, config.uploads, app.log),
+    rooms: new RoomService(
+      repositories.rooms,
+      repositories.specimens,
+      identifications,
+      events,
+      // Signed with the session secret once the authentication plugin is registered (below).
+      { issue: (claims, ttlSeconds) => app.issueRoomToken(claims, ttlSeconds), verify: (token) => app.verifyRoomToken(token) },
+      () => rtc?.rooms,
+    ),
   };
 
   await app.register(fastifySwagger, {
@@ -89,6 +109,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
+  rtcMetrics(app.metrics, rtc);
   const identification = await startIdentificationRuntime({
     config,
     identifications,
@@ -116,7 +137,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     auth: services.auth,
   });
 
-  await app.register(healthRoutes, { database, storageDir: config.storageDir, identification });
+  await app.register(healthRoutes, { database, storageDir: config.storageDir, identification, rtc });
   await app.register(authRoutes, {
     auth: services.auth,
     tokenTtlSeconds: config.auth.tokenTtlSeconds,
@@ -130,9 +151,10 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, { identification: identification.service, uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes } });
   await app.register(modelsRoutes, { registry: identification.registry, comparison: new ShadowComparisonService(identifications) });
+  await app.register(roomsRoutes, { rooms: services.rooms });
   await registerWebApp(app, config.webDistDir);
 
-  return { app, events, repositories, services, identification, store };
+  return { app, events, repositories, services, identification, rtc, store };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -44,6 +45,14 @@ const EnvSchema = Type.Object({
   VECTORDESK_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   VECTORDESK_SEED_DEMO: Type.Boolean({ default: false }),
   VECTORDESK_DEMO_PASSWORD: Type.String({ minLength: 8, default: 'vectordesk-demo' }),
+  RTC_ENABLED: Type.Boolean({ default: true }),
+  // Default: one mediasoup worker per core (os.availableParallelism()), filled in by fromEnv.
+  RTC_WORKERS: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+  RTC_LISTEN_IP: Type.String({ minLength: 2, maxLength: 64, default: '127.0.0.1' }),
+  RTC_ANNOUNCED_ADDRESS: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+  RTC_MIN_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 40000 }),
+  RTC_MAX_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 49999 }),
+  MEDIASOUP_WORKER_BIN: Type.Optional(Type.String({ minLength: 1 })),
 });
 type Env = Static<typeof EnvSchema>;
 const compiledEnv = Compile(EnvSchema);
@@ -92,6 +101,19 @@ export interface AppConfig {
     /** `npm run worker`: serve `/metrics` (Prometheus) on this port; none when unset. */
     workerMetricsPort: number | undefined;
   };
+  /** Live rooms (ADR 0009): mediasoup workers in this process and where their WebRTC transports listen. */
+  rtc: {
+    enabled: boolean;
+    /** mediasoup worker processes (one core each). */
+    workers: number;
+    /** A worker binary other than the mediasoup package's own (e.g. one built offline). */
+    workerBin: string | undefined;
+    /** Address WebRTC transports bind to (UDP and TCP). */
+    listenIp: string;
+    /** Address or host name put in ICE candidates for browsers; needed when `listenIp` is 0.0.0.0/:: or behind NAT. */
+    announcedAddress: string | undefined;
+    portRange: { min: number; max: number };
+  };
 }
 
 export class ConfigError extends Error {}
@@ -109,8 +131,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return fromEnv(converted as Env);
+  const parsed = converted as Env;
+  const problems: string[] = [];
+  if (parsed.RTC_MIN_PORT > parsed.RTC_MAX_PORT) problems.push(`RTC_MIN_PORT: ${parsed.RTC_MIN_PORT} is above RTC_MAX_PORT (${parsed.RTC_MAX_PORT})`);
+  if (parsed.RTC_ENABLED && UNSPECIFIED_ADDRESSES.has(parsed.RTC_LISTEN_IP) && !parsed.RTC_ANNOUNCED_ADDRESS) {
+    problems.push(`RTC_ANNOUNCED_ADDRESS: required when RTC_LISTEN_IP is ${parsed.RTC_LISTEN_IP} (browsers must be told an address they can reach)`);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return fromEnv(parsed);
 }
+
+const UNSPECIFIED_ADDRESSES = new Set(['0.0.0.0', '::', '[::]']);
 
 function fromEnv(env: Env): AppConfig {
   const dataDir = path.resolve(env.DATA_DIR);
@@ -155,6 +186,14 @@ function fromEnv(env: Env): AppConfig {
       modelSyncIntervalMs: env.MODEL_SYNC_INTERVAL_MS,
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },
+    rtc: {
+      enabled: env.RTC_ENABLED,
+      workers: env.RTC_WORKERS ?? os.availableParallelism(),
+      workerBin: env.MEDIASOUP_WORKER_BIN ? path.resolve(env.MEDIASOUP_WORKER_BIN) : undefined,
+      listenIp: env.RTC_LISTEN_IP,
+      announcedAddress: env.RTC_ANNOUNCED_ADDRESS,
+      portRange: { min: env.RTC_MIN_PORT, max: env.RTC_MAX_PORT },
+    },
   };
 }
 
@@ -168,6 +207,9 @@ export function describeBackends(config: AppConfig): Record<string, string> {
     models: `model packages under ${config.modelsDir}`,
     inference: `${config.inference.threads} worker thread(s), batches of ≤ ${config.inference.maxBatchImages} images within ${config.inference.maxDelayMs} ms`
       + (config.jobs.consumeInApi ? '; identify jobs consumed here too' : '; identify jobs left to npm run worker'),
+    rtc: config.rtc.enabled
+      ? `${config.rtc.workers} mediasoup worker(s)${config.rtc.workerBin ? ` (${config.rtc.workerBin})` : ''}, WebRTC on ${config.rtc.listenIp} ports ${config.rtc.portRange.min}-${config.rtc.portRange.max}, announcing ${config.rtc.announcedAddress ?? config.rtc.listenIp}`
+      : 'live rooms disabled (RTC_ENABLED=false)',
   };
 }
 

@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { describeBackends, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { LiveGateway, liveGatewayRedis } from './realtime/live-gateway.js';
+import { attachRoomSignalling } from './realtime/room-signalling.js';
 import { seedDemoUsers, seedFirstStart } from './seed/demo-organisation.js';
 import { sweepOrphanFiles } from './services/orphan-sweep.js';
 
@@ -9,7 +10,8 @@ const startedAt = performance.now();
 const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir, schema: config.databaseSchema });
 const applied = await migrateToLatest(database.db);
-const { app, events, repositories, store } = await buildApp({ config, database });
+const vectorDesk = await buildApp({ config, database });
+const { app, events, repositories, store } = vectorDesk;
 app.log.info({ backends: describeBackends(config), migrationsApplied: applied }, 'VectorDesk backends');
 
 await seedFirstStart(database.db, config.seed.adminPassword, app.log);
@@ -21,6 +23,8 @@ await sweepOrphanFiles(store, repositories.specimens, app.log);
 
 const redis = config.redisUrl ? liveGatewayRedis(config.redisUrl, app.log) : undefined;
 const gateway = new LiveGateway({ httpServer: app.server, events, authenticate: (token) => app.actorFromToken(token), redis });
+// Live-room signalling on the /rtc namespace of the same socket.io server (ADR 0009).
+attachRoomSignalling(gateway.io, vectorDesk);
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info({ port: config.port, startupMs: Math.round(performance.now() - startedAt) }, 'VectorDesk is ready');

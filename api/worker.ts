@@ -7,7 +7,7 @@ import { describeBackends, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { presentSpecimen } from './http/presenters.js';
-import { roomsForUnitPath } from './realtime/rooms.js';
+import { roomsForUnitPath } from './realtime/unit-channels.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';

@@ -384,6 +384,8 @@ async function startServer(modelsDir: string, setting: PoolSetting, dataDir: str
       MODELS_DIR: modelsDir,
       WEB_DIST_DIR: path.join(dataDir, 'no-web'),
       LOG_LEVEL: 'silent',
+      // Live rooms are not measured here; their mediasoup workers would only take cores from inference.
+      RTC_ENABLED: 'false',
       VECTORDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
       INFERENCE_THREADS: String(setting.threads),
       INFERENCE_INTRA_OP_THREADS: String(setting.intraOp),

@@ -16,6 +16,9 @@ export interface Database {
   identification_requests: IdentificationRequestsTable;
   identifications: IdentificationsTable;
   image_identifications: ImageIdentificationsTable;
+  rooms: RoomsTable;
+  room_participants: RoomParticipantsTable;
+  room_events: RoomEventsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -159,6 +162,10 @@ export interface IdentificationsTable {
   timings: JSONColumnType<Record<string, number> | null, string | null, string | null>;
   failed_images: Json<{ imageId: string; error: string }[]>;
   author_id: string | null;
+  /** Expert answers: the consultation (live room) they were made in, if any (migration 0004). */
+  room_id: ColumnType<string | null, string | null | undefined, never>;
+  /** Expert answers: the expert's remarks. */
+  notes: ColumnType<string | null, string | null | undefined, never>;
   created_at: CreatedAt;
 }
 
@@ -166,6 +173,43 @@ export interface ImageIdentificationsTable {
   identification_id: string;
   specimen_image_id: string;
   result: Json<Record<string, unknown>>;
+}
+
+export type RoomKind = 'consultation' | 'class';
+export type RoomRole = 'host' | 'participant' | 'trainee';
+export type RoomEventKind = 'joined' | 'left' | 'chat' | 'annotation' | 'annotations-cleared' | 'still';
+
+export interface RoomsTable {
+  id: Generated<string>;
+  kind: RoomKind;
+  title: string;
+  /** The specimen a consultation is about; null for classes. */
+  specimen_id: string | null;
+  /** Whose scope the room is in: the specimen's unit (consultation), the creator's unit (class). */
+  unit_id: string;
+  created_by: string;
+  created_at: CreatedAt;
+  ended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** The host of a room and the trainees enrolled in a class. */
+export interface RoomParticipantsTable {
+  room_id: string;
+  user_id: string;
+  role: RoomRole;
+  enrolled_at: CreatedAt;
+}
+
+export interface RoomEventsTable {
+  id: Generated<string>;
+  room_id: string;
+  kind: RoomEventKind;
+  user_id: string;
+  display_name: string;
+  payload: Json<Record<string, unknown>>;
+  at: CreatedAt;
+  /** Insertion order (an identity column): what events are ordered by, since timestamps can tie. */
+  seq: ColumnType<string | number | bigint, never, never>;
 }
 
 export type UnitRow = Selectable<UnitsTable>;
@@ -178,3 +222,5 @@ export type BlobRow = Selectable<BlobsTable>;
 export type SpecimenImageRow = Selectable<SpecimenImagesTable>;
 export type IdentificationRow = Selectable<IdentificationsTable>;
 export type IdentificationRequestRow = Selectable<IdentificationRequestsTable>;
+export type RoomRow = Selectable<RoomsTable>;
+export type RoomEventRow = Selectable<RoomEventsTable>;

@@ -43,3 +43,31 @@ export interface ShadowAnswer {
   models: string[];
   answer: AiAnswer;
 }
+
+/** One entry of a specimen's identification history: an AI answer (primary, not shadow) or an expert's. */
+export interface IdentificationHistoryEntry {
+  id: string;
+  source: 'ai' | 'expert';
+  group: string;
+  lifeStage: string | null;
+  taxon: string;
+  confidence: number | null;
+  rejected: boolean;
+  /** AI: `name@version` of the most specific model consulted. */
+  model: string | null;
+  /** Expert: who made it. */
+  author: { id: string; username: string; displayName: string } | null;
+  /** Expert: the consultation (live room) it was made in. */
+  roomId: string | null;
+  notes: string | null;
+  createdAt: Date;
+}
+
+/** What an expert records about a specimen (in a consultation or, later, in review). */
+export interface ExpertIdentification {
+  group: string;
+  taxon: string;
+  lifeStage: string | null;
+  confidence: number | null;
+  notes: string | null;
+}

@@ -1,4 +1,4 @@
-import type { SpecimenIdentification } from './identification.js';
+import type { IdentificationHistoryEntry, SpecimenIdentification } from './identification.js';
 import { Type, type Static, type TSchema } from 'typebox';
 import type { PortType } from '../db/schema.js';
 
@@ -81,4 +81,6 @@ export interface SpecimenRecord {
   images: SpecimenImageRecord[];
   /** The automatic identification; null only for specimens created before identification existed. */
   identification: SpecimenIdentification | null;
+  /** Every primary AI answer and every expert identification, newest first. */
+  identifications: IdentificationHistoryEntry[];
 }

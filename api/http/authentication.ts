@@ -10,6 +10,19 @@ export const SESSION_COOKIE = 'vd_token';
 
 export interface TokenClaims {
   sub: string;
+  /** Only room tokens carry an audience; a session token never does. */
+  aud?: string | string[];
+}
+
+/** The audience of room tokens (ADR 0009): accepted only by the live-room signalling, never as a session. */
+export const ROOM_TOKEN_AUDIENCE = 'vectordesk-room';
+
+/** What a room token vouches for: who may join which room as what. */
+export interface RoomTokenClaims {
+  sub: string;
+  room: string;
+  role: 'host' | 'participant' | 'trainee';
+  kind: 'consultation' | 'class';
 }
 
 declare module '@fastify/jwt' {
@@ -29,6 +42,10 @@ declare module 'fastify' {
     /** Verifies a bearer token (HTTP or socket.io handshake) and returns whom it belongs to. */
     actorFromToken(token: string): Promise<Actor>;
     issueToken(actor: Actor): string;
+    /** A short-lived room token (same signing secret, audience `vectordesk-room`). */
+    issueRoomToken(claims: RoomTokenClaims, ttlSeconds: number): { token: string; expiresAt: Date };
+    /** The claims of a valid, unexpired room token; throws otherwise. */
+    verifyRoomToken(token: string): RoomTokenClaims;
   }
 }
 
@@ -53,6 +70,27 @@ export const authentication = fastifyPlugin(async (app: FastifyInstance, options
 
   app.decorate('issueToken', (actor: Actor) => app.jwt.sign({ sub: actor.id }));
 
+  app.decorate('issueRoomToken', (claims: RoomTokenClaims, ttlSeconds: number) => {
+    const payload: TokenClaims & RoomTokenClaims = { sub: claims.sub, room: claims.room, role: claims.role, kind: claims.kind };
+    const token = app.jwt.sign(payload, { aud: ROOM_TOKEN_AUDIENCE, expiresIn: ttlSeconds });
+    const { exp } = app.jwt.decode<{ exp: number }>(token) ?? { exp: 0 };
+    return { token, expiresAt: new Date(exp * 1000) };
+  });
+
+  app.decorate('verifyRoomToken', (token: string) => {
+    let claims: Partial<RoomTokenClaims>;
+    try {
+      claims = app.jwt.verify<Partial<RoomTokenClaims>>(token, { allowedAud: ROOM_TOKEN_AUDIENCE });
+    } catch {
+      throw unauthorized('Invalid or expired room token');
+    }
+    const { sub, room, role, kind } = claims;
+    if (typeof sub !== 'string' || typeof room !== 'string' || !isRoomRole(role) || (kind !== 'consultation' && kind !== 'class')) {
+      throw unauthorized('Invalid room token');
+    }
+    return { sub, room, role, kind };
+  });
+
   app.decorate('actorFromToken', async (token: string) => {
     let claims: TokenClaims;
     try {
@@ -60,7 +98,7 @@ export const authentication = fastifyPlugin(async (app: FastifyInstance, options
     } catch {
       throw unauthorized('Missing, invalid or expired token');
     }
-    return resolveActor(options.auth, claims.sub);
+    return resolveActor(options.auth, sessionSubject(claims));
   });
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
@@ -70,9 +108,19 @@ export const authentication = fastifyPlugin(async (app: FastifyInstance, options
     } catch {
       throw unauthorized('Missing, invalid or expired token');
     }
-    request.actor = await resolveActor(options.auth, claims.sub);
+    request.actor = await resolveActor(options.auth, sessionSubject(claims));
   });
 });
+
+/** A session token's subject. Tokens meant for something else (room tokens carry an audience) are not sessions. */
+function sessionSubject(claims: TokenClaims): string {
+  if (claims.aud !== undefined) throw unauthorized('Missing, invalid or expired token');
+  return claims.sub;
+}
+
+function isRoomRole(role: unknown): role is RoomTokenClaims['role'] {
+  return role === 'host' || role === 'participant' || role === 'trainee';
+}
 
 async function resolveActor(auth: AuthService, userId: string): Promise<Actor> {
   const actor = await auth.actorFor(userId);

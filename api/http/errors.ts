@@ -21,6 +21,7 @@ export const badRequest = (code: string, message: string, details?: unknown) => 
 export const unauthorized = (message = 'Authentication required') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
+export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 export const payloadTooLarge = (code: string, message: string, details?: unknown) => new AppError(413, code, message, details);
 export const unsupportedMediaType = (code: string, message: string, details?: unknown) => new AppError(415, code, message, details);
 export const serviceUnavailable = (code: string, message: string, retryAfterSeconds: number) =>

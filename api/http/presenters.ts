@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/access.js';
-import type { SpecimenIdentification } from '../domain/identification.js';
+import type { IdentificationHistoryEntry, SpecimenIdentification } from '../domain/identification.js';
+import type { RoomParticipantRecord, RoomRecord } from '../domain/room.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
 import type { PortRow } from '../db/schema.js';
 
@@ -35,7 +36,12 @@ export function presentSpecimen(specimen: SpecimenRecord) {
       thumbnailUrl: `/api/v1/images/${image.id}/thumbnail`,
     })),
     identification: specimen.identification ? presentIdentification(specimen.identification) : null,
+    identifications: specimen.identifications.map(presentIdentificationHistoryEntry),
   };
+}
+
+export function presentIdentificationHistoryEntry(entry: IdentificationHistoryEntry) {
+  return { ...entry, createdAt: entry.createdAt.toISOString() };
 }
 
 export function presentIdentification(identification: SpecimenIdentification) {
@@ -56,4 +62,13 @@ export function presentIdentification(identification: SpecimenIdentification) {
     timings: result?.timings ?? null,
     images: result?.images ?? [],
   };
+}
+
+export function presentRoom(room: RoomRecord) {
+  const { unitPath: _unitPath, ...fields } = room;
+  return { ...fields, createdAt: room.createdAt.toISOString(), endedAt: room.endedAt?.toISOString() ?? null, active: room.endedAt === null };
+}
+
+export function presentRoomParticipant(participant: RoomParticipantRecord) {
+  return { user: participant.user, role: participant.role, enrolledAt: participant.enrolledAt.toISOString() };
 }

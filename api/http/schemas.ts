@@ -97,6 +97,24 @@ export const SpecimenIdentificationSchema = Type.Object(
   { description: 'The automatic identification: `pending` until a worker has run the models, then `done` (or `failed` when no image could be read)' },
 );
 
+export const IdentificationHistoryEntrySchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    source: Type.Enum(['ai', 'expert']),
+    group: Type.String(),
+    lifeStage: nullableString,
+    taxon: Type.String(),
+    confidence: nullable(Type.Number({ minimum: 0, maximum: 1 })),
+    rejected: Type.Boolean(),
+    model: Type.Union([Type.String({ description: 'AI: `name@version` of the most specific model consulted' }), Type.Null()]),
+    author: Type.Union([Type.Object({ id: Type.String({ format: 'uuid' }), username: Type.String(), displayName: Type.String() }), Type.Null()], { description: 'Expert: who identified it' }),
+    roomId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'Expert: the consultation it was made in' }),
+    notes: nullableString,
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'One identification of the specimen: an automatic (AI) answer or an expert\'s' },
+);
+
 export const SpecimenSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   unitId: Type.String({ format: 'uuid' }),
@@ -116,6 +134,7 @@ export const SpecimenSchema = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
   images: Type.Array(ImageSchema),
   identification: Type.Union([SpecimenIdentificationSchema, Type.Null()]),
+  identifications: Type.Array(IdentificationHistoryEntrySchema, { description: 'Identification history, newest first: AI answers and expert identifications' }),
 });
 
 /** Standard error responses a route may give, for the OpenAPI document. */

@@ -8,7 +8,7 @@ import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
 import { SESSION_COOKIE } from '../http/authentication.js';
 import { presentSpecimen } from '../http/presenters.js';
-import { ALL_UNITS_ROOM, roomsForUnitPath, unitRoom, unitIdsOnPath } from './rooms.js';
+import { ALL_UNITS_ROOM, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
 
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
@@ -65,7 +65,7 @@ export class LiveGateway {
   }
 
   private async authenticateSocket(socket: Socket): Promise<void> {
-    const token = tokenOf(socket);
+    const token = sessionTokenOf(socket);
     if (!token) throw new Error('unauthorized: missing token');
     try {
       socket.data.actor = await this.options.authenticate(token);
@@ -75,7 +75,8 @@ export class LiveGateway {
   }
 }
 
-function tokenOf(socket: Socket): string | undefined {
+/** The session token of a socket.io handshake: `auth.token`, else the session cookie (as the browser sends it). */
+export function sessionTokenOf(socket: Socket): string | undefined {
   const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
   if (typeof fromAuth === 'string' && fromAuth) return fromAuth;
   const cookieHeader = socket.handshake.headers.cookie ?? '';

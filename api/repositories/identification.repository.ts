@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
-import type { AiAnswer, ImageAnswer, IdentificationTimings, SpecimenIdentification } from '../domain/identification.js';
+import type { AiAnswer, ExpertIdentification, IdentificationHistoryEntry, ImageAnswer, IdentificationTimings, SpecimenIdentification } from '../domain/identification.js';
 import { unitInScope } from './scope-filter.js';
 
 type Executor = Db | Transaction<Database>;
@@ -175,6 +175,88 @@ export class IdentificationRepository {
             }
           : null,
       });
+    }
+    return result;
+  }
+
+  /** Records an expert's identification in the same history the AI answers go to; returns its id. */
+  async recordExpert(
+    specimenId: string,
+    authorId: string,
+    roomId: string | null,
+    identification: ExpertIdentification,
+    afterInsert: (trx: Transaction<Database>, identificationId: string) => Promise<void>,
+  ): Promise<string> {
+    return this.db.transaction().execute(async (trx) => {
+      const { id } = await trx
+        .insertInto('identifications')
+        .values({
+          specimen_id: specimenId,
+          source: 'expert',
+          group: identification.group,
+          life_stage: identification.lifeStage,
+          taxon: identification.taxon,
+          confidence: identification.confidence,
+          rejected: false,
+          top_k: JSON.stringify([]),
+          failed_images: JSON.stringify([]),
+          author_id: authorId,
+          room_id: roomId,
+          notes: identification.notes,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await afterInsert(trx, id);
+      return id;
+    });
+  }
+
+  /** Each specimen's identification history, newest first: primary AI answers and experts' answers (never shadows). */
+  async historyOf(specimenIds: string[], executor: Executor = this.db): Promise<Map<string, IdentificationHistoryEntry[]>> {
+    const result = new Map<string, IdentificationHistoryEntry[]>();
+    if (specimenIds.length === 0) return result;
+    const rows = await executor
+      .selectFrom('identifications')
+      .leftJoin('users as author', 'author.id', 'identifications.author_id')
+      .select([
+        'identifications.id',
+        'identifications.specimen_id',
+        'identifications.source',
+        'identifications.group',
+        'identifications.life_stage',
+        'identifications.taxon',
+        'identifications.confidence',
+        'identifications.rejected',
+        'identifications.model',
+        'identifications.room_id',
+        'identifications.notes',
+        'identifications.created_at',
+        'author.id as author_id',
+        'author.username as author_username',
+        'author.display_name as author_display_name',
+      ])
+      .where('identifications.specimen_id', 'in', specimenIds)
+      .where('identifications.role', '=', 'primary')
+      .orderBy('identifications.created_at', 'desc')
+      .orderBy('identifications.id', 'desc')
+      .execute();
+    for (const row of rows) {
+      const list = result.get(row.specimen_id) ?? [];
+      list.push({
+        id: row.id,
+        source: row.source,
+        group: row.group,
+        lifeStage: row.life_stage,
+        taxon: row.taxon,
+        confidence: row.confidence,
+        rejected: row.rejected,
+        model: row.model,
+        author: row.author_id && row.author_username && row.author_display_name ? { id: row.author_id, username: row.author_username, displayName: row.author_display_name } : null,
+        roomId: row.room_id,
+        notes: row.notes,
+        createdAt: row.created_at,
+      });
+      result.set(row.specimen_id, list);
     }
     return result;
   }

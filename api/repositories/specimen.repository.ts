@@ -164,6 +164,7 @@ export class SpecimenRepository {
     const ids = rows.map((row) => row.id);
     const images = await this.imagesOf(executor, ids);
     const identifications = await this.identifications.identificationsOf(ids, executor);
+    const histories = await this.identifications.historyOf(ids, executor);
     return rows.map((row) => ({
       id: row.id,
       unitId: row.unit_id,
@@ -184,6 +185,7 @@ export class SpecimenRepository {
       updatedAt: row.updated_at,
       images: images.get(row.id) ?? [],
       identification: identifications.get(row.id) ?? null,
+      identifications: histories.get(row.id) ?? [],
     }));
   }
 

@@ -3,18 +3,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { DatabaseHandle } from '../db/database.js';
+import type { RtcRuntime } from '../realtime/rtc-runtime.js';
 import type { IdentificationRuntime } from '../services/identification-runtime.js';
 
 export interface HealthRoutesOptions {
   database: DatabaseHandle;
   storageDir: string;
   identification: IdentificationRuntime;
+  /** Live rooms' mediasoup workers; undefined when live rooms are disabled. */
+  rtc: RtcRuntime | undefined;
 }
 
 const CheckSchema = Type.Object({ ok: Type.Boolean(), detail: Type.String() });
 
 /** `/health`: the process answers. `/ready`: it can do its work (database, storage, job queue, models, workers). */
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { database, storageDir, identification }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { database, storageDir, identification, rtc }) => {
   app.get(
     '/health',
     { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -57,6 +60,13 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
           // Informational: with BullMQ, identify jobs wait (without failing) until some process consumes them.
           const count = await identification.queue.workerCount();
           return `${count} process(es) consuming identify jobs` + (identification.pool ? `; ${identification.pool.status().threads} inference thread(s) here` : '');
+        }),
+        rtc: await check(async () => {
+          if (!rtc) return 'live rooms disabled (RTC_ENABLED=false)';
+          const alive = rtc.pool.alive;
+          const summary = `${alive}/${rtc.pool.size} mediasoup worker(s) alive, ${(await rtc.rooms.openRooms()).length} room(s) open`;
+          if (alive === 0) throw new Error(summary);
+          return summary;
         }),
       };
       const ready = Object.values(checks).every((result) => result.ok);

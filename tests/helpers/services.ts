@@ -60,3 +60,27 @@ export async function deleteRedisKeys(redisUrl: string, pattern: string): Promis
     client.disconnect();
   }
 }
+
+/** A mediasoup worker binary to use instead of the package's own (one built offline, say). */
+export const MEDIASOUP_WORKER_BIN = process.env.MEDIASOUP_WORKER_BIN || undefined;
+
+let mediasoupProbe: Promise<ServiceAvailability> | undefined;
+
+/**
+ * Whether a mediasoup worker starts here (the package's own binary, or MEDIASOUP_WORKER_BIN): live-room tests that
+ * need one skip with this reason otherwise, and test apps run with live rooms disabled. Probed once per process.
+ */
+export function mediasoupAvailability(): Promise<ServiceAvailability> {
+  mediasoupProbe ??= (async () => {
+    try {
+      const mediasoup = await import('mediasoup');
+      const worker = await mediasoup.createWorker({ logLevel: 'error', ...(MEDIASOUP_WORKER_BIN ? { workerBin: MEDIASOUP_WORKER_BIN } : {}) });
+      worker.close();
+      return { available: true, reason: '' };
+    } catch (error) {
+      const where = MEDIASOUP_WORKER_BIN ? `MEDIASOUP_WORKER_BIN=${MEDIASOUP_WORKER_BIN}` : 'the mediasoup package\'s own worker (set MEDIASOUP_WORKER_BIN to use another)';
+      return { available: false, reason: `no mediasoup worker starts from ${where}: ${(error as Error).message}` };
+    }
+  })();
+  return mediasoupProbe;
+}

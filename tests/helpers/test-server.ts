@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { LiveGateway } from '../../api/realtime/live-gateway.js';
+import { attachRoomSignalling } from '../../api/realtime/room-signalling.js';
 import type { DatabaseHandle } from '../../api/db/database.js';
 import type { BackendName } from './database.js';
 import { createTestApp, type TestApp } from './test-app.js';
@@ -16,7 +17,7 @@ export interface TestServerOptions {
   redis?: ConstructorParameters<typeof LiveGateway>[0]['redis'];
 }
 
-/** The real app listening on a free loopback port with its socket.io gateway, as `server.ts` runs it. */
+/** The real app listening on a free loopback port with its socket.io gateway (live push and `/rtc` signalling), as `server.ts` runs it. */
 export async function startTestServer(backend: BackendName, options: TestServerOptions = {}): Promise<TestServer> {
   const testApp = await createTestApp(backend, options.env, options.database);
   const gateway = new LiveGateway({
@@ -25,6 +26,7 @@ export async function startTestServer(backend: BackendName, options: TestServerO
     authenticate: (token) => testApp.app.actorFromToken(token),
     redis: options.redis,
   });
+  attachRoomSignalling(gateway.io, testApp);
   await testApp.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = testApp.app.server.address() as AddressInfo;
   return {

@@ -28,6 +28,8 @@ for (const backend of await testBackends()) {
   describe.skipIf(!backend.availability.available)(`scoped visibility on ${backend.name} ${backend.availability.reason}`, () => {
     let t: TestApp;
     const specimens = {} as Record<SpecimenKey, { id: string; imageId: string }>;
+    /** A consultation (live room) about each specimen: rooms are scoped by their specimen's unit. */
+    const consultations = {} as Record<SpecimenKey, string>;
 
     beforeAll(async () => {
       t = await createTestApp(backend.name);
@@ -37,6 +39,14 @@ for (const backend of await testBackends()) {
         expect(response.statusCode, response.body).toBe(201);
         const body = response.json<{ id: string; images: { id: string }[] }>();
         specimens[key] = { id: body.id, imageId: body.images[0]!.id };
+        const room = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/rooms',
+          headers: { authorization: `Bearer ${await t.tokenFor('admin')}` },
+          payload: { kind: 'consultation', specimenId: body.id },
+        });
+        expect(room.statusCode, room.body).toBe(201);
+        consultations[key] = room.json<{ id: string }>().id;
       }
     });
     afterAll(() => t?.close());
@@ -53,6 +63,16 @@ for (const backend of await testBackends()) {
           const ports = await request(username, 'GET', '/api/v1/ports');
           const codes = ports.json<{ items: { code: string }[] }>().items.map((port) => port.code).sort();
           expect(codes).toEqual(visible.map((key) => PORT_OF_SPECIMEN[key]).sort());
+        });
+
+        it('lists and reads exactly the consultations about specimens in scope', async () => {
+          const list = await request(username, 'GET', '/api/v1/rooms?kind=consultation&limit=200');
+          const ids = list.json<{ items: { id: string }[] }>().items.map((item) => item.id).sort();
+          expect(ids).toEqual(visible.map((key) => consultations[key]).sort());
+          for (const key of Object.keys(PORT_OF_SPECIMEN) as SpecimenKey[]) {
+            const read = await request(username, 'GET', `/api/v1/rooms/${consultations[key]}`);
+            expect(read.statusCode).toBe(visible.includes(key) ? 200 : 404);
+          }
         });
 
         for (const key of Object.keys(PORT_OF_SPECIMEN) as SpecimenKey[]) {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { POSTGRES_URL, postgresAvailability } from '../helpers/services.js';
+import { MEDIASOUP_WORKER_BIN, mediasoupAvailability, POSTGRES_URL, postgresAvailability } from '../helpers/services.js';
 
 interface RunningServer {
   process: ChildProcess;
@@ -23,12 +23,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+const mediasoup = await mediasoupAvailability();
+/** Live rooms with one mediasoup worker where one can run here; without live rooms (said so by the test setup) otherwise. */
+const RTC_ENV: Record<string, string> = mediasoup.available
+  ? { RTC_WORKERS: '1', ...(MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN } : {}) }
+  : { RTC_ENABLED: 'false' };
+
 /** Starts `api/server.ts` as its own process, as `npm start` does (from source, so no build is needed), and waits for /ready. */
 async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const startedAt = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', ...RTC_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logLines: Record<string, unknown>[] = [];
@@ -80,6 +86,7 @@ describe('the service process with no configuration (embedded PGlite, local stor
     expect(backends.database).toBe(`embedded PGlite ${path.join(dataDir, 'db')}`);
     expect(backends.storage).toBe(`local disk ${path.join(dataDir, 'storage')}`);
     expect(backends.queue).toBe('in-process');
+    expect(backends.rtc).toMatch(mediasoup.available ? /^1 mediasoup worker\(s\).*WebRTC on 127\.0\.0\.1 ports 40000-49999/ : /disabled/);
     const seeded = first.logLines.find((line) => typeof line.password === 'string');
     expect(seeded).toMatchObject({ username: 'admin' });
     const password = seeded!.password as string;
@@ -97,6 +104,17 @@ describe('the service process with no configuration (embedded PGlite, local stor
     expect(second.logLines.some((line) => 'password' in line)).toBe(false);
     expect((await login(second.baseUrl, 'admin', password)).status).toBe(200);
     expect(await stopServer(second)).toBe(0);
+  });
+
+  it('refuses to start when live rooms are on but no mediasoup worker can run, saying what to set', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-process-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const failed = await startServer({ DATA_DIR: dataDir, RTC_ENABLED: 'true', MEDIASOUP_WORKER_BIN: path.join(dataDir, 'no-such-mediasoup-worker') }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failed?.message).toMatch(/server exited with 1/);
+    expect(failed?.message).toMatch(/could not start mediasoup workers.*RTC_ENABLED=false/s);
   });
 });
 

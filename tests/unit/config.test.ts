@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeBackends, loadConfig } from '../../api/config.js';
@@ -41,5 +42,25 @@ describe('configuration', () => {
     expect(message).toContain('PORT');
     expect(message).toContain('DATABASE_URL');
     expect(message).toContain('VECTORDESK_ADMIN_PASSWORD');
+  });
+
+  it('runs live rooms by default on loopback, one mediasoup worker per core, and checks the WebRTC address settings', () => {
+    expect(loadConfig({}).rtc).toEqual({
+      enabled: true,
+      workers: os.availableParallelism(),
+      workerBin: undefined,
+      listenIp: '127.0.0.1',
+      announcedAddress: undefined,
+      portRange: { min: 40000, max: 49999 },
+    });
+    const deployed = loadConfig({ RTC_WORKERS: '3', RTC_LISTEN_IP: '0.0.0.0', RTC_ANNOUNCED_ADDRESS: 'rtc.example.org', RTC_MIN_PORT: '50000', RTC_MAX_PORT: '50100', MEDIASOUP_WORKER_BIN: 'bin/mediasoup-worker' });
+    expect(deployed.rtc).toMatchObject({ workers: 3, listenIp: '0.0.0.0', announcedAddress: 'rtc.example.org', portRange: { min: 50000, max: 50100 }, workerBin: path.resolve('bin/mediasoup-worker') });
+    expect(describeBackends(deployed).rtc).toContain('announcing rtc.example.org');
+    expect(describeBackends(loadConfig({ RTC_ENABLED: 'false' })).rtc).toContain('disabled');
+    expect(() => loadConfig({ RTC_LISTEN_IP: '0.0.0.0' })).toThrow(/RTC_ANNOUNCED_ADDRESS/);
+    expect(() => loadConfig({ RTC_MIN_PORT: '45000', RTC_MAX_PORT: '44000' })).toThrow(/RTC_MIN_PORT/);
+    expect(() => loadConfig({ RTC_WORKERS: '0' })).toThrow(ConfigError);
+    // Without live rooms the address settings do not matter.
+    expect(loadConfig({ RTC_ENABLED: 'false', RTC_LISTEN_IP: '0.0.0.0' }).rtc.enabled).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as organisationAndSpecimens from './0001-organisation-and-specimens.js';
 import * as identifications from './0002-identifications.js';
 import * as accessEpoch from './0003-access-epoch.js';
+import * as liveRooms from './0004-live-rooms.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-organisation-and-specimens': organisationAndSpecimens,
   '0002-identifications': identifications,
   '0003-access-epoch': accessEpoch,
+  '0004-live-rooms': liveRooms,
 };
 
 export const migrationProvider: MigrationProvider = {

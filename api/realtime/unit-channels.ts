@@ -1,4 +1,7 @@
-/** socket.io room names of the live channel, shared by the api's gateway and the workers' emitter. */
+/**
+ * socket.io channel names of the live push (one per unit subtree), shared by the api's gateway and the workers' emitter.
+ * These are socket.io "rooms" in socket.io's sense, not the live rooms of ADR 0009 (`rtc/`, `api/realtime/room-signalling.ts`).
+ */
 export const ALL_UNITS_ROOM = 'scope:all';
 
 export const unitRoom = (unitId: string) => `unit:${unitId}`;

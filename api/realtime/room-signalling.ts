@@ -1,0 +1,42 @@
+import type { Server, Socket } from 'socket.io';
+import { attachSignalling, type RoomTicket } from '../../rtc/signalling.js';
+import type { VectorDeskApp } from '../app.js';
+import type { Actor } from '../domain/access.js';
+import { DatabaseRoomRecorder } from './room-recorder.js';
+import { sessionTokenOf } from './live-gateway.js';
+
+/** The socket.io namespace of live-room signalling (ADR 0009), on the same server as the live push. */
+export const RTC_NAMESPACE = '/rtc';
+
+/**
+ * Serves live-room signalling on `/rtc` of the gateway's socket.io server: `rtc/`'s handlers with the API's admission
+ * check and the database as the room's record. Does nothing (returns false) when live rooms are disabled.
+ */
+export function attachRoomSignalling(io: Server, vd: Pick<VectorDeskApp, 'app' | 'rtc' | 'services' | 'repositories'>): boolean {
+  if (!vd.rtc) return false;
+  attachSignalling(io.of(RTC_NAMESPACE), {
+    rooms: vd.rtc.rooms,
+    recorder: new DatabaseRoomRecorder(vd.repositories.rooms),
+    admit: (socket) => admit(socket, vd),
+    log: vd.app.log,
+  });
+  return true;
+}
+
+/**
+ * Who the socket is (the session token, exactly as the live push checks it) and whether their room token lets them
+ * into the room it names, now: the ticket `rtc/` admits the peer with.
+ */
+async function admit(socket: Socket, vd: Pick<VectorDeskApp, 'app' | 'services'>): Promise<RoomTicket> {
+  const token = sessionTokenOf(socket);
+  if (!token) throw new Error('missing session token');
+  let actor: Actor;
+  try {
+    actor = await vd.app.actorFromToken(token);
+  } catch {
+    throw new Error('invalid or expired session token');
+  }
+  const roomToken = (socket.handshake.auth as { roomToken?: unknown }).roomToken;
+  if (typeof roomToken !== 'string' || roomToken === '') throw new Error('missing room token (POST /api/v1/rooms/:id/token)');
+  return vd.services.rooms.admit(actor, roomToken);
+}

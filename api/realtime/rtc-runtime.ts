@@ -1,0 +1,69 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { types } from 'mediasoup';
+import { RoomRegistry } from '../../rtc/room-registry.js';
+import { WorkerPool } from '../../rtc/worker-pool.js';
+import type { AppConfig } from '../config.js';
+
+/** The live-room machinery of this process: its mediasoup workers and its open rooms. */
+export interface RtcRuntime {
+  pool: WorkerPool;
+  rooms: RoomRegistry;
+  close(): Promise<void>;
+}
+
+export interface RtcRuntimeOptions {
+  config: AppConfig['rtc'];
+  /** A host ended a live room (through the signalling, or the API closed it): record that it is over. */
+  onRoomEnded(roomId: string): Promise<void>;
+  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+}
+
+export class RtcStartError extends Error {}
+
+/**
+ * Starts the worker pool and the room registry when live rooms are enabled (undefined otherwise). A worker that
+ * cannot start at all (no binary for this platform, say) stops start-up with a message saying what to set: running
+ * without live rooms is a decision (`RTC_ENABLED=false`), not something to discover from a failed call.
+ */
+export async function startRtcRuntime({ config, onRoomEnded, log }: RtcRuntimeOptions): Promise<RtcRuntime | undefined> {
+  if (!config.enabled) return undefined;
+  let pool: WorkerPool;
+  try {
+    pool = await WorkerPool.start({ size: config.workers, workerBin: config.workerBin });
+  } catch (error) {
+    throw new RtcStartError(
+      `could not start mediasoup workers (${error instanceof Error ? error.message : String(error)}); ` +
+        'point MEDIASOUP_WORKER_BIN at a built mediasoup-worker, or set RTC_ENABLED=false to run without live rooms',
+      { cause: error },
+    );
+  }
+  pool.on('worker-died', (index, routers) => log.error({ worker: index, routers: routers.length }, 'a mediasoup worker died; its rooms close and their peers rejoin'));
+  pool.on('worker-replaced', (index) => log.info({ worker: index }, 'mediasoup worker replaced'));
+
+  const rooms = new RoomRegistry({ pool, transport: { listenInfos: listenInfos(config) } });
+  rooms.on('room-opened', (room) => {
+    log.info({ room: room.id, kind: room.kind }, 'live room opened');
+    room.once('closed', (reason) => {
+      log.info({ room: room.id, reason }, 'live room closed');
+      if (reason === 'ended') onRoomEnded(room.id).catch((error: unknown) => log.warn({ err: error, room: room.id }, 'could not record that a room ended'));
+    });
+  });
+  return {
+    pool,
+    rooms,
+    async close() {
+      await rooms.close();
+      pool.close();
+    },
+  };
+}
+
+/** UDP (preferred) and TCP on the configured address and port range, announcing the public address if one is set. */
+export function listenInfos(config: AppConfig['rtc']): types.TransportListenInfo[] {
+  return (['udp', 'tcp'] as const).map((protocol) => ({
+    protocol,
+    ip: config.listenIp,
+    ...(config.announcedAddress ? { announcedAddress: config.announcedAddress } : {}),
+    portRange: config.portRange,
+  }));
+}

@@ -1,0 +1,193 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { jpegImage } from '../helpers/images.js';
+import { mediasoupAvailability } from '../helpers/services.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
+
+type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
+
+interface RoomEventJson {
+  id: string;
+  kind: string;
+  userId: string;
+  displayName: string;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+const mediasoup = await mediasoupAvailability();
+
+/** A client of the `/rtc` signalling that records every event pushed to it. */
+interface Client {
+  socket: Socket;
+  events: { name: string; payload: unknown }[];
+  request(name: string, payload?: unknown): Promise<Answer>;
+}
+
+describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real mediasoup worker ${mediasoup.reason}`, () => {
+  let server: TestServer;
+  let specimenId: string;
+  const clients: Client[] = [];
+
+  const http = async (username: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+    server.app.inject({ method, url, headers: { authorization: `Bearer ${await server.tokenFor(username)}` }, ...(payload ? { payload } : {}) });
+  const roomToken = async (username: string, roomId: string) => {
+    const response = await http(username, 'POST', `/api/v1/rooms/${roomId}/token`);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<{ token: string; role: string }>().token;
+  };
+  const createRoom = async (username: string, body: object) => {
+    const response = await http(username, 'POST', '/api/v1/rooms', body);
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<{ id: string }>().id;
+  };
+
+  /** Connects to /rtc with the given handshake `auth`; rejects with the server's refusal. */
+  async function open(auth: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Client> {
+    const socket = connect(`${server.baseUrl}/rtc`, { transports: ['websocket'], auth, extraHeaders, reconnection: false, forceNew: true });
+    const client: Client = {
+      socket,
+      events: [],
+      request: (name, payload = {}) => socket.timeout(10_000).emitWithAck('request', name, payload) as Promise<Answer>,
+    };
+    clients.push(client);
+    socket.onAny((name: string, payload: unknown) => client.events.push({ name, payload }));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return client;
+  }
+
+  /** Signed in as `username` with a room token of their own: connected and joined. */
+  async function join(username: string, roomId: string): Promise<Client & { joined: Record<string, unknown> }> {
+    const client = await open({ token: await server.tokenFor(username), roomToken: await roomToken(username, roomId) });
+    const capabilities = await client.request('routerRtpCapabilities');
+    expect(capabilities.ok, JSON.stringify(capabilities)).toBe(true);
+    const joined = await client.request('join', { rtpCapabilities: (capabilities as { data: object }).data });
+    expect(joined.ok, JSON.stringify(joined)).toBe(true);
+    return { ...client, joined: (joined as { data: Record<string, unknown> }).data };
+  }
+
+  const eventsNamed = (client: Client, name: string) => client.events.filter((event) => event.name === name).map((event) => event.payload);
+
+  beforeAll(async () => {
+    server = await startTestServer('pglite');
+    const created = await uploadSpecimen(server.app, await server.tokenFor('staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(7) }]);
+    specimenId = created.json<{ id: string }>().id;
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.socket.disconnect();
+  });
+  afterAll(() => server?.close());
+
+  it('refuses a handshake without a valid room token of the signed-in person', async () => {
+    const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId });
+    const session = await server.tokenFor('staff.beilun');
+    const staffRoomToken = await roomToken('staff.beilun', consultation);
+    const refusals: [string, Record<string, unknown>][] = [
+      ['no room token', { token: session }],
+      ['a malformed room token', { token: session, roomToken: 'not.a.token' }],
+      ['a session token as room token', { token: session, roomToken: session }],
+      ['someone else\'s room token', { token: await server.tokenFor('expert.ningbo'), roomToken: staffRoomToken }],
+      ['a room token without a session', { roomToken: staffRoomToken }],
+      ['a room token as the session', { token: staffRoomToken, roomToken: staffRoomToken }],
+    ];
+    for (const [what, auth] of refusals) {
+      await expect(open(auth), what).rejects.toThrow(/unauthorized/);
+    }
+    // The session may also come from the cookie, as the browser sends it.
+    const byCookie = await open({ roomToken: staffRoomToken }, { cookie: `vd_token=${session}` });
+    expect((await byCookie.request('routerRtpCapabilities')).ok).toBe(true);
+  });
+
+  it('keeps a trainee in a class from sending media (forbidden before mediasoup sees the parameters)', async () => {
+    const classId = await createRoom('expert.ningbo', { kind: 'class', title: 'Anopheles', trainees: [(await server.repositories.users.findByUsername('trainee.ningbo'))!.id] });
+    const trainee = await join('trainee.ningbo', classId);
+    expect(trainee.joined).toMatchObject({ kind: 'class', you: { role: 'trainee', displayName: '宁波学员 Ningbo trainee' } });
+    const transport = await trainee.request('createTransport', { direction: 'send' });
+    expect(transport.ok, JSON.stringify(transport)).toBe(true);
+    const transportId = (transport as Answer & { ok: true }).data.id as string;
+    const produce = await trainee.request('produce', { transportId, kind: 'video', source: 'camera', rtpParameters: {} });
+    expect(produce).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const microphone = await trainee.request('produce', { transportId, kind: 'audio', source: 'microphone', rtpParameters: {} });
+    expect(microphone).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await trainee.request('annotate', { shape: 'circle', points: [[0.5, 0.5]], colour: '#ff0000' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await trainee.request('end')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('delivers chat to the others as roomEvent, records it, replays it to late joiners, and ends the room for everyone', async () => {
+    const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId });
+    const host = await join('expert.ningbo', consultation);
+    const staff = await join('staff.beilun', consultation);
+    expect(staff.joined).toMatchObject({ kind: 'consultation', you: { role: 'participant' }, history: [] });
+    expect((staff.joined.peers as { userId: string; role: string }[]).map((peer) => peer.role)).toEqual(['host']);
+
+    const sent = await staff.request('chat', { text: '北仑 hold 3: 看这里 <b>legs</b>' });
+    expect(sent.ok, JSON.stringify(sent)).toBe(true);
+    await expect.poll(() => eventsNamed(host, 'roomEvent')).toHaveLength(1);
+    const chat = eventsNamed(host, 'roomEvent')[0] as RoomEventJson;
+    expect(chat).toMatchObject({ kind: 'chat', displayName: '北仑口岸工作人员 Beilun staff', payload: { text: '北仑 hold 3: 看这里 <b>legs</b>' } });
+    expect(chat).toEqual((sent as { data: unknown }).data);
+    const still = await host.request('shareStill', { imageId: 'image-1' });
+    const arrow = await host.request('annotate', { shape: 'arrow', points: [[0.1, 0.1], [0.4, 0.6]], colour: '#00ff00' });
+    expect([still.ok, arrow.ok]).toEqual([true, true]);
+    await expect.poll(() => eventsNamed(staff, 'roomEvent').map((event) => (event as RoomEventJson).kind)).toEqual(['chat', 'still', 'annotation']);
+
+    // The API's record holds the same events.
+    const listed = await http('staff.beilun', 'GET', `/api/v1/rooms/${consultation}/events?kinds=chat,annotation,still`);
+    expect(listed.json<{ items: RoomEventJson[] }>().items).toEqual(eventsNamed(staff, 'roomEvent'));
+    const joins = await http('admin', 'GET', `/api/v1/rooms/${consultation}/events?kinds=joined`);
+    expect(joins.json<{ items: RoomEventJson[] }>().items.map((event) => [event.displayName, event.payload.role])).toEqual([
+      ['宁波媒介专家 Ningbo expert', 'host'],
+      ['北仑口岸工作人员 Beilun staff', 'participant'],
+    ]);
+    const detail = await http('expert.ningbo', 'GET', `/api/v1/rooms/${consultation}`);
+    expect(detail.json()).toMatchObject({ live: { open: true, peers: 2 } });
+
+    // A late joiner replays chat, the shared still and its annotation.
+    const late = await join('expert.hq', consultation);
+    expect((late.joined.history as RoomEventJson[]).map((event) => [event.kind, event.payload])).toEqual([
+      ['chat', { text: '北仑 hold 3: 看这里 <b>legs</b>' }],
+      ['still', { imageId: 'image-1' }],
+      ['annotation', { shape: 'arrow', points: [[0.1, 0.1], [0.4, 0.6]], colour: '#00ff00' }],
+    ]);
+    await expect.poll(() => eventsNamed(host, 'peerJoined').length).toBe(2);
+
+    // A participant cannot end it; the host can, and everyone is sent home.
+    expect(await staff.request('end')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // rtc/ closes the room (and disconnects everyone, the host included) before it answers `end`, so the answer may
+    // never arrive: what counts is what everybody is told.
+    const ending = await host.request('end').catch((error: Error) => error);
+    if (!(ending instanceof Error)) expect(ending.ok).toBe(true);
+    else expect(ending.message).toMatch(/disconnected/);
+    for (const client of [host, staff, late]) {
+      await expect.poll(() => eventsNamed(client, 'roomClosed')).toEqual([{ reason: 'ended', rejoin: false }]);
+      await expect.poll(() => client.socket.connected).toBe(false);
+    }
+    await expect
+      .poll(async () => (await http('expert.ningbo', 'GET', `/api/v1/rooms/${consultation}`)).json<{ room: { endedAt: string | null } }>().room.endedAt)
+      .toEqual(expect.any(String));
+    expect((await http('staff.beilun', 'POST', `/api/v1/rooms/${consultation}/token`)).statusCode).toBe(409);
+  });
+
+  it('ends a live room through the API too, and refuses a room token of an ended room at the handshake', async () => {
+    const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId });
+    const staffToken = await roomToken('staff.beilun', consultation);
+    const host = await join('expert.ningbo', consultation);
+    const ended = await http('expert.ningbo', 'POST', `/api/v1/rooms/${consultation}/end`);
+    expect(ended.statusCode, ended.body).toBe(200);
+    await expect.poll(() => eventsNamed(host, 'roomClosed')).toEqual([{ reason: 'ended', rejoin: false }]);
+    await expect(open({ token: await server.tokenFor('staff.beilun'), roomToken: staffToken })).rejects.toThrow(/unauthorized: This room has ended/);
+  });
+
+  it('reports its mediasoup workers in /ready and /metrics', async () => {
+    const ready = await server.app.inject({ url: '/ready' });
+    expect(ready.json()).toMatchObject({ checks: { rtc: { ok: true, detail: expect.stringMatching(/^1\/1 mediasoup worker\(s\) alive/) } } });
+    const metrics = (await server.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/^vectordesk_rtc_workers_alive 1$/m);
+    expect(metrics).toMatch(/^vectordesk_rtc_rooms_open \d+$/m);
+    expect(metrics).toMatch(/^vectordesk_rtc_peers \d+$/m);
+  });
+});

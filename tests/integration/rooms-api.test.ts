@@ -1,0 +1,455 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../api/services/auth.service.js';
+import { DatabaseRoomRecorder } from '../../api/realtime/room-recorder.js';
+import { testBackends } from '../helpers/database.js';
+import { jpegImage } from '../helpers/images.js';
+import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.js';
+import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
+
+interface RoomJson {
+  id: string;
+  kind: 'consultation' | 'class';
+  title: string;
+  specimenId: string | null;
+  unitId: string;
+  createdBy: { id: string; username: string; displayName: string };
+  createdAt: string;
+  endedAt: string | null;
+  active: boolean;
+}
+
+interface RoomDetailJson {
+  room: RoomJson;
+  participants: { user: { id: string; username: string }; role: string; enrolledAt: string }[];
+  counts: { participants: number; events: Record<string, number> };
+  live: { open: boolean; peers: number };
+}
+
+interface TokenJson {
+  token: string;
+  roomId: string;
+  kind: string;
+  role: string;
+  expiresAt: string;
+}
+
+interface HistoryEntryJson {
+  id: string;
+  source: 'ai' | 'expert';
+  group: string;
+  taxon: string;
+  lifeStage: string | null;
+  confidence: number | null;
+  rejected: boolean;
+  model: string | null;
+  author: { id: string; username: string; displayName: string } | null;
+  roomId: string | null;
+  notes: string | null;
+  createdAt: string;
+}
+
+interface SpecimenJson {
+  id: string;
+  unitId: string;
+  identification: { status: string } | null;
+  identifications: HistoryEntryJson[];
+}
+
+const decodeClaims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+for (const backend of await testBackends()) {
+  describe.skipIf(!backend.availability.available)(`rooms API on ${backend.name} ${backend.availability.reason}`, () => {
+    let t: TestApp;
+    const users: Record<string, string> = {};
+    let beilunSpecimen: SpecimenJson;
+    let yangshanSpecimen: SpecimenJson;
+
+    const request = async (username: string | null, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+      t.app.inject({
+        method,
+        url,
+        headers: username ? { authorization: `Bearer ${await t.tokenFor(username)}` } : {},
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
+    const expectError = (response: { statusCode: number; json: () => unknown; headers: Record<string, unknown> }, status: number, code: string) => {
+      expect(response.statusCode).toBe(status);
+      expect(String(response.headers['content-type'])).toContain('application/json');
+      expect(response.json()).toMatchObject({ error: code, message: expect.any(String) });
+    };
+    const createRoom = async (username: string, body: object) => {
+      const response = await request(username, 'POST', '/api/v1/rooms', body);
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json<RoomJson>();
+    };
+    const tokenOf = (username: string, roomId: string) => request(username, 'POST', `/api/v1/rooms/${roomId}/token`);
+
+    beforeAll(async () => {
+      t = await createTestApp(backend.name);
+      // More trainees: two in the Ningbo district (one at its port of Beilun), one in Shanghai (outside the Ningbo expert's scope).
+      const passwordHash = await hashPassword(DEMO_PASSWORD);
+      for (const [username, unitCode] of [
+        ['trainee.district', 'NINGBO'],
+        ['trainee.beilun', 'BEILUN'],
+        ['trainee.yangshan', 'YANGSHAN'],
+      ] as const) {
+        const unit = await t.repositories.organisation.findUnitByCode(unitCode);
+        await t.repositories.users.create({ username, passwordHash, displayName: `${username} 学员`, role: 'trainee', unitId: unit!.id });
+      }
+      for (const username of ['admin', 'expert.ningbo', 'expert.hq', 'staff.beilun', 'staff.airport', 'staff.yangshan', 'trainee.ningbo', 'trainee.district', 'trainee.beilun', 'trainee.yangshan']) {
+        users[username] = (await t.repositories.users.findByUsername(username))!.id;
+      }
+      const upload = async (username: string, portCode: string, seed: number) => {
+        const response = await uploadSpecimen(t.app, await t.tokenFor(username), validMetadata({ portCode }), [{ name: 'a.jpg', data: await jpegImage(seed) }]);
+        expect(response.statusCode, response.body).toBe(201);
+        return response.json<SpecimenJson>();
+      };
+      beilunSpecimen = await upload('staff.beilun', 'CNNGB-BL', 41);
+      yangshanSpecimen = await upload('staff.yangshan', 'CNSHA-YS', 42);
+    });
+    afterAll(() => t?.close());
+
+    describe('opening rooms', () => {
+      it('lets an expert open a consultation on a specimen in scope: the room is in the specimen\'s unit and they host it', async () => {
+        const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id, title: 'Aedes? 伊蚊？' });
+        expect(room).toMatchObject({
+          kind: 'consultation',
+          title: 'Aedes? 伊蚊？',
+          specimenId: beilunSpecimen.id,
+          unitId: beilunSpecimen.unitId,
+          createdBy: { username: 'expert.ningbo' },
+          endedAt: null,
+          active: true,
+        });
+        const detail = (await request('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}`)).json<RoomDetailJson>();
+        expect(detail.participants.map((participant) => [participant.user.username, participant.role])).toEqual([['expert.ningbo', 'host']]);
+        expect(detail.counts).toEqual({ participants: 1, events: { joined: 0, left: 0, chat: 0, annotation: 0, 'annotations-cleared': 0, still: 0 } });
+        expect(detail.live).toEqual({ open: false, peers: 0 });
+        // Without a title, one is made from the specimen.
+        const untitled = await createRoom('admin', { kind: 'consultation', specimenId: beilunSpecimen.id });
+        expect(untitled.title).toContain('CNNGB-BL');
+      });
+
+      it('refuses staff and trainees (403), and answers 404 for a specimen outside the expert\'s scope or missing', async () => {
+        expectError(await request('staff.beilun', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: beilunSpecimen.id }), 403, 'forbidden');
+        expectError(await request('trainee.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'Self-study' }), 403, 'forbidden');
+        const outOfScope = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: yangshanSpecimen.id });
+        const missing = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: crypto.randomUUID() });
+        expectError(outOfScope, 404, 'not_found');
+        expect(outOfScope.json()).toEqual(missing.json());
+        // The HQ expert sees Shanghai too.
+        await createRoom('expert.hq', { kind: 'consultation', specimenId: yangshanSpecimen.id });
+      });
+
+      it('opens a class in the creator\'s unit with trainees of their scope enrolled', async () => {
+        const room = await createRoom('expert.ningbo', { kind: 'class', title: 'Mosquito genera 101', trainees: [users['trainee.ningbo']!, users['trainee.ningbo']!] });
+        const expert = await t.repositories.users.findByUsername('expert.ningbo');
+        expect(room).toMatchObject({ kind: 'class', specimenId: null, unitId: expert!.unit_id });
+        const detail = (await request('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}`)).json<RoomDetailJson>();
+        expect(detail.participants.map((participant) => [participant.user.username, participant.role])).toEqual([
+          ['expert.ningbo', 'host'],
+          ['trainee.ningbo', 'trainee'],
+        ]);
+      });
+
+      it('enrols only trainees, and only people the creator can see (422 with the ids)', async () => {
+        const notTrainee = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'x', trainees: [users['staff.beilun']] });
+        expectError(notTrainee, 422, 'not_a_trainee');
+        expect(notTrainee.json()).toMatchObject({ details: { userIds: [users['staff.beilun']] } });
+        const outOfScope = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'x', trainees: [users['trainee.yangshan']] });
+        const missing = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'x', trainees: [crypto.randomUUID()] });
+        expectError(outOfScope, 422, 'unknown_user');
+        expectError(missing, 422, 'unknown_user');
+      });
+
+      it('answers bad input with 400 and the JSON error shape', async () => {
+        const cases: unknown[] = [
+          {},
+          { kind: 'seminar', title: 'x' },
+          { kind: 'consultation' },
+          { kind: 'consultation', specimenId: 'not-a-uuid' },
+          { kind: 'class' },
+          { kind: 'class', title: '' },
+          { kind: 'class', title: 'x'.repeat(201) },
+          { kind: 'class', title: 'x', trainees: ['nope'] },
+          { kind: 'class', title: 'x', extra: true },
+          { kind: 'consultation', specimenId: beilunSpecimen.id, trainees: [] },
+        ];
+        for (const body of cases) {
+          const response = await request('expert.ningbo', 'POST', '/api/v1/rooms', body);
+          expect(response.statusCode, JSON.stringify(body)).toBe(400);
+          expect(response.json()).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
+        }
+        const invalidJson = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/rooms',
+          headers: { authorization: `Bearer ${await t.tokenFor('expert.ningbo')}`, 'content-type': 'application/json' },
+          payload: '{"kind": "class", ',
+        });
+        expectError(invalidJson, 400, 'invalid_json');
+        expectError(await request(null, 'POST', '/api/v1/rooms', { kind: 'class', title: 'x' }), 401, 'unauthorized');
+        expectError(await request('expert.ningbo', 'GET', '/api/v1/rooms/not-a-uuid'), 400, 'validation_failed');
+        expectError(await request('expert.ningbo', 'GET', '/api/v1/rooms?active=perhaps'), 400, 'validation_failed');
+        expectError(await request('expert.ningbo', 'GET', '/api/v1/rooms?kind=party'), 400, 'validation_failed');
+        expectError(await request('expert.ningbo', 'GET', `/api/v1/rooms/${crypto.randomUUID()}`), 404, 'not_found');
+      });
+    });
+
+    describe('listing', () => {
+      it('lists rooms in scope plus classes one is enrolled in, with filters', async () => {
+        const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+        const hqClass = await createRoom('expert.hq', { kind: 'class', title: 'Ticks of the world', trainees: [users['trainee.yangshan']!] });
+        const list = async (username: string, query = '') => {
+          const response = await request(username, 'GET', `/api/v1/rooms?limit=200${query}`);
+          expect(response.statusCode, response.body).toBe(200);
+          return response.json<{ items: RoomJson[]; total: number }>();
+        };
+        const ids = (result: { items: RoomJson[] }) => result.items.map((room) => room.id);
+
+        expect(ids(await list('staff.beilun'))).toContain(consultation.id);
+        expect(ids(await list('staff.yangshan'))).not.toContain(consultation.id);
+        expect(ids(await list('staff.airport'))).not.toContain(consultation.id);
+        // The HQ class is outside the Yangshan trainee's unit, but they are enrolled in it.
+        expect(ids(await list('trainee.yangshan'))).toContain(hqClass.id);
+        expect(ids(await list('staff.yangshan'))).not.toContain(hqClass.id);
+        expect((await request('trainee.yangshan', 'GET', `/api/v1/rooms/${hqClass.id}`)).statusCode).toBe(200);
+        expectError(await request('staff.yangshan', 'GET', `/api/v1/rooms/${hqClass.id}`), 404, 'not_found');
+
+        const forSpecimen = await list('expert.ningbo', `&specimenId=${beilunSpecimen.id}`);
+        expect(forSpecimen.items.length).toBeGreaterThanOrEqual(1);
+        expect(forSpecimen.items.every((room) => room.specimenId === beilunSpecimen.id)).toBe(true);
+        expect((await list('expert.ningbo', '&kind=class')).items.every((room) => room.kind === 'class')).toBe(true);
+        const all = await list('admin');
+        expect(all.total).toBe(all.items.length);
+        const createdAts = all.items.map((room) => room.createdAt);
+        expect([...createdAts].sort().reverse()).toEqual(createdAts);
+
+        await request('expert.ningbo', 'POST', `/api/v1/rooms/${consultation.id}/end`);
+        expect(ids(await list('expert.ningbo', '&active=true'))).not.toContain(consultation.id);
+        expect(ids(await list('expert.ningbo', '&active=false'))).toContain(consultation.id);
+      });
+    });
+
+    describe('room tokens', () => {
+      let consultation: RoomJson;
+      let ningboClass: RoomJson;
+      beforeAll(async () => {
+        consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+        ningboClass = await createRoom('expert.ningbo', { kind: 'class', title: 'Larvae', trainees: [users['trainee.ningbo']!] });
+      });
+
+      it('gives a consultation\'s host, administrators, other experts and staff in scope their roles; refuses trainees; hides it from others', async () => {
+        const roles: [string, number, string | null][] = [
+          ['expert.ningbo', 200, 'host'],
+          ['admin', 200, 'host'],
+          ['expert.hq', 200, 'participant'],
+          ['staff.beilun', 200, 'participant'],
+          ['trainee.ningbo', 403, null],
+          ['staff.airport', 404, null],
+          ['staff.yangshan', 404, null],
+        ];
+        for (const [username, status, role] of roles) {
+          const response = await tokenOf(username, consultation.id);
+          expect(response.statusCode, `${username}: ${response.body}`).toBe(status);
+          if (role) expect(response.json<TokenJson>()).toMatchObject({ roomId: consultation.id, kind: 'consultation', role });
+          else expectError(response, status, status === 403 ? 'forbidden' : 'not_found');
+        }
+      });
+
+      it('gives a class\'s presenter and administrators host, enrolled trainees trainee, and refuses everyone else', async () => {
+        const roles: [string, number, string | null][] = [
+          ['expert.ningbo', 200, 'host'],
+          ['admin', 200, 'host'],
+          ['trainee.ningbo', 200, 'trainee'],
+          // In scope of the class (the Ningbo district) but not enrolled; the Beilun trainee does not even see it.
+          ['trainee.district', 403, null],
+          ['trainee.beilun', 404, null],
+          ['expert.hq', 403, null],
+          ['staff.yangshan', 404, null],
+          ['trainee.yangshan', 404, null],
+        ];
+        for (const [username, status, role] of roles) {
+          const response = await tokenOf(username, ningboClass.id);
+          expect(response.statusCode, `${username}: ${response.body}`).toBe(status);
+          if (role) expect(response.json<TokenJson>()).toMatchObject({ roomId: ningboClass.id, kind: 'class', role });
+          else expectError(response, status, status === 403 ? 'forbidden' : 'not_found');
+        }
+      });
+
+      it('signs a 10-minute JWT for the room audience that is no session token', async () => {
+        const before = Math.floor(Date.now() / 1000);
+        const answer = (await tokenOf('staff.beilun', consultation.id)).json<TokenJson>();
+        const claims = decodeClaims(answer.token);
+        expect(claims).toMatchObject({ sub: users['staff.beilun'], room: consultation.id, role: 'participant', kind: 'consultation', aud: 'vectordesk-room' });
+        expect((claims.exp as number) - (claims.iat as number)).toBe(600);
+        expect(claims.iat as number).toBeGreaterThanOrEqual(before - 1);
+        expect(new Date(answer.expiresAt).getTime()).toBe((claims.exp as number) * 1000);
+        expect(t.app.verifyRoomToken(answer.token)).toEqual({ sub: users['staff.beilun'], room: consultation.id, role: 'participant', kind: 'consultation' });
+        // Not usable as a session, and a session token is not a room token.
+        const asSession = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${answer.token}` } });
+        expectError(asSession, 401, 'unauthorized');
+        expect(() => t.app.verifyRoomToken(t.app.issueToken({ id: users['staff.beilun']! } as never))).toThrow();
+      });
+
+      it('enrols a trainee (presenter or administrator only), after which they get a trainee token', async () => {
+        const enrol = (username: string, body: object) => request(username, 'POST', `/api/v1/rooms/${ningboClass.id}/participants`, body);
+        expectError(await enrol('expert.hq', { userId: users['trainee.beilun'], role: 'trainee' }), 403, 'forbidden');
+        expectError(await enrol('staff.beilun', { userId: users['trainee.beilun'], role: 'trainee' }), 404, 'not_found');
+        expectError(await enrol('expert.ningbo', { userId: users['staff.beilun'], role: 'trainee' }), 422, 'not_a_trainee');
+        expectError(await enrol('expert.ningbo', { userId: users['trainee.yangshan'], role: 'trainee' }), 422, 'unknown_user');
+        expectError(await enrol('expert.ningbo', { userId: users['trainee.beilun'], role: 'host' }), 400, 'validation_failed');
+        expectError(await enrol('expert.ningbo', { userId: 'x', role: 'trainee' }), 400, 'validation_failed');
+        expectError(await enrol('expert.ningbo', {}), 400, 'validation_failed');
+        expectError(await request('expert.ningbo', 'POST', `/api/v1/rooms/${consultation.id}/participants`, { userId: users['trainee.beilun'], role: 'trainee' }), 422, 'not_a_class');
+
+        const first = await enrol('expert.ningbo', { userId: users['trainee.beilun'], role: 'trainee' });
+        expect(first.statusCode, first.body).toBe(201);
+        expect(first.json()).toMatchObject({ user: { username: 'trainee.beilun' }, role: 'trainee' });
+        expect((await enrol('admin', { userId: users['trainee.beilun'], role: 'trainee' })).statusCode).toBe(200);
+        expect((await tokenOf('trainee.beilun', ningboClass.id)).json<TokenJson>().role).toBe('trainee');
+        expect((await request('expert.ningbo', 'GET', `/api/v1/rooms/${ningboClass.id}`)).json<RoomDetailJson>().counts.participants).toBe(3);
+      });
+
+      it('ends a room (host or administrator only) and then issues no more tokens (409)', async () => {
+        const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+        expectError(await request('staff.beilun', 'POST', `/api/v1/rooms/${room.id}/end`), 403, 'forbidden');
+        expectError(await request('expert.hq', 'POST', `/api/v1/rooms/${room.id}/end`), 403, 'forbidden');
+        expectError(await request('staff.yangshan', 'POST', `/api/v1/rooms/${room.id}/end`), 404, 'not_found');
+        const ended = await request('expert.ningbo', 'POST', `/api/v1/rooms/${room.id}/end`);
+        expect(ended.statusCode, ended.body).toBe(200);
+        expect(ended.json<RoomJson>()).toMatchObject({ active: false, endedAt: expect.any(String) });
+        expectError(await request('admin', 'POST', `/api/v1/rooms/${room.id}/end`), 409, 'room_ended');
+        expectError(await tokenOf('expert.ningbo', room.id), 409, 'room_ended');
+        expectError(await tokenOf('staff.beilun', room.id), 409, 'room_ended');
+        // Whoever may not join at all still hears 403, not that the room ended.
+        expectError(await tokenOf('trainee.ningbo', room.id), 403, 'forbidden');
+
+        const endedClass = await createRoom('admin', { kind: 'class', title: 'Over', trainees: [] });
+        await request('admin', 'POST', `/api/v1/rooms/${endedClass.id}/end`);
+        expectError(await request('admin', 'POST', `/api/v1/rooms/${endedClass.id}/participants`, { userId: users['trainee.ningbo'], role: 'trainee' }), 409, 'room_ended');
+      });
+    });
+
+    describe('expert identification in a consultation', () => {
+      let consultation: RoomJson;
+      beforeAll(async () => {
+        consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+      });
+      const identify = (username: string, roomId: string, body: unknown) => request(username, 'POST', `/api/v1/rooms/${roomId}/identification`, body);
+
+      it('records the host\'s identification with the room in the specimen\'s history, next to the AI answers, newest first', async () => {
+        // Let the automatic identification finish first, so the history holds both sources.
+        await expect
+          .poll(async () => (await request('staff.beilun', 'GET', `/api/v1/specimens/${beilunSpecimen.id}`)).json<SpecimenJson>().identification?.status, { timeout: 60_000 })
+          .not.toBe('pending');
+        const response = await identify('expert.ningbo', consultation.id, {
+          group: 'mosquito',
+          taxon: 'Aedes albopictus',
+          lifeStage: 'adult',
+          confidence: 0.95,
+          notes: 'White dorsal stripe on the scutum 白纹',
+        });
+        expect(response.statusCode, response.body).toBe(201);
+        const entry = response.json<HistoryEntryJson>();
+        expect(entry).toMatchObject({
+          source: 'expert',
+          group: 'mosquito',
+          taxon: 'Aedes albopictus',
+          lifeStage: 'adult',
+          confidence: 0.95,
+          rejected: false,
+          model: null,
+          author: { id: users['expert.ningbo'], username: 'expert.ningbo' },
+          roomId: consultation.id,
+          notes: 'White dorsal stripe on the scutum 白纹',
+        });
+
+        const row = await t.database.db.selectFrom('identifications').selectAll().where('id', '=', entry.id).executeTakeFirstOrThrow();
+        expect(row).toMatchObject({ specimen_id: beilunSpecimen.id, source: 'expert', author_id: users['expert.ningbo'], room_id: consultation.id, role: 'primary' });
+
+        // Everyone who sees the specimen sees it in its history; the AI's own answer stays what `identification` shows.
+        const specimen = (await request('staff.beilun', 'GET', `/api/v1/specimens/${beilunSpecimen.id}`)).json<SpecimenJson>();
+        expect(specimen.identifications[0]).toEqual(entry);
+        const sources = specimen.identifications.map((item) => item.source);
+        if (specimen.identification?.status === 'done') expect(sources).toContain('ai');
+        const times = specimen.identifications.map((item) => item.createdAt);
+        expect([...times].sort().reverse()).toEqual(times);
+        const listed = (await request('expert.ningbo', 'GET', `/api/v1/specimens?limit=200`)).json<{ items: SpecimenJson[] }>();
+        expect(listed.items.find((item) => item.id === beilunSpecimen.id)?.identifications[0]?.id).toBe(entry.id);
+      });
+
+      it('lets only the consultation\'s host (or an administrator) record it, in consultations only, and still after it ended', async () => {
+        const body = { group: 'mosquito', taxon: 'Culex' };
+        expectError(await identify('expert.hq', consultation.id, body), 403, 'forbidden');
+        expectError(await identify('staff.beilun', consultation.id, body), 403, 'forbidden');
+        expectError(await identify('staff.yangshan', consultation.id, body), 404, 'not_found');
+        const aClass = await createRoom('expert.ningbo', { kind: 'class', title: 'No specimen here' });
+        expectError(await identify('expert.ningbo', aClass.id, body), 422, 'not_a_consultation');
+        expect((await identify('admin', consultation.id, body)).statusCode).toBe(201);
+        await request('expert.ningbo', 'POST', `/api/v1/rooms/${consultation.id}/end`);
+        expect((await identify('expert.ningbo', consultation.id, { group: 'mosquito', taxon: 'Culex pipiens' })).statusCode).toBe(201);
+      });
+
+      it('checks the taxon against the taxonomy (422) and the body against its schema (400)', async () => {
+        expectError(await identify('expert.ningbo', consultation.id, { group: 'mosquito', taxon: 'Aedes imaginarius' }), 422, 'unknown_taxon');
+        expectError(await identify('expert.ningbo', consultation.id, { group: 'tick', taxon: 'Aedes albopictus' }), 422, 'taxon_group_mismatch');
+        for (const body of [
+          {},
+          { group: 'mosquito' },
+          { taxon: 'Culex' },
+          { group: 'dragon', taxon: 'Culex' },
+          { group: 'mosquito', taxon: 'Culex', confidence: 1.5 },
+          { group: 'mosquito', taxon: 'Culex', confidence: '0.5' },
+          { group: 'mosquito', taxon: 'Culex', lifeStage: 'teenager' },
+          { group: 'mosquito', taxon: 'Culex', author: 'someone else' },
+        ]) {
+          const response = await identify('expert.ningbo', consultation.id, body);
+          expect(response.statusCode, JSON.stringify(body)).toBe(400);
+          expect(response.json()).toMatchObject({ error: 'validation_failed' });
+        }
+      });
+    });
+
+    describe('the room record', () => {
+      it('lists events oldest first, filtered by kind, and replays chat, the latest still and what was drawn since', async () => {
+        const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+        const recorder = new DatabaseRoomRecorder(t.repositories.rooms);
+        const say = (kind: 'joined' | 'chat' | 'annotation' | 'annotations-cleared' | 'still', payload: Record<string, unknown>, username = 'expert.ningbo') =>
+          recorder.record(room.id, { kind, userId: users[username]!, displayName: username, payload });
+        const arrow = { shape: 'arrow', points: [[0.1, 0.2], [0.3, 0.4]], colour: '#ff0000' };
+        await say('joined', { role: 'host' });
+        const chat1 = await say('chat', { text: 'Look at the legs' });
+        await say('annotation', arrow);
+        await say('still', { imageId: 'first' });
+        await say('annotation', arrow);
+        await say('annotations-cleared', {});
+        const drawnAfterClear = await say('annotation', { ...arrow, colour: '#00ff00' });
+        const chat2 = await say('chat', { text: '白色条纹' }, 'staff.beilun');
+        const still2 = await say('still', { imageId: 'second' });
+        const drawnOnStill2 = await say('annotation', { shape: 'circle', points: [[0.5, 0.5]], colour: '#0000ff' });
+        void drawnAfterClear;
+
+        const history = await recorder.history(room.id);
+        expect(history.map((event) => event.id)).toEqual([chat1.id, chat2.id, still2.id, drawnOnStill2.id]);
+        expect(history[1]).toMatchObject({ kind: 'chat', userId: users['staff.beilun'], displayName: 'staff.beilun', payload: { text: '白色条纹' } });
+
+        const all = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events`)).json<{ items: { kind: string; at: string }[]; total: number }>();
+        expect(all.total).toBe(10);
+        expect(all.items.map((event) => event.kind)).toEqual([
+          'joined', 'chat', 'annotation', 'still', 'annotation', 'annotations-cleared', 'annotation', 'chat', 'still', 'annotation',
+        ]);
+        const chats = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=chat`)).json<{ items: { id: string }[] }>();
+        expect(chats.items.map((event) => event.id)).toEqual([chat1.id, chat2.id]);
+        const page = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=chat,still&limit=2&offset=1`)).json<{ items: { id: string }[]; total: number }>();
+        expect(page.total).toBe(4);
+        expect(page.items).toHaveLength(2);
+        const detail = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}`)).json<RoomDetailJson>();
+        expect(detail.counts.events).toEqual({ joined: 1, left: 0, chat: 2, annotation: 4, 'annotations-cleared': 1, still: 2 });
+
+        expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=chat,gossip`), 400, 'invalid_kinds');
+        expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=,`), 400, 'invalid_kinds');
+        expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?limit=0`), 400, 'validation_failed');
+        expectError(await request('staff.yangshan', 'GET', `/api/v1/rooms/${room.id}/events`), 404, 'not_found');
+      });
+    });
+  });
+}
