@@ -15,6 +15,8 @@ export interface RoomRegistryOptions {
 export class RoomRegistry extends EventEmitter<{ 'room-opened': [room: Room] }> {
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly emptyTimers = new Map<string, NodeJS.Timeout>();
+  /** Rooms a host ended in this process: never opened again, whatever a late token says. */
+  private readonly ended = new Set<string>();
 
   constructor(private readonly options: RoomRegistryOptions) {
     super();
@@ -26,12 +28,14 @@ export class RoomRegistry extends EventEmitter<{ 'room-opened': [room: Room] }> 
 
   /** The open room with this id, opened now if needed (concurrent callers share one opening). */
   open(id: string, kind: RoomKind): Promise<Room> {
+    if (this.ended.has(id)) return Promise.reject(new Error(`room ${id} has ended`));
     this.cancelEmptyTimer(id);
     const existing = this.rooms.get(id);
     if (existing) return existing.then((room) => (room.closed ? this.open(id, kind) : assertKind(room, kind)));
     const opening = Room.create({ id, kind, pool: this.options.pool, transport: this.options.transport, maxConsumersPerWorker: this.options.maxConsumersPerWorker ?? 400 }).then(
       (room) => {
-        room.once('closed', () => {
+        room.once('closed', (reason) => {
+          if (reason === 'ended') this.ended.add(id);
           if (this.rooms.get(id) === opening) this.rooms.delete(id);
           this.cancelEmptyTimer(id);
         });

@@ -81,7 +81,8 @@ function forwardRoomEvents(namespace: Namespace, room: Room): void {
   room.on('closed', (reason) => {
     // A dead worker took the router: clients rejoin (a new router on a live worker); an ended room sends everyone home.
     everyone().emit('roomClosed', { reason, rejoin: reason === 'worker-died' });
-    if (reason === 'ended') namespace.in(channelOf(room.id)).disconnectSockets(true);
+    // After this turn, so the host's `end` request is answered before its socket goes.
+    if (reason === 'ended') setImmediate(() => namespace.in(channelOf(room.id)).disconnectSockets(true));
   });
 }
 
@@ -198,8 +199,9 @@ class PeerSession {
   private async leave(): Promise<void> {
     const room = this.room;
     this.room = undefined;
-    if (!room || room.closed || !room.peers.has(this.socket.id)) return;
-    room.leave(this.socket.id);
+    if (!room) return;
+    // An ended room has already let everyone go; the departure still belongs in its record.
+    if (!room.closed) room.leave(this.socket.id);
     await this.record('left', {}).catch((error: unknown) => this.options.log?.warn({ err: error }, 'could not record a peer leaving'));
   }
 
