@@ -30,7 +30,20 @@ export function describeInChromium(title: string, body: () => void): void {
   describe.skipIf(!availability.available)(`${title}${availability.available ? '' : ` — skipped: ${availability.reason}`}`, body);
 }
 
-export function launchChromium(): Promise<Browser> {
+/** Chromium's flags for camera and microphone in tests: fake devices, permission granted without asking, audio autoplays. */
+export const FAKE_MEDIA_FLAGS = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+] as const;
+
+export interface LaunchOptions {
+  /** Fake camera and microphone (live rooms): see {@link FAKE_MEDIA_FLAGS}. */
+  media?: boolean;
+}
+
+/** Chromium headless; every launch gets a fresh, temporary profile (user data dir) from Playwright. */
+export function launchChromium({ media = false }: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -42,6 +55,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(media ? FAKE_MEDIA_FLAGS : []),
     ],
   });
 }
@@ -167,6 +181,8 @@ export interface BrowserTestBedOptions {
   env?: Record<string, string>;
   /** Default timeout of every browser action and wait; {@link UI_TIMEOUT} unless given. */
   timeoutMs?: number;
+  /** Launch Chromium with fake camera and microphone (live rooms). */
+  media?: boolean;
 }
 
 /**
@@ -182,11 +198,11 @@ export class BrowserTestBed {
     private readonly timeoutMs: number,
   ) {}
 
-  static async start({ env = {}, timeoutMs = UI_TIMEOUT }: BrowserTestBedOptions = {}): Promise<BrowserTestBed> {
+  static async start({ env = {}, timeoutMs = UI_TIMEOUT, media = false }: BrowserTestBedOptions = {}): Promise<BrowserTestBed> {
     await ensureWebAppBuilt();
     const server = await startTestServer('pglite', { env: { WEB_DIST_DIR, ...env } });
     try {
-      return new BrowserTestBed(server, await launchChromium(), timeoutMs);
+      return new BrowserTestBed(server, await launchChromium({ media }), timeoutMs);
     } catch (error) {
       await server.close();
       throw error;

@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, setUnauthorizedHandler } from './api/client';
 import { clearSession, getSession, subscribeSession, updateUser } from './api/session';
@@ -10,6 +10,9 @@ import { MySpecimensPage } from './pages/MySpecimensPage';
 import { SpecimenDetailPage } from './pages/SpecimenDetailPage';
 import { SubmitSpecimenPage } from './pages/SubmitSpecimenPage';
 import { navigate, parseHash, useHash } from './router';
+
+// Live rooms bring mediasoup-client along: loaded when a room is opened, not with the rest of the app.
+const RoomPage = lazy(() => import('./pages/RoomPage').then((module) => ({ default: module.RoomPage })));
 
 function useSession() {
   return useSyncExternalStore(subscribeSession, getSession, getSession);
@@ -73,6 +76,13 @@ export function App() {
       break;
     case 'specimen':
       page = <SpecimenDetailPage key={route.id} id={route.id} user={session.user} />;
+      break;
+    case 'room':
+      page = (
+        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+          <RoomPage key={route.id} id={route.id} user={session.user} />
+        </Suspense>
+      );
       break;
     case 'notFound':
       page = (

@@ -1,4 +1,4 @@
-// Minimal hash router: #/login, #/submit, #/specimens, #/specimens/<id>.
+// Minimal hash router: #/login, #/submit, #/specimens, #/specimens/<id>, #/rooms/<id>.
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -6,6 +6,7 @@ export type Route =
   | { name: 'submit' }
   | { name: 'specimens' }
   | { name: 'specimen'; id: string }
+  | { name: 'room'; id: string }
   | { name: 'notFound'; path: string };
 
 export function parseHash(hash: string): Route {
@@ -17,9 +18,9 @@ export function parseHash(hash: string): Route {
     if (first === 'login' && second === undefined) return { name: 'login' };
     if (first === 'submit' && second === undefined) return { name: 'submit' };
     if (first === 'specimens' && second === undefined) return { name: 'specimens' };
-    if (first === 'specimens' && second !== undefined) {
+    if ((first === 'specimens' || first === 'rooms') && second !== undefined) {
       try {
-        return { name: 'specimen', id: decodeURIComponent(second) };
+        return { name: first === 'specimens' ? 'specimen' : 'room', id: decodeURIComponent(second) };
       } catch {
         return { name: 'notFound', path };
       }
@@ -38,6 +39,8 @@ export function hrefFor(route: Route): string {
       return '#/specimens';
     case 'specimen':
       return `#/specimens/${encodeURIComponent(route.id)}`;
+    case 'room':
+      return `#/rooms/${encodeURIComponent(route.id)}`;
     case 'notFound':
       return `#/${route.path}`;
   }
@@ -45,6 +48,10 @@ export function hrefFor(route: Route): string {
 
 export function specimenHref(id: string): string {
   return hrefFor({ name: 'specimen', id });
+}
+
+export function roomHref(id: string): string {
+  return hrefFor({ name: 'room', id });
 }
 
 /** Navigate; `replace` avoids adding a history entry (used for redirects). */

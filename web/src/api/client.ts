@@ -5,10 +5,21 @@
 import { getToken } from './session';
 import type {
   ApiErrorBody,
+  IdentificationHistoryEntry,
   LoginResponse,
   MeResponse,
   ModelList,
+  NewRoom,
   PortList,
+  Room,
+  RoomDetail,
+  RoomEventKind,
+  RoomEventList,
+  RoomIdentification,
+  RoomList,
+  RoomParticipant,
+  RoomQuery,
+  RoomToken,
   Specimen,
   SpecimenList,
   SpecimenMetadata,
@@ -225,5 +236,43 @@ export const api = {
     form.append('metadata', JSON.stringify(metadata));
     for (const file of files) form.append('images', file, file.name);
     return upload<Specimen>('/specimens', form, options);
+  },
+
+  // ---- Live rooms (ADR 0009) ----
+
+  /** Experts and administrators: a consultation on a specimen (they host it) or a class they present. */
+  createRoom(room: NewRoom): Promise<Room> {
+    return request<Room>('/rooms', { method: 'POST', body: room });
+  },
+
+  listRooms(query: RoomQuery = {}, signal?: AbortSignal): Promise<RoomList> {
+    // `active=false` must reach the server, which buildQuery would drop.
+    const { active, ...rest } = query;
+    return request<RoomList>('/rooms', { query: { ...rest, active: active === undefined ? undefined : String(active) }, signal });
+  },
+
+  getRoom(id: string, signal?: AbortSignal): Promise<RoomDetail> {
+    return request<RoomDetail>(`/rooms/${encodeURIComponent(id)}`, { signal });
+  },
+
+  roomEvents(id: string, kinds?: readonly RoomEventKind[], signal?: AbortSignal): Promise<RoomEventList> {
+    return request<RoomEventList>(`/rooms/${encodeURIComponent(id)}/events`, { query: { kinds: kinds?.join(',') }, signal });
+  },
+
+  enrolTrainee(id: string, userId: string): Promise<RoomParticipant> {
+    return request<RoomParticipant>(`/rooms/${encodeURIComponent(id)}/participants`, { method: 'POST', body: { userId, role: 'trainee' } });
+  },
+
+  endRoom(id: string): Promise<Room> {
+    return request<Room>(`/rooms/${encodeURIComponent(id)}/end`, { method: 'POST' });
+  },
+
+  /** A short-lived token to join the room's live session, with the caller's role in it. */
+  roomToken(id: string, signal?: AbortSignal): Promise<RoomToken> {
+    return request<RoomToken>(`/rooms/${encodeURIComponent(id)}/token`, { method: 'POST', signal });
+  },
+
+  recordRoomIdentification(id: string, identification: RoomIdentification): Promise<IdentificationHistoryEntry> {
+    return request<IdentificationHistoryEntry>(`/rooms/${encodeURIComponent(id)}/identification`, { method: 'POST', body: identification });
   },
 };

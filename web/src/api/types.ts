@@ -250,3 +250,122 @@ export interface ServerToClientEvents {
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ClientToServerEvents {}
+
+// ---- Live rooms (ADR 0009) ---------------------------------------------------------
+
+export const ROOM_KINDS = ['consultation', 'class'] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number];
+
+/** consultation: host (the expert who opened it, administrators) and participants; class: host and trainees. */
+export const ROOM_ROLES = ['host', 'participant', 'trainee'] as const;
+export type RoomRole = (typeof ROOM_ROLES)[number];
+
+export interface PersonRef {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface Room {
+  id: string;
+  kind: RoomKind;
+  title: string;
+  /** The specimen a consultation is about; null for a class. */
+  specimenId: string | null;
+  unitId: string;
+  createdBy: PersonRef;
+  createdAt: string;
+  endedAt: string | null;
+  /** Not ended. */
+  active: boolean;
+}
+
+export interface RoomList {
+  items: Room[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface RoomQuery {
+  specimenId?: string;
+  kind?: RoomKind;
+  active?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface RoomParticipant {
+  user: PersonRef;
+  role: RoomRole;
+  enrolledAt: string;
+}
+
+export interface RoomDetail {
+  room: Room;
+  /** The host, and the trainees enrolled in a class. */
+  participants: RoomParticipant[];
+  counts: { participants: number; events: Record<string, number> };
+  /** Whether the room is open on the server now, and how many people are connected. */
+  live: { open: boolean; peers: number };
+}
+
+export type NewRoom =
+  | { kind: 'consultation'; specimenId: string; title?: string }
+  | { kind: 'class'; title: string; trainees?: string[] };
+
+/** POST /api/v1/rooms/:id/token: pass `token` as `auth.roomToken` when connecting to the `/rtc` namespace. */
+export interface RoomToken {
+  token: string;
+  roomId: string;
+  kind: RoomKind;
+  role: RoomRole;
+  expiresAt: string;
+}
+
+export const ROOM_EVENT_KINDS = ['joined', 'left', 'chat', 'annotation', 'annotations-cleared', 'still'] as const;
+export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
+
+/**
+ * One stored event of a room: pushed live as `roomEvent`, replayed in `history` on join, listed by
+ * GET /api/v1/rooms/:id/events. chat: {text}; annotation: {shape, points, colour, text?}; still: {imageId}.
+ */
+export interface RoomEventRecord {
+  id: string;
+  kind: RoomEventKind;
+  userId: string;
+  displayName: string;
+  payload: Record<string, unknown>;
+  at: string;
+}
+
+export interface RoomEventList {
+  items: RoomEventRecord[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Body of POST /api/v1/rooms/:id/identification (the consultation's host records the outcome). */
+export interface RoomIdentification {
+  group: VectorGroup;
+  taxon: string;
+  lifeStage?: LifeStage | null;
+  confidence?: number | null;
+  notes?: string | null;
+}
+
+export interface IdentificationHistoryEntry {
+  id: string;
+  source: 'ai' | 'expert';
+  group: string;
+  lifeStage: string | null;
+  taxon: string;
+  confidence: number | null;
+  rejected: boolean;
+  model: string | null;
+  author: PersonRef | null;
+  roomId: string | null;
+  notes: string | null;
+  createdAt: string;
+}

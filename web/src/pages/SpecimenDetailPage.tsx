@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { IdentificationPanel } from '../components/IdentificationPanel';
 import { EnumSelect } from '../components/Select';
+import { SpecimenRooms } from '../components/SpecimenRooms';
 import { StatusBadge } from '../components/StatusBadge';
 import { useEnumLabel, type EnumKind, type EnumValue } from '../enums';
 import { formatBytes, formatDateTime, portName } from '../format';
@@ -150,6 +151,8 @@ export function SpecimenDetailPage({ id, user }: Props) {
       </div>
 
       <IdentificationPanel identification={s.identification ?? null} images={s.images} />
+
+      <SpecimenRooms specimenId={s.id} user={user} />
 
       <div className="detail-grid">
         <div className="card">

@@ -1,0 +1,413 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserTestBed, chromiumAvailability, UI_TIMEOUT, type BrowserSession } from '../helpers/browser.js';
+import { jpegImage } from '../helpers/images.js';
+import { mediasoupAvailability } from '../helpers/services.js';
+
+// Live rooms (ADR 0009) end to end: the real server with a mediasoup worker, the web app in headless Chromium
+// with fake camera and microphone, people joining through the pages they would use.
+
+/** How long media may take to flow (ICE, DTLS, the first key frame) on a busy machine. */
+const MEDIA_TIMEOUT = 30_000;
+/** The window over which received video must keep growing. */
+const GROWTH_WINDOW_MS = 2_000;
+
+const chromium = chromiumAvailability();
+const mediasoup = await mediasoupAvailability();
+const skipReason = !chromium.available ? chromium.reason : !mediasoup.available ? mediasoup.reason : '';
+if (skipReason) console.warn(`[live-room e2e] SKIPPED: ${skipReason}`);
+
+// ---- the page's test hook (web/src/rtc/room-client.ts RoomTestHook), as seen from the test ---------------------
+
+interface InboundVideoStats {
+  consumerId: string;
+  peerId: string;
+  source: string;
+  framesDecoded: number;
+  bytesReceived: number;
+  packetsLost: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+interface HookInfo {
+  phase: string;
+  peerId: string | null;
+  role: string | null;
+  joins: number;
+  iceRestarts: number;
+  consumers: number;
+  producers: string[];
+  annotations: number;
+  still: string | null;
+  layers: Record<string, number>;
+  timing: Record<'joinStartedAt' | 'joinedAt' | 'recvTransportAt' | 'firstVideoConsumeAnsweredAt' | 'firstVideoConsumerAt' | 'recvConnectedAt' | 'firstVideoResumedAt' | 'firstFrameAt', number | null>;
+}
+
+type ProduceAnswer = { ok: true; producerId: string } | { ok: false; code: string; message: string };
+
+interface HookScope {
+  __vectordeskRoom?: {
+    info(): HookInfo;
+    stats(): Promise<InboundVideoStats[]>;
+    produce(source: string): Promise<ProduceAnswer>;
+    dropConnection(): void;
+    restartIce(): Promise<void>;
+  };
+}
+
+function hookInfo(page: Page): Promise<HookInfo | null> {
+  return page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom?.info() ?? null);
+}
+
+function videoStats(page: Page): Promise<InboundVideoStats[]> {
+  return page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom?.stats() ?? Promise.resolve([]));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real server with mediasoup${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+  let testBed: BrowserTestBed;
+  let specimen: { id: string; images: { id: string; width: number; height: number }[] };
+
+  beforeAll(async () => {
+    // Identify jobs stay queued: the models are not what these tests are about, and they would load the CPU.
+    testBed = await BrowserTestBed.start({ media: true, env: { IDENTIFY_JOBS_IN_API: 'false' } });
+    specimen = await testBed.uploadSpecimenAs('staff.beilun', { locationDetail: 'live room e2e' }, [
+      { name: 'dorsal.jpg', data: await jpegImage(71, 640, 480) },
+    ]);
+  });
+  afterEach(() => testBed?.closeSessions());
+  afterAll(() => testBed?.close());
+
+  // ---- helpers -------------------------------------------------------------------------------------
+
+  async function apiAs<T>(username: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<T> {
+    const response = await testBed.server.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${await testBed.server.tokenFor(username)}` },
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+    if (response.statusCode >= 300) throw new Error(`${method} ${url} as ${username} → ${response.statusCode} ${response.body}`);
+    return response.json<T>();
+  }
+
+  function createConsultation(): Promise<{ id: string }> {
+    return apiAs('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: specimen.id });
+  }
+
+  async function openRoom(session: BrowserSession, roomId: string): Promise<void> {
+    await session.page.goto(`/#/rooms/${roomId}`);
+    await session.page.locator(`[data-testid="room-page"][data-room-id="${roomId}"]`).waitFor();
+  }
+
+  /** Joins from the pre-join screen (with the camera preview running, unless a trainee) and waits until joined. */
+  async function join(page: Page, { preview = true } = {}): Promise<void> {
+    await page.getByTestId('prejoin').waitFor();
+    if (preview) {
+      await page.getByTestId('prejoin-preview').waitFor();
+      await expect.poll(() => page.getByTestId('prejoin-microphone').locator('option').count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    }
+    await page.getByTestId('room-join').click();
+    await page.locator('[data-testid="room-phase"][data-phase="joined"]').waitFor({ timeout: MEDIA_TIMEOUT });
+  }
+
+  /**
+   * Waits until the page receives video from another peer (`filter` picks which), then checks over
+   * GROWTH_WINDOW_MS that frames keep being decoded and bytes keep arriving on that same consumer.
+   */
+  async function expectVideoFlowing(page: Page, label: string, filter: (stats: InboundVideoStats) => boolean = () => true): Promise<InboundVideoStats> {
+    let first: InboundVideoStats | undefined;
+    await expect
+      .poll(
+        async () => {
+          first = (await videoStats(page)).find((stats) => filter(stats) && stats.framesDecoded > 0);
+          return first !== undefined;
+        },
+        { timeout: MEDIA_TIMEOUT, message: `${label}: no decoded video frames` },
+      )
+      .toBe(true);
+    await sleep(GROWTH_WINDOW_MS);
+    const later = (await videoStats(page)).find((stats) => stats.consumerId === first!.consumerId);
+    expect(later, `${label}: the consumer went away`).toBeDefined();
+    expect(later!.framesDecoded, `${label}: framesDecoded did not grow`).toBeGreaterThan(first!.framesDecoded);
+    expect(later!.bytesReceived, `${label}: bytesReceived did not grow`).toBeGreaterThan(first!.bytesReceived);
+    return later!;
+  }
+
+  async function videoWidthOf(page: Page, peerId?: string): Promise<number> {
+    const selector = peerId ? `[data-testid="remote-tile"][data-peer-id="${peerId}"] video` : '[data-testid="remote-tile"] video';
+    return page.locator(selector).first().evaluate((video: { videoWidth: number }) => video.videoWidth);
+  }
+
+  /** The spatial layers the server's consumers of `peerId` (video only) prefer now: what setConsumerLayers set. */
+  async function preferredLayersOnServer(roomId: string, peerId: string): Promise<(number | null)[]> {
+    const room = await testBed.server.rtc?.rooms.find(roomId);
+    const consumers = [...(room?.peers.get(peerId)?.consumers.values() ?? [])];
+    return consumers.filter((consumer) => consumer.kind === 'video').map((consumer) => consumer.preferredLayers?.spatialLayer ?? null);
+  }
+
+  function uncaught(session: BrowserSession): string[] {
+    return session.errors.filter((error) => error.startsWith('pageerror'));
+  }
+
+  // ---- tests ---------------------------------------------------------------------------------------
+
+  it('an expert starts a consultation from the specimen page; port staff join it there and receive the expert\'s video', async () => {
+    const expert = await testBed.signIn('expert.ningbo');
+    const staff = await testBed.signIn('staff.beilun');
+
+    await expert.page.goto(`/#/specimens/${specimen.id}`);
+    await expert.page.getByTestId('start-consultation').click();
+    await expert.page.getByTestId('room-page').waitFor();
+    const roomId = await expert.page.getByTestId('room-page').getAttribute('data-room-id');
+    expect(roomId).toMatch(/^[0-9a-f-]{36}$/);
+    await join(expert.page);
+    expect(await expert.page.getByTestId('room-role').getAttribute('data-role')).toBe('host');
+    await expect.poll(async () => (await hookInfo(expert.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
+
+    // Staff find the open consultation on the specimen page and join from there.
+    await staff.page.goto(`/#/specimens/${specimen.id}`);
+    const listed = staff.page.locator(`[data-testid="specimen-room"][data-room-id="${roomId}"]`);
+    await listed.waitFor();
+    expect(await listed.getAttribute('data-active')).toBe('true');
+    expect(await staff.page.getByTestId('start-consultation').count()).toBe(0);
+    await listed.getByTestId('join-room').click();
+    await join(staff.page);
+    expect(await staff.page.getByTestId('room-role').getAttribute('data-role')).toBe('participant');
+
+    const expertPeerId = (await hookInfo(expert.page))!.peerId!;
+    await expect.poll(() => videoWidthOf(staff.page, expertPeerId), { timeout: MEDIA_TIMEOUT }).toBeGreaterThan(0);
+    const received = await expectVideoFlowing(staff.page, 'staff receiving the expert', (stats) => stats.peerId === expertPeerId);
+    expect(received.source).toBe('camera');
+    // The only remote video fills the stage: the client asks for the top simulcast layer, and the server has it.
+    await expect.poll(async () => Object.values((await hookInfo(staff.page))!.layers), { timeout: UI_TIMEOUT }).toEqual([2]);
+    const staffPeer = (await hookInfo(staff.page))!.peerId!;
+    expect(await preferredLayersOnServer(roomId!, staffPeer)).toEqual([2]);
+
+    const timing = (await hookInfo(staff.page))!.timing;
+    expect(timing.joinStartedAt).not.toBeNull();
+    expect(timing.firstFrameAt).not.toBeNull();
+    const joinToFirstFrame = Math.round(timing.firstFrameAt! - timing.joinStartedAt!);
+    const since = (at: number | null) => (at === null ? null : Math.round(at - timing.joinStartedAt!));
+    console.log(
+      '[rtc] join→first frame ms',
+      joinToFirstFrame,
+      `(from join: joined ${since(timing.joinedAt)}, receive transport ${since(timing.recvTransportAt)}, consume answered ${since(timing.firstVideoConsumeAnsweredAt)}, ` +
+        `consumer set up ${since(timing.firstVideoConsumerAt)}, resumed ${since(timing.firstVideoResumedAt)}, receive transport connected ${since(timing.recvConnectedAt)} ms)`,
+    );
+    expect(joinToFirstFrame).toBeGreaterThan(0);
+
+    // And the other way round: the expert sees the staff member's camera.
+    const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+    await expectVideoFlowing(expert.page, 'expert receiving staff', (stats) => stats.peerId === staffPeerId);
+    // Both list each other.
+    await expert.page.locator(`[data-testid="participant"][data-peer-id="${staffPeerId}"]`).waitFor();
+
+    expect(uncaught(expert)).toEqual([]);
+    expect(uncaught(staff)).toEqual([]);
+  });
+
+  it('a trainee in a class sees no send controls and is refused by the server when producing without a grant', async () => {
+    const trainee = await apiAs<{ user: { id: string } }>('trainee.ningbo', 'GET', '/api/v1/me');
+    const room = await apiAs<{ id: string }>('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'Aedes albopictus: key features', trainees: [trainee.user.id] });
+
+    const presenter = await testBed.signIn('expert.ningbo');
+    await openRoom(presenter, room.id);
+    await join(presenter.page);
+
+    const student = await testBed.signIn('trainee.ningbo');
+    await openRoom(student, room.id);
+    await student.page.getByTestId('prejoin-trainee').waitFor();
+    expect(await student.page.getByTestId('prejoin-camera').count()).toBe(0);
+    await join(student.page, { preview: false });
+    expect(await student.page.getByTestId('room-role').getAttribute('data-role')).toBe('trainee');
+
+    // Receives the presenter, shows no way to send.
+    await expectVideoFlowing(student.page, 'trainee receiving the presenter');
+    const controls = student.page.getByTestId('room-controls');
+    await controls.getByTestId('control-hand').waitFor();
+    for (const control of ['control-mic', 'control-camera', 'control-screen', 'control-microscope', 'control-still', 'control-end']) {
+      expect(await controls.getByTestId(control).count(), control).toBe(0);
+    }
+
+    // The server refuses a producer all the same.
+    const refused = await student.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.produce('microphone'));
+    expect(refused).toMatchObject({ ok: false, code: 'forbidden' });
+    const refusedCamera = await student.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.produce('camera'));
+    expect(refusedCamera).toMatchObject({ ok: false, code: 'forbidden' });
+    expect((await hookInfo(student.page))!.producers).toEqual([]);
+
+    // A raised hand reaches the presenter, who grants the microphone for 60 s: now the trainee may speak.
+    await controls.getByTestId('control-hand').click();
+    const studentPeerId = (await hookInfo(student.page))!.peerId!;
+    const row = presenter.page.locator(`[data-testid="participant"][data-peer-id="${studentPeerId}"]`);
+    await expect.poll(() => row.getAttribute('data-hand-raised'), { timeout: UI_TIMEOUT }).toBe('true');
+    await row.getByTestId('participant-grant').click();
+    await controls.getByTestId('control-mic').waitFor();
+    await student.page.getByTestId('grant-remaining').waitFor();
+    await controls.getByTestId('control-mic').click();
+    await expect.poll(async () => (await hookInfo(student.page))!.producers, { timeout: MEDIA_TIMEOUT }).toEqual(['microphone']);
+    expect(await controls.getByTestId('control-camera').count()).toBe(0);
+
+    // Revoked: the server closes the microphone and the button goes away.
+    await row.getByTestId('participant-grant').click();
+    await expect.poll(() => controls.getByTestId('control-mic').count(), { timeout: UI_TIMEOUT }).toBe(0);
+    await expect.poll(async () => (await hookInfo(student.page))!.producers, { timeout: UI_TIMEOUT }).toEqual([]);
+
+    expect(uncaught(presenter)).toEqual([]);
+    expect(uncaught(student)).toEqual([]);
+  });
+
+  it('a peer restarts ICE, and when its connection is cut reconnects by itself and receives (and sends) video again', async () => {
+    const room = await createConsultation();
+    const expert = await testBed.signIn('expert.ningbo');
+    const staff = await testBed.signIn('staff.beilun');
+    await openRoom(expert, room.id);
+    await join(expert.page);
+    await openRoom(staff, room.id);
+    await join(staff.page);
+
+    const expertPeerId = (await hookInfo(expert.page))!.peerId!;
+    await expectVideoFlowing(staff.page, 'before the cut', (stats) => stats.peerId === expertPeerId);
+    const before = (await hookInfo(staff.page))!;
+    expect(before.joins).toBe(1);
+
+    // A transport that reports `disconnected` restarts ICE (new credentials from the server) and carries on.
+    await staff.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.restartIce());
+    expect(await hookInfo(staff.page)).toMatchObject({ phase: 'joined', joins: 1, iceRestarts: 1, peerId: before.peerId });
+    await expectVideoFlowing(staff.page, 'after an ICE restart', (stats) => stats.peerId === expertPeerId);
+    expect((await hookInfo(staff.page))!.joins).toBe(1);
+
+    // The network goes: socket and peer connections die under the client.
+    const cutAt = Date.now();
+    await staff.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.dropConnection());
+    await expect
+      .poll(async () => {
+        const info = await hookInfo(staff.page);
+        return info?.phase === 'joined' && info.joins === 2;
+      }, { timeout: MEDIA_TIMEOUT, message: 'the client did not rejoin' })
+      .toBe(true);
+    const rejoinedAfter = Date.now() - cutAt;
+    const after = (await hookInfo(staff.page))!;
+    expect(after.peerId).not.toBe(before.peerId);
+    await expect
+      .poll(async () => (await videoStats(staff.page)).some((stats) => stats.peerId === expertPeerId && stats.framesDecoded > 0), { timeout: MEDIA_TIMEOUT })
+      .toBe(true);
+    console.log('[rtc] cut → rejoined ms', rejoinedAfter, '· cut → frames decoded again ms', Date.now() - cutAt, '(as polled)');
+    await expectVideoFlowing(staff.page, 'after the cut', (stats) => stats.peerId === expertPeerId);
+
+    // What the staff member was sending is sent again, under the new peer.
+    await expect.poll(async () => (await hookInfo(staff.page))!.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
+    await expectVideoFlowing(expert.page, 'expert receiving the reconnected staff', (stats) => stats.peerId === after.peerId);
+    // The old peer is gone from the expert's list.
+    await expect.poll(() => expert.page.locator(`[data-testid="participant"][data-peer-id="${before.peerId}"]`).count(), { timeout: UI_TIMEOUT }).toBe(0);
+
+    expect(uncaught(expert)).toEqual([]);
+    expect(uncaught(staff)).toEqual([]);
+  });
+
+  it('annotations on a shared still appear on the other page, are replayed to a late joiner, and export as a PNG', async () => {
+    const room = await createConsultation();
+    const expert = await testBed.signIn('expert.ningbo');
+    const staff = await testBed.signIn('staff.beilun');
+    await openRoom(expert, room.id);
+    await join(expert.page);
+    await openRoom(staff, room.id);
+    await join(staff.page);
+
+    // The expert shares the specimen's photo; everybody sees the original.
+    const image = specimen.images[0]!;
+    await expert.page.getByTestId('control-still').click();
+    await expert.page.locator(`[data-testid="still-option"][data-image-id="${image.id}"]`).click();
+    for (const page of [expert.page, staff.page]) {
+      const still = page.locator(`[data-testid="still-view"][data-image-id="${image.id}"]`);
+      await still.waitFor();
+      await expect
+        .poll(() => still.getByTestId('still-image').evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0)), { timeout: UI_TIMEOUT })
+        .toBe(image.width);
+    }
+
+    // With the still on stage the videos shrink to a strip: receivers drop to the lowest simulcast layer.
+    const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+    await expect.poll(() => preferredLayersOnServer(room.id, staffPeerId), { timeout: UI_TIMEOUT }).toEqual([0]);
+
+    // The expert draws an arrow, a circle, a freehand line and a label.
+    const canvas = expert.page.getByTestId('still-canvas');
+    const box = (await canvas.boundingBox())!;
+    const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+    async function drag(from: readonly [number, number], to: readonly [number, number], steps = 5): Promise<void> {
+      await expert.page.mouse.move(...from);
+      await expert.page.mouse.down();
+      await expert.page.mouse.move(...to, { steps });
+      await expert.page.mouse.up();
+    }
+    await expert.page.getByTestId('tool-arrow').click();
+    await drag(at(0.2, 0.2), at(0.45, 0.45));
+    await expert.page.getByTestId('tool-circle').click();
+    await drag(at(0.6, 0.5), at(0.7, 0.6));
+    await expert.page.getByTestId('tool-freehand').click();
+    await drag(at(0.1, 0.8), at(0.5, 0.9), 12);
+    await expert.page.getByTestId('tool-text').click();
+    await expert.page.getByTestId('tool-text-input').fill('scutum');
+    await expert.page.mouse.click(...at(0.5, 0.2));
+
+    const strokesOn = (page: Page) => page.getByTestId('still-canvas').getAttribute('data-stroke-count');
+    await expect.poll(() => strokesOn(staff.page), { timeout: UI_TIMEOUT }).toBe('4');
+    await expect.poll(() => strokesOn(expert.page), { timeout: UI_TIMEOUT }).toBe('4');
+    expect((await hookInfo(staff.page))!.annotations).toBe(4);
+    // Drawn, not only counted: the staff member's canvas has coloured pixels.
+    const painted = await staff.page.getByTestId('still-canvas').evaluate((element) => {
+      const canvasElement = element as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const { data } = canvasElement.getContext('2d').getImageData(0, 0, canvasElement.width, canvasElement.height);
+      let opaque = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque += 1;
+      return opaque;
+    });
+    expect(painted).toBeGreaterThan(100);
+
+    // Staff draw too, in their own colour, and chat.
+    expect(await staff.page.getByTestId('still-colour').getAttribute('data-colour')).not.toBe(await expert.page.getByTestId('still-colour').getAttribute('data-colour'));
+    await staff.page.getByTestId('tool-circle').click();
+    const staffBox = (await staff.page.getByTestId('still-canvas').boundingBox())!;
+    await staff.page.mouse.move(staffBox.x + staffBox.width * 0.3, staffBox.y + staffBox.height * 0.6);
+    await staff.page.mouse.down();
+    await staff.page.mouse.move(staffBox.x + staffBox.width * 0.35, staffBox.y + staffBox.height * 0.65, { steps: 3 });
+    await staff.page.mouse.up();
+    await expect.poll(() => strokesOn(expert.page), { timeout: UI_TIMEOUT }).toBe('5');
+    await staff.page.getByTestId('chat-input').fill('Pale scales on the scutum?');
+    await staff.page.getByTestId('chat-send').click();
+    await expect.poll(() => expert.page.getByTestId('chat-text').allTextContents(), { timeout: UI_TIMEOUT }).toEqual(['Pale scales on the scutum?']);
+
+    // Someone joining later gets the still, the five strokes and the chat from the room's history.
+    const late = await testBed.signIn('expert.hq');
+    await openRoom(late, room.id);
+    await join(late.page);
+    await late.page.locator(`[data-testid="still-view"][data-image-id="${image.id}"]`).waitFor();
+    await expect.poll(() => strokesOn(late.page), { timeout: UI_TIMEOUT }).toBe('5');
+    expect(await late.page.getByTestId('chat-text').allTextContents()).toEqual(['Pale scales on the scutum?']);
+
+    // Export: the full-resolution image with the strokes, as a PNG download.
+    const [download] = await Promise.all([expert.page.waitForEvent('download'), expert.page.getByTestId('still-export').click()]);
+    expect(download.suggestedFilename()).toBe(`vectordesk-still-${image.id}.png`);
+    const png = await readFile((await download.path())!);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const metadata = await sharp(png).metadata();
+    expect([metadata.width, metadata.height]).toEqual([image.width, image.height]);
+
+    // Clearing clears everybody's canvas.
+    await expert.page.getByTestId('still-clear').click();
+    for (const page of [expert.page, staff.page, late.page]) await expect.poll(() => strokesOn(page), { timeout: UI_TIMEOUT }).toBe('0');
+
+    // The record keeps it all.
+    const record = await apiAs<{ items: { kind: string }[] }>('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}/events?kinds=annotation,annotations-cleared,still,chat`);
+    expect(record.items.map((event) => event.kind)).toEqual(['still', 'annotation', 'annotation', 'annotation', 'annotation', 'annotation', 'chat', 'annotations-cleared']);
+
+    for (const session of [expert, staff, late]) expect(uncaught(session)).toEqual([]);
+  });
+});

@@ -1,0 +1,199 @@
+import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { API_BASE } from '../../api/client';
+import {
+  ANNOTATION_SHAPES,
+  clampPoint,
+  colourFor,
+  downloadBlob,
+  drawAnnotation,
+  exportAnnotatedPng,
+  simplify,
+  type Annotation,
+  type AnnotationShape,
+  type Point,
+} from '../../rtc/annotations';
+import type { StillState } from '../../rtc/room-client';
+
+interface Props {
+  still: StillState;
+  annotations: readonly Annotation[];
+  userId: string;
+  canAnnotate: boolean;
+  onAnnotate: (annotation: Annotation) => Promise<unknown>;
+  onClear: () => Promise<unknown>;
+  onError: (error: unknown) => void;
+}
+
+export function stillUrl(imageId: string): string {
+  return `${API_BASE}/images/${encodeURIComponent(imageId)}/original`;
+}
+
+/**
+ * The shared specimen still, sharp (the original image), with everybody's annotations drawn on a canvas over it.
+ * Drawing: press, drag, release (arrow: tail → head; circle: centre → edge; freehand: the path; text: a click).
+ */
+export function StillView({ still, annotations, userId, canAnnotate, onAnnotate, onClear, onError }: Props) {
+  const { t } = useTranslation();
+  const imageRef = useRef<HTMLImageElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [tool, setTool] = useState<AnnotationShape>('arrow');
+  const [label, setLabel] = useState('');
+  const [loaded, setLoaded] = useState(false);
+  const draft = useRef<Point[] | null>(null);
+  const colour = colourFor(userId);
+
+  const redraw = useCallback(() => {
+    const canvas = canvasRef.current;
+    const image = imageRef.current;
+    if (!canvas || !image) return;
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.max(1, Math.round(image.clientWidth * ratio));
+    const height = Math.max(1, Math.round(image.clientHeight * ratio));
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, width, height);
+    for (const annotation of annotations) drawAnnotation(ctx, annotation, width, height);
+    const points = draft.current;
+    if (points && points.length > 0) drawAnnotation(ctx, { shape: tool, points, colour, ...(tool === 'text' ? { text: label } : {}) }, width, height);
+  }, [annotations, tool, colour, label]);
+
+  useEffect(() => {
+    redraw();
+  }, [redraw, loaded]);
+
+  useEffect(() => {
+    const image = imageRef.current;
+    if (!image) return;
+    const observer = new ResizeObserver(() => redraw());
+    observer.observe(image);
+    return () => observer.disconnect();
+  }, [redraw]);
+
+  useEffect(() => setLoaded(false), [still.imageId]);
+
+  function pointOf(event: ReactPointerEvent<HTMLCanvasElement>): Point {
+    const rect = event.currentTarget.getBoundingClientRect();
+    return clampPoint([(event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height]);
+  }
+
+  function send(annotation: Annotation): void {
+    onAnnotate(annotation).catch(onError);
+  }
+
+  function onPointerDown(event: ReactPointerEvent<HTMLCanvasElement>): void {
+    if (!canAnnotate || event.button !== 0) return;
+    const point = pointOf(event);
+    if (tool === 'text') {
+      const text = label.trim();
+      if (text) send({ shape: 'text', points: [point], colour, text });
+      return;
+    }
+    event.currentTarget.setPointerCapture(event.pointerId);
+    draft.current = [point];
+    redraw();
+  }
+
+  function onPointerMove(event: ReactPointerEvent<HTMLCanvasElement>): void {
+    const points = draft.current;
+    if (!points) return;
+    const point = pointOf(event);
+    if (tool === 'freehand') points.push(point);
+    else draft.current = [points[0]!, point];
+    redraw();
+  }
+
+  function onPointerUp(event: ReactPointerEvent<HTMLCanvasElement>): void {
+    const points = draft.current;
+    draft.current = null;
+    if (!points) return;
+    const end = pointOf(event);
+    const finished: Point[] = tool === 'freehand' ? simplify([...points, end]) : [points[0]!, end];
+    redraw();
+    send({ shape: tool, points: finished, colour });
+  }
+
+  async function exportPng(): Promise<void> {
+    const image = imageRef.current;
+    if (!image) return;
+    try {
+      downloadBlob(await exportAnnotatedPng(image, annotations), `vectordesk-still-${still.imageId}.png`);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  return (
+    <div className="still" data-testid="still-view" data-image-id={still.imageId}>
+      <div className="still-head">
+        <h2 className="card-title">{t('room.still.title')}</h2>
+        <span className="muted small">{t('room.still.sharedBy', { name: still.displayName })}</span>
+      </div>
+      <div className="still-toolbar" role="toolbar" aria-label={t('room.still.tools')}>
+        {canAnnotate ? (
+          <>
+            {ANNOTATION_SHAPES.map((shape) => (
+              <button
+                key={shape}
+                type="button"
+                className={`btn btn-small ${tool === shape ? 'btn-primary' : 'btn-secondary'}`}
+                aria-pressed={tool === shape}
+                onClick={() => setTool(shape)}
+                data-testid={`tool-${shape}`}
+              >
+                {t(`room.still.tool.${shape}`)}
+              </button>
+            ))}
+            {tool === 'text' && (
+              <input
+                className="still-text"
+                value={label}
+                maxLength={500}
+                placeholder={t('room.still.textPlaceholder')}
+                onChange={(e) => setLabel(e.target.value)}
+                data-testid="tool-text-input"
+              />
+            )}
+            <span className="still-colour" title={t('room.still.yourColour')} style={{ background: colour }} data-testid="still-colour" data-colour={colour} />
+            <button type="button" className="btn btn-small btn-secondary" onClick={() => onClear().catch(onError)} data-testid="still-clear">
+              {t('room.still.clear')}
+            </button>
+          </>
+        ) : (
+          <span className="muted small">{t('room.still.readOnly')}</span>
+        )}
+        <button type="button" className="btn btn-small btn-secondary" onClick={() => void exportPng()} data-testid="still-export">
+          {t('room.still.export')}
+        </button>
+      </div>
+      <div className="still-stage">
+        <img
+          ref={imageRef}
+          className="still-image"
+          src={stillUrl(still.imageId)}
+          alt={t('room.still.title')}
+          onLoad={() => setLoaded(true)}
+          draggable={false}
+          data-testid="still-image"
+        />
+        <canvas
+          ref={canvasRef}
+          className={`still-canvas${canAnnotate ? ' is-drawable' : ''}`}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={onPointerUp}
+          onPointerCancel={() => {
+            draft.current = null;
+            redraw();
+          }}
+          data-testid="still-canvas"
+          data-stroke-count={annotations.length}
+        />
+      </div>
+    </div>
+  );
+}

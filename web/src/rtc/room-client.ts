@@ -1,0 +1,1155 @@
+// RoomClient: one person's connection to a live room (ADR 0009), without any UI framework.
+//
+// - Signalling over the socket.io namespace `/rtc` (its own connection, `forceNew`), handshake
+//   `auth: { token: <session token>, roomToken }` with a fresh room token from POST /api/v1/rooms/:id/token.
+//   Requests are `emit('request', name, payload, ack)`; the ack carries `{ok:true,data}` or `{ok:false,error}`.
+// - Media through mediasoup-client: one Device per join, a receiving transport that consumes every producer
+//   of the others (on join and on `producerAdded`), a sending transport created on first use. The camera is
+//   sent as three simulcast layers; the receiver asks for the layer its tile needs (`setConsumerLayers`).
+// - Reconnection: an ICE transport that goes `disconnected`/`failed` restarts ICE (`restartIce` on the server,
+//   `transport.restartIce` here); when that has not helped within ICE_RESTART_GRACE_MS, when the socket drops,
+//   or when the server says `roomClosed {rejoin: true}`, the client rejoins as a new peer (fresh token, new
+//   socket, new transports) and sends the tracks it was sending again.
+// - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) and listens to
+//   a few typed events.
+import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
+import { io, type Socket } from 'socket.io-client';
+import { ApiError, api } from '../api/client';
+import { getToken } from '../api/session';
+import type { RoomEventRecord, RoomKind, RoomRole } from '../api/types';
+import { annotationOf, type Annotation } from './annotations';
+
+// ---- what the server sends (rtc/peer.ts, rtc/room.ts) ----------------------------------------------
+
+export const MEDIA_SOURCES = ['camera', 'microscope', 'screen', 'microphone'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+export type VideoSource = Exclude<MediaSource, 'microphone'>;
+
+export interface PeerInfo {
+  peerId: string;
+  userId: string;
+  displayName: string;
+  role: RoomRole;
+  handRaised: boolean;
+  /** Epoch ms until which a trainee may speak; null when not granted. */
+  microphoneGrantedUntil: number | null;
+}
+
+export interface ProducerInfo {
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+}
+
+interface TransportParameters {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+interface ConsumerParameters {
+  id: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  rtpParameters: types.RtpParameters;
+  layered: boolean;
+}
+
+interface JoinAnswer {
+  peerId: string;
+  you: PeerInfo;
+  kind: RoomKind;
+  routerRtpCapabilities: types.RtpCapabilities;
+  peers: PeerInfo[];
+  producers: ProducerInfo[];
+  history: RoomEventRecord[];
+}
+
+export type RoomErrorCode = 'bad_request' | 'forbidden' | 'not_joined' | 'failed' | 'timeout' | 'disconnected';
+
+/** A signalling request the server refused (or that got no answer). */
+export class RoomRequestError extends Error {
+  constructor(
+    readonly code: RoomErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RoomRequestError';
+  }
+}
+
+// ---- what the UI reads ------------------------------------------------------------------------------
+
+export type RoomPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
+export type Quality = 'good' | 'fair' | 'poor' | 'unknown';
+/** Why the client stopped: the person left, the host ended the room or removed them, or it could not (re)join. */
+export type ClosedReason = 'left' | 'ended' | 'removed' | 'forbidden' | 'failed';
+
+export interface RemoteTrack {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  track: MediaStreamTrack;
+  /** The sender paused it (camera off, microphone muted). */
+  paused: boolean;
+  /** Simulcast: the receiver picks a spatial layer. */
+  layered: boolean;
+  spatialLayers: number;
+}
+
+export interface LocalTrack {
+  source: MediaSource;
+  track: MediaStreamTrack;
+  /** The server's producer id once it is being sent. */
+  producerId: string | null;
+  paused: boolean;
+}
+
+export interface StillState {
+  imageId: string;
+  userId: string;
+  displayName: string;
+  at: string;
+}
+
+export interface RoomState {
+  phase: RoomPhase;
+  roomId: string;
+  kind: RoomKind | null;
+  me: PeerInfo | null;
+  /** Everybody else in the room. */
+  peers: PeerInfo[];
+  remote: RemoteTrack[];
+  local: LocalTrack[];
+  activeSpeaker: string | null;
+  /** Receiving quality by peer id, from the consumers' statistics. */
+  quality: Record<string, Quality>;
+  /** Sending quality (what the server reports back about our packets). */
+  myQuality: Quality;
+  chat: RoomEventRecord[];
+  still: StillState | null;
+  /** Annotations on the current still since it was shared or last cleared, oldest first. */
+  annotations: (Annotation & { id: string; userId: string })[];
+  closedReason: ClosedReason | null;
+  /** The last problem worth showing (a refused request, a failed rejoin attempt). */
+  error: string | null;
+  /** How many times this client has joined (1 after the first join; more after reconnections). */
+  joins: number;
+}
+
+export type RoomClientEvents = {
+  joined: [{ peerId: string; rejoin: boolean }];
+  roomEvent: [RoomEventRecord];
+  closed: [ClosedReason];
+};
+
+/** Inbound video of one consumer, as the browser's RTCPeerConnection statistics report it. */
+export interface InboundVideoStats {
+  consumerId: string;
+  peerId: string;
+  source: MediaSource;
+  framesDecoded: number;
+  bytesReceived: number;
+  packetsLost: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+/** What end-to-end tests reach through `window.__vectordeskRoom`. */
+export interface RoomTestHook {
+  info(): {
+    phase: RoomPhase;
+    peerId: string | null;
+    role: RoomRole | null;
+    joins: number;
+    /** ICE restarts completed (without a rejoin). */
+    iceRestarts: number;
+    consumers: number;
+    producers: MediaSource[];
+    annotations: number;
+    still: string | null;
+    /** Simulcast spatial layer asked for, by producer id (from the tile sizes). */
+    layers: Record<string, number>;
+    timing: RoomTiming;
+  };
+  stats(): Promise<InboundVideoStats[]>;
+  /** Tries to send `source` (a fresh track from getUserMedia) and says what the server answered. */
+  produce(source: MediaSource): Promise<{ ok: true; producerId: string } | { ok: false; code: string; message: string }>;
+  /** Cuts the connection as a network failure would: closes the socket and the transports' peer connections. */
+  dropConnection(): void;
+  /** Does what the client does when the receiving transport reports `disconnected`: an ICE restart. */
+  restartIce(): Promise<void>;
+}
+
+export interface RoomTiming {
+  /** performance.now() when join() was called. */
+  joinStartedAt: number | null;
+  joinedAt: number | null;
+  /** When the receiving transport existed on both sides. */
+  recvTransportAt: number | null;
+  /** When the server answered the first video `consume`. */
+  firstVideoConsumeAnsweredAt: number | null;
+  /** When the first remote video consumer was set up in the browser (its transport connecting from then). */
+  firstVideoConsumerAt: number | null;
+  /** When the receiving transport first reached `connected` (ICE + DTLS done). */
+  recvConnectedAt: number | null;
+  /** When the first remote video consumer was resumed (media may flow from then on). */
+  firstVideoResumedAt: number | null;
+  /** When a remote video first showed a frame (reported by the UI). */
+  firstFrameAt: number | null;
+}
+
+// ---- tuning ---------------------------------------------------------------------------------------
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+/** After this long without a working ICE connection following a restart, rejoin from scratch. */
+export const ICE_RESTART_GRACE_MS = 10_000;
+const QUALITY_INTERVAL_MS = 2_000;
+const REJOIN_DELAYS_MS = [250, 1000, 2000, 4000, 8000, 10_000];
+
+/** Camera: three simulcast layers (¼, ½ and full resolution); receivers choose by tile size. */
+const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+/** The spatial layer a tile of `width` CSS pixels needs (of `layers` available). */
+export function layerForWidth(width: number, layers: number): number {
+  const wanted = width >= 640 ? 2 : width >= 320 ? 1 : 0;
+  return Math.max(0, Math.min(layers - 1, wanted));
+}
+
+/** Packet loss (0–1) and round-trip time (s) → a traffic light. */
+export function qualityOf(loss: number | null, rtt: number | null): Quality {
+  if (loss === null && rtt === null) return 'unknown';
+  const l = loss ?? 0;
+  const r = rtt ?? 0;
+  if (l < 0.02 && r < 0.15) return 'good';
+  if (l < 0.08 && r < 0.4) return 'fair';
+  return 'poor';
+}
+
+const worse = (a: Quality, b: Quality): Quality => {
+  const order: Quality[] = ['unknown', 'good', 'fair', 'poor'];
+  return order.indexOf(a) >= order.indexOf(b) ? a : b;
+};
+
+type Listener<Args extends unknown[]> = (...args: Args) => void;
+
+/** A minimal typed event emitter (the browser has no node:events). */
+export class TypedEmitter<Events extends Record<string, unknown[]>> {
+  private readonly listeners = new Map<keyof Events, Set<Listener<never[]>>>();
+
+  on<Name extends keyof Events>(name: Name, listener: Listener<Events[Name]>): () => void {
+    let set = this.listeners.get(name);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(name, set);
+    }
+    set.add(listener as unknown as Listener<never[]>);
+    return () => set.delete(listener as unknown as Listener<never[]>);
+  }
+
+  protected emit<Name extends keyof Events>(name: Name, ...args: Events[Name]): void {
+    for (const listener of [...(this.listeners.get(name) ?? [])]) {
+      try {
+        (listener as unknown as Listener<Events[Name]>)(...args);
+      } catch (error) {
+        console.error(`room listener for ${String(name)} failed`, error);
+      }
+    }
+  }
+}
+
+/** One join's worth of connection: replaced wholesale when the client rejoins. */
+interface Connection {
+  generation: number;
+  socket: Socket;
+  device: Device;
+  peerId: string | null;
+  recvTransport: Promise<types.Transport>;
+  sendTransport: Promise<types.Transport> | null;
+  consumers: Map<string, types.Consumer>;
+  /** Producer ids this connection consumes (or is about to), so a producer is never consumed twice. */
+  consuming: Set<string>;
+  producers: Map<MediaSource, types.Producer>;
+  iceTimers: Map<string, ReturnType<typeof setTimeout>>;
+  /** Layer asked for, by consumer id. */
+  layers: Map<string, number>;
+  /** Receive statistics of the previous quality tick, by consumer id. */
+  lastInbound: Map<string, { lost: number; received: number }>;
+}
+
+export class RoomClient extends TypedEmitter<RoomClientEvents> {
+  private state: RoomState;
+  private readonly changeListeners = new Set<() => void>();
+  private connection: Connection | null = null;
+  private generation = 0;
+  private rejoining = false;
+  private iceRestarts = 0;
+  private qualityTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly tracks = new Map<MediaSource, { track: MediaStreamTrack; paused: boolean }>();
+  private readonly tileWidths = new Map<string, number>();
+  private readonly timing: RoomTiming = {
+    joinStartedAt: null,
+    joinedAt: null,
+    recvTransportAt: null,
+    firstVideoConsumeAnsweredAt: null,
+    firstVideoConsumerAt: null,
+    recvConnectedAt: null,
+    firstVideoResumedAt: null,
+    firstFrameAt: null,
+  };
+  private readonly seenEvents = new Set<string>();
+
+  constructor(readonly roomId: string) {
+    super();
+    this.state = {
+      phase: 'idle',
+      roomId,
+      kind: null,
+      me: null,
+      peers: [],
+      remote: [],
+      local: [],
+      activeSpeaker: null,
+      quality: {},
+      myQuality: 'unknown',
+      chat: [],
+      still: null,
+      annotations: [],
+      closedReason: null,
+      error: null,
+      joins: 0,
+    };
+  }
+
+  // ---- state for the UI ------------------------------------------------------------------------------
+
+  getState = (): RoomState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  };
+
+  private update(patch: Partial<RoomState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  private syncLocal(): void {
+    const connection = this.connection;
+    this.update({
+      local: [...this.tracks].map(([source, { track, paused }]) => ({
+        source,
+        track,
+        paused,
+        producerId: connection?.producers.get(source)?.id ?? null,
+      })),
+    });
+  }
+
+  get role(): RoomRole | null {
+    return this.state.me?.role ?? null;
+  }
+
+  /** Whether this person may send `source` now (the server decides; this only hides what it would refuse). */
+  maySend(source: MediaSource, now = Date.now()): boolean {
+    const me = this.state.me;
+    if (!me) return false;
+    if (me.role === 'host' || me.role === 'participant') return true;
+    return source === 'microphone' && (me.microphoneGrantedUntil ?? 0) > now;
+  }
+
+  // ---- joining and leaving -------------------------------------------------------------------------
+
+  /** Joins the room (resolves once joined; rejects, and closes, when the room cannot be joined at all). */
+  async join(): Promise<void> {
+    if (this.state.phase !== 'idle') throw new Error(`cannot join: the client is ${this.state.phase}`);
+    this.timing.joinStartedAt = performance.now();
+    this.update({ phase: 'connecting', error: null });
+    try {
+      await this.connectOnce(false);
+    } catch (error) {
+      this.close(fatalReason(error) ?? 'failed', error);
+      throw error;
+    }
+    window.addEventListener('online', this.onOnline);
+  }
+
+  /** Leaves the room: stops sending, closes everything, stops the local tracks. */
+  leave(): void {
+    if (this.state.phase === 'closed') return;
+    this.close('left');
+  }
+
+  private readonly onOnline = (): void => {
+    if (this.state.phase === 'reconnecting') void this.rejoin('network back');
+  };
+
+  private close(reason: ClosedReason, error?: unknown): void {
+    if (this.state.phase === 'closed') return;
+    window.removeEventListener('online', this.onOnline);
+    this.teardown();
+    for (const { track } of this.tracks.values()) track.stop();
+    this.tracks.clear();
+    this.update({
+      phase: 'closed',
+      closedReason: reason,
+      remote: [],
+      local: [],
+      peers: [],
+      activeSpeaker: null,
+      error: error === undefined ? this.state.error : messageOf(error),
+    });
+    this.emit('closed', reason);
+  }
+
+  /** Closes the current connection (socket, transports) without touching the local tracks. */
+  private teardown(): void {
+    const connection = this.connection;
+    this.connection = null;
+    this.generation += 1;
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
+    if (!connection) return;
+    for (const timer of connection.iceTimers.values()) clearTimeout(timer);
+    connection.socket.removeAllListeners();
+    connection.socket.disconnect();
+    for (const consumer of connection.consumers.values()) consumer.close();
+    for (const producer of connection.producers.values()) producer.close();
+    connection.recvTransport.then((transport) => transport.close()).catch(() => undefined);
+    connection.sendTransport?.then((transport) => transport.close()).catch(() => undefined);
+  }
+
+  /** Joins again as a new peer after a network cut, a failed ICE restart or a dead server worker. */
+  private async rejoin(why: string): Promise<void> {
+    if (this.rejoining || this.state.phase === 'closed' || this.state.phase === 'idle') return;
+    this.rejoining = true;
+    console.info(`[rtc] rejoining room ${this.roomId}: ${why}`);
+    this.teardown();
+    this.update({ phase: 'reconnecting', remote: [], peers: [], activeSpeaker: null, quality: {} });
+    this.syncLocal();
+    try {
+      for (let attempt = 0; this.state.phase === 'reconnecting'; attempt += 1) {
+        try {
+          await this.connectOnce(true);
+          return;
+        } catch (error) {
+          const fatal = fatalReason(error);
+          if (fatal) {
+            this.close(fatal, error);
+            return;
+          }
+          this.teardown();
+          this.update({ error: messageOf(error) });
+          await sleep(REJOIN_DELAYS_MS[Math.min(attempt, REJOIN_DELAYS_MS.length - 1)]!);
+        }
+      }
+    } finally {
+      this.rejoining = false;
+    }
+  }
+
+  private async connectOnce(rejoin: boolean): Promise<void> {
+    const generation = ++this.generation;
+    const live = () => generation === this.generation && this.state.phase !== 'closed';
+    const roomToken = await api.roomToken(this.roomId);
+    if (!live()) throw new RoomRequestError('disconnected', 'superseded');
+
+    const socket = io('/rtc', {
+      path: '/socket.io',
+      auth: { token: getToken() ?? '', roomToken: roomToken.token },
+      forceNew: true,
+      reconnection: false,
+      transports: ['websocket', 'polling'],
+      timeout: CONNECT_TIMEOUT_MS,
+    });
+    const device = new Device();
+    const connection: Connection = {
+      generation,
+      socket,
+      device,
+      peerId: null,
+      recvTransport: new Promise<types.Transport>(() => undefined),
+      sendTransport: null,
+      consumers: new Map(),
+      consuming: new Set(),
+      producers: new Map(),
+      iceTimers: new Map(),
+      layers: new Map(),
+      lastInbound: new Map(),
+    };
+    this.connection = connection;
+
+    // Events that arrive before the join answer wait for it (the answer's snapshot comes first).
+    const early: (() => void)[] = [];
+    let ready = false;
+    const on = <Payload>(name: string, handler: (payload: Payload) => void) =>
+      socket.on(name, (payload: Payload) => {
+        if (!live()) return;
+        if (ready) handler(payload);
+        else early.push(() => handler(payload));
+      });
+    on<PeerInfo>('peerJoined', (peer) => this.onPeerJoined(peer));
+    on<{ peerId: string }>('peerLeft', ({ peerId }) => this.onPeerLeft(peerId));
+    on<PeerInfo>('peerUpdated', (peer) => this.onPeerUpdated(peer));
+    on<ProducerInfo>('producerAdded', (producer) => void this.consume(connection, producer));
+    on<ProducerInfo>('producerUpdated', (producer) => this.onProducerUpdated(connection, producer));
+    on<{ producerId: string; peerId: string }>('producerClosed', (producer) => this.onProducerClosed(connection, producer));
+    on<{ consumerId: string }>('consumerClosed', ({ consumerId }) => this.dropConsumer(connection, consumerId));
+    on<{ peerId: string | null }>('activeSpeaker', ({ peerId }) => this.update({ activeSpeaker: peerId }));
+    on<RoomEventRecord>('roomEvent', (event) => this.applyRoomEvent(event, true));
+    socket.on('removed', () => live() && this.close('removed'));
+    socket.on('roomClosed', ({ reason, rejoin: again }: { reason: string; rejoin: boolean }) => {
+      if (!live()) return;
+      if (reason === 'ended') this.close('ended');
+      else if (again || reason === 'closed') void this.rejoin(`room closed (${reason})`);
+    });
+    socket.on('disconnect', (reason) => {
+      if (live() && this.state.phase !== 'connecting') void this.rejoin(`socket ${reason}`);
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RoomRequestError('timeout', 'no answer from the signalling server')), CONNECT_TIMEOUT_MS);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('connect_error', (error: Error) => {
+        clearTimeout(timer);
+        reject(/unauthori[sz]ed/i.test(error.message) ? new RoomRequestError('forbidden', error.message) : error);
+      });
+    });
+    if (!live()) throw new RoomRequestError('disconnected', 'superseded');
+
+    const routerRtpCapabilities = await this.request<types.RtpCapabilities>(connection, 'routerRtpCapabilities', {});
+    await device.load({ routerRtpCapabilities });
+    const answer = await this.request<JoinAnswer>(connection, 'join', { rtpCapabilities: device.rtpCapabilities });
+    if (!live()) throw new RoomRequestError('disconnected', 'superseded');
+    connection.peerId = answer.peerId;
+    connection.recvTransport = this.createTransport(connection, 'recv');
+    connection.recvTransport.catch((error: unknown) => {
+      if (live()) void this.rejoin(`no receiving transport: ${messageOf(error)}`);
+    });
+
+    this.timing.joinedAt ??= performance.now();
+    this.seenEvents.clear();
+    this.update({
+      phase: 'joined',
+      kind: answer.kind,
+      me: answer.you,
+      peers: answer.peers,
+      remote: [],
+      activeSpeaker: null,
+      chat: [],
+      still: null,
+      annotations: [],
+      error: null,
+      joins: this.state.joins + 1,
+    });
+    for (const event of answer.history) this.applyRoomEvent(event, false);
+
+    ready = true;
+    for (const producer of answer.producers) void this.consume(connection, producer);
+    for (const replay of early.splice(0)) replay();
+
+    // What was being sent before a reconnection is sent again (what may no longer be sent is dropped).
+    for (const source of [...this.tracks.keys()]) {
+      const entry = this.tracks.get(source);
+      if (!entry) continue;
+      if (entry.track.readyState === 'ended' || !this.maySend(source)) {
+        this.forgetTrack(source);
+        continue;
+      }
+      this.produce(connection, source, entry.track, entry.paused).catch((error: unknown) => {
+        if (live()) {
+          this.forgetTrack(source);
+          this.update({ error: messageOf(error) });
+        }
+      });
+    }
+    this.syncLocal();
+    this.qualityTimer = setInterval(() => void this.measureQuality(connection), QUALITY_INTERVAL_MS);
+    this.emit('joined', { peerId: answer.peerId, rejoin });
+  }
+
+  // ---- signalling ------------------------------------------------------------------------------------
+
+  private request<T>(connection: Connection, name: string, payload: Record<string, unknown>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (!connection.socket.connected) {
+        reject(new RoomRequestError('disconnected', `not connected (${name})`));
+        return;
+      }
+      connection.socket
+        .timeout(REQUEST_TIMEOUT_MS)
+        .emit(
+          'request',
+          name,
+          payload,
+          (error: Error | null, answer: { ok: true; data?: T } | { ok: false; error: { code: RoomErrorCode; message: string } }) => {
+            if (error) reject(new RoomRequestError('timeout', `no answer to ${name}`));
+            else if (answer.ok) resolve(answer.data as T);
+            else reject(new RoomRequestError(answer.error.code, answer.error.message));
+          },
+        );
+    });
+  }
+
+  /** A request on the current connection (the UI's actions). */
+  private act<T = unknown>(name: string, payload: Record<string, unknown> = {}): Promise<T> {
+    const connection = this.connection;
+    if (!connection || this.state.phase !== 'joined') return Promise.reject(new RoomRequestError('not_joined', 'not in the room'));
+    return this.request<T>(connection, name, payload);
+  }
+
+  // ---- transports and ICE ----------------------------------------------------------------------------
+
+  private async createTransport(connection: Connection, direction: 'send' | 'recv'): Promise<types.Transport> {
+    const parameters = await this.request<TransportParameters>(connection, 'createTransport', { direction });
+    const transport =
+      direction === 'send' ? connection.device.createSendTransport(parameters) : connection.device.createRecvTransport(parameters);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.request(connection, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        this.request<{ producerId: string }>(connection, 'produce', { transportId: transport.id, kind, source: appData.source, rtpParameters }).then(
+          ({ producerId }) => callback({ id: producerId }),
+          errback,
+        );
+      });
+    }
+    transport.on('connectionstatechange', (state) => this.onTransportState(connection, transport, state));
+    return transport;
+  }
+
+  private onTransportState(connection: Connection, transport: types.Transport, state: types.ConnectionState): void {
+    if (connection.generation !== this.generation) return;
+    if (state === 'connected') {
+      if (transport.direction === 'recv') this.timing.recvConnectedAt ??= performance.now();
+      const timer = connection.iceTimers.get(transport.id);
+      if (timer) clearTimeout(timer);
+      connection.iceTimers.delete(transport.id);
+      return;
+    }
+    if (state === 'disconnected' || state === 'failed') void this.restartIce(connection, transport);
+  }
+
+  /** New ICE credentials from the server, then an ICE restart here; a full rejoin if it has not worked in time. */
+  private async restartIce(connection: Connection, transport: types.Transport): Promise<void> {
+    if (!connection.iceTimers.has(transport.id)) {
+      connection.iceTimers.set(
+        transport.id,
+        setTimeout(() => {
+          connection.iceTimers.delete(transport.id);
+          if (connection.generation === this.generation && transport.connectionState !== 'connected') void this.rejoin('ICE restart did not reconnect');
+        }, ICE_RESTART_GRACE_MS),
+      );
+    }
+    try {
+      const { iceParameters } = await this.request<{ iceParameters: types.IceParameters }>(connection, 'restartIce', { transportId: transport.id });
+      if (connection.generation !== this.generation || transport.closed) return;
+      await transport.restartIce({ iceParameters });
+      this.iceRestarts += 1;
+    } catch (error) {
+      if (connection.generation === this.generation) void this.rejoin(`ICE restart failed: ${messageOf(error)}`);
+    }
+  }
+
+  private sendTransport(connection: Connection): Promise<types.Transport> {
+    if (!connection.sendTransport) {
+      connection.sendTransport = this.createTransport(connection, 'send');
+      connection.sendTransport.catch(() => {
+        if (connection.sendTransport) connection.sendTransport = null;
+      });
+    }
+    return connection.sendTransport;
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------------
+
+  /**
+   * Sends `track` as `source` (replacing what was sent as that source). The track is kept across reconnections
+   * and stopped when it is unpublished or the client leaves. Rejects with a RoomRequestError `forbidden` when
+   * the server refuses (a trainee without the microphone, say); the track is then stopped.
+   */
+  async publish(source: MediaSource, track: MediaStreamTrack, { paused = false } = {}): Promise<void> {
+    const previous = this.tracks.get(source);
+    if (previous && previous.track !== track) this.unpublish(source);
+    this.tracks.set(source, { track, paused });
+    track.addEventListener('ended', () => {
+      if (this.tracks.get(source)?.track === track) this.unpublish(source);
+    });
+    this.syncLocal();
+    const connection = this.connection;
+    if (!connection || this.state.phase !== 'joined') return; // sent once joined
+    try {
+      await this.produce(connection, source, track, paused);
+    } catch (error) {
+      if (this.tracks.get(source)?.track === track) this.forgetTrack(source);
+      throw error;
+    } finally {
+      this.syncLocal();
+    }
+  }
+
+  /** Stops sending `source` and stops its track. */
+  unpublish(source: MediaSource): void {
+    const entry = this.tracks.get(source);
+    const producer = this.connection?.producers.get(source);
+    if (producer) {
+      this.connection?.producers.delete(source);
+      producer.close();
+      if (this.connection && this.state.phase === 'joined') this.act('closeProducer', { producerId: producer.id }).catch(() => undefined);
+    }
+    if (entry) {
+      this.tracks.delete(source);
+      entry.track.stop();
+    }
+    this.syncLocal();
+  }
+
+  private forgetTrack(source: MediaSource): void {
+    const entry = this.tracks.get(source);
+    this.tracks.delete(source);
+    entry?.track.stop();
+    const producer = this.connection?.producers.get(source);
+    this.connection?.producers.delete(source);
+    producer?.close();
+    this.syncLocal();
+  }
+
+  /** Pauses or resumes what is sent as `source` (camera off, microphone muted) without closing it. */
+  async setPaused(source: MediaSource, paused: boolean): Promise<void> {
+    const entry = this.tracks.get(source);
+    if (!entry) return;
+    entry.paused = paused;
+    const producer = this.connection?.producers.get(source);
+    if (producer) {
+      if (paused) producer.pause();
+      else producer.resume();
+      this.syncLocal();
+      try {
+        await this.act('setProducerPaused', { producerId: producer.id, paused });
+      } catch (error) {
+        // The server refused to resume (a trainee's grant ran out): stay paused.
+        if (!paused) {
+          producer.pause();
+          entry.paused = true;
+        }
+        this.syncLocal();
+        throw error;
+      }
+    }
+    this.syncLocal();
+  }
+
+  private async produce(connection: Connection, source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<types.Producer> {
+    const transport = await this.sendTransport(connection);
+    const options: types.ProducerOptions = { track, stopTracks: false, appData: { source } };
+    if (source === 'camera') {
+      options.encodings = CAMERA_ENCODINGS.map((encoding) => ({ ...encoding }));
+      options.codecOptions = { videoGoogleStartBitrate: 1000 };
+    } else if (source === 'microscope') {
+      // The specimen's detail matters more than smoothness: one sharp stream.
+      options.encodings = [{ maxBitrate: 2_500_000 }];
+      track.contentHint = 'detail';
+    } else if (source === 'screen') {
+      options.encodings = [{ maxBitrate: 1_500_000, maxFramerate: 15 }];
+      track.contentHint = 'detail';
+    } else {
+      options.codecOptions = { opusDtx: true, opusFec: true };
+    }
+    const producer = await transport.produce(options);
+    if (connection.generation !== this.generation || this.tracks.get(source)?.track !== track) {
+      producer.close();
+      throw new RoomRequestError('disconnected', 'superseded');
+    }
+    connection.producers.get(source)?.close();
+    connection.producers.set(source, producer);
+    producer.on('transportclose', () => connection.producers.get(source) === producer && connection.producers.delete(source));
+    if (paused) {
+      producer.pause();
+      await this.request(connection, 'setProducerPaused', { producerId: producer.id, paused: true }).catch(() => undefined);
+    }
+    this.syncLocal();
+    return producer;
+  }
+
+  // ---- receiving -------------------------------------------------------------------------------------
+
+  private async consume(connection: Connection, producer: ProducerInfo): Promise<void> {
+    if (producer.peerId === connection.peerId || connection.consuming.has(producer.producerId)) return;
+    connection.consuming.add(producer.producerId);
+    try {
+      const transport = await connection.recvTransport;
+      this.timing.recvTransportAt ??= performance.now();
+      const parameters = await this.request<ConsumerParameters>(connection, 'consume', { producerId: producer.producerId });
+      if (connection.generation !== this.generation) return;
+      if (parameters.kind === 'video') this.timing.firstVideoConsumeAnsweredAt ??= performance.now();
+      const consumer = await transport.consume({
+        id: parameters.id,
+        producerId: parameters.producerId,
+        kind: parameters.kind,
+        rtpParameters: parameters.rtpParameters,
+        appData: { peerId: parameters.peerId, source: parameters.source },
+      });
+      if (connection.generation !== this.generation || !connection.consuming.has(producer.producerId)) {
+        consumer.close();
+        return;
+      }
+      connection.consumers.set(consumer.id, consumer);
+      if (consumer.kind === 'video') this.timing.firstVideoConsumerAt ??= performance.now();
+      consumer.on('transportclose', () => this.dropConsumer(connection, consumer.id));
+      const spatialLayers = parameters.layered ? Math.max(1, parseScalabilityMode(parameters.rtpParameters.encodings?.[0]?.scalabilityMode).spatialLayers) : 1;
+      const layers = parameters.layered ? Math.max(spatialLayers, parameters.rtpParameters.encodings?.length ?? 1) : 1;
+      const remote: RemoteTrack = {
+        consumerId: consumer.id,
+        producerId: parameters.producerId,
+        peerId: parameters.peerId,
+        kind: parameters.kind,
+        source: parameters.source,
+        track: consumer.track,
+        paused: producer.paused,
+        layered: parameters.layered,
+        spatialLayers: layers,
+      };
+      this.update({ remote: [...this.state.remote.filter((r) => r.producerId !== remote.producerId), remote] });
+      await this.request(connection, 'resumeConsumer', { consumerId: consumer.id });
+      if (remote.kind === 'video') this.timing.firstVideoResumedAt ??= performance.now();
+      const width = this.tileWidths.get(remote.producerId);
+      if (width !== undefined) this.applyLayer(connection, remote, width);
+    } catch (error) {
+      connection.consuming.delete(producer.producerId);
+      if (connection.generation === this.generation) console.warn(`[rtc] could not receive ${producer.source} of ${producer.peerId}`, error);
+    }
+  }
+
+  private dropConsumer(connection: Connection, consumerId: string): void {
+    const consumer = connection.consumers.get(consumerId);
+    connection.consumers.delete(consumerId);
+    connection.layers.delete(consumerId);
+    connection.lastInbound.delete(consumerId);
+    if (consumer) {
+      connection.consuming.delete(consumer.producerId);
+      consumer.close();
+    }
+    if (connection.generation === this.generation) this.update({ remote: this.state.remote.filter((r) => r.consumerId !== consumerId) });
+  }
+
+  /**
+   * The UI tells how wide (CSS px) the tile showing `producerId` is; the client asks the server for the simulcast
+   * layer that width needs (small tile → lowest layer, large → highest).
+   */
+  setTileWidth(producerId: string, width: number): void {
+    this.tileWidths.set(producerId, width);
+    const connection = this.connection;
+    const remote = this.state.remote.find((r) => r.producerId === producerId);
+    if (connection && remote) this.applyLayer(connection, remote, width);
+  }
+
+  private applyLayer(connection: Connection, remote: RemoteTrack, width: number): void {
+    if (!remote.layered || remote.kind !== 'video') return;
+    const layer = layerForWidth(width, remote.spatialLayers);
+    if (connection.layers.get(remote.consumerId) === layer) return;
+    connection.layers.set(remote.consumerId, layer);
+    this.request(connection, 'setConsumerLayers', { consumerId: remote.consumerId, spatialLayer: layer }).catch(() => connection.layers.delete(remote.consumerId));
+  }
+
+  /** The layer last asked for the consumer of `producerId` (for display and tests). */
+  requestedLayer(producerId: string): number | null {
+    const remote = this.state.remote.find((r) => r.producerId === producerId);
+    return remote ? (this.connection?.layers.get(remote.consumerId) ?? null) : null;
+  }
+
+  /** The UI reports the first frame it showed of a remote video (for the join → first-frame measurement). */
+  noteFirstFrame(): void {
+    this.timing.firstFrameAt ??= performance.now();
+  }
+
+  // ---- room events from the server -------------------------------------------------------------------
+
+  private onPeerJoined(peer: PeerInfo): void {
+    this.update({ peers: [...this.state.peers.filter((p) => p.peerId !== peer.peerId), peer] });
+  }
+
+  private onPeerLeft(peerId: string): void {
+    const { [peerId]: _gone, ...quality } = this.state.quality;
+    this.update({
+      peers: this.state.peers.filter((p) => p.peerId !== peerId),
+      remote: this.state.remote.filter((r) => r.peerId !== peerId),
+      activeSpeaker: this.state.activeSpeaker === peerId ? null : this.state.activeSpeaker,
+      quality,
+    });
+  }
+
+  private onPeerUpdated(peer: PeerInfo): void {
+    if (peer.peerId === this.connection?.peerId) {
+      this.update({ me: peer });
+      // A grant that ended: the server closed the microphone; stop it here too.
+      if (!this.maySend('microphone') && this.tracks.has('microphone') && peer.role === 'trainee') this.forgetTrack('microphone');
+      return;
+    }
+    this.update({ peers: this.state.peers.map((p) => (p.peerId === peer.peerId ? peer : p)) });
+  }
+
+  private onProducerUpdated(connection: Connection, producer: ProducerInfo): void {
+    if (producer.peerId === connection.peerId) {
+      // The host muted us: reflect it here (we may unmute ourselves).
+      const entry = this.tracks.get(producer.source);
+      const own = connection.producers.get(producer.source);
+      if (entry && own?.id === producer.producerId && producer.paused && !own.paused) {
+        own.pause();
+        entry.paused = true;
+        this.syncLocal();
+      }
+      return;
+    }
+    this.update({ remote: this.state.remote.map((r) => (r.producerId === producer.producerId ? { ...r, paused: producer.paused } : r)) });
+  }
+
+  private onProducerClosed(connection: Connection, { producerId, peerId }: { producerId: string; peerId: string }): void {
+    if (peerId === connection.peerId) {
+      for (const [source, producer] of connection.producers) if (producer.id === producerId) this.forgetTrack(source);
+      return;
+    }
+    for (const consumer of [...connection.consumers.values()]) if (consumer.producerId === producerId) this.dropConsumer(connection, consumer.id);
+    connection.consuming.delete(producerId);
+    this.update({ remote: this.state.remote.filter((r) => r.producerId !== producerId) });
+  }
+
+  /** Chat, stills and annotations: from `history` on join (live = false) and from `roomEvent` pushes. */
+  private applyRoomEvent(event: RoomEventRecord, live: boolean): void {
+    if (this.seenEvents.has(event.id)) return;
+    this.seenEvents.add(event.id);
+    switch (event.kind) {
+      case 'chat':
+        this.update({ chat: [...this.state.chat, event] });
+        break;
+      case 'still': {
+        const imageId = typeof event.payload.imageId === 'string' ? event.payload.imageId : null;
+        if (imageId) this.update({ still: { imageId, userId: event.userId, displayName: event.displayName, at: event.at }, annotations: [] });
+        break;
+      }
+      case 'annotation': {
+        const annotation = annotationOf(event);
+        if (annotation) this.update({ annotations: [...this.state.annotations, { ...annotation, id: event.id, userId: event.userId }] });
+        break;
+      }
+      case 'annotations-cleared':
+        this.update({ annotations: [] });
+        break;
+      default:
+        break;
+    }
+    if (live) this.emit('roomEvent', event);
+  }
+
+  // ---- actions ---------------------------------------------------------------------------------------
+
+  chat(text: string): Promise<unknown> {
+    return this.act('chat', { text });
+  }
+
+  annotate(annotation: Annotation): Promise<unknown> {
+    return this.act('annotate', { ...annotation });
+  }
+
+  clearAnnotations(): Promise<unknown> {
+    return this.act('clearAnnotations');
+  }
+
+  shareStill(imageId: string): Promise<unknown> {
+    return this.act('shareStill', { imageId });
+  }
+
+  raiseHand(raised: boolean): Promise<unknown> {
+    return this.act('raiseHand', { raised });
+  }
+
+  grantMicrophone(peerId: string, seconds: number): Promise<unknown> {
+    return this.act('grantMicrophone', { peerId, seconds });
+  }
+
+  mute(peerId: string): Promise<unknown> {
+    return this.act('mute', { peerId });
+  }
+
+  remove(peerId: string): Promise<unknown> {
+    return this.act('remove', { peerId });
+  }
+
+  /** Host: ends the room for everybody. */
+  end(): Promise<unknown> {
+    return this.act('end');
+  }
+
+  // ---- connection quality ----------------------------------------------------------------------------
+
+  private async measureQuality(connection: Connection): Promise<void> {
+    if (connection.generation !== this.generation || this.state.phase !== 'joined') return;
+    try {
+      const byPeer: Record<string, Quality> = {};
+      const recv = await connection.recvTransport;
+      const rtt = roundTripOf(await recv.getStats());
+      for (const consumer of connection.consumers.values()) {
+        const peerId = (consumer.appData as { peerId?: string }).peerId;
+        if (!peerId) continue;
+        let lost = 0;
+        let received = 0;
+        (await consumer.getStats()).forEach((stat: { type: string; packetsLost?: number; packetsReceived?: number }) => {
+          if (stat.type !== 'inbound-rtp') return;
+          lost += stat.packetsLost ?? 0;
+          received += stat.packetsReceived ?? 0;
+        });
+        const last = connection.lastInbound.get(consumer.id);
+        connection.lastInbound.set(consumer.id, { lost, received });
+        const dLost = Math.max(0, lost - (last?.lost ?? 0));
+        const dReceived = Math.max(0, received - (last?.received ?? 0));
+        const loss = dLost + dReceived > 0 ? dLost / (dLost + dReceived) : null;
+        byPeer[peerId] = worse(byPeer[peerId] ?? 'unknown', qualityOf(loss, rtt));
+      }
+      let myQuality: Quality = 'unknown';
+      if (connection.sendTransport && connection.producers.size > 0) {
+        const send = await connection.sendTransport;
+        const stats = await send.getStats();
+        let fractionLost: number | null = null;
+        let remoteRtt: number | null = null;
+        stats.forEach((stat: { type: string; fractionLost?: number; roundTripTime?: number }) => {
+          if (stat.type !== 'remote-inbound-rtp') return;
+          if (stat.fractionLost !== undefined) fractionLost = Math.max(fractionLost ?? 0, stat.fractionLost);
+          if (stat.roundTripTime !== undefined) remoteRtt = Math.max(remoteRtt ?? 0, stat.roundTripTime);
+        });
+        myQuality = qualityOf(fractionLost, remoteRtt ?? roundTripOf(stats));
+      }
+      if (connection.generation === this.generation) this.update({ quality: byPeer, myQuality });
+    } catch {
+      // statistics are best effort (a transport closing meanwhile)
+    }
+  }
+
+  // ---- test hook -------------------------------------------------------------------------------------
+
+  /** Inbound video statistics of every consumer (from the receiving RTCPeerConnection). */
+  async inboundVideoStats(): Promise<InboundVideoStats[]> {
+    const connection = this.connection;
+    if (!connection) return [];
+    const results: InboundVideoStats[] = [];
+    for (const consumer of connection.consumers.values()) {
+      if (consumer.kind !== 'video' || consumer.closed) continue;
+      const appData = consumer.appData as { peerId?: string; source?: MediaSource };
+      const entry: InboundVideoStats = {
+        consumerId: consumer.id,
+        peerId: appData.peerId ?? '',
+        source: appData.source ?? 'camera',
+        framesDecoded: 0,
+        bytesReceived: 0,
+        packetsLost: 0,
+        frameWidth: 0,
+        frameHeight: 0,
+      };
+      (await consumer.getStats()).forEach(
+        (stat: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number; packetsLost?: number; frameWidth?: number; frameHeight?: number }) => {
+          if (stat.type !== 'inbound-rtp' || stat.kind !== 'video') return;
+          entry.framesDecoded += stat.framesDecoded ?? 0;
+          entry.bytesReceived += stat.bytesReceived ?? 0;
+          entry.packetsLost += stat.packetsLost ?? 0;
+          entry.frameWidth = Math.max(entry.frameWidth, stat.frameWidth ?? 0);
+          entry.frameHeight = Math.max(entry.frameHeight, stat.frameHeight ?? 0);
+        },
+      );
+      results.push(entry);
+    }
+    return results;
+  }
+
+  testHook(): RoomTestHook {
+    return {
+      info: () => ({
+        phase: this.state.phase,
+        peerId: this.connection?.peerId ?? null,
+        role: this.state.me?.role ?? null,
+        joins: this.state.joins,
+        iceRestarts: this.iceRestarts,
+        consumers: this.connection?.consumers.size ?? 0,
+        producers: [...(this.connection?.producers.keys() ?? [])],
+        annotations: this.state.annotations.length,
+        still: this.state.still?.imageId ?? null,
+        layers: Object.fromEntries(this.state.remote.flatMap((remote) => {
+          const layer = this.connection?.layers.get(remote.consumerId);
+          return layer === undefined ? [] : [[remote.producerId, layer]];
+        })),
+        timing: { ...this.timing },
+      }),
+      stats: () => this.inboundVideoStats(),
+      produce: async (source) => {
+        const stream = await navigator.mediaDevices.getUserMedia(source === 'microphone' ? { audio: true } : { video: true });
+        const track = source === 'microphone' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+        if (!track) return { ok: false, code: 'no_track', message: 'getUserMedia gave no track' };
+        try {
+          await this.publish(source, track);
+          const producerId = this.connection?.producers.get(source)?.id;
+          return producerId ? { ok: true, producerId } : { ok: false, code: 'not_joined', message: 'not sent' };
+        } catch (error) {
+          return { ok: false, code: error instanceof RoomRequestError ? error.code : 'error', message: messageOf(error) };
+        }
+      },
+      dropConnection: () => {
+        const connection = this.connection;
+        if (!connection) return;
+        const closePc = (transport: types.Transport) => (transport.handler as unknown as { _pc?: RTCPeerConnection })._pc?.close();
+        void connection.recvTransport.then(closePc, () => undefined);
+        void connection.sendTransport?.then(closePc, () => undefined);
+        // As a network cut does: the engine goes away under socket.io (reason "transport close"), not a clean leave.
+        connection.socket.io.engine?.close();
+      },
+      restartIce: async () => {
+        const connection = this.connection;
+        if (!connection) throw new Error('not connected');
+        await this.restartIce(connection, await connection.recvTransport);
+      },
+    };
+  }
+}
+
+function roundTripOf(stats: RTCStatsReport): number | null {
+  let rtt: number | null = null;
+  stats.forEach((stat: { type: string; state?: string; nominated?: boolean; currentRoundTripTime?: number }) => {
+    if (stat.type === 'candidate-pair' && stat.state === 'succeeded' && stat.currentRoundTripTime !== undefined) {
+      rtt = Math.max(rtt ?? 0, stat.currentRoundTripTime);
+    }
+  });
+  return rtt;
+}
+
+/** Errors after which trying again cannot help: the room ended, or this person may not be in it. */
+function fatalReason(error: unknown): ClosedReason | null {
+  if (error instanceof ApiError) {
+    if (error.status === 409) return 'ended';
+    if (error.status === 401 || error.status === 403 || error.status === 404) return 'forbidden';
+    return null;
+  }
+  if (error instanceof RoomRequestError) return error.code === 'forbidden' ? 'forbidden' : null;
+  if (error instanceof Error && error.name === 'UnsupportedError') return 'failed';
+  return null;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
