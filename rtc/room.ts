@@ -70,17 +70,14 @@ export class Room extends EventEmitter<RoomEvents> {
   private readonly pipes = new Set<string>();
   private readonly grantTimers = new Map<string, NodeJS.Timeout>();
   private closedReason: RoomCloseReason | undefined;
-  private readonly onWorkerDied = (_index: number, routers: types.Router[]) => {
-    if (routers.some((router) => this.routers.includes(router))) this.close('worker-died');
-  };
 
   private constructor(
     private readonly options: RoomOptions,
     router: types.Router,
   ) {
     super();
-    this.routers = [router];
-    options.pool.on('worker-died', this.onWorkerDied);
+    this.routers = [];
+    this.adopt(router);
   }
 
   static async create(options: RoomOptions): Promise<Room> {
@@ -285,7 +282,6 @@ export class Room extends EventEmitter<RoomEvents> {
   close(reason: RoomCloseReason = 'closed'): void {
     if (this.closedReason) return;
     this.closedReason = reason;
-    this.options.pool.off('worker-died', this.onWorkerDied);
     for (const timer of this.grantTimers.values()) clearTimeout(timer);
     this.grantTimers.clear();
     for (const peer of this.peers.values()) peer.close();
@@ -340,9 +336,15 @@ export class Room extends EventEmitter<RoomEvents> {
       router.close();
       this.assertOpen();
     }
-    this.routers.push(router);
+    this.adopt(router);
     await this.observeSpeakers(router);
     return router;
+  }
+
+  /** A dead worker takes its routers with it: the room closes and its clients rejoin on a live worker. */
+  private adopt(router: types.Router): void {
+    this.routers.push(router);
+    router.on('workerclose', () => this.close('worker-died'));
   }
 
   private async pipeIfNeeded(producerId: string, from: types.Router, to: types.Router): Promise<void> {

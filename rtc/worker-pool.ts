@@ -22,14 +22,14 @@ export interface WorkerSlot {
 }
 
 export interface WorkerPoolEvents {
-  /** A worker died; its routers are gone. Rooms on it must be re-created (clients rejoin). */
-  'worker-died': [index: number, routers: types.Router[]];
+  /** A worker died; its routers are gone (their rooms close themselves on the routers' `workerclose`). */
+  'worker-died': [index: number];
   'worker-replaced': [index: number];
 }
 
 /**
  * mediasoup workers, one per core, each replaced when it dies. Routers are created through the pool so it can
- * place them on the least-loaded worker and tell rooms which of their routers a dead worker took with it.
+ * place them on the least-loaded worker.
  */
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private readonly slots: (WorkerSlot | undefined)[] = [];
@@ -111,11 +111,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const slot: WorkerSlot = { index, worker, routers: new Set(), consumers: 0 };
     this.slots[index] = slot;
     worker.on('died', () => {
-      const routers = [...slot.routers];
       slot.routers.clear();
       slot.consumers = 0;
       this.slots[index] = undefined;
-      this.emit('worker-died', index, routers);
+      this.emit('worker-died', index);
       if (!this.closed) setTimeout(() => void this.replace(index), this.options.restartDelayMs ?? 1000).unref();
     });
   }

@@ -37,7 +37,7 @@ export async function startRtcRuntime({ config, onRoomEnded, log }: RtcRuntimeOp
       { cause: error },
     );
   }
-  pool.on('worker-died', (index, routers) => log.error({ worker: index, routers: routers.length }, 'a mediasoup worker died; its rooms close and their peers rejoin'));
+  pool.on('worker-died', (index) => log.error({ worker: index }, 'a mediasoup worker died; its rooms close and their peers rejoin'));
   pool.on('worker-replaced', (index) => log.info({ worker: index }, 'mediasoup worker replaced'));
 
   const rooms = new RoomRegistry({ pool, transport: { listenInfos: listenInfos(config) } });
