@@ -197,6 +197,25 @@ function RoomHeader({ detail, state, back }: { detail: RoomDetail; state: RoomSt
 
 // ---- before joining ---------------------------------------------------------------------------------
 
+/** A labelled choice of media device; unnamed devices are numbered (`deviceLabel` 1, 2 …). */
+function DeviceSelect(props: { label: string; devices: MediaDeviceInfo[]; deviceLabel?: string; value: string; onChange: (deviceId: string) => void; empty: string | undefined; testId: string }) {
+  const { label, devices, value, onChange, empty, testId } = props;
+  const deviceLabel = props.deviceLabel ?? label;
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {empty !== undefined && <option value="">{empty}</option>}
+        {devices.map((device, i) => (
+          <option key={device.deviceId || i} value={device.deviceId}>
+            {device.label || `${deviceLabel} ${i + 1}`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function PreJoin({ role, onJoin }: { role: RoomRole; onJoin: (media: JoinMedia) => void }) {
   const { t } = useTranslation();
   const mayPublish = role !== 'trainee';
@@ -343,47 +362,39 @@ function PreJoin({ role, onJoin }: { role: RoomRole; onJoin: (media: JoinMedia) 
             )}
           </div>
           <div className="prejoin-fields">
-            <label className="field">
-              <span className="field-label">{t('room.prejoin.camera')}</span>
-              <select value={choice.cameraId} onChange={(e) => setChoice({ ...choice, cameraId: e.target.value })} data-testid="prejoin-camera">
-                {cameras.length === 0 && <option value="">{t('common.none')}</option>}
-                {cameras.map((device, i) => (
-                  <option key={device.deviceId || i} value={device.deviceId}>
-                    {device.label || `${t('room.prejoin.camera')} ${i + 1}`}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <DeviceSelect
+              label={t('room.prejoin.camera')}
+              devices={cameras}
+              value={choice.cameraId}
+              onChange={(cameraId) => setChoice({ ...choice, cameraId })}
+              empty={cameras.length === 0 ? t('common.none') : undefined}
+              testId="prejoin-camera"
+            />
             <label className="field-check">
               <input type="checkbox" checked={cameraOn} onChange={(e) => setCameraOn(e.target.checked)} data-testid="prejoin-camera-on" />
               {t('room.prejoin.cameraOn')}
             </label>
-            <label className="field">
-              <span className="field-label">{t('room.prejoin.microphone')}</span>
-              <select value={choice.microphoneId} onChange={(e) => setChoice({ ...choice, microphoneId: e.target.value })} data-testid="prejoin-microphone">
-                {microphones.length === 0 && <option value="">{t('common.none')}</option>}
-                {microphones.map((device, i) => (
-                  <option key={device.deviceId || i} value={device.deviceId}>
-                    {device.label || `${t('room.prejoin.microphone')} ${i + 1}`}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <DeviceSelect
+              label={t('room.prejoin.microphone')}
+              devices={microphones}
+              value={choice.microphoneId}
+              onChange={(microphoneId) => setChoice({ ...choice, microphoneId })}
+              empty={microphones.length === 0 ? t('common.none') : undefined}
+              testId="prejoin-microphone"
+            />
             <label className="field-check">
               <input type="checkbox" checked={microphoneOn} onChange={(e) => setMicrophoneOn(e.target.checked)} data-testid="prejoin-microphone-on" />
               {t('room.prejoin.microphoneOn')}
             </label>
-            <label className="field">
-              <span className="field-label">{t('room.prejoin.microscope')}</span>
-              <select value={choice.microscopeId} onChange={(e) => setChoice({ ...choice, microscopeId: e.target.value })} data-testid="prejoin-microscope">
-                <option value="">{t('room.prejoin.noMicroscope')}</option>
-                {cameras.map((device, i) => (
-                  <option key={device.deviceId || i} value={device.deviceId}>
-                    {device.label || `${t('room.prejoin.camera')} ${i + 1}`}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <DeviceSelect
+              label={t('room.prejoin.microscope')}
+              devices={cameras}
+              deviceLabel={t('room.prejoin.camera')}
+              value={choice.microscopeId}
+              onChange={(microscopeId) => setChoice({ ...choice, microscopeId })}
+              empty={t('room.prejoin.noMicroscope')}
+              testId="prejoin-microscope"
+            />
             {mediaError && (
               <p className="field-warning" data-testid="prejoin-media-error">
                 {mediaError}
