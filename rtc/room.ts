@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import { ROUTER_MEDIA_CODECS } from './media-codecs.js';
 import { Peer, type PeerIdentity, type PeerInfo, type ProducerInfo } from './peer.js';
 import { canModerate, canProduce, canRaiseHand, mediaKindOf, PermissionDenied, roleAllowedIn, type MediaSource, type ModerationAction, type RoomKind } from './permissions.js';
+import type { ProducerTap } from './recording/track-recorder.js';
 import type { WorkerPool } from './worker-pool.js';
 
 export interface RoomTransportOptions {
@@ -36,7 +37,15 @@ export interface RoomEvents {
   /** Sent to one peer: the host removed them. */
   'peer-removed': [peerId: string];
   'active-speaker': [peerId: string | null];
+  'recording-changed': [recording: RecordingNotice | null];
   closed: [reason: RoomCloseReason];
+}
+
+/** What everyone in a room is told while it is being recorded (and a late joiner finds in the snapshot). */
+export interface RecordingNotice {
+  recordingId: string;
+  startedAt: string;
+  startedBy: string;
 }
 
 export interface TransportParameters {
@@ -70,6 +79,7 @@ export class Room extends EventEmitter<RoomEvents> {
   private readonly pipes = new Set<string>();
   private readonly grantTimers = new Map<string, NodeJS.Timeout>();
   private closedReason: RoomCloseReason | undefined;
+  private recordingNotice: RecordingNotice | null = null;
 
   private constructor(
     private readonly options: RoomOptions,
@@ -129,9 +139,33 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /** Everybody else in the room and what they send: what a joining peer needs to start consuming. */
-  snapshot(forPeerId: string): { peers: PeerInfo[]; producers: ProducerInfo[] } {
+  snapshot(forPeerId: string): { peers: PeerInfo[]; producers: ProducerInfo[]; recording: RecordingNotice | null } {
     const others = [...this.peers.values()].filter((peer) => peer.id !== forPeerId);
-    return { peers: others.map((peer) => peer.info()), producers: others.flatMap((peer) => peer.producerInfos()) };
+    return { peers: others.map((peer) => peer.info()), producers: others.flatMap((peer) => peer.producerInfos()), recording: this.recordingNotice };
+  }
+
+  /** Every producer in the room with its sender and router: what a server-side consumer (the recorder) taps. */
+  producerTaps(): ProducerTap[] {
+    return [...this.peers.values()].flatMap((peer) =>
+      [...peer.producers.values()].map(({ producer, source }) => ({
+        producer,
+        source,
+        peerId: peer.id,
+        userId: peer.identity.userId,
+        displayName: peer.identity.displayName,
+        router: peer.router,
+      })),
+    );
+  }
+
+  get recording(): RecordingNotice | null {
+    return this.recordingNotice;
+  }
+
+  /** Everyone is told when recording starts and stops: nobody is recorded without seeing it. */
+  setRecording(notice: RecordingNotice | null): void {
+    this.recordingNotice = notice;
+    if (!this.closed) this.emit('recording-changed', notice);
   }
 
   async createTransport(peerId: string, direction: 'send' | 'recv'): Promise<TransportParameters> {

@@ -74,6 +74,7 @@ function forwardRoomEvents(namespace: Namespace, room: Room): void {
   room.on('producer-closed', (producer) => everyone().emit('producerClosed', producer));
   room.on('consumer-closed', (peerId, consumerId) => namespace.to(peerId).emit('consumerClosed', { consumerId }));
   room.on('active-speaker', (peerId) => everyone().emit('activeSpeaker', { peerId }));
+  room.on('recording-changed', (recording) => everyone().emit('recordingChanged', { recording }));
   room.on('peer-removed', (peerId) => {
     namespace.to(peerId).emit('removed', {});
     namespace.in(peerId).disconnectSockets(true);

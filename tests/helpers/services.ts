@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { checkFfmpeg, type FfmpegTools } from '../../rtc/recording/ffmpeg.js';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -83,4 +84,17 @@ export function mediasoupAvailability(): Promise<ServiceAvailability> {
     }
   })();
   return mediasoupProbe;
+}
+
+/** FFmpeg and ffprobe as the server would find them (FFMPEG_PATH, FFPROBE_PATH, else PATH). */
+export const FFMPEG_TOOLS: FfmpegTools = { ffmpeg: process.env.FFMPEG_PATH || 'ffmpeg', ffprobe: process.env.FFPROBE_PATH || 'ffprobe' };
+
+/** Whether FFmpeg runs here (Debian's ffmpeg package): recording tests skip with this reason otherwise. */
+export async function ffmpegAvailability(): Promise<ServiceAvailability> {
+  try {
+    await checkFfmpeg(FFMPEG_TOOLS);
+    return { available: true, reason: '' };
+  } catch (error) {
+    return { available: false, reason: (error as Error).message };
+  }
 }
