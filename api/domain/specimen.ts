@@ -48,6 +48,19 @@ export const SpecimenPatchSchema = Type.Object(
 );
 export type SpecimenPatch = Static<typeof SpecimenPatchSchema>;
 
+/**
+ * Where an image added to an existing specimen came from: a file, a frame grabbed from a live room's camera or
+ * microscope, or a room's still with its annotations drawn in. Recorded in the audit entry of the addition.
+ */
+export const IMAGE_ORIGINS = ['upload', 'camera-still', 'annotated-still'] as const;
+export type ImageOrigin = (typeof IMAGE_ORIGINS)[number];
+
+export interface ImageProvenance {
+  origin: ImageOrigin;
+  /** The live room the image was taken in, as the client names it. */
+  roomId: string | null;
+}
+
 /** A specimen as the domain sees it: its row joined with port, creator and images. */
 export interface SpecimenImageRecord {
   id: string;

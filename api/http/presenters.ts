@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/access.js';
 import type { IdentificationHistoryEntry, SpecimenIdentification } from '../domain/identification.js';
 import type { RoomParticipantRecord, RoomRecord } from '../domain/room.js';
-import type { SpecimenRecord } from '../domain/specimen.js';
+import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { PortRow } from '../db/schema.js';
 
 /** Domain records → the JSON shapes in `schemas.ts`. */
@@ -30,13 +30,17 @@ export function presentSpecimen(specimen: SpecimenRecord) {
     collectedAt: specimen.collectedAt.toISOString(),
     createdAt: specimen.createdAt.toISOString(),
     updatedAt: specimen.updatedAt.toISOString(),
-    images: specimen.images.map(({ position: _position, ...image }) => ({
-      ...image,
-      originalUrl: `/api/v1/images/${image.id}/original`,
-      thumbnailUrl: `/api/v1/images/${image.id}/thumbnail`,
-    })),
+    images: specimen.images.map(presentImage),
     identification: specimen.identification ? presentIdentification(specimen.identification) : null,
     identifications: specimen.identifications.map(presentIdentificationHistoryEntry),
+  };
+}
+
+export function presentImage({ position: _position, ...image }: SpecimenImageRecord) {
+  return {
+    ...image,
+    originalUrl: `/api/v1/images/${image.id}/original`,
+    thumbnailUrl: `/api/v1/images/${image.id}/thumbnail`,
   };
 }
 

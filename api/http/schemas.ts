@@ -45,6 +45,9 @@ export const ImageSchema = Type.Object({
   thumbnailUrl: Type.String(),
 });
 
+/** The answer of `POST /api/v1/specimens/:id/images`: the images it added, in order. */
+export const AddedImagesSchema = Type.Object({ images: Type.Array(ImageSchema) });
+
 const TaxonProbabilitySchema = Type.Object({ taxon: Type.String(), p: Type.Number({ minimum: 0, maximum: 1 }) });
 
 const aiAnswerFields = {

@@ -1,11 +1,13 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { SpecimenMetadataSchema, type SpecimenMetadata } from '../domain/specimen.js';
+import { IMAGE_ORIGINS, SpecimenMetadataSchema, type ImageOrigin, type ImageProvenance, type SpecimenMetadata } from '../domain/specimen.js';
 import type { UploadedImage } from '../services/specimen.service.js';
 import { badRequest, payloadTooLarge } from './errors.js';
 
 const metadataValidator = Compile(SpecimenMetadataSchema);
+const uuidValidator = Compile(Type.String({ format: 'uuid' }));
 const MAX_FILENAME_LENGTH = 255;
 
 export interface UploadLimits {
@@ -29,6 +31,18 @@ export async function readImagesUpload(request: FastifyRequest, limits: UploadLi
   const { images } = await readMultipart(request, limits, []);
   if (images.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
   return images;
+}
+
+/**
+ * Reads images added to an existing specimen (`POST /api/v1/specimens/:id/images`): `images` files and the optional
+ * text fields `origin` (one of {@link IMAGE_ORIGINS}, default `upload`) and `roomId` (a UUID).
+ */
+export async function readAddedImagesUpload(
+  request: FastifyRequest,
+  limits: UploadLimits,
+): Promise<{ provenance: ImageProvenance; images: UploadedImage[] }> {
+  const { fields, images } = await readMultipart(request, limits, ['origin', 'roomId']);
+  return { provenance: parseProvenance(fields), images };
 }
 
 async function readMultipart(
@@ -76,6 +90,16 @@ function parseMetadata(text: string | undefined): SpecimenMetadata {
     throw badRequest('invalid_metadata', `Invalid metadata: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details);
   }
   return value;
+}
+
+function parseProvenance(fields: Map<string, string>): ImageProvenance {
+  const origin = fields.get('origin') ?? 'upload';
+  if (!(IMAGE_ORIGINS as readonly string[]).includes(origin)) {
+    throw badRequest('invalid_origin', `"origin" must be one of ${IMAGE_ORIGINS.join(', ')}`, { accepted: IMAGE_ORIGINS });
+  }
+  const roomId = fields.get('roomId') ?? null;
+  if (roomId !== null && !uuidValidator.Check(roomId)) throw badRequest('invalid_roomId', '"roomId" must be a UUID');
+  return { origin: origin as ImageOrigin, roomId };
 }
 
 function firstErrorPerPath(errors: { instancePath: string; message: string; params?: unknown }[]) {

@@ -81,12 +81,19 @@ export class IdentificationRepository {
     await this.db.updateTable('identification_requests').set({ enqueued_at: new Date() }).where('specimen_id', 'in', specimenIds).execute();
   }
 
+  /**
+   * The images the specimen's request was made for: those committed with it. Images added to the specimen later
+   * (`POST /api/v1/specimens/:id/images`: an annotated still, say) are never identified, even by a job still pending.
+   */
   async jobImages(specimenId: string): Promise<JobImage[]> {
     return this.db
       .selectFrom('specimen_images')
-      .select(['id as imageId', 'blob_sha256 as sha256'])
-      .where('specimen_id', '=', specimenId)
-      .orderBy('position')
+      .innerJoin('identification_requests', 'identification_requests.specimen_id', 'specimen_images.specimen_id')
+      .select(['specimen_images.id as imageId', 'specimen_images.blob_sha256 as sha256'])
+      .where('specimen_images.specimen_id', '=', specimenId)
+      // Rows of one transaction share its now(): the specimen's first images and its request.
+      .whereRef('specimen_images.created_at', '<=', 'identification_requests.requested_at')
+      .orderBy('specimen_images.position')
       .execute();
   }
 

@@ -68,26 +68,32 @@ export class SpecimenRepository {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      for (const [position, image] of images.entries()) {
-        await trx
-          .insertInto('blobs')
-          .values({
-            sha256: image.sha256,
-            format: image.format,
-            width: image.width,
-            height: image.height,
-            bytes: image.bytes,
-            orientation: image.orientation,
-          })
-          .onConflict((oc) => oc.column('sha256').doNothing())
-          .execute();
-        await trx
-          .insertInto('specimen_images')
-          .values({ specimen_id: id, blob_sha256: image.sha256, position, original_filename: image.originalFilename })
-          .execute();
-      }
+      await insertImages(trx, id, images, 0);
       await afterInsert(trx, id);
       return id;
+    });
+  }
+
+  /**
+   * Images added to an existing specimen, after its last one, in one transaction with `afterInsert` (audit), which
+   * gets the new images' ids in order; returns them. Touching the specimen's row first (its `updated_at`) locks it,
+   * so concurrent additions to one specimen take their positions one after the other.
+   */
+  async addImages(
+    specimenId: string,
+    images: NewSpecimenImage[],
+    afterInsert: (trx: Transaction<Database>, imageIds: string[]) => Promise<void>,
+  ): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('specimens').set({ updated_at: new Date() }).where('id', '=', specimenId).execute();
+      const { last } = await trx
+        .selectFrom('specimen_images')
+        .select((eb) => eb.fn.max<number | null>('position').as('last'))
+        .where('specimen_id', '=', specimenId)
+        .executeTakeFirstOrThrow();
+      const imageIds = await insertImages(trx, specimenId, images, last === null ? 0 : Number(last) + 1);
+      await afterInsert(trx, imageIds);
+      return imageIds;
     });
   }
 
@@ -228,6 +234,32 @@ export class SpecimenRepository {
 }
 
 type FilterableQuery = ReturnType<SpecimenRepository['baseQuery']>;
+
+/** Each image's blob (once per content) and its `specimen_images` row, at positions from `firstPosition` on; returns their ids. */
+async function insertImages(trx: Transaction<Database>, specimenId: string, images: NewSpecimenImage[], firstPosition: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [index, image] of images.entries()) {
+    await trx
+      .insertInto('blobs')
+      .values({
+        sha256: image.sha256,
+        format: image.format,
+        width: image.width,
+        height: image.height,
+        bytes: image.bytes,
+        orientation: image.orientation,
+      })
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
+    const { id } = await trx
+      .insertInto('specimen_images')
+      .values({ specimen_id: specimenId, blob_sha256: image.sha256, position: firstPosition + index, original_filename: image.originalFilename })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ids.push(id);
+  }
+  return ids;
+}
 
 function applyFilter<Q extends FilterableQuery>(query: Q, filter: SpecimenFilter): Q {
   let result: FilterableQuery = query;

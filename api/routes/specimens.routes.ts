@@ -3,9 +3,9 @@ import { Type } from 'typebox';
 import { SITE_TYPES, SPECIMEN_STATUSES, SpecimenPatchSchema } from '../domain/specimen.js';
 import { actorOf } from '../http/authentication.js';
 import { badRequest } from '../http/errors.js';
-import { presentSpecimen } from '../http/presenters.js';
-import { errorResponses, SpecimenSchema } from '../http/schemas.js';
-import { readSpecimenUpload, type UploadLimits } from '../http/specimen-upload.js';
+import { presentImage, presentSpecimen } from '../http/presenters.js';
+import { AddedImagesSchema, errorResponses, SpecimenSchema } from '../http/schemas.js';
+import { readAddedImagesUpload, readSpecimenUpload, type UploadLimits } from '../http/specimen-upload.js';
 import type { SpecimenService } from '../services/specimen.service.js';
 
 export interface SpecimensRoutesOptions {
@@ -99,5 +99,31 @@ export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> 
       },
     },
     async (request) => presentSpecimen(await specimens.update(actorOf(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/v1/specimens/:id/images',
+    {
+      schema: {
+        tags: ['specimens'],
+        summary: 'Add photographs to a specimen; answers the new images only, in the shape of the specimen\'s `images`',
+        description:
+          'multipart/form-data: one or more `images` files (JPEG, PNG, WebP, TIFF, HEIF; checked and stored as at submission), and optionally ' +
+          '`origin` (`upload` — the default —, `camera-still`: a frame of a live room\'s camera or microscope, `annotated-still`: a room\'s still ' +
+          'with its drawings) and `roomId` (the live room it came from). Both are kept in the audit log. Staff, experts and administrators who ' +
+          'see the specimen may add; a specimen outside the caller\'s scope answers 404 like a missing one. The new images go after the ' +
+          'existing ones; the whole specimen, pushed as `specimen.updated`, is at `GET /api/v1/specimens/:id`. Added images are not sent to ' +
+          'automatic identification.',
+        consumes: ['multipart/form-data'],
+        params: SpecimenId,
+        response: { 201: AddedImagesSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { provenance, images } = await readAddedImagesUpload(request, uploadLimits);
+      const { added } = await specimens.addImages(actor, request.params.id, images, provenance);
+      return reply.status(201).send({ images: added.map(presentImage) });
+    },
   );
 };

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { permissions, scopeOf, type Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
-import type { SpecimenMetadata, SpecimenPatch, SpecimenRecord } from '../domain/specimen.js';
+import type { ImageProvenance, SpecimenImageRecord, SpecimenMetadata, SpecimenPatch, SpecimenRecord } from '../domain/specimen.js';
 import type { SpecimenRowUpdate } from '../db/schema.js';
 import { badRequest, forbidden, notFound, unprocessable } from '../http/errors.js';
 import { recordAudit } from '../repositories/audit.repository.js';
@@ -37,31 +37,18 @@ export class SpecimenService {
 
   /**
    * Validates everything first, writes the files, then commits all rows — the specimen, its images, the audit entry
-   * and its identification request — in one transaction.
-   * If the transaction fails, files this request created are removed again unless another
-   * request committed the same content meanwhile — so neither dangling rows nor orphan files remain.
+   * and its identification request — in one transaction (see {@link storeThenCommit} for a failed one).
    */
   async create(actor: Actor, metadata: SpecimenMetadata, uploads: UploadedImage[]): Promise<SpecimenRecord> {
     if (!permissions.submitSpecimens(actor.role)) throw forbidden('Trainees cannot submit specimens');
-    if (uploads.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
+    requireImages(uploads);
     const scope = scopeOf(actor);
     const port = await this.organisation.findPortByCodeInScope(metadata.portCode, scope);
     if (!port) throw unprocessable('unknown_port', `No port with code "${metadata.portCode}" in your organisation`, { portCode: metadata.portCode });
 
-    const images: NewSpecimenImage[] = [];
-    for (const [index, upload] of uploads.entries()) {
-      const inspected = await inspectImage(upload.buffer, this.limits, { filename: upload.filename, index });
-      images.push({ ...inspected, sha256: '', bytes: upload.buffer.length, originalFilename: upload.filename });
-    }
-
-    const createdFiles: string[] = [];
-    try {
-      for (const [index, upload] of uploads.entries()) {
-        const stored = await this.store.put(upload.buffer);
-        if (stored.created) createdFiles.push(stored.sha256);
-        images[index]!.sha256 = stored.sha256;
-      }
-      const id = await this.specimens.createWithImages(
+    const images = await this.inspectUploads(uploads);
+    const id = await this.storeThenCommit(uploads, images, () =>
+      this.specimens.createWithImages(
         {
           unitId: port.unit_id,
           portId: port.id,
@@ -88,15 +75,48 @@ export class SpecimenService {
           });
           await this.identifications.createRequest(trx, specimenId);
         },
-      );
-      const record = await this.specimens.findInScope(id, scope);
-      if (!record) throw new Error(`Specimen ${id} vanished right after it was created`);
-      this.events.emit('specimen.created', record);
-      return record;
-    } catch (error) {
-      await this.removeUncommittedFiles(createdFiles);
-      throw error;
-    }
+      ),
+    );
+    const record = await this.specimens.findInScope(id, scope);
+    if (!record) throw new Error(`Specimen ${id} vanished right after it was created`);
+    this.events.emit('specimen.created', record);
+    return record;
+  }
+
+  /**
+   * Adds images to a specimen in scope (a photo taken later, a live room's camera still or annotated still), checked
+   * and stored as at creation, its rows and audit entry (with the images' provenance) in one transaction; tells live
+   * pages with `specimen.updated`. Out of scope reads as missing (404); trainees may not (403).
+   * Added images are not sent to identification: a specimen has one identification request, made with the images it
+   * was submitted with, and the identify job reads only those.
+   */
+  async addImages(
+    actor: Actor,
+    specimenId: string,
+    uploads: UploadedImage[],
+    provenance: ImageProvenance,
+  ): Promise<{ specimen: SpecimenRecord; added: SpecimenImageRecord[] }> {
+    const scope = scopeOf(actor);
+    if (!(await this.specimens.findInScope(specimenId, scope))) throw notFound('Specimen');
+    if (!permissions.editSpecimens(actor.role)) throw forbidden('Trainees cannot add images to specimens');
+    requireImages(uploads);
+    const images = await this.inspectUploads(uploads);
+    const imageIds = await this.storeThenCommit(uploads, images, () =>
+      this.specimens.addImages(specimenId, images, (trx, ids) =>
+        recordAudit(trx, {
+          userId: actor.id,
+          action: 'specimen.add_images',
+          entityType: 'specimen',
+          entityId: specimenId,
+          before: null,
+          after: { ...provenance, images: ids.map((imageId, index) => ({ id: imageId, sha256: images[index]!.sha256 })) },
+        }),
+      ),
+    );
+    const specimen = await this.specimens.findInScope(specimenId, scope);
+    if (!specimen) throw new Error(`Specimen ${specimenId} vanished right after images were added to it`);
+    this.events.emit('specimen.updated', specimen);
+    return { specimen, added: imageIds.map((imageId) => specimen.images.find((image) => image.id === imageId)!) };
   }
 
   async get(actor: Actor, id: string): Promise<SpecimenRecord> {
@@ -142,6 +162,36 @@ export class SpecimenService {
       : { path: this.store.thumbnailPath(image.sha256), contentType: 'image/webp', sha256: image.sha256 };
   }
 
+  /** Proves every upload is a whole image within the limits, before anything is stored. */
+  private async inspectUploads(uploads: UploadedImage[]): Promise<NewSpecimenImage[]> {
+    const images: NewSpecimenImage[] = [];
+    for (const [index, upload] of uploads.entries()) {
+      const inspected = await inspectImage(upload.buffer, this.limits, { filename: upload.filename, index });
+      images.push({ ...inspected, sha256: '', bytes: upload.buffer.length, originalFilename: upload.filename });
+    }
+    return images;
+  }
+
+  /**
+   * Writes the files (filling in each image's sha256), then runs `commit`, the transaction whose rows refer to them.
+   * If anything fails, the files this call created are removed again unless another request committed the same
+   * content meanwhile — so neither dangling rows nor orphan files remain.
+   */
+  private async storeThenCommit<T>(uploads: UploadedImage[], images: NewSpecimenImage[], commit: () => Promise<T>): Promise<T> {
+    const createdFiles: string[] = [];
+    try {
+      for (const [index, upload] of uploads.entries()) {
+        const stored = await this.store.put(upload.buffer);
+        if (stored.created) createdFiles.push(stored.sha256);
+        images[index]!.sha256 = stored.sha256;
+      }
+      return await commit();
+    } catch (error) {
+      await this.removeUncommittedFiles(createdFiles);
+      throw error;
+    }
+  }
+
   private async removeUncommittedFiles(sha256s: string[]): Promise<void> {
     for (const sha256 of sha256s) {
       try {
@@ -151,6 +201,10 @@ export class SpecimenService {
       }
     }
   }
+}
+
+function requireImages(uploads: UploadedImage[]): void {
+  if (uploads.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
 }
 
 function toRowUpdate(patch: SpecimenPatch): SpecimenRowUpdate {

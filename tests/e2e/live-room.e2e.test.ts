@@ -66,6 +66,11 @@ function videoStats(page: Page): Promise<InboundVideoStats[]> {
   return page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom?.stats() ?? Promise.resolve([]));
 }
 
+/** A specimen's photos as `GET /api/v1/specimens/:id` lists them. */
+interface SpecimenImages {
+  images: { id: string; format: string; width: number; height: number }[];
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -312,7 +317,7 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     expect(uncaught(staff)).toEqual([]);
   });
 
-  it('annotations on a shared still appear on the other page, are replayed to a late joiner, and export as a PNG', async () => {
+  it('annotations on a shared still appear on the other page, are replayed to a late joiner, export as a PNG and are saved onto the specimen', async () => {
     const room = await createConsultation();
     const expert = await testBed.signIn('expert.ningbo');
     const staff = await testBed.signIn('staff.beilun');
@@ -339,23 +344,32 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
 
     // The expert draws an arrow, a circle, a freehand line and a label.
     const canvas = expert.page.getByTestId('still-canvas');
-    const box = (await canvas.boundingBox())!;
-    const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+    /**
+     * Where a point of the still (0–1) is on the screen now. The mouse reaches only the viewport, and the page may have
+     * scrolled (the picker sat below the stage; clicking a tool brings the toolbar into view): measured each time.
+     */
+    async function at(x: number, y: number): Promise<[number, number]> {
+      await canvas.scrollIntoViewIfNeeded();
+      const box = (await canvas.boundingBox())!;
+      return [box.x + box.width * x, box.y + box.height * y];
+    }
     async function drag(from: readonly [number, number], to: readonly [number, number], steps = 5): Promise<void> {
-      await expert.page.mouse.move(...from);
+      const start = await at(...from);
+      const end = await at(...to);
+      await expert.page.mouse.move(...start);
       await expert.page.mouse.down();
-      await expert.page.mouse.move(...to, { steps });
+      await expert.page.mouse.move(...end, { steps });
       await expert.page.mouse.up();
     }
     await expert.page.getByTestId('tool-arrow').click();
-    await drag(at(0.2, 0.2), at(0.45, 0.45));
+    await drag([0.2, 0.2], [0.45, 0.45]);
     await expert.page.getByTestId('tool-circle').click();
-    await drag(at(0.6, 0.5), at(0.7, 0.6));
+    await drag([0.6, 0.5], [0.7, 0.6]);
     await expert.page.getByTestId('tool-freehand').click();
-    await drag(at(0.1, 0.8), at(0.5, 0.9), 12);
+    await drag([0.1, 0.8], [0.5, 0.9], 12);
     await expert.page.getByTestId('tool-text').click();
     await expert.page.getByTestId('tool-text-input').fill('scutum');
-    await expert.page.mouse.click(...at(0.5, 0.2));
+    await expert.page.mouse.click(...(await at(0.5, 0.2)));
 
     const strokesOn = (page: Page) => page.getByTestId('still-canvas').getAttribute('data-stroke-count');
     await expect.poll(() => strokesOn(staff.page), { timeout: UI_TIMEOUT }).toBe('4');
@@ -374,6 +388,7 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     // Staff draw too, in their own colour, and chat.
     expect(await staff.page.getByTestId('still-colour').getAttribute('data-colour')).not.toBe(await expert.page.getByTestId('still-colour').getAttribute('data-colour'));
     await staff.page.getByTestId('tool-circle').click();
+    await staff.page.getByTestId('still-canvas').scrollIntoViewIfNeeded();
     const staffBox = (await staff.page.getByTestId('still-canvas').boundingBox())!;
     await staff.page.mouse.move(staffBox.x + staffBox.width * 0.3, staffBox.y + staffBox.height * 0.6);
     await staff.page.mouse.down();
@@ -399,6 +414,12 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     const metadata = await sharp(png).metadata();
     expect([metadata.width, metadata.height]).toEqual([image.width, image.height]);
+
+    // Saved onto the specimen by the staff member: the annotated still becomes a new photo of it, at full resolution.
+    await staff.page.getByTestId('still-save-to-specimen').click();
+    const savedId = await staff.page.getByTestId('still-saved').getAttribute('data-image-id');
+    const { images: withSaved } = await testBed.fetchSpecimenAs<SpecimenImages>('expert.ningbo', specimen.id);
+    expect(withSaved.find((candidate) => candidate.id === savedId)).toMatchObject({ format: 'png', width: image.width, height: image.height });
 
     // Clearing clears everybody's canvas.
     await expert.page.getByTestId('still-clear').click();

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import type { TestApp } from './test-app.js';
 
 export interface UploadFile {
   name: string;
@@ -23,12 +26,27 @@ export const validMetadata = (overrides: Record<string, unknown> = {}) => ({
 
 /** A specimen upload exactly as a browser sends it: multipart with `metadata` JSON and `images` files. */
 export function specimenForm(metadata: unknown, files: UploadFile[]): FormData {
+  return imagesForm(metadata === undefined ? {} : { metadata: typeof metadata === 'string' ? metadata : JSON.stringify(metadata) }, files);
+}
+
+/** Multipart with text `fields` first, then the files (in `images` unless a file names its field). */
+export function imagesForm(fields: Record<string, string>, files: UploadFile[]): FormData {
   const form = new FormData();
-  if (metadata !== undefined) form.append('metadata', typeof metadata === 'string' ? metadata : JSON.stringify(metadata));
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
   for (const file of files) {
     form.append(file.field ?? 'images', new Blob([file.data], { type: file.type ?? 'image/jpeg' }), file.name);
   }
   return form;
+}
+
+/** `POST /api/v1/specimens/:id/images`: `files` with the text `fields` (`origin`, `roomId`). */
+export function addSpecimenImages(app: FastifyInstance, token: string, specimenId: string, files: UploadFile[], fields: Record<string, string> = {}) {
+  return app.inject({
+    method: 'POST',
+    url: `/api/v1/specimens/${specimenId}/images`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: imagesForm(fields, files),
+  });
 }
 
 export function uploadSpecimen(app: FastifyInstance, token: string, metadata: unknown, files: UploadFile[]) {
@@ -38,4 +56,48 @@ export function uploadSpecimen(app: FastifyInstance, token: string, metadata: un
     headers: { authorization: `Bearer ${token}` },
     payload: specimenForm(metadata, files),
   });
+}
+
+/** What an upload writes: rows of these tables and the files under the storage directory. */
+export interface UploadTrace {
+  rows: Record<string, number>;
+  files: string[];
+}
+
+export async function uploadTrace(t: TestApp): Promise<UploadTrace> {
+  const rows: Record<string, number> = {};
+  for (const table of ['specimens', 'specimen_images', 'blobs', 'audit_log'] as const) {
+    const { count } = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    rows[table] = Number(count);
+  }
+  return { rows, files: await t.storedFiles() };
+}
+
+/** A refused upload: `status` with the error `code` and a message, no stack trace, and the database and disk exactly as `before`. */
+export async function expectRefusedUpload(
+  t: TestApp,
+  response: { statusCode: number; json: <T>() => T; body: string },
+  status: number,
+  code: string,
+  before: UploadTrace,
+): Promise<void> {
+  expect(response.statusCode, response.body).toBe(status);
+  const body = response.json<{ error: string; message: string }>();
+  expect(body.error).toBe(code);
+  expect(typeof body.message).toBe('string');
+  expect(body.message.length).toBeGreaterThan(5);
+  expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
+  expect(await uploadTrace(t)).toEqual(before);
+}
+
+/** Runs `body` while the database itself refuses every new `specimen_images` row: a real failure inside an upload's transaction. */
+export async function whileImageRowsAreRefused<T>(t: TestApp, body: () => Promise<T>): Promise<T> {
+  await sql`create function refuse_image_rows() returns trigger language plpgsql as $$ begin raise exception 'simulated storage failure'; end $$`.execute(t.database.db);
+  await sql`create trigger refuse_image_rows before insert on specimen_images for each row execute function refuse_image_rows()`.execute(t.database.db);
+  try {
+    return await body();
+  } finally {
+    await sql`drop trigger refuse_image_rows on specimen_images`.execute(t.database.db);
+    await sql`drop function refuse_image_rows()`.execute(t.database.db);
+  }
 }

@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage, pixelBombPng, truncatedJpeg } from '../helpers/images.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { specimenForm, uploadSpecimen, validMetadata, type UploadFile } from '../helpers/uploads.js';
+import { expectRefusedUpload, specimenForm, uploadSpecimen, uploadTrace, validMetadata, whileImageRowsAreRefused, type UploadFile, type UploadTrace } from '../helpers/uploads.js';
 
 const MAX_FILES = 3;
 const MAX_FILE_BYTES = 200_000;
@@ -13,29 +12,10 @@ for (const backend of await testBackends()) {
     let t: TestApp;
     let staff: string;
     let good: Buffer;
-    let filesBefore: string[];
-    let rowsBefore: Record<string, number>;
-
-    const countRows = async () => {
-      const counts: Record<string, number> = {};
-      for (const table of ['specimens', 'specimen_images', 'blobs', 'audit_log'] as const) {
-        const { count } = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-        counts[table] = Number(count);
-      }
-      return counts;
-    };
+    let before: UploadTrace;
 
     /** Every rejected upload must leave the database and the disk exactly as they were. */
-    const expectRejected = async (response: { statusCode: number; json: <T>() => T; body: string }, status: number, code: string) => {
-      expect(response.statusCode, response.body).toBe(status);
-      const body = response.json<{ error: string; message: string }>();
-      expect(body.error).toBe(code);
-      expect(typeof body.message).toBe('string');
-      expect(body.message.length).toBeGreaterThan(5);
-      expect(response.body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
-      expect(await countRows()).toEqual(rowsBefore);
-      expect(await t.storedFiles()).toEqual(filesBefore);
-    };
+    const expectRejected = (response: Parameters<typeof expectRefusedUpload>[1], status: number, code: string) => expectRefusedUpload(t, response, status, code, before);
 
     beforeAll(async () => {
       t = await createTestApp(backend.name, { MAX_UPLOAD_FILES: String(MAX_FILES), MAX_UPLOAD_BYTES: String(MAX_FILE_BYTES), MAX_IMAGE_PIXELS: '50000000' });
@@ -44,8 +24,7 @@ for (const backend of await testBackends()) {
     });
     afterAll(() => t?.close());
     beforeEach(async () => {
-      filesBefore = await t.storedFiles();
-      rowsBefore = await countRows();
+      before = await uploadTrace(t);
     });
 
     const upload = (metadata: unknown, files: UploadFile[]) => uploadSpecimen(t.app, staff, metadata, files);
@@ -121,27 +100,17 @@ for (const backend of await testBackends()) {
     });
 
     it('leaves no row and no file when the database insert fails after the files were written', async () => {
-      // A real failure inside the transaction: the database itself refuses the image row.
-      await sql`create function refuse_image_rows() returns trigger language plpgsql as $$ begin raise exception 'simulated storage failure'; end $$`.execute(t.database.db);
-      await sql`create trigger refuse_image_rows before insert on specimen_images for each row execute function refuse_image_rows()`.execute(t.database.db);
-      try {
-        const fresh = await jpegImage(77);
-        const response = await upload(validMetadata(), [{ name: 'fresh.jpg', data: fresh }]);
-        expect(response.statusCode).toBe(500);
-        expect(response.json()).toEqual({ error: 'internal_error', message: 'Internal server error' });
-        expect(await countRows()).toEqual(rowsBefore);
-        expect(await t.storedFiles()).toEqual(filesBefore);
-      } finally {
-        await sql`drop trigger refuse_image_rows on specimen_images`.execute(t.database.db);
-        await sql`drop function refuse_image_rows()`.execute(t.database.db);
-      }
+      const fresh = await jpegImage(77);
+      const response = await whileImageRowsAreRefused(t, () => upload(validMetadata(), [{ name: 'fresh.jpg', data: fresh }]));
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual({ error: 'internal_error', message: 'Internal server error' });
+      expect(await uploadTrace(t)).toEqual(before);
     });
 
     it('keeps a file another specimen already committed when a later upload of it fails', async () => {
       const shared = await jpegImage(88);
       expect((await upload(validMetadata(), [{ name: 'first.jpg', data: shared }])).statusCode).toBe(201);
-      filesBefore = await t.storedFiles();
-      rowsBefore = await countRows();
+      before = await uploadTrace(t);
       await expectRejected(await upload(validMetadata(), [{ name: 'again.jpg', data: shared }, { name: 'bad.jpg', data: await truncatedJpeg() }]), 422, 'corrupt_image');
     });
   });

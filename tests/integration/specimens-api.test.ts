@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpecimenRecord } from '../../api/domain/specimen.js';
+import { IdentificationRepository } from '../../api/repositories/identification.repository.js';
 import { testBackends } from '../helpers/database.js';
-import { jpegImage, pngImage } from '../helpers/images.js';
+import { jpegImage, pixelBombPng, pngImage } from '../helpers/images.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
+import { addSpecimenImages, expectRefusedUpload, uploadSpecimen, uploadTrace, validMetadata, whileImageRowsAreRefused } from '../helpers/uploads.js';
 
 interface SpecimenJson {
   id: string;
@@ -165,6 +168,94 @@ for (const backend of await testBackends()) {
       expect(unchanged.json()).toMatchObject({ count: 3, siteType: 'ship' });
       const badId = await t.app.inject({ url: '/api/v1/specimens/not-a-uuid', headers: { authorization: `Bearer ${staff}` } });
       expect(badId.statusCode).toBe(400);
+    });
+
+    describe('adding images to a specimen (POST /api/v1/specimens/:id/images)', () => {
+      const roomId = randomUUID();
+      let specimen: SpecimenJson;
+      const getSpecimen = async (token = staff) =>
+        (await t.app.inject({ url: `/api/v1/specimens/${specimen.id}`, headers: { authorization: `Bearer ${token}` } })).json<SpecimenJson>();
+
+      beforeAll(async () => {
+        specimen = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'first.jpg', data: await jpegImage(40) }])).json<SpecimenJson>();
+      });
+
+      it('adds them after the existing ones, answers the new images with 201, tells live pages and audits where they came from', async () => {
+        const still = await pngImage(41, 64, 48);
+        const pushed = new Promise<SpecimenRecord>((resolve) => t.events.once('specimen.updated', resolve));
+        const response = await addSpecimenImages(t.app, staff, specimen.id, [{ name: 'still.png', data: still, type: 'image/png' }], { origin: 'annotated-still', roomId });
+        expect(response.statusCode, response.body).toBe(201);
+        const [added, ...more] = response.json<{ images: SpecimenJson['images'] }>().images;
+        expect(more).toEqual([]);
+        expect(added).toMatchObject({ originalFilename: 'still.png', format: 'png', width: 64, height: 48, bytes: still.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        expect((await pushed).images.map((image) => image.id)).toEqual([specimen.images[0]!.id, added!.id]);
+
+        // The specimen shows it, in the same shape, after its first photo; the original is downloadable byte for byte.
+        expect((await getSpecimen()).images).toEqual([specimen.images[0], added]);
+        const original = await t.app.inject({ url: added!.originalUrl, headers: { authorization: `Bearer ${staff}` } });
+        expect(original.statusCode).toBe(200);
+        expect(original.headers['content-type']).toBe('image/png');
+        expect(original.rawPayload.equals(still)).toBe(true);
+        const thumbnail = await t.app.inject({ url: added!.thumbnailUrl, headers: { authorization: `Bearer ${staff}` } });
+        expect([thumbnail.statusCode, thumbnail.headers['content-type']]).toEqual([200, 'image/webp']);
+
+        // An expert adds a plain photo: `origin` defaults to `upload`, without a room.
+        const expert = await t.tokenFor('expert.ningbo');
+        const plain = await addSpecimenImages(t.app, expert, specimen.id, [{ name: 'later.jpg', data: await jpegImage(42) }]);
+        expect(plain.statusCode, plain.body).toBe(201);
+        const later = plain.json<{ images: SpecimenJson['images'] }>().images[0]!;
+        expect((await getSpecimen(expert)).images.map((image) => image.id)).toEqual([specimen.images[0]!.id, added!.id, later.id]);
+
+        const audit = await t.database.db
+          .selectFrom('audit_log')
+          .innerJoin('users', 'users.id', 'audit_log.user_id')
+          .select(['users.username', 'audit_log.after'])
+          .where('audit_log.entity_id', '=', specimen.id)
+          .where('audit_log.action', '=', 'specimen.add_images')
+          .orderBy('audit_log.at')
+          .execute();
+        expect(audit).toEqual([
+          { username: 'staff.beilun', after: { origin: 'annotated-still', roomId, images: [{ id: added!.id, sha256: added!.sha256 }] } },
+          { username: 'expert.ningbo', after: { origin: 'upload', roomId: null, images: [{ id: later.id, sha256: later.sha256 }] } },
+        ]);
+
+        // Added images are not identified: the identify job reads only the photos the specimen was submitted with.
+        expect(await new IdentificationRepository(t.database.db).jobImages(specimen.id)).toEqual([{ imageId: specimen.images[0]!.id, sha256: specimen.images[0]!.sha256 }]);
+      });
+
+      it('answers 404 outside the caller\'s scope as for a missing specimen, and 403 to trainees, storing nothing', async () => {
+        const before = await uploadTrace(t);
+        const photo = [{ name: 'x.jpg', data: await jpegImage(43) }];
+        await expectRefusedUpload(t, await addSpecimenImages(t.app, await t.tokenFor('staff.yangshan'), specimen.id, photo), 404, 'not_found', before);
+        await expectRefusedUpload(t, await addSpecimenImages(t.app, staff, randomUUID(), photo), 404, 'not_found', before);
+        await expectRefusedUpload(t, await addSpecimenImages(t.app, await t.tokenFor('trainee.ningbo'), specimen.id, photo), 403, 'forbidden', before);
+      });
+
+      it('refuses bad input with a 4xx naming the problem, storing nothing', async () => {
+        const before = await uploadTrace(t);
+        const { images } = await getSpecimen();
+        const add = (files: Parameters<typeof addSpecimenImages>[3], fields?: Record<string, string>) => addSpecimenImages(t.app, staff, specimen.id, files, fields);
+        const photo = [{ name: 'ok.jpg', data: await jpegImage(44) }];
+        await expectRefusedUpload(t, await add([{ name: 'notes.txt', data: Buffer.from('just some text, not a photo'), type: 'text/plain' }]), 415, 'not_an_image', before);
+        await expectRefusedUpload(t, await add([], { origin: 'camera-still' }), 400, 'images_required', before);
+        await expectRefusedUpload(t, await add([{ name: 'bomb.png', data: pixelBombPng(), type: 'image/png' }]), 413, 'image_too_many_pixels', before);
+        await expectRefusedUpload(t, await add(photo, { origin: 'drawing' }), 400, 'invalid_origin', before);
+        await expectRefusedUpload(t, await add(photo, { roomId: 'room-1' }), 400, 'invalid_roomId', before);
+        await expectRefusedUpload(t, await add(photo, { notes: 'x' }), 400, 'unexpected_field', before);
+        await expectRefusedUpload(t, await addSpecimenImages(t.app, staff, 'not-a-uuid', photo), 400, 'validation_failed', before);
+        expect((await getSpecimen()).images).toEqual(images);
+      });
+
+      it('leaves no row, no file and the specimen untouched when the database refuses the image rows', async () => {
+        const before = await uploadTrace(t);
+        const { updatedAt } = await getSpecimen();
+        const fresh = await jpegImage(45);
+        const response = await whileImageRowsAreRefused(t, () => addSpecimenImages(t.app, staff, specimen.id, [{ name: 'fresh.jpg', data: fresh }]));
+        expect(response.statusCode).toBe(500);
+        expect(response.json()).toEqual({ error: 'internal_error', message: 'Internal server error' });
+        expect(await uploadTrace(t)).toEqual(before);
+        expect((await getSpecimen()).updatedAt).toBe(updatedAt);
+      });
     });
   });
 }

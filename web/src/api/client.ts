@@ -4,8 +4,10 @@
 // - Every non-2xx response is turned into an ApiError carrying the server's {error, message, details}.
 import { getToken } from './session';
 import type {
+  AddedImages,
   ApiErrorBody,
   IdentificationHistoryEntry,
+  ImageProvenance,
   LoginResponse,
   MeResponse,
   ModelList,
@@ -236,6 +238,15 @@ export const api = {
     form.append('metadata', JSON.stringify(metadata));
     for (const file of files) form.append('images', file, file.name);
     return upload<Specimen>('/specimens', form, options);
+  },
+
+  /** Adds photographs to a specimen (a live room's camera frame or annotated still); answers the new images only. */
+  addSpecimenImages(specimenId: string, files: readonly File[], provenance: ImageProvenance, options: UploadOptions = {}): Promise<AddedImages> {
+    const form = new FormData();
+    form.append('origin', provenance.origin);
+    if (provenance.roomId) form.append('roomId', provenance.roomId);
+    for (const file of files) form.append('images', file, file.name);
+    return upload<AddedImages>(`/specimens/${encodeURIComponent(specimenId)}/images`, form, options);
   },
 
   // ---- Live rooms (ADR 0009) ----

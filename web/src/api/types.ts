@@ -91,6 +91,20 @@ export interface SpecimenImage {
   thumbnailUrl: string;
 }
 
+/** Where an image added to an existing specimen came from (`POST /specimens/:id/images`). */
+export type ImageOrigin = 'upload' | 'camera-still' | 'annotated-still';
+
+export interface ImageProvenance {
+  origin: ImageOrigin;
+  /** The live room it was taken in. */
+  roomId?: string;
+}
+
+/** The answer of `POST /specimens/:id/images`: the images it added, in order. */
+export interface AddedImages {
+  images: SpecimenImage[];
+}
+
 export interface Specimen {
   id: string;
   unitId: string;

@@ -5,11 +5,14 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
 import type { RoomDetail, RoomRole, Specimen, User, VectorGroup } from '../api/types';
 import { ErrorMessage, useErrorText } from '../components/ErrorMessage';
-import { StillView } from '../components/room/StillView';
+import { CaptureStillButton } from '../components/room/CaptureStillButton';
+import { StillView, type StillTarget } from '../components/room/StillView';
 import { QualityDot, RemoteAudio, VideoTile } from '../components/room/VideoTile';
 import { EnumSelect } from '../components/Select';
 import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n';
+import { mergeSpecimen } from '../identification';
+import { useLiveEvent } from '../live';
 import { RoomClient, type ClosedReason, type MediaSource, type PeerInfo, type RoomState, type RoomTestHook } from '../rtc/room-client';
 import { specimenHref } from '../router';
 
@@ -97,6 +100,8 @@ export function RoomPage({ id, user }: Props) {
     );
     return () => controller.abort();
   }, [id]);
+  // Photos added meanwhile (a still saved onto the specimen) become choices of the still picker.
+  useLiveEvent('specimen.updated', ({ specimen: pushed }) => setSpecimen((current) => (current?.id === pushed.id ? mergeSpecimen(current, pushed) : current)));
 
   // Leaving the page leaves the room; the test hook follows the open client.
   useEffect(() => {
@@ -461,6 +466,10 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
   const now = useNow(grantActive || state.peers.some((peer) => peer.microphoneGrantedUntil !== null));
   const images = specimen?.images ?? [];
   const local = (source: MediaSource) => state.local.find((track) => track.source === source);
+  // Stills may be saved onto a consultation's specimen by anybody but trainees; a capture takes the microscope, else the camera.
+  const stillTarget: StillTarget | null =
+    detail.room.kind === 'consultation' && detail.room.specimenId && user.role !== 'trainee' ? { specimenId: detail.room.specimenId, roomId: detail.room.id } : null;
+  const captureTrack = [local('microscope'), local('camera')].find((track) => track && !track.paused)?.track;
 
   useEffect(() => {
     navigator.mediaDevices
@@ -536,6 +545,7 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
             annotations={state.annotations}
             userId={user.id}
             canAnnotate={canAnnotate}
+            saveTarget={stillTarget}
             onAnnotate={(annotation) => client.annotate(annotation)}
             onClear={() => client.clearAnnotations()}
             onError={setActionError}
@@ -656,6 +666,9 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
             <button type="button" className="btn btn-secondary" onClick={() => setPicking(!picking)} data-testid="control-still">
               {t('room.controls.shareStill')}
             </button>
+          )}
+          {canAnnotate && stillTarget && captureTrack && (
+            <CaptureStillButton track={captureTrack} target={stillTarget} onShare={(imageId) => client.shareStill(imageId)} onError={setActionError} />
           )}
           <span className="control-spacer" />
           <button type="button" className="btn btn-secondary" onClick={() => client.leave()} data-testid="control-leave">

@@ -147,8 +147,13 @@ export async function exportAnnotatedPng(image: HTMLImageElement, annotations: r
   if (!ctx) throw new Error('no 2D canvas');
   ctx.drawImage(image, 0, 0);
   for (const annotation of annotations) drawAnnotation(ctx, annotation, canvas.width, canvas.height);
+  return canvasToBlob(canvas, 'image/png');
+}
+
+/** The canvas encoded as `type` (`image/png`, `image/jpeg` with `quality` 0–1). */
+export function canvasToBlob(canvas: HTMLCanvasElement, type: 'image/png' | 'image/jpeg', quality?: number): Promise<Blob> {
   return new Promise<Blob>((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('could not encode the PNG'))), 'image/png'),
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(`could not encode the ${type} image`))), type, quality),
   );
 }
 

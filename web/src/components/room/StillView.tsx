@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { API_BASE } from '../../api/client';
+import { API_BASE, api } from '../../api/client';
+import type { ImageOrigin, SpecimenImage } from '../../api/types';
 import {
   ANNOTATION_SHAPES,
   clampPoint,
@@ -15,11 +16,19 @@ import {
 } from '../../rtc/annotations';
 import type { StillState } from '../../rtc/room-client';
 
+/** The consultation's specimen, which stills may be saved onto, and the room they come from. */
+export interface StillTarget {
+  specimenId: string;
+  roomId: string;
+}
+
 interface Props {
   still: StillState;
   annotations: readonly Annotation[];
   userId: string;
   canAnnotate: boolean;
+  /** Where "save onto specimen" puts the annotated still; null hides the button. */
+  saveTarget: StillTarget | null;
   onAnnotate: (annotation: Annotation) => Promise<unknown>;
   onClear: () => Promise<unknown>;
   onError: (error: unknown) => void;
@@ -29,17 +38,29 @@ export function stillUrl(imageId: string): string {
   return `${API_BASE}/images/${encodeURIComponent(imageId)}/original`;
 }
 
+/** Adds `image` to the target's specimen as a new photo, naming the room and where it came from; answers the new image. */
+export async function saveOntoSpecimen(target: StillTarget, image: Blob, filename: string, origin: ImageOrigin): Promise<SpecimenImage> {
+  const file = new File([image], filename, { type: image.type });
+  const { images } = await api.addSpecimenImages(target.specimenId, [file], { origin, roomId: target.roomId });
+  const [added] = images;
+  if (!added) throw new Error('the server added no image');
+  return added;
+}
+
 /**
  * The shared specimen still, sharp (the original image), with everybody's annotations drawn on a canvas over it.
  * Drawing: press, drag, release (arrow: tail → head; circle: centre → edge; freehand: the path; text: a click).
  */
-export function StillView({ still, annotations, userId, canAnnotate, onAnnotate, onClear, onError }: Props) {
+export function StillView({ still, annotations, userId, canAnnotate, saveTarget, onAnnotate, onClear, onError }: Props) {
   const { t } = useTranslation();
   const imageRef = useRef<HTMLImageElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [tool, setTool] = useState<AnnotationShape>('arrow');
   const [label, setLabel] = useState('');
   const [loaded, setLoaded] = useState(false);
+  const [saving, setSaving] = useState(false);
+  /** The specimen image the annotated still was last saved as. */
+  const [savedAs, setSavedAs] = useState<string | null>(null);
   const draft = useRef<Point[] | null>(null);
   const colour = colourFor(userId);
 
@@ -74,7 +95,10 @@ export function StillView({ still, annotations, userId, canAnnotate, onAnnotate,
     return () => observer.disconnect();
   }, [redraw]);
 
-  useEffect(() => setLoaded(false), [still.imageId]);
+  useEffect(() => {
+    setLoaded(false);
+    setSavedAs(null);
+  }, [still.imageId]);
 
   function pointOf(event: ReactPointerEvent<HTMLCanvasElement>): Point {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -117,14 +141,24 @@ export function StillView({ still, annotations, userId, canAnnotate, onAnnotate,
     send({ shape: tool, points: finished, colour });
   }
 
-  async function exportPng(): Promise<void> {
+  const pngName = `vectordesk-still-${still.imageId}.png`;
+
+  /** The still at full resolution with the annotations drawn in, handed to `use`; failures go to `onError`. */
+  async function withAnnotatedPng(use: (png: Blob) => unknown): Promise<void> {
     const image = imageRef.current;
     if (!image) return;
     try {
-      downloadBlob(await exportAnnotatedPng(image, annotations), `vectordesk-still-${still.imageId}.png`);
+      await use(await exportAnnotatedPng(image, annotations));
     } catch (error) {
       onError(error);
     }
+  }
+
+  async function saveToSpecimen(target: StillTarget): Promise<void> {
+    setSaving(true);
+    setSavedAs(null);
+    await withAnnotatedPng(async (png) => setSavedAs((await saveOntoSpecimen(target, png, pngName, 'annotated-still')).id));
+    setSaving(false);
   }
 
   return (
@@ -166,9 +200,25 @@ export function StillView({ still, annotations, userId, canAnnotate, onAnnotate,
         ) : (
           <span className="muted small">{t('room.still.readOnly')}</span>
         )}
-        <button type="button" className="btn btn-small btn-secondary" onClick={() => void exportPng()} data-testid="still-export">
+        <button type="button" className="btn btn-small btn-secondary" onClick={() => void withAnnotatedPng((png) => downloadBlob(png, pngName))} data-testid="still-export">
           {t('room.still.export')}
         </button>
+        {saveTarget && (
+          <button
+            type="button"
+            className="btn btn-small btn-secondary"
+            disabled={saving}
+            onClick={() => void saveToSpecimen(saveTarget)}
+            data-testid="still-save-to-specimen"
+          >
+            {saving ? t('common.saving') : t('room.still.saveToSpecimen')}
+          </button>
+        )}
+        {savedAs && (
+          <span className="muted small" role="status" data-testid="still-saved" data-image-id={savedAs}>
+            {t('room.still.saved')}
+          </span>
+        )}
       </div>
       <div className="still-stage">
         <img
