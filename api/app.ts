@@ -15,9 +15,11 @@ import { identificationMetrics, inferencePoolMetrics } from './http/inference-me
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
 import { installValidation } from './http/validation.js';
+import { LiveRecordings } from './realtime/live-recordings.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
+import { RecordingRepository } from './repositories/recording.repository.js';
 import { RoomRepository } from './repositories/room.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
@@ -28,10 +30,12 @@ import { identifyRoutes } from './routes/identify.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { portsRoutes } from './routes/ports.routes.js';
+import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
+import { RecordingService } from './services/recording.service.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
@@ -47,8 +51,8 @@ export interface AppDependencies {
 export interface VectorDeskApp {
   app: FastifyInstance;
   events: DomainEventBus;
-  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository; rooms: RoomRepository };
-  services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService };
+  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository; rooms: RoomRepository; recordings: RecordingRepository };
+  services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService };
   identification: IdentificationRuntime;
   /** Live rooms' mediasoup workers and open rooms; undefined when disabled (`RTC_ENABLED=false`). */
   rtc: RtcRuntime | undefined;
@@ -78,6 +82,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     specimens: new SpecimenRepository(database.db, identifications),
     identifications,
     rooms: new RoomRepository(database.db),
+    recordings: new RecordingRepository(database.db),
   };
   const settings = new SettingsRepository(database.db);
   const store = new ImageStore(config.storageDir);
@@ -99,6 +104,14 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       () => rtc?.rooms,
     ),
   };
+  // Recorder traffic stays on this machine: FFmpeg listens on loopback, whatever address browsers use.
+  const liveRecordings = rtc && new LiveRecordings(rtc.rooms, { listenIp: '127.0.0.1', tools: config.rtc.recorder });
+  const recordings = new RecordingService(services.rooms, repositories.recordings, liveRecordings, config.storageDir, app.log);
+  // Shutdown finishes running recordings (their files, their rows) before the database closes.
+  app.addHook('onClose', async () => {
+    liveRecordings?.stopAll();
+    await recordings.drain();
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -152,9 +165,10 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(identifyRoutes, { identification: identification.service, uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes } });
   await app.register(modelsRoutes, { registry: identification.registry, comparison: new ShadowComparisonService(identifications) });
   await app.register(roomsRoutes, { rooms: services.rooms });
+  await app.register(recordingsRoutes, { recordings });
   await registerWebApp(app, config.webDistDir);
 
-  return { app, events, repositories, services, identification, rtc, store };
+  return { app, events, repositories, services: { ...services, recordings }, identification, rtc, store };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

@@ -53,6 +53,8 @@ const EnvSchema = Type.Object({
   RTC_MIN_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 40000 }),
   RTC_MAX_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 49999 }),
   MEDIASOUP_WORKER_BIN: Type.Optional(Type.String({ minLength: 1 })),
+  FFMPEG_PATH: Type.String({ minLength: 1, default: 'ffmpeg' }),
+  FFPROBE_PATH: Type.String({ minLength: 1, default: 'ffprobe' }),
 });
 type Env = Static<typeof EnvSchema>;
 const compiledEnv = Compile(EnvSchema);
@@ -113,6 +115,8 @@ export interface AppConfig {
     /** Address or host name put in ICE candidates for browsers; needed when `listenIp` is 0.0.0.0/:: or behind NAT. */
     announcedAddress: string | undefined;
     portRange: { min: number; max: number };
+    /** FFmpeg and ffprobe for room recordings (ADR 0010). */
+    recorder: { ffmpeg: string; ffprobe: string };
   };
 }
 
@@ -193,6 +197,7 @@ function fromEnv(env: Env): AppConfig {
       listenIp: env.RTC_LISTEN_IP,
       announcedAddress: env.RTC_ANNOUNCED_ADDRESS,
       portRange: { min: env.RTC_MIN_PORT, max: env.RTC_MAX_PORT },
+      recorder: { ffmpeg: env.FFMPEG_PATH, ffprobe: env.FFPROBE_PATH },
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { LifeStage, Sex, SiteType, SpecimenStatus, TrapMethod } from '../domain/specimen.js';
+import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables created by `api/db/migrations`. */
@@ -19,6 +20,7 @@ export interface Database {
   rooms: RoomsTable;
   room_participants: RoomParticipantsTable;
   room_events: RoomEventsTable;
+  room_recordings: RoomRecordingsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -210,6 +212,26 @@ export interface RoomEventsTable {
   at: CreatedAt;
   /** Insertion order (an identity column): what events are ordered by, since timestamps can tie. */
   seq: ColumnType<string | number | bigint, never, never>;
+}
+
+export type RecordingStatus = 'recording' | 'processing' | 'ready' | 'failed';
+
+/** A recording of a live room and its files (stored under `recordings/<room id>/<recording id>/`). */
+export interface RoomRecordingsTable {
+  id: Generated<string>;
+  room_id: string;
+  status: ColumnType<RecordingStatus, RecordingStatus | undefined, RecordingStatus>;
+  started_by: string;
+  started_at: CreatedAt;
+  stopped_by: ColumnType<string | null, string | null | undefined, string | null>;
+  stopped_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  file_name: ColumnType<string | null, string | null | undefined, string | null>;
+  media_type: ColumnType<string | null, string | null | undefined, string | null>;
+  /** bigint: node-postgres returns it as a string. */
+  size_bytes: ColumnType<string | number | null, number | null | undefined, number | null>;
+  duration_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  tracks: JSONColumnType<RecordedTrack[], string | undefined, string>;
+  problems: JSONColumnType<string[], string | undefined, string>;
 }
 
 export type UnitRow = Selectable<UnitsTable>;

@@ -3,6 +3,7 @@ import type { IdentificationHistoryEntry, SpecimenIdentification } from '../doma
 import type { RoomParticipantRecord, RoomRecord } from '../domain/room.js';
 import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { PortRow } from '../db/schema.js';
+import type { RecordingRecord } from '../repositories/recording.repository.js';
 
 /** Domain records → the JSON shapes in `schemas.ts`. */
 export function presentUser(actor: Actor) {
@@ -75,4 +76,13 @@ export function presentRoom(room: RoomRecord) {
 
 export function presentRoomParticipant(participant: RoomParticipantRecord) {
   return { user: participant.user, role: participant.role, enrolledAt: participant.enrolledAt.toISOString() };
+}
+
+export function presentRecording(recording: RecordingRecord) {
+  return {
+    ...recording,
+    startedAt: recording.startedAt.toISOString(),
+    stoppedAt: recording.stoppedAt?.toISOString() ?? null,
+    tracks: recording.tracks.map(({ file: _file, ...track }, index) => ({ ...track, number: index + 1 })),
+  };
 }

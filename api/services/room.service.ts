@@ -181,7 +181,8 @@ export class RoomService {
     return entry;
   }
 
-  private async visibleRoom(actor: Actor, roomId: string): Promise<RoomRecord> {
+  /** The room, when the actor may see it (404 otherwise, like a missing id). */
+  async visibleRoom(actor: Actor, roomId: string): Promise<RoomRecord> {
     const room = await this.rooms.findVisible(roomId, viewerOf(actor));
     if (!room) throw notFound('Room');
     return room;
@@ -204,7 +205,8 @@ export class RoomService {
     return { refused: 'Only the presenter and the trainees enrolled in this class join it' };
   }
 
-  private async assertHost(actor: Actor, room: RoomRecord, message: string): Promise<void> {
+  /** 403 with `message` unless the actor hosts the room (its host, or an administrator). */
+  async assertHost(actor: Actor, room: RoomRecord, message: string): Promise<void> {
     const access = await this.accessOf(actor, room);
     if (!('role' in access) || access.role !== 'host') throw forbidden(message);
   }

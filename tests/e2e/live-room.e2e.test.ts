@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserTestBed, chromiumAvailability, UI_TIMEOUT, type BrowserSession } from '../helpers/browser.js';
 import { jpegImage } from '../helpers/images.js';
-import { mediasoupAvailability } from '../helpers/services.js';
+import { probeMedia } from '../../rtc/recording/ffmpeg.js';
+import { FFMPEG_TOOLS, ffmpegAvailability, mediasoupAvailability } from '../helpers/services.js';
 
 // Live rooms (ADR 0009) end to end: the real server with a mediasoup worker, the web app in headless Chromium
 // with fake camera and microphone, people joining through the pages they would use.
@@ -16,6 +19,7 @@ const GROWTH_WINDOW_MS = 2_000;
 
 const chromium = chromiumAvailability();
 const mediasoup = await mediasoupAvailability();
+const ffmpeg = await ffmpegAvailability();
 const skipReason = !chromium.available ? chromium.reason : !mediasoup.available ? mediasoup.reason : '';
 if (skipReason) console.warn(`[live-room e2e] SKIPPED: ${skipReason}`);
 
@@ -431,4 +435,83 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
 
     for (const session of [expert, staff, late]) expect(uncaught(session)).toEqual([]);
   });
+
+  it('staff capture a frame of their camera: it is saved onto the specimen and shared as the still', async () => {
+    const room = await createConsultation();
+    const staff = await testBed.signIn('staff.beilun');
+    await openRoom(staff, room.id);
+    await join(staff.page);
+
+    await staff.page.getByTestId('still-capture').click();
+    const still = staff.page.getByTestId('still-view');
+    await still.waitFor();
+    const imageId = await still.getAttribute('data-image-id');
+    expect(imageId).not.toBe(specimen.images[0]!.id);
+
+    // A new JPEG photo of the specimen, shown sharp as the still and named in the room's record.
+    const { images } = await testBed.fetchSpecimenAs<SpecimenImages>('expert.ningbo', specimen.id);
+    const captured = images.find((candidate) => candidate.id === imageId);
+    expect(captured).toMatchObject({ format: 'jpeg' });
+    await expect
+      .poll(() => still.getByTestId('still-image').evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0)), { timeout: UI_TIMEOUT })
+      .toBe(captured!.width);
+    const record = await apiAs<{ items: { payload: { imageId?: string } }[] }>('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}/events?kinds=still`);
+    expect(record.items.map((event) => event.payload.imageId)).toEqual([imageId]);
+
+    // The page learnt of the new photo (specimen.updated): the still picker offers it.
+    await staff.page.getByTestId('control-still').click();
+    await staff.page.locator(`[data-testid="still-option"][data-image-id="${imageId}"]`).waitFor();
+
+    expect(uncaught(staff)).toEqual([]);
+  });
+
+  it.skipIf(!ffmpeg.available)(`the host records the consultation: everyone sees the REC badge, and the room page offers the WebM ${ffmpeg.reason}`, async () => {
+    const room = await createConsultation();
+    const expert = await testBed.signIn('expert.ningbo');
+    const staff = await testBed.signIn('staff.beilun');
+    for (const session of [expert, staff]) {
+      await openRoom(session, room.id);
+      await join(session.page);
+      await expect.poll(async () => (await hookInfo(session.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
+    }
+    expect(await staff.page.getByTestId('recording-start').count()).toBe(0);
+
+    await expert.page.getByTestId('recording-start').click();
+    await staff.page.getByTestId('room-recording-indicator').waitFor({ timeout: UI_TIMEOUT });
+    await sleep(4000);
+    await expert.page.getByTestId('recording-stop').click();
+    await staff.page.getByTestId('room-recording-indicator').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+    // Listed on the room page once written; the link downloads with the page's own session.
+    const ready = staff.page.locator('[data-testid="recording"][data-status="ready"]');
+    await ready.waitFor({ timeout: MEDIA_TIMEOUT });
+    const href = await ready.getByTestId('recording-download').getAttribute('href');
+    const downloaded = await staff.page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, type: response.headers.get('content-type'), size: (await response.arrayBuffer()).byteLength };
+    }, href!);
+    expect(downloaded).toMatchObject({ status: 200, type: 'video/webm' });
+    expect(downloaded.size).toBeGreaterThan(10_000);
+
+    // Both people's camera and microphone, as sent; the playback file holds VP8 video and the mixed Opus audio.
+    const { items } = await apiAs<{ items: { id: string; durationMs: number; tracks: { source: string; codec: string }[] }[] }>('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/recordings`);
+    expect(items[0]!.tracks.map((track) => `${track.source}:${track.codec}`).sort()).toEqual(['camera:VP8', 'camera:VP8', 'microphone:opus', 'microphone:opus']);
+    expect(items[0]!.durationMs).toBeGreaterThan(2000);
+    const file = await testBed.server.app.inject({ url: `/api/v1/rooms/${room.id}/recordings/${items[0]!.id}/file`, headers: { authorization: `Bearer ${await testBed.server.tokenFor('staff.beilun')}` } });
+    const probed = await probeMediaBytes(file.rawPayload);
+    expect(probed?.streams.map((stream) => `${stream.kind}:${stream.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
+    expect(uncaught(expert)).toEqual([]);
+    expect(uncaught(staff)).toEqual([]);
+  });
 });
+
+/** What FFmpeg reads in these bytes (written to a temporary file for ffprobe). */
+async function probeMediaBytes(bytes: Buffer) {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-e2e-recording-'));
+  try {
+    await writeFile(path.join(directory, 'recording'), bytes);
+    return await probeMedia(FFMPEG_TOOLS, path.join(directory, 'recording'));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}

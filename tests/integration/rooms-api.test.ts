@@ -3,6 +3,7 @@ import { hashPassword } from '../../api/services/auth.service.js';
 import { DatabaseRoomRecorder } from '../../api/realtime/room-recorder.js';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
+import { ffmpegAvailability, mediasoupAvailability } from '../helpers/services.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
@@ -54,6 +55,21 @@ interface SpecimenJson {
   identification: { status: string } | null;
   identifications: HistoryEntryJson[];
 }
+
+interface RecordingJson {
+  id: string;
+  roomId: string;
+  status: 'recording' | 'processing' | 'ready' | 'failed';
+  startedBy: { username: string; displayName: string };
+  stoppedBy: { username: string } | null;
+  stoppedAt: string | null;
+  fileName: string | null;
+  tracks: unknown[];
+  problems: string[];
+}
+
+const [mediasoup, ffmpeg] = await Promise.all([mediasoupAvailability(), ffmpegAvailability()]);
+const recordingSkip = !mediasoup.available ? mediasoup.reason : !ffmpeg.available ? ffmpeg.reason : '';
 
 const decodeClaims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
@@ -449,6 +465,65 @@ for (const backend of await testBackends()) {
         expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=,`), 400, 'invalid_kinds');
         expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?limit=0`), 400, 'validation_failed');
         expectError(await request('staff.yangshan', 'GET', `/api/v1/rooms/${room.id}/events`), 404, 'not_found');
+      });
+    });
+
+    describe(`recordings${recordingSkip ? ` — skipped: ${recordingSkip}` : ''}`, () => {
+      const recordingsOf = (roomId: string) => `/api/v1/rooms/${roomId}/recordings`;
+      const listRecordings = async (roomId: string) => (await request('staff.beilun', 'GET', recordingsOf(roomId))).json<{ items: RecordingJson[] }>().items;
+      const openLive = async (roomId: string) => {
+        const live = await t.rtc!.rooms.open(roomId, 'consultation');
+        await live.join(`host-of-${roomId}`, { userId: users['expert.ningbo']!, displayName: 'expert.ningbo', role: 'host' });
+        return live;
+      };
+
+      it.skipIf(Boolean(recordingSkip))('lets the host record a live room, tells the room, and lists the outcome to everyone in scope', async () => {
+        const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+        expectError(await request('expert.ningbo', 'POST', recordingsOf(room.id)), 409, 'room_not_live');
+        const live = await openLive(room.id);
+
+        expectError(await request('staff.beilun', 'POST', recordingsOf(room.id)), 403, 'forbidden');
+        expectError(await request('staff.yangshan', 'POST', recordingsOf(room.id)), 404, 'not_found');
+        expectError(await request('expert.ningbo', 'POST', '/api/v1/rooms/not-a-room/recordings'), 400, 'validation_failed');
+        const started = await request('expert.ningbo', 'POST', recordingsOf(room.id));
+        expect(started.statusCode, started.body).toBe(201);
+        const recording = started.json<RecordingJson>();
+        expect(recording).toMatchObject({ roomId: room.id, status: 'recording', startedBy: { username: 'expert.ningbo' }, stoppedBy: null, tracks: [], problems: [] });
+        expect(live.recording).toMatchObject({ recordingId: recording.id, startedBy: recording.startedBy.displayName });
+        expectError(await request('expert.ningbo', 'POST', recordingsOf(room.id)), 409, 'already_recording');
+        expect((await listRecordings(room.id)).map((item) => [item.id, item.status])).toEqual([[recording.id, 'recording']]);
+        expectError(await request('staff.beilun', 'GET', `${recordingsOf(room.id)}/${recording.id}/file`), 409, 'recording_not_ready');
+        expectError(await request('staff.beilun', 'GET', `${recordingsOf(room.id)}/${recording.id}/tracks/1`), 404, 'not_found');
+        expectError(await request('staff.yangshan', 'GET', recordingsOf(room.id)), 404, 'not_found');
+
+        expectError(await request('staff.beilun', 'POST', `${recordingsOf(room.id)}/${recording.id}/stop`), 403, 'forbidden');
+        const stopped = await request('expert.ningbo', 'POST', `${recordingsOf(room.id)}/${recording.id}/stop`);
+        expect(stopped.statusCode, stopped.body).toBe(202);
+        expect(stopped.json<RecordingJson>()).toMatchObject({ stoppedBy: { username: 'expert.ningbo' }, stoppedAt: expect.any(String) });
+        expect(live.recording).toBeNull();
+        await t.services.recordings.drain();
+        // Nobody sent anything: the recording says so rather than offering an empty file.
+        const [finished] = await listRecordings(room.id);
+        expect(finished).toMatchObject({ id: recording.id, status: 'failed', fileName: null, problems: ['Nothing was sent while the room was being recorded'] });
+        expectError(await request('expert.ningbo', 'POST', `${recordingsOf(room.id)}/${recording.id}/stop`), 409, 'not_recording');
+        expectError(await request('expert.ningbo', 'POST', `${recordingsOf(room.id)}/${crypto.randomUUID()}/stop`), 404, 'not_found');
+        live.close();
+      });
+
+      it.skipIf(Boolean(recordingSkip))('fails a recording its process left running, and stops one when its room ends', async () => {
+        const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+        await openLive(room.id);
+        // A row left running by a process that died: it blocks nothing, and is marked failed.
+        const stale = await t.repositories.recordings.start(room.id, users['expert.ningbo']!);
+        const started = await request('expert.ningbo', 'POST', recordingsOf(room.id));
+        expect(started.statusCode, started.body).toBe(201);
+        const recording = started.json<RecordingJson>();
+        expect((await listRecordings(room.id)).find((item) => item.id === stale)).toMatchObject({ status: 'failed', problems: [expect.stringContaining('stopped before the recording was')] });
+
+        expect((await request('expert.ningbo', 'POST', `/api/v1/rooms/${room.id}/end`)).statusCode).toBe(200);
+        await t.services.recordings.drain();
+        expect((await listRecordings(room.id)).find((item) => item.id === recording.id)).toMatchObject({ status: 'failed', stoppedBy: null, stoppedAt: expect.any(String) });
+        expectError(await request('expert.ningbo', 'POST', recordingsOf(room.id)), 409, 'room_ended');
       });
     });
   });

@@ -3,6 +3,7 @@ import * as organisationAndSpecimens from './0001-organisation-and-specimens.js'
 import * as identifications from './0002-identifications.js';
 import * as accessEpoch from './0003-access-epoch.js';
 import * as liveRooms from './0004-live-rooms.js';
+import * as roomRecordings from './0005-room-recordings.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-identifications': identifications,
   '0003-access-epoch': accessEpoch,
   '0004-live-rooms': liveRooms,
+  '0005-room-recordings': roomRecordings,
 };
 
 export const migrationProvider: MigrationProvider = {

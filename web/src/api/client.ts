@@ -21,6 +21,7 @@ import type {
   RoomList,
   RoomParticipant,
   RoomQuery,
+  RoomRecording,
   RoomToken,
   Specimen,
   SpecimenList,
@@ -276,6 +277,18 @@ export const api = {
 
   endRoom(id: string): Promise<Room> {
     return request<Room>(`/rooms/${encodeURIComponent(id)}/end`, { method: 'POST' });
+  },
+
+  listRecordings(roomId: string, signal?: AbortSignal): Promise<{ items: RoomRecording[] }> {
+    return request<{ items: RoomRecording[] }>(`/rooms/${encodeURIComponent(roomId)}/recordings`, { signal });
+  },
+
+  startRecording(roomId: string): Promise<RoomRecording> {
+    return request<RoomRecording>(`/rooms/${encodeURIComponent(roomId)}/recordings`, { method: 'POST' });
+  },
+
+  stopRecording(roomId: string, recordingId: string): Promise<RoomRecording> {
+    return request<RoomRecording>(`/rooms/${encodeURIComponent(roomId)}/recordings/${encodeURIComponent(recordingId)}/stop`, { method: 'POST' });
   },
 
   /** A short-lived token to join the room's live session, with the caller's role in it. */

@@ -324,6 +324,38 @@ export interface RoomDetail {
   live: { open: boolean; peers: number };
 }
 
+export interface RecordedTrack {
+  /** Download it from `/rooms/:id/recordings/:recordingId/tracks/:number`. */
+  number: number;
+  producerId: string;
+  userId: string;
+  displayName: string;
+  kind: 'audio' | 'video';
+  source: string;
+  codec: string;
+  offsetMs: number;
+  durationMs: number;
+  sizeBytes: number;
+  width?: number;
+  height?: number;
+}
+
+export interface RoomRecording {
+  id: string;
+  roomId: string;
+  status: 'recording' | 'processing' | 'ready' | 'failed';
+  startedBy: PersonRef;
+  startedAt: string;
+  stoppedBy: PersonRef | null;
+  stoppedAt: string | null;
+  fileName: string | null;
+  mediaType: string | null;
+  sizeBytes: number | null;
+  durationMs: number | null;
+  tracks: RecordedTrack[];
+  problems: string[];
+}
+
 export type NewRoom =
   | { kind: 'consultation'; specimenId: string; title?: string }
   | { kind: 'class'; title: string; trainees?: string[] };

@@ -7,6 +7,7 @@ import type { RoomDetail, RoomRole, Specimen, User, VectorGroup } from '../api/t
 import { ErrorMessage, useErrorText } from '../components/ErrorMessage';
 import { CaptureStillButton } from '../components/room/CaptureStillButton';
 import { StillView, type StillTarget } from '../components/room/StillView';
+import { RoomRecordings } from '../components/room/RoomRecordings';
 import { QualityDot, RemoteAudio, VideoTile } from '../components/room/VideoTile';
 import { EnumSelect } from '../components/Select';
 import { formatDateTime } from '../format';
@@ -167,6 +168,7 @@ export function RoomPage({ id, user }: Props) {
       ) : (
         <InRoom client={client} state={state} detail={detail} specimen={specimen} user={user} devices={devices} />
       )}
+      <RoomRecordings roomId={id} canRecord={client !== null && state.phase === 'joined' && state.me?.role === 'host'} recording={client ? state.recording : null} />
     </section>
   );
 }
@@ -195,6 +197,11 @@ function RoomHeader({ detail, state, back }: { detail: RoomDetail; state: RoomSt
           {t(`room.phase.${phase}`)}
         </span>
         {state?.phase === 'joined' && <QualityDot quality={state.myQuality} testId="my-quality" />}
+        {state?.recording && (
+          <span className="badge badge-recording" title={t('recordings.notice', { name: state.recording.startedBy })} data-testid="room-recording-indicator">
+            {t('recordings.indicator')}
+          </span>
+        )}
       </div>
     </>
   );

@@ -67,7 +67,15 @@ interface JoinAnswer {
   routerRtpCapabilities: types.RtpCapabilities;
   peers: PeerInfo[];
   producers: ProducerInfo[];
+  recording: RecordingNotice | null;
   history: RoomEventRecord[];
+}
+
+/** The room is being recorded: since when, and who started it (everyone sees it). */
+export interface RecordingNotice {
+  recordingId: string;
+  startedAt: string;
+  startedBy: string;
 }
 
 export type RoomErrorCode = 'bad_request' | 'forbidden' | 'not_joined' | 'failed' | 'timeout' | 'disconnected';
@@ -137,6 +145,8 @@ export interface RoomState {
   still: StillState | null;
   /** Annotations on the current still since it was shared or last cleared, oldest first. */
   annotations: (Annotation & { id: string; userId: string })[];
+  /** Set while the room is being recorded. */
+  recording: RecordingNotice | null;
   closedReason: ClosedReason | null;
   /** The last problem worth showing (a refused request, a failed rejoin attempt). */
   error: string | null;
@@ -327,6 +337,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       chat: [],
       still: null,
       annotations: [],
+      recording: null,
       closedReason: null,
       error: null,
       joins: 0,
@@ -410,6 +421,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       local: [],
       peers: [],
       activeSpeaker: null,
+      recording: null,
       error: error === undefined ? this.state.error : messageOf(error),
     });
     this.emit('closed', reason);
@@ -510,6 +522,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     on<{ consumerId: string }>('consumerClosed', ({ consumerId }) => this.dropConsumer(connection, consumerId));
     on<{ peerId: string | null }>('activeSpeaker', ({ peerId }) => this.update({ activeSpeaker: peerId }));
     on<RoomEventRecord>('roomEvent', (event) => this.applyRoomEvent(event, true));
+    on<{ recording: RecordingNotice | null }>('recordingChanged', ({ recording }) => this.update({ recording }));
     socket.on('removed', () => live() && this.close('removed'));
     socket.on('roomClosed', ({ reason, rejoin: again }: { reason: string; rejoin: boolean }) => {
       if (!live()) return;
@@ -555,6 +568,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       chat: [],
       still: null,
       annotations: [],
+      recording: answer.recording,
       error: null,
       joins: this.state.joins + 1,
     });

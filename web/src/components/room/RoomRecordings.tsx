@@ -1,0 +1,150 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { API_BASE, api } from '../../api/client';
+import type { RoomRecording } from '../../api/types';
+import { formatBytes, formatDateTime } from '../../format';
+import { useLanguage } from '../../i18n';
+import type { RecordingNotice } from '../../rtc/room-client';
+import { ErrorMessage } from '../ErrorMessage';
+
+interface Props {
+  roomId: string;
+  /** Joined as the host: may start and stop recording. */
+  canRecord: boolean;
+  /** The live room's recording notice (null when not recording, or not joined). */
+  recording: RecordingNotice | null;
+}
+
+/** How often the list is read again while a recording is being written. */
+const PROCESSING_POLL_MS = 1500;
+
+function recordingUrl(recording: RoomRecording, track?: number): string {
+  const base = `${API_BASE}/rooms/${encodeURIComponent(recording.roomId)}/recordings/${encodeURIComponent(recording.id)}`;
+  return track === undefined ? `${base}/file` : `${base}/tracks/${track}`;
+}
+
+function formatDuration(ms: number | null): string {
+  if (ms === null) return '–';
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** The room's recordings (downloadable once ready) and, for the host in the room, the record / stop button. */
+export function RoomRecordings({ roomId, canRecord, recording }: Props) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const [items, setItems] = useState<RoomRecording[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      api.listRecordings(roomId, signal).then(
+        (list) => setItems(list.items),
+        (err: unknown) => {
+          if (!signal?.aborted) setError(err);
+        },
+      ),
+    [roomId],
+  );
+
+  // Read again whenever recording starts or stops in the room (whoever did it).
+  const recordingId = recording?.recordingId ?? null;
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(controller.signal);
+    return () => controller.abort();
+  }, [load, recordingId]);
+
+  const processing = items?.some((item) => item.status === 'processing') ?? false;
+  useEffect(() => {
+    if (!processing) return;
+    const timer = setInterval(() => void load(), PROCESSING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [load, processing]);
+
+  async function toggle(): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      if (recording) await api.stopRecording(roomId, recording.recordingId);
+      else await api.startRecording(roomId);
+      await load();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!canRecord && items !== null && items.length === 0 && !error) return null;
+  return (
+    <div className="card room-card room-recordings" data-testid="room-recordings">
+      <div className="card-head">
+        <h2 className="card-title">{t('recordings.title')}</h2>
+        {canRecord && (
+          <button
+            type="button"
+            className={`btn btn-small ${recording ? 'btn-danger' : 'btn-secondary'}`}
+            disabled={busy}
+            onClick={() => void toggle()}
+            data-testid={recording ? 'recording-stop' : 'recording-start'}
+          >
+            {recording ? t('recordings.stop') : t('recordings.start')}
+          </button>
+        )}
+      </div>
+      <ErrorMessage error={error} />
+      {items === null ? (
+        error ? null : <p className="muted">{t('common.loading')}</p>
+      ) : items.length === 0 ? (
+        <p className="muted small">{t('recordings.none')}</p>
+      ) : (
+        <ul className="recording-list">
+          {items.map((item) => (
+            <li key={item.id} className="recording-item" data-testid="recording" data-recording-id={item.id} data-status={item.status}>
+              <div>
+                <span className={`badge recording-status status-${item.status}`}>{t(`recordings.status.${item.status}`)}</span>{' '}
+                <span className="small">
+                  {t('recordings.startedBy', { name: item.startedBy.displayName, time: formatDateTime(item.startedAt, lng) })}
+                </span>
+              </div>
+              {item.status === 'ready' && (
+                <div className="small">
+                  <a href={recordingUrl(item)} download data-testid="recording-download">
+                    {t('recordings.download')}
+                  </a>{' '}
+                  <span className="muted">
+                    {formatDuration(item.durationMs)} · {formatBytes(item.sizeBytes ?? 0, lng)} · {item.mediaType}
+                  </span>
+                </div>
+              )}
+              {item.tracks.length > 0 && (
+                <ul className="recording-tracks small">
+                  {item.tracks.map((track) => (
+                    <li key={track.number}>
+                      <a href={recordingUrl(item, track.number)} download data-testid="recording-track">
+                        {t('recordings.track', { name: track.displayName, source: t(`room.source.${track.source}`, { defaultValue: track.source }) })}
+                      </a>{' '}
+                      <span className="muted">
+                        {track.codec}
+                        {track.width && track.height ? ` ${track.width}×${track.height}` : ''} · {formatDuration(track.durationMs)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {item.problems.length > 0 && (
+                <ul className="recording-problems small muted" data-testid="recording-problems">
+                  {item.problems.map((problem) => (
+                    <li key={problem}>{problem}</li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
