@@ -1,6 +1,7 @@
 /**
- * `npm run bench:rtc [-- --steps 25,50,100 --window 4 --target 80]`: how many video consumers one mediasoup worker
- * can feed on this machine.
+ * `npm run bench:rtc [-- --steps 25,50,100 --window 4 --target 80 --skip-browser]`: how many video consumers one
+ * mediasoup worker can feed on this machine, then join → first frame in real Chromium (the live-room e2e test's first
+ * case, run by vitest; it writes its measurement to the file named in VECTORDESK_FIRST_FRAME_FILE).
  *
  * One Worker, one Router with ROUTER_MEDIA_CODECS, one VP8 producer on a comedia PlainTransport fed by a pure-Node
  * RTP generator over UDP on 127.0.0.1 (30 frames/s, 4 packets per delta frame and 10 per keyframe, 1,100-byte payloads
@@ -13,8 +14,11 @@
  * the receiver cannot keep up (loss > 20 %), the steps run out or ~150 s have passed. The Node process (generator +
  * receiver + mediasoup's JS side) shares the same cores as the worker: its CPU is printed too.
  */
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as mediasoup from 'mediasoup';
@@ -28,6 +32,7 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '4' },
     target: { type: 'string', default: '80' },
     budget: { type: 'string', default: '120' },
+    'skip-browser': { type: 'boolean', default: false },
   },
 });
 const STEPS = args.steps.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -324,14 +329,39 @@ try {
   console.log(`worker at ${TARGET_CPU}% of one core: ${target}   (stopped: ${stopReason})`);
   console.log(`mediasoup's published figure: ${MEDIASOUP_PUBLISHED}`);
   console.log(`keyframes sent ${generator.keyframes}, PLI/FIR received ${generator.plis}, RTCP packets at the receiver ${receiver.rtcp}, unknown-SSRC packets ${receiver.unknown}`);
-  console.log('join → first frame (browser, real signalling + WebRTC): run `npx vitest run tests/e2e/live-room.e2e.test.ts` and read the');
-  console.log('`[rtc] join→first frame ms …` line; last measured figure is in docs/benchmarks/rtc.md.');
   console.log(`loadavg at end (1/5/15 min): ${loadavg()}; total ${fixed((performance.now() - startedAt) / 1000)} s`);
 } finally {
   generator?.stop();
   generator?.socket.close();
   receiver.socket.close();
   worker.close();
+}
+
+if (!args['skip-browser']) {
+  log('join → first frame: running the live-room e2e test\'s first case in Chromium…');
+  console.log(`join → first frame (Chromium with a fake camera, real signalling + WebRTC through the web app): ${browserFirstFrame()}`);
+}
+
+/** The e2e test's measurement of join → first decoded frame, or why there is none. */
+function browserFirstFrame(): string {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'vectordesk-bench-rtc-'));
+  const file = path.join(directory, 'first-frame.json');
+  try {
+    const run = spawnSync('npx', ['vitest', 'run', 'tests/e2e/live-room.e2e.test.ts', '-t', 'an expert starts a consultation'], {
+      env: { ...process.env, VECTORDESK_FIRST_FRAME_FILE: file },
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    if (!existsSync(file)) {
+      const skipped = /SKIPPED: (.*)/.exec(run.stderr + run.stdout)?.[1];
+      return `not measured (${skipped ?? `the e2e test exited with ${run.status ?? run.signal}`})`;
+    }
+    const measured = JSON.parse(readFileSync(file, 'utf8')) as { joinToFirstFrameMs: number; phases: Record<string, number | null> };
+    const phases = Object.entries(measured.phases).map(([phase, ms]) => `${phase} ${ms ?? '–'}`).join(', ');
+    return `${measured.joinToFirstFrameMs} ms (from join: ${phases} ms)`;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
 
 function crossing(measured: { n: number; cpu: number }[], targetPercent: number): string {
