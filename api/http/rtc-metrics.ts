@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { RtcRuntime } from '../realtime/rtc-runtime.js';
 
-/** Live rooms on this process: mediasoup workers alive, rooms open, peers connected (all 0 when live rooms are disabled). */
+/** Live rooms on this process: mediasoup workers alive, rooms open, peers connected, recordings running (all 0 when live rooms are disabled). */
 export function rtcMetrics(registry: Registry, rtc: RtcRuntime | undefined): void {
   new Gauge({
     name: 'vectordesk_rtc_workers_alive',
@@ -26,6 +26,15 @@ export function rtcMetrics(registry: Registry, rtc: RtcRuntime | undefined): voi
     async collect() {
       const rooms = rtc ? await rtc.rooms.openRooms() : [];
       this.set(rooms.reduce((sum, room) => sum + room.peers.size, 0));
+    },
+  });
+  new Gauge({
+    name: 'vectordesk_rtc_recordings_active',
+    help: 'Live rooms of this process being recorded now',
+    registers: [registry],
+    async collect() {
+      const rooms = rtc ? await rtc.rooms.openRooms() : [];
+      this.set(rooms.filter((room) => room.recording !== null).length);
     },
   });
 }

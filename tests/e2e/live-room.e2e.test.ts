@@ -149,6 +149,13 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     return later!;
   }
 
+  /** Opens the room, joins it and waits until the page sends its camera and microphone. */
+  async function joinSending(session: BrowserSession, roomId: string): Promise<void> {
+    await openRoom(session, roomId);
+    await join(session.page);
+    await expect.poll(async () => (await hookInfo(session.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
+  }
+
   async function videoWidthOf(page: Page, peerId?: string): Promise<number> {
     const selector = peerId ? `[data-testid="remote-tile"][data-peer-id="${peerId}"] video` : '[data-testid="remote-tile"] video';
     return page.locator(selector).first().evaluate((video: { videoWidth: number }) => video.videoWidth);
@@ -470,15 +477,57 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     expect(uncaught(staff)).toEqual([]);
   });
 
+  it('the host mutes a participant, sees their shared screen, records the identification agreed in the room and removes them', async () => {
+    const room = await createConsultation();
+    const expert = await testBed.signIn('expert.ningbo');
+    const staff = await testBed.signIn('staff.beilun');
+    for (const session of [expert, staff]) await joinSending(session, room.id);
+    const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+    const row = expert.page.locator(`[data-testid="participant"][data-peer-id="${staffPeerId}"]`);
+    // Only the host has moderation controls.
+    expect(await staff.page.getByTestId('participant-mute').count()).toBe(0);
+
+    // Host mute pauses the staff member's microphone on the server; their page shows it muted and may unmute.
+    await row.getByTestId('participant-mute').click();
+    const staffMic = staff.page.getByTestId('control-mic');
+    await expect.poll(() => staffMic.getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('muted');
+    const serverMicPaused = async () => {
+      const peer = (await testBed.server.rtc?.rooms.find(room.id))?.peers.get(staffPeerId);
+      return [...(peer?.producers.values() ?? [])].filter(({ source }) => source === 'microphone').map(({ producer }) => producer.paused);
+    };
+    expect(await serverMicPaused()).toEqual([true]);
+    await staffMic.click();
+    await expect.poll(serverMicPaused, { timeout: UI_TIMEOUT }).toEqual([false]);
+
+    // Staff share their screen: the expert receives it as a third video source.
+    await staff.page.getByTestId('control-screen').click();
+    await expect.poll(async () => (await hookInfo(staff.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone', 'screen']);
+    await expectVideoFlowing(expert.page, 'expert receiving the shared screen', (stats) => stats.peerId === staffPeerId && stats.source === 'screen');
+
+    // The host records the identification from the room's form: it joins the specimen's history, naming the room.
+    await expert.page.getByTestId('room-identification-group').selectOption('mosquito');
+    await expert.page.getByTestId('room-identification-taxon').fill('Aedes albopictus');
+    await expert.page.getByTestId('room-identification-notes').fill('White scutal stripe seen under the microscope');
+    await expert.page.getByTestId('room-identification-save').click();
+    await expert.page.getByTestId('room-identification-saved').waitFor({ timeout: UI_TIMEOUT });
+    const history = await testBed.fetchSpecimenAs<{ identifications: { source: string; taxon: string; roomId: string | null; notes: string | null }[] }>('staff.beilun', specimen.id);
+    expect(history.identifications).toContainEqual(
+      expect.objectContaining({ source: 'expert', taxon: 'Aedes albopictus', roomId: room.id, notes: 'White scutal stripe seen under the microscope' }),
+    );
+
+    // Removed: the staff page is sent out of the room, and the host no longer lists them.
+    await row.getByTestId('participant-remove').click();
+    await staff.page.locator('[data-testid="room-closed"][data-reason="removed"]').waitFor({ timeout: UI_TIMEOUT });
+    await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    expect(uncaught(expert)).toEqual([]);
+    expect(uncaught(staff)).toEqual([]);
+  });
+
   it.skipIf(!ffmpeg.available)(`the host records the consultation: everyone sees the REC badge, and the room page offers the WebM ${ffmpeg.reason}`, async () => {
     const room = await createConsultation();
     const expert = await testBed.signIn('expert.ningbo');
     const staff = await testBed.signIn('staff.beilun');
-    for (const session of [expert, staff]) {
-      await openRoom(session, room.id);
-      await join(session.page);
-      await expect.poll(async () => (await hookInfo(session.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
-    }
+    for (const session of [expert, staff]) await joinSending(session, room.id);
     expect(await staff.page.getByTestId('recording-start').count()).toBe(0);
 
     await expert.page.getByTestId('recording-start').click();

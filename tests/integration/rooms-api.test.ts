@@ -491,6 +491,7 @@ for (const backend of await testBackends()) {
         expect(recording).toMatchObject({ roomId: room.id, status: 'recording', startedBy: { username: 'expert.ningbo' }, stoppedBy: null, tracks: [], problems: [] });
         expect(live.recording).toMatchObject({ recordingId: recording.id, startedBy: recording.startedBy.displayName });
         expectError(await request('expert.ningbo', 'POST', recordingsOf(room.id)), 409, 'already_recording');
+        expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 1$/m);
         expect((await listRecordings(room.id)).map((item) => [item.id, item.status])).toEqual([[recording.id, 'recording']]);
         expectError(await request('staff.beilun', 'GET', `${recordingsOf(room.id)}/${recording.id}/file`), 409, 'recording_not_ready');
         expectError(await request('staff.beilun', 'GET', `${recordingsOf(room.id)}/${recording.id}/tracks/1`), 404, 'not_found');
@@ -501,6 +502,7 @@ for (const backend of await testBackends()) {
         expect(stopped.statusCode, stopped.body).toBe(202);
         expect(stopped.json<RecordingJson>()).toMatchObject({ stoppedBy: { username: 'expert.ningbo' }, stoppedAt: expect.any(String) });
         expect(live.recording).toBeNull();
+        expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 0$/m);
         await t.services.recordings.drain();
         // Nobody sent anything: the recording says so rather than offering an empty file.
         const [finished] = await listRecordings(room.id);

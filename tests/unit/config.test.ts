@@ -44,7 +44,7 @@ describe('configuration', () => {
     expect(message).toContain('VECTORDESK_ADMIN_PASSWORD');
   });
 
-  it('runs live rooms by default on loopback, one mediasoup worker per core, and checks the WebRTC address settings', () => {
+  it('runs live rooms by default on loopback, one mediasoup worker per core, FFmpeg from PATH, and checks the WebRTC address settings', () => {
     expect(loadConfig({}).rtc).toEqual({
       enabled: true,
       workers: os.availableParallelism(),
@@ -52,9 +52,26 @@ describe('configuration', () => {
       listenIp: '127.0.0.1',
       announcedAddress: undefined,
       portRange: { min: 40000, max: 49999 },
+      recorder: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
     });
-    const deployed = loadConfig({ RTC_WORKERS: '3', RTC_LISTEN_IP: '0.0.0.0', RTC_ANNOUNCED_ADDRESS: 'rtc.example.org', RTC_MIN_PORT: '50000', RTC_MAX_PORT: '50100', MEDIASOUP_WORKER_BIN: 'bin/mediasoup-worker' });
-    expect(deployed.rtc).toMatchObject({ workers: 3, listenIp: '0.0.0.0', announcedAddress: 'rtc.example.org', portRange: { min: 50000, max: 50100 }, workerBin: path.resolve('bin/mediasoup-worker') });
+    const deployed = loadConfig({
+      RTC_WORKERS: '3',
+      RTC_LISTEN_IP: '0.0.0.0',
+      RTC_ANNOUNCED_ADDRESS: 'rtc.example.org',
+      RTC_MIN_PORT: '50000',
+      RTC_MAX_PORT: '50100',
+      MEDIASOUP_WORKER_BIN: 'bin/mediasoup-worker',
+      FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg',
+      FFPROBE_PATH: '/opt/ffmpeg/bin/ffprobe',
+    });
+    expect(deployed.rtc).toMatchObject({
+      workers: 3,
+      listenIp: '0.0.0.0',
+      announcedAddress: 'rtc.example.org',
+      portRange: { min: 50000, max: 50100 },
+      workerBin: path.resolve('bin/mediasoup-worker'),
+      recorder: { ffmpeg: '/opt/ffmpeg/bin/ffmpeg', ffprobe: '/opt/ffmpeg/bin/ffprobe' },
+    });
     expect(describeBackends(deployed).rtc).toContain('announcing rtc.example.org');
     expect(describeBackends(loadConfig({ RTC_ENABLED: 'false' })).rtc).toContain('disabled');
     expect(() => loadConfig({ RTC_LISTEN_IP: '0.0.0.0' })).toThrow(/RTC_ANNOUNCED_ADDRESS/);
