@@ -58,7 +58,9 @@ export class TrackRecorder {
       const ffmpeg = spawn(
         options.tools.ffmpeg,
         // genpts: the RTP demuxer gives no presentation times to some packets; the muxer needs them all.
-        ['-hide_banner', '-loglevel', 'warning', '-protocol_whitelist', 'pipe,udp,rtp', '-fflags', '+genpts', '-f', 'sdp', '-i', 'pipe:0', '-map', '0', '-c', 'copy', '-f', container.format, '-y', file],
+        // Packets flushed as written and a cluster closed every second: a killed FFmpeg leaves a file playable up to
+        // its last second, and a file with data means FFmpeg has started writing the track.
+        ['-hide_banner', '-loglevel', 'warning', '-protocol_whitelist', 'pipe,udp,rtp', '-fflags', '+genpts', '-f', 'sdp', '-i', 'pipe:0', '-map', '0', '-c', 'copy', '-flush_packets', '1', '-cluster_time_limit', '1000', '-f', container.format, '-y', file],
         { stdio: ['pipe', 'ignore', 'pipe'] },
       );
       const errors = collectTail(ffmpeg);
