@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { RoomRecording, type RecordingOutcome } from '../../rtc/recording/room-recording.js';
 import type { FfmpegTools } from '../../rtc/recording/ffmpeg.js';
 import type { RoomRegistry } from '../../rtc/room-registry.js';
+import type { Room } from '../../rtc/room.js';
 
 export class RoomNotLive extends Error {}
 
@@ -17,7 +18,7 @@ export interface LiveRecordingsEvents {
  * the room's peers (the room's recording notice), and stops it when asked or when the room closes.
  */
 export class LiveRecordings extends EventEmitter<LiveRecordingsEvents> {
-  private readonly running = new Map<string, { recordingId: string; recording: RoomRecording }>();
+  private readonly running = new Map<string, { recordingId: string; recording: RoomRecording; room: Room; onClosed: () => void }>();
 
   constructor(
     private readonly rooms: RoomRegistry,
@@ -44,11 +45,10 @@ export class LiveRecordings extends EventEmitter<LiveRecordingsEvents> {
       await recording.stop();
       throw new RoomNotLive('The room closed as the recording started');
     }
-    this.running.set(roomId, { recordingId, recording });
+    const onClosed = () => this.emit('stopped-with-room', recordingId, this.stop(roomId)!);
+    this.running.set(roomId, { recordingId, recording, room, onClosed });
     room.setRecording({ recordingId, startedAt: new Date().toISOString(), startedBy });
-    room.once('closed', () => {
-      if (this.running.get(roomId)?.recordingId === recordingId) this.emit('stopped-with-room', recordingId, this.stop(roomId)!);
-    });
+    room.once('closed', onClosed);
   }
 
   /** Stops the room's recording (undefined when that one does not run here); the outcome comes once the files are written. */
@@ -56,7 +56,8 @@ export class LiveRecordings extends EventEmitter<LiveRecordingsEvents> {
     const running = this.running.get(roomId);
     if (!running || (recordingId !== undefined && running.recordingId !== recordingId)) return undefined;
     this.running.delete(roomId);
-    void this.rooms.find(roomId).then((room) => room?.setRecording(null));
+    running.room.off('closed', running.onClosed);
+    running.room.setRecording(null);
     return running.recording.stop();
   }
 
