@@ -108,6 +108,12 @@ export class SpecimenRepository {
     });
   }
 
+  /** Whether `roomId` is a consultation about this specimen (where its stills come from). */
+  async hasConsultation(specimenId: string, roomId: string): Promise<boolean> {
+    const room = await this.db.selectFrom('rooms').select('id').where('id', '=', roomId).where('specimen_id', '=', specimenId).executeTakeFirst();
+    return room !== undefined;
+  }
+
   async findInScope(id: string, scope: Scope, executor: Executor = this.db): Promise<SpecimenRecord | undefined> {
     const [record] = await this.select(executor, scope, (query) => query.where('specimens.id', '=', id));
     return record;

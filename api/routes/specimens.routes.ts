@@ -110,7 +110,7 @@ export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> 
         description:
           'multipart/form-data: one or more `images` files (JPEG, PNG, WebP, TIFF, HEIF; checked and stored as at submission), and optionally ' +
           '`origin` (`upload` — the default —, `camera-still`: a frame of a live room\'s camera or microscope, `annotated-still`: a room\'s still ' +
-          'with its drawings) and `roomId` (the live room it came from). Both are kept in the audit log. Staff, experts and administrators who ' +
+          'with its drawings) and `roomId` (the consultation about this specimen it came from; 422 `unknown_room` otherwise). Both are kept in the audit log. Staff, experts and administrators who ' +
           'see the specimen may add; a specimen outside the caller\'s scope answers 404 like a missing one. The new images go after the ' +
           'existing ones; the whole specimen, pushed as `specimen.updated`, is at `GET /api/v1/specimens/:id`. Added images are not sent to ' +
           'automatic identification.',

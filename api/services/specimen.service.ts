@@ -100,6 +100,9 @@ export class SpecimenService {
     if (!(await this.specimens.findInScope(specimenId, scope))) throw notFound('Specimen');
     if (!permissions.editSpecimens(actor.role)) throw forbidden('Trainees cannot add images to specimens');
     requireImages(uploads);
+    if (provenance.roomId !== null && !(await this.specimens.hasConsultation(specimenId, provenance.roomId))) {
+      throw unprocessable('unknown_room', 'roomId names no consultation about this specimen', { roomId: provenance.roomId });
+    }
     const images = await this.inspectUploads(uploads);
     const imageIds = await this.storeThenCommit(uploads, images, () =>
       this.specimens.addImages(specimenId, images, (trx, ids) =>

@@ -171,13 +171,21 @@ for (const backend of await testBackends()) {
     });
 
     describe('adding images to a specimen (POST /api/v1/specimens/:id/images)', () => {
-      const roomId = randomUUID();
+      let roomId: string;
       let specimen: SpecimenJson;
       const getSpecimen = async (token = staff) =>
         (await t.app.inject({ url: `/api/v1/specimens/${specimen.id}`, headers: { authorization: `Bearer ${token}` } })).json<SpecimenJson>();
 
       beforeAll(async () => {
         specimen = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'first.jpg', data: await jpegImage(40) }])).json<SpecimenJson>();
+        const consultation = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/rooms',
+          headers: { authorization: `Bearer ${await t.tokenFor('expert.ningbo')}` },
+          payload: { kind: 'consultation', specimenId: specimen.id },
+        });
+        expect(consultation.statusCode, consultation.body).toBe(201);
+        roomId = consultation.json<{ id: string }>().id;
       });
 
       it('adds them after the existing ones, answers the new images with 201, tells live pages and audits where they came from', async () => {
@@ -241,6 +249,7 @@ for (const backend of await testBackends()) {
         await expectRefusedUpload(t, await add([{ name: 'bomb.png', data: pixelBombPng(), type: 'image/png' }]), 413, 'image_too_many_pixels', before);
         await expectRefusedUpload(t, await add(photo, { origin: 'drawing' }), 400, 'invalid_origin', before);
         await expectRefusedUpload(t, await add(photo, { roomId: 'room-1' }), 400, 'invalid_roomId', before);
+        await expectRefusedUpload(t, await add(photo, { roomId: randomUUID() }), 422, 'unknown_room', before);
         await expectRefusedUpload(t, await add(photo, { notes: 'x' }), 400, 'unexpected_field', before);
         await expectRefusedUpload(t, await addSpecimenImages(t.app, staff, 'not-a-uuid', photo), 400, 'validation_failed', before);
         expect((await getSpecimen()).images).toEqual(images);
