@@ -512,6 +512,26 @@ for (const backend of await testBackends()) {
         live.close();
       });
 
+      it.skipIf(!mediasoup.available)('answers 503 recorder_unavailable, and lists the recording as failed, where FFmpeg does not run', async () => {
+        const withoutFfmpeg = await createTestApp(backend.name, { FFMPEG_PATH: '/nonexistent/ffmpeg' });
+        try {
+          const token = await withoutFfmpeg.tokenFor('expert.ningbo');
+          const as = (method: 'GET' | 'POST', url: string, payload?: object) =>
+            withoutFfmpeg.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
+          const room = (await as('POST', '/api/v1/rooms', { kind: 'class', title: 'Fleas of rodents' })).json<RoomJson>();
+          const live = await withoutFfmpeg.rtc!.rooms.open(room.id, 'class');
+          await live.join('presenter', { userId: room.createdBy.id, displayName: 'expert.ningbo', role: 'host' });
+          const refused = await as('POST', recordingsOf(room.id));
+          expectError(refused, 503, 'recorder_unavailable');
+          expect(refused.json<{ message: string }>().message).toContain('FFMPEG_PATH');
+          expect(live.recording).toBeNull();
+          const { items } = (await as('GET', recordingsOf(room.id))).json<{ items: RecordingJson[] }>();
+          expect(items).toEqual([expect.objectContaining({ status: 'failed', problems: [expect.stringContaining('/nonexistent/ffmpeg')] })]);
+        } finally {
+          await withoutFfmpeg.close();
+        }
+      });
+
       it.skipIf(Boolean(recordingSkip))('fails a recording its process left running, and stops one when its room ends', async () => {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
         await openLive(room.id);
