@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
+import { openConsultation } from '../helpers/rooms.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
@@ -39,14 +40,7 @@ for (const backend of await testBackends()) {
         expect(response.statusCode, response.body).toBe(201);
         const body = response.json<{ id: string; images: { id: string }[] }>();
         specimens[key] = { id: body.id, imageId: body.images[0]!.id };
-        const room = await t.app.inject({
-          method: 'POST',
-          url: '/api/v1/rooms',
-          headers: { authorization: `Bearer ${await t.tokenFor('admin')}` },
-          payload: { kind: 'consultation', specimenId: body.id },
-        });
-        expect(room.statusCode, room.body).toBe(201);
-        consultations[key] = room.json<{ id: string }>().id;
+        consultations[key] = await openConsultation(t.app, await t.tokenFor('admin'), body.id);
       }
     });
     afterAll(() => t?.close());

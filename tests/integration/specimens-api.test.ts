@@ -6,6 +6,7 @@ import type { SpecimenRecord } from '../../api/domain/specimen.js';
 import { IdentificationRepository } from '../../api/repositories/identification.repository.js';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage, pixelBombPng, pngImage } from '../helpers/images.js';
+import { openConsultation } from '../helpers/rooms.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { addSpecimenImages, expectRefusedUpload, uploadSpecimen, uploadTrace, validMetadata, whileImageRowsAreRefused } from '../helpers/uploads.js';
 
@@ -178,14 +179,7 @@ for (const backend of await testBackends()) {
 
       beforeAll(async () => {
         specimen = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'first.jpg', data: await jpegImage(40) }])).json<SpecimenJson>();
-        const consultation = await t.app.inject({
-          method: 'POST',
-          url: '/api/v1/rooms',
-          headers: { authorization: `Bearer ${await t.tokenFor('expert.ningbo')}` },
-          payload: { kind: 'consultation', specimenId: specimen.id },
-        });
-        expect(consultation.statusCode, consultation.body).toBe(201);
-        roomId = consultation.json<{ id: string }>().id;
+        roomId = await openConsultation(t.app, await t.tokenFor('expert.ningbo'), specimen.id);
       });
 
       it('adds them after the existing ones, answers the new images with 201, tells live pages and audits where they came from', async () => {
