@@ -20,7 +20,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     {
       config: {
         // Per client address and username: guessing one account is slowed without locking out a whole port's NAT.
+        // Counted once the body is parsed (the plugin's default, onRequest, sees no username yet), before validation.
         rateLimit: {
+          hook: 'preValidation',
           max: options.loginRateLimitPerMinute,
           timeWindow: 60_000,
           keyGenerator: (request) => `${request.ip}|${String((request.body as { username?: unknown } | undefined)?.username ?? '')}`,

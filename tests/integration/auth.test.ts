@@ -52,8 +52,10 @@ describe('authentication', () => {
     const limited = await login('expert.hq', DEMO_PASSWORD, '10.0.0.3');
     expect(limited.statusCode).toBe(429);
     expect(limited.json()).toMatchObject({ error: 'too_many_requests' });
-    // Another address is not locked out by someone else's guessing.
+    // Another address is not locked out by someone else's guessing, nor is another account at the same
+    // address (a port's staff share one NAT address).
     expect((await login('expert.hq', DEMO_PASSWORD, '10.0.0.4')).statusCode).toBe(200);
+    expect((await login('expert.ningbo', DEMO_PASSWORD, '10.0.0.3')).statusCode).toBe(200);
   });
 
   it('refuses missing, malformed, forged and disabled-account tokens (401)', async () => {
