@@ -16,6 +16,8 @@ export const WEB_DIST_DIR = path.join(REPO_ROOT, 'web', 'dist');
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** How long the browser may take to show something: generous, the machine may be busy. */
 export const UI_TIMEOUT = 15_000;
+/** Signing in through the login page, up to the loaded specimen list. */
+export const SIGN_IN_TIMEOUT = 45_000;
 
 /** The Debian Chromium the end-to-end tests drive; they are skipped, with this reason, where it is missing. */
 export function chromiumAvailability(): ServiceAvailability {
@@ -171,7 +173,17 @@ export async function signIn(
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('nav-specimens').waitFor();
+  // Signing in is the set-up of a test, not what it checks: it may take longer than an action on a machine busy
+  // with other pages' video, and when it fails the error says what the page showed.
+  const signedIn = page.getByTestId('nav-specimens');
+  const refused = page.getByTestId('form-error');
+  const signInTimeoutMs = Math.max(timeoutMs, SIGN_IN_TIMEOUT);
+  try {
+    await signedIn.or(refused).waitFor({ timeout: signInTimeoutMs });
+  } catch (error) {
+    throw new Error(`${username} was not signed in after ${signInTimeoutMs} ms on ${page.url()}; page errors: ${errors.join(' | ') || 'none'}`, { cause: error });
+  }
+  if (await refused.isVisible()) throw new Error(`${username} could not sign in: ${await refused.innerText()}`);
   await waitForListLoaded(page);
   return { page, dialogs, errors };
 }
