@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../http/authentication.js';
 import { errorResponses } from '../http/schemas.js';
+import { sendStoredFile } from '../http/send-stored-file.js';
 import type { SpecimenService } from '../services/specimen.service.js';
 
 export const imagesRoutes: FastifyPluginAsyncTypebox<{ specimens: SpecimenService }> = async (app, { specimens }) => {
@@ -14,14 +14,14 @@ export const imagesRoutes: FastifyPluginAsyncTypebox<{ specimens: SpecimenServic
         tags: ['specimens'],
         summary: 'An image of a specimen: the untouched original or a 320 px WebP thumbnail (EXIF orientation applied)',
         params: Type.Object({ id: Type.String({ format: 'uuid' }), variant: Type.Enum(['original', 'thumbnail']) }),
-        response: { 200: Type.Unknown({ description: 'The image bytes' }), ...errorResponses(400, 401, 404) },
+        response: { 200: Type.Unknown({ description: 'The image bytes' }), 304: Type.Null({ description: 'Unchanged (If-None-Match)' }), ...errorResponses(400, 401, 404) },
       },
     },
     async (request, reply) => {
       const file = await specimens.imageFile(actorOf(request), request.params.id, request.params.variant);
       // Content-addressed: the bytes behind an image id never change.
       reply.header('cache-control', 'private, max-age=31536000, immutable');
-      return reply.type(file.contentType).header('x-content-type-options', 'nosniff').send(createReadStream(file.path));
+      return sendStoredFile(request, reply, file, 'Image file');
     },
   );
 };

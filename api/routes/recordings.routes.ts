@@ -1,16 +1,19 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../http/authentication.js';
-import { notFound } from '../http/errors.js';
 import { presentRecording } from '../http/presenters.js';
 import { errorResponses } from '../http/schemas.js';
+import { sendStoredFile } from '../http/send-stored-file.js';
 import type { RecordingService } from '../services/recording.service.js';
 
 const Uuid = Type.String({ format: 'uuid' });
 const RoomId = Type.Object({ id: Uuid });
 const RecordingParams = Type.Object({ id: Uuid, recordingId: Uuid });
+const MediaFileResponses = {
+  200: Type.Unknown({ description: 'The media file' }),
+  206: Type.Unknown({ description: 'The requested byte range of the media file (`Range: bytes=…`)' }),
+  304: Type.Null({ description: 'Unchanged since the request\'s If-None-Match / If-Modified-Since' }),
+};
 const PersonSchema = Type.Object({ id: Uuid, username: Type.String(), displayName: Type.String() });
 
 const TrackSchema = Type.Object({
@@ -100,14 +103,14 @@ export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: Recording
     {
       schema: {
         tags: ['rooms'],
-        summary: 'Download the recording: voices mixed over the main video (409 `recording_not_ready` until it is ready)',
+        summary: 'Download (or play: byte ranges are served) the recording: voices mixed over the main video (409 `recording_not_ready` until it is ready)',
         params: RecordingParams,
-        response: { 200: Type.Unknown({ description: 'The media file' }), ...errorResponses(400, 401, 404, 409) },
+        response: { ...MediaFileResponses, ...errorResponses(400, 401, 404, 409, 416) },
       },
     },
     async (request, reply) => {
       const { id, recordingId } = request.params;
-      return sendFile(reply, await recordings.file(actorOf(request), id, recordingId));
+      return sendStoredFile(request, reply, await recordings.file(actorOf(request), id, recordingId), 'Recording file');
     },
   );
 
@@ -116,29 +119,14 @@ export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: Recording
     {
       schema: {
         tags: ['rooms'],
-        summary: 'Download one producer\'s track as it was sent (e.g. the microscope at full resolution)',
+        summary: 'Download (or play: byte ranges are served) one producer\'s track as it was sent (e.g. the microscope at full resolution)',
         params: Type.Object({ id: Uuid, recordingId: Uuid, number: Type.Integer({ minimum: 1, maximum: 10_000 }) }),
-        response: { 200: Type.Unknown({ description: 'The media file' }), ...errorResponses(400, 401, 404) },
+        response: { ...MediaFileResponses, ...errorResponses(400, 401, 404, 416) },
       },
     },
     async (request, reply) => {
       const { id, recordingId, number } = request.params;
-      return sendFile(reply, await recordings.file(actorOf(request), id, recordingId, number));
+      return sendStoredFile(request, reply, await recordings.file(actorOf(request), id, recordingId, number), 'Recording file');
     },
   );
 };
-
-async function sendFile(reply: import('fastify').FastifyReply, file: { path: string; mediaType: string; downloadName: string }) {
-  const size = await stat(file.path).then(
-    (found) => found.size,
-    () => {
-      throw notFound('Recording file');
-    },
-  );
-  return reply
-    .type(file.mediaType)
-    .header('content-length', size)
-    .header('content-disposition', `attachment; filename="${file.downloadName}"`)
-    .header('x-content-type-options', 'nosniff')
-    .send(createReadStream(file.path));
-}

@@ -157,12 +157,12 @@ export class SpecimenService {
     return after;
   }
 
-  async imageFile(actor: Actor, imageId: string, variant: ImageVariant): Promise<{ path: string; contentType: string; sha256: string }> {
+  async imageFile(actor: Actor, imageId: string, variant: ImageVariant): Promise<{ path: string; mediaType: string }> {
     const image = await this.specimens.findImageInScope(imageId, scopeOf(actor));
     if (!image) throw notFound('Image');
     return variant === 'original'
-      ? { path: this.store.originalPath(image.sha256), contentType: `image/${image.format}`, sha256: image.sha256 }
-      : { path: this.store.thumbnailPath(image.sha256), contentType: 'image/webp', sha256: image.sha256 };
+      ? { path: this.store.originalPath(image.sha256), mediaType: `image/${image.format}` }
+      : { path: this.store.thumbnailPath(image.sha256), mediaType: 'image/webp' };
   }
 
   /** Proves every upload is a whole image within the limits, before anything is stored. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpecimenRecord } from '../../api/domain/specimen.js';
@@ -72,6 +73,44 @@ for (const backend of await testBackends()) {
       expect(thumbnail.headers['content-type']).toBe('image/webp');
       const thumbnailMetadata = await sharp(thumbnail.rawPayload).metadata();
       expect([thumbnailMetadata.width, thumbnailMetadata.height]).toEqual([60, 120]);
+    });
+
+    it('serves byte ranges and validators of an image: 206, 304, and 416 naming the file\'s size', async () => {
+      const original = await jpegImage(5, 200, 150);
+      const created = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'ranged.jpg', data: original }])).json<SpecimenJson>();
+      const get = (headers: Record<string, string>) =>
+        t.app.inject({ url: created.images[0]!.originalUrl, headers: { authorization: `Bearer ${staff}`, ...headers } });
+
+      const whole = await get({});
+      expect(whole.headers).toMatchObject({ 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' });
+      expect(whole.headers.etag).toEqual(expect.any(String));
+      const part = await get({ range: 'bytes=10-109' });
+      expect(part.statusCode).toBe(206);
+      expect(part.headers['content-range']).toBe(`bytes 10-109/${original.length}`);
+      expect(part.headers['content-type']).toBe('image/jpeg');
+      expect(part.rawPayload.equals(original.subarray(10, 110))).toBe(true);
+      const tail = await get({ range: 'bytes=-16' });
+      expect(tail.rawPayload.equals(original.subarray(original.length - 16))).toBe(true);
+
+      const unchanged = await get({ 'if-none-match': String(whole.headers.etag) });
+      expect(unchanged.statusCode).toBe(304);
+      expect(unchanged.rawPayload.length).toBe(0);
+
+      const beyond = await get({ range: `bytes=${original.length}-` });
+      expect(beyond.statusCode).toBe(416);
+      expect(beyond.headers['content-range']).toBe(`bytes */${original.length}`);
+      expect(beyond.json()).toMatchObject({ error: 'range_not_satisfiable', message: expect.stringContaining(String(original.length)) });
+    });
+
+    it('answers 404 naming the image file when storage has lost it', async () => {
+      const created = (await uploadSpecimen(t.app, staff, validMetadata(), [{ name: 'lost.jpg', data: await jpegImage(6) }])).json<SpecimenJson>();
+      const image = created.images[0]!;
+      const thumbnailFile = (await t.storedFiles()).find((file) => file.startsWith('thumbnails/') && file.includes(image.sha256));
+      await rm(path.join(t.config.storageDir, thumbnailFile!));
+      const lost = await t.app.inject({ url: image.thumbnailUrl, headers: { authorization: `Bearer ${staff}` } });
+      expect(lost.statusCode).toBe(404);
+      expect(lost.json()).toEqual({ error: 'not_found', message: 'Image file not found' });
+      expect((await t.app.inject({ url: image.originalUrl, headers: { authorization: `Bearer ${staff}` } })).statusCode).toBe(200);
     });
 
     it('stores the same image uploaded twice only once', async () => {
