@@ -524,7 +524,7 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     expect(uncaught(staff)).toEqual([]);
   });
 
-  it.skipIf(!ffmpeg.available)(`the host records the consultation: everyone sees the REC badge, and the room page offers the WebM ${ffmpeg.reason}`, async () => {
+  it.skipIf(!ffmpeg.available)(`the host records the consultation: everyone sees the REC badge, and the room page plays (and seeks in) the WebM and offers it to download ${ffmpeg.reason}`, async () => {
     const room = await createConsultation();
     const expert = await testBed.signIn('expert.ningbo');
     const staff = await testBed.signIn('staff.beilun');
@@ -549,6 +549,37 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     }, href!);
     expect(downloaded).toMatchObject({ status: 200, type: 'video/webm' });
     expect(downloaded.size).toBeGreaterThan(10_000);
+
+    // It plays on the page, and seeks: the player asks for byte ranges, which the server serves.
+    const ranged = await staff.page.evaluate(async (url) => {
+      const response = await fetch(url, { headers: { range: 'bytes=100-1099' } });
+      return { status: response.status, range: response.headers.get('content-range'), size: (await response.arrayBuffer()).byteLength };
+    }, href!);
+    expect(ranged).toEqual({ status: 206, range: `bytes 100-1099/${downloaded.size}`, size: 1000 });
+    await ready.getByTestId('recording-play').click();
+    const played = await ready.getByTestId('recording-player').evaluate(
+      (element) =>
+        new Promise<{ duration: number; width: number; seekedTo: number }>((resolve, reject) => {
+          const video = element as unknown as {
+            duration: number;
+            videoWidth: number;
+            currentTime: number;
+            readyState: number;
+            error: { code: number; message: string } | null;
+            addEventListener(type: string, listener: () => void, options?: { once: boolean }): void;
+          };
+          video.addEventListener('error', () => reject(new Error(`the player failed: ${video.error?.message ?? video.error?.code}`)));
+          const seek = () => {
+            video.addEventListener('seeked', () => resolve({ duration: video.duration, width: video.videoWidth, seekedTo: video.currentTime }), { once: true });
+            video.currentTime = video.duration / 2;
+          };
+          if (video.readyState >= 1) seek();
+          else video.addEventListener('loadedmetadata', seek, { once: true });
+        }),
+    );
+    expect(played.duration).toBeGreaterThan(1.5);
+    expect(played.width).toBeGreaterThan(0);
+    expect(played.seekedTo).toBeCloseTo(played.duration / 2, 0);
 
     // Both people's camera and microphone, as sent; the playback file holds VP8 video and the mixed Opus audio.
     const { items } = await apiAs<{ items: { id: string; durationMs: number; tracks: { source: string; codec: string }[] }[] }>('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/recordings`);

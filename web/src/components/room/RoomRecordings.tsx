@@ -36,6 +36,8 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
   const [items, setItems] = useState<RoomRecording[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // The recording shown in the player (one at a time); the server serves byte ranges, so it seeks.
+  const [playing, setPlaying] = useState<string | null>(null);
 
   const load = useCallback(
     (signal?: AbortSignal) =>
@@ -111,6 +113,14 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
               </div>
               {item.status === 'ready' && (
                 <div className="small">
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    onClick={() => setPlaying(playing === item.id ? null : item.id)}
+                    data-testid="recording-play"
+                  >
+                    {playing === item.id ? t('recordings.closePlayer') : t('recordings.play')}
+                  </button>{' '}
                   <a href={recordingUrl(item)} download data-testid="recording-download">
                     {t('recordings.download')}
                   </a>{' '}
@@ -118,6 +128,9 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
                     {formatDuration(item.durationMs)} · {formatBytes(item.sizeBytes ?? 0, lng)} · {item.mediaType}
                   </span>
                 </div>
+              )}
+              {item.status === 'ready' && playing === item.id && (
+                <video className="recording-player" src={recordingUrl(item)} controls preload="metadata" data-testid="recording-player" />
               )}
               {item.tracks.length > 0 && (
                 <ul className="recording-tracks small">
