@@ -1,11 +1,9 @@
-import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jpegImage } from '../helpers/images.js';
 import { mediasoupAvailability } from '../helpers/services.js';
+import { connectSignalling, joinRoom, type SignallingAnswer, type SignallingClient } from '../helpers/signalling-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
-
-type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; error: { code: string; message: string } };
 
 interface RoomEventJson {
   id: string;
@@ -18,17 +16,10 @@ interface RoomEventJson {
 
 const mediasoup = await mediasoupAvailability();
 
-/** A client of the `/rtc` signalling that records every event pushed to it. */
-interface Client {
-  socket: Socket;
-  events: { name: string; payload: unknown }[];
-  request(name: string, payload?: unknown): Promise<Answer>;
-}
-
 describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real mediasoup worker ${mediasoup.reason}`, () => {
   let server: TestServer;
   let specimenId: string;
-  const clients: Client[] = [];
+  const clients: SignallingClient[] = [];
 
   const http = async (username: string, method: 'GET' | 'POST', url: string, payload?: object) =>
     server.app.inject({ method, url, headers: { authorization: `Bearer ${await server.tokenFor(username)}` }, ...(payload ? { payload } : {}) });
@@ -44,33 +35,19 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
   };
 
   /** Connects to /rtc with the given handshake `auth`; rejects with the server's refusal. */
-  async function open(auth: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Client> {
-    const socket = connect(`${server.baseUrl}/rtc`, { transports: ['websocket'], auth, extraHeaders, reconnection: false, forceNew: true });
-    const client: Client = {
-      socket,
-      events: [],
-      request: (name, payload = {}) => socket.timeout(10_000).emitWithAck('request', name, payload) as Promise<Answer>,
-    };
+  async function open(auth: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<SignallingClient> {
+    const client = await connectSignalling(server.baseUrl, auth, extraHeaders);
     clients.push(client);
-    socket.onAny((name: string, payload: unknown) => client.events.push({ name, payload }));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
     return client;
   }
 
   /** Signed in as `username` with a room token of their own: connected and joined. */
-  async function join(username: string, roomId: string): Promise<Client & { joined: Record<string, unknown> }> {
+  async function join(username: string, roomId: string): Promise<SignallingClient & { joined: Record<string, unknown> }> {
     const client = await open({ token: await server.tokenFor(username), roomToken: await roomToken(username, roomId) });
-    const capabilities = await client.request('routerRtpCapabilities');
-    expect(capabilities.ok, JSON.stringify(capabilities)).toBe(true);
-    const joined = await client.request('join', { rtpCapabilities: (capabilities as { data: object }).data });
-    expect(joined.ok, JSON.stringify(joined)).toBe(true);
-    return { ...client, joined: (joined as { data: Record<string, unknown> }).data };
+    return { ...client, joined: await joinRoom(client) };
   }
 
-  const eventsNamed = (client: Client, name: string) => client.events.filter((event) => event.name === name).map((event) => event.payload);
+  const eventsNamed = (client: SignallingClient, name: string) => client.events.filter((event) => event.name === name).map((event) => event.payload);
 
   beforeAll(async () => {
     server = await startTestServer('pglite');
@@ -108,7 +85,7 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     expect(trainee.joined).toMatchObject({ kind: 'class', you: { role: 'trainee', displayName: '宁波学员 Ningbo trainee' } });
     const transport = await trainee.request('createTransport', { direction: 'send' });
     expect(transport.ok, JSON.stringify(transport)).toBe(true);
-    const transportId = (transport as Answer & { ok: true }).data.id as string;
+    const transportId = (transport as SignallingAnswer & { ok: true }).data.id as string;
     const produce = await trainee.request('produce', { transportId, kind: 'video', source: 'camera', rtpParameters: {} });
     expect(produce).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const microphone = await trainee.request('produce', { transportId, kind: 'audio', source: 'microphone', rtpParameters: {} });
