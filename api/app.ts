@@ -19,6 +19,7 @@ import { LiveRecordings } from './realtime/live-recordings.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
+import { RoomHostRepository } from './repositories/room-host.repository.js';
 import { RecordingRepository } from './repositories/recording.repository.js';
 import { RoomRepository } from './repositories/room.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
@@ -51,7 +52,7 @@ export interface AppDependencies {
 export interface VectorDeskApp {
   app: FastifyInstance;
   events: DomainEventBus;
-  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository; rooms: RoomRepository; recordings: RecordingRepository };
+  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository; rooms: RoomRepository; recordings: RecordingRepository; roomHosts: RoomHostRepository };
   services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService };
   identification: IdentificationRuntime;
   /** Live rooms' mediasoup workers and open rooms; undefined when disabled (`RTC_ENABLED=false`). */
@@ -83,13 +84,19 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     identifications,
     rooms: new RoomRepository(database.db),
     recordings: new RecordingRepository(database.db),
+    roomHosts: new RoomHostRepository(database.db),
   };
   const settings = new SettingsRepository(database.db);
   const store = new ImageStore(config.storageDir);
   await store.init();
   const events = new DomainEventBus();
   // Live rooms first: a mediasoup worker that cannot start stops start-up before anything else is running.
-  const rtc = await startRtcRuntime({ config: config.rtc, onRoomEnded: (roomId) => services.rooms.endedLive(roomId), log: app.log });
+  const rtc = await startRtcRuntime({
+    config: config.rtc,
+    onRoomEnded: (roomId) => services.rooms.endedLive(roomId),
+    hosts: repositories.roomHosts,
+    log: app.log,
+  });
   if (rtc) app.addHook('onClose', () => rtc.close());
   const services = {
     auth: new AuthService(repositories.users),
@@ -164,8 +171,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, { identification: identification.service, uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes } });
   await app.register(modelsRoutes, { registry: identification.registry, comparison: new ShadowComparisonService(identifications) });
-  await app.register(roomsRoutes, { rooms: services.rooms });
-  await app.register(recordingsRoutes, { recordings });
+  await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
+  await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await registerWebApp(app, config.webDistDir);
 
   return { app, events, repositories, services: { ...services, recordings }, identification, rtc, store };

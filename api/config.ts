@@ -53,6 +53,9 @@ const EnvSchema = Type.Object({
   RTC_MIN_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 40000 }),
   RTC_MAX_PORT: Type.Integer({ minimum: 1024, maximum: 65535, default: 49999 }),
   MEDIASOUP_WORKER_BIN: Type.Optional(Type.String({ minLength: 1 })),
+  // This process's address as browsers reach it; each process sets its own when several serve live rooms (ADR 0011).
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+$' })),
+  ROOM_HOST_LEASE_MS: Type.Integer({ minimum: 1000, maximum: 300_000, default: 15_000 }),
   FFMPEG_PATH: Type.String({ minLength: 1, default: 'ffmpeg' }),
   FFPROBE_PATH: Type.String({ minLength: 1, default: 'ffprobe' }),
 });
@@ -117,6 +120,10 @@ export interface AppConfig {
     portRange: { min: number; max: number };
     /** FFmpeg and ffprobe for room recordings (ADR 0010). */
     recorder: { ffmpeg: string; ffprobe: string };
+    /** Where browsers reach this process (scheme, host, port), for room hosting across processes (ADR 0011). */
+    publicUrl: string | null;
+    /** How long a process's claim on a live room lasts without renewal: how soon another takes over its rooms when it dies. */
+    hostLeaseMs: number;
   };
 }
 
@@ -198,6 +205,8 @@ function fromEnv(env: Env): AppConfig {
       announcedAddress: env.RTC_ANNOUNCED_ADDRESS,
       portRange: { min: env.RTC_MIN_PORT, max: env.RTC_MAX_PORT },
       recorder: { ffmpeg: env.FFMPEG_PATH, ffprobe: env.FFPROBE_PATH },
+      publicUrl: env.PUBLIC_URL ?? null,
+      hostLeaseMs: env.ROOM_HOST_LEASE_MS,
     },
   };
 }
@@ -213,7 +222,7 @@ export function describeBackends(config: AppConfig): Record<string, string> {
     inference: `${config.inference.threads} worker thread(s), batches of ≤ ${config.inference.maxBatchImages} images within ${config.inference.maxDelayMs} ms`
       + (config.jobs.consumeInApi ? '; identify jobs consumed here too' : '; identify jobs left to npm run worker'),
     rtc: config.rtc.enabled
-      ? `${config.rtc.workers} mediasoup worker(s)${config.rtc.workerBin ? ` (${config.rtc.workerBin})` : ''}, WebRTC on ${config.rtc.listenIp} ports ${config.rtc.portRange.min}-${config.rtc.portRange.max}, announcing ${config.rtc.announcedAddress ?? config.rtc.listenIp}`
+      ? `${config.rtc.workers} mediasoup worker(s)${config.rtc.workerBin ? ` (${config.rtc.workerBin})` : ''}, WebRTC on ${config.rtc.listenIp} ports ${config.rtc.portRange.min}-${config.rtc.portRange.max}, announcing ${config.rtc.announcedAddress ?? config.rtc.listenIp}${config.rtc.publicUrl ? `, signalling at ${config.rtc.publicUrl}` : ''}`
       : 'live rooms disabled (RTC_ENABLED=false)',
   };
 }

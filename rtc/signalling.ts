@@ -40,6 +40,21 @@ export interface SignallingOptions {
   log?: { warn(details: object, message: string): void };
 }
 
+/**
+ * Admission's answer when the room is live on another server (several servers share the rooms): the socket is refused
+ * with `connect_error` data `{ code: 'room_elsewhere', signallingUrl }` so the client reconnects there.
+ */
+export class RoomLiveElsewhere extends Error {
+  constructor(
+    message: string,
+    /** Where to connect instead; null where that server has no address to give. */
+    readonly signallingUrl: string | null,
+  ) {
+    super(message);
+    this.name = 'RoomLiveElsewhere';
+  }
+}
+
 export type Ack = (answer: { ok: true; data?: unknown } | { ok: false; error: { code: SignallingErrorCode; message: string } }) => void;
 export type SignallingErrorCode = 'bad_request' | 'forbidden' | 'not_joined' | 'failed';
 
@@ -55,7 +70,12 @@ export function attachSignalling(namespace: Namespace, options: SignallingOption
         socket.data.ticket = ticket;
         next();
       },
-      (error: Error) => next(new Error(`unauthorized: ${error.message}`)),
+      (error: Error) =>
+        next(
+          error instanceof RoomLiveElsewhere
+            ? Object.assign(new Error(`room_elsewhere: ${error.message}`), { data: { code: 'room_elsewhere', signallingUrl: error.signallingUrl } })
+            : new Error(`unauthorized: ${error.message}`),
+        ),
     );
   });
   options.rooms.on('room-opened', (room) => forwardRoomEvents(namespace, room));

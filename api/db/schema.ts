@@ -21,6 +21,7 @@ export interface Database {
   room_participants: RoomParticipantsTable;
   room_events: RoomEventsTable;
   room_recordings: RoomRecordingsTable;
+  room_hosts: RoomHostsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -246,3 +247,11 @@ export type IdentificationRow = Selectable<IdentificationsTable>;
 export type IdentificationRequestRow = Selectable<IdentificationRequestsTable>;
 export type RoomRow = Selectable<RoomsTable>;
 export type RoomEventRow = Selectable<RoomEventsTable>;
+
+/** Which api process hosts each live room, while its lease runs (migration 0006, ADR 0011). */
+export interface RoomHostsTable {
+  room_id: string;
+  process_id: string;
+  signalling_url: string | null;
+  lease_until: ColumnType<Date, Date | string, Date | string>;
+}

@@ -41,7 +41,12 @@ export class LiveGateway {
   readonly io: Server;
 
   constructor(private readonly options: LiveGatewayOptions) {
-    this.io = new Server(options.httpServer, { serveClient: false });
+    this.io = new Server(options.httpServer, {
+      serveClient: false,
+      // A page served by one process connects to the process hosting its live room (ADR 0011), at another address.
+      // It authenticates with the explicit session token; cross-origin requests carry no cookies (credentials off).
+      cors: { origin: true, credentials: false },
+    });
     if (options.redis) this.io.adapter(createAdapter(options.redis.publisher, options.redis.subscriber));
     this.io.use((socket, next) => {
       this.authenticateSocket(socket).then(() => next(), (error: Error) => next(error));

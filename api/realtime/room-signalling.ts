@@ -13,11 +13,17 @@ export const RTC_NAMESPACE = '/rtc';
  * check and the database as the room's record. Does nothing (returns false) when live rooms are disabled.
  */
 export function attachRoomSignalling(io: Server, vd: Pick<VectorDeskApp, 'app' | 'rtc' | 'services' | 'repositories'>): boolean {
-  if (!vd.rtc) return false;
+  const rtc = vd.rtc;
+  if (!rtc) return false;
   attachSignalling(io.of(RTC_NAMESPACE), {
-    rooms: vd.rtc.rooms,
+    rooms: rtc.rooms,
     recorder: new DatabaseRoomRecorder(vd.repositories.rooms),
-    admit: (socket) => admit(socket, vd),
+    admit: async (socket) => {
+      const ticket = await admit(socket, vd);
+      // Several processes may serve the rooms: the peer joins here only if this process hosts the room (ADR 0011).
+      await rtc.hosting.claim(ticket.roomId);
+      return ticket;
+    },
     log: vd.app.log,
   });
   return true;

@@ -3,11 +3,15 @@ import type { types } from 'mediasoup';
 import { RoomRegistry } from '../../rtc/room-registry.js';
 import { WorkerPool } from '../../rtc/worker-pool.js';
 import type { AppConfig } from '../config.js';
+import type { RoomHostRepository } from '../repositories/room-host.repository.js';
+import { RoomHosting } from './room-hosting.js';
 
 /** The live-room machinery of this process: its mediasoup workers and its open rooms. */
 export interface RtcRuntime {
   pool: WorkerPool;
   rooms: RoomRegistry;
+  /** Which process hosts which room, when several share the rooms (ADR 0011). */
+  hosting: RoomHosting;
   close(): Promise<void>;
 }
 
@@ -15,6 +19,7 @@ export interface RtcRuntimeOptions {
   config: AppConfig['rtc'];
   /** A host ended a live room (through the signalling, or the API closed it): record that it is over. */
   onRoomEnded(roomId: string): Promise<void>;
+  hosts: RoomHostRepository;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
 }
 
@@ -25,7 +30,7 @@ export class RtcStartError extends Error {}
  * cannot start at all (no binary for this platform, say) stops start-up with a message saying what to set: running
  * without live rooms is a decision (`RTC_ENABLED=false`), not something to discover from a failed call.
  */
-export async function startRtcRuntime({ config, onRoomEnded, log }: RtcRuntimeOptions): Promise<RtcRuntime | undefined> {
+export async function startRtcRuntime({ config, onRoomEnded, hosts, log }: RtcRuntimeOptions): Promise<RtcRuntime | undefined> {
   if (!config.enabled) return undefined;
   let pool: WorkerPool;
   try {
@@ -48,11 +53,14 @@ export async function startRtcRuntime({ config, onRoomEnded, log }: RtcRuntimeOp
       if (reason === 'ended') onRoomEnded(room.id).catch((error: unknown) => log.warn({ err: error, room: room.id }, 'could not record that a room ended'));
     });
   });
+  const hosting = new RoomHosting(hosts, rooms, { publicUrl: config.publicUrl, leaseMs: config.hostLeaseMs, log });
   return {
     pool,
     rooms,
+    hosting,
     async close() {
       await rooms.close();
+      await hosting.close();
       pool.close();
     },
   };

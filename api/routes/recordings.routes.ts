@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../http/authentication.js';
+import { forwardToRoomHost } from '../http/forward-to-room-host.js';
 import { presentRecording } from '../http/presenters.js';
 import { errorResponses } from '../http/schemas.js';
 import { sendStoredFile } from '../http/send-stored-file.js';
+import type { RoomHosting } from '../realtime/room-hosting.js';
 import type { RecordingService } from '../services/recording.service.js';
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -47,8 +49,13 @@ const RecordingSchema = Type.Object({
 });
 
 /** Recordings of live rooms (ADR 0010): the host starts and stops them; everyone who sees the room downloads them. */
-export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: RecordingService }> = async (app, { recordings }) => {
+export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: RecordingService; hosting: RoomHosting | undefined }> = async (
+  app,
+  { recordings, hosting },
+) => {
   app.addHook('preHandler', app.authenticate);
+  // Starting and stopping act on the room's media: on the process that hosts the room.
+  const onRoomHost = forwardToRoomHost(hosting);
 
   app.post(
     '/api/v1/rooms/:id/recordings',
@@ -57,11 +64,12 @@ export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: Recording
         tags: ['rooms'],
         summary: 'Start recording a live room (its host); everyone in it is told',
         description:
-          'The room must be open on this server (someone has joined). Every producer, present and to come, is recorded as sent ' +
+          'The room must be live (someone has joined); on a server other than the one hosting it, the request is sent on there. Every producer, present and to come, is recorded as sent ' +
           '(VP8/H264 video, Opus audio); 409 `already_recording`, `room_not_live` or `room_ended`; 503 `recorder_unavailable` without FFmpeg.',
         params: RoomId,
         response: { 201: RecordingSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
+      preHandler: onRoomHost,
     },
     async (request, reply) => reply.status(201).send(presentRecording(await recordings.start(actorOf(request), request.params.id))),
   );
@@ -73,8 +81,9 @@ export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: Recording
         tags: ['rooms'],
         summary: 'Stop a recording (its room\'s host); it is `processing` until its file is written, then `ready`',
         params: RecordingParams,
-        response: { 202: RecordingSchema, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 202: RecordingSchema, ...errorResponses(400, 401, 403, 404, 409, 503) },
       },
+      preHandler: onRoomHost,
     },
     async (request, reply) => reply.status(202).send(presentRecording(await recordings.stop(actorOf(request), request.params.id, request.params.recordingId))),
   );

@@ -7,11 +7,14 @@ import { actorOf } from '../http/authentication.js';
 import { badRequest } from '../http/errors.js';
 import { presentIdentificationHistoryEntry, presentRoom, presentRoomParticipant } from '../http/presenters.js';
 import { errorResponses, IdentificationHistoryEntrySchema } from '../http/schemas.js';
+import type { RoomHosting } from '../realtime/room-hosting.js';
 import { presentRoomEvent } from '../realtime/room-recorder.js';
 import type { RoomService } from '../services/room.service.js';
 
 export interface RoomsRoutesOptions {
   rooms: RoomService;
+  /** Which process hosts a live room (undefined when live rooms are off). */
+  hosting: RoomHosting | undefined;
 }
 
 const Uuid = Type.String({ format: 'uuid' });
@@ -57,6 +60,9 @@ const RoomTokenSchema = Type.Object({
   kind: Type.Enum(ROOM_KINDS),
   role: Type.Enum(ROOM_ROLES),
   expiresAt: Type.String({ format: 'date-time' }),
+  signallingUrl: Type.Union([Type.String(), Type.Null()], {
+    description: 'Where to connect for /rtc: the server the room is live on, when several serve the rooms; null: this same address',
+  }),
 });
 
 const CreateRoomBody = Type.Union([
@@ -82,7 +88,7 @@ const IdentificationBody = Type.Object(
 );
 
 /** Live rooms (ADR 0009): consultations around a specimen and classes; room tokens for the `/rtc` signalling. */
-export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async (app, { rooms }) => {
+export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async (app, { rooms, hosting }) => {
   app.addHook('preHandler', app.authenticate);
 
   app.post(
@@ -211,7 +217,8 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
     },
     async (request) => {
       const token = await rooms.token(actorOf(request), request.params.id);
-      return { ...token, expiresAt: token.expiresAt.toISOString() };
+      const signallingUrl = (await hosting?.signallingUrlFor(token.roomId)) ?? null;
+      return { ...token, expiresAt: token.expiresAt.toISOString(), signallingUrl };
     },
   );
 

@@ -15,6 +15,8 @@ export interface TestServerOptions {
   /** Share one database between several servers (scale-out tests). */
   database?: DatabaseHandle;
   redis?: ConstructorParameters<typeof LiveGateway>[0]['redis'];
+  /** Listen on this port (e.g. one the server's own PUBLIC_URL names); a free one when absent. */
+  port?: number;
 }
 
 /** The real app listening on a free loopback port with its socket.io gateway (live push and `/rtc` signalling), as `server.ts` runs it. */
@@ -27,7 +29,7 @@ export async function startTestServer(backend: BackendName, options: TestServerO
     redis: options.redis,
   });
   attachRoomSignalling(gateway.io, testApp);
-  await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+  await testApp.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = testApp.app.server.address() as AddressInfo;
   return {
     ...testApp,

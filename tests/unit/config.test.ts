@@ -53,6 +53,8 @@ describe('configuration', () => {
       announcedAddress: undefined,
       portRange: { min: 40000, max: 49999 },
       recorder: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' },
+      publicUrl: null,
+      hostLeaseMs: 15_000,
     });
     const deployed = loadConfig({
       RTC_WORKERS: '3',
@@ -63,6 +65,8 @@ describe('configuration', () => {
       MEDIASOUP_WORKER_BIN: 'bin/mediasoup-worker',
       FFMPEG_PATH: '/opt/ffmpeg/bin/ffmpeg',
       FFPROBE_PATH: '/opt/ffmpeg/bin/ffprobe',
+      PUBLIC_URL: 'https://vd-2.example.org:8443',
+      ROOM_HOST_LEASE_MS: '5000',
     });
     expect(deployed.rtc).toMatchObject({
       workers: 3,
@@ -71,8 +75,15 @@ describe('configuration', () => {
       portRange: { min: 50000, max: 50100 },
       workerBin: path.resolve('bin/mediasoup-worker'),
       recorder: { ffmpeg: '/opt/ffmpeg/bin/ffmpeg', ffprobe: '/opt/ffmpeg/bin/ffprobe' },
+      publicUrl: 'https://vd-2.example.org:8443',
+      hostLeaseMs: 5000,
     });
-    expect(describeBackends(deployed).rtc).toContain('announcing rtc.example.org');
+    expect(describeBackends(deployed).rtc).toContain('announcing rtc.example.org, signalling at https://vd-2.example.org:8443');
+    // A base address only: the API's paths are appended to it.
+    for (const bad of ['vd-2.example.org', 'https://vd-2.example.org/api', 'ftp://vd-2.example.org']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL/);
+    }
+    expect(() => loadConfig({ ROOM_HOST_LEASE_MS: '10' })).toThrow(/ROOM_HOST_LEASE_MS/);
     expect(describeBackends(loadConfig({ RTC_ENABLED: 'false' })).rtc).toContain('disabled');
     expect(() => loadConfig({ RTC_LISTEN_IP: '0.0.0.0' })).toThrow(/RTC_ANNOUNCED_ADDRESS/);
     expect(() => loadConfig({ RTC_MIN_PORT: '45000', RTC_MAX_PORT: '44000' })).toThrow(/RTC_MIN_PORT/);

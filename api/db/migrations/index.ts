@@ -4,6 +4,7 @@ import * as identifications from './0002-identifications.js';
 import * as accessEpoch from './0003-access-epoch.js';
 import * as liveRooms from './0004-live-rooms.js';
 import * as roomRecordings from './0005-room-recordings.js';
+import * as roomHosts from './0006-room-hosts.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-access-epoch': accessEpoch,
   '0004-live-rooms': liveRooms,
   '0005-room-recordings': roomRecordings,
+  '0006-room-hosts': roomHosts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,166 @@
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, testBackends, type TestDatabase } from '../helpers/database.js';
+import { jpegImage } from '../helpers/images.js';
+import { freePort } from '../helpers/processes.js';
+import { ffmpegAvailability, mediasoupAvailability } from '../helpers/services.js';
+import { connectSignalling, joinRoom, type RefusedHandshake, type SignallingClient } from '../helpers/signalling-client.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
+
+const mediasoup = await mediasoupAvailability();
+const ffmpeg = await ffmpegAvailability();
+/** Short, so a takeover is seen within a test; renewals run every third of it. */
+const LEASE_MS = 1500;
+
+interface RoomTokenJson {
+  token: string;
+  signallingUrl: string | null;
+}
+
+for (const backend of await testBackends()) {
+  const skip = !mediasoup.available ? mediasoup.reason : !backend.availability.available ? backend.availability.reason : '';
+  describe.skipIf(skip !== '')(`live rooms served by two api processes sharing ${backend.name} ${skip}`, () => {
+    let database: TestDatabase;
+    let first: TestServer;
+    let second: TestServer;
+    let specimenId: string;
+    const clients: SignallingClient[] = [];
+
+    /** An api process with its own mediasoup worker, telling browsers its own address, on the shared database. */
+    const startProcess = async () => {
+      const port = await freePort();
+      return startTestServer(backend.name, {
+        database,
+        port,
+        env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ROOM_HOST_LEASE_MS: String(LEASE_MS), IDENTIFY_JOBS_IN_API: 'false' },
+      });
+    };
+    const http = async (server: TestServer, username: string, method: 'GET' | 'POST', url: string) =>
+      server.app.inject({ method, url, headers: { authorization: `Bearer ${await server.tokenFor(username)}` } });
+    const roomToken = async (server: TestServer, username: string, roomId: string) => {
+      const response = await http(server, username, 'POST', `/api/v1/rooms/${roomId}/token`);
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<RoomTokenJson>();
+    };
+    const openConsultation = async () => {
+      const response = await first.app.inject({
+        method: 'POST',
+        url: '/api/v1/rooms',
+        headers: { authorization: `Bearer ${await first.tokenFor('expert.ningbo')}` },
+        payload: { kind: 'consultation', specimenId },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json<{ id: string }>().id;
+    };
+    /** Connects `username` to `server`'s signalling with a room token `tokenFrom` issued; rejects with the refusal. */
+    const connect = async (server: TestServer, username: string, roomId: string, tokenFrom = server) => {
+      const client = await connectSignalling(server.baseUrl, { token: await server.tokenFor(username), roomToken: (await roomToken(tokenFrom, username, roomId)).token });
+      clients.push(client);
+      return client;
+    };
+    const holderOf = async (roomId: string) =>
+      (await database.db.selectFrom('room_hosts').select(['signalling_url']).where('room_id', '=', roomId).executeTakeFirst())?.signalling_url;
+
+    beforeAll(async () => {
+      database = await openTestDatabase(backend.name);
+      first = await startProcess();
+      second = await startProcess();
+      const created = await uploadSpecimen(first.app, await first.tokenFor('staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(11) }]);
+      specimenId = created.json<{ id: string }>().id;
+    });
+    afterEach(() => {
+      for (const client of clients.splice(0)) client.socket.disconnect();
+    });
+    afterAll(async () => {
+      await second?.close();
+      await first?.close();
+      await database?.close();
+    });
+
+    it('sends everyone to the process hosting the room, whichever process they ask', async () => {
+      const roomId = await openConsultation();
+      // Nobody is in it yet: whichever process the browser reaches opens it.
+      expect((await roomToken(second, 'expert.ningbo', roomId)).signallingUrl).toBeNull();
+      const expert = await connect(first, 'expert.ningbo', roomId, second);
+      const { peerId: expertPeerId } = (await joinRoom(expert)) as { peerId: string };
+      expect(await holderOf(roomId)).toBe(first.baseUrl);
+
+      // Asking the other process: its token answer names the host, and its signalling refuses, naming it too.
+      const staffToken = await roomToken(second, 'staff.beilun', roomId);
+      expect(staffToken.signallingUrl).toBe(first.baseUrl);
+      const refusal = await connectSignalling(second.baseUrl, { token: await second.tokenFor('staff.beilun'), roomToken: staffToken.token }).then(
+        () => undefined,
+        (error: RefusedHandshake) => error,
+      );
+      expect(refusal?.message).toMatch(/^room_elsewhere: /);
+      expect(refusal?.data).toEqual({ code: 'room_elsewhere', signallingUrl: first.baseUrl });
+      expect(await second.rtc!.rooms.find(roomId)).toBeUndefined();
+
+      // Where it sends them, they meet: one room, one router.
+      const staff = await connectSignalling(first.baseUrl, { token: await second.tokenFor('staff.beilun'), roomToken: staffToken.token });
+      clients.push(staff);
+      const joined = (await joinRoom(staff)) as { peers: { peerId: string }[] };
+      expect(joined.peers.map((peer) => peer.peerId)).toContain(expertPeerId);
+      await expect.poll(() => expert.events.some((event) => event.name === 'peerJoined')).toBe(true);
+    });
+
+    it('sends a recording request made to the other process on to the host, with the caller\'s credentials', async () => {
+      const roomId = await openConsultation();
+      await joinRoom(await connect(first, 'expert.ningbo', roomId));
+      // Checked again by the host: staff are not the room's host.
+      const refused = await http(second, 'staff.beilun', 'POST', `/api/v1/rooms/${roomId}/recordings`);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: 'forbidden' });
+
+      const started = await http(second, 'expert.ningbo', 'POST', `/api/v1/rooms/${roomId}/recordings`);
+      if (!ffmpeg.available) {
+        // The host answered: it has no FFmpeg either (the test machine's), and said so.
+        expect(started.json()).toMatchObject({ error: 'recorder_unavailable' });
+        return;
+      }
+      expect(started.statusCode, started.body).toBe(201);
+      const { id: recordingId } = started.json<{ id: string }>();
+      expect((await first.rtc!.rooms.find(roomId))?.recording).toMatchObject({ recordingId });
+      const stopped = await http(second, 'expert.ningbo', 'POST', `/api/v1/rooms/${roomId}/recordings/${recordingId}/stop`);
+      expect(stopped.statusCode, stopped.body).toBe(202);
+      expect((await first.rtc!.rooms.find(roomId))?.recording).toBeNull();
+      await first.services.recordings.drain();
+    });
+
+    it('takes a room over from a process that stopped renewing its lease, and sends that process\'s peers over', async () => {
+      const roomId = await openConsultation();
+      const expert = await connect(first, 'expert.ningbo', roomId);
+      await joinRoom(expert);
+      // As if the first process had stalled past its lease and the second had claimed the room meanwhile.
+      const secondProcess = second.rtc!.hosting.self.processId;
+      await sql`update room_hosts set process_id = ${secondProcess}, signalling_url = ${second.baseUrl}, lease_until = now() + interval '1 minute' where room_id = ${roomId}`.execute(database.db);
+      expect((await roomToken(first, 'staff.beilun', roomId)).signallingUrl).toBe(second.baseUrl);
+      const staff = await connect(second, 'staff.beilun', roomId);
+      await joinRoom(staff);
+      expect(await holderOf(roomId)).toBe(second.baseUrl);
+
+      // The first process notices at its next renewal: it closes its copy, and its peers are told to rejoin, there.
+      await expect.poll(() => expert.events.find((event) => event.name === 'roomClosed')?.payload, { timeout: LEASE_MS * 4 }).toMatchObject({ reason: 'closed' });
+      expect(await first.rtc!.rooms.find(roomId)).toBeUndefined();
+      expect((await roomToken(first, 'expert.ningbo', roomId)).signallingUrl).toBe(second.baseUrl);
+      const rejoined = await connect(second, 'expert.ningbo', roomId, first);
+      expect(((await joinRoom(rejoined)) as { peers: unknown[] }).peers).toHaveLength(1);
+    });
+
+    it('gives its rooms up when it shuts down, so the next person opens the room on a process still running', async () => {
+      const roomId = await openConsultation();
+      const third = await startProcess();
+      try {
+        await joinRoom(await connect(third, 'expert.ningbo', roomId));
+        expect(await holderOf(roomId)).toBe(third.baseUrl);
+      } finally {
+        await third.close();
+      }
+      expect(await holderOf(roomId)).toBeUndefined();
+      expect((await roomToken(first, 'staff.beilun', roomId)).signallingUrl).toBeNull();
+      await joinRoom(await connect(first, 'staff.beilun', roomId));
+      expect(await holderOf(roomId)).toBe(first.baseUrl);
+    });
+  });
+}
