@@ -86,7 +86,8 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
 
   beforeAll(async () => {
     // Identify jobs stay queued: the models are not what these tests are about, and they would load the CPU.
-    testBed = await BrowserTestBed.start({ media: true, env: { IDENTIFY_JOBS_IN_API: 'false' } });
+    // With its own PUBLIC_URL: one test adds a second api process, as when several machines share the rooms.
+    testBed = await BrowserTestBed.start({ media: true, publicUrl: true, env: { IDENTIFY_JOBS_IN_API: 'false' } });
     specimen = await testBed.uploadSpecimenAs('staff.beilun', { locationDetail: 'live room e2e' }, [
       { name: 'dorsal.jpg', data: await jpegImage(71, 640, 480) },
     ]);
@@ -233,6 +234,26 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
 
     expect(uncaught(expert)).toEqual([]);
     expect(uncaught(staff)).toEqual([]);
+  });
+
+  it('with two api processes, staff on the other one are sent to the process hosting the room and receive the expert\'s video', async () => {
+    const other = await testBed.startAnotherProcess();
+    try {
+      const room = await createConsultation();
+      const expert = await testBed.signIn('expert.ningbo');
+      await joinSending(expert, room.id);
+      // Signed in at the other process's address: its page asks that process for the token, which names the host.
+      const staff = await testBed.signIn('staff.beilun', other);
+      await openRoom(staff, room.id);
+      await join(staff.page);
+      await expectVideoFlowing(staff.page, 'staff on the other process');
+      expect(await other.rtc!.rooms.find(room.id)).toBeUndefined();
+      expect((await testBed.server.rtc!.rooms.find(room.id))?.peers.size).toBe(2);
+      expect(uncaught(staff)).toEqual([]);
+    } finally {
+      await testBed.closeSessions();
+      await other.close();
+    }
   });
 
   it('a trainee in a class sees no send controls and is refused by the server when producing without a grant', async () => {

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type JSHandle, type Locator, type Page } from 'playwright-core';
 import { describe } from 'vitest';
+import type { DatabaseHandle } from '../../api/db/database.js';
+import { freePort } from './processes.js';
 import type { ServiceAvailability } from './services.js';
 import { DEMO_PASSWORD } from './test-app.js';
 import { startTestServer, type TestServer } from './test-server.js';
@@ -195,6 +197,21 @@ export interface BrowserTestBedOptions {
   timeoutMs?: number;
   /** Launch Chromium with fake camera and microphone (live rooms). */
   media?: boolean;
+  /**
+   * Give the server a PUBLIC_URL (its own address), as each of several api processes has; see
+   * {@link BrowserTestBed.startAnotherProcess}.
+   */
+  publicUrl?: boolean;
+}
+
+/** The real server serving the built web app; with `publicUrl`, on a port picked first so PUBLIC_URL can name it. */
+async function startWebServer({ env, publicUrl, database }: { env: Record<string, string>; publicUrl: boolean; database?: DatabaseHandle }): Promise<TestServer> {
+  const port = publicUrl ? await freePort() : undefined;
+  return startTestServer('pglite', {
+    database,
+    port,
+    env: { WEB_DIST_DIR, ...(port ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}), ...env },
+  });
 }
 
 /**
@@ -208,22 +225,31 @@ export class BrowserTestBed {
     readonly server: TestServer,
     readonly browser: Browser,
     private readonly timeoutMs: number,
+    private readonly env: Record<string, string>,
   ) {}
 
-  static async start({ env = {}, timeoutMs = UI_TIMEOUT, media = false }: BrowserTestBedOptions = {}): Promise<BrowserTestBed> {
+  static async start({ env = {}, timeoutMs = UI_TIMEOUT, media = false, publicUrl = false }: BrowserTestBedOptions = {}): Promise<BrowserTestBed> {
     await ensureWebAppBuilt();
-    const server = await startTestServer('pglite', { env: { WEB_DIST_DIR, ...env } });
+    const server = await startWebServer({ env, publicUrl });
     try {
-      return new BrowserTestBed(server, await launchChromium({ media }), timeoutMs);
+      return new BrowserTestBed(server, await launchChromium({ media }), timeoutMs, env);
     } catch (error) {
       await server.close();
       throw error;
     }
   }
 
-  /** Signs `username` (a demo user) in through the login page in a fresh profile; see {@link signIn}. */
-  signIn(username: string): Promise<BrowserSession> {
-    return signIn(this.browser, this.server.baseUrl, username, DEMO_PASSWORD, {
+  /**
+   * A second api process on the same database, serving the web app at its own address (PUBLIC_URL), as when several
+   * machines share the load; the caller closes it.
+   */
+  startAnotherProcess(): Promise<TestServer> {
+    return startWebServer({ env: this.env, publicUrl: true, database: this.server.database });
+  }
+
+  /** Signs `username` (a demo user) in through the login page of `server` (this bed's own unless given), in a fresh profile; see {@link signIn}. */
+  signIn(username: string, server: TestServer = this.server): Promise<BrowserSession> {
+    return signIn(this.browser, server.baseUrl, username, DEMO_PASSWORD, {
       timeoutMs: this.timeoutMs,
       openContexts: this.openContexts,
     });

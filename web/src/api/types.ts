@@ -367,6 +367,8 @@ export interface RoomToken {
   kind: RoomKind;
   role: RoomRole;
   expiresAt: string;
+  /** The server the room is live on, when several serve the rooms; null: this page's own server. */
+  signallingUrl: string | null;
 }
 
 export const ROOM_EVENT_KINDS = ['joined', 'left', 'chat', 'annotation', 'annotations-cleared', 'still'] as const;

@@ -479,14 +479,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const roomToken = await api.roomToken(this.roomId);
     if (!live()) throw new RoomRequestError('disconnected', 'superseded');
 
-    const socket = io('/rtc', {
-      path: '/socket.io',
-      auth: { token: getToken() ?? '', roomToken: roomToken.token },
-      forceNew: true,
-      reconnection: false,
-      transports: ['websocket', 'polling'],
-      timeout: CONNECT_TIMEOUT_MS,
-    });
+    const socket = await openSignalling(roomToken.signallingUrl, roomToken.token);
+    if (!live()) {
+      socket.disconnect();
+      throw new RoomRequestError('disconnected', 'superseded');
+    }
     const device = new Device();
     const connection: Connection = {
       generation,
@@ -533,18 +530,6 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       if (live() && this.state.phase !== 'connecting') void this.rejoin(`socket ${reason}`);
     });
 
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new RoomRequestError('timeout', 'no answer from the signalling server')), CONNECT_TIMEOUT_MS);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.once('connect_error', (error: Error) => {
-        clearTimeout(timer);
-        reject(/unauthori[sz]ed/i.test(error.message) ? new RoomRequestError('forbidden', error.message) : error);
-      });
-    });
-    if (!live()) throw new RoomRequestError('disconnected', 'superseded');
 
     const routerRtpCapabilities = await this.request<types.RtpCapabilities>(connection, 'routerRtpCapabilities', {});
     await device.load({ routerRtpCapabilities });
@@ -1149,6 +1134,48 @@ function roundTripOf(stats: RTCStatsReport): number | null {
 }
 
 /** Errors after which trying again cannot help: the room ended, or this person may not be in it. */
+/**
+ * A connected `/rtc` socket of the server the room is live on: where the token answer says (null: this page's own
+ * server), or where that server sends us when the room went live elsewhere meanwhile (ADR 0011). Events are only
+ * pushed after `join`, so nothing is missed by listening once connected.
+ */
+async function openSignalling(signallingUrl: string | null, roomToken: string): Promise<Socket> {
+  let base = signallingUrl ?? '';
+  for (let redirects = 0; ; redirects += 1) {
+    const socket = io(`${base}/rtc`, {
+      path: '/socket.io',
+      auth: { token: getToken() ?? '', roomToken },
+      forceNew: true,
+      reconnection: false,
+      transports: ['websocket', 'polling'],
+      timeout: CONNECT_TIMEOUT_MS,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new RoomRequestError('timeout', 'no answer from the signalling server')), CONNECT_TIMEOUT_MS);
+        socket.once('connect', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        socket.once('connect_error', (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      });
+      return socket;
+    } catch (error) {
+      socket.disconnect();
+      const moved = (error as { data?: { code?: string; signallingUrl?: string | null } }).data;
+      if (moved?.code === 'room_elsewhere' && moved.signallingUrl && redirects === 0) {
+        base = moved.signallingUrl;
+        continue;
+      }
+      if (error instanceof Error && /unauthori[sz]ed/i.test(error.message)) throw new RoomRequestError('forbidden', error.message);
+      throw error;
+    }
+  }
+}
+
 function fatalReason(error: unknown): ClosedReason | null {
   if (error instanceof ApiError) {
     if (error.status === 409) return 'ended';
