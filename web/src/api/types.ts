@@ -1,5 +1,8 @@
 // Shapes of the VectorDesk HTTP API (v1) as used by the browser app.
 
+import type { IdentificationTimings, ImageAnswer as ImageIdentification, TaxonProbability } from '../../../api/domain/identification';
+import type { RoomEventRecord } from '../../../rtc/signalling';
+
 export const ROLES = ['admin', 'expert', 'staff', 'trainee'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -135,36 +138,8 @@ export type IdentificationStatus = (typeof IDENTIFICATION_STATUSES)[number];
 export const VECTOR_GROUPS = ['mosquito', 'tick', 'rodent', 'flea', 'cockroach', 'fly', 'not_vector'] as const;
 export type VectorGroup = (typeof VECTOR_GROUPS)[number];
 
-/** One candidate of the top-k list: a taxon and its calibrated probability (0–1). */
-export interface TaxonProbability {
-  taxon: string;
-  p: number;
-}
-
-/** What the models answered for one photo (or the whole specimen). */
-export interface AiAnswer {
-  /** mosquito, tick, rodent, flea, cockroach, fly or not_vector (a newer server may add more). */
-  group: string;
-  lifeStage: string | null;
-  /** Scientific name of the most specific confident label, or `unknown` when rejected. */
-  taxon: string;
-  /** Calibrated probability of `taxon`, 0–1. */
-  confidence: number;
-  rejected: boolean;
-  topK: TaxonProbability[];
-  /** `name@version` of the most specific model consulted. */
-  model: string;
-  models: string[];
-}
-
-export interface IdentificationTimings {
-  queueMs: number;
-  preprocessMs: number;
-  inferenceMs: number;
-  batchImages: number;
-}
-
-export type ImageIdentification = ({ imageId: string } & AiAnswer) | { imageId: string; error: string };
+// The AI's answer has one definition, the API's domain type (type-only: nothing of the server is bundled).
+export type { AiAnswer, IdentificationTimings, ImageAnswer as ImageIdentification, TaxonProbability } from '../../../api/domain/identification';
 
 export interface SpecimenIdentification {
   status: IdentificationStatus;
@@ -378,14 +353,7 @@ export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
  * One stored event of a room: pushed live as `roomEvent`, replayed in `history` on join, listed by
  * GET /api/v1/rooms/:id/events. chat: {text}; annotation: {shape, points, colour, text?}; still: {imageId}.
  */
-export interface RoomEventRecord {
-  id: string;
-  kind: RoomEventKind;
-  userId: string;
-  displayName: string;
-  payload: Record<string, unknown>;
-  at: string;
-}
+export type { RoomEventRecord } from '../../../rtc/signalling';
 
 export interface RoomEventList {
   items: RoomEventRecord[];

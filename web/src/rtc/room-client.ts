@@ -17,6 +17,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ApiError, api } from '../api/client';
 import { getToken } from '../api/session';
 import type { RoomEventRecord, RoomKind, RoomRole } from '../api/types';
+import type { PeerInfo, ProducerInfo } from '../../../rtc/peer';
 import { annotationOf, type Annotation } from './annotations';
 
 // ---- what the server sends (rtc/peer.ts, rtc/room.ts) ----------------------------------------------
@@ -25,24 +26,10 @@ export const MEDIA_SOURCES = ['camera', 'microscope', 'screen', 'microphone'] as
 export type MediaSource = (typeof MEDIA_SOURCES)[number];
 export type VideoSource = Exclude<MediaSource, 'microphone'>;
 
-export interface PeerInfo {
-  peerId: string;
-  userId: string;
-  displayName: string;
-  role: RoomRole;
-  handRaised: boolean;
-  /** Epoch ms until which a trainee may speak; null when not granted. */
-  microphoneGrantedUntil: number | null;
-}
+// The signalling's own definitions (type-only: nothing of the server is bundled).
+export type { PeerInfo, ProducerInfo } from '../../../rtc/peer';
 
-export interface ProducerInfo {
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  paused: boolean;
-}
-
+// As rtc/room.ts sends them, typed with mediasoup-client's (browser) RTP types rather than the server's.
 interface TransportParameters {
   id: string;
   iceParameters: types.IceParameters;
