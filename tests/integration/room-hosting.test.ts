@@ -128,6 +128,33 @@ for (const backend of await testBackends()) {
       await first.services.recordings.drain();
     });
 
+    it('answers plainly when the process hosting a room has no address, or does not answer', async () => {
+      const roomId = await openConsultation();
+      const hostElsewhere = (signallingUrl: string | null) =>
+        sql`insert into room_hosts (room_id, process_id, signalling_url, lease_until) values (${roomId}, 'a-process-that-is-gone', ${signallingUrl}, now() + interval '1 minute')
+            on conflict (room_id) do update set process_id = excluded.process_id, signalling_url = excluded.signalling_url, lease_until = excluded.lease_until`.execute(database.db);
+      const startRecording = () => http(second, 'expert.ningbo', 'POST', `/api/v1/rooms/${roomId}/recordings`);
+
+      await hostElsewhere(null);
+      const refusal = await connect(second, 'staff.beilun', roomId).then(
+        () => undefined,
+        (error: RefusedHandshake) => error,
+      );
+      expect(refusal?.data).toEqual({ code: 'room_elsewhere', signallingUrl: null });
+      expect(refusal?.message).toMatch(/no PUBLIC_URL/);
+      const unaddressed = await startRecording();
+      expect(unaddressed.statusCode).toBe(409);
+      expect(unaddressed.json()).toMatchObject({ error: 'room_live_elsewhere', message: expect.stringMatching(/PUBLIC_URL/) });
+
+      const nobodyListens = `http://127.0.0.1:${await freePort()}`;
+      await hostElsewhere(nobodyListens);
+      const unreachable = await startRecording();
+      expect(unreachable.statusCode).toBe(503);
+      expect(unreachable.headers['retry-after']).toBe('5');
+      expect(unreachable.json()).toMatchObject({ error: 'room_host_unreachable', message: expect.stringContaining(nobodyListens) });
+      expect(await database.db.selectFrom('room_recordings').select('id').where('room_id', '=', roomId).execute()).toEqual([]);
+    });
+
     it('takes a room over from a process that stopped renewing its lease, and sends that process\'s peers over', async () => {
       const roomId = await openConsultation();
       const expert = await connect(first, 'expert.ningbo', roomId);
