@@ -13,7 +13,8 @@ export class RoomHostRepository {
 
   /**
    * Takes or renews the room's lease for `host` unless another process holds a lease still running; answers who
-   * hosts the room now (`host` itself, or that other process).
+   * hosts the room now (`host` itself, or that other process). A lease held at `host`'s own address is an earlier
+   * run of this same process (each process has its own PUBLIC_URL), which a restart takes back at once.
    */
   async claim(roomId: string, host: RoomHost, leaseMs: number): Promise<RoomHost> {
     for (;;) {
@@ -24,7 +25,14 @@ export class RoomHostRepository {
           oc
             .column('room_id')
             .doUpdateSet({ process_id: host.processId, signalling_url: host.signallingUrl, lease_until: leaseEnd(leaseMs) })
-            .where((eb) => eb.or([eb('room_hosts.process_id', '=', host.processId), eb('room_hosts.lease_until', '<', sql<Date>`now()`)])),
+            .where((eb) =>
+              eb.or([
+                eb('room_hosts.process_id', '=', host.processId),
+                eb('room_hosts.lease_until', '<', sql<Date>`now()`),
+                // Never true for a process without an address (null = null is not true in SQL).
+                eb('room_hosts.signalling_url', '=', host.signallingUrl),
+              ]),
+            ),
         )
         .returning('room_id')
         .executeTakeFirst();

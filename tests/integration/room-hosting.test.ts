@@ -189,5 +189,15 @@ for (const backend of await testBackends()) {
       await joinRoom(await connect(first, 'staff.beilun', roomId));
       expect(await holderOf(roomId)).toBe(first.baseUrl);
     });
+
+    it('lets a process restarted at the same address take its rooms back at once, though its crashed run\'s lease still runs', async () => {
+      const roomId = await openConsultation();
+      await sql`insert into room_hosts (room_id, process_id, signalling_url, lease_until) values (${roomId}, 'the-run-before-the-crash', ${first.baseUrl}, now() + interval '1 minute')`.execute(
+        database.db,
+      );
+      await joinRoom(await connect(first, 'expert.ningbo', roomId));
+      const host = await database.db.selectFrom('room_hosts').select(['process_id']).where('room_id', '=', roomId).executeTakeFirstOrThrow();
+      expect(host.process_id).toBe(first.rtc!.hosting.self.processId);
+    });
   });
 }
