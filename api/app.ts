@@ -11,6 +11,7 @@ import type { DatabaseHandle } from './db/database.js';
 import { DomainEventBus } from './domain/events.js';
 import { authentication } from './http/authentication.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { openApiDocument } from './http/openapi.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
@@ -35,6 +36,8 @@ import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
 import { AuthService } from './services/auth.service.js';
+import { OrganisationService } from './services/organisation.service.js';
+import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
 import { RecordingService } from './services/recording.service.js';
 import { RoomService } from './services/room.service.js';
@@ -120,13 +123,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     await recordings.drain();
   });
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'VectorDesk API', version: '1', description: 'Specimen intake, identification and review for port health-quarantine laboratories' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(fastifySwagger, openApiDocument());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
@@ -157,13 +154,13 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     auth: services.auth,
   });
 
-  await app.register(healthRoutes, { database, storageDir: config.storageDir, identification, rtc });
+  await app.register(healthRoutes, { readiness: new ReadinessService({ database, storageDir: config.storageDir, identification, rtc }) });
   await app.register(authRoutes, {
     auth: services.auth,
     tokenTtlSeconds: config.auth.tokenTtlSeconds,
     loginRateLimitPerMinute: config.auth.loginRateLimitPerMinute,
   });
-  await app.register(portsRoutes, { organisation: repositories.organisation });
+  await app.register(portsRoutes, { organisation: new OrganisationService(repositories.organisation) });
   await app.register(specimensRoutes, {
     specimens: services.specimens,
     uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes },

@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { describeBackends, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
-import { presentSpecimen } from './http/presenters.js';
+import { presentSpecimen } from './presenters/index.js';
 import { roomsForUnitPath } from './realtime/unit-channels.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';

@@ -1,25 +1,12 @@
 import type { types } from 'mediasoup';
 import type { MediaSource, PermissionSubject, RoomKind, RoomRole } from './permissions.js';
+import type { PeerInfo, ProducerInfo } from './protocol.js';
 
 /** Who a peer is, as the API vouched for it in the room token. */
 export interface PeerIdentity {
   userId: string;
   displayName: string;
   role: RoomRole;
-}
-
-export interface ProducerInfo {
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  paused: boolean;
-}
-
-export interface PeerInfo extends PeerIdentity {
-  peerId: string;
-  handRaised: boolean;
-  microphoneGrantedUntil: number | null;
 }
 
 /**

@@ -9,13 +9,14 @@
  * Hosts moderate: mute, remove, grant, end, record.
  */
 
-export type RoomKind = 'consultation' | 'class';
-export type RoomRole = 'host' | 'participant' | 'trainee';
+export const ROOM_KINDS = ['consultation', 'class'] as const;
+export type RoomKind = (typeof ROOM_KINDS)[number];
+export const ROOM_ROLES = ['host', 'participant', 'trainee'] as const;
+export type RoomRole = (typeof ROOM_ROLES)[number];
 /** What a producer carries: the browser labels each track it sends. */
-export type MediaSource = 'camera' | 'microscope' | 'screen' | 'microphone';
+export const MEDIA_SOURCES = ['camera', 'microscope', 'screen', 'microphone'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
 export type ModerationAction = 'mute' | 'remove' | 'grant-microphone' | 'end' | 'record';
-
-export const MEDIA_SOURCES: readonly MediaSource[] = ['camera', 'microscope', 'screen', 'microphone'];
 
 export interface PermissionSubject {
   kind: RoomKind;

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { ROUTER_MEDIA_CODECS } from './media-codecs.js';
-import { Peer, type PeerIdentity, type PeerInfo, type ProducerInfo } from './peer.js';
+import { Peer, type PeerIdentity } from './peer.js';
 import { canModerate, canProduce, canRaiseHand, mediaKindOf, PermissionDenied, roleAllowedIn, type MediaSource, type ModerationAction, type RoomKind } from './permissions.js';
+import type { PeerInfo, ProducerInfo, RecordingNotice } from './protocol.js';
 import type { ProducerTap } from './recording/track-recorder.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -39,13 +40,6 @@ export interface RoomEvents {
   'active-speaker': [peerId: string | null];
   'recording-changed': [recording: RecordingNotice | null];
   closed: [reason: RoomCloseReason];
-}
-
-/** What everyone in a room is told while it is being recorded (and a late joiner finds in the snapshot). */
-export interface RecordingNotice {
-  recordingId: string;
-  startedAt: string;
-  startedBy: string;
 }
 
 export interface TransportParameters {

@@ -1,9 +1,22 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { types } from 'mediasoup';
+import { Compile } from 'typebox/compile';
 import { canAnnotate, canShareStill, PermissionDenied, type RoomKind, type RoomRole } from './permissions.js';
+import {
+  RtcRequests,
+  type RoomElsewhere,
+  type RoomEventKind,
+  type RoomEventRecord,
+  type RtcAck,
+  type RtcAnswer,
+  type RtcClientToServerEvents,
+  type RtcErrorCode,
+  type RtcRequestName,
+  type RtcRequestPayload,
+  type RtcServerToClientEvents,
+} from './protocol.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
-import { isRequestName, parseRequest, type RequestName, type RequestPayload } from './signalling-schemas.js';
 
 /** Who may join which room as what: decided by the API when it issued the room token. */
 export interface RoomTicket {
@@ -12,17 +25,6 @@ export interface RoomTicket {
   userId: string;
   displayName: string;
   role: RoomRole;
-}
-
-export type RoomEventKind = 'joined' | 'left' | 'chat' | 'annotation' | 'annotations-cleared' | 'still';
-
-export interface RoomEventRecord {
-  id: string;
-  kind: RoomEventKind;
-  userId: string;
-  displayName: string;
-  payload: Record<string, unknown>;
-  at: string;
 }
 
 /** Where a room's record (participants, chat, annotations, shared stills) is kept: the API's database. */
@@ -55,15 +57,32 @@ export class RoomLiveElsewhere extends Error {
   }
 }
 
-export type Ack = (answer: { ok: true; data?: unknown } | { ok: false; error: { code: SignallingErrorCode; message: string } }) => void;
-export type SignallingErrorCode = 'bad_request' | 'forbidden' | 'not_joined' | 'failed';
+type RtcNamespace = Namespace<RtcClientToServerEvents, RtcServerToClientEvents>;
+type RtcSocket = Socket<RtcClientToServerEvents, RtcServerToClientEvents>;
+type Ack = (answer: RtcAck<RtcRequestName>) => void;
+
+const validators = Object.fromEntries(Object.entries(RtcRequests).map(([name, { payload }]) => [name, Compile(payload)])) as {
+  [Name in RtcRequestName]: ReturnType<typeof Compile<(typeof RtcRequests)[Name]['payload']>>;
+};
+
+function isRequestName(name: unknown): name is RtcRequestName {
+  return typeof name === 'string' && Object.hasOwn(RtcRequests, name);
+}
+
+/** The payload, or a sentence naming what is wrong with it. */
+function parseRequest<Name extends RtcRequestName>(name: Name, payload: unknown): { ok: true; value: RtcRequestPayload<Name> } | { ok: false; problem: string } {
+  const validator = validators[name];
+  if (validator.Check(payload)) return { ok: true, value: payload as RtcRequestPayload<Name> };
+  const [first] = [...validator.Errors(payload)];
+  return { ok: false, problem: `invalid ${name} request: ${first ? `${first.instancePath || '(root)'} ${first.message}` : 'wrong shape'}` };
+}
 
 /**
  * socket.io signalling for live rooms (its own namespace). A socket is one peer of one room: requests arrive as
  * `request(name, payload, ack)` and are answered through the ack; what happens in the room is pushed as events
  * (`peerJoined`, `producerAdded`, `roomEvent`, `roomClosed` …, see docs/adr/0009-live-rooms.md).
  */
-export function attachSignalling(namespace: Namespace, options: SignallingOptions): void {
+export function attachSignalling(namespace: RtcNamespace, options: SignallingOptions): void {
   namespace.use((socket, next) => {
     options.admit(socket).then(
       (ticket) => {
@@ -73,7 +92,7 @@ export function attachSignalling(namespace: Namespace, options: SignallingOption
       (error: Error) =>
         next(
           error instanceof RoomLiveElsewhere
-            ? Object.assign(new Error(`room_elsewhere: ${error.message}`), { data: { code: 'room_elsewhere', signallingUrl: error.signallingUrl } })
+            ? Object.assign(new Error(`room_elsewhere: ${error.message}`), { data: { code: 'room_elsewhere', signallingUrl: error.signallingUrl } satisfies RoomElsewhere })
             : new Error(`unauthorized: ${error.message}`),
         ),
     );
@@ -84,7 +103,7 @@ export function attachSignalling(namespace: Namespace, options: SignallingOption
 
 const channelOf = (roomId: string) => `room:${roomId}`;
 
-function forwardRoomEvents(namespace: Namespace, room: Room): void {
+function forwardRoomEvents(namespace: RtcNamespace, room: Room): void {
   const everyone = () => namespace.to(channelOf(room.id));
   room.on('peer-joined', (peer) => everyone().except(peer.peerId).emit('peerJoined', peer));
   room.on('peer-left', (peerId) => everyone().emit('peerLeft', { peerId }));
@@ -111,13 +130,14 @@ class PeerSession {
   private room: Room | undefined;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: RtcSocket,
     private readonly ticket: RoomTicket,
     private readonly options: SignallingOptions,
   ) {}
 
   listen(): void {
     void this.socket.join(channelOf(this.ticket.roomId));
+    // Typed by the protocol, but sent by anyone: every argument is checked before use.
     this.socket.on('request', (name: unknown, payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       void this.answer(name, payload, ack as Ack);
@@ -138,69 +158,63 @@ class PeerSession {
     try {
       ack({ ok: true, data: await this.handle(name, parsed.value) });
     } catch (error) {
-      const code: SignallingErrorCode = error instanceof PermissionDenied ? 'forbidden' : error instanceof NotJoined ? 'not_joined' : 'failed';
+      const code: RtcErrorCode = error instanceof PermissionDenied ? 'forbidden' : error instanceof NotJoined ? 'not_joined' : 'failed';
       if (code === 'failed') this.options.log?.warn({ err: error, request: name, room: this.ticket.roomId }, 'room request failed');
       ack({ ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });
     }
   }
 
-  private async handle<Name extends RequestName>(name: Name, payload: RequestPayload<Name>): Promise<unknown> {
-    const request = { name, payload } as { [N in RequestName]: { name: N; payload: RequestPayload<N> } }[RequestName];
-    if (request.name === 'routerRtpCapabilities') return (await this.options.rooms.open(this.ticket.roomId, this.ticket.kind)).rtpCapabilities;
-    if (request.name === 'join') return this.join(request.payload.rtpCapabilities as types.RtpCapabilities);
-    const room = this.joinedRoom();
-    const me = this.socket.id;
-    switch (request.name) {
-      case 'createTransport':
-        return room.createTransport(me, request.payload.direction);
-      case 'connectTransport':
-        return room.connectTransport(me, request.payload.transportId, request.payload.dtlsParameters as types.DtlsParameters);
-      case 'restartIce':
-        return { iceParameters: await room.restartIce(me, request.payload.transportId) };
-      case 'produce': {
-        const { transportId, kind, source, rtpParameters } = request.payload;
-        return { producerId: await room.produce(me, transportId, kind, source, rtpParameters as types.RtpParameters) };
-      }
-      case 'closeProducer':
-        return room.closeProducer(me, request.payload.producerId);
-      case 'setProducerPaused':
-        return room.setProducerPaused(me, request.payload.producerId, request.payload.paused);
-      case 'consume': {
-        const capabilities = room.peer(me).rtpCapabilities;
-        if (!capabilities) throw new NotJoined('join with your rtpCapabilities first');
-        return room.consume(me, request.payload.producerId, capabilities);
-      }
-      case 'resumeConsumer':
-        return room.resumeConsumer(me, request.payload.consumerId);
-      case 'setConsumerLayers':
-        return room.setConsumerLayers(me, request.payload.consumerId, request.payload.spatialLayer, request.payload.temporalLayer);
-      case 'consumerStats':
-        return room.consumerStats(me, request.payload.consumerId);
-      case 'raiseHand':
-        return room.raiseHand(me, request.payload.raised);
-      case 'grantMicrophone':
-        return room.grantMicrophone(me, request.payload.peerId, request.payload.seconds);
-      case 'mute':
-        return room.mute(me, request.payload.peerId);
-      case 'remove':
-        return room.remove(me, request.payload.peerId);
-      case 'end':
-        return room.end(me);
-      case 'chat':
-        return this.recordAndBroadcast('chat', { text: request.payload.text });
-      case 'annotate':
-        if (!canAnnotate(room.peer(me).subject)) throw new PermissionDenied('you may not annotate in this room');
-        return this.recordAndBroadcast('annotation', { ...request.payload });
-      case 'clearAnnotations':
-        if (!canAnnotate(room.peer(me).subject)) throw new PermissionDenied('you may not clear annotations in this room');
-        return this.recordAndBroadcast('annotations-cleared', {});
-      case 'shareStill':
-        if (!canShareStill(room.peer(me).subject)) throw new PermissionDenied('you may not share a still in this room');
-        return this.recordAndBroadcast('still', { imageId: request.payload.imageId });
-    }
+  private handle<Name extends RtcRequestName>(name: Name, payload: RtcRequestPayload<Name>): Promise<RtcAnswer<Name>> {
+    return Promise.resolve((this.handlers[name] as (payload: RtcRequestPayload<Name>) => Promise<RtcAnswer<Name>> | RtcAnswer<Name>)(payload));
   }
 
-  private async join(rtpCapabilities: types.RtpCapabilities): Promise<unknown> {
+  /** Each request of the protocol and its handler, which the compiler holds to the request's declared answer. */
+  private readonly handlers: RequestHandlers = {
+    routerRtpCapabilities: async () => (await this.options.rooms.open(this.ticket.roomId, this.ticket.kind)).rtpCapabilities,
+    join: ({ rtpCapabilities }) => this.join(rtpCapabilities as types.RtpCapabilities),
+    createTransport: ({ direction }) => this.joinedRoom().createTransport(this.socket.id, direction),
+    connectTransport: ({ transportId, dtlsParameters }) =>
+      this.joinedRoom().connectTransport(this.socket.id, transportId, dtlsParameters as types.DtlsParameters),
+    restartIce: async ({ transportId }) => ({ iceParameters: await this.joinedRoom().restartIce(this.socket.id, transportId) }),
+    produce: async ({ transportId, kind, source, rtpParameters }) => ({
+      producerId: await this.joinedRoom().produce(this.socket.id, transportId, kind, source, rtpParameters as types.RtpParameters),
+    }),
+    closeProducer: ({ producerId }) => this.joinedRoom().closeProducer(this.socket.id, producerId),
+    setProducerPaused: ({ producerId, paused }) => this.joinedRoom().setProducerPaused(this.socket.id, producerId, paused),
+    consume: ({ producerId }) => {
+      const room = this.joinedRoom();
+      const capabilities = room.peer(this.socket.id).rtpCapabilities;
+      if (!capabilities) throw new NotJoined('join with your rtpCapabilities first');
+      return room.consume(this.socket.id, producerId, capabilities);
+    },
+    resumeConsumer: ({ consumerId }) => this.joinedRoom().resumeConsumer(this.socket.id, consumerId),
+    setConsumerLayers: ({ consumerId, spatialLayer, temporalLayer }) =>
+      this.joinedRoom().setConsumerLayers(this.socket.id, consumerId, spatialLayer, temporalLayer),
+    consumerStats: ({ consumerId }) => this.joinedRoom().consumerStats(this.socket.id, consumerId),
+    raiseHand: ({ raised }) => this.joinedRoom().raiseHand(this.socket.id, raised),
+    grantMicrophone: ({ peerId, seconds }) => this.joinedRoom().grantMicrophone(this.socket.id, peerId, seconds),
+    mute: ({ peerId }) => this.joinedRoom().mute(this.socket.id, peerId),
+    remove: ({ peerId }) => this.joinedRoom().remove(this.socket.id, peerId),
+    end: () => this.joinedRoom().end(this.socket.id),
+    chat: ({ text }) => {
+      this.joinedRoom();
+      return this.recordAndBroadcast('chat', { text });
+    },
+    annotate: (annotation) => {
+      if (!canAnnotate(this.joinedRoom().peer(this.socket.id).subject)) throw new PermissionDenied('you may not annotate in this room');
+      return this.recordAndBroadcast('annotation', { ...annotation });
+    },
+    clearAnnotations: () => {
+      if (!canAnnotate(this.joinedRoom().peer(this.socket.id).subject)) throw new PermissionDenied('you may not clear annotations in this room');
+      return this.recordAndBroadcast('annotations-cleared', {});
+    },
+    shareStill: ({ imageId }) => {
+      if (!canShareStill(this.joinedRoom().peer(this.socket.id).subject)) throw new PermissionDenied('you may not share a still in this room');
+      return this.recordAndBroadcast('still', { imageId });
+    },
+  };
+
+  private async join(rtpCapabilities: types.RtpCapabilities): Promise<RtcAnswer<'join'>> {
     if (this.room && !this.room.closed) throw new Error('already joined; reconnect to join again');
     const room = await this.options.rooms.open(this.ticket.roomId, this.ticket.kind);
     const peer = await room.join(this.socket.id, { userId: this.ticket.userId, displayName: this.ticket.displayName, role: this.ticket.role });
@@ -241,5 +255,7 @@ class PeerSession {
     return this.room;
   }
 }
+
+type RequestHandlers = { [Name in RtcRequestName]: (payload: RtcRequestPayload<Name>) => Promise<RtcAnswer<Name>> | RtcAnswer<Name> };
 
 class NotJoined extends Error {}

@@ -1,4 +1,19 @@
-import type { LifeStage, Sex, SiteType, SpecimenStatus, TrapMethod } from '../domain/specimen.js';
+import type {
+  IdentificationSource,
+  IdentificationStatus,
+  LifeStage,
+  PortType,
+  RecordingStatus,
+  Role,
+  RoomEventKind,
+  RoomKind,
+  RoomRole,
+  Sex,
+  SiteType,
+  SpecimenStatus,
+  TrapMethod,
+  UnitLevel,
+} from '../domain/vocabulary.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 
@@ -39,8 +54,6 @@ export interface AccessEpochTable {
   epoch: ColumnType<string, never, never>;
 }
 
-export type UnitLevel = 'headquarters' | 'district' | 'port';
-
 export interface UnitsTable {
   id: Generated<string>;
   parent_id: string | null;
@@ -52,8 +65,6 @@ export interface UnitsTable {
   path: string;
   created_at: CreatedAt;
 }
-
-export type PortType = 'sea' | 'air' | 'land';
 
 export interface PortsTable {
   id: Generated<string>;
@@ -72,7 +83,7 @@ export interface UsersTable {
   username: string;
   password_hash: string;
   display_name: string;
-  role: 'admin' | 'expert' | 'staff' | 'trainee';
+  role: Role;
   unit_id: string;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
@@ -135,11 +146,9 @@ export interface AuditLogTable {
   after: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
-export type IdentificationRequestStatus = 'pending' | 'done' | 'failed';
-
 export interface IdentificationRequestsTable {
   specimen_id: string;
-  status: IdentificationRequestStatus;
+  status: IdentificationStatus;
   requested_at: CreatedAt;
   enqueued_at: Date | null;
   completed_at: Date | null;
@@ -152,7 +161,7 @@ type Json<T extends object> = JSONColumnType<T, string, string>;
 export interface IdentificationsTable {
   id: Generated<string>;
   specimen_id: string;
-  source: 'ai' | 'expert';
+  source: IdentificationSource;
   role: ColumnType<'primary' | 'shadow', 'primary' | 'shadow' | undefined, never>;
   model_key: string | null;
   model: string | null;
@@ -177,10 +186,6 @@ export interface ImageIdentificationsTable {
   specimen_image_id: string;
   result: Json<Record<string, unknown>>;
 }
-
-export type RoomKind = 'consultation' | 'class';
-export type RoomRole = 'host' | 'participant' | 'trainee';
-export type RoomEventKind = 'joined' | 'left' | 'chat' | 'annotation' | 'annotations-cleared' | 'still';
 
 export interface RoomsTable {
   id: Generated<string>;
@@ -214,8 +219,6 @@ export interface RoomEventsTable {
   /** Insertion order (an identity column): what events are ordered by, since timestamps can tie. */
   seq: ColumnType<string | number | bigint, never, never>;
 }
-
-export type RecordingStatus = 'recording' | 'processing' | 'ready' | 'failed';
 
 /** A recording of a live room and its files (stored under `recordings/<room id>/<recording id>/`). */
 export interface RoomRecordingsTable {

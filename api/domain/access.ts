@@ -1,7 +1,4 @@
-import type { UnitLevel, UserRow } from '../db/schema.js';
-
-export type Role = UserRow['role'];
-export const ROLES: readonly Role[] = ['admin', 'expert', 'staff', 'trainee'];
+import type { Role, UnitLevel } from './vocabulary.js';
 
 /** The signed-in person every service call acts for. */
 export interface Actor {

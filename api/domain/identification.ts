@@ -1,4 +1,4 @@
-import type { IdentificationRequestStatus } from '../db/schema.js';
+import type { IdentificationSource, IdentificationStatus } from './vocabulary.js';
 
 export interface TaxonProbability {
   taxon: string;
@@ -31,7 +31,7 @@ export type ImageAnswer = ({ imageId: string } & AiAnswer) | { imageId: string; 
 
 /** A specimen's automatic identification: its request status and, once done, the answer behind it. */
 export interface SpecimenIdentification {
-  status: IdentificationRequestStatus;
+  status: IdentificationStatus;
   requestedAt: Date;
   completedAt: Date | null;
   error: string | null;
@@ -47,7 +47,7 @@ export interface ShadowAnswer {
 /** One entry of a specimen's identification history: an AI answer (primary, not shadow) or an expert's. */
 export interface IdentificationHistoryEntry {
   id: string;
-  source: 'ai' | 'expert';
+  source: IdentificationSource;
   group: string;
   lifeStage: string | null;
   taxon: string;
@@ -71,3 +71,8 @@ export interface ExpertIdentification {
   confidence: number | null;
   notes: string | null;
 }
+
+/** A shadow comparison lists at most this many disagreeing specimens per shadow model key, newest first. */
+export const SHADOW_DISAGREEMENT_LIMIT = 50;
+/** A shadow comparison lists at most this many (primary taxon, shadow taxon) pairs per shadow model key, most frequent first. */
+export const SHADOW_CONFUSION_LIMIT = 20;

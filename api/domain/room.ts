@@ -1,17 +1,4 @@
-import type { RoomKind as RtcRoomKind, RoomRole as RtcRoomRole } from '../../rtc/permissions.js';
-import type { RoomEventKind as RtcRoomEventKind } from '../../rtc/signalling.js';
-import type { RoomEventKind, RoomKind, RoomRole } from '../db/schema.js';
-
-export type { RoomEventKind, RoomKind, RoomRole };
-
-export const ROOM_KINDS = ['consultation', 'class'] as const satisfies readonly RoomKind[];
-export const ROOM_ROLES = ['host', 'participant', 'trainee'] as const satisfies readonly RoomRole[];
-export const ROOM_EVENT_KINDS = ['joined', 'left', 'chat', 'annotation', 'annotations-cleared', 'still'] as const satisfies readonly RoomEventKind[];
-
-// The database's vocabulary is rtc/'s: a change on either side fails to compile here.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const _sameVocabulary: [Same<RoomKind, RtcRoomKind>, Same<RoomRole, RtcRoomRole>, Same<RoomEventKind, RtcRoomEventKind>] = [true, true, true];
-void _sameVocabulary;
+import type { RoomEventKind, RoomKind, RoomRole } from './vocabulary.js';
 
 /** How long a room token lets its holder join (ADR 0009): long enough to connect, short enough not to outlive a reason. */
 export const ROOM_TOKEN_TTL_SECONDS = 10 * 60;
@@ -48,4 +35,12 @@ export interface RoomEventRecordRow {
   displayName: string;
   payload: Record<string, unknown>;
   at: Date;
+}
+
+/** What a room token vouches for: who may join which room as what (ADR 0009). */
+export interface RoomTokenClaims {
+  sub: string;
+  room: string;
+  role: RoomRole;
+  kind: RoomKind;
 }

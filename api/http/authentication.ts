@@ -2,11 +2,11 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
+import { SESSION_COOKIE } from '../contract/index.js';
 import type { Actor } from '../domain/access.js';
+import type { RoomTokenClaims } from '../domain/room.js';
 import type { AuthService } from '../services/auth.service.js';
-import { unauthorized } from './errors.js';
-
-export const SESSION_COOKIE = 'vd_token';
+import { unauthorized } from '../domain/errors.js';
 
 export interface TokenClaims {
   sub: string;
@@ -16,14 +16,6 @@ export interface TokenClaims {
 
 /** The audience of room tokens (ADR 0009): accepted only by the live-room signalling, never as a session. */
 export const ROOM_TOKEN_AUDIENCE = 'vectordesk-room';
-
-/** What a room token vouches for: who may join which room as what. */
-export interface RoomTokenClaims {
-  sub: string;
-  room: string;
-  role: 'host' | 'participant' | 'trainee';
-  kind: 'consultation' | 'class';
-}
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {

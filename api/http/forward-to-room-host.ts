@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RoomHosting } from '../realtime/room-hosting.js';
-import { conflict, serviceUnavailable } from './errors.js';
+import { conflict, serviceUnavailable } from '../domain/errors.js';
 
 /** Marks a request one process sent on to another, which then answers it itself rather than sending it on again. */
 export const FORWARDED_BY_HEADER = 'x-vectordesk-forwarded-by';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import send from '@fastify/send';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, notFound } from './errors.js';
+import { AppError, notFound } from '../domain/errors.js';
 
 /** A file on local storage that a service has found, and authorised the caller to read. */
 export interface StoredFile {

@@ -2,11 +2,13 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { IMAGE_ORIGINS, SpecimenMetadataSchema, type ImageOrigin, type ImageProvenance, type SpecimenMetadata } from '../domain/specimen.js';
+import { SpecimenMetadata } from '../contract/index.js';
+import { badRequest, payloadTooLarge } from '../domain/errors.js';
+import type { ImageProvenance } from '../domain/specimen.js';
+import { IMAGE_ORIGINS, type ImageOrigin } from '../domain/vocabulary.js';
 import type { UploadedImage } from '../services/specimen.service.js';
-import { badRequest, payloadTooLarge } from './errors.js';
 
-const metadataValidator = Compile(SpecimenMetadataSchema);
+const metadataValidator = Compile(SpecimenMetadata);
 const uuidValidator = Compile(Type.String({ format: 'uuid' }));
 const MAX_FILENAME_LENGTH = 255;
 

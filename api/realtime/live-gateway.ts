@@ -3,11 +3,11 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
+import { SESSION_COOKIE, type LiveClientToServerEvents, type LiveEventName, type LiveServerToClientEvents } from '../contract/index.js';
 import type { Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
-import { SESSION_COOKIE } from '../http/authentication.js';
-import { presentSpecimen } from '../http/presenters.js';
+import { presentSpecimen } from '../presenters/index.js';
 import { ALL_UNITS_ROOM, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
 
 export interface LiveGatewayOptions {
@@ -38,7 +38,7 @@ export function liveGatewayRedis(redisUrl: string, log: Pick<FastifyBaseLogger, 
  * of every unit on the specimen's unit path, so exactly the people whose scope contains it receive it.
  */
 export class LiveGateway {
-  readonly io: Server;
+  readonly io: Server<LiveClientToServerEvents, LiveServerToClientEvents>;
 
   constructor(private readonly options: LiveGatewayOptions) {
     this.io = new Server(options.httpServer, {
@@ -65,7 +65,7 @@ export class LiveGateway {
     await this.io.close();
   }
 
-  private publish(event: string, specimen: SpecimenRecord): void {
+  private publish(event: LiveEventName, specimen: SpecimenRecord): void {
     this.io.to(roomsForUnitPath(specimen.unitPath)).emit(event, { specimen: presentSpecimen(specimen) });
   }
 

@@ -1,5 +1,6 @@
-import type { RoomEventRecord, RoomRecorder } from '../../rtc/signalling.js';
-import type { RoomEventRecordRow } from '../domain/room.js';
+import type { RoomEventRecord } from '../../rtc/protocol.js';
+import type { RoomRecorder } from '../../rtc/signalling.js';
+import { presentRoomEvent } from '../presenters/index.js';
 import type { RoomRepository } from '../repositories/room.repository.js';
 
 /**
@@ -17,9 +18,4 @@ export class DatabaseRoomRecorder implements RoomRecorder {
   async history(roomId: string): Promise<RoomEventRecord[]> {
     return (await this.rooms.history(roomId)).map(presentRoomEvent);
   }
-}
-
-/** The one JSON shape of a room event: pushed as `roomEvent`, replayed in `history`, listed by the API. */
-export function presentRoomEvent(event: RoomEventRecordRow): RoomEventRecord {
-  return { ...event, at: event.at.toISOString() };
 }

@@ -1,21 +1,31 @@
-import type { Server, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { RoomKind as RtcRoomKind, RoomRole as RtcRoomRole } from '../../rtc/permissions.js';
+import type { RoomEventKind as RtcRoomEventKind, RtcClientToServerEvents, RtcServerToClientEvents } from '../../rtc/protocol.js';
 import { attachSignalling, type RoomTicket } from '../../rtc/signalling.js';
 import type { VectorDeskApp } from '../app.js';
+import type { LiveClientToServerEvents, LiveServerToClientEvents } from '../contract/index.js';
 import type { Actor } from '../domain/access.js';
+import type { RoomEventKind, RoomKind, RoomRole } from '../domain/vocabulary.js';
 import { DatabaseRoomRecorder } from './room-recorder.js';
 import { sessionTokenOf } from './live-gateway.js';
 
 /** The socket.io namespace of live-room signalling (ADR 0009), on the same server as the live push. */
 export const RTC_NAMESPACE = '/rtc';
 
+// The API's room vocabulary (database, HTTP contract) is rtc/'s: a change on either side fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameVocabulary: [Same<RoomKind, RtcRoomKind>, Same<RoomRole, RtcRoomRole>, Same<RoomEventKind, RtcRoomEventKind>] = [true, true, true];
+void sameVocabulary;
+
 /**
  * Serves live-room signalling on `/rtc` of the gateway's socket.io server: `rtc/`'s handlers with the API's admission
  * check and the database as the room's record. Does nothing (returns false) when live rooms are disabled.
  */
-export function attachRoomSignalling(io: Server, vd: Pick<VectorDeskApp, 'app' | 'rtc' | 'services' | 'repositories'>): boolean {
+export function attachRoomSignalling(io: Server<LiveClientToServerEvents, LiveServerToClientEvents>, vd: Pick<VectorDeskApp, 'app' | 'rtc' | 'services' | 'repositories'>): boolean {
   const rtc = vd.rtc;
   if (!rtc) return false;
-  attachSignalling(io.of(RTC_NAMESPACE), {
+  // Its own event map: the namespace shares the server with the live push, not its events.
+  attachSignalling(io.of(RTC_NAMESPACE) as unknown as Namespace<RtcClientToServerEvents, RtcServerToClientEvents>, {
     rooms: rtc.rooms,
     recorder: new DatabaseRoomRecorder(vd.repositories.rooms),
     admit: async (socket) => {

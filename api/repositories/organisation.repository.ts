@@ -1,7 +1,8 @@
 import type { Scope } from '../domain/access.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { PortRow, PortType, UnitLevel, UnitRow } from '../db/schema.js';
+import type { PortRow, UnitRow } from '../db/schema.js';
+import type { PortType, UnitLevel } from '../domain/vocabulary.js';
 import { unitInScope } from './scope-filter.js';
 
 export interface NewUnit {

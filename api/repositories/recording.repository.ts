@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
-import type { RecordingStatus } from '../db/schema.js';
+import type { RecordingStatus } from '../domain/vocabulary.js';
 import type { PersonRef } from '../domain/room.js';
 
 export interface RecordingRecord {

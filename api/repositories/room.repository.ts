@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Database, RoomEventKind, RoomKind, RoomRole } from '../db/schema.js';
+import type { Database } from '../db/schema.js';
+import type { RoomEventKind, RoomKind, RoomRole } from '../domain/vocabulary.js';
 import type { Scope } from '../domain/access.js';
 import type { PersonRef, RoomEventRecordRow, RoomParticipantRecord, RoomRecord } from '../domain/room.js';
 import { unitInScope } from './scope-filter.js';

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Scope } from '../domain/access.js';
-import type { SiteType, SpecimenImageRecord, SpecimenRecord, SpecimenStatus } from '../domain/specimen.js';
+import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
+import type { SiteType, SpecimenStatus } from '../domain/vocabulary.js';
 import type { Db } from '../db/database.js';
 import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
 import type { IdentificationRepository } from './identification.repository.js';

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, UnitRow, UserRow } from '../db/schema.js';
-import type { Role } from '../domain/access.js';
+import type { Role } from '../domain/vocabulary.js';
 
 export interface NewUser {
   username: string;

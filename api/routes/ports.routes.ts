@@ -1,25 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { scopeOf } from '../domain/access.js';
+import { endpoints } from '../contract/index.js';
 import { actorOf } from '../http/authentication.js';
-import { presentPort } from '../http/presenters.js';
-import { errorResponses, PortSchema } from '../http/schemas.js';
-import type { OrganisationRepository } from '../repositories/organisation.repository.js';
+import { presentPort } from '../presenters/index.js';
+import type { OrganisationService } from '../services/organisation.service.js';
 
-export const portsRoutes: FastifyPluginAsyncTypebox<{ organisation: OrganisationRepository }> = async (app, { organisation }) => {
-  app.get(
-    '/api/v1/ports',
-    {
-      preHandler: app.authenticate,
-      schema: {
-        tags: ['organisation'],
-        summary: 'Ports in the caller\'s part of the organisation',
-        response: { 200: Type.Object({ items: Type.Array(PortSchema) }), ...errorResponses(401) },
-      },
-    },
-    async (request) => {
-      const ports = await organisation.listPortsInScope(scopeOf(actorOf(request)));
-      return { items: ports.map(presentPort) };
-    },
-  );
+export const portsRoutes: FastifyPluginAsyncTypebox<{ organisation: OrganisationService }> = async (app, { organisation }) => {
+  app.route({
+    ...endpoints.listPorts,
+    preHandler: app.authenticate,
+    handler: async (request) => ({ items: (await organisation.ports(actorOf(request))).map(presentPort) }),
+  });
 };

@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Role } from '../domain/access.js';
-import type { PortType, UnitLevel } from '../db/schema.js';
+import type { PortType, Role, UnitLevel } from '../domain/vocabulary.js';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { OrganisationRepository } from '../repositories/organisation.repository.js';

@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 import type { Actor } from '../domain/access.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import type { UserRepository, UserWithUnit } from '../repositories/user.repository.js';
 
 export const hashPassword = (password: string): Promise<string> => argon2.hash(password, { type: argon2.argon2id });

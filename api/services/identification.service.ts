@@ -4,7 +4,7 @@ import type { InferencePool, PoolOutcome } from '../../inference/inference-pool.
 import { PoolSaturatedError } from '../../inference/inference-pool.js';
 import type { JobQueue } from '../../inference/jobs/job-queue.js';
 import type { ImageAnswer } from '../domain/identification.js';
-import { AppError, serviceUnavailable } from '../http/errors.js';
+import { AppError, serviceUnavailable } from '../domain/errors.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { InferencePool } from '../../inference/inference-pool.js';
 import { chooseActiveVersions, scanModels, type RegisteredModel } from '../../inference/model-registry.js';
-import { AppError, notFound, unprocessable } from '../http/errors.js';
+import { AppError, notFound, unprocessable } from '../domain/errors.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
 
 const ACTIVE_SETTING = 'models.active';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { RecorderUnavailable } from '../../rtc/recording/ffmpeg.js';
 import type { RecordingOutcome } from '../../rtc/recording/room-recording.js';
 import type { Actor } from '../domain/access.js';
-import { AppError, conflict, notFound } from '../http/errors.js';
+import { AppError, conflict, notFound } from '../domain/errors.js';
 import { ROOM_NOT_LIVE, RoomNotLive, type LiveRecordings } from '../realtime/live-recordings.js';
 import type { RecordingRecord, RecordingRepository } from '../repositories/recording.repository.js';
 import type { RoomService } from './room.service.js';

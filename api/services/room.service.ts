@@ -3,9 +3,10 @@ import type { RoomTicket } from '../../rtc/signalling.js';
 import { isUnitPathInScope, scopeOf, type Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { ExpertIdentification, IdentificationHistoryEntry } from '../domain/identification.js';
-import { ROOM_TOKEN_TTL_SECONDS, type RoomEventKind, type RoomEventRecordRow, type RoomKind, type RoomParticipantRecord, type RoomRecord, type RoomRole } from '../domain/room.js';
-import type { RoomTokenClaims } from '../http/authentication.js';
-import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../http/errors.js';
+import { ROOM_TOKEN_TTL_SECONDS, type RoomEventRecordRow, type RoomParticipantRecord, type RoomRecord, type RoomTokenClaims } from '../domain/room.js';
+import type { RoomEventKind, RoomKind, RoomRole } from '../domain/vocabulary.js';
+
+import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../domain/errors.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { Page, RoomFilter, RoomRepository, Viewer } from '../repositories/room.repository.js';

@@ -1,11 +1,7 @@
 import { scopeOf, type Actor } from '../domain/access.js';
-import { forbidden } from '../http/errors.js';
+import { forbidden } from '../domain/errors.js';
+import { SHADOW_CONFUSION_LIMIT, SHADOW_DISAGREEMENT_LIMIT } from '../domain/identification.js';
 import type { IdentificationRepository, ShadowComparison } from '../repositories/identification.repository.js';
-
-/** At most this many disagreeing specimens per shadow model key, newest first. */
-export const SHADOW_DISAGREEMENT_LIMIT = 50;
-/** At most this many (primary taxon, shadow taxon) pairs per shadow model key, most frequent first. */
-export const SHADOW_CONFUSION_LIMIT = 20;
 
 export interface ShadowComparisonQuery {
   /** `name@version`; by default every shadow model key. */

@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { permissions, scopeOf, type Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
-import type { ImageProvenance, SpecimenImageRecord, SpecimenMetadata, SpecimenPatch, SpecimenRecord } from '../domain/specimen.js';
+import type { SpecimenMetadata, SpecimenPatch } from '../contract/index.js';
+import type { ImageProvenance, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { SpecimenRowUpdate } from '../db/schema.js';
-import { badRequest, forbidden, notFound, unprocessable } from '../http/errors.js';
+import { badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';

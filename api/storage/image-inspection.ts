@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from 'sharp';
-import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../http/errors.js';
+import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../domain/errors.js';
 
 export const ACCEPTED_IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'heif'] as const;
 

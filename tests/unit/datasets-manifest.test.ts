@@ -126,7 +126,7 @@ describe('dataset manifest', () => {
 
 describe('manifest life stages', () => {
   it('are the API\'s specimen life stages, with unknown written as null', async () => {
-    const { LIFE_STAGES } = await import('../../api/domain/specimen.js');
+    const { LIFE_STAGES } = await import('../../api/domain/vocabulary.js');
     const { MANIFEST_LIFE_STAGES } = await import('../../datasets/manifest.js');
     expect([...MANIFEST_LIFE_STAGES, 'unknown'].sort()).toEqual([...LIFE_STAGES].sort());
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../api/http/errors.js';
+import { AppError } from '../../api/domain/errors.js';
 import { inspectImage } from '../../api/storage/image-inspection.js';
 import { ImageStore } from '../../api/storage/image-store.js';
 import { jpegImage, pixelBombPng, pngImage, truncatedJpeg } from '../helpers/images.js';

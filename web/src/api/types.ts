@@ -1,7 +1,7 @@
 // Shapes of the VectorDesk HTTP API (v1) as used by the browser app.
 
 import type { IdentificationTimings, ImageAnswer as ImageIdentification, TaxonProbability } from '../../../api/domain/identification';
-import type { RoomEventRecord } from '../../../rtc/signalling';
+import type { RoomEventRecord } from '../../../api/contract';
 
 export const ROLES = ['admin', 'expert', 'staff', 'trainee'] as const;
 export type Role = (typeof ROLES)[number];
@@ -353,7 +353,7 @@ export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
  * One stored event of a room: pushed live as `roomEvent`, replayed in `history` on join, listed by
  * GET /api/v1/rooms/:id/events. chat: {text}; annotation: {shape, points, colour, text?}; still: {imageId}.
  */
-export type { RoomEventRecord } from '../../../rtc/signalling';
+export type { RoomEventRecord } from '../../../api/contract';
 
 export interface RoomEventList {
   items: RoomEventRecord[];

@@ -17,7 +17,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ApiError, api } from '../api/client';
 import { getToken } from '../api/session';
 import type { RoomEventRecord, RoomKind, RoomRole } from '../api/types';
-import type { PeerInfo, ProducerInfo } from '../../../rtc/peer';
+import type { PeerInfo, ProducerInfo } from '../../../api/contract';
 import { annotationOf, type Annotation } from './annotations';
 
 // ---- what the server sends (rtc/peer.ts, rtc/room.ts) ----------------------------------------------
@@ -27,7 +27,7 @@ export type MediaSource = (typeof MEDIA_SOURCES)[number];
 export type VideoSource = Exclude<MediaSource, 'microphone'>;
 
 // The signalling's own definitions (type-only: nothing of the server is bundled).
-export type { PeerInfo, ProducerInfo } from '../../../rtc/peer';
+export type { PeerInfo, ProducerInfo } from '../../../api/contract';
 
 // As rtc/room.ts sends them, typed with mediasoup-client's (browser) RTP types rather than the server's.
 interface TransportParameters {

@@ -1,17 +1,19 @@
-import type { Actor } from '../domain/access.js';
-import type { IdentificationHistoryEntry, SpecimenIdentification } from '../domain/identification.js';
-import type { RoomParticipantRecord, RoomRecord } from '../domain/room.js';
-import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
+import type { IdentificationHistoryEntry, Port, Recording, Room, RoomEvent, RoomParticipant, Specimen, SpecimenIdentification, SpecimenImage, User } from '../contract/index.js';
 import type { PortRow } from '../db/schema.js';
+import type { Actor } from '../domain/access.js';
+import type { IdentificationHistoryEntry as HistoryEntryRecord, SpecimenIdentification as IdentificationRecord } from '../domain/identification.js';
+import type { RoomEventRecordRow, RoomParticipantRecord, RoomRecord } from '../domain/room.js';
+import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { RecordingRecord } from '../repositories/recording.repository.js';
 
-/** Domain records → the JSON shapes in `schemas.ts`. */
-export function presentUser(actor: Actor) {
+// Domain records → the wire contract's shapes: dates become ISO strings, internal fields (unit paths, file paths) stay home.
+
+export function presentUser(actor: Actor): User {
   const { path: _path, ...unit } = actor.unit;
   return { id: actor.id, username: actor.username, displayName: actor.displayName, role: actor.role, unit };
 }
 
-export function presentPort(port: PortRow) {
+export function presentPort(port: PortRow): Port {
   return {
     id: port.id,
     code: port.code,
@@ -24,7 +26,7 @@ export function presentPort(port: PortRow) {
   };
 }
 
-export function presentSpecimen(specimen: SpecimenRecord) {
+export function presentSpecimen(specimen: SpecimenRecord): Specimen {
   const { unitPath: _unitPath, ...fields } = specimen;
   return {
     ...fields,
@@ -37,7 +39,7 @@ export function presentSpecimen(specimen: SpecimenRecord) {
   };
 }
 
-export function presentImage({ position: _position, ...image }: SpecimenImageRecord) {
+export function presentImage({ position: _position, ...image }: SpecimenImageRecord): SpecimenImage {
   return {
     ...image,
     originalUrl: `/api/v1/images/${image.id}/original`,
@@ -45,11 +47,11 @@ export function presentImage({ position: _position, ...image }: SpecimenImageRec
   };
 }
 
-export function presentIdentificationHistoryEntry(entry: IdentificationHistoryEntry) {
+export function presentIdentificationHistoryEntry(entry: HistoryEntryRecord): IdentificationHistoryEntry {
   return { ...entry, createdAt: entry.createdAt.toISOString() };
 }
 
-export function presentIdentification(identification: SpecimenIdentification) {
+export function presentIdentification(identification: IdentificationRecord): SpecimenIdentification {
   const { result } = identification;
   return {
     status: identification.status,
@@ -69,16 +71,21 @@ export function presentIdentification(identification: SpecimenIdentification) {
   };
 }
 
-export function presentRoom(room: RoomRecord) {
+export function presentRoom(room: RoomRecord): Room {
   const { unitPath: _unitPath, ...fields } = room;
   return { ...fields, createdAt: room.createdAt.toISOString(), endedAt: room.endedAt?.toISOString() ?? null, active: room.endedAt === null };
 }
 
-export function presentRoomParticipant(participant: RoomParticipantRecord) {
+export function presentRoomParticipant(participant: RoomParticipantRecord): RoomParticipant {
   return { user: participant.user, role: participant.role, enrolledAt: participant.enrolledAt.toISOString() };
 }
 
-export function presentRecording(recording: RecordingRecord) {
+/** The one JSON shape of a room event: pushed as `roomEvent`, replayed in `history`, listed by the API. */
+export function presentRoomEvent(event: RoomEventRecordRow): RoomEvent {
+  return { ...event, at: event.at.toISOString() };
+}
+
+export function presentRecording(recording: RecordingRecord): Recording {
   return {
     ...recording,
     startedAt: recording.startedAt.toISOString(),

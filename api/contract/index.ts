@@ -1,0 +1,39 @@
+/**
+ * The wire contract of VectorDesk, declared once: every HTTP operation (method, URL, request and answers), every
+ * live-push event and the `/rtc` live-room protocol. The server validates against it and publishes its OpenAPI
+ * document from it; the web app and the tests take their types from it (`Static<…>`, `AnswerOf<…>`).
+ */
+import { authEndpoints } from './auth.js';
+import { identificationEndpoints } from './identification.js';
+import { modelEndpoints } from './models.js';
+import { operationsEndpoints } from './operations.js';
+import { recordingEndpoints } from './recordings.js';
+import { roomEndpoints } from './rooms.js';
+import { specimenEndpoints } from './specimens.js';
+
+export * from './auth.js';
+export * from './common.js';
+export * from './endpoint.js';
+export * from './identification.js';
+export * from './live.js';
+export * from './models.js';
+export * from './operations.js';
+export * from './recordings.js';
+export * from './rooms.js';
+export * from './rtc.js';
+export * from './specimens.js';
+export * from './vocabulary.js';
+
+/** Every HTTP operation, by its OpenAPI `operationId`. */
+export const endpoints = {
+  ...authEndpoints,
+  ...specimenEndpoints,
+  ...identificationEndpoints,
+  ...modelEndpoints,
+  ...roomEndpoints,
+  ...recordingEndpoints,
+  ...operationsEndpoints,
+};
+
+export type Endpoints = typeof endpoints;
+export type OperationId = keyof Endpoints;

@@ -1,0 +1,40 @@
+// The `/rtc` live-room protocol is declared by rtc/, which owns the signalling (rtc/ imports nothing from the API);
+// it is part of the wire contract, so clients find it here with the rest. Room kinds, roles and event kinds are the
+// domain's vocabulary (the same values, checked where the API hands rooms to rtc/).
+export {
+  ConsumerParameters,
+  JoinAnswer,
+  PeerInfo,
+  ProducerInfo,
+  RecordingNotice,
+  RoomElsewhere,
+  RoomEventRecord,
+  RtcHandshake,
+  RtcNotifications,
+  RtcRequests,
+  RTC_ERROR_CODES,
+  ROOM_CLOSE_REASONS,
+  ANNOTATION_SHAPES,
+  TransportParameters,
+  type RtcAck,
+  type RtcAnswer,
+  type RtcClientToServerEvents,
+  type RtcErrorCode,
+  type RtcNotification,
+  type RtcNotificationName,
+  type RtcRequestName,
+  type RtcRequestPayload,
+  type RtcServerToClientEvents,
+} from '../../rtc/protocol.js';
+export {
+  canAnnotate,
+  canModerate,
+  canProduce,
+  canRaiseHand,
+  canShareStill,
+  MEDIA_SOURCES,
+  mediaKindOf,
+  type MediaSource,
+  type ModerationAction,
+  type PermissionSubject,
+} from '../../rtc/permissions.js';
