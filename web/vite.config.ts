@@ -15,6 +15,8 @@ export default defineConfig({
   root: webRoot,
   base: '/',
   plugins: [react()],
+  // The wire contract (api/contract): the only part of the server the browser app imports.
+  resolve: { alias: { '@contract': fileURLToPath(new URL('../api/contract/index.ts', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -51,7 +51,7 @@ export function App() {
     }
     connectLive();
     const controller = new AbortController();
-    api.me(controller.signal).then(
+    api.getMe(undefined, { signal: controller.signal }).then(
       (r) => updateUser(r.user),
       () => undefined, // a 401 already logged us out; other errors keep the stored user
     );

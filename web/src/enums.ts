@@ -1,15 +1,6 @@
 // The enums the UI shows, by the name their labels have under `enums.` in the locale files.
 import { useTranslation } from 'react-i18next';
-import {
-  LIFE_STAGES,
-  PORT_TYPES,
-  ROLES,
-  SEXES,
-  SITE_TYPES,
-  SPECIMEN_STATUSES,
-  TRAP_METHODS,
-  VECTOR_GROUPS,
-} from './api/types';
+import { LIFE_STAGES, PORT_TYPES, ROLES, SEXES, SITE_TYPES, SPECIMEN_STATUSES, TRAP_METHODS, VECTOR_GROUPS } from '@contract';
 
 export const ENUMS = {
   role: ROLES,

@@ -1,5 +1,5 @@
 // Display helpers that depend on the current language.
-import type { PortRef } from './api/types';
+import type { PortRef } from '@contract';
 import { localeFor, type Language } from './i18n';
 
 export function portName(port: Pick<PortRef, 'nameZh' | 'nameEn'>, lng: Language): string {

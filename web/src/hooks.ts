@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from './api/client';
-import type { Port } from './api/types';
+import type { Port } from '@contract';
 
 interface PortsState {
   ports: Port[];
@@ -12,7 +12,7 @@ let portsCache: Promise<Port[]> | null = null;
 
 function loadPorts(): Promise<Port[]> {
   if (!portsCache) {
-    portsCache = api.ports().then(
+    portsCache = api.listPorts().then(
       (r) => [...r.items].sort((a, b) => a.code.localeCompare(b.code)),
       (err: unknown) => {
         portsCache = null; // allow retry

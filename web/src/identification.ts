@@ -1,6 +1,6 @@
 // Helpers for showing the automatic identification: taxon typography, percentages, and keeping
 // the freshest identification when a fetched specimen and a pushed one race each other.
-import type { Specimen, SpecimenIdentification } from './api/types';
+import type { Specimen, SpecimenIdentification } from '@contract';
 import { localeFor, type Language } from './i18n';
 
 /** The taxon the server answers when the models reject the image (no confident label). */

@@ -4,10 +4,10 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { getToken } from './api/session';
-import type { ClientToServerEvents, ServerToClientEvents, Specimen } from './api/types';
+import type { LiveClientToServerEvents, LiveServerToClientEvents, Specimen } from '@contract';
 
-type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-export type LiveEvent = keyof ServerToClientEvents;
+type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
+export type LiveEvent = keyof LiveServerToClientEvents;
 export type LivePayload = { specimen: Specimen };
 type Handler = (payload: LivePayload) => void;
 

@@ -1,5 +1,5 @@
 // Persisted login session (token + user) with a tiny subscribe API for React.
-import type { User } from './types';
+import type { User } from '@contract';
 
 const TOKEN_KEY = 'vectordesk.token';
 const USER_KEY = 'vectordesk.user';

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { SpecimenIdentification } from '../api/types';
+import type { SpecimenIdentification } from '@contract';
 import { useLanguage } from '../i18n';
 import { formatPercent } from '../identification';
 import { TaxonName } from './TaxonName';

@@ -1,14 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type {
-  IdentificationTimings,
-  ImageIdentification,
-  LifeStage,
-  SpecimenIdentification,
-  SpecimenImage,
-  TaxonProbability,
-  VectorGroup,
-} from '../api/types';
+import type { IdentificationTimings, ImageAnswer, LifeStage, SpecimenIdentification, SpecimenImage, TaxonProbability, VectorGroup } from '@contract';
 import { useEnumLabel } from '../enums';
 import { formatDateTime } from '../format';
 import { useLanguage, localeFor, type Language } from '../i18n';
@@ -102,7 +94,7 @@ function Timings({ timings }: { timings: IdentificationTimings }) {
   );
 }
 
-function PerImage({ answers, images }: { answers: readonly ImageIdentification[]; images: readonly SpecimenImage[] }) {
+function PerImage({ answers, images }: { answers: readonly ImageAnswer[]; images: readonly SpecimenImage[] }) {
   const { t } = useTranslation();
   const lng = useLanguage();
   const groupAndStage = useGroupAndStage();

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { User } from '../api/types';
+import type { User } from '@contract';
 import { useEnumLabel } from '../enums';
 import { useLanguage } from '../i18n';
 import { useLiveConnected } from '../live';

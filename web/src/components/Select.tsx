@@ -1,4 +1,4 @@
-import type { Port } from '../api/types';
+import type { Port } from '@contract';
 import { ENUMS, useEnumLabel, type EnumKind, type EnumValue } from '../enums';
 import { portLabel } from '../format';
 import { useLanguage } from '../i18n';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import type { Room, User } from '../api/types';
+import type { Room, User } from '@contract';
 import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n';
 import { navigate, roomHref } from '../router';
@@ -19,7 +19,7 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
 
   useEffect(() => {
     const controller = new AbortController();
-    api.listRooms({ specimenId, kind: 'consultation' }, controller.signal).then(
+    api.listRooms({ query: { specimenId, kind: 'consultation' } }, { signal: controller.signal }).then(
       (list) => setRooms(list.items),
       (err: unknown) => {
         if (!controller.signal.aborted) setError(err);
@@ -32,7 +32,7 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
     setStarting(true);
     setError(null);
     try {
-      const room = await api.createRoom({ kind: 'consultation', specimenId });
+      const room = await api.createRoom({ body: { kind: 'consultation', specimenId } });
       navigate(roomHref(room.id));
     } catch (err) {
       setError(err);

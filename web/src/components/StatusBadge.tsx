@@ -1,4 +1,4 @@
-import type { SpecimenStatus } from '../api/types';
+import type { SpecimenStatus } from '@contract';
 import { useEnumLabel } from '../enums';
 
 export function StatusBadge({ status }: { status: SpecimenStatus }) {

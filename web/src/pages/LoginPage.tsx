@@ -24,7 +24,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const { token, user } = await api.login(username.trim(), password);
+      const { token, user } = await api.login({ body: { username: username.trim(), password } }, { logoutOn401: false });
       setSession({ token, user });
       navigate('#/specimens', true);
     } catch (err) {

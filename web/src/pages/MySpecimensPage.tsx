@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
-import type { SiteType, Specimen, SpecimenQuery, SpecimenStatus } from '../api/types';
+import type { SiteType, Specimen, SpecimenListQuery, SpecimenStatus } from '@contract';
 import { getSession } from '../api/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
@@ -29,8 +29,8 @@ interface Filters {
 
 const EMPTY_FILTERS: Filters = { portCode: '', status: '', siteType: '', from: '', to: '', mine: false };
 
-function toQuery(filters: Filters, offset: number): SpecimenQuery {
-  const q: SpecimenQuery = { limit: PAGE_SIZE, offset };
+function toQuery(filters: Filters, offset: number): SpecimenListQuery {
+  const q: SpecimenListQuery = { limit: PAGE_SIZE, offset };
   if (filters.portCode) q.portCode = filters.portCode;
   if (filters.status) q.status = filters.status;
   if (filters.siteType) q.siteType = filters.siteType;
@@ -77,7 +77,7 @@ export function MySpecimensPage() {
     const controller = new AbortController();
     setLoading(true);
     setError(null);
-    api.listSpecimens(toQuery(filters, offset), controller.signal).then(
+    api.listSpecimens({ query: toQuery(filters, offset) }, { signal: controller.signal }).then(
       (r) => {
         // Keep identifications that a push finished while this request was under way.
         setData((prev) => ({

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
-import type { RoomDetail, RoomRole, Specimen, User, VectorGroup } from '../api/types';
+import type { RoomDetail, RoomRole, Specimen, User, VectorGroup } from '@contract';
 import { ErrorMessage, useErrorText } from '../components/ErrorMessage';
 import { CaptureStillButton } from '../components/room/CaptureStillButton';
 import { StillView, type StillTarget } from '../components/room/StillView';
@@ -88,11 +88,11 @@ export function RoomPage({ id, user }: Props) {
 
   useEffect(() => {
     const controller = new AbortController();
-    api.getRoom(id, controller.signal).then(
+    api.getRoom({ params: { id } }, { signal: controller.signal }).then(
       (loaded) => {
         setDetail(loaded);
         if (loaded.room.specimenId) {
-          api.getSpecimen(loaded.room.specimenId, controller.signal).then(setSpecimen, () => undefined);
+          api.getSpecimen({ params: { id: loaded.room.specimenId } }, { signal: controller.signal }).then(setSpecimen, () => undefined);
         }
       },
       (error: unknown) => {
@@ -875,7 +875,7 @@ function IdentificationForm({ roomId }: { roomId: string }) {
     setSaved(false);
     setError(null);
     try {
-      await api.recordRoomIdentification(roomId, { group, taxon: taxon.trim(), notes: notes.trim() || null });
+      await api.recordRoomIdentification({ params: { id: roomId }, body: { group, taxon: taxon.trim(), notes: notes.trim() || null } });
       setSaved(true);
     } catch (err) {
       setError(err);

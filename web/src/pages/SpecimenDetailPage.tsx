@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
-import type { Specimen, SpecimenStatus, User } from '../api/types';
+import type { Specimen, SpecimenStatus, User } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { IdentificationPanel } from '../components/IdentificationPanel';
@@ -40,7 +40,7 @@ function StatusEditor({ specimen, onSaved }: { specimen: Specimen; onSaved: (s: 
     setSaving(true);
     setError(null);
     try {
-      onSaved(await api.updateSpecimen(specimen.id, { status: value }));
+      onSaved(await api.updateSpecimen({ params: { id: specimen.id }, body: { status: value } }));
     } catch (err) {
       setError(err);
     } finally {
@@ -78,7 +78,7 @@ export function SpecimenDetailPage({ id, user }: Props) {
   useEffect(() => {
     const controller = new AbortController();
     setError(null);
-    api.getSpecimen(id, controller.signal).then(
+    api.getSpecimen({ params: { id } }, { signal: controller.signal }).then(
       // A push that arrived while this request was under way may be fresher than its answer.
       (fetched) => setSpecimen((prev) => mergeSpecimen(prev, fetched)),
       (err: unknown) => {

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client';
-import type { LifeStage, Sex, SiteType, Specimen, SpecimenMetadata, TrapMethod } from '../api/types';
+import { endpoints } from '@contract';
+import { formOf, upload } from '../api/client';
+import type { LifeStage, Sex, SiteType, Specimen, SpecimenMetadata, TrapMethod } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from '../components/ImageDropZone';
@@ -114,11 +115,12 @@ export function SubmitSpecimenPage() {
     const controller = new AbortController();
     abortRef.current = controller;
     try {
-      const specimen = await api.createSpecimen(
-        result.metadata,
+      const form = formOf(
+        endpoints.createSpecimen,
+        { metadata: result.metadata },
         images.map((i) => i.file),
-        { onProgress: setProgress, signal: controller.signal },
       );
+      const specimen = await upload(endpoints.createSpecimen, {}, form, { onProgress: setProgress, signal: controller.signal });
       setCreated(specimen);
       setImages([]); // unmounting the previews revokes their object URLs
       setForm((f) => ({ ...f, notes: '', count: '1', collectedAt: toDateTimeLocalValue(new Date()) }));

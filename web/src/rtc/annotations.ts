@@ -1,6 +1,6 @@
 // Annotations on a shared specimen still: shapes in coordinates relative to the image (0–1), so every screen
 // and the exported PNG agree. Pure drawing functions, used by the live canvas and by the PNG export.
-import type { RoomEventRecord } from '../api/types';
+import type { RoomEventRecord } from '@contract';
 
 export const ANNOTATION_SHAPES = ['arrow', 'circle', 'freehand', 'text'] as const;
 export type AnnotationShape = (typeof ANNOTATION_SHAPES)[number];

@@ -16,7 +16,7 @@ import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
 import { ApiError, api } from '../api/client';
 import { getToken } from '../api/session';
-import type { RoomEventRecord, RoomKind, RoomRole } from '../api/types';
+import type { RoomEventRecord, RoomKind, RoomRole } from '@contract';
 import type { PeerInfo, ProducerInfo } from '../../../api/contract';
 import { annotationOf, type Annotation } from './annotations';
 
@@ -463,7 +463,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   private async connectOnce(rejoin: boolean): Promise<void> {
     const generation = ++this.generation;
     const live = () => generation === this.generation && this.state.phase !== 'closed';
-    const roomToken = await api.roomToken(this.roomId);
+    const roomToken = await api.issueRoomToken({ params: { id: this.roomId } });
     if (!live()) throw new RoomRequestError('disconnected', 'superseded');
 
     const socket = await openSignalling(roomToken.signallingUrl, roomToken.token);

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { API_BASE, api } from '../../api/client';
-import type { RoomRecording } from '../../api/types';
+import { endpoints } from '@contract';
+import { api, urlOf } from '../../api/client';
+import type { Recording } from '@contract';
 import { formatBytes, formatDateTime } from '../../format';
 import { useLanguage } from '../../i18n';
 import type { RecordingNotice } from '../../rtc/room-client';
@@ -18,9 +19,9 @@ interface Props {
 /** How often the list is read again while a recording is being written. */
 const PROCESSING_POLL_MS = 1500;
 
-function recordingUrl(recording: RoomRecording, track?: number): string {
-  const base = `${API_BASE}/rooms/${encodeURIComponent(recording.roomId)}/recordings/${encodeURIComponent(recording.id)}`;
-  return track === undefined ? `${base}/file` : `${base}/tracks/${track}`;
+function recordingUrl(recording: Recording, track?: number): string {
+  const params = { id: recording.roomId, recordingId: recording.id };
+  return track === undefined ? urlOf(endpoints.getRecordingFile, { params }) : urlOf(endpoints.getRecordingTrack, { params: { ...params, number: track } });
 }
 
 function formatDuration(ms: number | null): string {
@@ -33,7 +34,7 @@ function formatDuration(ms: number | null): string {
 export function RoomRecordings({ roomId, canRecord, recording }: Props) {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const [items, setItems] = useState<RoomRecording[] | null>(null);
+  const [items, setItems] = useState<Recording[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // The recording shown in the player (one at a time); the server serves byte ranges, so it seeks.
@@ -41,7 +42,7 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
 
   const load = useCallback(
     (signal?: AbortSignal) =>
-      api.listRecordings(roomId, signal).then(
+      api.listRecordings({ params: { id: roomId } }, { signal }).then(
         (list) => setItems(list.items),
         (err: unknown) => {
           if (!signal?.aborted) setError(err);
@@ -69,8 +70,8 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
     setBusy(true);
     setError(null);
     try {
-      if (recording) await api.stopRecording(roomId, recording.recordingId);
-      else await api.startRecording(roomId);
+      if (recording) await api.stopRecording({ params: { id: roomId, recordingId: recording.recordingId } });
+      else await api.startRecording({ params: { id: roomId } });
       await load();
     } catch (err) {
       setError(err);

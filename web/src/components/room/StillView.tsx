@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { API_BASE, api } from '../../api/client';
-import type { ImageOrigin, SpecimenImage } from '../../api/types';
+import { endpoints } from '@contract';
+import { formOf, upload, urlOf } from '../../api/client';
+import type { ImageOrigin, SpecimenImage } from '@contract';
 import {
   ANNOTATION_SHAPES,
   clampPoint,
@@ -35,13 +36,14 @@ interface Props {
 }
 
 export function stillUrl(imageId: string): string {
-  return `${API_BASE}/images/${encodeURIComponent(imageId)}/original`;
+  return urlOf(endpoints.getImage, { params: { id: imageId, variant: 'original' } });
 }
 
 /** Adds `image` to the target's specimen as a new photo, naming the room and where it came from; answers the new image. */
 export async function saveOntoSpecimen(target: StillTarget, image: Blob, filename: string, origin: ImageOrigin): Promise<SpecimenImage> {
   const file = new File([image], filename, { type: image.type });
-  const { images } = await api.addSpecimenImages(target.specimenId, [file], { origin, roomId: target.roomId });
+  const form = formOf(endpoints.addSpecimenImages, { origin, roomId: target.roomId }, [file]);
+  const { images } = await upload(endpoints.addSpecimenImages, { id: target.specimenId }, form);
   const [added] = images;
   if (!added) throw new Error('the server added no image');
   return added;
