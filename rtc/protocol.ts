@@ -60,7 +60,7 @@ export const RoomEventRecord = Type.Object({
     description: 'chat: {text}; annotation: {shape, points, colour, text?}; still: {imageId}; joined: {role}',
   }),
   at: Type.String({ format: 'date-time' }),
-});
+}, { title: 'RoomEvent' });
 export type RoomEventRecord = Static<typeof RoomEventRecord>;
 
 export const TransportParameters = Type.Object({

@@ -12,7 +12,7 @@ export const Unit = Type.Object({
   level: Type.Enum(UNIT_LEVELS),
   nameZh: Type.String(),
   nameEn: Type.String(),
-});
+}, { title: 'Unit' });
 
 export const User = Type.Object({
   id: Uuid,
@@ -20,7 +20,7 @@ export const User = Type.Object({
   displayName: Type.String(),
   role: Type.Enum(ROLES),
   unit: Unit,
-});
+}, { title: 'User' });
 
 export const Port = Type.Object({
   id: Uuid,
@@ -31,14 +31,14 @@ export const Port = Type.Object({
   longitude: Type.Number(),
   latitude: Type.Number(),
   unitId: Uuid,
-});
+}, { title: 'Port' });
 
 export const LoginBody = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 1000 }) },
-  { additionalProperties: false },
+  { title: 'Credentials', additionalProperties: false },
 );
-export const LoginAnswer = Type.Object({ token: Type.String({ description: 'Send it as `Authorization: Bearer <token>`' }), user: User });
-export const MeAnswer = Type.Object({ user: User });
+export const LoginAnswer = Type.Object({ token: Type.String({ description: 'Send it as `Authorization: Bearer <token>`' }), user: User }, { title: 'Session' });
+export const MeAnswer = Type.Object({ user: User }, { title: 'Me' });
 
 export const authEndpoints = {
   login: endpoint({
@@ -61,7 +61,7 @@ export const authEndpoints = {
       tags: ['auth'],
       summary: 'Clear the session cookie',
       security: [],
-      response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(400) },
+      response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(400, 415) },
     },
   }),
   getMe: endpoint({

@@ -11,14 +11,14 @@ export const ErrorBody = Type.Object(
     message: Type.String({ description: 'What went wrong, in words' }),
     details: Type.Optional(Type.Unknown({ description: 'Facts behind the error: the limit, the accepted values, the field' })),
   },
-  { description: 'Every 4xx/5xx answer has this shape' },
+  { title: 'Error', description: 'Every 4xx/5xx answer has this shape' },
 );
 
 /** The error answers a route may give, for its `response` map. */
 export const errorResponses = <const Statuses extends readonly number[]>(...statuses: Statuses) =>
   Object.fromEntries(statuses.map((status) => [status, ErrorBody])) as { [Status in Statuses[number]]: typeof ErrorBody };
 
-export const PersonRef = Type.Object({ id: Uuid, username: Type.String(), displayName: Type.String() });
+export const PersonRef = Type.Object({ id: Uuid, username: Type.String(), displayName: Type.String() }, { title: 'PersonRef' });
 
 /** `limit` and `offset` of a paged list, with the given largest and default page size. */
 export const pageQuery = (maximum: number, defaultLimit: number) => ({
@@ -26,11 +26,20 @@ export const pageQuery = (maximum: number, defaultLimit: number) => ({
   offset: Type.Integer({ minimum: 0, default: 0 }),
 });
 
+/** A list of named items is named after them (`SpecimenPage`, `PortList`), so clients generated from the document are too. */
+const namedAfter = (item: TSchema, suffix: string) => {
+  const { title } = item as { title?: unknown };
+  return typeof title === 'string' ? { title: `${title}${suffix}` } : {};
+};
+
 /** One page of a list: the items and where they sit in the whole. */
 export const Page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), total: Type.Integer({ minimum: 0 }), limit: Type.Integer(), offset: Type.Integer() });
+  Type.Object(
+    { items: Type.Array(item), total: Type.Integer({ minimum: 0 }), limit: Type.Integer(), offset: Type.Integer() },
+    namedAfter(item, 'Page'),
+  );
 
-export const Items = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) });
+export const Items = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item) }, namedAfter(item, 'List'));
 
 /** What a file download answers besides errors: the bytes, a byte range of them, or "unchanged". */
 export const FileResponses = {

@@ -12,6 +12,8 @@ export interface EndpointSchema {
   querystring?: TSchema;
   body?: TSchema;
   consumes?: readonly string[];
+  /** Left out of the OpenAPI document (operations endpoints for load balancers, not part of the client API). */
+  hide?: boolean;
   /** Overrides the document's default (bearer token); `[]`: no credentials needed. */
   security?: readonly Readonly<Record<string, readonly string[]>>[];
   response: Readonly<Record<number, TSchema>>;

@@ -6,7 +6,7 @@ import { endpoint } from './endpoint.js';
 const NullableString = Nullable(Type.String());
 const Probability = Type.Number({ minimum: 0, maximum: 1 });
 
-export const TaxonProbability = Type.Object({ taxon: Type.String(), p: Probability });
+export const TaxonProbability = Type.Object({ taxon: Type.String(), p: Probability }, { title: 'TaxonProbability' });
 
 const aiAnswerFields = {
   group: Type.String({ description: 'mosquito, tick, rodent, flea, cockroach, fly or not_vector' }),
@@ -20,7 +20,7 @@ const aiAnswerFields = {
 };
 
 /** One AI answer: for a whole specimen (its images combined) or for one image alone. */
-export const AiAnswer = Type.Object(aiAnswerFields);
+export const AiAnswer = Type.Object(aiAnswerFields, { title: 'AiAnswer' });
 
 /** Where the time of one identification went, in milliseconds. */
 export const IdentificationTimings = Type.Object({
@@ -28,7 +28,7 @@ export const IdentificationTimings = Type.Object({
   preprocessMs: Type.Number(),
   inferenceMs: Type.Number(),
   batchImages: Type.Integer(),
-});
+}, { title: 'IdentificationTimings' });
 
 /** The answer of `POST /api/v1/identify`: the combined answer, one answer (or error) per image, models and timings. */
 export const IdentifyResult = Type.Object({
@@ -37,12 +37,12 @@ export const IdentifyResult = Type.Object({
   images: Type.Array(
     Type.Union([Type.Object({ index: Type.Integer(), ...aiAnswerFields }), Type.Object({ index: Type.Integer(), error: Type.String() })]),
   ),
-});
+}, { title: 'IdentifyResult' });
 
 export const ImageAnswer = Type.Union([
   Type.Object({ imageId: Uuid, ...aiAnswerFields }),
   Type.Object({ imageId: Uuid, error: Type.String() }),
-]);
+], { title: 'ImageAnswer' });
 
 export const SpecimenIdentification = Type.Object(
   {
@@ -61,7 +61,7 @@ export const SpecimenIdentification = Type.Object(
     timings: Nullable(IdentificationTimings),
     images: Type.Array(ImageAnswer),
   },
-  {
+  { title: 'SpecimenIdentification',
     description:
       'The automatic identification: `pending` until a worker has run the models, then `done` (or `failed` when no image could be read)',
   },
@@ -82,7 +82,7 @@ export const IdentificationHistoryEntry = Type.Object(
     notes: NullableString,
     createdAt: DateTime,
   },
-  { description: "One identification of the specimen: an automatic (AI) answer or an expert's" },
+  { title: 'IdentificationHistoryEntry', description: "One identification of the specimen: an automatic (AI) answer or an expert's" },
 );
 
 /** What an expert records about a specimen (in a consultation). */
@@ -94,7 +94,7 @@ export const ExpertIdentificationBody = Type.Object(
     confidence: Type.Optional(Nullable(Probability)),
     notes: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))),
   },
-  { additionalProperties: false },
+  { title: 'ExpertIdentification', additionalProperties: false },
 );
 
 export const identificationEndpoints = {

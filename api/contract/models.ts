@@ -13,7 +13,7 @@ export const ModelMetrics = Type.Object(
     ece: Type.Optional(Type.Number()),
     rejectionAuroc: Type.Optional(Nullable(Type.Number())),
   },
-  { description: 'Held-out test metrics from the model card' },
+  { title: 'ModelMetrics', description: 'Held-out test metrics from the model card' },
 );
 
 export const ModelInfo = Type.Object({
@@ -29,7 +29,7 @@ export const ModelInfo = Type.Object({
   metrics: Nullable(ModelMetrics),
   active: Type.Boolean(),
   shadow: Type.Boolean(),
-});
+}, { title: 'Model' });
 export const ModelList = Items(ModelInfo);
 
 const ComparedAnswer = Type.Object({
@@ -60,7 +60,7 @@ export const ShadowComparison = Type.Object({
   confusion: Type.Array(Type.Object({ primaryTaxon: Type.String(), shadowTaxon: Type.String(), count: Type.Integer({ minimum: 1 }) }), {
     description: `(primary taxon, shadow taxon) pairs that differ, most frequent first, at most ${SHADOW_CONFUSION_LIMIT}`,
   }),
-});
+}, { title: 'ShadowComparison' });
 
 export const ShadowComparisonQuery = Type.Object(
   {

@@ -1,6 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { endpoint } from './endpoint.js';
 
+// For load balancers and orchestrators, like /metrics: not in the OpenAPI document of the client API (they take no
+// input, so they have no 4xx answer a client could act on).
+
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.String() });
 const Checks = Type.Record(Type.String(), Check, {
   description: 'One entry per backend: database, storage, queue, models, workers (identify consumers), rtc (mediasoup workers)',
@@ -18,6 +21,7 @@ export const operationsEndpoints = {
       tags: ['operations'],
       summary: 'Liveness: the process answers',
       security: [],
+      hide: true,
       response: { 200: Type.Object({ status: Type.Literal('ok') }) },
     },
   }),
@@ -29,6 +33,7 @@ export const operationsEndpoints = {
       tags: ['operations'],
       summary: 'Readiness: every backend this process needs answers',
       security: [],
+      hide: true,
       response: { 200: Readiness, 503: NotReady },
     },
   }),

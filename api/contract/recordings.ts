@@ -17,7 +17,7 @@ export const RecordedTrack = Type.Object({
   sizeBytes: Type.Integer(),
   width: Type.Optional(Type.Integer()),
   height: Type.Optional(Type.Integer()),
-});
+}, { title: 'RecordedTrack' });
 
 export const Recording = Type.Object({
   id: Uuid,
@@ -33,7 +33,7 @@ export const Recording = Type.Object({
   durationMs: Nullable(Type.Integer()),
   tracks: Type.Array(RecordedTrack, { description: "Each producer's own file, untouched" }),
   problems: Type.Array(Type.String(), { description: 'What could not be recorded, in words' }),
-});
+}, { title: 'Recording' });
 
 const RecordingParams = Type.Object({ id: Uuid, recordingId: Uuid });
 

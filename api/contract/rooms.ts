@@ -21,9 +21,9 @@ export const Room = Type.Object({
   createdAt: DateTime,
   endedAt: Nullable(DateTime),
   active: Type.Boolean({ description: 'Not ended' }),
-});
+}, { title: 'Room' });
 
-export const RoomParticipant = Type.Object({ user: PersonRef, role: Type.Enum(ROOM_ROLES), enrolledAt: DateTime });
+export const RoomParticipant = Type.Object({ user: PersonRef, role: Type.Enum(ROOM_ROLES), enrolledAt: DateTime }, { title: 'RoomParticipant' });
 
 export const RoomDetail = Type.Object({
   room: Room,
@@ -36,7 +36,7 @@ export const RoomDetail = Type.Object({
     { open: Type.Boolean(), peers: Type.Integer({ minimum: 0 }) },
     { description: 'Whether the room is open on this API process now, and how many people are connected to it' },
   ),
-});
+}, { title: 'RoomDetail' });
 
 export const RoomToken = Type.Object({
   token: Type.String({
@@ -49,7 +49,7 @@ export const RoomToken = Type.Object({
   signallingUrl: Nullable(Type.String(), {
     description: 'Where to connect for /rtc: the server the room is live on, when several serve the rooms; null: this same address',
   }),
-});
+}, { title: 'RoomToken' });
 
 export const NewRoom = Type.Union([
   Type.Object(
@@ -64,7 +64,7 @@ export const NewRoom = Type.Union([
     },
     { additionalProperties: false, description: 'A class you present; enrolled trainees attend' },
   ),
-]);
+], { title: 'NewRoom' });
 
 export const RoomListQuery = Type.Object(
   {
@@ -84,7 +84,7 @@ export const RoomEventsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const Enrolment = Type.Object({ userId: Uuid, role: Type.Literal('trainee') }, { additionalProperties: false });
+export const Enrolment = Type.Object({ userId: Uuid, role: Type.Literal('trainee') }, { title: 'Enrolment', additionalProperties: false });
 
 export { RoomEventRecord as RoomEvent };
 

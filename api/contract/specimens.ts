@@ -22,7 +22,7 @@ const editableFields = {
 /** The `metadata` part of a specimen upload (a JSON document in a multipart text field). */
 export const SpecimenMetadata = Type.Object(
   { portCode: Type.String({ minLength: 1, maxLength: 64, description: 'Code of the port it was trapped at' }), ...editableFields },
-  { additionalProperties: false },
+  { title: 'SpecimenMetadata', additionalProperties: false },
 );
 
 export const SpecimenPatch = Type.Object(
@@ -30,7 +30,7 @@ export const SpecimenPatch = Type.Object(
     ...Type.Partial(Type.Object(editableFields)).properties,
     status: Type.Optional(Type.Enum(SPECIMEN_STATUSES, { description: 'Workflow status; experts and administrators only' })),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { title: 'SpecimenPatch', additionalProperties: false, minProperties: 1 },
 );
 
 export const SpecimenImage = Type.Object({
@@ -43,9 +43,9 @@ export const SpecimenImage = Type.Object({
   originalFilename: Nullable(Type.String()),
   originalUrl: Type.String(),
   thumbnailUrl: Type.String(),
-});
+}, { title: 'SpecimenImage' });
 
-export const PortRef = Type.Object({ id: Uuid, code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), type: Type.Enum(PORT_TYPES) });
+export const PortRef = Type.Object({ id: Uuid, code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), type: Type.Enum(PORT_TYPES) }, { title: 'PortRef' });
 
 export const Specimen = Type.Object({
   id: Uuid,
@@ -69,7 +69,7 @@ export const Specimen = Type.Object({
   identifications: Type.Array(IdentificationHistoryEntry, {
     description: 'Identification history, newest first: AI answers and expert identifications',
   }),
-});
+}, { title: 'Specimen' });
 
 export const SpecimenListQuery = Type.Object(
   {
@@ -85,7 +85,7 @@ export const SpecimenListQuery = Type.Object(
 );
 
 /** The answer of `POST /api/v1/specimens/:id/images`: the images it added, in order. */
-export const AddedImages = Type.Object({ images: Type.Array(SpecimenImage) });
+export const AddedImages = Type.Object({ images: Type.Array(SpecimenImage) }, { title: 'AddedImages' });
 
 const SpecimenIdParams = Type.Object({ id: Uuid });
 const imageFiles = { name: 'images', description: 'Photographs (JPEG, PNG, WebP, TIFF, HEIF)' };
