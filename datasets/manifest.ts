@@ -77,7 +77,6 @@ const manifestProperties = {
   }),
   splits: nullable(SplitPlanSchema),
 };
-const ManifestSchema = Type.Object({ ...manifestProperties, images: Type.Array(ImageRecordSchema) }, { additionalProperties: false });
 /** The manifest without looking into its images, which are checked one by one so that all their problems show. */
 const ManifestEnvelopeSchema = Type.Object({ ...manifestProperties, images: Type.Array(Type.Unknown()) }, { additionalProperties: false });
 
@@ -85,7 +84,8 @@ export type ImageRecord = Static<typeof ImageRecordSchema>;
 export type ImportSource = Static<typeof ImportSourceSchema>;
 export type SplitPlan = Static<typeof SplitPlanSchema>;
 export type MergedGroup = Static<typeof MergedSchema>;
-export type Manifest = Static<typeof ManifestSchema>;
+/** A manifest with every image checked (the envelope's images, each an ImageRecord). */
+export type Manifest = Omit<Static<typeof ManifestEnvelopeSchema>, 'images'> & { images: ImageRecord[] };
 export type ManifestLifeStage = (typeof MANIFEST_LIFE_STAGES)[number];
 /** What a labels source says about one image, before the file itself is read. */
 export type ImageLabels = Omit<ImageRecord, 'sha256' | 'phash' | 'width' | 'height' | 'split'>;

@@ -53,7 +53,7 @@ class PgliteClient implements PostgresPoolClient {
 
   // Kysely's streaming API (cursors) is not used by this project.
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
-  query<R>(cursor: never): never;
+  query(cursor: never): never;
   async query<R>(sql: string, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
     if (!readOnlyPattern.test(sql)) this.onWrite();
     const result = await this.pglite.query<R>(sql, parameters ? [...parameters] : []);

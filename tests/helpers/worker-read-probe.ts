@@ -10,6 +10,7 @@
  * Nothing in the product changes: the worker imports `readFile` from `node:fs/promises`, whose live binding
  * `syncBuiltinESMExports` points at the wrapper.
  */
+import type * as fsPromisesModule from 'node:fs/promises';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 
@@ -18,7 +19,7 @@ const root = process.env.READ_PROBE_DIR ? path.resolve(process.env.READ_PROBE_DI
 
 if ((mode === 'trace' || mode === 'hold') && root) {
   const require = createRequire(import.meta.url);
-  const fsPromises = require('node:fs/promises') as typeof import('node:fs/promises') & { readFile: (...args: unknown[]) => Promise<unknown> };
+  const fsPromises = require('node:fs/promises') as typeof fsPromisesModule & { readFile: (...args: unknown[]) => Promise<unknown> };
   const original = fsPromises.readFile;
   fsPromises.readFile = async function probedReadFile(this: unknown, ...args: unknown[]) {
     const file = args[0];

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readMapping } from '../../datasets/folder-mapping.js';
 import { describeImport, importFolder } from '../../datasets/import.js';
 import { groupsAcrossSplits } from '../../datasets/leakage.js';
-import { readManifest, writeManifest } from '../../datasets/manifest.js';
+import { readManifest } from '../../datasets/manifest.js';
 import { hammingDistance, perceptualHash } from '../../datasets/perceptual-hash.js';
 import { DEFAULT_SPLIT_OPTIONS, mulberry32, splitManifest } from '../../datasets/split.js';
 import { taxonomy } from '../../datasets/taxonomy.js';
