@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { buildApp } from '../api/app.js';
 import { loadConfig } from '../api/config.js';
+import { endpoints, type LoginAnswer } from '../api/contract/index.js';
 import { migrateToLatest, openDatabase } from '../api/db/database.js';
 import { seedFirstStart } from '../api/seed/demo-organisation.js';
 
@@ -32,14 +33,14 @@ try {
   if (!identification.pool) throw new Error(`no inference pool: the models under ${config.modelsDir} could not be loaded`);
   await seedFirstStart(database.db, adminPassword, logger);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: adminPassword } });
+  const login = await app.inject({ method: endpoints.login.method, url: endpoints.login.url, payload: { username: 'admin', password: adminPassword } });
   if (login.statusCode !== 200) throw new Error(`admin login failed: ${login.statusCode} ${login.body}`);
   const { port } = app.server.address() as AddressInfo;
   const status = identification.pool.status();
   send({
     type: 'ready',
     url: `http://127.0.0.1:${port}`,
-    token: login.json<{ token: string }>().token,
+    token: login.json<LoginAnswer>().token,
     inference: `${status.threads} thread(s) × intraOp ${config.inference.intraOpThreads ?? 'default'}, batch ≤ ${config.inference.maxBatchImages}, delay ${config.inference.maxDelayMs} ms, queue ≤ ${config.inference.maxQueuedImages}`,
   });
 
