@@ -16,6 +16,7 @@ import { identificationMetrics, inferencePoolMetrics } from './http/inference-me
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
 import { installValidation } from './http/validation.js';
+import type { JobQueues } from './jobs/index.js';
 import { LiveRecordings } from './realtime/live-recordings.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
@@ -39,6 +40,7 @@ import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
+import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { RecordingService } from './services/recording.service.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
@@ -57,6 +59,8 @@ export interface VectorDeskApp {
   events: DomainEventBus;
   repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository; rooms: RoomRepository; recordings: RecordingRepository; roomHosts: RoomHostRepository };
   services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService };
+  /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
+  jobs: JobQueues;
   identification: IdentificationRuntime;
   /** Live rooms' mediasoup workers and open rooms; undefined when disabled (`RTC_ENABLED=false`). */
   rtc: RtcRuntime | undefined;
@@ -127,8 +131,10 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
+  const jobs = openJobQueues(config, app.log);
   const identification = await startIdentificationRuntime({
     config,
+    jobs,
     identifications,
     settings,
     store,
@@ -137,12 +143,15 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       if (specimen) events.emit('identification.completed', specimen);
     },
     log: app.log,
-    consume: config.jobs.consumeInApi,
     poolMetrics: inferencePoolMetrics(app.metrics),
   });
   identificationMetrics(app.metrics, { queue: identification.queue, identifications, pool: () => identification.pool });
+  if (config.jobs.consumeInApi && identification.pool) startJobConsumers(jobs, { identification: identification.service }, config);
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
-  app.addHook('onClose', () => identification.close());
+  app.addHook('onClose', async () => {
+    await identification.close();
+    await jobs.close();
+  });
   await app.register(fastifyMultipart, {
     // Keep the client's file name as sent, so names that try to be paths are refused rather than silently trimmed.
     preservePath: true,
@@ -172,7 +181,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await registerWebApp(app, config.webDistDir);
 
-  return { app, events, repositories, services: { ...services, recordings }, identification, rtc, store };
+  return { app, events, repositories, services: { ...services, recordings }, jobs, identification, rtc, store };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

@@ -12,6 +12,7 @@ import { IdentificationRepository } from './repositories/identification.reposito
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
+import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { ImageStore } from './storage/image-store.js';
 
 /**
@@ -38,8 +39,10 @@ const emitter = new Emitter(redis);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'vectordesk_' });
 
+const jobs = openJobQueues(config, log);
 const runtime = await startIdentificationRuntime({
   config,
+  jobs,
   identifications,
   settings: new SettingsRepository(database.db),
   store,
@@ -48,7 +51,6 @@ const runtime = await startIdentificationRuntime({
     if (specimen) emitter.to(roomsForUnitPath(specimen.unitPath)).emit('identification.completed', { specimen: presentSpecimen(specimen) });
   },
   log,
-  consume: true,
   poolMetrics: inferencePoolMetrics(registry),
 });
 identificationMetrics(registry, { queue: runtime.queue, identifications, pool: () => runtime.pool });
@@ -56,6 +58,7 @@ if (!runtime.pool) {
   log.fatal(runtime.registry.readiness().detail);
   process.exit(1);
 }
+startJobConsumers(jobs, { identification: runtime.service }, config);
 // Batch sizes and stage latencies are measured where inference runs: each worker serves its own /metrics.
 const metricsServer = config.jobs.workerMetricsPort === undefined
   ? undefined
@@ -80,6 +83,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (async () => {
       metricsServer?.close();
       await runtime.close();
+      await jobs.close();
       redis.disconnect();
       await database.close();
       process.exit(0);

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { InferencePool, PoolMetrics } from '../../inference/inference-pool.js';
-import type { JobQueue } from '../../inference/jobs/job-queue.js';
+import type { JobQueue } from '../jobs/index.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];

@@ -2,16 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InferencePool, PoolOutcome } from '../../inference/inference-pool.js';
 import { PoolSaturatedError } from '../../inference/inference-pool.js';
-import type { JobQueue } from '../../inference/jobs/job-queue.js';
 import type { ImageAnswer } from '../domain/identification.js';
 import { AppError, serviceUnavailable } from '../domain/errors.js';
+import type { JobHandler, JobPayloads, JobQueue } from '../jobs/index.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
-
-/** The payload of an `identify` job: which specimen to identify (everything else is read from the database). */
-export interface IdentifyJob {
-  specimenId: string;
-}
 
 /** The inference engine as the api needs it: the worker-thread pool in production. */
 export type IdentificationEngine = Pick<InferencePool, 'identify'>;
@@ -33,7 +28,7 @@ export class IdentificationService {
   constructor(
     private readonly identifications: IdentificationRepository,
     private readonly store: ImageStore,
-    private readonly queue: JobQueue<IdentifyJob>,
+    private readonly queue: JobQueue<JobPayloads['identify']>,
     /** null while no model can be loaded: jobs are not consumed and `identifyUploads` answers 503. */
     private readonly engine: IdentificationEngine | null,
     private readonly notify: (specimenId: string) => Promise<void>,
@@ -88,11 +83,11 @@ export class IdentificationService {
     clearInterval(this.sweepTimer);
   }
 
-  /** Starts consuming identify jobs in this process. */
-  consume(concurrency: number): void {
+  /** The `identify` job's handler, for a process that consumes jobs. */
+  jobHandler(): JobHandler<JobPayloads['identify']> {
     const engine = this.engine;
     if (!engine) throw new Error('cannot consume identify jobs without models');
-    this.queue.process((job) => this.runJob(engine, job.data.specimenId, job.attempt), { concurrency });
+    return (job) => this.runJob(engine, job.data.specimenId, job.attempt);
   }
 
   /**
