@@ -8,6 +8,7 @@ import { migrateToLatest, openDatabase } from './db/database.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { presentSpecimen } from './presenters/index.js';
 import { roomsForUnitPath } from './realtime/unit-channels.js';
+import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
@@ -28,7 +29,8 @@ if (!config.redisUrl) {
 }
 const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir, schema: config.databaseSchema });
 await migrateToLatest(database.db);
-const identifications = new IdentificationRepository(database.db);
+const identificationRequests = new IdentificationRequestRepository(database.db);
+const identifications = new IdentificationRepository(database.db, identificationRequests);
 const specimens = new SpecimenRepository(database.db, identifications);
 const store = new ImageStore(config.storageDir);
 await store.init();
@@ -43,6 +45,7 @@ const jobs = openJobQueues(config, log);
 const runtime = await startIdentificationRuntime({
   config,
   jobs,
+  identificationRequests,
   identifications,
   settings: new SettingsRepository(database.db),
   store,
@@ -53,7 +56,7 @@ const runtime = await startIdentificationRuntime({
   log,
   poolMetrics: inferencePoolMetrics(registry),
 });
-identificationMetrics(registry, { queue: runtime.queue, identifications, pool: () => runtime.pool });
+identificationMetrics(registry, { queue: runtime.queue, identificationRequests, pool: () => runtime.pool });
 if (!runtime.pool) {
   log.fatal(runtime.registry.readiness().detail);
   process.exit(1);

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { InferencePool, type PoolMetrics } from '../../inference/inference-pool.js';
 import type { AppConfig } from '../config.js';
 import type { JobPayloads, JobQueue, JobQueues } from '../jobs/index.js';
+import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
@@ -20,6 +21,7 @@ export interface IdentificationRuntimeOptions {
   config: AppConfig;
   /** The process's job queues: identification adds to `identify`. */
   jobs: JobQueues;
+  identificationRequests: IdentificationRequestRepository;
   identifications: IdentificationRepository;
   settings: SettingsRepository;
   store: ImageStore;
@@ -59,7 +61,7 @@ export async function startIdentificationRuntime(options: IdentificationRuntimeO
     log.error({ err: error, modelsDir: config.modelsDir }, 'no inference: the models could not be loaded; identification waits until they can');
   }
 
-  const service = new IdentificationService(options.identifications, options.store, queue, pool, options.notify, log, {
+  const service = new IdentificationService(options.identificationRequests, options.identifications, options.store, queue, pool, options.notify, log, {
     requeueAfterMs: config.jobs.requeueAfterMs,
     attempts: config.jobs.attempts,
   });

@@ -5,6 +5,7 @@ import { PoolSaturatedError } from '../../inference/inference-pool.js';
 import type { ImageAnswer } from '../domain/identification.js';
 import { AppError, serviceUnavailable } from '../domain/errors.js';
 import type { JobHandler, JobPayloads, JobQueue } from '../jobs/index.js';
+import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
 
@@ -26,6 +27,7 @@ export class IdentificationService {
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly requests: IdentificationRequestRepository,
     private readonly identifications: IdentificationRepository,
     private readonly store: ImageStore,
     private readonly queue: JobQueue<JobPayloads['identify']>,
@@ -40,7 +42,7 @@ export class IdentificationService {
   async requestCreated(specimenId: string): Promise<void> {
     try {
       await this.queue.add({ specimenId }, { jobId: specimenId });
-      await this.identifications.markEnqueued([specimenId]);
+      await this.requests.markEnqueued([specimenId]);
     } catch (error) {
       this.log.warn({ err: error, specimenId }, 'could not enqueue the identify job; the outbox sweep will retry');
     }
@@ -51,7 +53,7 @@ export class IdentificationService {
    * those never handed over, or handed over before `staleBefore`. Re-adding a job still queued is a no-op.
    */
   async sweep(staleBefore = new Date(Date.now() - this.options.requeueAfterMs)): Promise<number> {
-    const ids = await this.identifications.pendingToEnqueue(staleBefore, 500);
+    const ids = await this.requests.pendingToEnqueue(staleBefore, 500);
     const handedOver: string[] = [];
     for (const specimenId of ids) {
       try {
@@ -62,7 +64,7 @@ export class IdentificationService {
         break;
       }
     }
-    await this.identifications.markEnqueued(handedOver);
+    await this.requests.markEnqueued(handedOver);
     return handedOver.length;
   }
 
@@ -95,29 +97,29 @@ export class IdentificationService {
    * for the same model versions is not stored twice. Throws on transient trouble, so the queue retries.
    */
   async runJob(engine: IdentificationEngine, specimenId: string, attempt: number): Promise<void> {
-    const status = await this.identifications.requestStatus(specimenId);
+    const status = await this.requests.requestStatus(specimenId);
     if (status !== 'pending') return;
-    const images = await this.identifications.jobImages(specimenId);
+    const images = await this.requests.jobImages(specimenId);
     const files = await Promise.all(images.map((image) => readFile(this.store.originalPath(image.sha256)).catch(() => undefined)));
     const readable = images.flatMap((image, index) => (files[index] ? [{ ...image, buffer: files[index] }] : []));
     const missing: ImageAnswer[] = images.filter((_, index) => !files[index]).map((image) => ({ imageId: image.imageId, error: 'stored file missing' }));
     let outcome: PoolOutcome;
     try {
       if (readable.length === 0) {
-        await this.identifications.recordFailure(specimenId, 'stored files missing', true);
+        await this.requests.recordFailure(specimenId, 'stored files missing', true);
         await this.notify(specimenId);
         return;
       }
       [outcome] = (await engine.identify([readable.map((image) => image.buffer)])) as [PoolOutcome];
     } catch (error) {
       const final = attempt >= this.options.attempts;
-      await this.identifications.recordFailure(specimenId, errorMessage(error), final);
+      await this.requests.recordFailure(specimenId, errorMessage(error), final);
       if (final) await this.notify(specimenId);
       throw error;
     }
     if ('error' in outcome) {
       // No image of the specimen could be read: retrying cannot help.
-      await this.identifications.recordFailure(specimenId, outcome.error, true);
+      await this.requests.recordFailure(specimenId, outcome.error, true);
     } else {
       const imageAnswers: ImageAnswer[] = [
         ...outcome.images.map((image): ImageAnswer => {
