@@ -16,14 +16,17 @@ import { identificationMetrics, inferencePoolMetrics } from './http/inference-me
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
 import { installValidation } from './http/validation.js';
+import type { JobQueues } from './jobs/index.js';
 import { LiveRecordings } from './realtime/live-recordings.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
+import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
 import { RoomHostRepository } from './repositories/room-host.repository.js';
 import { RecordingRepository } from './repositories/recording.repository.js';
 import { RoomRepository } from './repositories/room.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
+import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -39,6 +42,7 @@ import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
+import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { RecordingService } from './services/recording.service.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
@@ -55,8 +59,19 @@ export interface AppDependencies {
 export interface VectorDeskApp {
   app: FastifyInstance;
   events: DomainEventBus;
-  repositories: { organisation: OrganisationRepository; users: UserRepository; specimens: SpecimenRepository; identifications: IdentificationRepository; rooms: RoomRepository; recordings: RecordingRepository; roomHosts: RoomHostRepository };
+  repositories: {
+    organisation: OrganisationRepository;
+    users: UserRepository;
+    specimens: SpecimenRepository;
+    identificationRequests: IdentificationRequestRepository;
+    identifications: IdentificationRepository;
+    rooms: RoomRepository;
+    recordings: RecordingRepository;
+    roomHosts: RoomHostRepository;
+  };
   services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService };
+  /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
+  jobs: JobQueues;
   identification: IdentificationRuntime;
   /** Live rooms' mediasoup workers and open rooms; undefined when disabled (`RTC_ENABLED=false`). */
   rtc: RtcRuntime | undefined;
@@ -79,11 +94,13 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   installErrorHandling(app);
   installValidation(app);
 
-  const identifications = new IdentificationRepository(database.db);
+  const identificationRequests = new IdentificationRequestRepository(database.db);
+  const identifications = new IdentificationRepository(database.db, identificationRequests);
   const repositories = {
     organisation: new OrganisationRepository(database.db),
     users: new UserRepository(database.db, database.writeCount),
     specimens: new SpecimenRepository(database.db, identifications),
+    identificationRequests,
     identifications,
     rooms: new RoomRepository(database.db),
     recordings: new RecordingRepository(database.db),
@@ -103,7 +120,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   if (rtc) app.addHook('onClose', () => rtc.close());
   const services = {
     auth: new AuthService(repositories.users),
-    specimens: new SpecimenService(repositories.specimens, repositories.organisation, identifications, store, events, config.uploads, app.log),
+    specimens: new SpecimenService(repositories.specimens, repositories.organisation, identificationRequests, store, events, config.uploads, app.log),
     rooms: new RoomService(
       repositories.rooms,
       repositories.specimens,
@@ -127,8 +144,11 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
+  const jobs = openJobQueues(config, app.log);
   const identification = await startIdentificationRuntime({
     config,
+    jobs,
+    identificationRequests,
     identifications,
     settings,
     store,
@@ -137,12 +157,15 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       if (specimen) events.emit('identification.completed', specimen);
     },
     log: app.log,
-    consume: config.jobs.consumeInApi,
     poolMetrics: inferencePoolMetrics(app.metrics),
   });
-  identificationMetrics(app.metrics, { queue: identification.queue, identifications, pool: () => identification.pool });
+  identificationMetrics(app.metrics, { queue: identification.queue, identificationRequests, pool: () => identification.pool });
+  if (config.jobs.consumeInApi && identification.pool) startJobConsumers(jobs, { identification: identification.service }, config);
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
-  app.addHook('onClose', () => identification.close());
+  app.addHook('onClose', async () => {
+    await identification.close();
+    await jobs.close();
+  });
   await app.register(fastifyMultipart, {
     // Keep the client's file name as sent, so names that try to be paths are refused rather than silently trimmed.
     preservePath: true,
@@ -167,12 +190,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, { identification: identification.service, uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes } });
-  await app.register(modelsRoutes, { registry: identification.registry, comparison: new ShadowComparisonService(identifications) });
+  await app.register(modelsRoutes, { registry: identification.registry, comparison: new ShadowComparisonService(new ShadowComparisonRepository(database.db)) });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await registerWebApp(app, config.webDistDir);
 
-  return { app, events, repositories, services: { ...services, recordings }, identification, rtc, store };
+  return { app, events, repositories, services: { ...services, recordings }, jobs, identification, rtc, store };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

@@ -8,10 +8,12 @@ import { migrateToLatest, openDatabase } from './db/database.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { presentSpecimen } from './presenters/index.js';
 import { roomsForUnitPath } from './realtime/unit-channels.js';
+import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
+import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { ImageStore } from './storage/image-store.js';
 
 /**
@@ -27,7 +29,8 @@ if (!config.redisUrl) {
 }
 const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir, schema: config.databaseSchema });
 await migrateToLatest(database.db);
-const identifications = new IdentificationRepository(database.db);
+const identificationRequests = new IdentificationRequestRepository(database.db);
+const identifications = new IdentificationRepository(database.db, identificationRequests);
 const specimens = new SpecimenRepository(database.db, identifications);
 const store = new ImageStore(config.storageDir);
 await store.init();
@@ -38,8 +41,11 @@ const emitter = new Emitter(redis);
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'vectordesk_' });
 
+const jobs = openJobQueues(config, log);
 const runtime = await startIdentificationRuntime({
   config,
+  jobs,
+  identificationRequests,
   identifications,
   settings: new SettingsRepository(database.db),
   store,
@@ -48,14 +54,14 @@ const runtime = await startIdentificationRuntime({
     if (specimen) emitter.to(roomsForUnitPath(specimen.unitPath)).emit('identification.completed', { specimen: presentSpecimen(specimen) });
   },
   log,
-  consume: true,
   poolMetrics: inferencePoolMetrics(registry),
 });
-identificationMetrics(registry, { queue: runtime.queue, identifications, pool: () => runtime.pool });
+identificationMetrics(registry, { queue: runtime.queue, identificationRequests, pool: () => runtime.pool });
 if (!runtime.pool) {
   log.fatal(runtime.registry.readiness().detail);
   process.exit(1);
 }
+startJobConsumers(jobs, { identification: runtime.service }, config);
 // Batch sizes and stage latencies are measured where inference runs: each worker serves its own /metrics.
 const metricsServer = config.jobs.workerMetricsPort === undefined
   ? undefined
@@ -80,6 +86,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (async () => {
       metricsServer?.close();
       await runtime.close();
+      await jobs.close();
       redis.disconnect();
       await database.close();
       process.exit(0);

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { InferencePool, PoolMetrics } from '../../inference/inference-pool.js';
-import type { JobQueue } from '../../inference/jobs/job-queue.js';
-import type { IdentificationRepository } from '../repositories/identification.repository.js';
+import type { JobQueue } from '../jobs/index.js';
+import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -37,9 +37,9 @@ export function inferencePoolMetrics(registry: Registry): PoolMetrics {
 /** Queue depth, identify requests by status, job outcomes, consuming workers and the model versions served. */
 export function identificationMetrics(
   registry: Registry,
-  sources: { queue: JobQueue<unknown>; identifications: IdentificationRepository; pool: () => InferencePool | null },
+  sources: { queue: JobQueue<unknown>; identificationRequests: IdentificationRequestRepository; pool: () => InferencePool | null },
 ): void {
-  const { queue, identifications, pool } = sources;
+  const { queue, identificationRequests, pool } = sources;
   new Gauge({
     name: 'vectordesk_identify_queue_jobs',
     help: 'Identify jobs in the queue by state',
@@ -56,7 +56,7 @@ export function identificationMetrics(
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      for (const [status, value] of Object.entries(await identifications.requestCounts())) this.set({ status }, value);
+      for (const [status, value] of Object.entries(await identificationRequests.requestCounts())) this.set({ status }, value);
     },
   });
   new Gauge({

@@ -2,16 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InferencePool, PoolOutcome } from '../../inference/inference-pool.js';
 import { PoolSaturatedError } from '../../inference/inference-pool.js';
-import type { JobQueue } from '../../inference/jobs/job-queue.js';
 import type { ImageAnswer } from '../domain/identification.js';
 import { AppError, serviceUnavailable } from '../domain/errors.js';
+import type { JobHandler, JobPayloads, JobQueue } from '../jobs/index.js';
+import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
-
-/** The payload of an `identify` job: which specimen to identify (everything else is read from the database). */
-export interface IdentifyJob {
-  specimenId: string;
-}
 
 /** The inference engine as the api needs it: the worker-thread pool in production. */
 export type IdentificationEngine = Pick<InferencePool, 'identify'>;
@@ -31,9 +27,10 @@ export class IdentificationService {
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly requests: IdentificationRequestRepository,
     private readonly identifications: IdentificationRepository,
     private readonly store: ImageStore,
-    private readonly queue: JobQueue<IdentifyJob>,
+    private readonly queue: JobQueue<JobPayloads['identify']>,
     /** null while no model can be loaded: jobs are not consumed and `identifyUploads` answers 503. */
     private readonly engine: IdentificationEngine | null,
     private readonly notify: (specimenId: string) => Promise<void>,
@@ -45,7 +42,7 @@ export class IdentificationService {
   async requestCreated(specimenId: string): Promise<void> {
     try {
       await this.queue.add({ specimenId }, { jobId: specimenId });
-      await this.identifications.markEnqueued([specimenId]);
+      await this.requests.markEnqueued([specimenId]);
     } catch (error) {
       this.log.warn({ err: error, specimenId }, 'could not enqueue the identify job; the outbox sweep will retry');
     }
@@ -56,7 +53,7 @@ export class IdentificationService {
    * those never handed over, or handed over before `staleBefore`. Re-adding a job still queued is a no-op.
    */
   async sweep(staleBefore = new Date(Date.now() - this.options.requeueAfterMs)): Promise<number> {
-    const ids = await this.identifications.pendingToEnqueue(staleBefore, 500);
+    const ids = await this.requests.pendingToEnqueue(staleBefore, 500);
     const handedOver: string[] = [];
     for (const specimenId of ids) {
       try {
@@ -67,7 +64,7 @@ export class IdentificationService {
         break;
       }
     }
-    await this.identifications.markEnqueued(handedOver);
+    await this.requests.markEnqueued(handedOver);
     return handedOver.length;
   }
 
@@ -88,11 +85,11 @@ export class IdentificationService {
     clearInterval(this.sweepTimer);
   }
 
-  /** Starts consuming identify jobs in this process. */
-  consume(concurrency: number): void {
+  /** The `identify` job's handler, for a process that consumes jobs. */
+  jobHandler(): JobHandler<JobPayloads['identify']> {
     const engine = this.engine;
     if (!engine) throw new Error('cannot consume identify jobs without models');
-    this.queue.process((job) => this.runJob(engine, job.data.specimenId, job.attempt), { concurrency });
+    return (job) => this.runJob(engine, job.data.specimenId, job.attempt);
   }
 
   /**
@@ -100,29 +97,29 @@ export class IdentificationService {
    * for the same model versions is not stored twice. Throws on transient trouble, so the queue retries.
    */
   async runJob(engine: IdentificationEngine, specimenId: string, attempt: number): Promise<void> {
-    const status = await this.identifications.requestStatus(specimenId);
+    const status = await this.requests.requestStatus(specimenId);
     if (status !== 'pending') return;
-    const images = await this.identifications.jobImages(specimenId);
+    const images = await this.requests.jobImages(specimenId);
     const files = await Promise.all(images.map((image) => readFile(this.store.originalPath(image.sha256)).catch(() => undefined)));
     const readable = images.flatMap((image, index) => (files[index] ? [{ ...image, buffer: files[index] }] : []));
     const missing: ImageAnswer[] = images.filter((_, index) => !files[index]).map((image) => ({ imageId: image.imageId, error: 'stored file missing' }));
     let outcome: PoolOutcome;
     try {
       if (readable.length === 0) {
-        await this.identifications.recordFailure(specimenId, 'stored files missing', true);
+        await this.requests.recordFailure(specimenId, 'stored files missing', true);
         await this.notify(specimenId);
         return;
       }
       [outcome] = (await engine.identify([readable.map((image) => image.buffer)])) as [PoolOutcome];
     } catch (error) {
       const final = attempt >= this.options.attempts;
-      await this.identifications.recordFailure(specimenId, errorMessage(error), final);
+      await this.requests.recordFailure(specimenId, errorMessage(error), final);
       if (final) await this.notify(specimenId);
       throw error;
     }
     if ('error' in outcome) {
       // No image of the specimen could be read: retrying cannot help.
-      await this.identifications.recordFailure(specimenId, outcome.error, true);
+      await this.requests.recordFailure(specimenId, outcome.error, true);
     } else {
       const imageAnswers: ImageAnswer[] = [
         ...outcome.images.map((image): ImageAnswer => {

@@ -1,7 +1,7 @@
 import { scopeOf, type Actor } from '../domain/access.js';
 import { forbidden } from '../domain/errors.js';
 import { SHADOW_CONFUSION_LIMIT, SHADOW_DISAGREEMENT_LIMIT } from '../domain/identification.js';
-import type { IdentificationRepository, ShadowComparison } from '../repositories/identification.repository.js';
+import type { ShadowComparison, ShadowComparisonRepository } from '../repositories/shadow-comparison.repository.js';
 
 export interface ShadowComparisonQuery {
   /** `name@version`; by default every shadow model key. */
@@ -14,11 +14,11 @@ export interface ShadowComparisonQuery {
  * for the experts and administrators who decide whether to activate it. Only specimens in the caller's scope count.
  */
 export class ShadowComparisonService {
-  constructor(private readonly identifications: IdentificationRepository) {}
+  constructor(private readonly comparisons: ShadowComparisonRepository) {}
 
   async compare(actor: Actor, query: ShadowComparisonQuery): Promise<ShadowComparison[]> {
     if (actor.role !== 'admin' && actor.role !== 'expert') throw forbidden('Only experts and administrators can compare shadow model versions');
-    return this.identifications.shadowComparison(scopeOf(actor), {
+    return this.comparisons.compare(scopeOf(actor), {
       shadowModel: query.shadowModel,
       since: query.since,
       disagreementLimit: SHADOW_DISAGREEMENT_LIMIT,

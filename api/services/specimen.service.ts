@@ -6,7 +6,7 @@ import type { ImageProvenance, SpecimenImageRecord, SpecimenRecord } from '../do
 import type { SpecimenRowUpdate } from '../db/schema.js';
 import { badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { recordAudit } from '../repositories/audit.repository.js';
-import type { IdentificationRepository } from '../repositories/identification.repository.js';
+import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 import type {
   NewSpecimenImage,
@@ -29,7 +29,7 @@ export class SpecimenService {
   constructor(
     private readonly specimens: SpecimenRepository,
     private readonly organisation: OrganisationRepository,
-    private readonly identifications: IdentificationRepository,
+    private readonly identificationRequests: IdentificationRequestRepository,
     private readonly store: ImageStore,
     private readonly events: DomainEventBus,
     private readonly limits: InspectionLimits,
@@ -74,7 +74,7 @@ export class SpecimenService {
             before: null,
             after: { ...metadata, images: images.map((image) => image.sha256) },
           });
-          await this.identifications.createRequest(trx, specimenId);
+          await this.identificationRequests.createRequest(trx, specimenId);
         },
       ),
     );

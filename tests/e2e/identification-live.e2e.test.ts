@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startJobConsumers } from '../../api/services/jobs-runtime.js';
 import {
   BrowserTestBed,
   countGetRequests,
@@ -41,7 +42,8 @@ describeInChromium('live identification in Chromium against the real server on P
   function startIdentifying(): void {
     if (consuming) return;
     if (!testBed.server.identification.pool) throw new Error('the server has no inference pool: the models could not be loaded');
-    testBed.server.identification.service.consume(testBed.server.config.jobs.concurrency);
+    const { jobs, identification, config } = testBed.server;
+    startJobConsumers(jobs, { identification: identification.service }, config);
     consuming = true;
   }
 

@@ -7,7 +7,7 @@
  * Prints one JSON line per job started: {"event":"started","jobId":…,"attempt":…}.
  */
 import { Redis } from 'ioredis';
-import { BullMqJobQueue } from '../../inference/jobs/index.js';
+import { BullMqJobQueue } from '../../api/jobs/index.js';
 
 const env = (name: string): string => {
   const value = process.env[name];

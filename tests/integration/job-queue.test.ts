@@ -14,7 +14,7 @@ import {
   type JobEvent,
   type JobQueue,
   type JobQueueOptions,
-} from '../../inference/jobs/index.js';
+} from '../../api/jobs/index.js';
 import { freePort, isRunning, killChildren, killProcess, redisServerOnPath, sleep, startRedisServer, stopRedisServer } from '../helpers/processes.js';
 import { REDIS_URL, deleteRedisKeys, redisAvailability } from '../helpers/services.js';
 

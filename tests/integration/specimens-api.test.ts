@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpecimenRecord } from '../../api/domain/specimen.js';
-import { IdentificationRepository } from '../../api/repositories/identification.repository.js';
+import { IdentificationRequestRepository } from '../../api/repositories/identification-request.repository.js';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage, pixelBombPng, pngImage } from '../helpers/images.js';
 import { openConsultation } from '../helpers/rooms.js';
@@ -261,7 +261,7 @@ for (const backend of await testBackends()) {
         ]);
 
         // Added images are not identified: the identify job reads only the photos the specimen was submitted with.
-        expect(await new IdentificationRepository(t.database.db).jobImages(specimen.id)).toEqual([{ imageId: specimen.images[0]!.id, sha256: specimen.images[0]!.sha256 }]);
+        expect(await new IdentificationRequestRepository(t.database.db).jobImages(specimen.id)).toEqual([{ imageId: specimen.images[0]!.id, sha256: specimen.images[0]!.sha256 }]);
       });
 
       it('answers 404 outside the caller\'s scope as for a missing specimen, and 403 to trainees, storing nothing', async () => {

@@ -1,6 +1,6 @@
 /**
  * One job-queue interface, two adapters: BullMQ over Redis (scale-out mode) and an in-memory queue
- * (embedded mode). Callers depend on {@link JobQueue} only; `createJobQueue` in `./index.ts` picks
+ * (embedded mode). Callers depend on {@link JobQueue} only; `createJobQueue` in `./job-queues.ts` picks
  * the adapter.
  *
  * Delivery is at-least-once in both adapters: a handler may see the same job again after a crash,

@@ -1,0 +1,17 @@
+/**
+ * Every job the api runs in the background, by name, with its payload: the one place a job is declared. The name is
+ * also the queue's name (BullMQ keys `<QUEUE_PREFIX>:<name>:…`), so renaming a job strands the jobs already queued.
+ * Payloads travel as JSON and carry ids, not records: a handler reads the rest from the database.
+ */
+export interface JobPayloads {
+  /** Identify a submitted specimen's images (the request row in `identification_requests` is the outbox). */
+  identify: { specimenId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+/** A record, not a list, so that the compiler holds it to exactly the names of {@link JobPayloads}. */
+const everyJobName: { [Name in JobName]: true } = { identify: true };
+
+/** Every job name, at run time. */
+export const JOB_NAMES = Object.keys(everyJobName) as readonly JobName[];

@@ -1,0 +1,28 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from '../config.js';
+import { JobQueues } from '../jobs/index.js';
+import type { IdentificationService } from './identification.service.js';
+
+/** The process's job queues: BullMQ under `QUEUE_PREFIX` with `REDIS_URL`, else in-process; the same for the api and `npm run worker`. */
+export function openJobQueues(config: AppConfig, log: FastifyBaseLogger): JobQueues {
+  return new JobQueues({
+    redisUrl: config.redisUrl,
+    prefix: config.jobs.queuePrefix,
+    attempts: config.jobs.attempts,
+    onError: (error, name) => log.warn({ err: error }, `${name} queue connection problem`),
+  });
+}
+
+/** What the job handlers run with. */
+export interface JobHandlerSources {
+  /** With its models loaded (`jobHandler` throws otherwise). */
+  identification: IdentificationService;
+}
+
+/**
+ * Starts this process running every job: the api (`IDENTIFY_JOBS_IN_API`) and `npm run worker` both come here, so a job
+ * added to the job map fails to compile here until it has a handler, and `JobQueues.consume` refuses to start without one.
+ */
+export function startJobConsumers(jobs: JobQueues, sources: JobHandlerSources, config: AppConfig): void {
+  jobs.consume({ identify: sources.identification.jobHandler() }, { identify: config.jobs.concurrency });
+}

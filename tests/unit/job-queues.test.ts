@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { JOB_NAMES, JobQueues, type JobPayloads } from '../../api/jobs/index.js';
+
+/** In-process queues: no Redis, nothing outlives the test. */
+let jobs: JobQueues;
+afterEach(() => jobs?.close());
+
+describe('job queues, one per job of the job map', () => {
+  it('refuses to start consuming when a job has no handler, naming it, and starts no consumer', async () => {
+    jobs = new JobQueues();
+    // @ts-expect-error the compiler holds the handler map complete; the run-time check catches what gets past it
+    expect(() => jobs.consume({})).toThrow(/no handler for job "identify"/);
+    for (const name of JOB_NAMES) expect(await jobs.queue(name).workerCount(), name).toBe(0);
+  });
+
+  it('starts a consumer for every job with a handler, each fed its own typed queue', async () => {
+    jobs = new JobQueues();
+    const identified: JobPayloads['identify'][] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    jobs.consume({
+      identify: async (job) => {
+        identified.push(job.data);
+        done();
+      },
+    });
+    for (const name of JOB_NAMES) expect(await jobs.queue(name).workerCount(), name).toBe(1);
+
+    const queue = jobs.queue('identify');
+    expect(queue).toBe(jobs.queue('identify'));
+    expect(queue.name).toBe('identify');
+    await queue.add({ specimenId: 'specimen-1' }, { jobId: 'specimen-1' });
+    await finished;
+    expect(identified).toEqual([{ specimenId: 'specimen-1' }]);
+  });
+});
