@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
-import type { RoomDetail, RoomRole, Specimen, User, VectorGroup } from '@contract';
+import type { MediaSource, PeerInfo, RoomDetail, RoomRole, Specimen, User, VectorGroup } from '@contract';
 import { ErrorMessage, useErrorText } from '../components/ErrorMessage';
 import { CaptureStillButton } from '../components/room/CaptureStillButton';
 import { StillView, type StillTarget } from '../components/room/StillView';
@@ -14,7 +14,7 @@ import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n';
 import { mergeSpecimen } from '../identification';
 import { useLiveEvent } from '../live';
-import { RoomClient, type ClosedReason, type MediaSource, type PeerInfo, type RoomState, type RoomTestHook } from '../rtc/room-client';
+import { RoomClient, type ClosedReason, type RoomState, type RoomTestHook } from '../rtc/room-client';
 import { specimenHref } from '../router';
 
 declare global {

@@ -1,8 +1,7 @@
 // RoomClient: one person's connection to a live room (ADR 0009), without any UI framework.
 //
-// - Signalling over the socket.io namespace `/rtc` (its own connection, `forceNew`), handshake
-//   `auth: { token: <session token>, roomToken }` with a fresh room token from POST /api/v1/rooms/:id/token.
-//   Requests are `emit('request', name, payload, ack)`; the ack carries `{ok:true,data}` or `{ok:false,error}`.
+// - Signalling over the socket.io namespace `/rtc` (signalling-client.ts), with a fresh room token from
+//   POST /api/v1/rooms/:id/token for every join.
 // - Media through mediasoup-client: one Device per join, a receiving transport that consumes every producer
 //   of the others (on join and on `producerAdded`), a sending transport created on first use. The camera is
 //   sent as three simulcast layers; the receiver asks for the layer its tile needs (`setConsumerLayers`).
@@ -13,70 +12,11 @@
 // - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) and listens to
 //   a few typed events.
 import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
-import { io, type Socket } from 'socket.io-client';
+import { MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type RecordingNotice, type RoomEventRecord, type RoomKind, type RoomRole } from '@contract';
+import type { RtcAnswer, RtcRequestName, RtcRequestPayload } from '@contract';
 import { ApiError, api } from '../api/client';
-import { getToken } from '../api/session';
-import type { RoomEventRecord, RoomKind, RoomRole } from '@contract';
-import type { PeerInfo, ProducerInfo } from '../../../api/contract';
 import { annotationOf, type Annotation } from './annotations';
-
-// ---- what the server sends (rtc/peer.ts, rtc/room.ts) ----------------------------------------------
-
-export const MEDIA_SOURCES = ['camera', 'microscope', 'screen', 'microphone'] as const;
-export type MediaSource = (typeof MEDIA_SOURCES)[number];
-export type VideoSource = Exclude<MediaSource, 'microphone'>;
-
-// The signalling's own definitions (type-only: nothing of the server is bundled).
-export type { PeerInfo, ProducerInfo } from '../../../api/contract';
-
-// As rtc/room.ts sends them, typed with mediasoup-client's (browser) RTP types rather than the server's.
-interface TransportParameters {
-  id: string;
-  iceParameters: types.IceParameters;
-  iceCandidates: types.IceCandidate[];
-  dtlsParameters: types.DtlsParameters;
-}
-
-interface ConsumerParameters {
-  id: string;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  rtpParameters: types.RtpParameters;
-  layered: boolean;
-}
-
-interface JoinAnswer {
-  peerId: string;
-  you: PeerInfo;
-  kind: RoomKind;
-  routerRtpCapabilities: types.RtpCapabilities;
-  peers: PeerInfo[];
-  producers: ProducerInfo[];
-  recording: RecordingNotice | null;
-  history: RoomEventRecord[];
-}
-
-/** The room is being recorded: since when, and who started it (everyone sees it). */
-export interface RecordingNotice {
-  recordingId: string;
-  startedAt: string;
-  startedBy: string;
-}
-
-export type RoomErrorCode = 'bad_request' | 'forbidden' | 'not_joined' | 'failed' | 'timeout' | 'disconnected';
-
-/** A signalling request the server refused (or that got no answer). */
-export class RoomRequestError extends Error {
-  constructor(
-    readonly code: RoomErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RoomRequestError';
-  }
-}
+import { openSignalling, request, RoomRequestError, type RtcSocket } from './signalling-client';
 
 // ---- what the UI reads ------------------------------------------------------------------------------
 
@@ -205,8 +145,6 @@ export interface RoomTiming {
 
 // ---- tuning ---------------------------------------------------------------------------------------
 
-const REQUEST_TIMEOUT_MS = 15_000;
-const CONNECT_TIMEOUT_MS = 15_000;
 /** After this long without a working ICE connection following a restart, rejoin from scratch. */
 export const ICE_RESTART_GRACE_MS = 10_000;
 const QUALITY_INTERVAL_MS = 2_000;
@@ -267,18 +205,21 @@ export class TypedEmitter<Events extends Record<string, unknown[]>> {
   }
 }
 
+type ProducerAppData = { source: MediaSource };
+type ConsumerAppData = { peerId: string; source: MediaSource };
+
 /** One join's worth of connection: replaced wholesale when the client rejoins. */
 interface Connection {
   generation: number;
-  socket: Socket;
+  socket: RtcSocket;
   device: Device;
   peerId: string | null;
   recvTransport: Promise<types.Transport>;
   sendTransport: Promise<types.Transport> | null;
-  consumers: Map<string, types.Consumer>;
+  consumers: Map<string, types.Consumer<ConsumerAppData>>;
   /** Producer ids this connection consumes (or is about to), so a producer is never consumed twice. */
   consuming: Set<string>;
-  producers: Map<MediaSource, types.Producer>;
+  producers: Map<MediaSource, types.Producer<ProducerAppData>>;
   iceTimers: Map<string, ReturnType<typeof setTimeout>>;
   /** Layer asked for, by consumer id. */
   layers: Map<string, number>;
@@ -491,24 +432,25 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     // Events that arrive before the join answer wait for it (the answer's snapshot comes first).
     const early: (() => void)[] = [];
     let ready = false;
-    const on = <Payload>(name: string, handler: (payload: Payload) => void) =>
-      socket.on(name, (payload: Payload) => {
+    const whenJoined =
+      <Payload>(handler: (payload: Payload) => void) =>
+      (payload: Payload): void => {
         if (!live()) return;
         if (ready) handler(payload);
         else early.push(() => handler(payload));
-      });
-    on<PeerInfo>('peerJoined', (peer) => this.onPeerJoined(peer));
-    on<{ peerId: string }>('peerLeft', ({ peerId }) => this.onPeerLeft(peerId));
-    on<PeerInfo>('peerUpdated', (peer) => this.onPeerUpdated(peer));
-    on<ProducerInfo>('producerAdded', (producer) => void this.consume(connection, producer));
-    on<ProducerInfo>('producerUpdated', (producer) => this.onProducerUpdated(connection, producer));
-    on<{ producerId: string; peerId: string }>('producerClosed', (producer) => this.onProducerClosed(connection, producer));
-    on<{ consumerId: string }>('consumerClosed', ({ consumerId }) => this.dropConsumer(connection, consumerId));
-    on<{ peerId: string | null }>('activeSpeaker', ({ peerId }) => this.update({ activeSpeaker: peerId }));
-    on<RoomEventRecord>('roomEvent', (event) => this.applyRoomEvent(event, true));
-    on<{ recording: RecordingNotice | null }>('recordingChanged', ({ recording }) => this.update({ recording }));
+      };
+    socket.on('peerJoined', whenJoined((peer) => this.onPeerJoined(peer)));
+    socket.on('peerLeft', whenJoined(({ peerId }) => this.onPeerLeft(peerId)));
+    socket.on('peerUpdated', whenJoined((peer) => this.onPeerUpdated(peer)));
+    socket.on('producerAdded', whenJoined((producer) => void this.consume(connection, producer)));
+    socket.on('producerUpdated', whenJoined((producer) => this.onProducerUpdated(connection, producer)));
+    socket.on('producerClosed', whenJoined((producer) => this.onProducerClosed(connection, producer)));
+    socket.on('consumerClosed', whenJoined(({ consumerId }) => this.dropConsumer(connection, consumerId)));
+    socket.on('activeSpeaker', whenJoined(({ peerId }) => this.update({ activeSpeaker: peerId })));
+    socket.on('roomEvent', whenJoined((event) => this.applyRoomEvent(event, true)));
+    socket.on('recordingChanged', whenJoined(({ recording }) => this.update({ recording })));
     socket.on('removed', () => live() && this.close('removed'));
-    socket.on('roomClosed', ({ reason, rejoin: again }: { reason: string; rejoin: boolean }) => {
+    socket.on('roomClosed', ({ reason, rejoin: again }) => {
       if (!live()) return;
       if (reason === 'ended') this.close('ended');
       else if (again || reason === 'closed') void this.rejoin(`room closed (${reason})`);
@@ -516,11 +458,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     socket.on('disconnect', (reason) => {
       if (live() && this.state.phase !== 'connecting') void this.rejoin(`socket ${reason}`);
     });
-
-
-    const routerRtpCapabilities = await this.request<types.RtpCapabilities>(connection, 'routerRtpCapabilities', {});
-    await device.load({ routerRtpCapabilities });
-    const answer = await this.request<JoinAnswer>(connection, 'join', { rtpCapabilities: device.rtpCapabilities });
+    const routerRtpCapabilities = await request(socket, 'routerRtpCapabilities', {});
+    // mediasoup's own objects travel opaque in the contract (mediasoup checks them on both ends); here, and where
+    // the other answers are handed to mediasoup-client, they take mediasoup-client's types.
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+    const answer = await request(socket, 'join', { rtpCapabilities: device.rtpCapabilities });
     if (!live()) throw new RoomRequestError('disconnected', 'superseded');
     connection.peerId = answer.peerId;
     connection.recvTransport = this.createTransport(connection, 'recv');
@@ -570,48 +512,35 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.emit('joined', { peerId: answer.peerId, rejoin });
   }
 
-  // ---- signalling ------------------------------------------------------------------------------------
-
-  private request<T>(connection: Connection, name: string, payload: Record<string, unknown>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (!connection.socket.connected) {
-        reject(new RoomRequestError('disconnected', `not connected (${name})`));
-        return;
-      }
-      connection.socket
-        .timeout(REQUEST_TIMEOUT_MS)
-        .emit(
-          'request',
-          name,
-          payload,
-          (error: Error | null, answer: { ok: true; data?: T } | { ok: false; error: { code: RoomErrorCode; message: string } }) => {
-            if (error) reject(new RoomRequestError('timeout', `no answer to ${name}`));
-            else if (answer.ok) resolve(answer.data as T);
-            else reject(new RoomRequestError(answer.error.code, answer.error.message));
-          },
-        );
-    });
-  }
-
   /** A request on the current connection (the UI's actions). */
-  private act<T = unknown>(name: string, payload: Record<string, unknown> = {}): Promise<T> {
+  private act<Name extends RtcRequestName>(name: Name, payload: RtcRequestPayload<Name>): Promise<RtcAnswer<Name>> {
     const connection = this.connection;
     if (!connection || this.state.phase !== 'joined') return Promise.reject(new RoomRequestError('not_joined', 'not in the room'));
-    return this.request<T>(connection, name, payload);
+    return request(connection.socket, name, payload);
   }
 
   // ---- transports and ICE ----------------------------------------------------------------------------
 
   private async createTransport(connection: Connection, direction: 'send' | 'recv'): Promise<types.Transport> {
-    const parameters = await this.request<TransportParameters>(connection, 'createTransport', { direction });
-    const transport =
-      direction === 'send' ? connection.device.createSendTransport(parameters) : connection.device.createRecvTransport(parameters);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.request(connection, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    const { id, iceParameters, iceCandidates, dtlsParameters } = await request(connection.socket, 'createTransport', { direction });
+    const options: types.TransportOptions = {
+      id,
+      iceParameters: iceParameters as types.IceParameters,
+      iceCandidates: iceCandidates as types.IceCandidate[],
+      dtlsParameters: dtlsParameters as types.DtlsParameters,
+    };
+    const transport = direction === 'send' ? connection.device.createSendTransport(options) : connection.device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters: local }, callback, errback) => {
+      request(connection.socket, 'connectTransport', { transportId: transport.id, dtlsParameters: local }).then(() => callback(), errback);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        this.request<{ producerId: string }>(connection, 'produce', { transportId: transport.id, kind, source: appData.source, rtpParameters }).then(
+        const { source } = appData;
+        if (!isMediaSource(source)) {
+          errback(new Error('a producer without its media source'));
+          return;
+        }
+        request(connection.socket, 'produce', { transportId: transport.id, kind, source, rtpParameters }).then(
           ({ producerId }) => callback({ id: producerId }),
           errback,
         );
@@ -645,9 +574,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       );
     }
     try {
-      const { iceParameters } = await this.request<{ iceParameters: types.IceParameters }>(connection, 'restartIce', { transportId: transport.id });
+      const { iceParameters } = await request(connection.socket, 'restartIce', { transportId: transport.id });
       if (connection.generation !== this.generation || transport.closed) return;
-      await transport.restartIce({ iceParameters });
+      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
       this.iceRestarts += 1;
     } catch (error) {
       if (connection.generation === this.generation) void this.rejoin(`ICE restart failed: ${messageOf(error)}`);
@@ -744,7 +673,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   private async produce(connection: Connection, source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<types.Producer> {
     const transport = await this.sendTransport(connection);
-    const options: types.ProducerOptions = { track, stopTracks: false, appData: { source } };
+    const options: types.ProducerOptions<ProducerAppData> = { track, stopTracks: false, appData: { source } };
     if (source === 'camera') {
       options.encodings = CAMERA_ENCODINGS.map((encoding) => ({ ...encoding }));
       options.codecOptions = { videoGoogleStartBitrate: 1000 };
@@ -768,7 +697,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     producer.on('transportclose', () => connection.producers.get(source) === producer && connection.producers.delete(source));
     if (paused) {
       producer.pause();
-      await this.request(connection, 'setProducerPaused', { producerId: producer.id, paused: true }).catch(() => undefined);
+      await request(connection.socket, 'setProducerPaused', { producerId: producer.id, paused: true }).catch(() => undefined);
     }
     this.syncLocal();
     return producer;
@@ -782,14 +711,15 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     try {
       const transport = await connection.recvTransport;
       this.timing.recvTransportAt ??= performance.now();
-      const parameters = await this.request<ConsumerParameters>(connection, 'consume', { producerId: producer.producerId });
+      const parameters = await request(connection.socket, 'consume', { producerId: producer.producerId });
       if (connection.generation !== this.generation) return;
       if (parameters.kind === 'video') this.timing.firstVideoConsumeAnsweredAt ??= performance.now();
-      const consumer = await transport.consume({
+      const rtpParameters = parameters.rtpParameters as types.RtpParameters;
+      const consumer = await transport.consume<ConsumerAppData>({
         id: parameters.id,
         producerId: parameters.producerId,
         kind: parameters.kind,
-        rtpParameters: parameters.rtpParameters,
+        rtpParameters,
         appData: { peerId: parameters.peerId, source: parameters.source },
       });
       if (connection.generation !== this.generation || !connection.consuming.has(producer.producerId)) {
@@ -799,8 +729,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       connection.consumers.set(consumer.id, consumer);
       if (consumer.kind === 'video') this.timing.firstVideoConsumerAt ??= performance.now();
       consumer.on('transportclose', () => this.dropConsumer(connection, consumer.id));
-      const spatialLayers = parameters.layered ? Math.max(1, parseScalabilityMode(parameters.rtpParameters.encodings?.[0]?.scalabilityMode).spatialLayers) : 1;
-      const layers = parameters.layered ? Math.max(spatialLayers, parameters.rtpParameters.encodings?.length ?? 1) : 1;
+      const encodings = rtpParameters.encodings ?? [];
+      const spatialLayers = parameters.layered ? Math.max(1, parseScalabilityMode(encodings[0]?.scalabilityMode).spatialLayers, encodings.length) : 1;
       const remote: RemoteTrack = {
         consumerId: consumer.id,
         producerId: parameters.producerId,
@@ -810,10 +740,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         track: consumer.track,
         paused: producer.paused,
         layered: parameters.layered,
-        spatialLayers: layers,
+        spatialLayers,
       };
       this.update({ remote: [...this.state.remote.filter((r) => r.producerId !== remote.producerId), remote] });
-      await this.request(connection, 'resumeConsumer', { consumerId: consumer.id });
+      await request(connection.socket, 'resumeConsumer', { consumerId: consumer.id });
       if (remote.kind === 'video') this.timing.firstVideoResumedAt ??= performance.now();
       const width = this.tileWidths.get(remote.producerId);
       if (width !== undefined) this.applyLayer(connection, remote, width);
@@ -851,7 +781,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const layer = layerForWidth(width, remote.spatialLayers);
     if (connection.layers.get(remote.consumerId) === layer) return;
     connection.layers.set(remote.consumerId, layer);
-    this.request(connection, 'setConsumerLayers', { consumerId: remote.consumerId, spatialLayer: layer }).catch(() => connection.layers.delete(remote.consumerId));
+    request(connection.socket, 'setConsumerLayers', { consumerId: remote.consumerId, spatialLayer: layer }).catch(() => connection.layers.delete(remote.consumerId));
   }
 
   /** The layer last asked for the consumer of `producerId` (for display and tests). */
@@ -945,41 +875,41 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   // ---- actions ---------------------------------------------------------------------------------------
 
-  chat(text: string): Promise<unknown> {
+  chat(text: string): Promise<RoomEventRecord> {
     return this.act('chat', { text });
   }
 
-  annotate(annotation: Annotation): Promise<unknown> {
+  annotate(annotation: Annotation): Promise<RoomEventRecord> {
     return this.act('annotate', { ...annotation });
   }
 
-  clearAnnotations(): Promise<unknown> {
-    return this.act('clearAnnotations');
+  clearAnnotations(): Promise<RoomEventRecord> {
+    return this.act('clearAnnotations', {});
   }
 
-  shareStill(imageId: string): Promise<unknown> {
+  shareStill(imageId: string): Promise<RoomEventRecord> {
     return this.act('shareStill', { imageId });
   }
 
-  raiseHand(raised: boolean): Promise<unknown> {
+  raiseHand(raised: boolean): Promise<void> {
     return this.act('raiseHand', { raised });
   }
 
-  grantMicrophone(peerId: string, seconds: number): Promise<unknown> {
+  grantMicrophone(peerId: string, seconds: number): Promise<void> {
     return this.act('grantMicrophone', { peerId, seconds });
   }
 
-  mute(peerId: string): Promise<unknown> {
+  mute(peerId: string): Promise<void> {
     return this.act('mute', { peerId });
   }
 
-  remove(peerId: string): Promise<unknown> {
+  remove(peerId: string): Promise<void> {
     return this.act('remove', { peerId });
   }
 
   /** Host: ends the room for everybody. */
-  end(): Promise<unknown> {
-    return this.act('end');
+  end(): Promise<void> {
+    return this.act('end', {});
   }
 
   // ---- connection quality ----------------------------------------------------------------------------
@@ -991,8 +921,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       const recv = await connection.recvTransport;
       const rtt = roundTripOf(await recv.getStats());
       for (const consumer of connection.consumers.values()) {
-        const peerId = (consumer.appData as { peerId?: string }).peerId;
-        if (!peerId) continue;
+        const { peerId } = consumer.appData;
         let lost = 0;
         let received = 0;
         (await consumer.getStats()).forEach((stat: { type: string; packetsLost?: number; packetsReceived?: number }) => {
@@ -1035,11 +964,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const results: InboundVideoStats[] = [];
     for (const consumer of connection.consumers.values()) {
       if (consumer.kind !== 'video' || consumer.closed) continue;
-      const appData = consumer.appData as { peerId?: string; source?: MediaSource };
+      const { peerId, source } = consumer.appData;
       const entry: InboundVideoStats = {
         consumerId: consumer.id,
-        peerId: appData.peerId ?? '',
-        source: appData.source ?? 'camera',
+        peerId,
+        source,
         framesDecoded: 0,
         bytesReceived: 0,
         packetsLost: 0,
@@ -1120,49 +1049,11 @@ function roundTripOf(stats: RTCStatsReport): number | null {
   return rtt;
 }
 
-/** Errors after which trying again cannot help: the room ended, or this person may not be in it. */
-/**
- * A connected `/rtc` socket of the server the room is live on: where the token answer says (null: this page's own
- * server), or where that server sends us when the room went live elsewhere meanwhile (ADR 0011). Events are only
- * pushed after `join`, so nothing is missed by listening once connected.
- */
-async function openSignalling(signallingUrl: string | null, roomToken: string): Promise<Socket> {
-  let base = signallingUrl ?? '';
-  for (let redirects = 0; ; redirects += 1) {
-    const socket = io(`${base}/rtc`, {
-      path: '/socket.io',
-      auth: { token: getToken() ?? '', roomToken },
-      forceNew: true,
-      reconnection: false,
-      transports: ['websocket', 'polling'],
-      timeout: CONNECT_TIMEOUT_MS,
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new RoomRequestError('timeout', 'no answer from the signalling server')), CONNECT_TIMEOUT_MS);
-        socket.once('connect', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        socket.once('connect_error', (error: Error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-      });
-      return socket;
-    } catch (error) {
-      socket.disconnect();
-      const moved = (error as { data?: { code?: string; signallingUrl?: string | null } }).data;
-      if (moved?.code === 'room_elsewhere' && moved.signallingUrl && redirects === 0) {
-        base = moved.signallingUrl;
-        continue;
-      }
-      if (error instanceof Error && /unauthori[sz]ed/i.test(error.message)) throw new RoomRequestError('forbidden', error.message);
-      throw error;
-    }
-  }
+function isMediaSource(value: unknown): value is MediaSource {
+  return (MEDIA_SOURCES as readonly unknown[]).includes(value);
 }
 
+/** Errors after which trying again cannot help: the room ended, or this person may not be in it. */
 function fatalReason(error: unknown): ClosedReason | null {
   if (error instanceof ApiError) {
     if (error.status === 409) return 'ended';
