@@ -16,12 +16,13 @@ import { MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type
 import type { RtcAnswer, RtcRequestName, RtcRequestPayload } from '@contract';
 import { ApiError, api } from '../api/client';
 import { annotationOf, type Annotation } from './annotations';
+import { inboundCountsOf, inboundVideoTotalsOf, lossBetween, qualityOf, roundTripOf, sendingQualityOf, worse, type InboundCounts, type InboundVideoTotals, type Quality } from './quality';
 import { openSignalling, request, RoomRequestError, type RtcSocket } from './signalling-client';
+import { CAMERA_ENCODINGS, layerForWidth } from './simulcast';
 
 // ---- what the UI reads ------------------------------------------------------------------------------
 
 export type RoomPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
-export type Quality = 'good' | 'fair' | 'poor' | 'unknown';
 /** Why the client stopped: the person left, the host ended the room or removed them, or it could not (re)join. */
 export type ClosedReason = 'left' | 'ended' | 'removed' | 'forbidden' | 'failed';
 
@@ -88,15 +89,10 @@ export type RoomClientEvents = {
 };
 
 /** Inbound video of one consumer, as the browser's RTCPeerConnection statistics report it. */
-export interface InboundVideoStats {
+export interface InboundVideoStats extends InboundVideoTotals {
   consumerId: string;
   peerId: string;
   source: MediaSource;
-  framesDecoded: number;
-  bytesReceived: number;
-  packetsLost: number;
-  frameWidth: number;
-  frameHeight: number;
 }
 
 /** What end-to-end tests reach through `window.__vectordeskRoom`. */
@@ -150,34 +146,6 @@ export const ICE_RESTART_GRACE_MS = 10_000;
 const QUALITY_INTERVAL_MS = 2_000;
 const REJOIN_DELAYS_MS = [250, 1000, 2000, 4000, 8000, 10_000];
 
-/** Camera: three simulcast layers (¼, ½ and full resolution); receivers choose by tile size. */
-const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
-];
-
-/** The spatial layer a tile of `width` CSS pixels needs (of `layers` available). */
-export function layerForWidth(width: number, layers: number): number {
-  const wanted = width >= 640 ? 2 : width >= 320 ? 1 : 0;
-  return Math.max(0, Math.min(layers - 1, wanted));
-}
-
-/** Packet loss (0–1) and round-trip time (s) → a traffic light. */
-export function qualityOf(loss: number | null, rtt: number | null): Quality {
-  if (loss === null && rtt === null) return 'unknown';
-  const l = loss ?? 0;
-  const r = rtt ?? 0;
-  if (l < 0.02 && r < 0.15) return 'good';
-  if (l < 0.08 && r < 0.4) return 'fair';
-  return 'poor';
-}
-
-const worse = (a: Quality, b: Quality): Quality => {
-  const order: Quality[] = ['unknown', 'good', 'fair', 'poor'];
-  return order.indexOf(a) >= order.indexOf(b) ? a : b;
-};
-
 type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 /** A minimal typed event emitter (the browser has no node:events). */
@@ -224,7 +192,7 @@ interface Connection {
   /** Layer asked for, by consumer id. */
   layers: Map<string, number>;
   /** Receive statistics of the previous quality tick, by consumer id. */
-  lastInbound: Map<string, { lost: number; received: number }>;
+  lastInbound: Map<string, InboundCounts>;
 }
 
 export class RoomClient extends TypedEmitter<RoomClientEvents> {
@@ -918,37 +886,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     if (connection.generation !== this.generation || this.state.phase !== 'joined') return;
     try {
       const byPeer: Record<string, Quality> = {};
-      const recv = await connection.recvTransport;
-      const rtt = roundTripOf(await recv.getStats());
+      const rtt = roundTripOf(await (await connection.recvTransport).getStats());
       for (const consumer of connection.consumers.values()) {
+        const counts = inboundCountsOf(await consumer.getStats());
+        const loss = lossBetween(connection.lastInbound.get(consumer.id), counts);
+        connection.lastInbound.set(consumer.id, counts);
         const { peerId } = consumer.appData;
-        let lost = 0;
-        let received = 0;
-        (await consumer.getStats()).forEach((stat: { type: string; packetsLost?: number; packetsReceived?: number }) => {
-          if (stat.type !== 'inbound-rtp') return;
-          lost += stat.packetsLost ?? 0;
-          received += stat.packetsReceived ?? 0;
-        });
-        const last = connection.lastInbound.get(consumer.id);
-        connection.lastInbound.set(consumer.id, { lost, received });
-        const dLost = Math.max(0, lost - (last?.lost ?? 0));
-        const dReceived = Math.max(0, received - (last?.received ?? 0));
-        const loss = dLost + dReceived > 0 ? dLost / (dLost + dReceived) : null;
         byPeer[peerId] = worse(byPeer[peerId] ?? 'unknown', qualityOf(loss, rtt));
       }
-      let myQuality: Quality = 'unknown';
-      if (connection.sendTransport && connection.producers.size > 0) {
-        const send = await connection.sendTransport;
-        const stats = await send.getStats();
-        let fractionLost: number | null = null;
-        let remoteRtt: number | null = null;
-        stats.forEach((stat: { type: string; fractionLost?: number; roundTripTime?: number }) => {
-          if (stat.type !== 'remote-inbound-rtp') return;
-          if (stat.fractionLost !== undefined) fractionLost = Math.max(fractionLost ?? 0, stat.fractionLost);
-          if (stat.roundTripTime !== undefined) remoteRtt = Math.max(remoteRtt ?? 0, stat.roundTripTime);
-        });
-        myQuality = qualityOf(fractionLost, remoteRtt ?? roundTripOf(stats));
-      }
+      const sending = connection.sendTransport && connection.producers.size > 0 ? await connection.sendTransport : null;
+      const myQuality = sending ? sendingQualityOf(await sending.getStats()) : 'unknown';
       if (connection.generation === this.generation) this.update({ quality: byPeer, myQuality });
     } catch {
       // statistics are best effort (a transport closing meanwhile)
@@ -965,27 +912,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     for (const consumer of connection.consumers.values()) {
       if (consumer.kind !== 'video' || consumer.closed) continue;
       const { peerId, source } = consumer.appData;
-      const entry: InboundVideoStats = {
-        consumerId: consumer.id,
-        peerId,
-        source,
-        framesDecoded: 0,
-        bytesReceived: 0,
-        packetsLost: 0,
-        frameWidth: 0,
-        frameHeight: 0,
-      };
-      (await consumer.getStats()).forEach(
-        (stat: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number; packetsLost?: number; frameWidth?: number; frameHeight?: number }) => {
-          if (stat.type !== 'inbound-rtp' || stat.kind !== 'video') return;
-          entry.framesDecoded += stat.framesDecoded ?? 0;
-          entry.bytesReceived += stat.bytesReceived ?? 0;
-          entry.packetsLost += stat.packetsLost ?? 0;
-          entry.frameWidth = Math.max(entry.frameWidth, stat.frameWidth ?? 0);
-          entry.frameHeight = Math.max(entry.frameHeight, stat.frameHeight ?? 0);
-        },
-      );
-      results.push(entry);
+      results.push({ consumerId: consumer.id, peerId, source, ...inboundVideoTotalsOf(await consumer.getStats()) });
     }
     return results;
   }
@@ -1037,16 +964,6 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       },
     };
   }
-}
-
-function roundTripOf(stats: RTCStatsReport): number | null {
-  let rtt: number | null = null;
-  stats.forEach((stat: { type: string; state?: string; nominated?: boolean; currentRoundTripTime?: number }) => {
-    if (stat.type === 'candidate-pair' && stat.state === 'succeeded' && stat.currentRoundTripTime !== undefined) {
-      rtt = Math.max(rtt ?? 0, stat.currentRoundTripTime);
-    }
-  });
-  return rtt;
 }
 
 function isMediaSource(value: unknown): value is MediaSource {
