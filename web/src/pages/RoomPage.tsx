@@ -14,7 +14,8 @@ import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n';
 import { mergeSpecimen } from '../identification';
 import { useLiveEvent } from '../live';
-import { RoomClient, type ClosedReason, type RoomState, type RoomTestHook } from '../rtc/room-client';
+import { RoomClient, type RoomTestHook } from '../rtc/room-client';
+import type { ClosedReason, RoomState } from '../rtc/room-state';
 import { specimenHref } from '../router';
 
 declare global {

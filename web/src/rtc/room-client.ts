@@ -9,78 +9,18 @@
 //   `transport.restartIce` here); when that has not helped within ICE_RESTART_GRACE_MS, when the socket drops,
 //   or when the server says `roomClosed {rejoin: true}`, the client rejoins as a new peer (fresh token, new
 //   socket, new transports) and sends the tracks it was sending again.
-// - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) and listens to
-//   a few typed events.
+// - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) that the pure
+//   reducer of room-state.ts computes from what the server says, and listens to a few typed events.
 import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
-import { MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type RecordingNotice, type RoomEventRecord, type RoomKind, type RoomRole } from '@contract';
+import { MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type RoomEventRecord, type RoomRole } from '@contract';
 import type { RtcAnswer, RtcRequestName, RtcRequestPayload } from '@contract';
 import { ApiError, api } from '../api/client';
-import { annotationOf, type Annotation } from './annotations';
+import type { Annotation } from './annotations';
 import { inboundCountsOf, inboundVideoTotalsOf, lossBetween, qualityOf, roundTripOf, sendingQualityOf, worse, type InboundCounts, type InboundVideoTotals, type Quality } from './quality';
+import { hasSeen, initialRoomState, reduce, type ClosedReason, type RemoteTrack, type RoomPhase, type RoomState, type RoomStateEvent } from './room-state';
 import { openSignalling, request, RoomRequestError, type RtcSocket } from './signalling-client';
 import { CAMERA_ENCODINGS, layerForWidth } from './simulcast';
-
-// ---- what the UI reads ------------------------------------------------------------------------------
-
-export type RoomPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
-/** Why the client stopped: the person left, the host ended the room or removed them, or it could not (re)join. */
-export type ClosedReason = 'left' | 'ended' | 'removed' | 'forbidden' | 'failed';
-
-export interface RemoteTrack {
-  consumerId: string;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  track: MediaStreamTrack;
-  /** The sender paused it (camera off, microphone muted). */
-  paused: boolean;
-  /** Simulcast: the receiver picks a spatial layer. */
-  layered: boolean;
-  spatialLayers: number;
-}
-
-export interface LocalTrack {
-  source: MediaSource;
-  track: MediaStreamTrack;
-  /** The server's producer id once it is being sent. */
-  producerId: string | null;
-  paused: boolean;
-}
-
-export interface StillState {
-  imageId: string;
-  userId: string;
-  displayName: string;
-  at: string;
-}
-
-export interface RoomState {
-  phase: RoomPhase;
-  roomId: string;
-  kind: RoomKind | null;
-  me: PeerInfo | null;
-  /** Everybody else in the room. */
-  peers: PeerInfo[];
-  remote: RemoteTrack[];
-  local: LocalTrack[];
-  activeSpeaker: string | null;
-  /** Receiving quality by peer id, from the consumers' statistics. */
-  quality: Record<string, Quality>;
-  /** Sending quality (what the server reports back about our packets). */
-  myQuality: Quality;
-  chat: RoomEventRecord[];
-  still: StillState | null;
-  /** Annotations on the current still since it was shared or last cleared, oldest first. */
-  annotations: (Annotation & { id: string; userId: string })[];
-  /** Set while the room is being recorded. */
-  recording: RecordingNotice | null;
-  closedReason: ClosedReason | null;
-  /** The last problem worth showing (a refused request, a failed rejoin attempt). */
-  error: string | null;
-  /** How many times this client has joined (1 after the first join; more after reconnections). */
-  joins: number;
-}
+import { TypedEmitter } from './typed-emitter';
 
 export type RoomClientEvents = {
   joined: [{ peerId: string; rejoin: boolean }];
@@ -146,33 +86,6 @@ export const ICE_RESTART_GRACE_MS = 10_000;
 const QUALITY_INTERVAL_MS = 2_000;
 const REJOIN_DELAYS_MS = [250, 1000, 2000, 4000, 8000, 10_000];
 
-type Listener<Args extends unknown[]> = (...args: Args) => void;
-
-/** A minimal typed event emitter (the browser has no node:events). */
-export class TypedEmitter<Events extends Record<string, unknown[]>> {
-  private readonly listeners = new Map<keyof Events, Set<Listener<never[]>>>();
-
-  on<Name extends keyof Events>(name: Name, listener: Listener<Events[Name]>): () => void {
-    let set = this.listeners.get(name);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(name, set);
-    }
-    set.add(listener as unknown as Listener<never[]>);
-    return () => set.delete(listener as unknown as Listener<never[]>);
-  }
-
-  protected emit<Name extends keyof Events>(name: Name, ...args: Events[Name]): void {
-    for (const listener of [...(this.listeners.get(name) ?? [])]) {
-      try {
-        (listener as unknown as Listener<Events[Name]>)(...args);
-      } catch (error) {
-        console.error(`room listener for ${String(name)} failed`, error);
-      }
-    }
-  }
-}
-
 type ProducerAppData = { source: MediaSource };
 type ConsumerAppData = { peerId: string; source: MediaSource };
 
@@ -215,29 +128,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     firstVideoResumedAt: null,
     firstFrameAt: null,
   };
-  private readonly seenEvents = new Set<string>();
 
   constructor(readonly roomId: string) {
     super();
-    this.state = {
-      phase: 'idle',
-      roomId,
-      kind: null,
-      me: null,
-      peers: [],
-      remote: [],
-      local: [],
-      activeSpeaker: null,
-      quality: {},
-      myQuality: 'unknown',
-      chat: [],
-      still: null,
-      annotations: [],
-      recording: null,
-      closedReason: null,
-      error: null,
-      joins: 0,
-    };
+    this.state = initialRoomState(roomId);
   }
 
   // ---- state for the UI ------------------------------------------------------------------------------
@@ -249,9 +143,20 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return () => this.changeListeners.delete(listener);
   };
 
-  private update(patch: Partial<RoomState>): void {
-    this.state = { ...this.state, ...patch };
+  private setState(state: RoomState): void {
+    if (state === this.state) return;
+    this.state = state;
     for (const listener of [...this.changeListeners]) listener();
+  }
+
+  /** The connection's own state: phase, errors, quality, what is sent. */
+  private update(patch: Partial<RoomState>): void {
+    this.setState({ ...this.state, ...patch });
+  }
+
+  /** What the server said (and the tracks received): through the room's reducer. */
+  private dispatch(event: RoomStateEvent): void {
+    this.setState(reduce(this.state, event));
   }
 
   private syncLocal(): void {
@@ -407,16 +312,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         if (ready) handler(payload);
         else early.push(() => handler(payload));
       };
-    socket.on('peerJoined', whenJoined((peer) => this.onPeerJoined(peer)));
-    socket.on('peerLeft', whenJoined(({ peerId }) => this.onPeerLeft(peerId)));
+    socket.on('peerJoined', whenJoined((peer) => this.dispatch({ type: 'peerJoined', peer })));
+    socket.on('peerLeft', whenJoined(({ peerId }) => this.dispatch({ type: 'peerLeft', peerId })));
     socket.on('peerUpdated', whenJoined((peer) => this.onPeerUpdated(peer)));
     socket.on('producerAdded', whenJoined((producer) => void this.consume(connection, producer)));
     socket.on('producerUpdated', whenJoined((producer) => this.onProducerUpdated(connection, producer)));
     socket.on('producerClosed', whenJoined((producer) => this.onProducerClosed(connection, producer)));
     socket.on('consumerClosed', whenJoined(({ consumerId }) => this.dropConsumer(connection, consumerId)));
-    socket.on('activeSpeaker', whenJoined(({ peerId }) => this.update({ activeSpeaker: peerId })));
-    socket.on('roomEvent', whenJoined((event) => this.applyRoomEvent(event, true)));
-    socket.on('recordingChanged', whenJoined(({ recording }) => this.update({ recording })));
+    socket.on('activeSpeaker', whenJoined(({ peerId }) => this.dispatch({ type: 'activeSpeaker', peerId })));
+    socket.on('roomEvent', whenJoined((event) => this.onRoomEvent(event)));
+    socket.on('recordingChanged', whenJoined(({ recording }) => this.dispatch({ type: 'recordingChanged', recording })));
     socket.on('removed', () => live() && this.close('removed'));
     socket.on('roomClosed', ({ reason, rejoin: again }) => {
       if (!live()) return;
@@ -426,6 +331,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     socket.on('disconnect', (reason) => {
       if (live() && this.state.phase !== 'connecting') void this.rejoin(`socket ${reason}`);
     });
+
     const routerRtpCapabilities = await request(socket, 'routerRtpCapabilities', {});
     // mediasoup's own objects travel opaque in the contract (mediasoup checks them on both ends); here, and where
     // the other answers are handed to mediasoup-client, they take mediasoup-client's types.
@@ -439,22 +345,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     });
 
     this.timing.joinedAt ??= performance.now();
-    this.seenEvents.clear();
-    this.update({
-      phase: 'joined',
-      kind: answer.kind,
-      me: answer.you,
-      peers: answer.peers,
-      remote: [],
-      activeSpeaker: null,
-      chat: [],
-      still: null,
-      annotations: [],
-      recording: answer.recording,
-      error: null,
-      joins: this.state.joins + 1,
-    });
-    for (const event of answer.history) this.applyRoomEvent(event, false);
+    this.dispatch({ type: 'joined', answer });
 
     ready = true;
     for (const producer of answer.producers) void this.consume(connection, producer);
@@ -710,7 +601,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         layered: parameters.layered,
         spatialLayers,
       };
-      this.update({ remote: [...this.state.remote.filter((r) => r.producerId !== remote.producerId), remote] });
+      this.dispatch({ type: 'remoteTrackAdded', remote });
       await request(connection.socket, 'resumeConsumer', { consumerId: consumer.id });
       if (remote.kind === 'video') this.timing.firstVideoResumedAt ??= performance.now();
       const width = this.tileWidths.get(remote.producerId);
@@ -730,7 +621,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       connection.consuming.delete(consumer.producerId);
       consumer.close();
     }
-    if (connection.generation === this.generation) this.update({ remote: this.state.remote.filter((r) => r.consumerId !== consumerId) });
+    if (connection.generation === this.generation) this.dispatch({ type: 'remoteTrackRemoved', consumerId });
   }
 
   /**
@@ -763,45 +654,29 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.timing.firstFrameAt ??= performance.now();
   }
 
-  // ---- room events from the server -------------------------------------------------------------------
-
-  private onPeerJoined(peer: PeerInfo): void {
-    this.update({ peers: [...this.state.peers.filter((p) => p.peerId !== peer.peerId), peer] });
-  }
-
-  private onPeerLeft(peerId: string): void {
-    const { [peerId]: _gone, ...quality } = this.state.quality;
-    this.update({
-      peers: this.state.peers.filter((p) => p.peerId !== peerId),
-      remote: this.state.remote.filter((r) => r.peerId !== peerId),
-      activeSpeaker: this.state.activeSpeaker === peerId ? null : this.state.activeSpeaker,
-      quality,
-    });
-  }
+  // ---- what the server pushes, beyond the state ---------------------------------------------------------
 
   private onPeerUpdated(peer: PeerInfo): void {
-    if (peer.peerId === this.connection?.peerId) {
-      this.update({ me: peer });
-      // A grant that ended: the server closed the microphone; stop it here too.
-      if (!this.maySend('microphone') && this.tracks.has('microphone') && peer.role === 'trainee') this.forgetTrack('microphone');
-      return;
+    this.dispatch({ type: 'peerUpdated', peer });
+    // A grant that ended: the server closed the microphone; stop it here too.
+    if (peer.peerId === this.state.me?.peerId && peer.role === 'trainee' && this.tracks.has('microphone') && !this.maySend('microphone')) {
+      this.forgetTrack('microphone');
     }
-    this.update({ peers: this.state.peers.map((p) => (p.peerId === peer.peerId ? peer : p)) });
   }
 
   private onProducerUpdated(connection: Connection, producer: ProducerInfo): void {
-    if (producer.peerId === connection.peerId) {
-      // The host muted us: reflect it here (we may unmute ourselves).
-      const entry = this.tracks.get(producer.source);
-      const own = connection.producers.get(producer.source);
-      if (entry && own?.id === producer.producerId && producer.paused && !own.paused) {
-        own.pause();
-        entry.paused = true;
-        this.syncLocal();
-      }
+    if (producer.peerId !== connection.peerId) {
+      this.dispatch({ type: 'producerUpdated', producer });
       return;
     }
-    this.update({ remote: this.state.remote.map((r) => (r.producerId === producer.producerId ? { ...r, paused: producer.paused } : r)) });
+    // The host muted us: reflect it here (we may unmute ourselves).
+    const entry = this.tracks.get(producer.source);
+    const own = connection.producers.get(producer.source);
+    if (entry && own?.id === producer.producerId && producer.paused && !own.paused) {
+      own.pause();
+      entry.paused = true;
+      this.syncLocal();
+    }
   }
 
   private onProducerClosed(connection: Connection, { producerId, peerId }: { producerId: string; peerId: string }): void {
@@ -811,34 +686,14 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     }
     for (const consumer of [...connection.consumers.values()]) if (consumer.producerId === producerId) this.dropConsumer(connection, consumer.id);
     connection.consuming.delete(producerId);
-    this.update({ remote: this.state.remote.filter((r) => r.producerId !== producerId) });
+    this.dispatch({ type: 'producerClosed', producerId });
   }
 
-  /** Chat, stills and annotations: from `history` on join (live = false) and from `roomEvent` pushes. */
-  private applyRoomEvent(event: RoomEventRecord, live: boolean): void {
-    if (this.seenEvents.has(event.id)) return;
-    this.seenEvents.add(event.id);
-    switch (event.kind) {
-      case 'chat':
-        this.update({ chat: [...this.state.chat, event] });
-        break;
-      case 'still': {
-        const imageId = typeof event.payload.imageId === 'string' ? event.payload.imageId : null;
-        if (imageId) this.update({ still: { imageId, userId: event.userId, displayName: event.displayName, at: event.at }, annotations: [] });
-        break;
-      }
-      case 'annotation': {
-        const annotation = annotationOf(event);
-        if (annotation) this.update({ annotations: [...this.state.annotations, { ...annotation, id: event.id, userId: event.userId }] });
-        break;
-      }
-      case 'annotations-cleared':
-        this.update({ annotations: [] });
-        break;
-      default:
-        break;
-    }
-    if (live) this.emit('roomEvent', event);
+  /** Chat, stills and annotations pushed live (the join answer's history is replayed by the reducer, unannounced). */
+  private onRoomEvent(event: RoomEventRecord): void {
+    const fresh = !hasSeen(this.state, event);
+    this.dispatch({ type: 'roomEvent', event });
+    if (fresh) this.emit('roomEvent', event);
   }
 
   // ---- actions ---------------------------------------------------------------------------------------
@@ -929,10 +784,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         producers: [...(this.connection?.producers.keys() ?? [])],
         annotations: this.state.annotations.length,
         still: this.state.still?.imageId ?? null,
-        layers: Object.fromEntries(this.state.remote.flatMap((remote) => {
-          const layer = this.connection?.layers.get(remote.consumerId);
-          return layer === undefined ? [] : [[remote.producerId, layer]];
-        })),
+        layers: Object.fromEntries(
+          this.state.remote.flatMap((remote) => {
+            const layer = this.connection?.layers.get(remote.consumerId);
+            return layer === undefined ? [] : [[remote.producerId, layer]];
+          }),
+        ),
         timing: { ...this.timing },
       }),
       stats: () => this.inboundVideoStats(),
