@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client';
-import type { MediaSource, PeerInfo, RoomDetail, RoomRole, Specimen, User, VectorGroup } from '@contract';
+import { canAnnotate, canModerate, canProduce, canRaiseHand, canShareStill, MEDIA_SOURCES } from '@contract';
+import type { MediaSource, ModerationAction, PeerInfo, PermissionSubject, RoomDetail, RoomRole, Specimen, User, VectorGroup } from '@contract';
 import { ErrorMessage, useErrorText } from '../components/ErrorMessage';
 import { CaptureStillButton } from '../components/room/CaptureStillButton';
 import { StillView, type StillTarget } from '../components/room/StillView';
@@ -15,7 +16,7 @@ import { useLanguage } from '../i18n';
 import { mergeSpecimen } from '../identification';
 import { useLiveEvent } from '../live';
 import { RoomClient, type RoomTestHook } from '../rtc/room-client';
-import type { ClosedReason, RoomState } from '../rtc/room-state';
+import { subjectOf, type ClosedReason, type RoomState } from '../rtc/room-state';
 import { specimenHref } from '../router';
 
 declare global {
@@ -154,6 +155,7 @@ export function RoomPage({ id, user }: Props) {
   }
 
   const back = detail.room.specimenId ? specimenHref(detail.room.specimenId) : '#/specimens';
+  const subject = client && state.phase === 'joined' ? subjectOf(state) : null;
 
   return (
     <section className="page room-page" data-testid="room-page" data-room-id={id} data-phase={client ? state.phase : 'idle'}>
@@ -163,13 +165,13 @@ export function RoomPage({ id, user }: Props) {
           {t('room.endedNotice')}
         </p>
       ) : !client ? (
-        <PreJoin role={expectedRole(detail, user)} onJoin={join} />
+        <PreJoin subject={{ kind: detail.room.kind, role: expectedRole(detail, user) }} onJoin={join} />
       ) : state.phase === 'closed' ? (
         <ClosedView reason={state.closedReason ?? 'failed'} error={state.error} back={back} onRejoin={() => setClient(null)} />
       ) : (
         <InRoom client={client} state={state} detail={detail} specimen={specimen} user={user} devices={devices} />
       )}
-      <RoomRecordings roomId={id} canRecord={client !== null && state.phase === 'joined' && state.me?.role === 'host'} recording={client ? state.recording : null} />
+      <RoomRecordings roomId={id} canRecord={subject !== null && canModerate(subject, 'record')} recording={client ? state.recording : null} />
     </section>
   );
 }
@@ -229,9 +231,10 @@ function DeviceSelect(props: { label: string; devices: MediaDeviceInfo[]; device
   );
 }
 
-function PreJoin({ role, onJoin }: { role: RoomRole; onJoin: (media: JoinMedia) => void }) {
+function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoin: (media: JoinMedia) => void }) {
   const { t } = useTranslation();
-  const mayPublish = role !== 'trainee';
+  const { role } = subject;
+  const mayPublish = MEDIA_SOURCES.some((source) => canProduce(subject, source));
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
   const [microphones, setMicrophones] = useState<MediaDeviceInfo[]>([]);
   const [choice, setChoice] = useState<DeviceChoice>({ cameraId: '', microphoneId: '', microscopeId: '' });
@@ -466,10 +469,9 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
   const [microscopeId, setMicroscopeId] = useState(devices.microscopeId);
   const [videoInputs, setVideoInputs] = useState<MediaDeviceInfo[]>([]);
   const me = state.me;
-  const role = me?.role ?? null;
-  const isHost = role === 'host';
-  const isTrainee = role === 'trainee';
-  const canAnnotate = role === 'host' || role === 'participant';
+  const subject = subjectOf(state);
+  const may = (permission: (subject: PermissionSubject) => boolean) => subject !== null && permission(subject);
+  const mayProduce = (source: MediaSource) => may((joined) => canProduce(joined, source, now));
   const grantActive = (me?.microphoneGrantedUntil ?? 0) > Date.now();
   const now = useNow(grantActive || state.peers.some((peer) => peer.microphoneGrantedUntil !== null));
   const images = specimen?.images ?? [];
@@ -552,7 +554,7 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
             still={state.still}
             annotations={state.annotations}
             userId={user.id}
-            canAnnotate={canAnnotate}
+            canAnnotate={may(canAnnotate)}
             saveTarget={stillTarget}
             onAnnotate={(annotation) => client.annotate(annotation)}
             onClear={() => client.clearAnnotations()}
@@ -607,7 +609,7 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
         ))}
 
         <div className="room-controls" role="toolbar" aria-label={t('room.controls.label')} data-testid="room-controls">
-          {client.maySend('microphone', now) && (
+          {mayProduce('microphone') && (
             <button
               type="button"
               className={`btn ${microphone && !microphone.paused ? 'btn-secondary' : 'btn-primary'}`}
@@ -618,12 +620,12 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
               {microphone ? (microphone.paused ? t('room.controls.unmute') : t('room.controls.mute')) : t('room.controls.startMicrophone')}
             </button>
           )}
-          {isTrainee && grantActive && me?.microphoneGrantedUntil && (
+          {grantActive && me?.microphoneGrantedUntil && (
             <span className="badge" data-testid="grant-remaining">
               {t('room.controls.grantActive', { seconds: Math.max(0, Math.ceil((me.microphoneGrantedUntil - now) / 1000)) })}
             </span>
           )}
-          {client.maySend('camera') && (
+          {mayProduce('camera') && (
             <button
               type="button"
               className="btn btn-secondary"
@@ -634,7 +636,7 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
               {camera && !camera.paused ? t('room.controls.stopCamera') : t('room.controls.startCamera')}
             </button>
           )}
-          {client.maySend('microscope') && (
+          {mayProduce('microscope') && (
             <span className="control-group">
               <select
                 value={microscopeId}
@@ -654,12 +656,12 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
               </button>
             </span>
           )}
-          {client.maySend('screen') && typeof navigator.mediaDevices?.getDisplayMedia === 'function' && (
+          {mayProduce('screen') && typeof navigator.mediaDevices?.getDisplayMedia === 'function' && (
             <button type="button" className="btn btn-secondary" onClick={() => run(toggleScreen)} data-testid="control-screen">
               {local('screen') ? t('room.controls.stopScreen') : t('room.controls.shareScreen')}
             </button>
           )}
-          {isTrainee && detail.room.kind === 'class' && (
+          {may(canRaiseHand) && (
             <button
               type="button"
               className="btn btn-secondary"
@@ -670,19 +672,19 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
               {me?.handRaised ? t('room.controls.lowerHand') : t('room.controls.raiseHand')}
             </button>
           )}
-          {canAnnotate && images.length > 0 && (
+          {may(canShareStill) && images.length > 0 && (
             <button type="button" className="btn btn-secondary" onClick={() => setPicking(!picking)} data-testid="control-still">
               {t('room.controls.shareStill')}
             </button>
           )}
-          {canAnnotate && stillTarget && captureTrack && (
+          {may(canShareStill) && stillTarget && captureTrack && (
             <CaptureStillButton track={captureTrack} target={stillTarget} onShare={(imageId) => client.shareStill(imageId)} onError={setActionError} />
           )}
           <span className="control-spacer" />
           <button type="button" className="btn btn-secondary" onClick={() => client.leave()} data-testid="control-leave">
             {t('room.controls.leave')}
           </button>
-          {isHost && (
+          {may((joined) => canModerate(joined, 'end')) && (
             <button type="button" className="btn btn-danger" onClick={() => run(() => client.end())} data-testid="control-end">
               {t('room.controls.end')}
             </button>
@@ -725,7 +727,8 @@ function InRoom({ client, state, detail, specimen, user, devices }: InRoomProps)
       <aside className="room-side">
         <Participants client={client} state={state} detail={detail} now={now} onError={setActionError} />
         <Chat client={client} state={state} userId={user.id} onError={setActionError} />
-        {isHost && detail.room.kind === 'consultation' && <IdentificationForm roomId={detail.room.id} />}
+        {/* The API's rule: the consultation's host records its outcome. */}
+        {me?.role === 'host' && detail.room.kind === 'consultation' && <IdentificationForm roomId={detail.room.id} />}
       </aside>
     </div>
   );
@@ -745,7 +748,9 @@ function Participants({
   onError: (error: unknown) => void;
 }) {
   const { t } = useTranslation();
-  const isHost = state.me?.role === 'host';
+  const subject = subjectOf(state);
+  const mayModerate = (action: ModerationAction) => subject !== null && canModerate(subject, action);
+  const moderates = mayModerate('mute') || mayModerate('remove');
   const act = (action: Promise<unknown>) => void action.catch(onError);
   const everyone: (PeerInfo & { self: boolean })[] = [
     ...(state.me ? [{ ...state.me, self: true }] : []),
@@ -777,9 +782,9 @@ function Participants({
               {granted && peer.microphoneGrantedUntil !== null && (
                 <span className="badge">{t('room.participants.granted', { seconds: Math.ceil((peer.microphoneGrantedUntil - now) / 1000) })}</span>
               )}
-              {isHost && !peer.self && (
+              {!peer.self && moderates && (
                 <span className="participant-actions">
-                  {detail.room.kind === 'class' && peer.role === 'trainee' && (
+                  {mayModerate('grant-microphone') && peer.role === 'trainee' && (
                     <button
                       type="button"
                       className="btn btn-small btn-secondary"
@@ -789,12 +794,16 @@ function Participants({
                       {granted ? t('room.participants.revoke') : t('room.participants.grant')}
                     </button>
                   )}
-                  <button type="button" className="btn btn-small btn-secondary" onClick={() => act(client.mute(peer.peerId))} data-testid="participant-mute">
-                    {t('room.participants.mute')}
-                  </button>
-                  <button type="button" className="btn btn-small btn-secondary" onClick={() => act(client.remove(peer.peerId))} data-testid="participant-remove">
-                    {t('room.participants.remove')}
-                  </button>
+                  {mayModerate('mute') && (
+                    <button type="button" className="btn btn-small btn-secondary" onClick={() => act(client.mute(peer.peerId))} data-testid="participant-mute">
+                      {t('room.participants.mute')}
+                    </button>
+                  )}
+                  {mayModerate('remove') && (
+                    <button type="button" className="btn btn-small btn-secondary" onClick={() => act(client.remove(peer.peerId))} data-testid="participant-remove">
+                      {t('room.participants.remove')}
+                    </button>
+                  )}
                 </span>
               )}
             </li>

@@ -12,12 +12,12 @@
 // - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) that the pure
 //   reducer of room-state.ts computes from what the server says, and listens to a few typed events.
 import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
-import { MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type RoomEventRecord, type RoomRole } from '@contract';
+import { canProduce, MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type RoomEventRecord, type RoomRole } from '@contract';
 import type { RtcAnswer, RtcRequestName, RtcRequestPayload } from '@contract';
 import { ApiError, api } from '../api/client';
 import type { Annotation } from './annotations';
 import { inboundCountsOf, inboundVideoTotalsOf, lossBetween, qualityOf, roundTripOf, sendingQualityOf, worse, type InboundCounts, type InboundVideoTotals, type Quality } from './quality';
-import { hasSeen, initialRoomState, reduce, type ClosedReason, type RemoteTrack, type RoomPhase, type RoomState, type RoomStateEvent } from './room-state';
+import { hasSeen, initialRoomState, reduce, subjectOf, type ClosedReason, type RemoteTrack, type RoomPhase, type RoomState, type RoomStateEvent } from './room-state';
 import { openSignalling, request, RoomRequestError, type RtcSocket } from './signalling-client';
 import { CAMERA_ENCODINGS, layerForWidth } from './simulcast';
 import { TypedEmitter } from './typed-emitter';
@@ -175,12 +175,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return this.state.me?.role ?? null;
   }
 
-  /** Whether this person may send `source` now (the server decides; this only hides what it would refuse). */
-  maySend(source: MediaSource, now = Date.now()): boolean {
-    const me = this.state.me;
-    if (!me) return false;
-    if (me.role === 'host' || me.role === 'participant') return true;
-    return source === 'microphone' && (me.microphoneGrantedUntil ?? 0) > now;
+  /** Whether this person may send `source` now (the server decides; this only avoids asking for what it would refuse). */
+  private mayProduce(source: MediaSource): boolean {
+    const subject = subjectOf(this.state);
+    return subject !== null && canProduce(subject, source);
   }
 
   // ---- joining and leaving -------------------------------------------------------------------------
@@ -355,7 +353,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     for (const source of [...this.tracks.keys()]) {
       const entry = this.tracks.get(source);
       if (!entry) continue;
-      if (entry.track.readyState === 'ended' || !this.maySend(source)) {
+      if (entry.track.readyState === 'ended' || !this.mayProduce(source)) {
         this.forgetTrack(source);
         continue;
       }
@@ -659,9 +657,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   private onPeerUpdated(peer: PeerInfo): void {
     this.dispatch({ type: 'peerUpdated', peer });
     // A grant that ended: the server closed the microphone; stop it here too.
-    if (peer.peerId === this.state.me?.peerId && peer.role === 'trainee' && this.tracks.has('microphone') && !this.maySend('microphone')) {
-      this.forgetTrack('microphone');
-    }
+    if (peer.peerId === this.state.me?.peerId && this.tracks.has('microphone') && !this.mayProduce('microphone')) this.forgetTrack('microphone');
   }
 
   private onProducerUpdated(connection: Connection, producer: ProducerInfo): void {

@@ -1,7 +1,7 @@
 // What the UI shows of a live room, and how what the server says changes it: pure functions of the state and one
 // event (the join answer, a push, a track the client started or stopped receiving). No connection lives here; the
 // room client applies everything through `reduce` and owns the lifecycle (connecting, reconnecting, closing).
-import type { MediaSource, PeerInfo, ProducerInfo, RecordingNotice, RoomEventRecord, RoomKind, RtcAnswer } from '@contract';
+import type { MediaSource, PeerInfo, PermissionSubject, ProducerInfo, RecordingNotice, RoomEventRecord, RoomKind, RtcAnswer } from '@contract';
 import { annotationOf, type Annotation } from './annotations';
 import type { Quality } from './quality';
 
@@ -189,4 +189,10 @@ function applyRoomEvent(state: RoomState, event: RoomEventRecord): RoomState {
 /** Whether the room has seen `event` since the last join (it changes nothing a second time). */
 export function hasSeen(state: RoomState, event: RoomEventRecord): boolean {
   return state.seenEventIds.has(event.id);
+}
+
+/** Who this person is to the room's permissions (rtc/permissions.ts), once joined. */
+export function subjectOf(state: Pick<RoomState, 'kind' | 'me'>): PermissionSubject | null {
+  if (!state.kind || !state.me) return null;
+  return { kind: state.kind, role: state.me.role, microphoneGrantedUntil: state.me.microphoneGrantedUntil ?? undefined };
 }
