@@ -1,9 +1,9 @@
 // The live room's pure parts in the browser app: the room state and how the server's pushes change it, connection
 // quality from WebRTC statistics, and the simulcast layer a tile needs.
 import { describe, expect, it } from 'vitest';
-import type { PeerInfo, RoomEventRecord } from '@contract';
+import { canAnnotate, canModerate, canProduce, type PeerInfo, type RoomEventRecord } from '@contract';
 import { inboundCountsOf, inboundVideoTotalsOf, lossBetween, qualityOf, roundTripOf, sendingQualityOf, worse, type RtcStat, type StatsReport } from '../../web/src/rtc/quality';
-import { initialRoomState, reduce, type RemoteTrack, type RoomState, type RoomStateEvent } from '../../web/src/rtc/room-state';
+import { allows, initialRoomState, reduce, subjectOf, type RemoteTrack, type RoomState, type RoomStateEvent } from '../../web/src/rtc/room-state';
 import { layerForWidth } from '../../web/src/rtc/simulcast';
 
 const peer = (peerId: string, overrides: Partial<PeerInfo> = {}): PeerInfo => ({
@@ -172,6 +172,26 @@ describe('room state', () => {
 });
 
 const report = (...stats: RtcStat[]): StatsReport => new Map(stats.map((stat, index) => [String(index), stat]));
+
+describe('room permissions of this person', () => {
+  it('allows nothing before joining', () => {
+    expect(subjectOf(initialRoomState('room-1'))).toBeNull();
+    expect(allows(initialRoomState('room-1'), canAnnotate)).toBe(false);
+  });
+
+  it('asks rtc/permissions.ts with the room kind, the role and the microphone grant', () => {
+    const trainee = reduce(initialRoomState('room-1'), {
+      type: 'joined',
+      answer: { kind: 'class', you: peer('me', { role: 'trainee', microphoneGrantedUntil: 5000 }), peers: [], recording: null, history: [] },
+    });
+    expect(subjectOf(trainee)).toEqual({ kind: 'class', role: 'trainee', microphoneGrantedUntil: 5000 });
+    expect(allows(trainee, canAnnotate)).toBe(false);
+    expect(allows(trainee, (subject) => canProduce(subject, 'microphone', 4000))).toBe(true);
+    expect(allows(trainee, (subject) => canProduce(subject, 'microphone', 6000))).toBe(false);
+    expect(allows(joined(), (subject) => canModerate(subject, 'record'))).toBe(true);
+    expect(allows(joined(), (subject) => canModerate(subject, 'grant-microphone'))).toBe(false);
+  });
+});
 
 describe('connection quality', () => {
   it('grades loss and round trip as a traffic light', () => {

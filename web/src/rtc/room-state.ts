@@ -196,3 +196,9 @@ export function subjectOf(state: Pick<RoomState, 'kind' | 'me'>): PermissionSubj
   if (!state.kind || !state.me) return null;
   return { kind: state.kind, role: state.me.role, microphoneGrantedUntil: state.me.microphoneGrantedUntil ?? undefined };
 }
+
+/** Whether this person may do what `permission` (from rtc/permissions.ts) decides; nobody may do anything before joining. */
+export function allows(state: Pick<RoomState, 'kind' | 'me'>, permission: (subject: PermissionSubject) => boolean): boolean {
+  const subject = subjectOf(state);
+  return subject !== null && permission(subject);
+}
