@@ -1,20 +1,16 @@
 // Annotations on a shared specimen still: shapes in coordinates relative to the image (0–1), so every screen
 // and the exported PNG agree. Pure drawing functions, used by the live canvas and by the PNG export.
-import type { RoomEventRecord } from '@contract';
+import { ANNOTATION_SHAPES, type RoomEventRecord, type RtcRequestPayload } from '@contract';
 
-export const ANNOTATION_SHAPES = ['arrow', 'circle', 'freehand', 'text'] as const;
+export { ANNOTATION_SHAPES };
 export type AnnotationShape = (typeof ANNOTATION_SHAPES)[number];
 
-export type Point = [number, number];
-
-/** What `annotate` sends and an `annotation` room event carries as payload. */
-export interface Annotation {
-  shape: AnnotationShape;
-  /** arrow: [tail, head]; circle: [centre, a point on the circle]; freehand: the path; text: [anchor]. */
-  points: Point[];
-  colour: string;
-  text?: string;
-}
+/**
+ * What `annotate` sends and an `annotation` room event carries as payload. Points: arrow [tail, head]; circle
+ * [centre, a point on the circle]; freehand the path; text [anchor].
+ */
+export type Annotation = RtcRequestPayload<'annotate'>;
+export type Point = Annotation['points'][number];
 
 /** The server accepts at most this many points per shape. */
 export const MAX_POINTS = 2000;

@@ -1,8 +1,7 @@
 // RoomClient: one person's connection to a live room (ADR 0009), without any UI framework.
 //
-// - Signalling over the socket.io namespace `/rtc` (its own connection, `forceNew`), handshake
-//   `auth: { token: <session token>, roomToken }` with a fresh room token from POST /api/v1/rooms/:id/token.
-//   Requests are `emit('request', name, payload, ack)`; the ack carries `{ok:true,data}` or `{ok:false,error}`.
+// - Signalling over the socket.io namespace `/rtc` (signalling-client.ts), with a fresh room token from
+//   POST /api/v1/rooms/:id/token for every join.
 // - Media through mediasoup-client: one Device per join, a receiving transport that consumes every producer
 //   of the others (on join and on `producerAdded`), a sending transport created on first use. The camera is
 //   sent as three simulcast layers; the receiver asks for the layer its tile needs (`setConsumerLayers`).
@@ -10,136 +9,18 @@
 //   `transport.restartIce` here); when that has not helped within ICE_RESTART_GRACE_MS, when the socket drops,
 //   or when the server says `roomClosed {rejoin: true}`, the client rejoins as a new peer (fresh token, new
 //   socket, new transports) and sends the tracks it was sending again.
-// - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) and listens to
-//   a few typed events.
+// - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) that the pure
+//   reducer of room-state.ts computes from what the server says, and listens to a few typed events.
 import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
-import { io, type Socket } from 'socket.io-client';
+import { canProduce, MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type RoomEventRecord, type RoomRole } from '@contract';
+import type { RtcAnswer, RtcRequestName, RtcRequestPayload } from '@contract';
 import { ApiError, api } from '../api/client';
-import { getToken } from '../api/session';
-import type { RoomEventRecord, RoomKind, RoomRole } from '@contract';
-import type { PeerInfo, ProducerInfo } from '../../../api/contract';
-import { annotationOf, type Annotation } from './annotations';
-
-// ---- what the server sends (rtc/peer.ts, rtc/room.ts) ----------------------------------------------
-
-export const MEDIA_SOURCES = ['camera', 'microscope', 'screen', 'microphone'] as const;
-export type MediaSource = (typeof MEDIA_SOURCES)[number];
-export type VideoSource = Exclude<MediaSource, 'microphone'>;
-
-// The signalling's own definitions (type-only: nothing of the server is bundled).
-export type { PeerInfo, ProducerInfo } from '../../../api/contract';
-
-// As rtc/room.ts sends them, typed with mediasoup-client's (browser) RTP types rather than the server's.
-interface TransportParameters {
-  id: string;
-  iceParameters: types.IceParameters;
-  iceCandidates: types.IceCandidate[];
-  dtlsParameters: types.DtlsParameters;
-}
-
-interface ConsumerParameters {
-  id: string;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  rtpParameters: types.RtpParameters;
-  layered: boolean;
-}
-
-interface JoinAnswer {
-  peerId: string;
-  you: PeerInfo;
-  kind: RoomKind;
-  routerRtpCapabilities: types.RtpCapabilities;
-  peers: PeerInfo[];
-  producers: ProducerInfo[];
-  recording: RecordingNotice | null;
-  history: RoomEventRecord[];
-}
-
-/** The room is being recorded: since when, and who started it (everyone sees it). */
-export interface RecordingNotice {
-  recordingId: string;
-  startedAt: string;
-  startedBy: string;
-}
-
-export type RoomErrorCode = 'bad_request' | 'forbidden' | 'not_joined' | 'failed' | 'timeout' | 'disconnected';
-
-/** A signalling request the server refused (or that got no answer). */
-export class RoomRequestError extends Error {
-  constructor(
-    readonly code: RoomErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RoomRequestError';
-  }
-}
-
-// ---- what the UI reads ------------------------------------------------------------------------------
-
-export type RoomPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
-export type Quality = 'good' | 'fair' | 'poor' | 'unknown';
-/** Why the client stopped: the person left, the host ended the room or removed them, or it could not (re)join. */
-export type ClosedReason = 'left' | 'ended' | 'removed' | 'forbidden' | 'failed';
-
-export interface RemoteTrack {
-  consumerId: string;
-  producerId: string;
-  peerId: string;
-  kind: 'audio' | 'video';
-  source: MediaSource;
-  track: MediaStreamTrack;
-  /** The sender paused it (camera off, microphone muted). */
-  paused: boolean;
-  /** Simulcast: the receiver picks a spatial layer. */
-  layered: boolean;
-  spatialLayers: number;
-}
-
-export interface LocalTrack {
-  source: MediaSource;
-  track: MediaStreamTrack;
-  /** The server's producer id once it is being sent. */
-  producerId: string | null;
-  paused: boolean;
-}
-
-export interface StillState {
-  imageId: string;
-  userId: string;
-  displayName: string;
-  at: string;
-}
-
-export interface RoomState {
-  phase: RoomPhase;
-  roomId: string;
-  kind: RoomKind | null;
-  me: PeerInfo | null;
-  /** Everybody else in the room. */
-  peers: PeerInfo[];
-  remote: RemoteTrack[];
-  local: LocalTrack[];
-  activeSpeaker: string | null;
-  /** Receiving quality by peer id, from the consumers' statistics. */
-  quality: Record<string, Quality>;
-  /** Sending quality (what the server reports back about our packets). */
-  myQuality: Quality;
-  chat: RoomEventRecord[];
-  still: StillState | null;
-  /** Annotations on the current still since it was shared or last cleared, oldest first. */
-  annotations: (Annotation & { id: string; userId: string })[];
-  /** Set while the room is being recorded. */
-  recording: RecordingNotice | null;
-  closedReason: ClosedReason | null;
-  /** The last problem worth showing (a refused request, a failed rejoin attempt). */
-  error: string | null;
-  /** How many times this client has joined (1 after the first join; more after reconnections). */
-  joins: number;
-}
+import type { Annotation } from './annotations';
+import { inboundCountsOf, inboundVideoTotalsOf, lossBetween, qualityOf, roundTripOf, sendingQualityOf, worse, type InboundCounts, type InboundVideoTotals, type Quality } from './quality';
+import { hasSeen, initialRoomState, reduce, subjectOf, type ClosedReason, type RemoteTrack, type RoomPhase, type RoomState, type RoomStateEvent } from './room-state';
+import { openSignalling, request, RoomRequestError, type RtcSocket } from './signalling-client';
+import { CAMERA_ENCODINGS, layerForWidth } from './simulcast';
+import { TypedEmitter } from './typed-emitter';
 
 export type RoomClientEvents = {
   joined: [{ peerId: string; rejoin: boolean }];
@@ -148,15 +29,10 @@ export type RoomClientEvents = {
 };
 
 /** Inbound video of one consumer, as the browser's RTCPeerConnection statistics report it. */
-export interface InboundVideoStats {
+export interface InboundVideoStats extends InboundVideoTotals {
   consumerId: string;
   peerId: string;
   source: MediaSource;
-  framesDecoded: number;
-  bytesReceived: number;
-  packetsLost: number;
-  frameWidth: number;
-  frameHeight: number;
 }
 
 /** What end-to-end tests reach through `window.__vectordeskRoom`. */
@@ -205,85 +81,31 @@ export interface RoomTiming {
 
 // ---- tuning ---------------------------------------------------------------------------------------
 
-const REQUEST_TIMEOUT_MS = 15_000;
-const CONNECT_TIMEOUT_MS = 15_000;
 /** After this long without a working ICE connection following a restart, rejoin from scratch. */
 export const ICE_RESTART_GRACE_MS = 10_000;
 const QUALITY_INTERVAL_MS = 2_000;
 const REJOIN_DELAYS_MS = [250, 1000, 2000, 4000, 8000, 10_000];
 
-/** Camera: three simulcast layers (¼, ½ and full resolution); receivers choose by tile size. */
-const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
-];
-
-/** The spatial layer a tile of `width` CSS pixels needs (of `layers` available). */
-export function layerForWidth(width: number, layers: number): number {
-  const wanted = width >= 640 ? 2 : width >= 320 ? 1 : 0;
-  return Math.max(0, Math.min(layers - 1, wanted));
-}
-
-/** Packet loss (0–1) and round-trip time (s) → a traffic light. */
-export function qualityOf(loss: number | null, rtt: number | null): Quality {
-  if (loss === null && rtt === null) return 'unknown';
-  const l = loss ?? 0;
-  const r = rtt ?? 0;
-  if (l < 0.02 && r < 0.15) return 'good';
-  if (l < 0.08 && r < 0.4) return 'fair';
-  return 'poor';
-}
-
-const worse = (a: Quality, b: Quality): Quality => {
-  const order: Quality[] = ['unknown', 'good', 'fair', 'poor'];
-  return order.indexOf(a) >= order.indexOf(b) ? a : b;
-};
-
-type Listener<Args extends unknown[]> = (...args: Args) => void;
-
-/** A minimal typed event emitter (the browser has no node:events). */
-export class TypedEmitter<Events extends Record<string, unknown[]>> {
-  private readonly listeners = new Map<keyof Events, Set<Listener<never[]>>>();
-
-  on<Name extends keyof Events>(name: Name, listener: Listener<Events[Name]>): () => void {
-    let set = this.listeners.get(name);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(name, set);
-    }
-    set.add(listener as unknown as Listener<never[]>);
-    return () => set.delete(listener as unknown as Listener<never[]>);
-  }
-
-  protected emit<Name extends keyof Events>(name: Name, ...args: Events[Name]): void {
-    for (const listener of [...(this.listeners.get(name) ?? [])]) {
-      try {
-        (listener as unknown as Listener<Events[Name]>)(...args);
-      } catch (error) {
-        console.error(`room listener for ${String(name)} failed`, error);
-      }
-    }
-  }
-}
+type ProducerAppData = { source: MediaSource };
+type ConsumerAppData = { peerId: string; source: MediaSource };
 
 /** One join's worth of connection: replaced wholesale when the client rejoins. */
 interface Connection {
   generation: number;
-  socket: Socket;
+  socket: RtcSocket;
   device: Device;
   peerId: string | null;
   recvTransport: Promise<types.Transport>;
   sendTransport: Promise<types.Transport> | null;
-  consumers: Map<string, types.Consumer>;
+  consumers: Map<string, types.Consumer<ConsumerAppData>>;
   /** Producer ids this connection consumes (or is about to), so a producer is never consumed twice. */
   consuming: Set<string>;
-  producers: Map<MediaSource, types.Producer>;
+  producers: Map<MediaSource, types.Producer<ProducerAppData>>;
   iceTimers: Map<string, ReturnType<typeof setTimeout>>;
   /** Layer asked for, by consumer id. */
   layers: Map<string, number>;
   /** Receive statistics of the previous quality tick, by consumer id. */
-  lastInbound: Map<string, { lost: number; received: number }>;
+  lastInbound: Map<string, InboundCounts>;
 }
 
 export class RoomClient extends TypedEmitter<RoomClientEvents> {
@@ -306,29 +128,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     firstVideoResumedAt: null,
     firstFrameAt: null,
   };
-  private readonly seenEvents = new Set<string>();
 
   constructor(readonly roomId: string) {
     super();
-    this.state = {
-      phase: 'idle',
-      roomId,
-      kind: null,
-      me: null,
-      peers: [],
-      remote: [],
-      local: [],
-      activeSpeaker: null,
-      quality: {},
-      myQuality: 'unknown',
-      chat: [],
-      still: null,
-      annotations: [],
-      recording: null,
-      closedReason: null,
-      error: null,
-      joins: 0,
-    };
+    this.state = initialRoomState(roomId);
   }
 
   // ---- state for the UI ------------------------------------------------------------------------------
@@ -340,9 +143,20 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return () => this.changeListeners.delete(listener);
   };
 
-  private update(patch: Partial<RoomState>): void {
-    this.state = { ...this.state, ...patch };
+  private setState(state: RoomState): void {
+    if (state === this.state) return;
+    this.state = state;
     for (const listener of [...this.changeListeners]) listener();
+  }
+
+  /** The connection's own state: phase, errors, quality, what is sent. */
+  private update(patch: Partial<RoomState>): void {
+    this.setState({ ...this.state, ...patch });
+  }
+
+  /** What the server said (and the tracks received): through the room's reducer. */
+  private dispatch(event: RoomStateEvent): void {
+    this.setState(reduce(this.state, event));
   }
 
   private syncLocal(): void {
@@ -361,12 +175,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return this.state.me?.role ?? null;
   }
 
-  /** Whether this person may send `source` now (the server decides; this only hides what it would refuse). */
-  maySend(source: MediaSource, now = Date.now()): boolean {
-    const me = this.state.me;
-    if (!me) return false;
-    if (me.role === 'host' || me.role === 'participant') return true;
-    return source === 'microphone' && (me.microphoneGrantedUntil ?? 0) > now;
+  /** Whether this person may send `source` now (the server decides; this only avoids asking for what it would refuse). */
+  private mayProduce(source: MediaSource): boolean {
+    const subject = subjectOf(this.state);
+    return subject !== null && canProduce(subject, source);
   }
 
   // ---- joining and leaving -------------------------------------------------------------------------
@@ -491,24 +303,25 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     // Events that arrive before the join answer wait for it (the answer's snapshot comes first).
     const early: (() => void)[] = [];
     let ready = false;
-    const on = <Payload>(name: string, handler: (payload: Payload) => void) =>
-      socket.on(name, (payload: Payload) => {
+    const whenJoined =
+      <Payload>(handler: (payload: Payload) => void) =>
+      (payload: Payload): void => {
         if (!live()) return;
         if (ready) handler(payload);
         else early.push(() => handler(payload));
-      });
-    on<PeerInfo>('peerJoined', (peer) => this.onPeerJoined(peer));
-    on<{ peerId: string }>('peerLeft', ({ peerId }) => this.onPeerLeft(peerId));
-    on<PeerInfo>('peerUpdated', (peer) => this.onPeerUpdated(peer));
-    on<ProducerInfo>('producerAdded', (producer) => void this.consume(connection, producer));
-    on<ProducerInfo>('producerUpdated', (producer) => this.onProducerUpdated(connection, producer));
-    on<{ producerId: string; peerId: string }>('producerClosed', (producer) => this.onProducerClosed(connection, producer));
-    on<{ consumerId: string }>('consumerClosed', ({ consumerId }) => this.dropConsumer(connection, consumerId));
-    on<{ peerId: string | null }>('activeSpeaker', ({ peerId }) => this.update({ activeSpeaker: peerId }));
-    on<RoomEventRecord>('roomEvent', (event) => this.applyRoomEvent(event, true));
-    on<{ recording: RecordingNotice | null }>('recordingChanged', ({ recording }) => this.update({ recording }));
+      };
+    socket.on('peerJoined', whenJoined((peer) => this.dispatch({ type: 'peerJoined', peer })));
+    socket.on('peerLeft', whenJoined(({ peerId }) => this.dispatch({ type: 'peerLeft', peerId })));
+    socket.on('peerUpdated', whenJoined((peer) => this.onPeerUpdated(peer)));
+    socket.on('producerAdded', whenJoined((producer) => void this.consume(connection, producer)));
+    socket.on('producerUpdated', whenJoined((producer) => this.onProducerUpdated(connection, producer)));
+    socket.on('producerClosed', whenJoined((producer) => this.onProducerClosed(connection, producer)));
+    socket.on('consumerClosed', whenJoined(({ consumerId }) => this.dropConsumer(connection, consumerId)));
+    socket.on('activeSpeaker', whenJoined(({ peerId }) => this.dispatch({ type: 'activeSpeaker', peerId })));
+    socket.on('roomEvent', whenJoined((event) => this.onRoomEvent(event)));
+    socket.on('recordingChanged', whenJoined(({ recording }) => this.dispatch({ type: 'recordingChanged', recording })));
     socket.on('removed', () => live() && this.close('removed'));
-    socket.on('roomClosed', ({ reason, rejoin: again }: { reason: string; rejoin: boolean }) => {
+    socket.on('roomClosed', ({ reason, rejoin: again }) => {
       if (!live()) return;
       if (reason === 'ended') this.close('ended');
       else if (again || reason === 'closed') void this.rejoin(`room closed (${reason})`);
@@ -517,10 +330,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       if (live() && this.state.phase !== 'connecting') void this.rejoin(`socket ${reason}`);
     });
 
-
-    const routerRtpCapabilities = await this.request<types.RtpCapabilities>(connection, 'routerRtpCapabilities', {});
-    await device.load({ routerRtpCapabilities });
-    const answer = await this.request<JoinAnswer>(connection, 'join', { rtpCapabilities: device.rtpCapabilities });
+    const routerRtpCapabilities = await request(socket, 'routerRtpCapabilities', {});
+    // mediasoup's own objects travel opaque in the contract (mediasoup checks them on both ends); here, and where
+    // the other answers are handed to mediasoup-client, they take mediasoup-client's types.
+    await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+    const answer = await request(socket, 'join', { rtpCapabilities: device.rtpCapabilities });
     if (!live()) throw new RoomRequestError('disconnected', 'superseded');
     connection.peerId = answer.peerId;
     connection.recvTransport = this.createTransport(connection, 'recv');
@@ -529,22 +343,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     });
 
     this.timing.joinedAt ??= performance.now();
-    this.seenEvents.clear();
-    this.update({
-      phase: 'joined',
-      kind: answer.kind,
-      me: answer.you,
-      peers: answer.peers,
-      remote: [],
-      activeSpeaker: null,
-      chat: [],
-      still: null,
-      annotations: [],
-      recording: answer.recording,
-      error: null,
-      joins: this.state.joins + 1,
-    });
-    for (const event of answer.history) this.applyRoomEvent(event, false);
+    this.dispatch({ type: 'joined', answer });
 
     ready = true;
     for (const producer of answer.producers) void this.consume(connection, producer);
@@ -554,7 +353,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     for (const source of [...this.tracks.keys()]) {
       const entry = this.tracks.get(source);
       if (!entry) continue;
-      if (entry.track.readyState === 'ended' || !this.maySend(source)) {
+      if (entry.track.readyState === 'ended' || !this.mayProduce(source)) {
         this.forgetTrack(source);
         continue;
       }
@@ -570,48 +369,35 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.emit('joined', { peerId: answer.peerId, rejoin });
   }
 
-  // ---- signalling ------------------------------------------------------------------------------------
-
-  private request<T>(connection: Connection, name: string, payload: Record<string, unknown>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (!connection.socket.connected) {
-        reject(new RoomRequestError('disconnected', `not connected (${name})`));
-        return;
-      }
-      connection.socket
-        .timeout(REQUEST_TIMEOUT_MS)
-        .emit(
-          'request',
-          name,
-          payload,
-          (error: Error | null, answer: { ok: true; data?: T } | { ok: false; error: { code: RoomErrorCode; message: string } }) => {
-            if (error) reject(new RoomRequestError('timeout', `no answer to ${name}`));
-            else if (answer.ok) resolve(answer.data as T);
-            else reject(new RoomRequestError(answer.error.code, answer.error.message));
-          },
-        );
-    });
-  }
-
   /** A request on the current connection (the UI's actions). */
-  private act<T = unknown>(name: string, payload: Record<string, unknown> = {}): Promise<T> {
+  private act<Name extends RtcRequestName>(name: Name, payload: RtcRequestPayload<Name>): Promise<RtcAnswer<Name>> {
     const connection = this.connection;
     if (!connection || this.state.phase !== 'joined') return Promise.reject(new RoomRequestError('not_joined', 'not in the room'));
-    return this.request<T>(connection, name, payload);
+    return request(connection.socket, name, payload);
   }
 
   // ---- transports and ICE ----------------------------------------------------------------------------
 
   private async createTransport(connection: Connection, direction: 'send' | 'recv'): Promise<types.Transport> {
-    const parameters = await this.request<TransportParameters>(connection, 'createTransport', { direction });
-    const transport =
-      direction === 'send' ? connection.device.createSendTransport(parameters) : connection.device.createRecvTransport(parameters);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.request(connection, 'connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    const { id, iceParameters, iceCandidates, dtlsParameters } = await request(connection.socket, 'createTransport', { direction });
+    const options: types.TransportOptions = {
+      id,
+      iceParameters: iceParameters as types.IceParameters,
+      iceCandidates: iceCandidates as types.IceCandidate[],
+      dtlsParameters: dtlsParameters as types.DtlsParameters,
+    };
+    const transport = direction === 'send' ? connection.device.createSendTransport(options) : connection.device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters: local }, callback, errback) => {
+      request(connection.socket, 'connectTransport', { transportId: transport.id, dtlsParameters: local }).then(() => callback(), errback);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
-        this.request<{ producerId: string }>(connection, 'produce', { transportId: transport.id, kind, source: appData.source, rtpParameters }).then(
+        const { source } = appData;
+        if (!isMediaSource(source)) {
+          errback(new Error('a producer without its media source'));
+          return;
+        }
+        request(connection.socket, 'produce', { transportId: transport.id, kind, source, rtpParameters }).then(
           ({ producerId }) => callback({ id: producerId }),
           errback,
         );
@@ -645,9 +431,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       );
     }
     try {
-      const { iceParameters } = await this.request<{ iceParameters: types.IceParameters }>(connection, 'restartIce', { transportId: transport.id });
+      const { iceParameters } = await request(connection.socket, 'restartIce', { transportId: transport.id });
       if (connection.generation !== this.generation || transport.closed) return;
-      await transport.restartIce({ iceParameters });
+      await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
       this.iceRestarts += 1;
     } catch (error) {
       if (connection.generation === this.generation) void this.rejoin(`ICE restart failed: ${messageOf(error)}`);
@@ -744,7 +530,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   private async produce(connection: Connection, source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<types.Producer> {
     const transport = await this.sendTransport(connection);
-    const options: types.ProducerOptions = { track, stopTracks: false, appData: { source } };
+    const options: types.ProducerOptions<ProducerAppData> = { track, stopTracks: false, appData: { source } };
     if (source === 'camera') {
       options.encodings = CAMERA_ENCODINGS.map((encoding) => ({ ...encoding }));
       options.codecOptions = { videoGoogleStartBitrate: 1000 };
@@ -768,7 +554,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     producer.on('transportclose', () => connection.producers.get(source) === producer && connection.producers.delete(source));
     if (paused) {
       producer.pause();
-      await this.request(connection, 'setProducerPaused', { producerId: producer.id, paused: true }).catch(() => undefined);
+      await request(connection.socket, 'setProducerPaused', { producerId: producer.id, paused: true }).catch(() => undefined);
     }
     this.syncLocal();
     return producer;
@@ -782,14 +568,15 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     try {
       const transport = await connection.recvTransport;
       this.timing.recvTransportAt ??= performance.now();
-      const parameters = await this.request<ConsumerParameters>(connection, 'consume', { producerId: producer.producerId });
+      const parameters = await request(connection.socket, 'consume', { producerId: producer.producerId });
       if (connection.generation !== this.generation) return;
       if (parameters.kind === 'video') this.timing.firstVideoConsumeAnsweredAt ??= performance.now();
-      const consumer = await transport.consume({
+      const rtpParameters = parameters.rtpParameters as types.RtpParameters;
+      const consumer = await transport.consume<ConsumerAppData>({
         id: parameters.id,
         producerId: parameters.producerId,
         kind: parameters.kind,
-        rtpParameters: parameters.rtpParameters,
+        rtpParameters,
         appData: { peerId: parameters.peerId, source: parameters.source },
       });
       if (connection.generation !== this.generation || !connection.consuming.has(producer.producerId)) {
@@ -799,8 +586,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       connection.consumers.set(consumer.id, consumer);
       if (consumer.kind === 'video') this.timing.firstVideoConsumerAt ??= performance.now();
       consumer.on('transportclose', () => this.dropConsumer(connection, consumer.id));
-      const spatialLayers = parameters.layered ? Math.max(1, parseScalabilityMode(parameters.rtpParameters.encodings?.[0]?.scalabilityMode).spatialLayers) : 1;
-      const layers = parameters.layered ? Math.max(spatialLayers, parameters.rtpParameters.encodings?.length ?? 1) : 1;
+      const encodings = rtpParameters.encodings ?? [];
+      const spatialLayers = parameters.layered ? Math.max(1, parseScalabilityMode(encodings[0]?.scalabilityMode).spatialLayers, encodings.length) : 1;
       const remote: RemoteTrack = {
         consumerId: consumer.id,
         producerId: parameters.producerId,
@@ -810,10 +597,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         track: consumer.track,
         paused: producer.paused,
         layered: parameters.layered,
-        spatialLayers: layers,
+        spatialLayers,
       };
-      this.update({ remote: [...this.state.remote.filter((r) => r.producerId !== remote.producerId), remote] });
-      await this.request(connection, 'resumeConsumer', { consumerId: consumer.id });
+      this.dispatch({ type: 'remoteTrackAdded', remote });
+      await request(connection.socket, 'resumeConsumer', { consumerId: consumer.id });
       if (remote.kind === 'video') this.timing.firstVideoResumedAt ??= performance.now();
       const width = this.tileWidths.get(remote.producerId);
       if (width !== undefined) this.applyLayer(connection, remote, width);
@@ -832,7 +619,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       connection.consuming.delete(consumer.producerId);
       consumer.close();
     }
-    if (connection.generation === this.generation) this.update({ remote: this.state.remote.filter((r) => r.consumerId !== consumerId) });
+    if (connection.generation === this.generation) this.dispatch({ type: 'remoteTrackRemoved', consumerId });
   }
 
   /**
@@ -851,7 +638,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const layer = layerForWidth(width, remote.spatialLayers);
     if (connection.layers.get(remote.consumerId) === layer) return;
     connection.layers.set(remote.consumerId, layer);
-    this.request(connection, 'setConsumerLayers', { consumerId: remote.consumerId, spatialLayer: layer }).catch(() => connection.layers.delete(remote.consumerId));
+    request(connection.socket, 'setConsumerLayers', { consumerId: remote.consumerId, spatialLayer: layer }).catch(() => connection.layers.delete(remote.consumerId));
   }
 
   /** The layer last asked for the consumer of `producerId` (for display and tests). */
@@ -865,45 +652,27 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.timing.firstFrameAt ??= performance.now();
   }
 
-  // ---- room events from the server -------------------------------------------------------------------
-
-  private onPeerJoined(peer: PeerInfo): void {
-    this.update({ peers: [...this.state.peers.filter((p) => p.peerId !== peer.peerId), peer] });
-  }
-
-  private onPeerLeft(peerId: string): void {
-    const { [peerId]: _gone, ...quality } = this.state.quality;
-    this.update({
-      peers: this.state.peers.filter((p) => p.peerId !== peerId),
-      remote: this.state.remote.filter((r) => r.peerId !== peerId),
-      activeSpeaker: this.state.activeSpeaker === peerId ? null : this.state.activeSpeaker,
-      quality,
-    });
-  }
+  // ---- what the server pushes, beyond the state ---------------------------------------------------------
 
   private onPeerUpdated(peer: PeerInfo): void {
-    if (peer.peerId === this.connection?.peerId) {
-      this.update({ me: peer });
-      // A grant that ended: the server closed the microphone; stop it here too.
-      if (!this.maySend('microphone') && this.tracks.has('microphone') && peer.role === 'trainee') this.forgetTrack('microphone');
-      return;
-    }
-    this.update({ peers: this.state.peers.map((p) => (p.peerId === peer.peerId ? peer : p)) });
+    this.dispatch({ type: 'peerUpdated', peer });
+    // A grant that ended: the server closed the microphone; stop it here too.
+    if (peer.peerId === this.state.me?.peerId && this.tracks.has('microphone') && !this.mayProduce('microphone')) this.forgetTrack('microphone');
   }
 
   private onProducerUpdated(connection: Connection, producer: ProducerInfo): void {
-    if (producer.peerId === connection.peerId) {
-      // The host muted us: reflect it here (we may unmute ourselves).
-      const entry = this.tracks.get(producer.source);
-      const own = connection.producers.get(producer.source);
-      if (entry && own?.id === producer.producerId && producer.paused && !own.paused) {
-        own.pause();
-        entry.paused = true;
-        this.syncLocal();
-      }
+    if (producer.peerId !== connection.peerId) {
+      this.dispatch({ type: 'producerUpdated', producer });
       return;
     }
-    this.update({ remote: this.state.remote.map((r) => (r.producerId === producer.producerId ? { ...r, paused: producer.paused } : r)) });
+    // The host muted us: reflect it here (we may unmute ourselves).
+    const entry = this.tracks.get(producer.source);
+    const own = connection.producers.get(producer.source);
+    if (entry && own?.id === producer.producerId && producer.paused && !own.paused) {
+      own.pause();
+      entry.paused = true;
+      this.syncLocal();
+    }
   }
 
   private onProducerClosed(connection: Connection, { producerId, peerId }: { producerId: string; peerId: string }): void {
@@ -913,73 +682,53 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     }
     for (const consumer of [...connection.consumers.values()]) if (consumer.producerId === producerId) this.dropConsumer(connection, consumer.id);
     connection.consuming.delete(producerId);
-    this.update({ remote: this.state.remote.filter((r) => r.producerId !== producerId) });
+    this.dispatch({ type: 'producerClosed', producerId });
   }
 
-  /** Chat, stills and annotations: from `history` on join (live = false) and from `roomEvent` pushes. */
-  private applyRoomEvent(event: RoomEventRecord, live: boolean): void {
-    if (this.seenEvents.has(event.id)) return;
-    this.seenEvents.add(event.id);
-    switch (event.kind) {
-      case 'chat':
-        this.update({ chat: [...this.state.chat, event] });
-        break;
-      case 'still': {
-        const imageId = typeof event.payload.imageId === 'string' ? event.payload.imageId : null;
-        if (imageId) this.update({ still: { imageId, userId: event.userId, displayName: event.displayName, at: event.at }, annotations: [] });
-        break;
-      }
-      case 'annotation': {
-        const annotation = annotationOf(event);
-        if (annotation) this.update({ annotations: [...this.state.annotations, { ...annotation, id: event.id, userId: event.userId }] });
-        break;
-      }
-      case 'annotations-cleared':
-        this.update({ annotations: [] });
-        break;
-      default:
-        break;
-    }
-    if (live) this.emit('roomEvent', event);
+  /** Chat, stills and annotations pushed live (the join answer's history is replayed by the reducer, unannounced). */
+  private onRoomEvent(event: RoomEventRecord): void {
+    const fresh = !hasSeen(this.state, event);
+    this.dispatch({ type: 'roomEvent', event });
+    if (fresh) this.emit('roomEvent', event);
   }
 
   // ---- actions ---------------------------------------------------------------------------------------
 
-  chat(text: string): Promise<unknown> {
+  chat(text: string): Promise<RoomEventRecord> {
     return this.act('chat', { text });
   }
 
-  annotate(annotation: Annotation): Promise<unknown> {
+  annotate(annotation: Annotation): Promise<RoomEventRecord> {
     return this.act('annotate', { ...annotation });
   }
 
-  clearAnnotations(): Promise<unknown> {
-    return this.act('clearAnnotations');
+  clearAnnotations(): Promise<RoomEventRecord> {
+    return this.act('clearAnnotations', {});
   }
 
-  shareStill(imageId: string): Promise<unknown> {
+  shareStill(imageId: string): Promise<RoomEventRecord> {
     return this.act('shareStill', { imageId });
   }
 
-  raiseHand(raised: boolean): Promise<unknown> {
+  raiseHand(raised: boolean): Promise<void> {
     return this.act('raiseHand', { raised });
   }
 
-  grantMicrophone(peerId: string, seconds: number): Promise<unknown> {
+  grantMicrophone(peerId: string, seconds: number): Promise<void> {
     return this.act('grantMicrophone', { peerId, seconds });
   }
 
-  mute(peerId: string): Promise<unknown> {
+  mute(peerId: string): Promise<void> {
     return this.act('mute', { peerId });
   }
 
-  remove(peerId: string): Promise<unknown> {
+  remove(peerId: string): Promise<void> {
     return this.act('remove', { peerId });
   }
 
   /** Host: ends the room for everybody. */
-  end(): Promise<unknown> {
-    return this.act('end');
+  end(): Promise<void> {
+    return this.act('end', {});
   }
 
   // ---- connection quality ----------------------------------------------------------------------------
@@ -988,38 +737,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     if (connection.generation !== this.generation || this.state.phase !== 'joined') return;
     try {
       const byPeer: Record<string, Quality> = {};
-      const recv = await connection.recvTransport;
-      const rtt = roundTripOf(await recv.getStats());
+      const rtt = roundTripOf(await (await connection.recvTransport).getStats());
       for (const consumer of connection.consumers.values()) {
-        const peerId = (consumer.appData as { peerId?: string }).peerId;
-        if (!peerId) continue;
-        let lost = 0;
-        let received = 0;
-        (await consumer.getStats()).forEach((stat: { type: string; packetsLost?: number; packetsReceived?: number }) => {
-          if (stat.type !== 'inbound-rtp') return;
-          lost += stat.packetsLost ?? 0;
-          received += stat.packetsReceived ?? 0;
-        });
-        const last = connection.lastInbound.get(consumer.id);
-        connection.lastInbound.set(consumer.id, { lost, received });
-        const dLost = Math.max(0, lost - (last?.lost ?? 0));
-        const dReceived = Math.max(0, received - (last?.received ?? 0));
-        const loss = dLost + dReceived > 0 ? dLost / (dLost + dReceived) : null;
+        const counts = inboundCountsOf(await consumer.getStats());
+        const loss = lossBetween(connection.lastInbound.get(consumer.id), counts);
+        connection.lastInbound.set(consumer.id, counts);
+        const { peerId } = consumer.appData;
         byPeer[peerId] = worse(byPeer[peerId] ?? 'unknown', qualityOf(loss, rtt));
       }
-      let myQuality: Quality = 'unknown';
-      if (connection.sendTransport && connection.producers.size > 0) {
-        const send = await connection.sendTransport;
-        const stats = await send.getStats();
-        let fractionLost: number | null = null;
-        let remoteRtt: number | null = null;
-        stats.forEach((stat: { type: string; fractionLost?: number; roundTripTime?: number }) => {
-          if (stat.type !== 'remote-inbound-rtp') return;
-          if (stat.fractionLost !== undefined) fractionLost = Math.max(fractionLost ?? 0, stat.fractionLost);
-          if (stat.roundTripTime !== undefined) remoteRtt = Math.max(remoteRtt ?? 0, stat.roundTripTime);
-        });
-        myQuality = qualityOf(fractionLost, remoteRtt ?? roundTripOf(stats));
-      }
+      const sending = connection.sendTransport && connection.producers.size > 0 ? await connection.sendTransport : null;
+      const myQuality = sending ? sendingQualityOf(await sending.getStats()) : 'unknown';
       if (connection.generation === this.generation) this.update({ quality: byPeer, myQuality });
     } catch {
       // statistics are best effort (a transport closing meanwhile)
@@ -1035,28 +762,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const results: InboundVideoStats[] = [];
     for (const consumer of connection.consumers.values()) {
       if (consumer.kind !== 'video' || consumer.closed) continue;
-      const appData = consumer.appData as { peerId?: string; source?: MediaSource };
-      const entry: InboundVideoStats = {
-        consumerId: consumer.id,
-        peerId: appData.peerId ?? '',
-        source: appData.source ?? 'camera',
-        framesDecoded: 0,
-        bytesReceived: 0,
-        packetsLost: 0,
-        frameWidth: 0,
-        frameHeight: 0,
-      };
-      (await consumer.getStats()).forEach(
-        (stat: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number; packetsLost?: number; frameWidth?: number; frameHeight?: number }) => {
-          if (stat.type !== 'inbound-rtp' || stat.kind !== 'video') return;
-          entry.framesDecoded += stat.framesDecoded ?? 0;
-          entry.bytesReceived += stat.bytesReceived ?? 0;
-          entry.packetsLost += stat.packetsLost ?? 0;
-          entry.frameWidth = Math.max(entry.frameWidth, stat.frameWidth ?? 0);
-          entry.frameHeight = Math.max(entry.frameHeight, stat.frameHeight ?? 0);
-        },
-      );
-      results.push(entry);
+      const { peerId, source } = consumer.appData;
+      results.push({ consumerId: consumer.id, peerId, source, ...inboundVideoTotalsOf(await consumer.getStats()) });
     }
     return results;
   }
@@ -1073,10 +780,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         producers: [...(this.connection?.producers.keys() ?? [])],
         annotations: this.state.annotations.length,
         still: this.state.still?.imageId ?? null,
-        layers: Object.fromEntries(this.state.remote.flatMap((remote) => {
-          const layer = this.connection?.layers.get(remote.consumerId);
-          return layer === undefined ? [] : [[remote.producerId, layer]];
-        })),
+        layers: Object.fromEntries(
+          this.state.remote.flatMap((remote) => {
+            const layer = this.connection?.layers.get(remote.consumerId);
+            return layer === undefined ? [] : [[remote.producerId, layer]];
+          }),
+        ),
         timing: { ...this.timing },
       }),
       stats: () => this.inboundVideoStats(),
@@ -1110,59 +819,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 }
 
-function roundTripOf(stats: RTCStatsReport): number | null {
-  let rtt: number | null = null;
-  stats.forEach((stat: { type: string; state?: string; nominated?: boolean; currentRoundTripTime?: number }) => {
-    if (stat.type === 'candidate-pair' && stat.state === 'succeeded' && stat.currentRoundTripTime !== undefined) {
-      rtt = Math.max(rtt ?? 0, stat.currentRoundTripTime);
-    }
-  });
-  return rtt;
+function isMediaSource(value: unknown): value is MediaSource {
+  return (MEDIA_SOURCES as readonly unknown[]).includes(value);
 }
 
 /** Errors after which trying again cannot help: the room ended, or this person may not be in it. */
-/**
- * A connected `/rtc` socket of the server the room is live on: where the token answer says (null: this page's own
- * server), or where that server sends us when the room went live elsewhere meanwhile (ADR 0011). Events are only
- * pushed after `join`, so nothing is missed by listening once connected.
- */
-async function openSignalling(signallingUrl: string | null, roomToken: string): Promise<Socket> {
-  let base = signallingUrl ?? '';
-  for (let redirects = 0; ; redirects += 1) {
-    const socket = io(`${base}/rtc`, {
-      path: '/socket.io',
-      auth: { token: getToken() ?? '', roomToken },
-      forceNew: true,
-      reconnection: false,
-      transports: ['websocket', 'polling'],
-      timeout: CONNECT_TIMEOUT_MS,
-    });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new RoomRequestError('timeout', 'no answer from the signalling server')), CONNECT_TIMEOUT_MS);
-        socket.once('connect', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        socket.once('connect_error', (error: Error) => {
-          clearTimeout(timer);
-          reject(error);
-        });
-      });
-      return socket;
-    } catch (error) {
-      socket.disconnect();
-      const moved = (error as { data?: { code?: string; signallingUrl?: string | null } }).data;
-      if (moved?.code === 'room_elsewhere' && moved.signallingUrl && redirects === 0) {
-        base = moved.signallingUrl;
-        continue;
-      }
-      if (error instanceof Error && /unauthori[sz]ed/i.test(error.message)) throw new RoomRequestError('forbidden', error.message);
-      throw error;
-    }
-  }
-}
-
 function fatalReason(error: unknown): ClosedReason | null {
   if (error instanceof ApiError) {
     if (error.status === 409) return 'ended';

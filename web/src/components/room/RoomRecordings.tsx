@@ -5,7 +5,7 @@ import { api, urlOf } from '../../api/client';
 import type { Recording } from '@contract';
 import { formatBytes, formatDateTime } from '../../format';
 import { useLanguage } from '../../i18n';
-import type { RecordingNotice } from '../../rtc/room-client';
+import type { RecordingNotice } from '@contract';
 import { ErrorMessage } from '../ErrorMessage';
 
 interface Props {

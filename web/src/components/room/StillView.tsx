@@ -15,7 +15,7 @@ import {
   type AnnotationShape,
   type Point,
 } from '../../rtc/annotations';
-import type { StillState } from '../../rtc/room-client';
+import type { StillState } from '../../rtc/room-state';
 
 /** The consultation's specimen, which stills may be saved onto, and the room they come from. */
 export interface StillTarget {

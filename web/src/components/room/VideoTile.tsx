@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Quality } from '../../rtc/room-client';
+import type { Quality } from '../../rtc/quality';
 
 /** Attaches a track to a media element for as long as both exist. */
 function useTrack(ref: React.RefObject<HTMLMediaElement | null>, track: MediaStreamTrack | null): void {
