@@ -20,6 +20,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/specimens', label: 'specimens', testId: 'nav-specimens', roles: ['staff', 'expert', 'admin'] },
   { to: '/rooms', label: 'rooms', testId: 'nav-rooms', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'classes', testId: 'nav-classes', roles: ['trainee'] },
+  { to: '/models', label: 'models', testId: 'nav-models', roles: ['admin'] },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

@@ -11,7 +11,7 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { portsQuery, specimenListQuery, specimenQuery } from './api/queries';
+import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
 import { getSession, type Session } from './api/session';
 import { Layout } from './components/Layout';
@@ -105,6 +105,13 @@ const roomRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/RoomRoute'), 'RoomRoute'),
 });
 
+const modelsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'models',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(modelsQuery),
+  component: lazyRouteComponent(() => import('./pages/ModelsPage'), 'ModelsPage'),
+});
+
 // Any other address, signed in: says so inside the app's frame, with the way home.
 const unknownRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -114,7 +121,7 @@ const unknownRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  signedInRoute.addChildren([homeRoute, submitRoute, specimensRoute, specimenRoute, roomsRoute, roomRoute, unknownRoute]),
+  signedInRoute.addChildren([homeRoute, submitRoute, specimensRoute, specimenRoute, roomsRoute, roomRoute, modelsRoute, unknownRoute]),
 ]);
 
 export const router = createRouter({

@@ -87,6 +87,11 @@ export function roomQuery(id: string) {
   });
 }
 
+export const modelsQuery = queryOptions({
+  queryKey: queryKeys.models,
+  queryFn: ({ signal }) => api.listModels(undefined, { signal }),
+});
+
 /** An expert's or administrator's verdict on a specimen; every page showing it takes the answer. */
 export function useUpdateSpecimenStatus() {
   const queryClient = useQueryClient();

@@ -14,6 +14,7 @@ export const queryKeys = {
   roomLists: ['rooms', 'list'] as const,
   roomList: (query: Partial<RoomListQuery>) => ['rooms', 'list', query] as const,
   room: (id: string) => ['rooms', 'detail', id] as const,
+  models: ['models'] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */
