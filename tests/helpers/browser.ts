@@ -9,7 +9,7 @@ import { describe } from 'vitest';
 import type { DatabaseHandle } from '../../api/db/database.js';
 import { freePort } from './processes.js';
 import type { ServiceAvailability } from './services.js';
-import { DEMO_PASSWORD } from './test-app.js';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from './test-app.js';
 import { startTestServer, type TestServer } from './test-server.js';
 import { uploadSpecimen, validMetadata, type UploadFile } from './uploads.js';
 
@@ -151,16 +151,10 @@ export interface SignInOptions {
 }
 
 /**
- * Opens a fresh browser profile (English, see {@link newEnglishContext}) and signs in through the real
- * login page; ends on the loaded specimen list. Dialogs are recorded and dismissed, page errors collected.
+ * A tab in a fresh browser profile (English, see {@link newEnglishContext}), signed out, on no page yet. Dialogs are
+ * recorded and dismissed, page errors collected.
  */
-export async function signIn(
-  browser: Browser,
-  baseUrl: string,
-  username: string,
-  password: string,
-  { timeoutMs, openContexts }: SignInOptions,
-): Promise<BrowserSession> {
+export async function openFreshTab(browser: Browser, baseUrl: string, { timeoutMs, openContexts }: SignInOptions): Promise<BrowserSession> {
   const context = await newEnglishContext(browser, baseUrl);
   openContexts.push(context);
   context.setDefaultTimeout(timeoutMs);
@@ -171,13 +165,20 @@ export async function signIn(
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await page.goto('/');
+  return { page, dialogs, errors };
+}
+
+/**
+ * Fills in and sends the login page the tab shows, and waits until the app shows the signed-in header (or refuses).
+ * Where it goes next is the app's choice: the page that asked for signing in, or the user's start page.
+ */
+export async function submitLogin({ page, errors }: BrowserSession, username: string, password: string, timeoutMs: number): Promise<void> {
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   // Signing in is the set-up of a test, not what it checks: it may take longer than an action on a machine busy
   // with other pages' video, and when it fails the error says what the page showed.
-  const signedIn = page.getByTestId('nav-specimens');
+  const signedIn = page.getByTestId('current-user');
   const refused = page.getByTestId('form-error');
   const signInTimeoutMs = Math.max(timeoutMs, SIGN_IN_TIMEOUT);
   try {
@@ -186,8 +187,18 @@ export async function signIn(
     throw new Error(`${username} was not signed in after ${signInTimeoutMs} ms on ${page.url()}; page errors: ${errors.join(' | ') || 'none'}`, { cause: error });
   }
   if (await refused.isVisible()) throw new Error(`${username} could not sign in: ${await refused.innerText()}`);
-  await waitForListLoaded(page);
-  return { page, dialogs, errors };
+}
+
+/**
+ * Opens a fresh browser profile (see {@link openFreshTab}) and signs in through the real login page; ends on the
+ * user's loaded start page: the specimen list, or a trainee's classes.
+ */
+export async function signIn(browser: Browser, baseUrl: string, username: string, password: string, options: SignInOptions): Promise<BrowserSession> {
+  const session = await openFreshTab(browser, baseUrl, options);
+  await session.page.goto('/');
+  await submitLogin(session, username, password, options.timeoutMs);
+  await waitForStartPageLoaded(session.page);
+  return session;
 }
 
 export interface BrowserTestBedOptions {
@@ -202,6 +213,11 @@ export interface BrowserTestBedOptions {
    * {@link BrowserTestBed.startAnotherProcess}.
    */
   publicUrl?: boolean;
+}
+
+/** The password of a seeded user: the administrator's, or the demo users' one. */
+function passwordOf(username: string): string {
+  return username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD;
 }
 
 /** The real server serving the built web app; with `publicUrl`, on a port picked first so PUBLIC_URL can name it. */
@@ -247,12 +263,22 @@ export class BrowserTestBed {
     return startWebServer({ env: this.env, publicUrl: true, database: this.server.database });
   }
 
-  /** Signs `username` (a demo user) in through the login page of `server` (this bed's own unless given), in a fresh profile; see {@link signIn}. */
+  /** Signs `username` (a demo user, or `admin`) in through the login page of `server` (this bed's own unless given), in a fresh profile; see {@link signIn}. */
   signIn(username: string, server: TestServer = this.server): Promise<BrowserSession> {
-    return signIn(this.browser, server.baseUrl, username, DEMO_PASSWORD, {
+    return signIn(this.browser, server.baseUrl, username, passwordOf(username), {
       timeoutMs: this.timeoutMs,
       openContexts: this.openContexts,
     });
+  }
+
+  /** A signed-out tab in a fresh profile, on no page yet; see {@link openFreshTab}. */
+  openSignedOut(): Promise<BrowserSession> {
+    return openFreshTab(this.browser, this.server.baseUrl, { timeoutMs: this.timeoutMs, openContexts: this.openContexts });
+  }
+
+  /** Signs `username` in on the login page `session` shows; see {@link submitLogin}. */
+  submitLogin(session: BrowserSession, username: string): Promise<void> {
+    return submitLogin(session, username, passwordOf(username), this.timeoutMs);
   }
 
   /** `GET /api/v1/specimens/:id` as `username`, straight to the app (not through the browser); it must answer 200. */
@@ -323,6 +349,12 @@ export async function submitSpecimenForm(page: Page, fields: SubmitFormFields): 
 /** The list has answered: either rows or the "nothing found" message are shown. */
 export async function waitForListLoaded(page: Page): Promise<void> {
   await page.getByTestId('specimen-table').or(page.getByTestId('specimens-empty')).waitFor();
+}
+
+/** A start page has answered: the specimen list, or the rooms page (a trainee's classes). */
+export async function waitForStartPageLoaded(page: Page): Promise<void> {
+  const lists = ['specimen-table', 'specimens-empty', 'rooms-table', 'rooms-empty'].map((testId) => page.getByTestId(testId));
+  await lists.reduce((either, list) => either.or(list)).waitFor();
 }
 
 /** The page's live (push) connection to the server is open. */

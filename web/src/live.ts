@@ -17,6 +17,7 @@ let socket: LiveSocket | null = null;
 let connected = false;
 const statusListeners = new Set<() => void>();
 const handlers = new Map<LiveEvent, Set<Handler>>();
+const reconnectListeners = new Set<() => void>();
 
 function setConnected(value: boolean): void {
   if (connected === value) return;
@@ -45,7 +46,12 @@ export function connectLive(): void {
     reconnectionDelay: 1000,
     reconnectionDelayMax: 10000,
   });
-  s.on('connect', () => setConnected(true));
+  let connectedBefore = false;
+  s.on('connect', () => {
+    setConnected(true);
+    if (connectedBefore) for (const listener of reconnectListeners) listener();
+    connectedBefore = true;
+  });
   s.on('disconnect', () => setConnected(false));
   s.on('connect_error', () => setConnected(false));
   s.on('specimen.created', (p) => dispatch('specimen.created', p));
@@ -73,6 +79,14 @@ export function onLive(event: LiveEvent, handler: Handler): () => void {
   set.add(handler);
   return () => {
     set.delete(handler);
+  };
+}
+
+/** Calls `listener` whenever the connection comes back after a break (pushes sent meanwhile are lost); returns an unsubscribe function. */
+export function onLiveReconnected(listener: () => void): () => void {
+  reconnectListeners.add(listener);
+  return () => {
+    reconnectListeners.delete(listener);
   };
 }
 

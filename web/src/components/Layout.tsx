@@ -1,72 +1,75 @@
-import type { ReactNode } from 'react';
+import { Link, Outlet, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import type { User } from '@contract';
+import { api } from '../api/client';
+import { useMe } from '../api/queries';
+import { clearSession } from '../api/session';
+import { CurrentUserContext } from '../current-user';
 import { useEnumLabel } from '../enums';
 import { useLanguage } from '../i18n';
 import { useLiveConnected } from '../live';
+import { navItemsFor } from '../navigation';
 import { LanguageSwitch } from './LanguageSwitch';
 
-interface Props {
-  user: User;
-  active: 'submit' | 'specimens' | null;
-  onLogout: () => void;
-  children: ReactNode;
-}
-
-function NavLink({ href, active, testId, children }: { href: string; active: boolean; testId: string; children: ReactNode }) {
-  return (
-    <a href={href} className={`nav-link${active ? ' is-active' : ''}`} aria-current={active ? 'page' : undefined} data-testid={testId}>
-      {children}
-    </a>
-  );
-}
-
-export function Layout({ user, active, onLogout, children }: Props) {
+/** The signed-in pages' frame: header with the role's navigation, live status, user and logout; the page below. */
+export function Layout() {
   const { t } = useTranslation();
   const lng = useLanguage();
   const enumLabel = useEnumLabel();
   const live = useLiveConnected();
+  const user = useMe();
+  const navigate = useNavigate();
+  if (!user) return null;
   const unitName = lng === 'zh' ? user.unit.nameZh : user.unit.nameEn;
 
+  function logout(): void {
+    // Fire the request first: it reads the token synchronously before we clear it.
+    api.logout().catch(() => undefined);
+    clearSession();
+    void navigate({ to: '/login' });
+  }
+
   return (
-    <div className="app">
-      <header className="topbar">
-        <div className="topbar-inner">
-          <a className="brand" href="#/specimens">
-            <span className="brand-mark" aria-hidden="true" />
-            <span className="brand-name">{t('app.name')}</span>
-          </a>
-          <nav className="nav" aria-label="main">
-            <NavLink href="#/submit" active={active === 'submit'} testId="nav-submit">
-              {t('nav.submit')}
-            </NavLink>
-            <NavLink href="#/specimens" active={active === 'specimens'} testId="nav-specimens">
-              {t('nav.specimens')}
-            </NavLink>
-          </nav>
-          <div className="topbar-right">
-            <span
-              className={`live-dot${live ? ' is-live' : ''}`}
-              title={live ? t('nav.live') : t('nav.offline')}
-              aria-label={live ? t('nav.live') : t('nav.offline')}
-              role="img"
-              data-testid="live-status"
-              data-connected={live ? 'true' : 'false'}
-            />
-            <span className="user" data-testid="current-user">
-              <span className="user-name">{user.displayName}</span>
-              <span className="user-unit">
-                {unitName} · {enumLabel('role', user.role)}
+    <CurrentUserContext value={user}>
+      <div className="app">
+        <header className="topbar">
+          <div className="topbar-inner">
+            <Link className="brand" to="/">
+              <span className="brand-mark" aria-hidden="true" />
+              <span className="brand-name">{t('app.name')}</span>
+            </Link>
+            <nav className="nav" aria-label="main">
+              {navItemsFor(user.role).map((item) => (
+                <Link key={item.testId} to={item.to} className="nav-link" activeProps={{ className: 'is-active' }} data-testid={item.testId}>
+                  {t(`nav.${item.label}`)}
+                </Link>
+              ))}
+            </nav>
+            <div className="topbar-right">
+              <span
+                className={`live-dot${live ? ' is-live' : ''}`}
+                title={live ? t('nav.live') : t('nav.offline')}
+                aria-label={live ? t('nav.live') : t('nav.offline')}
+                role="img"
+                data-testid="live-status"
+                data-connected={live ? 'true' : 'false'}
+              />
+              <span className="user" data-testid="current-user">
+                <span className="user-name">{user.displayName}</span>
+                <span className="user-unit">
+                  {unitName} · {enumLabel('role', user.role)}
+                </span>
               </span>
-            </span>
-            <LanguageSwitch />
-            <button type="button" className="btn btn-ghost" onClick={onLogout} data-testid="logout">
-              {t('nav.logout')}
-            </button>
+              <LanguageSwitch />
+              <button type="button" className="btn btn-ghost" onClick={logout} data-testid="logout">
+                {t('nav.logout')}
+              </button>
+            </div>
           </div>
-        </div>
-      </header>
-      <main className="main">{children}</main>
-    </div>
+        </header>
+        <main className="main">
+          <Outlet />
+        </main>
+      </div>
+    </CurrentUserContext>
   );
 }

@@ -1,43 +1,26 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client';
-import type { Room, User } from '@contract';
+import type { User } from '@contract';
+import { roomListQuery, useCreateRoom } from '../api/queries';
 import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n';
-import { navigate, roomHref } from '../router';
 import { ErrorMessage } from './ErrorMessage';
 
 /** The specimen's live consultations: join an open one; experts and administrators start a new one. */
 export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: User }) {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const [rooms, setRooms] = useState<Room[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [starting, setStarting] = useState(false);
+  const navigate = useNavigate();
+  const { data, error } = useQuery(roomListQuery({ specimenId, kind: 'consultation' }));
+  const createRoom = useCreateRoom();
+  const rooms = data?.items ?? null;
+  const starting = createRoom.isPending || createRoom.isSuccess;
   const canStart = user.role === 'expert' || user.role === 'admin';
   const canJoin = user.role !== 'trainee';
 
-  useEffect(() => {
-    const controller = new AbortController();
-    api.listRooms({ query: { specimenId, kind: 'consultation' } }, { signal: controller.signal }).then(
-      (list) => setRooms(list.items),
-      (err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
-      },
-    );
-    return () => controller.abort();
-  }, [specimenId]);
-
-  async function start(): Promise<void> {
-    setStarting(true);
-    setError(null);
-    try {
-      const room = await api.createRoom({ body: { kind: 'consultation', specimenId } });
-      navigate(roomHref(room.id));
-    } catch (err) {
-      setError(err);
-      setStarting(false);
-    }
+  function start(): void {
+    createRoom.mutate({ kind: 'consultation', specimenId }, { onSuccess: (room) => void navigate({ to: '/rooms/$id', params: { id: room.id } }) });
   }
 
   return (
@@ -45,12 +28,12 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
       <div className="card-head">
         <h2 className="card-title">{t('rooms.title')}</h2>
         {canStart && (
-          <button type="button" className="btn btn-primary btn-small" disabled={starting} onClick={() => void start()} data-testid="start-consultation">
+          <button type="button" className="btn btn-primary btn-small" disabled={starting} onClick={start} data-testid="start-consultation">
             {starting ? t('rooms.starting') : t('rooms.start')}
           </button>
         )}
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error ?? createRoom.error} />
       {rooms === null ? (
         error ? null : <p className="muted">{t('common.loading')}</p>
       ) : rooms.length === 0 ? (
@@ -69,9 +52,9 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
               </div>
               {room.active ? (
                 canJoin ? (
-                  <a className="btn btn-secondary btn-small" href={roomHref(room.id)} data-testid="join-room">
+                  <Link className="btn btn-secondary btn-small" to="/rooms/$id" params={{ id: room.id }} data-testid="join-room">
                     {t('rooms.join')}
-                  </a>
+                  </Link>
                 ) : (
                   <span className="badge">{t('rooms.active')}</span>
                 )

@@ -5,7 +5,6 @@ import { setSession } from '../api/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { navigate } from '../router';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -25,8 +24,8 @@ export function LoginPage() {
     setError(null);
     try {
       const { token, user } = await api.login({ body: { username: username.trim(), password } }, { logoutOn401: false });
+      // The login route's guard sees the session and goes on to the page asked for (or the role's home).
       setSession({ token, user });
-      navigate('#/specimens', true);
     } catch (err) {
       setError(err);
       setBusy(false);

@@ -1,178 +1,102 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client';
-import type { SiteType, Specimen, SpecimenListQuery, SpecimenStatus } from '@contract';
-import { getSession } from '../api/session';
+import { specimenListQuery, usePorts } from '../api/queries';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { EnumSelect, PortSelect } from '../components/Select';
 import { IdentificationBadge } from '../components/IdentificationBadge';
 import { StatusBadge } from '../components/StatusBadge';
+import { useCurrentUser } from '../current-user';
 import { useEnumLabel } from '../enums';
-import { dateToIso, formatDateTime, portName } from '../format';
-import { usePorts } from '../hooks';
+import { formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
-import { mergeSpecimen } from '../identification';
-import { useLiveEvent } from '../live';
-import { navigate, specimenHref } from '../router';
+import { hasFilters, PAGE_SIZE, specimenListQueryFor, type SpecimenSearch } from '../specimen-search';
 
-const PAGE_SIZE = 50;
+const route = getRouteApi('/signed-in/specimens');
 
-interface Filters {
-  portCode: string;
-  status: SpecimenStatus | '';
-  siteType: SiteType | '';
-  from: string; // yyyy-mm-dd (local)
-  to: string; // yyyy-mm-dd (local, inclusive)
-  mine: boolean; // only specimens I submitted
-}
+type Filters = Omit<SpecimenSearch, 'page'>;
 
-const EMPTY_FILTERS: Filters = { portCode: '', status: '', siteType: '', from: '', to: '', mine: false };
-
-function toQuery(filters: Filters, offset: number): SpecimenListQuery {
-  const q: SpecimenListQuery = { limit: PAGE_SIZE, offset };
-  if (filters.portCode) q.portCode = filters.portCode;
-  if (filters.status) q.status = filters.status;
-  if (filters.siteType) q.siteType = filters.siteType;
-  const from = dateToIso(filters.from, false);
-  const to = dateToIso(filters.to, true);
-  if (from) q.from = from;
-  if (to) q.to = to;
-  if (filters.mine) q.mine = true;
-  return q;
-}
-
-/** Whether a live-pushed specimen belongs in the currently filtered list. */
-function matches(s: Specimen, filters: Filters): boolean {
-  if (filters.mine && s.createdBy.id !== getSession()?.user.id) return false;
-  if (filters.portCode && s.port.code !== filters.portCode) return false;
-  if (filters.status && s.status !== filters.status) return false;
-  if (filters.siteType && s.siteType !== filters.siteType) return false;
-  const at = Date.parse(s.collectedAt);
-  const from = dateToIso(filters.from, false);
-  const to = dateToIso(filters.to, true);
-  if (from && at < Date.parse(from)) return false;
-  if (to && at > Date.parse(to)) return false;
-  return true;
-}
-
-interface ListState {
-  items: Specimen[];
-  total: number;
-}
-
+/** The specimen list; its filters and page are the URL's (specimen-search.ts), its rows follow the live push. */
 export function MySpecimensPage() {
   const { t } = useTranslation();
   const lng = useLanguage();
   const enumLabel = useEnumLabel();
+  const user = useCurrentUser();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
   const { ports } = usePorts();
-  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
-  const [offset, setOffset] = useState(0);
-  const [reloadKey, setReloadKey] = useState(0);
-  const [data, setData] = useState<ListState | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const query = specimenListQueryFor(search);
+  const { data, error, isPending, isPlaceholderData: loading, refetch } = useQuery(specimenListQuery(query));
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(null);
-    api.listSpecimens({ query: toQuery(filters, offset) }, { signal: controller.signal }).then(
-      (r) => {
-        // Keep identifications that a push finished while this request was under way.
-        setData((prev) => ({
-          items: r.items.map((item) => mergeSpecimen(prev?.items.find((s) => s.id === item.id), item)),
-          total: r.total,
-        }));
-        setLoading(false);
-      },
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setError(err);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [filters, offset, reloadKey]);
+  /** A changed filter is a new address (Back returns to the previous filters), from the first page. */
+  function setFilters(filters: Filters): void {
+    void navigate({ search: (previous) => ({ ...previous, ...filters, page: undefined }) });
+  }
 
-  useLiveEvent('specimen.created', ({ specimen }) => {
-    if (offset !== 0 || !matches(specimen, filters)) return;
-    setData((prev) => {
-      if (!prev || prev.items.some((s) => s.id === specimen.id)) return prev;
-      return { items: [specimen, ...prev.items].slice(0, PAGE_SIZE), total: prev.total + 1 };
-    });
-  });
+  function goToPage(page: number): void {
+    void navigate({ search: (previous) => ({ ...previous, page: page > 1 ? page : undefined }) });
+  }
 
-  const applyUpdate = ({ specimen }: { specimen: Specimen }) => {
-    setData((prev) => {
-      if (!prev || !prev.items.some((s) => s.id === specimen.id)) return prev;
-      return { ...prev, items: prev.items.map((s) => (s.id === specimen.id ? mergeSpecimen(s, specimen) : s)) };
-    });
-  };
-  useLiveEvent('specimen.updated', applyUpdate);
-  useLiveEvent('identification.completed', applyUpdate);
-
-  const setFilter = useCallback(<K extends keyof Filters>(key: K, value: Filters[K]) => {
-    setFilters((f) => ({ ...f, [key]: value }));
-    setOffset(0);
-  }, []);
-
-  const hasFilters = Object.values(filters).some(Boolean);
   const items = data?.items ?? [];
   const total = data?.total ?? 0;
+  const offset = query.offset ?? 0;
+  const page = search.page ?? 1;
 
   return (
     <section className="page">
       <div className="page-head">
         <h1 className="page-title">{t('list.title')}</h1>
-        <a className="btn btn-primary" href="#/submit">
-          {t('list.newSpecimen')}
-        </a>
+        {user.role !== 'trainee' && (
+          <Link className="btn btn-primary" to="/submit">
+            {t('list.newSpecimen')}
+          </Link>
+        )}
       </div>
 
       <form className="card filters" aria-label={t('list.filters')} onSubmit={(e) => e.preventDefault()}>
         <Field label={t('list.port')}>
           <PortSelect
             ports={ports}
-            value={filters.portCode}
+            value={search.portCode ?? ''}
             placeholder={t('common.any')}
-            onChange={(v) => setFilter('portCode', v)}
+            onChange={(v) => setFilters({ portCode: v || undefined })}
             testId="filter-port"
           />
         </Field>
         <Field label={t('list.status')}>
           <EnumSelect
             kind="status"
-            value={filters.status}
+            value={search.status ?? ''}
             placeholder={t('common.any')}
-            onChange={(v) => setFilter('status', v)}
+            onChange={(v) => setFilters({ status: v || undefined })}
             testId="filter-status"
           />
         </Field>
         <Field label={t('list.siteType')}>
           <EnumSelect
             kind="siteType"
-            value={filters.siteType}
+            value={search.siteType ?? ''}
             placeholder={t('common.any')}
-            onChange={(v) => setFilter('siteType', v)}
+            onChange={(v) => setFilters({ siteType: v || undefined })}
             testId="filter-site-type"
           />
         </Field>
         <Field label={t('list.from')}>
           <input
             type="date"
-            value={filters.from}
-            max={filters.to || undefined}
-            onChange={(e) => setFilter('from', e.target.value)}
+            value={search.from ?? ''}
+            max={search.to}
+            onChange={(e) => setFilters({ from: e.target.value || undefined })}
             data-testid="filter-from"
           />
         </Field>
         <Field label={t('list.to')}>
           <input
             type="date"
-            value={filters.to}
-            min={filters.from || undefined}
-            onChange={(e) => setFilter('to', e.target.value)}
+            value={search.to ?? ''}
+            min={search.from}
+            onChange={(e) => setFilters({ to: e.target.value || undefined })}
             data-testid="filter-to"
           />
         </Field>
@@ -180,8 +104,8 @@ export function MySpecimensPage() {
           <label className="field-check">
             <input
               type="checkbox"
-              checked={filters.mine}
-              onChange={(e) => setFilter('mine', e.target.checked)}
+              checked={search.mine === true}
+              onChange={(e) => setFilters({ mine: e.target.checked || undefined })}
               data-testid="filter-mine"
             />
             <span>{t('list.onlyMine')}</span>
@@ -190,11 +114,8 @@ export function MySpecimensPage() {
             <button
               type="button"
               className="btn btn-ghost"
-              disabled={!hasFilters}
-              onClick={() => {
-                setFilters(EMPTY_FILTERS);
-                setOffset(0);
-              }}
+              disabled={!hasFilters(search)}
+              onClick={() => void navigate({ search: {} })}
             >
               {t('list.clearFilters')}
             </button>
@@ -202,9 +123,9 @@ export function MySpecimensPage() {
         </div>
       </form>
 
-      <ErrorMessage error={error} onRetry={() => setReloadKey((k) => k + 1)} />
+      <ErrorMessage error={error} onRetry={() => void refetch()} />
 
-      {loading && !data ? (
+      {isPending ? (
         <p className="muted">{t('common.loading')}</p>
       ) : items.length === 0 && !error ? (
         <p className="empty" data-testid="specimens-empty">
@@ -232,7 +153,6 @@ export function MySpecimensPage() {
             <tbody>
               {items.map((s) => {
                 const thumb = s.images[0]?.thumbnailUrl;
-                const href = specimenHref(s.id);
                 return (
                   <tr
                     key={s.id}
@@ -240,11 +160,11 @@ export function MySpecimensPage() {
                     data-testid="specimen-row"
                     data-specimen-id={s.id}
                     onClick={(e) => {
-                      if (!(e.target as HTMLElement).closest('a')) navigate(href);
+                      if (!(e.target as HTMLElement).closest('a')) void navigate({ to: '/specimens/$id', params: { id: s.id } });
                     }}
                   >
                     <td className="cell-thumb">
-                      <a href={href} aria-label={`${s.port.code} ${formatDateTime(s.collectedAt, lng)}`}>
+                      <Link to="/specimens/$id" params={{ id: s.id }} aria-label={`${s.port.code} ${formatDateTime(s.collectedAt, lng)}`}>
                         {thumb ? (
                           <img
                             src={thumb}
@@ -256,13 +176,13 @@ export function MySpecimensPage() {
                         ) : (
                           <span className="thumb thumb-empty">{t('list.noImage')}</span>
                         )}
-                      </a>
+                      </Link>
                     </td>
                     <td data-label={t('list.port')}>
                       <div className="cell-port">
-                        <a href={href} className="row-link">
+                        <Link to="/specimens/$id" params={{ id: s.id }} className="row-link">
                           <span className="port-code">{s.port.code}</span> {portName(s.port, lng)}
-                        </a>
+                        </Link>
                         {s.locationDetail && <div className="muted small">{s.locationDetail}</div>}
                       </div>
                     </td>
@@ -303,8 +223,8 @@ export function MySpecimensPage() {
             <button
               type="button"
               className="btn btn-secondary"
-              disabled={offset === 0 || loading}
-              onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}
+              disabled={page === 1 || loading}
+              onClick={() => goToPage(page - 1)}
               data-testid="page-prev"
             >
               {t('list.previous')}
@@ -313,7 +233,7 @@ export function MySpecimensPage() {
               type="button"
               className="btn btn-secondary"
               disabled={offset + PAGE_SIZE >= total || loading}
-              onClick={() => setOffset((o) => o + PAGE_SIZE)}
+              onClick={() => goToPage(page + 1)}
               data-testid="page-next"
             >
               {t('list.next')}

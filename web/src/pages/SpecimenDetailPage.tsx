@@ -1,23 +1,22 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../api/client';
-import type { Specimen, SpecimenStatus, User } from '@contract';
+import { ApiError } from '../api/client';
+import { specimenQuery, useUpdateSpecimenStatus } from '../api/queries';
+import type { Specimen, SpecimenStatus } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { IdentificationPanel } from '../components/IdentificationPanel';
 import { EnumSelect } from '../components/Select';
 import { SpecimenRooms } from '../components/SpecimenRooms';
 import { StatusBadge } from '../components/StatusBadge';
+import { useCurrentUser } from '../current-user';
 import { useEnumLabel, type EnumKind, type EnumValue } from '../enums';
 import { formatBytes, formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
-import { mergeSpecimen } from '../identification';
-import { useLiveConnected, useLiveEvent } from '../live';
 
-interface Props {
-  id: string;
-  user: User;
-}
+const route = getRouteApi('/signed-in/specimens/$id');
 
 function DetailRow({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -28,25 +27,12 @@ function DetailRow({ label, children, testId }: { label: string; children: React
   );
 }
 
-function StatusEditor({ specimen, onSaved }: { specimen: Specimen; onSaved: (s: Specimen) => void }) {
+function StatusEditor({ specimen }: { specimen: Specimen }) {
   const { t } = useTranslation();
   const [value, setValue] = useState<SpecimenStatus>(specimen.status);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { mutate, isPending: saving, error } = useUpdateSpecimenStatus();
 
   useEffect(() => setValue(specimen.status), [specimen.status]);
-
-  async function save(): Promise<void> {
-    setSaving(true);
-    setError(null);
-    try {
-      onSaved(await api.updateSpecimen({ params: { id: specimen.id }, body: { status: value } }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
-  }
 
   return (
     <div className="status-editor">
@@ -57,7 +43,7 @@ function StatusEditor({ specimen, onSaved }: { specimen: Specimen; onSaved: (s: 
         type="button"
         className="btn btn-secondary"
         disabled={saving || value === specimen.status}
-        onClick={() => void save()}
+        onClick={() => mutate({ id: specimen.id, status: value })}
         data-testid="status-save"
       >
         {saving ? t('common.saving') : t('common.save')}
@@ -67,66 +53,38 @@ function StatusEditor({ specimen, onSaved }: { specimen: Specimen; onSaved: (s: 
   );
 }
 
-export function SpecimenDetailPage({ id, user }: Props) {
+/** One specimen: identification, consultations, photos and details; follows the live push. */
+export function SpecimenDetailPage() {
   const { t } = useTranslation();
   const lng = useLanguage();
   const enumLabel = useEnumLabel();
-  const [specimen, setSpecimen] = useState<Specimen | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [reloadKey, setReloadKey] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setError(null);
-    api.getSpecimen({ params: { id } }, { signal: controller.signal }).then(
-      // A push that arrived while this request was under way may be fresher than its answer.
-      (fetched) => setSpecimen((prev) => mergeSpecimen(prev, fetched)),
-      (err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
-      },
-    );
-    return () => controller.abort();
-  }, [id, reloadKey]);
-
-  const applyPush = ({ specimen: s }: { specimen: Specimen }) => {
-    if (s.id === id) setSpecimen((prev) => mergeSpecimen(prev, s));
-  };
-  useLiveEvent('specimen.updated', applyPush);
-  useLiveEvent('identification.completed', applyPush);
-
-  // Pushes sent while the live connection was down are lost: fetch again on reconnect if still waiting.
-  const connected = useLiveConnected();
-  const wasConnected = useRef(connected);
-  const pending = specimen?.id === id && specimen.identification?.status === 'pending';
-  useEffect(() => {
-    const reconnected = connected && !wasConnected.current;
-    wasConnected.current = connected;
-    if (reconnected && pending) setReloadKey((k) => k + 1);
-  }, [connected, pending]);
+  const user = useCurrentUser();
+  const { id } = route.useParams();
+  const { data: specimen, error, refetch } = useQuery(specimenQuery(id));
 
   const none = t('common.none');
   const text = (v: string | null | undefined): string => (v ? v : none);
   const optionalEnum = <K extends EnumKind>(kind: K, v: EnumValue<K> | null): string => (v ? enumLabel(kind, v) : none);
 
-  if (error) {
+  if (error && !specimen) {
     const notFound = error instanceof ApiError && error.status === 404;
     return (
       <section className="page">
         <p>
-          <a href="#/specimens">← {t('common.back')}</a>
+          <Link to="/specimens">← {t('common.back')}</Link>
         </p>
         {notFound ? (
           <p className="empty" data-testid="specimen-not-found">
             {t('detail.notFound')}
           </p>
         ) : (
-          <ErrorMessage error={error} onRetry={() => setReloadKey((k) => k + 1)} />
+          <ErrorMessage error={error} onRetry={() => void refetch()} />
         )}
       </section>
     );
   }
 
-  if (!specimen || specimen.id !== id) {
+  if (!specimen) {
     return (
       <section className="page">
         <p className="muted">{t('common.loading')}</p>
@@ -140,7 +98,7 @@ export function SpecimenDetailPage({ id, user }: Props) {
   return (
     <section className="page" data-testid="specimen-detail" data-specimen-id={s.id}>
       <p>
-        <a href="#/specimens">← {t('common.back')}</a>
+        <Link to="/specimens">← {t('common.back')}</Link>
       </p>
       <div className="page-head">
         <h1 className="page-title">
@@ -231,7 +189,7 @@ export function SpecimenDetailPage({ id, user }: Props) {
               <code className="small">{s.id}</code>
             </DetailRow>
           </dl>
-          {canReview && <StatusEditor specimen={s} onSaved={(saved) => setSpecimen((prev) => mergeSpecimen(prev, saved))} />}
+          {canReview && <StatusEditor specimen={s} />}
         </div>
       </div>
     </section>

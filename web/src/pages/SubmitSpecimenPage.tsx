@@ -1,7 +1,9 @@
+import { Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '@contract';
 import { formOf, upload } from '../api/client';
+import { usePorts } from '../api/queries';
 import type { LifeStage, Sex, SiteType, Specimen, SpecimenMetadata, TrapMethod } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
@@ -9,8 +11,6 @@ import { ImageDropZone, toSelectedImages, type SelectedImage } from '../componen
 import { ProgressBar } from '../components/ProgressBar';
 import { EnumSelect, PortSelect } from '../components/Select';
 import { dateTimeLocalToIso, toDateTimeLocalValue } from '../format';
-import { usePorts } from '../hooks';
-import { specimenHref } from '../router';
 
 interface FormState {
   portCode: string;
@@ -268,9 +268,9 @@ export function SubmitSpecimenPage() {
           {created && (
             <div className="alert alert-success" role="status" data-testid="submit-success" data-specimen-id={created.id}>
               <span>{t('submit.success')}</span>{' '}
-              <a href={specimenHref(created.id)} data-testid="submit-success-link">
+              <Link to="/specimens/$id" params={{ id: created.id }} data-testid="submit-success-link">
                 {t('submit.viewSpecimen')}
-              </a>
+              </Link>
             </div>
           )}
           <button

@@ -1,0 +1,240 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import {
+  BrowserTestBed,
+  describeInChromium,
+  isSameDocument,
+  markDocument,
+  UI_TIMEOUT,
+  waitForListLoaded,
+} from '../helpers/browser.js';
+import { jpegImage } from '../helpers/images.js';
+
+interface SpecimenJson {
+  id: string;
+}
+
+interface RoomJson {
+  id: string;
+}
+
+/** The path and search of the app's hash route: `#/specimens?status=confirmed` → ['/specimens', {status: 'confirmed'}]. */
+function routeOf(page: Page): { path: string; search: Record<string, string> } {
+  const hash = new URL(page.url()).hash.replace(/^#/, '');
+  const [path = '', query = ''] = hash.split('?');
+  return { path, search: Object.fromEntries(new URLSearchParams(query)) };
+}
+
+/** The testids of the header's navigation links, in order. */
+function navigationOf(page: Page): Promise<(string | null)[]> {
+  return page.locator('nav[aria-label="main"] a').evaluateAll((links: { getAttribute(name: string): string | null }[]) =>
+    links.map((link) => link.getAttribute('data-testid')),
+  );
+}
+
+describeInChromium('the web shell (routes, role navigation, rooms page) in Chromium against the real server on PGlite', () => {
+  let testBed: BrowserTestBed;
+
+  beforeAll(async () => {
+    // Identification is not what these tests look at: its jobs wait in the queue. Fake camera and microphone: a room
+    // page asks for them before joining.
+    testBed = await BrowserTestBed.start({ env: { IDENTIFY_JOBS_IN_API: 'false' }, media: true });
+  });
+  afterEach(() => testBed?.closeSessions());
+  afterAll(() => testBed?.close());
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  async function apiAs<T>(username: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Record<string, unknown>): Promise<T> {
+    const response = await testBed.server.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${await testBed.server.tokenFor(username)}` },
+      ...(payload === undefined ? {} : { payload }),
+    });
+    if (response.statusCode >= 300) throw new Error(`${method} ${url} as ${username} → ${response.statusCode} ${response.body}`);
+    return response.json<T>();
+  }
+
+  async function createSpecimenAs(username: string, metadata: Record<string, unknown>, imageSeed: number): Promise<SpecimenJson> {
+    return testBed.uploadSpecimenAs<SpecimenJson>(username, metadata, [{ name: `photo-${imageSeed}.jpg`, data: await jpegImage(imageSeed, 64, 48) }]);
+  }
+
+  /** What the specimen list shows: its filters, its range line and how many rows. */
+  async function listState(page: Page) {
+    await waitForListLoaded(page);
+    await page.locator('.table-wrap.is-loading').waitFor({ state: 'detached' });
+    return {
+      siteType: await page.getByTestId('filter-site-type').inputValue(),
+      status: await page.getByTestId('filter-status').inputValue(),
+      from: await page.getByTestId('filter-from').inputValue(),
+      to: await page.getByTestId('filter-to').inputValue(),
+      mine: await page.getByTestId('filter-mine').isChecked(),
+      range: await page.getByTestId('pagination-range').textContent(),
+      rows: await page.getByTestId('specimen-row').count(),
+    };
+  }
+
+  /** Waits until the list shows `range` (the filters of a navigation have been fetched), then reads it. */
+  async function listShowing(page: Page, range: string) {
+    await expect.poll(() => page.getByTestId('pagination-range').textContent(), { timeout: UI_TIMEOUT }).toBe(range);
+    return listState(page);
+  }
+
+  // ---- tests -----------------------------------------------------------------------------
+
+  it('a deep link opened signed out asks to sign in, then opens the page asked for; signed in, #/login leads home', async () => {
+    const specimen = await createSpecimenAs('staff.beilun', { locationDetail: 'deep link' }, 71);
+    const session = await testBed.openSignedOut();
+    const { page } = session;
+
+    await page.goto(`/#/specimens/${specimen.id}`);
+    await page.getByTestId('login-username').waitFor();
+    expect(routeOf(page)).toEqual({ path: '/login', search: { redirect: `/specimens/${specimen.id}` } });
+
+    await testBed.submitLogin(session, 'staff.beilun');
+    await page.locator(`[data-testid="specimen-detail"][data-specimen-id="${specimen.id}"]`).waitFor();
+    expect(routeOf(page).path).toBe(`/specimens/${specimen.id}`);
+
+    // Signed in, the login page is no place to be: it leads to the start page.
+    await page.goto('/#/login');
+    await waitForListLoaded(page);
+    expect(routeOf(page)).toEqual({ path: '/specimens', search: {} });
+
+    // Signing out leads to the login page, asking for nothing.
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-username').waitFor();
+    expect(routeOf(page)).toEqual({ path: '/login', search: {} });
+    expect(session.dialogs).toEqual([]);
+    expect(session.errors).toEqual([]);
+  });
+
+  it('a filtered specimen list is an address: opened directly it shows its filters, and Back/Forward walk filter states and pages', async () => {
+    // The airport's own unit: 51 aircraft specimens (two pages of 50) and two cargo ones, one of them confirmed.
+    for (let i = 0; i < 51; i += 1) await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'aircraft' }, 100 + i);
+    await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 200);
+    const confirmed = await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 201);
+    await apiAs('expert.ningbo', 'PATCH', `/api/v1/specimens/${confirmed.id}`, { status: 'confirmed' });
+
+    const { page, dialogs, errors } = await testBed.signIn('staff.airport');
+    expect(await listState(page)).toMatchObject({ range: '1–50 of 53', rows: 50 });
+    await markDocument(page);
+
+    // Collected on 20 November 2026 (the specimens' default, 14:30 in Shanghai), aircraft, mine, second page.
+    await page.goto('/#/specimens?siteType=aircraft&from=2026-11-20&to=2026-11-20&mine=true&page=2');
+    const secondPage = { siteType: 'aircraft', status: '', from: '2026-11-20', to: '2026-11-20', mine: true, range: '51–51 of 51', rows: 1 };
+    expect(await listShowing(page, '51–51 of 51')).toEqual(secondPage);
+
+    // It survives a reload.
+    await page.reload();
+    expect(await listShowing(page, '51–51 of 51')).toEqual(secondPage);
+    await markDocument(page);
+
+    await page.getByTestId('page-prev').click();
+    const firstPage = { ...secondPage, range: '1–50 of 51', rows: 50 };
+    expect(await listShowing(page, '1–50 of 51')).toEqual(firstPage);
+    expect(routeOf(page).search).toEqual({ siteType: 'aircraft', from: '2026-11-20', to: '2026-11-20', mine: 'true' });
+
+    await page.getByTestId('filter-site-type').selectOption('cargo');
+    const cargo = { ...firstPage, siteType: 'cargo', range: '1–2 of 2', rows: 2 };
+    expect(await listShowing(page, '1–2 of 2')).toEqual(cargo);
+    await page.getByTestId('filter-status').selectOption('confirmed');
+    const confirmedCargo = { ...cargo, status: 'confirmed', range: '1–1 of 1', rows: 1 };
+    expect(await listShowing(page, '1–1 of 1')).toEqual(confirmedCargo);
+    expect(routeOf(page)).toEqual({
+      path: '/specimens',
+      search: { siteType: 'cargo', status: 'confirmed', from: '2026-11-20', to: '2026-11-20', mine: 'true' },
+    });
+
+    // Back walks the way back, filter by filter and page by page; Forward walks it again.
+    await page.goBack();
+    expect(await listShowing(page, '1–2 of 2')).toEqual(cargo);
+    await page.goBack();
+    expect(await listShowing(page, '1–50 of 51')).toEqual(firstPage);
+    await page.goBack();
+    expect(await listShowing(page, '51–51 of 51')).toEqual(secondPage);
+    await page.goForward();
+    expect(await listShowing(page, '1–50 of 51')).toEqual(firstPage);
+    await page.goForward();
+    expect(await listShowing(page, '1–2 of 2')).toEqual(cargo);
+    expect(await isSameDocument(page)).toBe(true);
+
+    // Clearing the filters is an address too: the whole list.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    expect(await listShowing(page, '1–50 of 53')).toMatchObject({ siteType: '', status: '', from: '', to: '', mine: false, rows: 50 });
+    expect(routeOf(page)).toEqual({ path: '/specimens', search: {} });
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows each role its own navigation and start page', async () => {
+    const expected = [
+      { username: 'staff.beilun', navigation: ['nav-submit', 'nav-specimens'], start: '/specimens' },
+      { username: 'expert.ningbo', navigation: ['nav-specimens', 'nav-rooms'], start: '/specimens' },
+      { username: 'trainee.ningbo', navigation: ['nav-classes'], start: '/rooms' },
+      { username: 'admin', navigation: ['nav-specimens', 'nav-rooms', 'nav-models'], start: '/specimens' },
+    ];
+    for (const { username, navigation, start } of expected) {
+      const { page, dialogs, errors } = await testBed.signIn(username);
+      expect(await navigationOf(page), username).toEqual(navigation);
+      expect(routeOf(page).path, username).toBe(start);
+      expect(dialogs, username).toEqual([]);
+      expect(errors, username).toEqual([]);
+    }
+
+    // The administrator's models page lists the installed model versions (or says there are none).
+    const admin = await testBed.signIn('admin');
+    await admin.page.getByTestId('nav-models').click();
+    await admin.page.getByTestId('models-table').or(admin.page.getByTestId('models-empty')).waitFor();
+    const { items } = await apiAs<{ items: { ref: string }[] }>('admin', 'GET', '/api/v1/models');
+    expect(await admin.page.getByTestId('model-row').count()).toBe(items.length);
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('a trainee finds the class they are enrolled in on the rooms page and opens it; an expert opens a class from there', async () => {
+    const trainee = await apiAs<{ user: { id: string } }>('trainee.ningbo', 'GET', '/api/v1/me');
+    const lesson = await apiAs<RoomJson>('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'Culex pipiens: larval keys', trainees: [trainee.user.id] });
+    const specimen = await createSpecimenAs('staff.beilun', { locationDetail: 'consultation for the rooms page' }, 81);
+    const consultation = await apiAs<RoomJson>('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: specimen.id });
+
+    // The trainee starts on their classes: the class is there, the consultation (not theirs to join) is not.
+    const student = await testBed.signIn('trainee.ningbo');
+    const lessonRow = student.page.locator(`[data-testid="room-row"][data-room-id="${lesson.id}"]`);
+    await lessonRow.waitFor();
+    expect(await lessonRow.getAttribute('data-kind')).toBe('class');
+    expect(await lessonRow.textContent()).toContain('Culex pipiens: larval keys');
+    expect(await student.page.locator(`[data-testid="room-row"][data-room-id="${consultation.id}"]`).count()).toBe(0);
+    await lessonRow.getByTestId('room-link').click();
+    await student.page.locator(`[data-testid="room-page"][data-room-id="${lesson.id}"]`).waitFor();
+    expect(routeOf(student.page).path).toBe(`/rooms/${lesson.id}`);
+    expect(student.errors).toEqual([]);
+
+    // The expert sees both, and opens a new class from the same page, landing in it.
+    const expert = await testBed.signIn('expert.ningbo');
+    await expert.page.getByTestId('nav-rooms').click();
+    await expert.page.locator(`[data-testid="room-row"][data-room-id="${consultation.id}"]`).waitFor();
+    expect(await expert.page.locator(`[data-testid="room-row"][data-room-id="${lesson.id}"]`).count()).toBe(1);
+    await expert.page.getByTestId('new-class-title').fill('Aedes albopictus: scutum patterns');
+    await expert.page.getByTestId('new-class-submit').click();
+    await expert.page.getByTestId('room-page').waitFor();
+    const createdId = await expert.page.getByTestId('room-page').getAttribute('data-room-id');
+    const created = await apiAs<{ room: { kind: string; title: string } }>('expert.ningbo', 'GET', `/api/v1/rooms/${createdId}`);
+    expect(created.room).toMatchObject({ kind: 'class', title: 'Aedes albopictus: scutum patterns' });
+
+    // Back on the rooms page, the new class is listed first.
+    await expert.page.goBack();
+    await expert.page.locator(`[data-testid="room-row"][data-room-id="${createdId}"]`).waitFor();
+    expect(await expert.page.getByTestId('room-row').first().getAttribute('data-room-id')).toBe(createdId);
+    expect(expert.errors).toEqual([]);
+  });
+
+  it('shows a not-found page for an unknown address, with a way back', async () => {
+    const { page, errors } = await testBed.signIn('staff.beilun');
+    await page.goto('/#/no/such/page');
+    await page.getByTestId('not-found').waitFor();
+    await page.getByTestId('not-found-home').click();
+    await waitForListLoaded(page);
+    expect(routeOf(page).path).toBe('/specimens');
+    expect(errors).toEqual([]);
+  });
+});

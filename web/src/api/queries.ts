@@ -1,0 +1,111 @@
+// What the pages read from the server and what they change there, as TanStack Query options and hooks built on
+// `api.<operationId>`. Keys live in query-keys.ts; the live push writes into the same cache (live-cache.ts).
+import { keepPreviousData, queryOptions, replaceEqualDeep, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { NewRoom, Port, RoomListQuery, Specimen, SpecimenListQuery, SpecimenStatus, User } from '@contract';
+import { mergeSpecimen } from '../identification';
+import { api } from './client';
+import { queryKeys, type SpecimenPage } from './query-keys';
+import { getSession, updateUser } from './session';
+import { storeSpecimen } from './specimen-cache';
+
+export const meQuery = queryOptions({
+  queryKey: queryKeys.me,
+  queryFn: async ({ signal }) => {
+    const { user } = await api.getMe(undefined, { signal });
+    updateUser(user); // the next visit starts from this copy
+    return user;
+  },
+});
+
+/** The signed-in user: the copy stored with the session at once, then the server's own. */
+export function useMe(): User | undefined {
+  return useQuery({ ...meQuery, initialData: getSession()?.user, initialDataUpdatedAt: 0 }).data;
+}
+
+export const portsQuery = queryOptions({
+  queryKey: queryKeys.ports,
+  queryFn: async ({ signal }) => (await api.listPorts(undefined, { signal })).items.toSorted((a, b) => a.code.localeCompare(b.code)),
+  // Ports hardly change; the cache goes with the session.
+  staleTime: Infinity,
+});
+
+const NO_PORTS: readonly Port[] = [];
+
+/** Ports in the user's scope, by code (none while they load). */
+export function usePorts(): { ports: readonly Port[]; loading: boolean; error: Error | null } {
+  const { data, isPending, error } = useQuery(portsQuery);
+  return { ports: data ?? NO_PORTS, loading: isPending, error };
+}
+
+/** Keeps an identification a push finished while this page was being fetched (see mergeSpecimen). */
+function mergePage(previous: SpecimenPage | undefined, incoming: SpecimenPage): SpecimenPage {
+  if (!previous) return incoming;
+  const known = new Map(previous.items.map((specimen) => [specimen.id, specimen]));
+  return { ...incoming, items: incoming.items.map((specimen) => mergeSpecimen(known.get(specimen.id), specimen)) };
+}
+
+/**
+ * Structural sharing that first merges old and new with `merge`: what did not change stays the same object (React
+ * relies on it: a result rebuilt on every read would re-render without end).
+ */
+function sharing<T>(merge: (previous: T | undefined, incoming: T) => T): (previous: unknown, incoming: unknown) => unknown {
+  return (previous, incoming) => replaceEqualDeep(previous, merge(previous as T | undefined, incoming as T));
+}
+
+export function specimenListQuery(query: SpecimenListQuery) {
+  return queryOptions({
+    queryKey: queryKeys.specimenList(query),
+    queryFn: ({ signal }) => api.listSpecimens({ query }, { signal }),
+    // Another filter or page keeps showing the rows it replaces until it arrives.
+    placeholderData: keepPreviousData,
+    structuralSharing: sharing(mergePage),
+  });
+}
+
+export function specimenQuery(id: string) {
+  return queryOptions({
+    queryKey: queryKeys.specimen(id),
+    queryFn: ({ signal }) => api.getSpecimen({ params: { id } }, { signal }),
+    structuralSharing: sharing<Specimen>(mergeSpecimen),
+  });
+}
+
+// Rooms have no live push: a page showing them asks again each time it opens.
+export function roomListQuery(query: Partial<RoomListQuery>) {
+  return queryOptions({
+    queryKey: queryKeys.roomList(query),
+    queryFn: ({ signal }) => api.listRooms({ query }, { signal }),
+    staleTime: 0,
+  });
+}
+
+export function roomQuery(id: string) {
+  return queryOptions({
+    queryKey: queryKeys.room(id),
+    queryFn: ({ signal }) => api.getRoom({ params: { id } }, { signal }),
+    staleTime: 0,
+  });
+}
+
+export const modelsQuery = queryOptions({
+  queryKey: queryKeys.models,
+  queryFn: ({ signal }) => api.listModels(undefined, { signal }),
+});
+
+/** An expert's or administrator's verdict on a specimen; every page showing it takes the answer. */
+export function useUpdateSpecimenStatus() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, status }: { id: string; status: SpecimenStatus }) => api.updateSpecimen({ params: { id }, body: { status } }),
+    onSuccess: (specimen) => storeSpecimen(queryClient, specimen),
+  });
+}
+
+/** Opens a consultation or a class; room lists ask again. */
+export function useCreateRoom() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (room: NewRoom) => api.createRoom({ body: room }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.roomLists }),
+  });
+}

@@ -1,0 +1,23 @@
+// Every key of the server-state cache, in one place: invalidating `specimens` reaches every list and every specimen.
+import type { AnswerOf, Endpoints, RoomListQuery, SpecimenListQuery } from '@contract';
+
+export type SpecimenPage = AnswerOf<Endpoints['listSpecimens']>;
+export type RoomList = AnswerOf<Endpoints['listRooms']>;
+
+export const queryKeys = {
+  me: ['me'] as const,
+  ports: ['ports'] as const,
+  specimens: ['specimens'] as const,
+  specimenLists: ['specimens', 'list'] as const,
+  specimenList: (query: SpecimenListQuery) => ['specimens', 'list', query] as const,
+  specimen: (id: string) => ['specimens', 'detail', id] as const,
+  roomLists: ['rooms', 'list'] as const,
+  roomList: (query: Partial<RoomListQuery>) => ['rooms', 'list', query] as const,
+  room: (id: string) => ['rooms', 'detail', id] as const,
+  models: ['models'] as const,
+};
+
+/** The query of a cached specimen list, read back from its key. */
+export function specimenListQueryOf(key: readonly unknown[]): SpecimenListQuery {
+  return (key[2] ?? {}) as SpecimenListQuery;
+}

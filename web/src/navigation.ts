@@ -1,0 +1,36 @@
+// The main navigation: which pages each role finds in the header, one line per entry, and where each role starts.
+// A page joins the navigation with its route (routes.tsx) and one line here.
+import type { RegisteredRouter } from '@tanstack/react-router';
+import type { Role } from '@contract';
+import type en from './locales/en.json';
+
+/** A path of the route tree (routes.tsx), e.g. `/specimens`. */
+type Path = keyof RegisteredRouter['routesByPath'];
+
+export interface NavItem {
+  to: Path;
+  /** Its label, under `nav.` in the locale files. */
+  label: keyof (typeof en)['nav'];
+  testId: string;
+  roles: readonly Role[];
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { to: '/submit', label: 'submit', testId: 'nav-submit', roles: ['staff'] },
+  { to: '/specimens', label: 'specimens', testId: 'nav-specimens', roles: ['staff', 'expert', 'admin'] },
+  { to: '/rooms', label: 'rooms', testId: 'nav-rooms', roles: ['expert', 'admin'] },
+  { to: '/rooms', label: 'classes', testId: 'nav-classes', roles: ['trainee'] },
+  { to: '/models', label: 'models', testId: 'nav-models', roles: ['admin'] },
+];
+
+export function navItemsFor(role: Role): NavItem[] {
+  return NAV_ITEMS.filter((item) => item.roles.includes(role));
+}
+
+/** Where `#/` (and signing in without a page to return to) leads, by role. */
+export const HOME: Readonly<Record<Role, Path>> = {
+  staff: '/specimens',
+  expert: '/specimens',
+  admin: '/specimens',
+  trainee: '/rooms',
+};

@@ -1,0 +1,92 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { ModelInfo } from '@contract';
+import { modelsQuery } from '../api/queries';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { useLanguage } from '../i18n';
+import { formatPercent } from '../identification';
+
+function Metrics({ model }: { model: ModelInfo }) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { top1, top3, ece, rejectionAuroc } = model.metrics ?? {};
+  const shown = [
+    top1 === undefined ? null : t('models.top1', { value: formatPercent(top1, lng) }),
+    top3 === undefined ? null : t('models.top3', { value: formatPercent(top3, lng) }),
+    ece === undefined ? null : t('models.ece', { value: ece.toFixed(3) }),
+    rejectionAuroc === undefined || rejectionAuroc === null ? null : t('models.auroc', { value: rejectionAuroc.toFixed(3) }),
+  ].filter(Boolean);
+  return <>{shown.length > 0 ? shown.join(' · ') : t('common.none')}</>;
+}
+
+function State({ model }: { model: ModelInfo }) {
+  const { t } = useTranslation();
+  if (!model.verified) {
+    return (
+      <span className="badge badge-rejected" title={model.error ?? undefined}>
+        {t('models.broken')}
+      </span>
+    );
+  }
+  return (
+    <>
+      {model.active && <span className="badge badge-confirmed">{t('models.active')}</span>}{' '}
+      {model.shadow && <span className="badge badge-in_review">{t('models.shadow')}</span>}
+    </>
+  );
+}
+
+/** `#/models` (administrators): every model package version with its card metrics, and which ones serve. */
+export function ModelsPage() {
+  const { t } = useTranslation();
+  const { data, error, isPending, refetch } = useQuery(modelsQuery);
+  const models = data?.items ?? [];
+
+  return (
+    <section className="page" data-testid="models-page">
+      <h1 className="page-title">{t('models.title')}</h1>
+      <ErrorMessage error={error} onRetry={() => void refetch()} />
+      {isPending ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : models.length === 0 ? (
+        !error && (
+          <p className="empty" data-testid="models-empty">
+            {t('models.none')}
+          </p>
+        )
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table" data-testid="models-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('models.model')}</th>
+                <th scope="col">{t('models.task')}</th>
+                <th scope="col">{t('models.metrics')}</th>
+                <th scope="col">{t('models.state')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {models.map((model) => (
+                <tr key={model.ref} data-testid="model-row" data-model={model.ref} data-active={model.active} data-shadow={model.shadow}>
+                  <td>
+                    <code>{model.ref}</code>
+                  </td>
+                  <td>
+                    {model.task ? t(`models.tasks.${model.task}`) : t('common.none')}
+                    {model.parentLabel && <div className="muted small">{model.parentLabel}</div>}
+                  </td>
+                  <td>
+                    <Metrics model={model} />
+                  </td>
+                  <td>
+                    <State model={model} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

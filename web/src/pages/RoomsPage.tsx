@@ -1,0 +1,130 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Room, RoomListQuery } from '@contract';
+import { roomListQuery, roomQuery, useCreateRoom } from '../api/queries';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
+import { useCurrentUser } from '../current-user';
+import { formatDateTime } from '../format';
+import { useLanguage } from '../i18n';
+
+// What a trainee may join is a class they are enrolled in; everyone else sees the open rooms of their scope too.
+const TRAINEE_ROOMS: Partial<RoomListQuery> = { active: true, kind: 'class' };
+const OPEN_ROOMS: Partial<RoomListQuery> = { active: true };
+
+/** Whether someone is in the room now (on this server), else just that it is open. */
+function LiveStatus({ roomId }: { roomId: string }) {
+  const { t } = useTranslation();
+  const { data } = useQuery(roomQuery(roomId));
+  const live = data?.live.open === true && data.live.peers > 0;
+  return (
+    <span className={`badge${live ? ' badge-live' : ''}`} data-testid="room-live" data-live={live ? 'true' : 'false'}>
+      {live ? t('roomsPage.live', { count: data.live.peers }) : t('rooms.active')}
+    </span>
+  );
+}
+
+function RoomRow({ room }: { room: Room }) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  return (
+    <tr data-testid="room-row" data-room-id={room.id} data-kind={room.kind}>
+      <td data-label={t('roomsPage.kind')}>{t(`room.kind.${room.kind}`)}</td>
+      <td data-label={t('roomsPage.roomTitle')}>
+        <Link to="/rooms/$id" params={{ id: room.id }} className="row-link" data-testid="room-link">
+          {room.title}
+        </Link>
+      </td>
+      <td data-label={t('roomsPage.createdBy')}>{room.createdBy.displayName}</td>
+      <td data-label={t('roomsPage.createdAt')}>
+        <time dateTime={room.createdAt}>{formatDateTime(room.createdAt, lng)}</time>
+      </td>
+      <td data-label={t('roomsPage.now')}>
+        <LiveStatus roomId={room.id} />
+      </td>
+      <td className="num">
+        <Link to="/rooms/$id" params={{ id: room.id }} className="btn btn-secondary btn-small" data-testid="join-room">
+          {t('rooms.join')}
+        </Link>
+      </td>
+    </tr>
+  );
+}
+
+/** Experts and administrators open a class here and go straight into it to present. */
+function NewClassForm() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const createRoom = useCreateRoom();
+  const [title, setTitle] = useState('');
+  const busy = createRoom.isPending || createRoom.isSuccess;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    const trimmed = title.trim();
+    if (!trimmed || busy) return;
+    createRoom.mutate({ kind: 'class', title: trimmed }, { onSuccess: (room) => void navigate({ to: '/rooms/$id', params: { id: room.id } }) });
+  }
+
+  return (
+    <form className="card new-class" onSubmit={onSubmit} aria-label={t('roomsPage.newClass')}>
+      <Field label={t('roomsPage.classTitle')} layout="inline">
+        <input type="text" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} data-testid="new-class-title" required />
+      </Field>
+      <button type="submit" className="btn btn-primary" disabled={busy || !title.trim()} data-testid="new-class-submit">
+        {busy ? t('roomsPage.creating') : t('roomsPage.createClass')}
+      </button>
+      <ErrorMessage error={createRoom.error} />
+    </form>
+  );
+}
+
+/** `#/rooms`: the open consultations and classes the user may join; a trainee finds their classes here. */
+export function RoomsPage() {
+  const { t } = useTranslation();
+  const user = useCurrentUser();
+  const trainee = user.role === 'trainee';
+  const { data, error, isPending, refetch } = useQuery(roomListQuery(trainee ? TRAINEE_ROOMS : OPEN_ROOMS));
+  const rooms = data?.items ?? [];
+
+  return (
+    <section className="page" data-testid="rooms-page">
+      <h1 className="page-title">{t(trainee ? 'roomsPage.classesTitle' : 'roomsPage.title')}</h1>
+      {(user.role === 'expert' || user.role === 'admin') && <NewClassForm />}
+      <ErrorMessage error={error} onRetry={() => void refetch()} />
+      {isPending ? (
+        <p className="muted">{t('common.loading')}</p>
+      ) : rooms.length === 0 ? (
+        !error && (
+          <p className="empty" data-testid="rooms-empty">
+            {t(trainee ? 'roomsPage.noClasses' : 'roomsPage.none')}
+          </p>
+        )
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table" data-testid="rooms-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('roomsPage.kind')}</th>
+                <th scope="col">{t('roomsPage.roomTitle')}</th>
+                <th scope="col">{t('roomsPage.createdBy')}</th>
+                <th scope="col">{t('roomsPage.createdAt')}</th>
+                <th scope="col">{t('roomsPage.now')}</th>
+                <th scope="col" className="num">
+                  <span className="visually-hidden">{t('rooms.join')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rooms.map((room) => (
+                <RoomRow key={room.id} room={room} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

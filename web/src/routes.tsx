@@ -1,0 +1,139 @@
+// The app's pages as one code-based TanStack Router tree on hash history: every link is `#/<path>` (the server serves
+// index.html at `/` only). Pages load on first use. Everything but the login page needs a session; signing in
+// returns to the page asked for. A page's data starts loading with its code (the loaders prefetch into the query cache).
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createHashHistory,
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+} from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
+import { queryClient } from './api/query-client';
+import { getSession, type Session } from './api/session';
+import { Layout } from './components/Layout';
+import { HOME } from './navigation';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { parseSpecimenSearch, specimenListQueryFor } from './specimen-search';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+  /** The session now (the app invalidates the router when it starts or ends). */
+  session: () => Session | null;
+}
+
+/** Where signing in may return to: a path of this app, not another site (`//host`) nor the login page itself. */
+function returnPath(raw: unknown): string | undefined {
+  return typeof raw === 'string' && raw.startsWith('/') && !raw.startsWith('//') && !raw.startsWith('/login') ? raw : undefined;
+}
+
+function PendingPage() {
+  const { t } = useTranslation();
+  return <p className="muted">{t('common.loading')}</p>;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()();
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'login',
+  // `undefined`, not left out, where it is not one: the router would keep the raw value of a key left out.
+  validateSearch: (search): { redirect?: string | undefined } => ({ redirect: returnPath(search.redirect) }),
+  beforeLoad: ({ context, search }) => {
+    if (context.session()) throw redirect({ href: search.redirect ?? '/', replace: true });
+  },
+  component: lazyRouteComponent(() => import('./pages/LoginPage'), 'LoginPage'),
+});
+
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: ({ context, location }) => {
+    const session = context.session();
+    if (!session) throw redirect({ to: '/login', search: { redirect: location.href }, replace: true });
+    return { role: session.user.role };
+  },
+  component: Layout,
+});
+
+const homeRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/',
+  beforeLoad: ({ context }) => {
+    throw redirect({ to: HOME[context.role], replace: true });
+  },
+});
+
+const submitRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'submit',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(portsQuery),
+  component: lazyRouteComponent(() => import('./pages/SubmitSpecimenPage'), 'SubmitSpecimenPage'),
+});
+
+const specimensRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'specimens',
+  validateSearch: parseSpecimenSearch,
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => void context.queryClient.prefetchQuery(specimenListQuery(specimenListQueryFor(deps))),
+  component: lazyRouteComponent(() => import('./pages/MySpecimensPage'), 'MySpecimensPage'),
+});
+
+const specimenRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'specimens/$id',
+  // Another specimen is another page (the status editor starts from its own status).
+  remountDeps: ({ params }) => params.id,
+  loader: ({ context, params }) => void context.queryClient.prefetchQuery(specimenQuery(params.id)),
+  component: lazyRouteComponent(() => import('./pages/SpecimenDetailPage'), 'SpecimenDetailPage'),
+});
+
+const roomsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'rooms',
+  component: lazyRouteComponent(() => import('./pages/RoomsPage'), 'RoomsPage'),
+});
+
+// Live rooms bring mediasoup-client along: its code loads when a room is opened.
+const roomRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'rooms/$id',
+  component: lazyRouteComponent(() => import('./pages/RoomRoute'), 'RoomRoute'),
+});
+
+const modelsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'models',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(modelsQuery),
+  component: lazyRouteComponent(() => import('./pages/ModelsPage'), 'ModelsPage'),
+});
+
+// Any other address, signed in: says so inside the app's frame, with the way home.
+const unknownRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '$',
+  component: NotFoundPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  signedInRoute.addChildren([homeRoute, submitRoute, specimensRoute, specimenRoute, roomsRoute, roomRoute, modelsRoute, unknownRoute]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  history: createHashHistory(),
+  context: { queryClient, session: getSession },
+  defaultPendingComponent: PendingPage,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
