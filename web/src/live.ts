@@ -1,37 +1,33 @@
-// socket.io connection for live specimen updates, authenticated with `auth: { token }`.
-// The App opens/closes the connection with the session; components subscribe to events
-// through a registry that survives reconnects and token changes.
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+// The live push (socket.io, `auth: { token }`): the App opens and closes the connection with the session; the query
+// cache subscribes to its events (api/live-cache.ts) through a registry that survives reconnects and token changes.
+import { useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { LiveEvents, type LiveClientToServerEvents, type LiveEvent, type LiveEventName, type LiveServerToClientEvents } from '@contract';
 import { getToken } from './api/session';
-import type { LiveClientToServerEvents, LiveServerToClientEvents, Specimen } from '@contract';
 
 type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
-export type LiveEvent = keyof LiveServerToClientEvents;
-export type LivePayload = { specimen: Specimen };
-type Handler = (payload: LivePayload) => void;
+type Handler<Name extends LiveEventName> = (payload: LiveEvent<Name>) => void;
 
-const LIVE_EVENTS: readonly LiveEvent[] = ['specimen.created', 'specimen.updated', 'identification.completed'];
+const LIVE_EVENT_NAMES = Object.keys(LiveEvents) as LiveEventName[];
 
 let socket: LiveSocket | null = null;
 let connected = false;
 const statusListeners = new Set<() => void>();
-const handlers = new Map<LiveEvent, Set<Handler>>();
+const handlers = new Map<LiveEventName, Set<Handler<LiveEventName>>>();
 const reconnectListeners = new Set<() => void>();
 
 function setConnected(value: boolean): void {
   if (connected === value) return;
   connected = value;
-  for (const l of statusListeners) l();
+  for (const listener of statusListeners) listener();
 }
 
-function dispatch(event: LiveEvent, payload: LivePayload): void {
-  if (!payload || typeof payload !== 'object' || !payload.specimen) return;
-  for (const h of handlers.get(event) ?? []) {
+function dispatch<Name extends LiveEventName>(event: Name, payload: LiveEvent<Name>): void {
+  for (const handler of handlers.get(event) ?? []) {
     try {
-      h(payload);
-    } catch (err) {
-      console.error(`live handler for ${event} failed`, err);
+      (handler as Handler<Name>)(payload);
+    } catch (error) {
+      console.error(`live handler for ${event} failed`, error);
     }
   }
 }
@@ -39,25 +35,23 @@ function dispatch(event: LiveEvent, payload: LivePayload): void {
 /** Opens the shared connection (idempotent). The token is read on every (re)connect. */
 export function connectLive(): void {
   if (socket) return;
-  const s: LiveSocket = io({
+  const opened: LiveSocket = io({
     path: '/socket.io',
-    auth: (cb) => cb({ token: getToken() ?? '' }),
+    auth: (send) => send({ token: getToken() ?? '' }),
     reconnection: true,
     reconnectionDelay: 1000,
     reconnectionDelayMax: 10000,
   });
   let connectedBefore = false;
-  s.on('connect', () => {
+  opened.on('connect', () => {
     setConnected(true);
     if (connectedBefore) for (const listener of reconnectListeners) listener();
     connectedBefore = true;
   });
-  s.on('disconnect', () => setConnected(false));
-  s.on('connect_error', () => setConnected(false));
-  s.on('specimen.created', (p) => dispatch('specimen.created', p));
-  s.on('specimen.updated', (p) => dispatch('specimen.updated', p));
-  s.on('identification.completed', (p) => dispatch('identification.completed', p));
-  socket = s;
+  opened.on('disconnect', () => setConnected(false));
+  opened.on('connect_error', () => setConnected(false));
+  for (const event of LIVE_EVENT_NAMES) opened.on(event, (payload: LiveEvent<typeof event>) => dispatch(event, payload));
+  socket = opened;
 }
 
 export function disconnectLive(): void {
@@ -68,21 +62,21 @@ export function disconnectLive(): void {
   setConnected(false);
 }
 
-/** Subscribe to a server event; returns an unsubscribe function. */
-export function onLive(event: LiveEvent, handler: Handler): () => void {
-  if (!LIVE_EVENTS.includes(event)) throw new Error(`unknown live event ${event}`);
+/** Subscribes to a server event; returns the function that unsubscribes. */
+export function onLive<Name extends LiveEventName>(event: Name, handler: Handler<Name>): () => void {
   let set = handlers.get(event);
   if (!set) {
     set = new Set();
     handlers.set(event, set);
   }
-  set.add(handler);
+  const registered = handler as Handler<LiveEventName>;
+  set.add(registered);
   return () => {
-    set.delete(handler);
+    set.delete(registered);
   };
 }
 
-/** Calls `listener` whenever the connection comes back after a break (pushes sent meanwhile are lost); returns an unsubscribe function. */
+/** Calls `listener` whenever the connection comes back after a break (pushes sent meanwhile are lost); returns the function that unsubscribes. */
 export function onLiveReconnected(listener: () => void): () => void {
   reconnectListeners.add(listener);
   return () => {
@@ -90,20 +84,15 @@ export function onLiveReconnected(listener: () => void): () => void {
   };
 }
 
-/** React hook: calls the latest `handler` for every `event` while mounted. */
-export function useLiveEvent(event: LiveEvent, handler: Handler): void {
-  const ref = useRef(handler);
-  useEffect(() => {
-    ref.current = handler;
-  });
-  useEffect(() => onLive(event, (payload) => ref.current(payload)), [event]);
-}
-
-function subscribeStatus(cb: () => void): () => void {
-  statusListeners.add(cb);
-  return () => statusListeners.delete(cb);
+function subscribeStatus(listener: () => void): () => void {
+  statusListeners.add(listener);
+  return () => statusListeners.delete(listener);
 }
 
 export function useLiveConnected(): boolean {
-  return useSyncExternalStore(subscribeStatus, () => connected, () => false);
+  return useSyncExternalStore(
+    subscribeStatus,
+    () => connected,
+    () => false,
+  );
 }

@@ -7,11 +7,11 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { InRoom } from '../components/room/InRoom';
 import { PreJoin } from '../components/room/PreJoin';
 import { RoomClosed } from '../components/room/RoomClosed';
+import { RoomBackLink } from '../components/room/RoomBackLink';
 import { RoomHeader } from '../components/room/RoomHeader';
 import { useRoomConnection, useRoomDetail, useRoomState } from '../components/room/room-hooks';
 import { RoomRecordings } from '../components/room/RoomRecordings';
 import { allows } from '../rtc/room-state';
-import { specimenHref } from '../router';
 
 /** The role the API will give this person (the token decides; this only shapes the pre-join screen). */
 function expectedRole(detail: RoomDetail, user: User): RoomRole {
@@ -31,7 +31,7 @@ export function RoomPage({ id, user }: { id: string; user: User }) {
     return (
       <section className="page">
         <p>
-          <a href="#/specimens">← {t('common.back')}</a>
+          <RoomBackLink specimenId={null}>← {t('common.back')}</RoomBackLink>
         </p>
         {notFound ? (
           <p className="empty" data-testid="room-not-found">
@@ -51,12 +51,11 @@ export function RoomPage({ id, user }: { id: string; user: User }) {
     );
   }
 
-  const back = detail.room.specimenId ? specimenHref(detail.room.specimenId) : '#/specimens';
   const joined = client !== null && state.phase === 'joined';
 
   return (
     <section className="page room-page" data-testid="room-page" data-room-id={id} data-phase={client ? state.phase : 'idle'}>
-      <RoomHeader detail={detail} state={client ? state : null} back={back} />
+      <RoomHeader detail={detail} state={client ? state : null} />
       {!detail.room.active && !client ? (
         <p className="empty" data-testid="room-ended">
           {t('room.endedNotice')}
@@ -64,7 +63,7 @@ export function RoomPage({ id, user }: { id: string; user: User }) {
       ) : !client ? (
         <PreJoin subject={{ kind: detail.room.kind, role: expectedRole(detail, user) }} onJoin={join} />
       ) : state.phase === 'closed' ? (
-        <RoomClosed reason={state.closedReason ?? 'failed'} error={state.error} back={back} onRejoin={reset} />
+        <RoomClosed reason={state.closedReason ?? 'failed'} error={state.error} specimenId={detail.room.specimenId} onRejoin={reset} />
       ) : (
         <InRoom client={client} state={state} detail={detail} specimen={specimen} user={user} devices={devices} />
       )}

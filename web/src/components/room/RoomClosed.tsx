@@ -1,8 +1,19 @@
 import { useTranslation } from 'react-i18next';
 import type { ClosedReason } from '../../rtc/room-state';
+import { RoomBackLink } from './RoomBackLink';
 
 /** Why the person is no longer in the room, and the way back in (unless the room ended or refused them). */
-export function RoomClosed({ reason, error, back, onRejoin }: { reason: ClosedReason; error: string | null; back: string; onRejoin: () => void }) {
+export function RoomClosed({
+  reason,
+  error,
+  specimenId,
+  onRejoin,
+}: {
+  reason: ClosedReason;
+  error: string | null;
+  specimenId: string | null;
+  onRejoin: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="card" data-testid="room-closed" data-reason={reason}>
@@ -14,9 +25,9 @@ export function RoomClosed({ reason, error, back, onRejoin }: { reason: ClosedRe
             {t('room.closed.rejoin')}
           </button>
         )}
-        <a className="btn btn-secondary" href={back}>
+        <RoomBackLink specimenId={specimenId} className="btn btn-secondary">
           {t('room.closed.back')}
-        </a>
+        </RoomBackLink>
       </div>
     </div>
   );

@@ -1,16 +1,17 @@
 import { useTranslation } from 'react-i18next';
 import type { RoomDetail } from '@contract';
 import type { RoomState } from '../../rtc/room-state';
+import { RoomBackLink } from './RoomBackLink';
 import { QualityDot } from './VideoTile';
 
 /** The room's title, kind, this person's role, the connection's phase and quality, and the REC badge. */
-export function RoomHeader({ detail, state, back }: { detail: RoomDetail; state: RoomState | null; back: string }) {
+export function RoomHeader({ detail, state }: { detail: RoomDetail; state: RoomState | null }) {
   const { t } = useTranslation();
   const phase = state?.phase ?? 'idle';
   return (
     <>
       <p>
-        <a href={back}>← {detail.room.specimenId ? t('room.specimenLink') : t('common.back')}</a>
+        <RoomBackLink specimenId={detail.room.specimenId}>← {detail.room.specimenId ? t('room.specimenLink') : t('common.back')}</RoomBackLink>
       </p>
       <div className="page-head room-head">
         <h1 className="page-title" data-testid="room-title">

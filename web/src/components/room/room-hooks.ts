@@ -1,9 +1,8 @@
 // The room page's data: the room and its specimen from the API, the connection to the live room and its state.
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { RoomDetail, Specimen } from '@contract';
-import { api } from '../../api/client';
-import { mergeSpecimen } from '../../identification';
-import { useLiveEvent } from '../../live';
+import { roomQuery, specimenQuery } from '../../api/queries';
 import { DEFAULT_DEVICES, type DeviceChoice, type JoinMedia } from '../../rtc/local-media';
 import { RoomClient, type RoomTestHook } from '../../rtc/room-client';
 import { initialRoomState, type RoomState } from '../../rtc/room-state';
@@ -15,30 +14,12 @@ declare global {
   }
 }
 
-/** The room's record and, for a consultation, its specimen (kept up to date: stills saved onto it become choices). */
+/** The room's record and, for a consultation, its specimen (the live push keeps it current: stills saved onto it become choices). */
 export function useRoomDetail(id: string): { detail: RoomDetail | null; specimen: Specimen | null; loadError: unknown } {
-  const [detail, setDetail] = useState<RoomDetail | null>(null);
-  const [specimen, setSpecimen] = useState<Specimen | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    api.getRoom({ params: { id } }, { signal: controller.signal }).then(
-      (loaded) => {
-        setDetail(loaded);
-        if (loaded.room.specimenId) {
-          api.getSpecimen({ params: { id: loaded.room.specimenId } }, { signal: controller.signal }).then(setSpecimen, () => undefined);
-        }
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) setLoadError(error);
-      },
-    );
-    return () => controller.abort();
-  }, [id]);
-  useLiveEvent('specimen.updated', ({ specimen: pushed }) => setSpecimen((current) => (current?.id === pushed.id ? mergeSpecimen(current, pushed) : current)));
-
-  return { detail, specimen, loadError };
+  const room = useQuery(roomQuery(id));
+  const specimenId = room.data?.room.specimenId ?? null;
+  const specimen = useQuery({ ...specimenQuery(specimenId ?? ''), enabled: specimenId !== null });
+  return { detail: room.data ?? null, specimen: specimenId === null ? null : (specimen.data ?? null), loadError: room.error };
 }
 
 /**
