@@ -5,28 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorBody } from '../../api/contract/index.js';
 import { anonymous, as, type Client } from '../helpers/client.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { identificationOf, waitForIdentification } from '../helpers/identification.js';
 import { jpegImage, pngImage, truncatedJpeg } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
-import type { IdentificationJson } from '../helpers/identification.js';
-
-async function specimenIdentification(client: Client, id: string): Promise<IdentificationJson> {
-  const response = await client.getSpecimen({ params: { id } });
-  expect(response.statusCode).toBe(200);
-  return response.json().identification!;
-}
-
-async function waitForIdentification(client: Client, id: string, timeoutMs = 60_000): Promise<IdentificationJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const identification = await specimenIdentification(client, id);
-    if (identification.status !== 'pending') return identification;
-    if (Date.now() > deadline) throw new Error(`specimen ${id} still pending after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function identify(client: Client, files: { name: string; data: Buffer }[]) {
   return client.identifyImages({ form: specimenForm(undefined, files) });
@@ -76,7 +60,7 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
     await app.database.db.updateTable('identification_requests').set({ status: 'pending' }).where('specimen_id', '=', specimen.id).execute();
     await app.identification.service.runJob(app.identification.pool!, specimen.id, 1);
 
-    const identification = await specimenIdentification(staff, specimen.id);
+    const identification = await identificationOf(staff, specimen.id);
     expect(identification.status).toBe('done');
     expect(identification.taxon).toBeTruthy();
     const cut = identification.images.find((image) => image.imageId === specimen.images[1]!.id);
@@ -93,7 +77,7 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
     await app.identification.service.runJob(app.identification.pool!, id, 1);
     const rows = await app.database.db.selectFrom('identifications').select('id').where('specimen_id', '=', id).execute();
     expect(rows).toHaveLength(1);
-    expect((await specimenIdentification(staff, id)).status).toBe('done');
+    expect((await identificationOf(staff, id)).status).toBe('done');
   });
 
   it('answers POST /api/v1/identify directly, with per-image answers, and refuses bad input with clear errors', async () => {
@@ -193,7 +177,7 @@ describe('identification requests survive a restart of the api (in-process queue
     const first = await createTestApp('pglite', { IDENTIFY_JOBS_IN_API: 'false' }, database);
     const created = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(31) }]);
     const id = created.json().id;
-    expect((await specimenIdentification(await as(first, 'staff.beilun'), id)).status).toBe('pending');
+    expect((await identificationOf(await as(first, 'staff.beilun'), id)).status).toBe('pending');
     await first.app.close();
 
     const second = await createTestApp('pglite', { STORAGE_DIR: first.config.storageDir }, database);

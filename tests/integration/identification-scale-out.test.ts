@@ -14,6 +14,7 @@ import type { LiveEvent, Specimen } from '../../api/contract/index.js';
 import { liveGatewayRedis } from '../../api/realtime/live-gateway.js';
 import { anonymous, as, type Client, type SignedInClient } from '../helpers/client.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { identificationOf, waitForIdentification } from '../helpers/identification.js';
 import { jpegImage } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import {
@@ -30,7 +31,6 @@ import {
 import { POSTGRES_URL, REDIS_URL, deleteRedisKeys, postgresAvailability, redisAvailability } from '../helpers/services.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
-import type { IdentificationJson } from '../helpers/identification.js';
 
 const redis = await redisAvailability();
 const postgres = await postgresAvailability();
@@ -164,23 +164,10 @@ async function submit(client: Client): Promise<Specimen> {
   return response.json();
 }
 
-async function identificationOf(client: Client, id: string): Promise<IdentificationJson> {
-  const response = await client.getSpecimen({ params: { id } });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json().identification!;
-}
-
-async function waitUntilIdentified(client: Client, id: string, timeoutMs = 45_000, workers: WorkerProcess[] = []): Promise<IdentificationJson> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const identification = await identificationOf(client, id);
-    if (identification.status !== 'pending') return identification;
-    if (performance.now() > deadline) {
-      const logs = workers.map((worker) => `--- worker ${worker.name}:\n${worker.output()}`).join('\n');
-      throw new Error(`specimen ${id} still pending after ${timeoutMs} ms\n${logs}`);
-    }
-    await sleep(150);
-  }
+/** Waits for the specimen's identification as the workers' tests do; on a timeout, says what the workers wrote. */
+function waitUntilIdentified(client: Client, id: string, workers: WorkerProcess[]) {
+  const diagnostics = () => workers.map((worker) => `--- worker ${worker.name}:\n${worker.output()}`).join('\n');
+  return waitForIdentification(client, id, { timeoutMs: 45_000, diagnostics });
 }
 
 async function ready(deployment: Deployment) {
@@ -241,7 +228,7 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     const otherPortSocket = await listen(deployment.server, await as(deployment.server, 'staff.airport'));
 
     const specimen = await submit(staff);
-    const identification = await waitUntilIdentified(staff, specimen.id, 45_000, [worker]);
+    const identification = await waitUntilIdentified(staff, specimen.id, [worker]);
     expect(identification.status).toBe('done');
     expect(identification.error).toBeNull();
     expect(identification.taxon).toBeTruthy();
@@ -298,7 +285,7 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     // While the doomed worker lives, its job stays with it; the survivor takes everything else.
     for (const specimen of [await submit(staff), await submit(staff)]) {
       specimens.push(specimen);
-      expect((await waitUntilIdentified(staff, specimen.id, 45_000, [doomed, survivor])).status).toBe('done');
+      expect((await waitUntilIdentified(staff, specimen.id, [doomed, survivor])).status).toBe('done');
     }
     expect((await identificationOf(staff, held.id)).status).toBe('pending');
     // The survivor's last job is stored before BullMQ marks it completed: wait for that, then only the held job is active.
@@ -307,7 +294,7 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     const killedAt = Date.now();
     expect(await killProcess(doomed.child, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     // Lock expiry (5 s) + the survivor's stalled check (every 3 s) + the run itself.
-    const identification = await waitUntilIdentified(staff, held.id, 45_000, [survivor]);
+    const identification = await waitUntilIdentified(staff, held.id, [survivor]);
     expect(identification.status).toBe('done');
     expect(identification.taxon).toBeTruthy();
 
@@ -345,7 +332,7 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     const before = groups.find((item) => item.active)!.version;
     const target = before === extraVersion ? String(card.version) : extraVersion;
 
-    const first = await waitUntilIdentified(staff, (await submit(staff)).id, 45_000, [worker]);
+    const first = await waitUntilIdentified(staff, (await submit(staff)).id, [worker]);
     expect(first.models).toContain(`vector-group@${before}`);
 
     const activated = await admin.activateModel({ params: { name: 'vector-group', version: target } });
@@ -356,14 +343,14 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     let pickedUpAfterMs: number | undefined;
     const seen: string[][] = [];
     while (pickedUpAfterMs === undefined && performance.now() - activatedAt < 10_000) {
-      const identification = await waitUntilIdentified(staff, (await submit(staff)).id, 45_000, [worker]);
+      const identification = await waitUntilIdentified(staff, (await submit(staff)).id, [worker]);
       seen.push(identification.models);
       if (identification.models.includes(`vector-group@${target}`)) pickedUpAfterMs = performance.now() - activatedAt;
       else await sleep(syncMs);
     }
     expect(pickedUpAfterMs, `models named after the activation: ${JSON.stringify(seen)}`).toBeDefined();
     // And it stays: the next specimen too.
-    const next = await waitUntilIdentified(staff, (await submit(staff)).id, 45_000, [worker]);
+    const next = await waitUntilIdentified(staff, (await submit(staff)).id, [worker]);
     expect(next.status).toBe('done');
     expect(next.models).toContain(`vector-group@${target}`);
     expect(next.models).not.toContain(`vector-group@${before}`);
@@ -424,7 +411,7 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
         await sleep(outageMs - (performance.now() - stoppedAt));
         await privateServer.restart(keepData);
         for (const specimen of [queuedBefore, duringOutage]) {
-          expect((await waitUntilIdentified(staff, specimen.id, 45_000, [worker])).status, round).toBe('done');
+          expect((await waitUntilIdentified(staff, specimen.id, [worker])).status, round).toBe('done');
         }
         await expect.poll(async () => (await ready(deployment)).body.checks.queue, { timeout: 15_000, message: round }).toEqual({ ok: true, detail: 'bullmq' });
         expect((await ready(deployment)).statusCode, round).toBe(200);

@@ -4,6 +4,7 @@ import { hashPassword } from '../../api/services/auth.service.js';
 import { DatabaseRoomRecorder } from '../../api/realtime/room-recorder.js';
 import { anonymous, as, withToken, type Client, type Response } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
+import { waitForIdentification } from '../helpers/identification.js';
 import { jpegImage } from '../helpers/images.js';
 import { ffmpegAvailability, mediasoupAvailability } from '../helpers/services.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.js';
@@ -305,9 +306,7 @@ for (const backend of await testBackends()) {
 
       it('records the host\'s identification with the room in the specimen\'s history, next to the AI answers, newest first', async () => {
         // Let the automatic identification finish first, so the history holds both sources.
-        await expect
-          .poll(async () => (await people['staff.beilun'].getSpecimen({ params: { id: beilunSpecimen.id } })).json().identification?.status, { timeout: 60_000 })
-          .not.toBe('pending');
+        await waitForIdentification(people['staff.beilun'], beilunSpecimen.id);
         const response = await identify('expert.ningbo', consultation.id, {
           group: 'mosquito',
           taxon: 'Aedes albopictus',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type QueryOf } from '../../api/contract/index.js';
 import { anonymous, as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
-import type { IdentificationJson } from '../helpers/identification.js';
+import { waitForIdentification } from '../helpers/identification.js';
 import { jpegImage } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -24,17 +24,6 @@ for (const backend of await testBackends()) {
     let shadowVersion: string;
     /** Specimens identified by the real pipeline with the shadow set: three in the Ningbo district, one in Shanghai. */
     const specimens = {} as Record<'beilun1' | 'beilun2' | 'airport' | 'yangshan', string>;
-
-    async function waitForIdentification(id: string, client: Client): Promise<IdentificationJson> {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const response = await client.getSpecimen({ params: { id } });
-        const identification = response.json().identification!;
-        if (identification.status !== 'pending') return identification;
-        if (Date.now() > deadline) throw new Error(`specimen ${id} still pending`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
 
     async function report(username: string, query: Partial<QueryOf<typeof endpoints.getShadowComparison>> = {}) {
       return (await as(t, username)).getShadowComparison({ query });
@@ -77,7 +66,7 @@ for (const backend of await testBackends()) {
         expect(created.statusCode, created.body).toBe(201);
         specimens[key] = created.json().id;
       }
-      for (const [key, username] of uploads) expect((await waitForIdentification(specimens[key], await as(t, username))).status).toBe('done');
+      for (const [key, username] of uploads) expect((await waitForIdentification(await as(t, username), specimens[key])).status).toBe('done');
     });
     afterAll(async () => {
       await t?.close();
