@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../../api/contract/index.js';
+import type { LiveEvent, LiveEventName } from '../../api/contract/index.js';
 import { as } from '../helpers/client.js';
 import { openTestDatabase, testBackends } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
@@ -9,14 +9,11 @@ import { REDIS_URL, redisAvailability } from '../helpers/services.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
-/** Every event of the live push carries the specimen it is about. */
-type SpecimenEvent = LiveEvent<'specimen.created' | 'specimen.updated' | 'identification.completed'>;
-
 const sockets: Socket[] = [];
 
 /** A connected client that records every specimen event it receives. */
 async function listen(server: TestServer, auth: { token?: string; cookie?: string }) {
-  const received: { event: string; payload: SpecimenEvent }[] = [];
+  const received: { event: string; payload: LiveEvent<LiveEventName> }[] = [];
   const socket = connect(server.baseUrl, {
     transports: ['websocket'],
     auth: auth.token ? { token: auth.token } : {},
@@ -24,7 +21,7 @@ async function listen(server: TestServer, auth: { token?: string; cookie?: strin
     reconnection: false,
   });
   sockets.push(socket);
-  socket.onAny((event: string, payload: SpecimenEvent) => received.push({ event, payload }));
+  socket.onAny((event: string, payload: LiveEvent<LiveEventName>) => received.push({ event, payload }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
