@@ -12,17 +12,11 @@ import {
   UI_TIMEOUT,
   waitForLiveConnection,
 } from '../helpers/browser.js';
+import { anonymous } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
-import type { IdentificationJson } from '../helpers/identification.js';
 
 /** How long the automatic identification may take: the models load and run on a busy CPU. */
 const IDENTIFICATION_TIMEOUT = 90_000;
-
-interface SpecimenJson {
-  id: string;
-  images: { id: string }[];
-  identification: IdentificationJson | null;
-}
 
 describeInChromium('live identification in Chromium against the real server on PGlite', () => {
   let testBed: BrowserTestBed;
@@ -49,8 +43,8 @@ describeInChromium('live identification in Chromium against the real server on P
 
   /** What the server says about itself and the specimen, for a failure message when no result arrives. */
   async function diagnostics(specimenId: string): Promise<string> {
-    const ready = await testBed.server.app.inject({ url: '/ready' });
-    const specimen = await testBed.fetchSpecimenAs<SpecimenJson>('staff.beilun', specimenId).catch((error: unknown) => String(error));
+    const ready = await anonymous(testBed.server).getReadiness();
+    const specimen = await testBed.fetchSpecimenAs('staff.beilun', specimenId).catch((error: unknown) => String(error));
     return `GET /ready → ${ready.statusCode} ${ready.body}\nspecimen identification: ${JSON.stringify(
       typeof specimen === 'string' ? specimen : specimen.identification,
     )}`;
@@ -145,7 +139,7 @@ describeInChromium('live identification in Chromium against the real server on P
     expect(model).toMatch(/^[a-z0-9-]+@/);
 
     // What the page shows is what the server stored.
-    const stored = await testBed.fetchSpecimenAs<SpecimenJson>('staff.beilun', specimenId);
+    const stored = await testBed.fetchSpecimenAs('staff.beilun', specimenId);
     expect(stored.identification).toMatchObject({ status: 'done', model, taxon: shownTaxon });
     expect(stored.identification?.topK).toHaveLength(rowCount);
     expect(await page.getByTestId('identification-image-row').count()).toBe(stored.identification?.images.length);
@@ -175,7 +169,7 @@ describeInChromium('live identification in Chromium against the real server on P
     await markDocument(page);
     startIdentifying();
 
-    const created = await testBed.uploadSpecimenAs<SpecimenJson>('expert.ningbo', { locationDetail: 'live identification' }, [
+    const created = await testBed.uploadSpecimenAs('expert.ningbo', { locationDetail: 'live identification' }, [
       { name: 'photo-61.jpg', data: await jpegImage(61, 320, 240) },
     ]);
 

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AnswerOf, Endpoint, Specimen } from '../../api/contract/index.js';
 import { BrowserTestBed, chromiumAvailability, UI_TIMEOUT, type BrowserSession } from '../helpers/browser.js';
+import { as, type Answer, type Client } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
 import { waitForRecordedTracks } from '../helpers/recordings.js';
 import { probeMedia } from '../../rtc/recording/ffmpeg.js';
@@ -71,18 +73,13 @@ function videoStats(page: Page): Promise<InboundVideoStats[]> {
   return page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom?.stats() ?? Promise.resolve([]));
 }
 
-/** A specimen's photos as `GET /api/v1/specimens/:id` lists them. */
-interface SpecimenImages {
-  images: { id: string; format: string; width: number; height: number }[];
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real server with mediasoup${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
   let testBed: BrowserTestBed;
-  let specimen: { id: string; images: { id: string; width: number; height: number }[] };
+  let specimen: Specimen;
 
   beforeAll(async () => {
     // Identify jobs stay queued: the models are not what these tests are about, and they would load the CPU.
@@ -97,19 +94,16 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
 
   // ---- helpers -------------------------------------------------------------------------------------
 
-  async function apiAs<T>(username: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<T> {
-    const response = await testBed.server.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${await testBed.server.tokenFor(username)}` },
-      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-    });
+  /** The body of what `call` answers to `username`; anything but 2xx fails, naming the request. */
+  async function apiAs<E extends Endpoint>(username: string, call: (client: Client) => Promise<Answer<E>>): Promise<AnswerOf<E>> {
+    const response = await call(await as(testBed.server, username));
+    const { method, url } = response.raw.req;
     if (response.statusCode >= 300) throw new Error(`${method} ${url} as ${username} → ${response.statusCode} ${response.body}`);
-    return response.json<T>();
+    return response.json();
   }
 
-  function createConsultation(): Promise<{ id: string }> {
-    return apiAs('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: specimen.id });
+  function createConsultation() {
+    return apiAs('expert.ningbo', (expert) => expert.createRoom({ body: { kind: 'consultation', specimenId: specimen.id } }));
   }
 
   async function openRoom(session: BrowserSession, roomId: string): Promise<void> {
@@ -257,8 +251,8 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
   });
 
   it('a trainee in a class sees no send controls and is refused by the server when producing without a grant', async () => {
-    const trainee = await apiAs<{ user: { id: string } }>('trainee.ningbo', 'GET', '/api/v1/me');
-    const room = await apiAs<{ id: string }>('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'Aedes albopictus: key features', trainees: [trainee.user.id] });
+    const trainee = await apiAs('trainee.ningbo', (client) => client.getMe());
+    const room = await apiAs('expert.ningbo', (expert) => expert.createRoom({ body: { kind: 'class', title: 'Aedes albopictus: key features', trainees: [trainee.user.id] } }));
 
     const presenter = await testBed.signIn('expert.ningbo');
     await openRoom(presenter, room.id);
@@ -456,7 +450,7 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     // Saved onto the specimen by the staff member: the annotated still becomes a new photo of it, at full resolution.
     await staff.page.getByTestId('still-save-to-specimen').click();
     const savedId = await staff.page.getByTestId('still-saved').getAttribute('data-image-id');
-    const { images: withSaved } = await testBed.fetchSpecimenAs<SpecimenImages>('expert.ningbo', specimen.id);
+    const { images: withSaved } = await testBed.fetchSpecimenAs('expert.ningbo', specimen.id);
     expect(withSaved.find((candidate) => candidate.id === savedId)).toMatchObject({ format: 'png', width: image.width, height: image.height });
 
     // Clearing clears everybody's canvas.
@@ -464,7 +458,7 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     for (const page of [expert.page, staff.page, late.page]) await expect.poll(() => strokesOn(page), { timeout: UI_TIMEOUT }).toBe('0');
 
     // The record keeps it all.
-    const record = await apiAs<{ items: { kind: string }[] }>('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}/events?kinds=annotation,annotations-cleared,still,chat`);
+    const record = await apiAs('expert.ningbo', (expert) => expert.listRoomEvents({ params: { id: room.id }, query: { kinds: 'annotation,annotations-cleared,still,chat' } }));
     expect(record.items.map((event) => event.kind)).toEqual(['still', 'annotation', 'annotation', 'annotation', 'annotation', 'annotation', 'chat', 'annotations-cleared']);
 
     for (const session of [expert, staff, late]) expect(uncaught(session)).toEqual([]);
@@ -483,13 +477,13 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     expect(imageId).not.toBe(specimen.images[0]!.id);
 
     // A new JPEG photo of the specimen, shown sharp as the still and named in the room's record.
-    const { images } = await testBed.fetchSpecimenAs<SpecimenImages>('expert.ningbo', specimen.id);
+    const { images } = await testBed.fetchSpecimenAs('expert.ningbo', specimen.id);
     const captured = images.find((candidate) => candidate.id === imageId);
     expect(captured).toMatchObject({ format: 'jpeg' });
     await expect
       .poll(() => still.getByTestId('still-image').evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0)), { timeout: UI_TIMEOUT })
       .toBe(captured!.width);
-    const record = await apiAs<{ items: { payload: { imageId?: string } }[] }>('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}/events?kinds=still`);
+    const record = await apiAs('expert.ningbo', (expert) => expert.listRoomEvents({ params: { id: room.id }, query: { kinds: 'still' } }));
     expect(record.items.map((event) => event.payload.imageId)).toEqual([imageId]);
 
     // The page learnt of the new photo (specimen.updated): the still picker offers it.
@@ -532,7 +526,7 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     await expert.page.getByTestId('room-identification-notes').fill('White scutal stripe seen under the microscope');
     await expert.page.getByTestId('room-identification-save').click();
     await expert.page.getByTestId('room-identification-saved').waitFor({ timeout: UI_TIMEOUT });
-    const history = await testBed.fetchSpecimenAs<{ identifications: { source: string; taxon: string; roomId: string | null; notes: string | null }[] }>('staff.beilun', specimen.id);
+    const history = await testBed.fetchSpecimenAs('staff.beilun', specimen.id);
     expect(history.identifications).toContainEqual(
       expect.objectContaining({ source: 'expert', taxon: 'Aedes albopictus', roomId: room.id, notes: 'White scutal stripe seen under the microscope' }),
     );
@@ -554,7 +548,7 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
 
     await expert.page.getByTestId('recording-start').click();
     await staff.page.getByTestId('room-recording-indicator').waitFor({ timeout: UI_TIMEOUT });
-    const [running] = (await apiAs<{ items: { id: string }[] }>('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}/recordings`)).items;
+    const [running] = (await apiAs('expert.ningbo', (expert) => expert.listRecordings({ params: { id: room.id } }))).items;
     await waitForRecordedTracks(path.join(testBed.server.config.storageDir, 'recordings', room.id, running!.id), 4, MEDIA_TIMEOUT);
     await sleep(2000);
     await expert.page.getByTestId('recording-stop').click();
@@ -603,10 +597,10 @@ describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real se
     expect(played.seekedTo).toBeCloseTo(played.duration / 2, 0);
 
     // Both people's camera and microphone, as sent; the playback file holds VP8 video and the mixed Opus audio.
-    const { items } = await apiAs<{ items: { id: string; durationMs: number; tracks: { source: string; codec: string }[] }[] }>('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/recordings`);
+    const { items } = await apiAs('staff.beilun', (client) => client.listRecordings({ params: { id: room.id } }));
     expect(items[0]!.tracks.map((track) => `${track.source}:${track.codec}`).sort()).toEqual(['camera:VP8', 'camera:VP8', 'microphone:opus', 'microphone:opus']);
     expect(items[0]!.durationMs).toBeGreaterThan(1500);
-    const file = await testBed.server.app.inject({ url: `/api/v1/rooms/${room.id}/recordings/${items[0]!.id}/file`, headers: { authorization: `Bearer ${await testBed.server.tokenFor('staff.beilun')}` } });
+    const file = await (await as(testBed.server, 'staff.beilun')).getRecordingFile({ params: { id: room.id, recordingId: items[0]!.id } });
     const probed = await probeMediaBytes(file.rawPayload);
     expect(probed?.streams.map((stream) => `${stream.kind}:${stream.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
     expect(uncaught(expert)).toEqual([]);

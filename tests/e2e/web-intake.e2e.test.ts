@@ -1,5 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Specimen, SpecimenPatch } from '../../api/contract/index.js';
 import {
   BrowserTestBed,
   countGetRequests,
@@ -13,19 +14,8 @@ import {
   UI_TIMEOUT,
   waitForLiveConnection,
 } from '../helpers/browser.js';
+import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
-
-interface SpecimenJson {
-  id: string;
-  status: string;
-  siteType: string;
-  locationDetail: string | null;
-  collectedAt: string;
-  notes: string | null;
-  port: { code: string };
-  createdBy: { username: string };
-  images: { originalFilename: string | null; format: string; width: number; height: number }[];
-}
 
 describeInChromium('web intake in Chromium against the real server on PGlite', () => {
   let testBed: BrowserTestBed;
@@ -49,17 +39,12 @@ describeInChromium('web intake in Chromium against the real server on PGlite', (
     );
   }
 
-  async function createSpecimenAs(username: string, metadata: Record<string, unknown>, imageSeed: number): Promise<SpecimenJson> {
-    return testBed.uploadSpecimenAs<SpecimenJson>(username, metadata, [{ name: `photo-${imageSeed}.jpg`, data: await jpegImage(imageSeed) }]);
+  async function createSpecimenAs(username: string, metadata: Record<string, unknown>, imageSeed: number): Promise<Specimen> {
+    return testBed.uploadSpecimenAs(username, metadata, [{ name: `photo-${imageSeed}.jpg`, data: await jpegImage(imageSeed) }]);
   }
 
-  async function setStatusAs(username: string, specimenId: string, status: string): Promise<void> {
-    const response = await testBed.server.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/specimens/${specimenId}`,
-      headers: { authorization: `Bearer ${await testBed.server.tokenFor(username)}` },
-      payload: { status },
-    });
+  async function setStatusAs(username: string, specimenId: string, status: NonNullable<SpecimenPatch['status']>): Promise<void> {
+    const response = await (await as(testBed.server, username)).updateSpecimen({ params: { id: specimenId }, body: { status } });
     expect(response.statusCode, response.body).toBe(200);
   }
 
@@ -107,7 +92,7 @@ describeInChromium('web intake in Chromium against the real server on PGlite', (
     await thumbnail.scrollIntoViewIfNeeded(); // it is loading="lazy"
     await expect.poll(() => naturalWidthOf(thumbnail), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
 
-    const stored = await testBed.fetchSpecimenAs<SpecimenJson>('staff.beilun', specimenId);
+    const stored = await testBed.fetchSpecimenAs('staff.beilun', specimenId);
     expect(stored).toMatchObject({
       port: { code: 'CNNGB-BL' },
       siteType: 'container',

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type JSHandle, type Locator, type Page } from 'playwright-core';
 import { describe } from 'vitest';
+import type { Specimen } from '../../api/contract/index.js';
 import type { DatabaseHandle } from '../../api/db/database.js';
+import { as } from './client.js';
 import { freePort } from './processes.js';
 import type { ServiceAvailability } from './services.js';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from './test-app.js';
@@ -282,27 +284,24 @@ export class BrowserTestBed {
   }
 
   /** `GET /api/v1/specimens/:id` as `username`, straight to the app (not through the browser); it must answer 200. */
-  async fetchSpecimenAs<T>(username: string, specimenId: string): Promise<T> {
-    const response = await this.server.app.inject({
-      url: `/api/v1/specimens/${specimenId}`,
-      headers: { authorization: `Bearer ${await this.server.tokenFor(username)}` },
-    });
+  async fetchSpecimenAs(username: string, specimenId: string): Promise<Specimen> {
+    const response = await (await as(this.server, username)).getSpecimen({ params: { id: specimenId } });
     if (response.statusCode !== 200) {
       throw new Error(`GET /api/v1/specimens/${specimenId} as ${username} → ${response.statusCode} ${response.body}`);
     }
-    return response.json<T>();
+    return response.json();
   }
 
   /**
    * Uploads a specimen as `username` straight to the app (as another person's browser would): `metadata`
    * overrides fields of {@link validMetadata}. It must answer 201; returns the created specimen.
    */
-  async uploadSpecimenAs<T>(username: string, metadata: Record<string, unknown>, files: UploadFile[]): Promise<T> {
-    const response = await uploadSpecimen(this.server.app, await this.server.tokenFor(username), validMetadata(metadata), files);
+  async uploadSpecimenAs(username: string, metadata: Record<string, unknown>, files: UploadFile[]): Promise<Specimen> {
+    const response = await uploadSpecimen(await as(this.server, username), validMetadata(metadata), files);
     if (response.statusCode !== 201) {
       throw new Error(`POST /api/v1/specimens as ${username} → ${response.statusCode} ${response.body}`);
     }
-    return response.json<T>();
+    return response.json();
   }
 
   /** Closes the browser contexts of every session signed in so far. */

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import type { Client } from './client.js';
 
-/** Opens a consultation on a specimen through the real route, as `token`'s holder (an expert or administrator); returns its id. */
-export async function openConsultation(app: FastifyInstance, token: string, specimenId: string): Promise<string> {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/rooms', headers: { authorization: `Bearer ${token}` }, payload: { kind: 'consultation', specimenId } });
+/** Opens a consultation on a specimen through the real route, as `client` (an expert or administrator); returns its id. */
+export async function openConsultation(client: Client, specimenId: string): Promise<string> {
+  const response = await client.createRoom({ body: { kind: 'consultation', specimenId } });
   expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ id: string }>().id;
+  return response.json().id;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { buildApp, type VectorDeskApp } from '../../api/app.js';
+import type { LoginAnswer } from '../../api/contract/index.js';
 import { loadConfig, type AppConfig } from '../../api/config.js';
 import type { DatabaseHandle } from '../../api/db/database.js';
 import { seedDemoUsers, seedFirstStart } from '../../api/seed/demo-organisation.js';
@@ -64,7 +65,7 @@ export async function createTestApp(backend: BackendName, env: Record<string, st
         payload: { username, password: username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD },
       });
       if (response.statusCode !== 200) throw new Error(`login of ${username} failed: ${response.body}`);
-      const token = response.json<{ token: string }>().token;
+      const token = response.json<LoginAnswer>().token;
       tokens.set(username, token);
       return token;
     },

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
+import type { Client, Response } from './client.js';
 import type { TestApp } from './test-app.js';
 
 export interface UploadFile {
@@ -39,23 +39,14 @@ export function imagesForm(fields: Record<string, string>, files: UploadFile[]):
   return form;
 }
 
-/** `POST /api/v1/specimens/:id/images`: `files` with the text `fields` (`origin`, `roomId`). */
-export function addSpecimenImages(app: FastifyInstance, token: string, specimenId: string, files: UploadFile[], fields: Record<string, string> = {}) {
-  return app.inject({
-    method: 'POST',
-    url: `/api/v1/specimens/${specimenId}/images`,
-    headers: { authorization: `Bearer ${token}` },
-    payload: imagesForm(fields, files),
-  });
+/** `POST /api/v1/specimens/:id/images` as `client`: `files` with the text `fields` (`origin`, `roomId`). */
+export function addSpecimenImages(client: Client, specimenId: string, files: UploadFile[], fields: Record<string, string> = {}) {
+  return client.addSpecimenImages({ params: { id: specimenId }, form: imagesForm(fields, files) });
 }
 
-export function uploadSpecimen(app: FastifyInstance, token: string, metadata: unknown, files: UploadFile[]) {
-  return app.inject({
-    method: 'POST',
-    url: '/api/v1/specimens',
-    headers: { authorization: `Bearer ${token}` },
-    payload: specimenForm(metadata, files),
-  });
+/** `POST /api/v1/specimens` as `client`: `metadata` (an object, or any text to see it refused) and `files`. */
+export function uploadSpecimen(client: Client, metadata: unknown, files: UploadFile[]) {
+  return client.createSpecimen({ form: specimenForm(metadata, files) });
 }
 
 /** What an upload writes: rows of these tables and the files under the storage directory. */
@@ -76,13 +67,13 @@ export async function uploadTrace(t: TestApp): Promise<UploadTrace> {
 /** A refused upload: `status` with the error `code` and a message, no stack trace, and the database and disk exactly as `before`. */
 export async function expectRefusedUpload(
   t: TestApp,
-  response: { statusCode: number; json: <T>() => T; body: string },
+  response: Pick<Response, 'statusCode' | 'body' | 'error'>,
   status: number,
   code: string,
   before: UploadTrace,
 ): Promise<void> {
   expect(response.statusCode, response.body).toBe(status);
-  const body = response.json<{ error: string; message: string }>();
+  const body = response.error();
   expect(body.error).toBe(code);
   expect(typeof body.message).toBe('string');
   expect(body.message.length).toBeGreaterThan(5);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpoints } from '../../api/contract/index.js';
+import { anonymous, withToken } from '../helpers/client.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.js';
 
 describe('authentication', () => {
@@ -8,13 +10,12 @@ describe('authentication', () => {
   });
   afterAll(() => t?.close());
 
-  const login = (username: string, password: string, ip = '10.0.0.1') =>
-    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: ip });
+  const login = (username: string, password: string, ip = '10.0.0.1') => anonymous(t).login({ body: { username, password } }, { remoteAddress: ip });
 
   it('returns a bearer token and the user, and sets an httpOnly cookie', async () => {
     const response = await login('staff.beilun', DEMO_PASSWORD);
     expect(response.statusCode).toBe(200);
-    const body = response.json<{ token: string; user: Record<string, unknown> }>();
+    const body = response.json();
     expect(body.user).toMatchObject({
       username: 'staff.beilun',
       role: 'staff',
@@ -24,9 +25,9 @@ describe('authentication', () => {
     const cookie = response.cookies.find((c) => c.name === 'vd_token');
     expect(cookie).toMatchObject({ value: body.token, httpOnly: true, sameSite: 'Strict', path: '/' });
 
-    const byHeader = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${body.token}` } });
+    const byHeader = await withToken(t.app, body.token).getMe();
     expect(byHeader.json()).toEqual({ user: body.user });
-    const byCookie = await t.app.inject({ url: '/api/v1/me', cookies: { vd_token: body.token } });
+    const byCookie = await anonymous(t).getMe(undefined, { cookies: { vd_token: body.token } });
     expect(byCookie.json()).toEqual({ user: body.user });
   });
 
@@ -40,8 +41,8 @@ describe('authentication', () => {
     const wrong = await login('staff.beilun', 'not-the-password', '10.0.0.2');
     const unknown = await login('nobody', 'whatever', '10.0.0.2');
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json()).toEqual(unknown.json());
-    expect(wrong.json()).toMatchObject({ error: 'invalid_credentials' });
+    expect(wrong.error()).toEqual(unknown.error());
+    expect(wrong.error()).toMatchObject({ error: 'invalid_credentials' });
   });
 
   it('rate-limits repeated login attempts for one account from one address (429)', async () => {
@@ -51,7 +52,7 @@ describe('authentication', () => {
     expect(statuses.slice(5)).toEqual([429, 429]);
     const limited = await login('expert.hq', DEMO_PASSWORD, '10.0.0.3');
     expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toMatchObject({ error: 'too_many_requests' });
+    expect(limited.error()).toMatchObject({ error: 'too_many_requests' });
     // Another address is not locked out by someone else's guessing, nor is another account at the same
     // address (a port's staff share one NAT address).
     expect((await login('expert.hq', DEMO_PASSWORD, '10.0.0.4')).statusCode).toBe(200);
@@ -59,25 +60,26 @@ describe('authentication', () => {
   });
 
   it('refuses missing, malformed, forged and disabled-account tokens (401)', async () => {
-    const { token } = (await login('staff.airport', DEMO_PASSWORD, '10.0.0.5')).json<{ token: string }>();
+    const { token } = (await login('staff.airport', DEMO_PASSWORD, '10.0.0.5')).json();
     const [header, payload] = token.split('.');
     const forged = `${header}.${payload}.${'A'.repeat(43)}`;
     for (const authorization of [undefined, 'Bearer', 'Bearer not.a.jwt', `Bearer ${forged}`, `Basic ${token}`]) {
-      const response = await t.app.inject({ url: '/api/v1/me', headers: authorization ? { authorization } : {} });
+      const response = await anonymous(t).getMe(undefined, { headers: authorization ? { authorization } : {} });
       expect(response.statusCode, String(authorization)).toBe(401);
-      expect(response.json()).toMatchObject({ error: 'unauthorized' });
+      expect(response.error()).toMatchObject({ error: 'unauthorized' });
     }
     // Used once first, so the account's actor is cached: disabling it must still stop the very next request.
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    const airportStaff = withToken(t.app, token);
+    expect((await airportStaff.getMe()).statusCode).toBe(200);
     await t.database.db.updateTable('users').set({ disabled: true }).where('username', '=', 'staff.airport').execute();
-    const disabled = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    const disabled = await airportStaff.getMe();
     expect(disabled.statusCode).toBe(401);
     expect((await login('staff.airport', DEMO_PASSWORD, '10.0.0.6')).statusCode).toBe(401);
   });
 
   it('follows a change of unit on the next request, whoever wrote it to the database', async () => {
-    const { token } = (await login('staff.beilun', DEMO_PASSWORD, '10.0.1.1')).json<{ token: string }>();
-    const me = async () => (await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })).json<{ user: { unit: { code: string } } }>().user.unit.code;
+    const { token } = (await login('staff.beilun', DEMO_PASSWORD, '10.0.1.1')).json();
+    const me = async () => (await withToken(t.app, token).getMe()).json().user.unit.code;
     const before = await me();
     const yangshan = await t.database.db.selectFrom('units').select('id').where('code', '=', 'YANGSHAN').executeTakeFirstOrThrow();
     // Straight to the database, as another api process (or an administrator's SQL) would.
@@ -88,23 +90,23 @@ describe('authentication', () => {
 
   it('validates the login body (400)', async () => {
     for (const payload of [{}, { username: 'a' }, { username: '', password: 'x' }, { username: 1, password: 2 }]) {
-      const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload, remoteAddress: '10.0.0.7' });
+      const response = await anonymous(t).send(endpoints.login, { body: payload }, { remoteAddress: '10.0.0.7' });
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toMatchObject({ error: 'validation_failed' });
+      expect(response.error()).toMatchObject({ error: 'validation_failed' });
     }
-    const notJson = await t.app.inject({
+    const notJson = await anonymous(t).inject({
       method: 'POST',
-      url: '/api/v1/auth/login',
+      url: endpoints.login.url,
       headers: { 'content-type': 'application/json' },
       payload: '{"username":',
       remoteAddress: '10.0.0.7',
     });
     expect(notJson.statusCode).toBe(400);
-    expect(notJson.json()).toMatchObject({ error: 'invalid_json' });
+    expect(notJson.error()).toMatchObject({ error: 'invalid_json' });
   });
 
   it('logs out by clearing the cookie', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout' });
+    const response = await anonymous(t).logout();
     expect(response.statusCode).toBe(204);
     expect(response.cookies.find((c) => c.name === 'vd_token')?.value).toBe('');
   });

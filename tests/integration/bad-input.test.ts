@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { endpoints } from '../../api/contract/index.js';
+import { anonymous, as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage, pixelBombPng, truncatedJpeg } from '../helpers/images.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectRefusedUpload, specimenForm, uploadSpecimen, uploadTrace, validMetadata, whileImageRowsAreRefused, type UploadFile, type UploadTrace } from '../helpers/uploads.js';
+import { expectRefusedUpload, uploadSpecimen, uploadTrace, validMetadata, whileImageRowsAreRefused, type UploadFile, type UploadTrace } from '../helpers/uploads.js';
 
 const MAX_FILES = 3;
 const MAX_FILE_BYTES = 200_000;
@@ -10,7 +12,7 @@ const MAX_FILE_BYTES = 200_000;
 for (const backend of await testBackends()) {
   describe.skipIf(!backend.availability.available)(`bad input on ${backend.name} ${backend.availability.reason}`, () => {
     let t: TestApp;
-    let staff: string;
+    let staff: Client;
     let good: Buffer;
     let before: UploadTrace;
 
@@ -19,7 +21,7 @@ for (const backend of await testBackends()) {
 
     beforeAll(async () => {
       t = await createTestApp(backend.name, { MAX_UPLOAD_FILES: String(MAX_FILES), MAX_UPLOAD_BYTES: String(MAX_FILE_BYTES), MAX_IMAGE_PIXELS: '50000000' });
-      staff = await t.tokenFor('staff.beilun');
+      staff = await as(t, 'staff.beilun');
       good = await jpegImage(1);
     });
     afterAll(() => t?.close());
@@ -27,7 +29,7 @@ for (const backend of await testBackends()) {
       before = await uploadTrace(t);
     });
 
-    const upload = (metadata: unknown, files: UploadFile[]) => uploadSpecimen(t.app, staff, metadata, files);
+    const upload = (metadata: unknown, files: UploadFile[]) => uploadSpecimen(staff, metadata, files);
 
     it('refuses a file that is not an image (415)', async () => {
       await expectRejected(await upload(validMetadata(), [{ name: 'notes.txt', data: Buffer.from('just some text, not a photo'), type: 'text/plain' }]), 415, 'not_an_image');
@@ -47,7 +49,7 @@ for (const backend of await testBackends()) {
     it('refuses a pixel bomb without decoding it (413)', async () => {
       const response = await upload(validMetadata(), [{ name: 'bomb.png', data: pixelBombPng(30_000, 30_000), type: 'image/png' }]);
       await expectRejected(response, 413, 'image_too_many_pixels');
-      expect(response.json()).toMatchObject({ details: { width: 30000, height: 30000 } });
+      expect(response.error()).toMatchObject({ details: { width: 30000, height: 30000 } });
     });
 
     it('refuses a file over the size limit (413)', async () => {
@@ -68,11 +70,11 @@ for (const backend of await testBackends()) {
       await expectRejected(await upload('{"portCode": ', [{ name: 'a.jpg', data: good }]), 400, 'invalid_metadata');
       const invalid = await upload(validMetadata({ siteType: 'spaceship', count: -2, collectedAt: 'last tuesday', extra: 1 }), [{ name: 'a.jpg', data: good }]);
       await expectRejected(invalid, 400, 'invalid_metadata');
-      const paths = invalid.json<{ details: { path: string }[] }>().details.map((detail) => detail.path);
+      const paths = (invalid.error().details as { path: string }[]).map((detail) => detail.path);
       expect(paths).toEqual(expect.arrayContaining(['/siteType', '/count', '/collectedAt']));
       const missing = await upload({ siteType: 'ship' }, [{ name: 'a.jpg', data: good }]);
       await expectRejected(missing, 400, 'invalid_metadata');
-      expect(missing.json<{ message: string }>().message).toContain('portCode');
+      expect(missing.error().message).toContain('portCode');
     });
 
     it('refuses an unknown port, and a port outside the caller\'s organisation, alike (422)', async () => {
@@ -88,22 +90,21 @@ for (const backend of await testBackends()) {
 
     it('refuses unexpected fields and non-multipart bodies', async () => {
       await expectRejected(await upload(validMetadata(), [{ name: 'a.jpg', data: good, field: 'photo' }]), 400, 'unexpected_field');
-      const json = await t.app.inject({ method: 'POST', url: '/api/v1/specimens', headers: { authorization: `Bearer ${staff}` }, payload: validMetadata() });
+      const json = await staff.send(endpoints.createSpecimen, { body: validMetadata() });
       await expectRejected(json, 415, 'multipart_required');
     });
 
     it('refuses trainees (403) and anonymous callers (401)', async () => {
-      const trainee = await t.tokenFor('trainee.ningbo');
-      await expectRejected(await uploadSpecimen(t.app, trainee, validMetadata(), [{ name: 'a.jpg', data: good }]), 403, 'forbidden');
-      const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/specimens', payload: specimenForm(validMetadata(), [{ name: 'a.jpg', data: good }]) });
-      await expectRejected(anonymous, 401, 'unauthorized');
+      const trainee = await as(t, 'trainee.ningbo');
+      await expectRejected(await uploadSpecimen(trainee, validMetadata(), [{ name: 'a.jpg', data: good }]), 403, 'forbidden');
+      await expectRejected(await uploadSpecimen(anonymous(t), validMetadata(), [{ name: 'a.jpg', data: good }]), 401, 'unauthorized');
     });
 
     it('leaves no row and no file when the database insert fails after the files were written', async () => {
       const fresh = await jpegImage(77);
       const response = await whileImageRowsAreRefused(t, () => upload(validMetadata(), [{ name: 'fresh.jpg', data: fresh }]));
       expect(response.statusCode).toBe(500);
-      expect(response.json()).toEqual({ error: 'internal_error', message: 'Internal server error' });
+      expect(response.error()).toEqual({ error: 'internal_error', message: 'Internal server error' });
       expect(await uploadTrace(t)).toEqual(before);
     });
 

@@ -2,53 +2,39 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorBody } from '../../api/contract/index.js';
+import { anonymous, as, type Client } from '../helpers/client.js';
 import { openTestDatabase } from '../helpers/database.js';
+import { identificationOf, waitForIdentification } from '../helpers/identification.js';
 import { jpegImage, pngImage, truncatedJpeg } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
-import type { IdentificationJson } from '../helpers/identification.js';
 
-async function specimenIdentification(app: TestApp, token: string, id: string): Promise<IdentificationJson> {
-  const response = await app.app.inject({ method: 'GET', url: `/api/v1/specimens/${id}`, headers: { authorization: `Bearer ${token}` } });
-  expect(response.statusCode).toBe(200);
-  return response.json<{ identification: IdentificationJson }>().identification;
-}
-
-async function waitForIdentification(app: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<IdentificationJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const identification = await specimenIdentification(app, token, id);
-    if (identification.status !== 'pending') return identification;
-    if (Date.now() > deadline) throw new Error(`specimen ${id} still pending after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function identify(app: TestApp, token: string, files: { name: string; data: Buffer }[]) {
-  return app.app.inject({ method: 'POST', url: '/api/v1/identify', headers: { authorization: `Bearer ${token}` }, payload: specimenForm(undefined, files) });
+function identify(client: Client, files: { name: string; data: Buffer }[]) {
+  return client.identifyImages({ form: specimenForm(undefined, files) });
 }
 
 describe('automatic identification of submitted specimens (embedded: PGlite + in-process queue)', () => {
   let app: TestApp;
-  let staff: string;
+  let staff: Client;
   beforeAll(async () => {
     app = await createTestApp('pglite');
-    staff = await app.tokenFor('staff.beilun');
+    staff = await as(app, 'staff.beilun');
   });
   afterAll(() => app?.close());
 
   it('identifies a new specimen, stores the result with its model versions and timings, and shows it on the specimen', async () => {
-    const created = await uploadSpecimen(app.app, staff, validMetadata(), [
+    const created = await uploadSpecimen(staff, validMetadata(), [
       { name: 'a.jpg', data: await jpegImage(21, 320, 240) },
       { name: 'b.png', data: await pngImage(22, 200, 160), type: 'image/png' },
     ]);
     expect(created.statusCode).toBe(201);
-    const specimen = created.json<{ id: string; identification: IdentificationJson; images: { id: string }[] }>();
-    expect(['pending', 'done']).toContain(specimen.identification.status);
+    const specimen = created.json();
+    expect(['pending', 'done']).toContain(specimen.identification?.status);
 
-    const identification = await waitForIdentification(app, staff, specimen.id);
+    const identification = await waitForIdentification(staff, specimen.id);
     expect(identification.status).toBe('done');
     expect(['mosquito', 'tick', 'rodent', 'flea', 'cockroach', 'fly', 'not_vector']).toContain(identification.group);
     expect(identification.confidence).toBeGreaterThan(0);
@@ -62,19 +48,19 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
 
   it('gives an image that became unreadable in storage its own error, not a failed specimen', async () => {
     // Intake already refuses corrupt uploads (422); a stored file can still rot or be cut short on disk.
-    const created = await uploadSpecimen(app.app, staff, validMetadata(), [
+    const created = await uploadSpecimen(staff, validMetadata(), [
       { name: 'good.jpg', data: await jpegImage(23, 200, 150) },
       { name: 'later-cut.jpg', data: await jpegImage(26, 400, 300) },
     ]);
     expect(created.statusCode).toBe(201);
-    const specimen = created.json<{ id: string; images: { id: string; sha256: string }[] }>();
-    await waitForIdentification(app, staff, specimen.id);
+    const specimen = created.json();
+    await waitForIdentification(staff, specimen.id);
     await writeFile(app.store.originalPath(specimen.images[1]!.sha256), await truncatedJpeg());
     await app.database.db.deleteFrom('identifications').where('specimen_id', '=', specimen.id).execute();
     await app.database.db.updateTable('identification_requests').set({ status: 'pending' }).where('specimen_id', '=', specimen.id).execute();
     await app.identification.service.runJob(app.identification.pool!, specimen.id, 1);
 
-    const identification = await specimenIdentification(app, staff, specimen.id);
+    const identification = await identificationOf(staff, specimen.id);
     expect(identification.status).toBe('done');
     expect(identification.taxon).toBeTruthy();
     const cut = identification.images.find((image) => image.imageId === specimen.images[1]!.id);
@@ -82,43 +68,43 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
   });
 
   it('stores one result per specimen and model versions however often the job runs', async () => {
-    const created = await uploadSpecimen(app.app, staff, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(24) }]);
-    const id = created.json<{ id: string }>().id;
-    await waitForIdentification(app, staff, id);
+    const created = await uploadSpecimen(staff, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(24) }]);
+    const id = created.json().id;
+    await waitForIdentification(staff, id);
     // A duplicated delivery of the job (at-least-once queues) and a forced re-run of a finished request.
     await app.database.db.updateTable('identification_requests').set({ status: 'pending' }).where('specimen_id', '=', id).execute();
     await app.identification.service.runJob(app.identification.pool!, id, 1);
     await app.identification.service.runJob(app.identification.pool!, id, 1);
     const rows = await app.database.db.selectFrom('identifications').select('id').where('specimen_id', '=', id).execute();
     expect(rows).toHaveLength(1);
-    expect((await specimenIdentification(app, staff, id)).status).toBe('done');
+    expect((await identificationOf(staff, id)).status).toBe('done');
   });
 
   it('answers POST /api/v1/identify directly, with per-image answers, and refuses bad input with clear errors', async () => {
-    const ok = await identify(app, staff, [
+    const ok = await identify(staff, [
       { name: 'a.jpg', data: await jpegImage(25, 240, 180) },
       { name: 'b.txt', data: Buffer.from('not an image at all') },
     ]);
     expect(ok.statusCode, ok.body).toBe(200);
-    const body = ok.json<{ taxon: string; model: string; images: ({ index: number; taxon: string } | { index: number; error: string })[] }>();
+    const body = ok.json();
     expect(body.model).toMatch(/@/);
     expect(body.images).toHaveLength(2);
     expect(body.images[1]).toMatchObject({ index: 1, error: expect.stringMatching(/not a readable image/) });
 
-    const none = await identify(app, staff, []);
+    const none = await identify(staff, []);
     expect(none.statusCode).toBe(400);
-    expect(none.json()).toMatchObject({ error: 'images_required' });
-    const unreadable = await identify(app, staff, [{ name: 'x.jpg', data: Buffer.from('garbage') }]);
+    expect(none.error()).toMatchObject({ error: 'images_required' });
+    const unreadable = await identify(staff, [{ name: 'x.jpg', data: Buffer.from('garbage') }]);
     expect(unreadable.statusCode).toBe(422);
-    expect(unreadable.json()).toMatchObject({ error: 'unreadable_images' });
-    const anonymous = await app.app.inject({ method: 'POST', url: '/api/v1/identify', payload: specimenForm(undefined, [{ name: 'a.jpg', data: await jpegImage(1) }]) });
-    expect(anonymous.statusCode).toBe(401);
+    expect(unreadable.error()).toMatchObject({ error: 'unreadable_images' });
+    const unsigned = await identify(anonymous(app), [{ name: 'a.jpg', data: await jpegImage(1) }]);
+    expect(unsigned.statusCode).toBe(401);
   });
 
   it('reports queue, models and workers on /ready and inference figures on /metrics', async () => {
-    const ready = await app.app.inject({ method: 'GET', url: '/ready' });
+    const ready = await anonymous(app).getReadiness();
     expect(ready.statusCode).toBe(200);
-    const checks = ready.json<{ checks: Record<string, { ok: boolean; detail: string }> }>().checks;
+    const checks = ready.json().checks;
     expect(checks.queue).toEqual({ ok: true, detail: 'in-process' });
     expect(checks.models!.detail).toMatch(/vector-group@/);
     expect(checks.workers!.detail).toMatch(/1 process/);
@@ -180,7 +166,7 @@ describe('saturated inference', () => {
       headers: { authorization: `Bearer ${token}` },
       body: specimenForm(undefined, [{ name: 'a.jpg', data: image }]),
     });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as { error?: string } };
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Partial<ErrorBody> };
   }
 });
 
@@ -189,14 +175,14 @@ describe('identification requests survive a restart of the api (in-process queue
     const database = await openTestDatabase('pglite');
     // First process: accepts the specimen but does not consume jobs (as if it died right after the commit).
     const first = await createTestApp('pglite', { IDENTIFY_JOBS_IN_API: 'false' }, database);
-    const created = await uploadSpecimen(first.app, await first.tokenFor('staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(31) }]);
-    const id = created.json<{ id: string }>().id;
-    expect((await specimenIdentification(first, await first.tokenFor('staff.beilun'), id)).status).toBe('pending');
+    const created = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(31) }]);
+    const id = created.json().id;
+    expect((await identificationOf(await as(first, 'staff.beilun'), id)).status).toBe('pending');
     await first.app.close();
 
     const second = await createTestApp('pglite', { STORAGE_DIR: first.config.storageDir }, database);
     try {
-      expect((await waitForIdentification(second, await second.tokenFor('staff.beilun'), id)).status).toBe('done');
+      expect((await waitForIdentification(await as(second, 'staff.beilun'), id)).status).toBe('done');
     } finally {
       await second.close();
     }
@@ -206,7 +192,7 @@ describe('identification requests survive a restart of the api (in-process queue
 describe('model registry', () => {
   let modelsDir: string;
   let app: TestApp;
-  let admin: string;
+  let admin: Client;
   beforeAll(async () => {
     // Two versions of the group model (the same network under a newer version), plus the refiners.
     modelsDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-registry-'));
@@ -217,17 +203,15 @@ describe('model registry', () => {
     const card = JSON.parse(await readFile(path.join(newer, 'model.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(path.join(newer, 'model.json'), JSON.stringify({ ...card, version: '2099.1.1' }));
     app = await createTestApp('pglite', { MODELS_DIR: modelsDir });
-    admin = await app.tokenFor('admin');
+    admin = await as(app, 'admin');
   });
   afterAll(async () => {
     await app?.close();
     await rm(modelsDir, { recursive: true, force: true });
   });
 
-  const list = async () =>
-    (await app.app.inject({ method: 'GET', url: '/api/v1/models', headers: { authorization: `Bearer ${admin}` } })).json<{
-      items: { ref: string; name: string; version: string; verified: boolean; active: boolean; shadow: boolean; metrics: { top1: number } | null }[];
-    }>().items;
+  const list = async () => (await admin.listModels()).json().items;
+  const activate = (client: Client, version: string) => client.activateModel({ params: { name: 'vector-group', version } });
 
   it('lists every package version, verified, with card metrics, and which one is active', async () => {
     const items = await list();
@@ -240,20 +224,20 @@ describe('model registry', () => {
 
   it('lets only administrators activate, names unknown versions, and swaps without a failed request', async () => {
     const other = (await list()).find((item) => item.name === 'vector-group' && !item.active)!;
-    const staff = await app.tokenFor('staff.beilun');
-    const forbidden = await app.app.inject({ method: 'POST', url: `/api/v1/models/vector-group/${other.version}/activate`, headers: { authorization: `Bearer ${staff}` } });
+    const staff = await as(app, 'staff.beilun');
+    const forbidden = await activate(staff, other.version);
     expect(forbidden.statusCode).toBe(403);
-    const unknown = await app.app.inject({ method: 'POST', url: '/api/v1/models/vector-group/1.2.3/activate', headers: { authorization: `Bearer ${admin}` } });
+    const unknown = await activate(admin, '1.2.3');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toMatchObject({ error: 'not_found' });
+    expect(unknown.error()).toMatchObject({ error: 'not_found' });
 
     const image = await jpegImage(41, 200, 150);
     const requests = Array.from({ length: 24 }, (_, index) =>
-      new Promise((resolve) => setTimeout(resolve, index * 15)).then(() => identify(app, staff, [{ name: 'a.jpg', data: image }])),
+      new Promise((resolve) => setTimeout(resolve, index * 15)).then(() => identify(staff, [{ name: 'a.jpg', data: image }])),
     );
     const versions = ['2099.1.1', other.version, '2099.1.1', other.version];
     for (const version of versions) {
-      const activated = await app.app.inject({ method: 'POST', url: `/api/v1/models/vector-group/${version}/activate`, headers: { authorization: `Bearer ${admin}` } });
+      const activated = await activate(admin, version);
       expect(activated.statusCode, activated.body).toBe(200);
     }
     const answers = await Promise.all(requests);
@@ -263,18 +247,18 @@ describe('model registry', () => {
 
   it('runs a shadow version on the same inputs and records its answer apart from the result', async () => {
     const shadowVersion = (await list()).find((item) => item.name === 'vector-group' && !item.active)!.version;
-    const set = await app.app.inject({ method: 'POST', url: `/api/v1/models/vector-group/${shadowVersion}/shadow`, headers: { authorization: `Bearer ${admin}` } });
+    const set = await admin.startShadowModel({ params: { name: 'vector-group', version: shadowVersion } });
     expect(set.statusCode, set.body).toBe(200);
-    const staff = await app.tokenFor('staff.beilun');
-    const created = await uploadSpecimen(app.app, staff, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(42) }]);
-    const id = created.json<{ id: string }>().id;
-    const identification = await waitForIdentification(app, staff, id);
+    const staff = await as(app, 'staff.beilun');
+    const created = await uploadSpecimen(staff, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(42) }]);
+    const id = created.json().id;
+    const identification = await waitForIdentification(staff, id);
     const rows = await app.database.db.selectFrom('identifications').select(['role', 'model_key']).where('specimen_id', '=', id).orderBy('role').execute();
     expect(rows.map((row) => row.role)).toEqual(['primary', 'shadow']);
     expect(rows[1]!.model_key).toContain(`vector-group@${shadowVersion}`);
     expect(identification.models.join(',')).not.toContain(`vector-group@${shadowVersion}`);
-    const cleared = await app.app.inject({ method: 'DELETE', url: '/api/v1/models/vector-group/shadow', headers: { authorization: `Bearer ${admin}` } });
-    expect(cleared.json<{ items: { shadow: boolean }[] }>().items.some((item) => item.shadow)).toBe(false);
+    const cleared = await admin.stopShadowModel({ params: { name: 'vector-group' } });
+    expect(cleared.json().items.some((item) => item.shadow)).toBe(false);
   });
 });
 
@@ -288,14 +272,14 @@ describe('a corrupt model package', () => {
     await writeFile(tick, bytes);
     const app = await createTestApp('pglite', { MODELS_DIR: modelsDir });
     try {
-      const ready = await app.app.inject({ method: 'GET', url: '/ready' });
+      const ready = await anonymous(app).getReadiness();
       expect(ready.statusCode).toBe(503);
-      const models = ready.json<{ checks: { models: { ok: boolean; detail: string } } }>().checks.models;
+      const models = ready.error().checks.models!;
       expect(models.ok).toBe(false);
       expect(models.detail).toMatch(/tick-species@.*sha256/);
-      const answer = await identify(app, await app.tokenFor('staff.beilun'), [{ name: 'a.jpg', data: await jpegImage(51) }]);
+      const answer = await identify(await as(app, 'staff.beilun'), [{ name: 'a.jpg', data: await jpegImage(51) }]);
       expect(answer.statusCode).toBe(200);
-      expect(answer.json<{ models: string[] }>().models.join(',')).not.toContain('tick-species');
+      expect(answer.json().models.join(',')).not.toContain('tick-species');
     } finally {
       await app.close();
       await rm(modelsDir, { recursive: true, force: true });

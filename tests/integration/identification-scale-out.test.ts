@@ -10,8 +10,11 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LiveEvent, LiveEventName, Specimen } from '../../api/contract/index.js';
 import { liveGatewayRedis } from '../../api/realtime/live-gateway.js';
+import { anonymous, as, type Client, type SignedInClient } from '../helpers/client.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { identificationOf, waitForIdentification } from '../helpers/identification.js';
 import { jpegImage } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import {
@@ -28,26 +31,10 @@ import {
 import { POSTGRES_URL, REDIS_URL, deleteRedisKeys, postgresAvailability, redisAvailability } from '../helpers/services.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
-import type { IdentificationJson } from '../helpers/identification.js';
 
 const redis = await redisAvailability();
 const postgres = await postgresAvailability();
 const servicesReady = redis.available && postgres.available;
-
-interface CreatedSpecimen {
-  id: string;
-  images: { id: string; sha256: string }[];
-  identification: IdentificationJson;
-}
-
-interface SpecimenEvent {
-  specimen: { id: string; identification: IdentificationJson | null };
-}
-
-interface ReadyJson {
-  status: 'ready' | 'not_ready';
-  checks: Record<string, { ok: boolean; detail: string }>;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Everything a test opens is closed after it, in reverse order, whatever happened; worker processes go first.
@@ -168,35 +155,22 @@ async function privateRedis() {
 
 let imageSeed = 700;
 
-async function submit(deployment: Deployment, token: string): Promise<CreatedSpecimen> {
+async function submit(client: Client): Promise<Specimen> {
   imageSeed += 1;
-  const response = await uploadSpecimen(deployment.server.app, token, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(imageSeed) }]);
+  const response = await uploadSpecimen(client, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(imageSeed) }]);
   expect(response.statusCode, response.body).toBe(201);
-  return response.json<CreatedSpecimen>();
+  return response.json();
 }
 
-async function identificationOf(deployment: Deployment, token: string, id: string): Promise<IdentificationJson> {
-  const response = await deployment.server.app.inject({ method: 'GET', url: `/api/v1/specimens/${id}`, headers: { authorization: `Bearer ${token}` } });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json<{ identification: IdentificationJson }>().identification;
+/** Waits for the specimen's identification as the workers' tests do; on a timeout, says what the workers wrote. */
+function waitUntilIdentified(client: Client, id: string, workers: WorkerProcess[]) {
+  const diagnostics = () => workers.map((worker) => `--- worker ${worker.name}:\n${worker.output()}`).join('\n');
+  return waitForIdentification(client, id, { timeoutMs: 45_000, diagnostics });
 }
 
-async function waitUntilIdentified(deployment: Deployment, token: string, id: string, timeoutMs = 45_000, workers: WorkerProcess[] = []): Promise<IdentificationJson> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const identification = await identificationOf(deployment, token, id);
-    if (identification.status !== 'pending') return identification;
-    if (performance.now() > deadline) {
-      const logs = workers.map((worker) => `--- worker ${worker.name}:\n${worker.output()}`).join('\n');
-      throw new Error(`specimen ${id} still pending after ${timeoutMs} ms\n${logs}`);
-    }
-    await sleep(150);
-  }
-}
-
-async function ready(deployment: Deployment): Promise<{ statusCode: number; body: ReadyJson }> {
-  const response = await deployment.server.app.inject({ method: 'GET', url: '/ready' });
-  return { statusCode: response.statusCode, body: response.json<ReadyJson>() };
+async function ready(deployment: Deployment) {
+  const response = await anonymous(deployment.server).getReadiness();
+  return { statusCode: response.statusCode, body: response.statusCode === 200 ? response.json() : response.error() };
 }
 
 /** `identifications` rows (AI results) and the request row of each specimen, straight from the schema. */
@@ -224,11 +198,11 @@ async function expectExactlyOneResultEach(deployment: Deployment, ids: string[])
 }
 
 /** A socket.io client of the api recording every event it receives. */
-async function listen(server: TestServer, token: string) {
-  const received: { event: string; payload: SpecimenEvent }[] = [];
-  const socket = connect(server.baseUrl, { transports: ['websocket'], auth: { token }, reconnection: false });
+async function listen(server: TestServer, client: SignedInClient) {
+  const received: { event: string; payload: LiveEvent<LiveEventName> }[] = [];
+  const socket = connect(server.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: false });
   sockets.push(socket);
-  socket.onAny((event: string, payload: SpecimenEvent) => received.push({ event, payload }));
+  socket.onAny((event: string, payload: LiveEvent<LiveEventName>) => received.push({ event, payload }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -236,7 +210,7 @@ async function listen(server: TestServer, token: string) {
   return received;
 }
 
-const completionsFor = (received: { event: string; payload: SpecimenEvent }[], id: string) =>
+const completionsFor = (received: { event: string; payload: LiveEvent<LiveEventName> }[], id: string) =>
   received.filter(({ event, payload }) => event === 'identification.completed' && payload.specimen.id === id);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -247,12 +221,12 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     const metricsPort = await freePort();
     const deployment = await deploy({ redisUrl: REDIS_URL, workers: [{ name: 'w1', env: { WORKER_METRICS_PORT: String(metricsPort) } }] });
     const [worker] = deployment.workers as [WorkerProcess];
-    const staff = await deployment.server.tokenFor('staff.beilun');
+    const staff = await as(deployment.server, 'staff.beilun');
     const submitterSocket = await listen(deployment.server, staff);
-    const otherPortSocket = await listen(deployment.server, await deployment.server.tokenFor('staff.airport'));
+    const otherPortSocket = await listen(deployment.server, await as(deployment.server, 'staff.airport'));
 
-    const specimen = await submit(deployment, staff);
-    const identification = await waitUntilIdentified(deployment, staff, specimen.id, 45_000, [worker]);
+    const specimen = await submit(staff);
+    const identification = await waitUntilIdentified(staff, specimen.id, [worker]);
     expect(identification.status).toBe('done');
     expect(identification.error).toBeNull();
     expect(identification.taxon).toBeTruthy();
@@ -290,35 +264,35 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
       ],
     });
     const [doomed, survivor] = deployment.workers as [WorkerProcess, WorkerProcess];
-    const staff = await deployment.server.tokenFor('staff.beilun');
-    const pathOf = (specimen: CreatedSpecimen) => path.resolve(deployment.server.store.originalPath(specimen.images[0]!.sha256));
+    const staff = await as(deployment.server, 'staff.beilun');
+    const pathOf = (specimen: Specimen) => path.resolve(deployment.server.store.originalPath(specimen.images[0]!.sha256));
     const heldPaths = () => doomed.lines.filter((line) => line.readProbe === 'hold').map((line) => line.path);
 
     // One specimen at a time until the doomed worker has taken one: each is either done by the survivor or held.
-    const specimens: CreatedSpecimen[] = [];
-    let held: CreatedSpecimen | undefined;
+    const specimens: Specimen[] = [];
+    let held: Specimen | undefined;
     while (!held) {
       expect(specimens.length, 'the doomed worker never took a job').toBeLessThan(8);
-      const specimen = await submit(deployment, staff);
+      const specimen = await submit(staff);
       specimens.push(specimen);
       await expect
-        .poll(async () => heldPaths().includes(pathOf(specimen)) || (await identificationOf(deployment, staff, specimen.id)).status === 'done', { timeout: 45_000 })
+        .poll(async () => heldPaths().includes(pathOf(specimen)) || (await identificationOf(staff, specimen.id)).status === 'done', { timeout: 45_000 })
         .toBe(true);
       if (heldPaths().includes(pathOf(specimen))) held = specimen;
     }
     // While the doomed worker lives, its job stays with it; the survivor takes everything else.
-    for (const specimen of [await submit(deployment, staff), await submit(deployment, staff)]) {
+    for (const specimen of [await submit(staff), await submit(staff)]) {
       specimens.push(specimen);
-      expect((await waitUntilIdentified(deployment, staff, specimen.id, 45_000, [doomed, survivor])).status).toBe('done');
+      expect((await waitUntilIdentified(staff, specimen.id, [doomed, survivor])).status).toBe('done');
     }
-    expect((await identificationOf(deployment, staff, held.id)).status).toBe('pending');
+    expect((await identificationOf(staff, held.id)).status).toBe('pending');
     // The survivor's last job is stored before BullMQ marks it completed: wait for that, then only the held job is active.
     await expect.poll(() => deployment.server.identification.queue.counts(), { timeout: 10_000 }).toMatchObject({ active: 1, waiting: 0 });
 
     const killedAt = Date.now();
     expect(await killProcess(doomed.child, 'SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     // Lock expiry (5 s) + the survivor's stalled check (every 3 s) + the run itself.
-    const identification = await waitUntilIdentified(deployment, staff, held.id, 45_000, [survivor]);
+    const identification = await waitUntilIdentified(staff, held.id, [survivor]);
     expect(identification.status).toBe('done');
     expect(identification.taxon).toBeTruthy();
 
@@ -346,20 +320,20 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     const syncMs = 250;
     const deployment = await deploy({ redisUrl: REDIS_URL, modelsDir, env: { MODEL_SYNC_INTERVAL_MS: String(syncMs) }, workers: [{ name: 'w1' }] });
     const [worker] = deployment.workers as [WorkerProcess];
-    const staff = await deployment.server.tokenFor('staff.beilun');
-    const admin = await deployment.server.tokenFor('admin');
+    const staff = await as(deployment.server, 'staff.beilun');
+    const admin = await as(deployment.server, 'admin');
 
-    const listed = await deployment.server.app.inject({ method: 'GET', url: '/api/v1/models', headers: { authorization: `Bearer ${admin}` } });
-    const groups = listed.json<{ items: { name: string; version: string; active: boolean; verified: boolean }[] }>().items.filter((item) => item.name === 'vector-group');
+    const listed = await admin.listModels();
+    const groups = listed.json().items.filter((item) => item.name === 'vector-group');
     expect(groups.map((item) => item.version)).toEqual(expect.arrayContaining([extraVersion, card.version]));
     expect(groups.every((item) => item.verified)).toBe(true);
     const before = groups.find((item) => item.active)!.version;
     const target = before === extraVersion ? String(card.version) : extraVersion;
 
-    const first = await waitUntilIdentified(deployment, staff, (await submit(deployment, staff)).id, 45_000, [worker]);
+    const first = await waitUntilIdentified(staff, (await submit(staff)).id, [worker]);
     expect(first.models).toContain(`vector-group@${before}`);
 
-    const activated = await deployment.server.app.inject({ method: 'POST', url: `/api/v1/models/vector-group/${target}/activate`, headers: { authorization: `Bearer ${admin}` } });
+    const activated = await admin.activateModel({ params: { name: 'vector-group', version: target } });
     expect(activated.statusCode, activated.body).toBe(200);
     const activatedAt = performance.now();
     // The worker applies it at its next sync (every 250 ms) once the new session is loaded: specimens submitted from
@@ -367,14 +341,14 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
     let pickedUpAfterMs: number | undefined;
     const seen: string[][] = [];
     while (pickedUpAfterMs === undefined && performance.now() - activatedAt < 10_000) {
-      const identification = await waitUntilIdentified(deployment, staff, (await submit(deployment, staff)).id, 45_000, [worker]);
+      const identification = await waitUntilIdentified(staff, (await submit(staff)).id, [worker]);
       seen.push(identification.models);
       if (identification.models.includes(`vector-group@${target}`)) pickedUpAfterMs = performance.now() - activatedAt;
       else await sleep(syncMs);
     }
     expect(pickedUpAfterMs, `models named after the activation: ${JSON.stringify(seen)}`).toBeDefined();
     // And it stays: the next specimen too.
-    const next = await waitUntilIdentified(deployment, staff, (await submit(deployment, staff)).id, 45_000, [worker]);
+    const next = await waitUntilIdentified(staff, (await submit(staff)).id, [worker]);
     expect(next.status).toBe('done');
     expect(next.models).toContain(`vector-group@${target}`);
     expect(next.models).not.toContain(`vector-group@${before}`);
@@ -389,14 +363,14 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
         workers: [{ name: 'w1' }],
       });
       const [worker] = deployment.workers as [WorkerProcess];
-      const staff = await deployment.server.tokenFor('staff.beilun');
+      const staff = await as(deployment.server, 'staff.beilun');
       const events = await listen(deployment.server, staff);
 
       /** One outage of `outageMs`; the specimens it concerns are done, once each, after Redis is back. */
       const outage = async (round: string, { keepData, outageMs }: { keepData: boolean; outageMs: number }) => {
         // Before it: a job handed to Redis that no worker has taken yet (the worker is frozen meanwhile).
         worker.child.kill('SIGSTOP');
-        const queuedBefore = await submit(deployment, staff);
+        const queuedBefore = await submit(staff);
         await expect
           .poll(async () => (await storedState(deployment, [queuedBefore.id]))[queuedBefore.id]!.request?.enqueued_at ?? null, { timeout: 10_000, message: round })
           .not.toBeNull();
@@ -410,14 +384,14 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
         const startedAt = performance.now();
         const response = await fetch(`${deployment.server.baseUrl}/api/v1/specimens`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${staff}` },
+          headers: { authorization: `Bearer ${staff.token}` },
           body: specimenForm(validMetadata(), [{ name: 'during.jpg', data: await jpegImage(++imageSeed) }]),
         });
         const answeredAfterMs = performance.now() - startedAt;
         expect(response.status, await response.clone().text()).toBe(201);
         expect(answeredAfterMs, round).toBeLessThan(3000);
-        const duringOutage = (await response.json()) as CreatedSpecimen;
-        expect(duringOutage.identification.status).toBe('pending');
+        const duringOutage = (await response.json()) as Specimen;
+        expect(duringOutage.identification?.status).toBe('pending');
 
         const readiness = await ready(deployment);
         expect(readiness.statusCode, round).toBe(503);
@@ -430,12 +404,12 @@ describe.skipIf(!servicesReady)(`identification in scale-out mode: PostgreSQL + 
         const during = await storedState(deployment, [queuedBefore.id, duringOutage.id]);
         expect(during[duringOutage.id]!.request, round).toMatchObject({ status: 'pending', enqueued_at: null });
         expect(during[queuedBefore.id]!.request?.status, round).toBe('pending');
-        expect((await identificationOf(deployment, staff, duringOutage.id)).status).toBe('pending');
+        expect((await identificationOf(staff, duringOutage.id)).status).toBe('pending');
 
         await sleep(outageMs - (performance.now() - stoppedAt));
         await privateServer.restart(keepData);
         for (const specimen of [queuedBefore, duringOutage]) {
-          expect((await waitUntilIdentified(deployment, staff, specimen.id, 45_000, [worker])).status, round).toBe('done');
+          expect((await waitUntilIdentified(staff, specimen.id, [worker])).status, round).toBe('done');
         }
         await expect.poll(async () => (await ready(deployment)).body.checks.queue, { timeout: 15_000, message: round }).toEqual({ ok: true, detail: 'bullmq' });
         expect((await ready(deployment)).statusCode, round).toBe(200);

@@ -1,21 +1,19 @@
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveEvent, LiveEventName } from '../../api/contract/index.js';
+import { as } from '../helpers/client.js';
 import { openTestDatabase, testBackends } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
 import { REDIS_URL, redisAvailability } from '../helpers/services.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
-interface SpecimenEvent {
-  specimen: { id: string; status: string; port: { code: string } };
-}
-
 const sockets: Socket[] = [];
 
 /** A connected client that records every specimen event it receives. */
 async function listen(server: TestServer, auth: { token?: string; cookie?: string }) {
-  const received: { event: string; payload: SpecimenEvent }[] = [];
+  const received: { event: string; payload: LiveEvent<LiveEventName> }[] = [];
   const socket = connect(server.baseUrl, {
     transports: ['websocket'],
     auth: auth.token ? { token: auth.token } : {},
@@ -23,7 +21,7 @@ async function listen(server: TestServer, auth: { token?: string; cookie?: strin
     reconnection: false,
   });
   sockets.push(socket);
-  socket.onAny((event: string, payload: SpecimenEvent) => received.push({ event, payload }));
+  socket.onAny((event: string, payload: LiveEvent<LiveEventName>) => received.push({ event, payload }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -54,14 +52,9 @@ describe('live push channel', () => {
       otherPort: await listen(server, { token: await server.tokenFor('staff.airport') }),
       otherDistrict: await listen(server, { token: await server.tokenFor('staff.yangshan') }),
     };
-    const created = await uploadSpecimen(server.app, await server.tokenFor('staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(1) }]);
-    const id = created.json<{ id: string }>().id;
-    await server.app.inject({
-      method: 'PATCH',
-      url: `/api/v1/specimens/${id}`,
-      headers: { authorization: `Bearer ${await server.tokenFor('expert.ningbo')}` },
-      payload: { status: 'in_review' },
-    });
+    const created = await uploadSpecimen(await as(server, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(1) }]);
+    const id = created.json().id;
+    await (await as(server, 'expert.ningbo')).updateSpecimen({ params: { id }, body: { status: 'in_review' } });
 
     const expectedEvents = [
       ['specimen.created', 'submitted'],
@@ -79,8 +72,8 @@ describe('live push channel', () => {
       ['otherPort', 'staff.airport', 'CNNGB-LS'],
       ['otherDistrict', 'staff.yangshan', 'CNSHA-YS'],
     ] as const) {
-      const own = await uploadSpecimen(server.app, await server.tokenFor(username), validMetadata({ portCode }), [{ name: 'own.jpg', data: await jpegImage(portCode.length) }]);
-      const ownId = own.json<{ id: string }>().id;
+      const own = await uploadSpecimen(await as(server, username), validMetadata({ portCode }), [{ name: 'own.jpg', data: await jpegImage(portCode.length) }]);
+      const ownId = own.json().id;
       // Only the specimen events: what this test is about.
       await expect
         .poll(() => listeners[name].received.filter(({ event }) => event.startsWith('specimen.')).map(({ payload }) => payload.specimen.id), { timeout: 10_000 })
@@ -124,10 +117,10 @@ describe.skipIf(!scaleOutReady)(`live push across two api processes (PostgreSQL 
     const [first, second] = servers as [TestServer, TestServer];
     const onSecond = await listen(second, { token: await second.tokenFor('expert.ningbo') });
     const outsider = await listen(second, { token: await second.tokenFor('staff.yangshan') });
-    const response = await uploadSpecimen(first.app, await first.tokenFor('staff.beilun'), validMetadata(), [{ name: 'b.jpg', data: await jpegImage(2) }]);
+    const response = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [{ name: 'b.jpg', data: await jpegImage(2) }]);
     expect(response.statusCode).toBe(201);
     await expect.poll(() => onSecond.received.map(({ event, payload }) => [event, payload.specimen.id]), { timeout: 10_000 }).toEqual([
-      ['specimen.created', response.json<{ id: string }>().id],
+      ['specimen.created', response.json().id],
     ]);
     expect(outsider.received).toEqual([]);
   });

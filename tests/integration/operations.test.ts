@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anonymous, as } from '../helpers/client.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { jpegImage } from '../helpers/images.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
@@ -11,15 +12,14 @@ describe('health, readiness, metrics and API documentation', () => {
   afterAll(() => t?.close());
 
   it('answers /health and /ready with the state of each backend', async () => {
-    expect((await t.app.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
-    const ready = await t.app.inject({ url: '/ready' });
+    expect((await anonymous(t).getHealth()).json()).toEqual({ status: 'ok' });
+    const ready = await anonymous(t).getReadiness();
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true, detail: 'pglite' }, storage: { ok: true } } });
   });
 
   it('exports Prometheus metrics, including request durations and submissions by port', async () => {
-    const token = await t.tokenFor('staff.beilun');
-    expect((await uploadSpecimen(t.app, token, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(1) }])).statusCode).toBe(201);
+    expect((await uploadSpecimen(await as(t, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(1) }])).statusCode).toBe(201);
     const response = await t.app.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');

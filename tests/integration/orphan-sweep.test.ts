@@ -2,6 +2,7 @@ import { utimes } from 'node:fs/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepOrphanFiles } from '../../api/services/orphan-sweep.js';
+import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
@@ -14,8 +15,8 @@ describe('orphan file sweep', () => {
   afterAll(() => t?.close());
 
   it('removes old files no database row refers to, and nothing else', async () => {
-    const uploaded = await uploadSpecimen(t.app, await t.tokenFor('staff.beilun'), validMetadata(), [{ name: 'kept.jpg', data: await jpegImage(1) }]);
-    const referenced = uploaded.json<{ images: { sha256: string }[] }>().images[0]!.sha256;
+    const uploaded = await uploadSpecimen(await as(t, 'staff.beilun'), validMetadata(), [{ name: 'kept.jpg', data: await jpegImage(1) }]);
+    const referenced = uploaded.json().images[0]!.sha256;
     // What a crash between writing the files and committing the rows leaves behind:
     const orphan = (await t.store.put(await jpegImage(2))).sha256;
     const recentOrphan = (await t.store.put(await jpegImage(3))).sha256;

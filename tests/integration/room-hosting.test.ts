@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { as } from '../helpers/client.js';
 import { openTestDatabase, testBackends, type TestDatabase } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
 import { freePort } from '../helpers/processes.js';
+import { openConsultation } from '../helpers/rooms.js';
 import { ffmpegAvailability, mediasoupAvailability } from '../helpers/services.js';
 import { connectSignalling, joinRoom, type RefusedHandshake, type SignallingClient } from '../helpers/signalling-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -12,11 +14,6 @@ const mediasoup = await mediasoupAvailability();
 const ffmpeg = await ffmpegAvailability();
 /** Short, so a takeover is seen within a test; renewals run every third of it. */
 const LEASE_MS = 1500;
-
-interface RoomTokenJson {
-  token: string;
-  signallingUrl: string | null;
-}
 
 for (const backend of await testBackends()) {
   const skip = !mediasoup.available ? mediasoup.reason : !backend.availability.available ? backend.availability.reason : '';
@@ -36,23 +33,13 @@ for (const backend of await testBackends()) {
         env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ROOM_HOST_LEASE_MS: String(LEASE_MS), IDENTIFY_JOBS_IN_API: 'false' },
       });
     };
-    const http = async (server: TestServer, username: string, method: 'GET' | 'POST', url: string) =>
-      server.app.inject({ method, url, headers: { authorization: `Bearer ${await server.tokenFor(username)}` } });
     const roomToken = async (server: TestServer, username: string, roomId: string) => {
-      const response = await http(server, username, 'POST', `/api/v1/rooms/${roomId}/token`);
+      const response = await (await as(server, username)).issueRoomToken({ params: { id: roomId } });
       expect(response.statusCode, response.body).toBe(200);
-      return response.json<RoomTokenJson>();
+      return response.json();
     };
-    const openConsultation = async () => {
-      const response = await first.app.inject({
-        method: 'POST',
-        url: '/api/v1/rooms',
-        headers: { authorization: `Bearer ${await first.tokenFor('expert.ningbo')}` },
-        payload: { kind: 'consultation', specimenId },
-      });
-      expect(response.statusCode, response.body).toBe(201);
-      return response.json<{ id: string }>().id;
-    };
+    const newConsultation = async () => openConsultation(await as(first, 'expert.ningbo'), specimenId);
+    const startRecording = async (server: TestServer, username: string, roomId: string) => (await as(server, username)).startRecording({ params: { id: roomId } });
     /** Connects `username` to `server`'s signalling with a room token `tokenFrom` issued; rejects with the refusal. */
     const connect = async (server: TestServer, username: string, roomId: string, tokenFrom = server) => {
       const client = await connectSignalling(server.baseUrl, { token: await server.tokenFor(username), roomToken: (await roomToken(tokenFrom, username, roomId)).token });
@@ -66,8 +53,8 @@ for (const backend of await testBackends()) {
       database = await openTestDatabase(backend.name);
       first = await startProcess();
       second = await startProcess();
-      const created = await uploadSpecimen(first.app, await first.tokenFor('staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(11) }]);
-      specimenId = created.json<{ id: string }>().id;
+      const created = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(11) }]);
+      specimenId = created.json().id;
     });
     afterEach(() => {
       for (const client of clients.splice(0)) client.socket.disconnect();
@@ -79,11 +66,11 @@ for (const backend of await testBackends()) {
     });
 
     it('sends everyone to the process hosting the room, whichever process they ask', async () => {
-      const roomId = await openConsultation();
+      const roomId = await newConsultation();
       // Nobody is in it yet: whichever process the browser reaches opens it.
       expect((await roomToken(second, 'expert.ningbo', roomId)).signallingUrl).toBeNull();
       const expert = await connect(first, 'expert.ningbo', roomId, second);
-      const { peerId: expertPeerId } = (await joinRoom(expert)) as { peerId: string };
+      const { peerId: expertPeerId } = await joinRoom(expert);
       expect(await holderOf(roomId)).toBe(first.baseUrl);
 
       // Asking the other process: its token answer names the host, and its signalling refuses, naming it too.
@@ -100,40 +87,40 @@ for (const backend of await testBackends()) {
       // Where it sends them, they meet: one room, one router.
       const staff = await connectSignalling(first.baseUrl, { token: await second.tokenFor('staff.beilun'), roomToken: staffToken.token });
       clients.push(staff);
-      const joined = (await joinRoom(staff)) as { peers: { peerId: string }[] };
+      const joined = await joinRoom(staff);
       expect(joined.peers.map((peer) => peer.peerId)).toContain(expertPeerId);
       await expect.poll(() => expert.events.some((event) => event.name === 'peerJoined')).toBe(true);
     });
 
     it('sends a recording request made to the other process on to the host, with the caller\'s credentials', async () => {
-      const roomId = await openConsultation();
+      const roomId = await newConsultation();
       await joinRoom(await connect(first, 'expert.ningbo', roomId));
       // Checked again by the host: staff are not the room's host.
-      const refused = await http(second, 'staff.beilun', 'POST', `/api/v1/rooms/${roomId}/recordings`);
+      const refused = await startRecording(second, 'staff.beilun', roomId);
       expect(refused.statusCode).toBe(403);
-      expect(refused.json()).toMatchObject({ error: 'forbidden' });
+      expect(refused.error()).toMatchObject({ error: 'forbidden' });
 
-      const started = await http(second, 'expert.ningbo', 'POST', `/api/v1/rooms/${roomId}/recordings`);
+      const started = await startRecording(second, 'expert.ningbo', roomId);
       if (!ffmpeg.available) {
         // The host answered: it has no FFmpeg either (the test machine's), and said so.
-        expect(started.json()).toMatchObject({ error: 'recorder_unavailable' });
+        expect(started.error()).toMatchObject({ error: 'recorder_unavailable' });
         return;
       }
       expect(started.statusCode, started.body).toBe(201);
-      const { id: recordingId } = started.json<{ id: string }>();
+      const { id: recordingId } = started.json();
       expect((await first.rtc!.rooms.find(roomId))?.recording).toMatchObject({ recordingId });
-      const stopped = await http(second, 'expert.ningbo', 'POST', `/api/v1/rooms/${roomId}/recordings/${recordingId}/stop`);
+      const stopped = await (await as(second, 'expert.ningbo')).stopRecording({ params: { id: roomId, recordingId } });
       expect(stopped.statusCode, stopped.body).toBe(202);
       expect((await first.rtc!.rooms.find(roomId))?.recording).toBeNull();
       await first.services.recordings.drain();
     });
 
     it('answers plainly when the process hosting a room has no address, or does not answer', async () => {
-      const roomId = await openConsultation();
+      const roomId = await newConsultation();
       const hostElsewhere = (signallingUrl: string | null) =>
         sql`insert into room_hosts (room_id, process_id, signalling_url, lease_until) values (${roomId}, 'a-process-that-is-gone', ${signallingUrl}, now() + interval '1 minute')
             on conflict (room_id) do update set process_id = excluded.process_id, signalling_url = excluded.signalling_url, lease_until = excluded.lease_until`.execute(database.db);
-      const startRecording = () => http(second, 'expert.ningbo', 'POST', `/api/v1/rooms/${roomId}/recordings`);
+      const startRecordingOnSecond = () => startRecording(second, 'expert.ningbo', roomId);
 
       await hostElsewhere(null);
       const refusal = await connect(second, 'staff.beilun', roomId).then(
@@ -142,21 +129,21 @@ for (const backend of await testBackends()) {
       );
       expect(refusal?.data).toEqual({ code: 'room_elsewhere', signallingUrl: null });
       expect(refusal?.message).toMatch(/no PUBLIC_URL/);
-      const unaddressed = await startRecording();
+      const unaddressed = await startRecordingOnSecond();
       expect(unaddressed.statusCode).toBe(409);
-      expect(unaddressed.json()).toMatchObject({ error: 'room_live_elsewhere', message: expect.stringMatching(/PUBLIC_URL/) });
+      expect(unaddressed.error()).toMatchObject({ error: 'room_live_elsewhere', message: expect.stringMatching(/PUBLIC_URL/) });
 
       const nobodyListens = `http://127.0.0.1:${await freePort()}`;
       await hostElsewhere(nobodyListens);
-      const unreachable = await startRecording();
+      const unreachable = await startRecordingOnSecond();
       expect(unreachable.statusCode).toBe(503);
       expect(unreachable.headers['retry-after']).toBe('5');
-      expect(unreachable.json()).toMatchObject({ error: 'room_host_unreachable', message: expect.stringContaining(nobodyListens) });
+      expect(unreachable.error()).toMatchObject({ error: 'room_host_unreachable', message: expect.stringContaining(nobodyListens) });
       expect(await database.db.selectFrom('room_recordings').select('id').where('room_id', '=', roomId).execute()).toEqual([]);
     });
 
     it('takes a room over from a process that stopped renewing its lease, and sends that process\'s peers over', async () => {
-      const roomId = await openConsultation();
+      const roomId = await newConsultation();
       const expert = await connect(first, 'expert.ningbo', roomId);
       await joinRoom(expert);
       // As if the first process had stalled past its lease and the second had claimed the room meanwhile.
@@ -172,11 +159,11 @@ for (const backend of await testBackends()) {
       expect(await first.rtc!.rooms.find(roomId)).toBeUndefined();
       expect((await roomToken(first, 'expert.ningbo', roomId)).signallingUrl).toBe(second.baseUrl);
       const rejoined = await connect(second, 'expert.ningbo', roomId, first);
-      expect(((await joinRoom(rejoined)) as { peers: unknown[] }).peers).toHaveLength(1);
+      expect((await joinRoom(rejoined)).peers).toHaveLength(1);
     });
 
     it('gives its rooms up when it shuts down, so the next person opens the room on a process still running', async () => {
-      const roomId = await openConsultation();
+      const roomId = await newConsultation();
       const third = await startProcess();
       try {
         await joinRoom(await connect(third, 'expert.ningbo', roomId));
@@ -191,7 +178,7 @@ for (const backend of await testBackends()) {
     });
 
     it('lets a process restarted at the same address take its rooms back at once, though its crashed run\'s lease still runs', async () => {
-      const roomId = await openConsultation();
+      const roomId = await newConsultation();
       await sql`insert into room_hosts (room_id, process_id, signalling_url, lease_until) values (${roomId}, 'the-run-before-the-crash', ${first.baseUrl}, now() + interval '1 minute')`.execute(
         database.db,
       );

@@ -1,18 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { NewRoom, RtcAck, RtcAnswer } from '../../api/contract/index.js';
+import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
 import { mediasoupAvailability } from '../helpers/services.js';
-import { connectSignalling, joinRoom, type SignallingAnswer, type SignallingClient } from '../helpers/signalling-client.js';
+import { connectSignalling, joinRoom, notificationsNamed, type SignallingClient } from '../helpers/signalling-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
-
-interface RoomEventJson {
-  id: string;
-  kind: string;
-  userId: string;
-  displayName: string;
-  payload: Record<string, unknown>;
-  at: string;
-}
 
 const mediasoup = await mediasoupAvailability();
 
@@ -21,17 +14,15 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
   let specimenId: string;
   const clients: SignallingClient[] = [];
 
-  const http = async (username: string, method: 'GET' | 'POST', url: string, payload?: object) =>
-    server.app.inject({ method, url, headers: { authorization: `Bearer ${await server.tokenFor(username)}` }, ...(payload ? { payload } : {}) });
   const roomToken = async (username: string, roomId: string) => {
-    const response = await http(username, 'POST', `/api/v1/rooms/${roomId}/token`);
+    const response = await (await as(server, username)).issueRoomToken({ params: { id: roomId } });
     expect(response.statusCode, response.body).toBe(200);
-    return response.json<{ token: string; role: string }>().token;
+    return response.json().token;
   };
-  const createRoom = async (username: string, body: object) => {
-    const response = await http(username, 'POST', '/api/v1/rooms', body);
+  const createRoom = async (username: string, body: NewRoom) => {
+    const response = await (await as(server, username)).createRoom({ body });
     expect(response.statusCode, response.body).toBe(201);
-    return response.json<{ id: string }>().id;
+    return response.json().id;
   };
 
   /** Connects to /rtc with the given handshake `auth`; rejects with the server's refusal. */
@@ -42,17 +33,15 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
   }
 
   /** Signed in as `username` with a room token of their own: connected and joined. */
-  async function join(username: string, roomId: string): Promise<SignallingClient & { joined: Record<string, unknown> }> {
+  async function join(username: string, roomId: string): Promise<SignallingClient & { joined: RtcAnswer<'join'> }> {
     const client = await open({ token: await server.tokenFor(username), roomToken: await roomToken(username, roomId) });
     return { ...client, joined: await joinRoom(client) };
   }
 
-  const eventsNamed = (client: SignallingClient, name: string) => client.events.filter((event) => event.name === name).map((event) => event.payload);
-
   beforeAll(async () => {
     server = await startTestServer('pglite');
-    const created = await uploadSpecimen(server.app, await server.tokenFor('staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(7) }]);
-    specimenId = created.json<{ id: string }>().id;
+    const created = await uploadSpecimen(await as(server, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(7) }]);
+    specimenId = created.json().id;
   });
   afterEach(() => {
     for (const client of clients.splice(0)) client.socket.disconnect();
@@ -85,7 +74,7 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     expect(trainee.joined).toMatchObject({ kind: 'class', you: { role: 'trainee', displayName: '宁波学员 Ningbo trainee' } });
     const transport = await trainee.request('createTransport', { direction: 'send' });
     expect(transport.ok, JSON.stringify(transport)).toBe(true);
-    const transportId = (transport as SignallingAnswer & { ok: true }).data.id as string;
+    const transportId = (transport as Extract<RtcAck<'createTransport'>, { ok: true }>).data.id;
     const produce = await trainee.request('produce', { transportId, kind: 'video', source: 'camera', rtpParameters: {} });
     expect(produce).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const microphone = await trainee.request('produce', { transportId, kind: 'audio', source: 'microphone', rtpParameters: {} });
@@ -99,64 +88,62 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     const host = await join('expert.ningbo', consultation);
     const staff = await join('staff.beilun', consultation);
     expect(staff.joined).toMatchObject({ kind: 'consultation', you: { role: 'participant' }, history: [] });
-    expect((staff.joined.peers as { userId: string; role: string }[]).map((peer) => peer.role)).toEqual(['host']);
+    expect(staff.joined.peers.map((peer) => peer.role)).toEqual(['host']);
 
     const sent = await staff.request('chat', { text: '北仑 hold 3: 看这里 <b>legs</b>' });
     expect(sent.ok, JSON.stringify(sent)).toBe(true);
-    await expect.poll(() => eventsNamed(host, 'roomEvent')).toHaveLength(1);
-    const chat = eventsNamed(host, 'roomEvent')[0] as RoomEventJson;
+    await expect.poll(() => notificationsNamed(host, 'roomEvent')).toHaveLength(1);
+    const chat = notificationsNamed(host, 'roomEvent')[0];
     expect(chat).toMatchObject({ kind: 'chat', displayName: '北仑口岸工作人员 Beilun staff', payload: { text: '北仑 hold 3: 看这里 <b>legs</b>' } });
-    expect(chat).toEqual((sent as { data: unknown }).data);
+    expect(chat).toEqual((sent as Extract<RtcAck<'chat'>, { ok: true }>).data);
     const still = await host.request('shareStill', { imageId: 'image-1' });
     const arrow = await host.request('annotate', { shape: 'arrow', points: [[0.1, 0.1], [0.4, 0.6]], colour: '#00ff00' });
     expect([still.ok, arrow.ok]).toEqual([true, true]);
-    await expect.poll(() => eventsNamed(staff, 'roomEvent').map((event) => (event as RoomEventJson).kind)).toEqual(['chat', 'still', 'annotation']);
+    await expect.poll(() => notificationsNamed(staff, 'roomEvent').map((event) => event.kind)).toEqual(['chat', 'still', 'annotation']);
 
     // The API's record holds the same events.
-    const listed = await http('staff.beilun', 'GET', `/api/v1/rooms/${consultation}/events?kinds=chat,annotation,still`);
-    expect(listed.json<{ items: RoomEventJson[] }>().items).toEqual(eventsNamed(staff, 'roomEvent'));
-    const joins = await http('admin', 'GET', `/api/v1/rooms/${consultation}/events?kinds=joined`);
-    expect(joins.json<{ items: RoomEventJson[] }>().items.map((event) => [event.displayName, event.payload.role])).toEqual([
+    const eventsOf = async (username: string, kinds: string) => (await as(server, username)).listRoomEvents({ params: { id: consultation }, query: { kinds } });
+    const listed = await eventsOf('staff.beilun', 'chat,annotation,still');
+    expect(listed.json().items).toEqual(notificationsNamed(staff, 'roomEvent'));
+    const joins = await eventsOf('admin', 'joined');
+    expect(joins.json().items.map((event) => [event.displayName, event.payload.role])).toEqual([
       ['宁波媒介专家 Ningbo expert', 'host'],
       ['北仑口岸工作人员 Beilun staff', 'participant'],
     ]);
-    const detail = await http('expert.ningbo', 'GET', `/api/v1/rooms/${consultation}`);
+    const expert = await as(server, 'expert.ningbo');
+    const detail = await expert.getRoom({ params: { id: consultation } });
     expect(detail.json()).toMatchObject({ live: { open: true, peers: 2 } });
 
     // A late joiner replays chat, the shared still and its annotation.
     const late = await join('expert.hq', consultation);
-    expect((late.joined.history as RoomEventJson[]).map((event) => [event.kind, event.payload])).toEqual([
+    expect(late.joined.history.map((event) => [event.kind, event.payload])).toEqual([
       ['chat', { text: '北仑 hold 3: 看这里 <b>legs</b>' }],
       ['still', { imageId: 'image-1' }],
       ['annotation', { shape: 'arrow', points: [[0.1, 0.1], [0.4, 0.6]], colour: '#00ff00' }],
     ]);
-    await expect.poll(() => eventsNamed(host, 'peerJoined').length).toBe(2);
+    await expect.poll(() => notificationsNamed(host, 'peerJoined').length).toBe(2);
 
     // A participant cannot end it; the host can, and everyone is sent home.
     expect(await staff.request('end')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     // The host hears back before everyone (the host included) is disconnected.
     expect(await host.request('end')).toMatchObject({ ok: true });
     for (const client of [host, staff, late]) {
-      await expect.poll(() => eventsNamed(client, 'roomClosed')).toEqual([{ reason: 'ended', rejoin: false }]);
+      await expect.poll(() => notificationsNamed(client, 'roomClosed')).toEqual([{ reason: 'ended', rejoin: false }]);
       await expect.poll(() => client.socket.connected).toBe(false);
     }
     // Everybody's departure from the ended room is in its record.
-    await expect
-      .poll(async () => (await http('expert.ningbo', 'GET', `/api/v1/rooms/${consultation}/events?kinds=left`)).json<{ items: unknown[] }>().items.length)
-      .toBe(3);
-    await expect
-      .poll(async () => (await http('expert.ningbo', 'GET', `/api/v1/rooms/${consultation}`)).json<{ room: { endedAt: string | null } }>().room.endedAt)
-      .toEqual(expect.any(String));
-    expect((await http('staff.beilun', 'POST', `/api/v1/rooms/${consultation}/token`)).statusCode).toBe(409);
+    await expect.poll(async () => (await eventsOf('expert.ningbo', 'left')).json().items.length).toBe(3);
+    await expect.poll(async () => (await expert.getRoom({ params: { id: consultation } })).json().room.endedAt).toEqual(expect.any(String));
+    expect((await (await as(server, 'staff.beilun')).issueRoomToken({ params: { id: consultation } })).statusCode).toBe(409);
   });
 
   it('ends a live room through the API too, and refuses a room token of an ended room at the handshake', async () => {
     const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId });
     const staffToken = await roomToken('staff.beilun', consultation);
     const host = await join('expert.ningbo', consultation);
-    const ended = await http('expert.ningbo', 'POST', `/api/v1/rooms/${consultation}/end`);
+    const ended = await (await as(server, 'expert.ningbo')).endRoom({ params: { id: consultation } });
     expect(ended.statusCode, ended.body).toBe(200);
-    await expect.poll(() => eventsNamed(host, 'roomClosed')).toEqual([{ reason: 'ended', rejoin: false }]);
+    await expect.poll(() => notificationsNamed(host, 'roomClosed')).toEqual([{ reason: 'ended', rejoin: false }]);
     await expect(open({ token: await server.tokenFor('staff.beilun'), roomToken: staffToken })).rejects.toThrow(/unauthorized: This room has ended/);
   });
 

@@ -1,103 +1,54 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpoints, type NewRoom, type QueryOf, type Room, type RoomToken, type Specimen } from '../../api/contract/index.js';
 import { hashPassword } from '../../api/services/auth.service.js';
 import { DatabaseRoomRecorder } from '../../api/realtime/room-recorder.js';
+import { anonymous, as, withToken, type Client, type Response } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
+import { waitForIdentification } from '../helpers/identification.js';
 import { jpegImage } from '../helpers/images.js';
 import { ffmpegAvailability, mediasoupAvailability } from '../helpers/services.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
-interface RoomJson {
-  id: string;
-  kind: 'consultation' | 'class';
-  title: string;
-  specimenId: string | null;
-  unitId: string;
-  createdBy: { id: string; username: string; displayName: string };
-  createdAt: string;
-  endedAt: string | null;
-  active: boolean;
-}
-
-interface RoomDetailJson {
-  room: RoomJson;
-  participants: { user: { id: string; username: string }; role: string; enrolledAt: string }[];
-  counts: { participants: number; events: Record<string, number> };
-  live: { open: boolean; peers: number };
-}
-
-interface TokenJson {
-  token: string;
-  roomId: string;
-  kind: string;
-  role: string;
-  expiresAt: string;
-}
-
-interface HistoryEntryJson {
-  id: string;
-  source: 'ai' | 'expert';
-  group: string;
-  taxon: string;
-  lifeStage: string | null;
-  confidence: number | null;
-  rejected: boolean;
-  model: string | null;
-  author: { id: string; username: string; displayName: string } | null;
-  roomId: string | null;
-  notes: string | null;
-  createdAt: string;
-}
-
-interface SpecimenJson {
-  id: string;
-  unitId: string;
-  identification: { status: string } | null;
-  identifications: HistoryEntryJson[];
-}
-
-interface RecordingJson {
-  id: string;
-  roomId: string;
-  status: 'recording' | 'processing' | 'ready' | 'failed';
-  startedBy: { username: string; displayName: string };
-  stoppedBy: { username: string } | null;
-  stoppedAt: string | null;
-  fileName: string | null;
-  tracks: unknown[];
-  problems: string[];
-}
-
 const [mediasoup, ffmpeg] = await Promise.all([mediasoupAvailability(), ffmpegAvailability()]);
 const recordingSkip = !mediasoup.available ? mediasoup.reason : !ffmpeg.available ? ffmpeg.reason : '';
+
+const USERNAMES = [
+  'admin',
+  'expert.ningbo',
+  'expert.hq',
+  'staff.beilun',
+  'staff.airport',
+  'staff.yangshan',
+  'trainee.ningbo',
+  'trainee.district',
+  'trainee.beilun',
+  'trainee.yangshan',
+] as const;
+type Username = (typeof USERNAMES)[number];
 
 const decodeClaims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 for (const backend of await testBackends()) {
   describe.skipIf(!backend.availability.available)(`rooms API on ${backend.name} ${backend.availability.reason}`, () => {
     let t: TestApp;
-    const users: Record<string, string> = {};
-    let beilunSpecimen: SpecimenJson;
-    let yangshanSpecimen: SpecimenJson;
+    const users = {} as Record<Username, string>;
+    /** Each demo user's client, signed in. */
+    const people = {} as Record<Username, Client>;
+    let beilunSpecimen: Specimen;
+    let yangshanSpecimen: Specimen;
 
-    const request = async (username: string | null, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-      t.app.inject({
-        method,
-        url,
-        headers: username ? { authorization: `Bearer ${await t.tokenFor(username)}` } : {},
-        ...(payload === undefined ? {} : { payload: payload as object }),
-      });
-    const expectError = (response: { statusCode: number; json: () => unknown; headers: Record<string, unknown> }, status: number, code: string) => {
+    const expectError = (response: Pick<Response, 'statusCode' | 'headers' | 'error'>, status: number, code: string) => {
       expect(response.statusCode).toBe(status);
       expect(String(response.headers['content-type'])).toContain('application/json');
-      expect(response.json()).toMatchObject({ error: code, message: expect.any(String) });
+      expect(response.error()).toMatchObject({ error: code, message: expect.any(String) });
     };
-    const createRoom = async (username: string, body: object) => {
-      const response = await request(username, 'POST', '/api/v1/rooms', body);
+    const createRoom = async (username: Username, body: NewRoom) => {
+      const response = await people[username].createRoom({ body });
       expect(response.statusCode, response.body).toBe(201);
-      return response.json<RoomJson>();
+      return response.json();
     };
-    const tokenOf = (username: string, roomId: string) => request(username, 'POST', `/api/v1/rooms/${roomId}/token`);
+    const tokenOf = (username: Username, roomId: string) => people[username].issueRoomToken({ params: { id: roomId } });
 
     beforeAll(async () => {
       t = await createTestApp(backend.name);
@@ -111,13 +62,14 @@ for (const backend of await testBackends()) {
         const unit = await t.repositories.organisation.findUnitByCode(unitCode);
         await t.repositories.users.create({ username, passwordHash, displayName: `${username} 学员`, role: 'trainee', unitId: unit!.id });
       }
-      for (const username of ['admin', 'expert.ningbo', 'expert.hq', 'staff.beilun', 'staff.airport', 'staff.yangshan', 'trainee.ningbo', 'trainee.district', 'trainee.beilun', 'trainee.yangshan']) {
+      for (const username of USERNAMES) {
         users[username] = (await t.repositories.users.findByUsername(username))!.id;
+        people[username] = await as(t, username);
       }
-      const upload = async (username: string, portCode: string, seed: number) => {
-        const response = await uploadSpecimen(t.app, await t.tokenFor(username), validMetadata({ portCode }), [{ name: 'a.jpg', data: await jpegImage(seed) }]);
+      const upload = async (username: Username, portCode: string, seed: number) => {
+        const response = await uploadSpecimen(people[username], validMetadata({ portCode }), [{ name: 'a.jpg', data: await jpegImage(seed) }]);
         expect(response.statusCode, response.body).toBe(201);
-        return response.json<SpecimenJson>();
+        return response.json();
       };
       beilunSpecimen = await upload('staff.beilun', 'CNNGB-BL', 41);
       yangshanSpecimen = await upload('staff.yangshan', 'CNSHA-YS', 42);
@@ -136,7 +88,7 @@ for (const backend of await testBackends()) {
           endedAt: null,
           active: true,
         });
-        const detail = (await request('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}`)).json<RoomDetailJson>();
+        const detail = (await people['expert.ningbo'].getRoom({ params: { id: room.id } })).json();
         expect(detail.participants.map((participant) => [participant.user.username, participant.role])).toEqual([['expert.ningbo', 'host']]);
         expect(detail.counts).toEqual({ participants: 1, events: { joined: 0, left: 0, chat: 0, annotation: 0, 'annotations-cleared': 0, still: 0 } });
         expect(detail.live).toEqual({ open: false, peers: 0 });
@@ -146,21 +98,21 @@ for (const backend of await testBackends()) {
       });
 
       it('refuses staff and trainees (403), and answers 404 for a specimen outside the expert\'s scope or missing', async () => {
-        expectError(await request('staff.beilun', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: beilunSpecimen.id }), 403, 'forbidden');
-        expectError(await request('trainee.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'Self-study' }), 403, 'forbidden');
-        const outOfScope = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: yangshanSpecimen.id });
-        const missing = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: crypto.randomUUID() });
+        expectError(await people['staff.beilun'].createRoom({ body: { kind: 'consultation', specimenId: beilunSpecimen.id } }), 403, 'forbidden');
+        expectError(await people['trainee.ningbo'].createRoom({ body: { kind: 'class', title: 'Self-study' } }), 403, 'forbidden');
+        const outOfScope = await people['expert.ningbo'].createRoom({ body: { kind: 'consultation', specimenId: yangshanSpecimen.id } });
+        const missing = await people['expert.ningbo'].createRoom({ body: { kind: 'consultation', specimenId: crypto.randomUUID() } });
         expectError(outOfScope, 404, 'not_found');
-        expect(outOfScope.json()).toEqual(missing.json());
+        expect(outOfScope.error()).toEqual(missing.error());
         // The HQ expert sees Shanghai too.
         await createRoom('expert.hq', { kind: 'consultation', specimenId: yangshanSpecimen.id });
       });
 
       it('opens a class in the creator\'s unit with trainees of their scope enrolled', async () => {
-        const room = await createRoom('expert.ningbo', { kind: 'class', title: 'Mosquito genera 101', trainees: [users['trainee.ningbo']!, users['trainee.ningbo']!] });
+        const room = await createRoom('expert.ningbo', { kind: 'class', title: 'Mosquito genera 101', trainees: [users['trainee.ningbo'], users['trainee.ningbo']] });
         const expert = await t.repositories.users.findByUsername('expert.ningbo');
         expect(room).toMatchObject({ kind: 'class', specimenId: null, unitId: expert!.unit_id });
-        const detail = (await request('expert.ningbo', 'GET', `/api/v1/rooms/${room.id}`)).json<RoomDetailJson>();
+        const detail = (await people['expert.ningbo'].getRoom({ params: { id: room.id } })).json();
         expect(detail.participants.map((participant) => [participant.user.username, participant.role])).toEqual([
           ['expert.ningbo', 'host'],
           ['trainee.ningbo', 'trainee'],
@@ -168,11 +120,11 @@ for (const backend of await testBackends()) {
       });
 
       it('enrols only trainees, and only people the creator can see (422 with the ids)', async () => {
-        const notTrainee = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'x', trainees: [users['staff.beilun']] });
+        const notTrainee = await people['expert.ningbo'].createRoom({ body: { kind: 'class', title: 'x', trainees: [users['staff.beilun']] } });
         expectError(notTrainee, 422, 'not_a_trainee');
-        expect(notTrainee.json()).toMatchObject({ details: { userIds: [users['staff.beilun']] } });
-        const outOfScope = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'x', trainees: [users['trainee.yangshan']] });
-        const missing = await request('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'x', trainees: [crypto.randomUUID()] });
+        expect(notTrainee.error()).toMatchObject({ details: { userIds: [users['staff.beilun']] } });
+        const outOfScope = await people['expert.ningbo'].createRoom({ body: { kind: 'class', title: 'x', trainees: [users['trainee.yangshan']] } });
+        const missing = await people['expert.ningbo'].createRoom({ body: { kind: 'class', title: 'x', trainees: [crypto.randomUUID()] } });
         expectError(outOfScope, 422, 'unknown_user');
         expectError(missing, 422, 'unknown_user');
       });
@@ -191,35 +143,35 @@ for (const backend of await testBackends()) {
           { kind: 'consultation', specimenId: beilunSpecimen.id, trainees: [] },
         ];
         for (const body of cases) {
-          const response = await request('expert.ningbo', 'POST', '/api/v1/rooms', body);
+          const response = await people['expert.ningbo'].send(endpoints.createRoom, { body });
           expect(response.statusCode, JSON.stringify(body)).toBe(400);
-          expect(response.json()).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
+          expect(response.error()).toMatchObject({ error: 'validation_failed', message: expect.any(String) });
         }
-        const invalidJson = await t.app.inject({
+        const invalidJson = await people['expert.ningbo'].inject({
           method: 'POST',
-          url: '/api/v1/rooms',
-          headers: { authorization: `Bearer ${await t.tokenFor('expert.ningbo')}`, 'content-type': 'application/json' },
+          url: endpoints.createRoom.url,
+          headers: { 'content-type': 'application/json' },
           payload: '{"kind": "class", ',
         });
         expectError(invalidJson, 400, 'invalid_json');
-        expectError(await request(null, 'POST', '/api/v1/rooms', { kind: 'class', title: 'x' }), 401, 'unauthorized');
-        expectError(await request('expert.ningbo', 'GET', '/api/v1/rooms/not-a-uuid'), 400, 'validation_failed');
-        expectError(await request('expert.ningbo', 'GET', '/api/v1/rooms?active=perhaps'), 400, 'validation_failed');
-        expectError(await request('expert.ningbo', 'GET', '/api/v1/rooms?kind=party'), 400, 'validation_failed');
-        expectError(await request('expert.ningbo', 'GET', `/api/v1/rooms/${crypto.randomUUID()}`), 404, 'not_found');
+        expectError(await anonymous(t).createRoom({ body: { kind: 'class', title: 'x' } }), 401, 'unauthorized');
+        expectError(await people['expert.ningbo'].getRoom({ params: { id: 'not-a-uuid' } }), 400, 'validation_failed');
+        expectError(await people['expert.ningbo'].send(endpoints.listRooms, { query: { active: 'perhaps' } }), 400, 'validation_failed');
+        expectError(await people['expert.ningbo'].send(endpoints.listRooms, { query: { kind: 'party' } }), 400, 'validation_failed');
+        expectError(await people['expert.ningbo'].getRoom({ params: { id: crypto.randomUUID() } }), 404, 'not_found');
       });
     });
 
     describe('listing', () => {
       it('lists rooms in scope plus classes one is enrolled in, with filters', async () => {
         const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
-        const hqClass = await createRoom('expert.hq', { kind: 'class', title: 'Ticks of the world', trainees: [users['trainee.yangshan']!] });
-        const list = async (username: string, query = '') => {
-          const response = await request(username, 'GET', `/api/v1/rooms?limit=200${query}`);
+        const hqClass = await createRoom('expert.hq', { kind: 'class', title: 'Ticks of the world', trainees: [users['trainee.yangshan']] });
+        const list = async (username: Username, query: Partial<QueryOf<typeof endpoints.listRooms>> = {}) => {
+          const response = await people[username].listRooms({ query: { limit: 200, ...query } });
           expect(response.statusCode, response.body).toBe(200);
-          return response.json<{ items: RoomJson[]; total: number }>();
+          return response.json();
         };
-        const ids = (result: { items: RoomJson[] }) => result.items.map((room) => room.id);
+        const ids = (result: { items: Room[] }) => result.items.map((room) => room.id);
 
         expect(ids(await list('staff.beilun'))).toContain(consultation.id);
         expect(ids(await list('staff.yangshan'))).not.toContain(consultation.id);
@@ -227,34 +179,34 @@ for (const backend of await testBackends()) {
         // The HQ class is outside the Yangshan trainee's unit, but they are enrolled in it.
         expect(ids(await list('trainee.yangshan'))).toContain(hqClass.id);
         expect(ids(await list('staff.yangshan'))).not.toContain(hqClass.id);
-        expect((await request('trainee.yangshan', 'GET', `/api/v1/rooms/${hqClass.id}`)).statusCode).toBe(200);
-        expectError(await request('staff.yangshan', 'GET', `/api/v1/rooms/${hqClass.id}`), 404, 'not_found');
+        expect((await people['trainee.yangshan'].getRoom({ params: { id: hqClass.id } })).statusCode).toBe(200);
+        expectError(await people['staff.yangshan'].getRoom({ params: { id: hqClass.id } }), 404, 'not_found');
 
-        const forSpecimen = await list('expert.ningbo', `&specimenId=${beilunSpecimen.id}`);
+        const forSpecimen = await list('expert.ningbo', { specimenId: beilunSpecimen.id });
         expect(forSpecimen.items.length).toBeGreaterThanOrEqual(1);
         expect(forSpecimen.items.every((room) => room.specimenId === beilunSpecimen.id)).toBe(true);
-        expect((await list('expert.ningbo', '&kind=class')).items.every((room) => room.kind === 'class')).toBe(true);
+        expect((await list('expert.ningbo', { kind: 'class' })).items.every((room) => room.kind === 'class')).toBe(true);
         const all = await list('admin');
         expect(all.total).toBe(all.items.length);
         const createdAts = all.items.map((room) => room.createdAt);
         expect([...createdAts].sort().reverse()).toEqual(createdAts);
 
-        await request('expert.ningbo', 'POST', `/api/v1/rooms/${consultation.id}/end`);
-        expect(ids(await list('expert.ningbo', '&active=true'))).not.toContain(consultation.id);
-        expect(ids(await list('expert.ningbo', '&active=false'))).toContain(consultation.id);
+        await people['expert.ningbo'].endRoom({ params: { id: consultation.id } });
+        expect(ids(await list('expert.ningbo', { active: true }))).not.toContain(consultation.id);
+        expect(ids(await list('expert.ningbo', { active: false }))).toContain(consultation.id);
       });
     });
 
     describe('room tokens', () => {
-      let consultation: RoomJson;
-      let ningboClass: RoomJson;
+      let consultation: Room;
+      let ningboClass: Room;
       beforeAll(async () => {
         consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
-        ningboClass = await createRoom('expert.ningbo', { kind: 'class', title: 'Larvae', trainees: [users['trainee.ningbo']!] });
+        ningboClass = await createRoom('expert.ningbo', { kind: 'class', title: 'Larvae', trainees: [users['trainee.ningbo']] });
       });
 
       it('gives a consultation\'s host, administrators, other experts and staff in scope their roles; refuses trainees; hides it from others', async () => {
-        const roles: [string, number, string | null][] = [
+        const roles: [Username, number, RoomToken['role'] | null][] = [
           ['expert.ningbo', 200, 'host'],
           ['admin', 200, 'host'],
           ['expert.hq', 200, 'participant'],
@@ -266,13 +218,13 @@ for (const backend of await testBackends()) {
         for (const [username, status, role] of roles) {
           const response = await tokenOf(username, consultation.id);
           expect(response.statusCode, `${username}: ${response.body}`).toBe(status);
-          if (role) expect(response.json<TokenJson>()).toMatchObject({ roomId: consultation.id, kind: 'consultation', role });
+          if (role) expect(response.json()).toMatchObject({ roomId: consultation.id, kind: 'consultation', role });
           else expectError(response, status, status === 403 ? 'forbidden' : 'not_found');
         }
       });
 
       it('gives a class\'s presenter and administrators host, enrolled trainees trainee, and refuses everyone else', async () => {
-        const roles: [string, number, string | null][] = [
+        const roles: [Username, number, RoomToken['role'] | null][] = [
           ['expert.ningbo', 200, 'host'],
           ['admin', 200, 'host'],
           ['trainee.ningbo', 200, 'trainee'],
@@ -286,14 +238,14 @@ for (const backend of await testBackends()) {
         for (const [username, status, role] of roles) {
           const response = await tokenOf(username, ningboClass.id);
           expect(response.statusCode, `${username}: ${response.body}`).toBe(status);
-          if (role) expect(response.json<TokenJson>()).toMatchObject({ roomId: ningboClass.id, kind: 'class', role });
+          if (role) expect(response.json()).toMatchObject({ roomId: ningboClass.id, kind: 'class', role });
           else expectError(response, status, status === 403 ? 'forbidden' : 'not_found');
         }
       });
 
       it('signs a 10-minute JWT for the room audience that is no session token', async () => {
         const before = Math.floor(Date.now() / 1000);
-        const answer = (await tokenOf('staff.beilun', consultation.id)).json<TokenJson>();
+        const answer = (await tokenOf('staff.beilun', consultation.id)).json();
         const claims = decodeClaims(answer.token);
         expect(claims).toMatchObject({ sub: users['staff.beilun'], room: consultation.id, role: 'participant', kind: 'consultation', aud: 'vectordesk-room' });
         expect((claims.exp as number) - (claims.iat as number)).toBe(600);
@@ -301,13 +253,13 @@ for (const backend of await testBackends()) {
         expect(new Date(answer.expiresAt).getTime()).toBe((claims.exp as number) * 1000);
         expect(t.app.verifyRoomToken(answer.token)).toEqual({ sub: users['staff.beilun'], room: consultation.id, role: 'participant', kind: 'consultation' });
         // Not usable as a session, and a session token is not a room token.
-        const asSession = await t.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${answer.token}` } });
+        const asSession = await withToken(t.app, answer.token).getMe();
         expectError(asSession, 401, 'unauthorized');
-        expect(() => t.app.verifyRoomToken(t.app.issueToken({ id: users['staff.beilun']! } as never))).toThrow();
+        expect(() => t.app.verifyRoomToken(t.app.issueToken({ id: users['staff.beilun'] } as never))).toThrow();
       });
 
       it('enrols a trainee (presenter or administrator only), after which they get a trainee token', async () => {
-        const enrol = (username: string, body: object) => request(username, 'POST', `/api/v1/rooms/${ningboClass.id}/participants`, body);
+        const enrol = (username: Username, body: unknown) => people[username].send(endpoints.enrolTrainee, { params: { id: ningboClass.id }, body });
         expectError(await enrol('expert.hq', { userId: users['trainee.beilun'], role: 'trainee' }), 403, 'forbidden');
         expectError(await enrol('staff.beilun', { userId: users['trainee.beilun'], role: 'trainee' }), 404, 'not_found');
         expectError(await enrol('expert.ningbo', { userId: users['staff.beilun'], role: 'trainee' }), 422, 'not_a_trainee');
@@ -315,48 +267,46 @@ for (const backend of await testBackends()) {
         expectError(await enrol('expert.ningbo', { userId: users['trainee.beilun'], role: 'host' }), 400, 'validation_failed');
         expectError(await enrol('expert.ningbo', { userId: 'x', role: 'trainee' }), 400, 'validation_failed');
         expectError(await enrol('expert.ningbo', {}), 400, 'validation_failed');
-        expectError(await request('expert.ningbo', 'POST', `/api/v1/rooms/${consultation.id}/participants`, { userId: users['trainee.beilun'], role: 'trainee' }), 422, 'not_a_class');
+        expectError(await people['expert.ningbo'].enrolTrainee({ params: { id: consultation.id }, body: { userId: users['trainee.beilun'], role: 'trainee' } }), 422, 'not_a_class');
 
         const first = await enrol('expert.ningbo', { userId: users['trainee.beilun'], role: 'trainee' });
         expect(first.statusCode, first.body).toBe(201);
         expect(first.json()).toMatchObject({ user: { username: 'trainee.beilun' }, role: 'trainee' });
         expect((await enrol('admin', { userId: users['trainee.beilun'], role: 'trainee' })).statusCode).toBe(200);
-        expect((await tokenOf('trainee.beilun', ningboClass.id)).json<TokenJson>().role).toBe('trainee');
-        expect((await request('expert.ningbo', 'GET', `/api/v1/rooms/${ningboClass.id}`)).json<RoomDetailJson>().counts.participants).toBe(3);
+        expect((await tokenOf('trainee.beilun', ningboClass.id)).json().role).toBe('trainee');
+        expect((await people['expert.ningbo'].getRoom({ params: { id: ningboClass.id } })).json().counts.participants).toBe(3);
       });
 
       it('ends a room (host or administrator only) and then issues no more tokens (409)', async () => {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
-        expectError(await request('staff.beilun', 'POST', `/api/v1/rooms/${room.id}/end`), 403, 'forbidden');
-        expectError(await request('expert.hq', 'POST', `/api/v1/rooms/${room.id}/end`), 403, 'forbidden');
-        expectError(await request('staff.yangshan', 'POST', `/api/v1/rooms/${room.id}/end`), 404, 'not_found');
-        const ended = await request('expert.ningbo', 'POST', `/api/v1/rooms/${room.id}/end`);
+        expectError(await people['staff.beilun'].endRoom({ params: { id: room.id } }), 403, 'forbidden');
+        expectError(await people['expert.hq'].endRoom({ params: { id: room.id } }), 403, 'forbidden');
+        expectError(await people['staff.yangshan'].endRoom({ params: { id: room.id } }), 404, 'not_found');
+        const ended = await people['expert.ningbo'].endRoom({ params: { id: room.id } });
         expect(ended.statusCode, ended.body).toBe(200);
-        expect(ended.json<RoomJson>()).toMatchObject({ active: false, endedAt: expect.any(String) });
-        expectError(await request('admin', 'POST', `/api/v1/rooms/${room.id}/end`), 409, 'room_ended');
+        expect(ended.json()).toMatchObject({ active: false, endedAt: expect.any(String) });
+        expectError(await people['admin'].endRoom({ params: { id: room.id } }), 409, 'room_ended');
         expectError(await tokenOf('expert.ningbo', room.id), 409, 'room_ended');
         expectError(await tokenOf('staff.beilun', room.id), 409, 'room_ended');
         // Whoever may not join at all still hears 403, not that the room ended.
         expectError(await tokenOf('trainee.ningbo', room.id), 403, 'forbidden');
 
         const endedClass = await createRoom('admin', { kind: 'class', title: 'Over', trainees: [] });
-        await request('admin', 'POST', `/api/v1/rooms/${endedClass.id}/end`);
-        expectError(await request('admin', 'POST', `/api/v1/rooms/${endedClass.id}/participants`, { userId: users['trainee.ningbo'], role: 'trainee' }), 409, 'room_ended');
+        await people['admin'].endRoom({ params: { id: endedClass.id } });
+        expectError(await people.admin.enrolTrainee({ params: { id: endedClass.id }, body: { userId: users['trainee.ningbo'], role: 'trainee' } }), 409, 'room_ended');
       });
     });
 
     describe('expert identification in a consultation', () => {
-      let consultation: RoomJson;
+      let consultation: Room;
       beforeAll(async () => {
         consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
       });
-      const identify = (username: string, roomId: string, body: unknown) => request(username, 'POST', `/api/v1/rooms/${roomId}/identification`, body);
+      const identify = (username: Username, roomId: string, body: unknown) => people[username].send(endpoints.recordRoomIdentification, { params: { id: roomId }, body });
 
       it('records the host\'s identification with the room in the specimen\'s history, next to the AI answers, newest first', async () => {
         // Let the automatic identification finish first, so the history holds both sources.
-        await expect
-          .poll(async () => (await request('staff.beilun', 'GET', `/api/v1/specimens/${beilunSpecimen.id}`)).json<SpecimenJson>().identification?.status, { timeout: 60_000 })
-          .not.toBe('pending');
+        await waitForIdentification(people['staff.beilun'], beilunSpecimen.id);
         const response = await identify('expert.ningbo', consultation.id, {
           group: 'mosquito',
           taxon: 'Aedes albopictus',
@@ -365,7 +315,7 @@ for (const backend of await testBackends()) {
           notes: 'White dorsal stripe on the scutum 白纹',
         });
         expect(response.statusCode, response.body).toBe(201);
-        const entry = response.json<HistoryEntryJson>();
+        const entry = response.json();
         expect(entry).toMatchObject({
           source: 'expert',
           group: 'mosquito',
@@ -383,13 +333,13 @@ for (const backend of await testBackends()) {
         expect(row).toMatchObject({ specimen_id: beilunSpecimen.id, source: 'expert', author_id: users['expert.ningbo'], room_id: consultation.id, role: 'primary' });
 
         // Everyone who sees the specimen sees it in its history; the AI's own answer stays what `identification` shows.
-        const specimen = (await request('staff.beilun', 'GET', `/api/v1/specimens/${beilunSpecimen.id}`)).json<SpecimenJson>();
+        const specimen = (await people['staff.beilun'].getSpecimen({ params: { id: beilunSpecimen.id } })).json();
         expect(specimen.identifications[0]).toEqual(entry);
         const sources = specimen.identifications.map((item) => item.source);
         if (specimen.identification?.status === 'done') expect(sources).toContain('ai');
         const times = specimen.identifications.map((item) => item.createdAt);
         expect([...times].sort().reverse()).toEqual(times);
-        const listed = (await request('expert.ningbo', 'GET', `/api/v1/specimens?limit=200`)).json<{ items: SpecimenJson[] }>();
+        const listed = (await people['expert.ningbo'].listSpecimens({ query: { limit: 200 } })).json();
         expect(listed.items.find((item) => item.id === beilunSpecimen.id)?.identifications[0]?.id).toBe(entry.id);
       });
 
@@ -401,7 +351,7 @@ for (const backend of await testBackends()) {
         const aClass = await createRoom('expert.ningbo', { kind: 'class', title: 'No specimen here' });
         expectError(await identify('expert.ningbo', aClass.id, body), 422, 'not_a_consultation');
         expect((await identify('admin', consultation.id, body)).statusCode).toBe(201);
-        await request('expert.ningbo', 'POST', `/api/v1/rooms/${consultation.id}/end`);
+        await people['expert.ningbo'].endRoom({ params: { id: consultation.id } });
         expect((await identify('expert.ningbo', consultation.id, { group: 'mosquito', taxon: 'Culex pipiens' })).statusCode).toBe(201);
       });
 
@@ -420,7 +370,7 @@ for (const backend of await testBackends()) {
         ]) {
           const response = await identify('expert.ningbo', consultation.id, body);
           expect(response.statusCode, JSON.stringify(body)).toBe(400);
-          expect(response.json()).toMatchObject({ error: 'validation_failed' });
+          expect(response.error()).toMatchObject({ error: 'validation_failed' });
         }
       });
     });
@@ -429,8 +379,8 @@ for (const backend of await testBackends()) {
       it('lists events oldest first, filtered by kind, and replays chat, the latest still and what was drawn since', async () => {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
         const recorder = new DatabaseRoomRecorder(t.repositories.rooms);
-        const say = (kind: 'joined' | 'chat' | 'annotation' | 'annotations-cleared' | 'still', payload: Record<string, unknown>, username = 'expert.ningbo') =>
-          recorder.record(room.id, { kind, userId: users[username]!, displayName: username, payload });
+        const say = (kind: 'joined' | 'chat' | 'annotation' | 'annotations-cleared' | 'still', payload: Record<string, unknown>, username: Username = 'expert.ningbo') =>
+          recorder.record(room.id, { kind, userId: users[username], displayName: username, payload });
         const arrow = { shape: 'arrow', points: [[0.1, 0.2], [0.3, 0.4]], colour: '#ff0000' };
         await say('joined', { role: 'host' });
         const chat1 = await say('chat', { text: 'Look at the legs' });
@@ -448,84 +398,85 @@ for (const backend of await testBackends()) {
         expect(history.map((event) => event.id)).toEqual([chat1.id, chat2.id, still2.id, drawnOnStill2.id]);
         expect(history[1]).toMatchObject({ kind: 'chat', userId: users['staff.beilun'], displayName: 'staff.beilun', payload: { text: '白色条纹' } });
 
-        const all = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events`)).json<{ items: { kind: string; at: string }[]; total: number }>();
+        const events = (query: Partial<QueryOf<typeof endpoints.listRoomEvents>> = {}, username: Username = 'staff.beilun') =>
+          people[username].listRoomEvents({ params: { id: room.id }, query });
+        const all = (await events()).json();
         expect(all.total).toBe(10);
         expect(all.items.map((event) => event.kind)).toEqual([
           'joined', 'chat', 'annotation', 'still', 'annotation', 'annotations-cleared', 'annotation', 'chat', 'still', 'annotation',
         ]);
-        const chats = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=chat`)).json<{ items: { id: string }[] }>();
+        const chats = (await events({ kinds: 'chat' })).json();
         expect(chats.items.map((event) => event.id)).toEqual([chat1.id, chat2.id]);
-        const page = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=chat,still&limit=2&offset=1`)).json<{ items: { id: string }[]; total: number }>();
+        const page = (await events({ kinds: 'chat,still', limit: 2, offset: 1 })).json();
         expect(page.total).toBe(4);
         expect(page.items).toHaveLength(2);
-        const detail = (await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}`)).json<RoomDetailJson>();
+        const detail = (await people['staff.beilun'].getRoom({ params: { id: room.id } })).json();
         expect(detail.counts.events).toEqual({ joined: 1, left: 0, chat: 2, annotation: 4, 'annotations-cleared': 1, still: 2 });
 
-        expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=chat,gossip`), 400, 'invalid_kinds');
-        expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?kinds=,`), 400, 'invalid_kinds');
-        expectError(await request('staff.beilun', 'GET', `/api/v1/rooms/${room.id}/events?limit=0`), 400, 'validation_failed');
-        expectError(await request('staff.yangshan', 'GET', `/api/v1/rooms/${room.id}/events`), 404, 'not_found');
+        expectError(await events({ kinds: 'chat,gossip' }), 400, 'invalid_kinds');
+        expectError(await events({ kinds: ',' }), 400, 'invalid_kinds');
+        expectError(await events({ limit: 0 }), 400, 'validation_failed');
+        expectError(await events({}, 'staff.yangshan'), 404, 'not_found');
       });
     });
 
     describe(`recordings${recordingSkip ? ` — skipped: ${recordingSkip}` : ''}`, () => {
-      const recordingsOf = (roomId: string) => `/api/v1/rooms/${roomId}/recordings`;
-      const listRecordings = async (roomId: string) => (await request('staff.beilun', 'GET', recordingsOf(roomId))).json<{ items: RecordingJson[] }>().items;
+      const startRecording = (username: Username, roomId: string) => people[username].startRecording({ params: { id: roomId } });
+      const stopRecording = (username: Username, roomId: string, recordingId: string) => people[username].stopRecording({ params: { id: roomId, recordingId } });
+      const listRecordings = async (roomId: string) => (await people['staff.beilun'].listRecordings({ params: { id: roomId } })).json().items;
       const openLive = async (roomId: string) => {
         const live = await t.rtc!.rooms.open(roomId, 'consultation');
-        await live.join(`host-of-${roomId}`, { userId: users['expert.ningbo']!, displayName: 'expert.ningbo', role: 'host' });
+        await live.join(`host-of-${roomId}`, { userId: users['expert.ningbo'], displayName: 'expert.ningbo', role: 'host' });
         return live;
       };
 
       it.skipIf(Boolean(recordingSkip))('lets the host record a live room, tells the room, and lists the outcome to everyone in scope', async () => {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
-        expectError(await request('expert.ningbo', 'POST', recordingsOf(room.id)), 409, 'room_not_live');
+        expectError(await startRecording('expert.ningbo', room.id), 409, 'room_not_live');
         const live = await openLive(room.id);
 
-        expectError(await request('staff.beilun', 'POST', recordingsOf(room.id)), 403, 'forbidden');
-        expectError(await request('staff.yangshan', 'POST', recordingsOf(room.id)), 404, 'not_found');
-        expectError(await request('expert.ningbo', 'POST', '/api/v1/rooms/not-a-room/recordings'), 400, 'validation_failed');
-        const started = await request('expert.ningbo', 'POST', recordingsOf(room.id));
+        expectError(await startRecording('staff.beilun', room.id), 403, 'forbidden');
+        expectError(await startRecording('staff.yangshan', room.id), 404, 'not_found');
+        expectError(await startRecording('expert.ningbo', 'not-a-room'), 400, 'validation_failed');
+        const started = await startRecording('expert.ningbo', room.id);
         expect(started.statusCode, started.body).toBe(201);
-        const recording = started.json<RecordingJson>();
+        const recording = started.json();
         expect(recording).toMatchObject({ roomId: room.id, status: 'recording', startedBy: { username: 'expert.ningbo' }, stoppedBy: null, tracks: [], problems: [] });
         expect(live.recording).toMatchObject({ recordingId: recording.id, startedBy: recording.startedBy.displayName });
-        expectError(await request('expert.ningbo', 'POST', recordingsOf(room.id)), 409, 'already_recording');
+        expectError(await startRecording('expert.ningbo', room.id), 409, 'already_recording');
         expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 1$/m);
         expect((await listRecordings(room.id)).map((item) => [item.id, item.status])).toEqual([[recording.id, 'recording']]);
-        expectError(await request('staff.beilun', 'GET', `${recordingsOf(room.id)}/${recording.id}/file`), 409, 'recording_not_ready');
-        expectError(await request('staff.beilun', 'GET', `${recordingsOf(room.id)}/${recording.id}/tracks/1`), 404, 'not_found');
-        expectError(await request('staff.yangshan', 'GET', recordingsOf(room.id)), 404, 'not_found');
+        expectError(await people['staff.beilun'].getRecordingFile({ params: { id: room.id, recordingId: recording.id } }), 409, 'recording_not_ready');
+        expectError(await people['staff.beilun'].getRecordingTrack({ params: { id: room.id, recordingId: recording.id, number: 1 } }), 404, 'not_found');
+        expectError(await people['staff.yangshan'].listRecordings({ params: { id: room.id } }), 404, 'not_found');
 
-        expectError(await request('staff.beilun', 'POST', `${recordingsOf(room.id)}/${recording.id}/stop`), 403, 'forbidden');
-        const stopped = await request('expert.ningbo', 'POST', `${recordingsOf(room.id)}/${recording.id}/stop`);
+        expectError(await stopRecording('staff.beilun', room.id, recording.id), 403, 'forbidden');
+        const stopped = await stopRecording('expert.ningbo', room.id, recording.id);
         expect(stopped.statusCode, stopped.body).toBe(202);
-        expect(stopped.json<RecordingJson>()).toMatchObject({ stoppedBy: { username: 'expert.ningbo' }, stoppedAt: expect.any(String) });
+        expect(stopped.json()).toMatchObject({ stoppedBy: { username: 'expert.ningbo' }, stoppedAt: expect.any(String) });
         expect(live.recording).toBeNull();
         expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 0$/m);
         await t.services.recordings.drain();
         // Nobody sent anything: the recording says so rather than offering an empty file.
         const [finished] = await listRecordings(room.id);
         expect(finished).toMatchObject({ id: recording.id, status: 'failed', fileName: null, problems: ['Nothing was sent while the room was being recorded'] });
-        expectError(await request('expert.ningbo', 'POST', `${recordingsOf(room.id)}/${recording.id}/stop`), 409, 'not_recording');
-        expectError(await request('expert.ningbo', 'POST', `${recordingsOf(room.id)}/${crypto.randomUUID()}/stop`), 404, 'not_found');
+        expectError(await stopRecording('expert.ningbo', room.id, recording.id), 409, 'not_recording');
+        expectError(await stopRecording('expert.ningbo', room.id, crypto.randomUUID()), 404, 'not_found');
         live.close();
       });
 
       it.skipIf(!mediasoup.available)('answers 503 recorder_unavailable, and lists the recording as failed, where FFmpeg does not run', async () => {
         const withoutFfmpeg = await createTestApp(backend.name, { FFMPEG_PATH: '/nonexistent/ffmpeg' });
         try {
-          const token = await withoutFfmpeg.tokenFor('expert.ningbo');
-          const as = (method: 'GET' | 'POST', url: string, payload?: object) =>
-            withoutFfmpeg.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
-          const room = (await as('POST', '/api/v1/rooms', { kind: 'class', title: 'Fleas of rodents' })).json<RoomJson>();
+          const expert = await as(withoutFfmpeg, 'expert.ningbo');
+          const room = (await expert.createRoom({ body: { kind: 'class', title: 'Fleas of rodents' } })).json();
           const live = await withoutFfmpeg.rtc!.rooms.open(room.id, 'class');
           await live.join('presenter', { userId: room.createdBy.id, displayName: 'expert.ningbo', role: 'host' });
-          const refused = await as('POST', recordingsOf(room.id));
+          const refused = await expert.startRecording({ params: { id: room.id } });
           expectError(refused, 503, 'recorder_unavailable');
-          expect(refused.json<{ message: string }>().message).toContain('FFMPEG_PATH');
+          expect(refused.error().message).toContain('FFMPEG_PATH');
           expect(live.recording).toBeNull();
-          const { items } = (await as('GET', recordingsOf(room.id))).json<{ items: RecordingJson[] }>();
+          const { items } = (await expert.listRecordings({ params: { id: room.id } })).json();
           expect(items).toEqual([expect.objectContaining({ status: 'failed', problems: [expect.stringContaining('/nonexistent/ffmpeg')] })]);
         } finally {
           await withoutFfmpeg.close();
@@ -536,16 +487,16 @@ for (const backend of await testBackends()) {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
         await openLive(room.id);
         // A row left running by a process that died: it blocks nothing, and is marked failed.
-        const stale = await t.repositories.recordings.start(room.id, users['expert.ningbo']!);
-        const started = await request('expert.ningbo', 'POST', recordingsOf(room.id));
+        const stale = await t.repositories.recordings.start(room.id, users['expert.ningbo']);
+        const started = await startRecording('expert.ningbo', room.id);
         expect(started.statusCode, started.body).toBe(201);
-        const recording = started.json<RecordingJson>();
+        const recording = started.json();
         expect((await listRecordings(room.id)).find((item) => item.id === stale)).toMatchObject({ status: 'failed', problems: [expect.stringContaining('stopped before the recording was')] });
 
-        expect((await request('expert.ningbo', 'POST', `/api/v1/rooms/${room.id}/end`)).statusCode).toBe(200);
+        expect((await people['expert.ningbo'].endRoom({ params: { id: room.id } })).statusCode).toBe(200);
         await t.services.recordings.drain();
         expect((await listRecordings(room.id)).find((item) => item.id === recording.id)).toMatchObject({ status: 'failed', stoppedBy: null, stoppedAt: expect.any(String) });
-        expectError(await request('expert.ningbo', 'POST', recordingsOf(room.id)), 409, 'room_ended');
+        expectError(await startRecording('expert.ningbo', room.id), 409, 'room_ended');
       });
     });
   });

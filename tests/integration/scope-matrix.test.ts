@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
 import { openConsultation } from '../helpers/rooms.js';
@@ -35,36 +36,34 @@ for (const backend of await testBackends()) {
     beforeAll(async () => {
       t = await createTestApp(backend.name);
       for (const [key, portCode] of Object.entries(PORT_OF_SPECIMEN) as [SpecimenKey, string][]) {
-        const token = await t.tokenFor(SUBMITTER[key]);
-        const response = await uploadSpecimen(t.app, token, validMetadata({ portCode }), [{ name: `${key}.jpg`, data: await jpegImage(key.length * 7) }]);
+        const response = await uploadSpecimen(await as(t, SUBMITTER[key]), validMetadata({ portCode }), [{ name: `${key}.jpg`, data: await jpegImage(key.length * 7) }]);
         expect(response.statusCode, response.body).toBe(201);
-        const body = response.json<{ id: string; images: { id: string }[] }>();
+        const body = response.json();
         specimens[key] = { id: body.id, imageId: body.images[0]!.id };
-        consultations[key] = await openConsultation(t.app, await t.tokenFor('admin'), body.id);
+        consultations[key] = await openConsultation(await as(t, 'admin'), body.id);
       }
     });
     afterAll(() => t?.close());
 
-    const request = async (username: string, method: 'GET' | 'PATCH', url: string, payload?: object) =>
-      t.app.inject({ method, url, headers: { authorization: `Bearer ${await t.tokenFor(username)}` }, ...(payload ? { payload } : {}) });
-
     for (const [username, visible] of Object.entries(SEES)) {
       describe(username, () => {
         it('lists exactly the specimens and ports in scope', async () => {
-          const list = await request(username, 'GET', '/api/v1/specimens?limit=200');
-          const ids = list.json<{ items: { id: string }[] }>().items.map((item) => item.id).sort();
+          const user = await as(t, username);
+          const list = await user.listSpecimens({ query: { limit: 200 } });
+          const ids = list.json().items.map((item) => item.id).sort();
           expect(ids).toEqual(visible.map((key) => specimens[key].id).sort());
-          const ports = await request(username, 'GET', '/api/v1/ports');
-          const codes = ports.json<{ items: { code: string }[] }>().items.map((port) => port.code).sort();
+          const ports = await user.listPorts();
+          const codes = ports.json().items.map((port) => port.code).sort();
           expect(codes).toEqual(visible.map((key) => PORT_OF_SPECIMEN[key]).sort());
         });
 
         it('lists and reads exactly the consultations about specimens in scope', async () => {
-          const list = await request(username, 'GET', '/api/v1/rooms?kind=consultation&limit=200');
-          const ids = list.json<{ items: { id: string }[] }>().items.map((item) => item.id).sort();
+          const user = await as(t, username);
+          const list = await user.listRooms({ query: { kind: 'consultation', limit: 200 } });
+          const ids = list.json().items.map((item) => item.id).sort();
           expect(ids).toEqual(visible.map((key) => consultations[key]).sort());
           for (const key of Object.keys(PORT_OF_SPECIMEN) as SpecimenKey[]) {
-            const read = await request(username, 'GET', `/api/v1/rooms/${consultations[key]}`);
+            const read = await user.getRoom({ params: { id: consultations[key] } });
             expect(read.statusCode).toBe(visible.includes(key) ? 200 : 404);
           }
         });
@@ -73,23 +72,24 @@ for (const backend of await testBackends()) {
           const inScope = visible.includes(key);
           it(`${inScope ? 'can' : 'cannot'} read, fetch images of${inScope && CAN_EDIT.has(username) ? ' and change' : ''} the ${key} specimen`, async () => {
             const { id, imageId } = specimens[key];
-            const read = await request(username, 'GET', `/api/v1/specimens/${id}`);
-            const original = await request(username, 'GET', `/api/v1/images/${imageId}/original`);
-            const thumbnail = await request(username, 'GET', `/api/v1/images/${imageId}/thumbnail`);
-            const change = await request(username, 'PATCH', `/api/v1/specimens/${id}`, { collector: `changed by ${username}` });
-            const filtered = await request(username, 'GET', `/api/v1/specimens?portCode=${PORT_OF_SPECIMEN[key]}`);
+            const user = await as(t, username);
+            const read = await user.getSpecimen({ params: { id } });
+            const original = await user.getImage({ params: { id: imageId, variant: 'original' } });
+            const thumbnail = await user.getImage({ params: { id: imageId, variant: 'thumbnail' } });
+            const change = await user.updateSpecimen({ params: { id }, body: { collector: `changed by ${username}` } });
+            const filtered = await user.listSpecimens({ query: { portCode: PORT_OF_SPECIMEN[key] } });
             if (!inScope) {
               for (const response of [read, original, thumbnail, change]) {
                 expect(response.statusCode).toBe(404);
-                expect(response.json()).toMatchObject({ error: 'not_found' });
+                expect(response.error()).toMatchObject({ error: 'not_found' });
               }
-              expect(filtered.json<{ total: number }>().total).toBe(0);
+              expect(filtered.json().total).toBe(0);
               return;
             }
             expect(read.statusCode).toBe(200);
             expect(original.statusCode).toBe(200);
             expect(thumbnail.statusCode).toBe(200);
-            expect(filtered.json<{ total: number }>().total).toBe(1);
+            expect(filtered.json().total).toBe(1);
             expect(change.statusCode).toBe(CAN_EDIT.has(username) ? 200 : 403);
           });
         }
@@ -97,22 +97,23 @@ for (const backend of await testBackends()) {
     }
 
     it('answers a non-existent specimen or image exactly like one out of scope', async () => {
-      const missing = await request('staff.yangshan', 'GET', `/api/v1/specimens/${crypto.randomUUID()}`);
-      const hidden = await request('staff.yangshan', 'GET', `/api/v1/specimens/${specimens.beilun.id}`);
+      const yangshanStaff = await as(t, 'staff.yangshan');
+      const missing = await yangshanStaff.getSpecimen({ params: { id: crypto.randomUUID() } });
+      const hidden = await yangshanStaff.getSpecimen({ params: { id: specimens.beilun.id } });
       expect(hidden.statusCode).toBe(missing.statusCode);
-      expect(hidden.json()).toEqual(missing.json());
-      const missingImage = await request('staff.yangshan', 'GET', `/api/v1/images/${crypto.randomUUID()}/original`);
-      const hiddenImage = await request('staff.yangshan', 'GET', `/api/v1/images/${specimens.beilun.imageId}/original`);
-      expect(hiddenImage.json()).toEqual(missingImage.json());
+      expect(hidden.error()).toEqual(missing.error());
+      const missingImage = await yangshanStaff.getImage({ params: { id: crypto.randomUUID(), variant: 'original' } });
+      const hiddenImage = await yangshanStaff.getImage({ params: { id: specimens.beilun.imageId, variant: 'original' } });
+      expect(hiddenImage.error()).toEqual(missingImage.error());
     });
 
     it('lets an expert granted another district see it, and nothing more', async () => {
       const expert = await t.repositories.users.findByUsername('expert.ningbo');
       const shanghai = await t.repositories.organisation.findUnitByCode('SHANGHAI');
       await t.repositories.users.grantUnit(expert!.id, shanghai!.id);
-      const read = await request('expert.ningbo', 'GET', `/api/v1/specimens/${specimens.yangshan.id}`);
+      const read = await (await as(t, 'expert.ningbo')).getSpecimen({ params: { id: specimens.yangshan.id } });
       expect(read.statusCode).toBe(200);
-      const staffStillBlind = await request('staff.beilun', 'GET', `/api/v1/specimens/${specimens.yangshan.id}`);
+      const staffStillBlind = await (await as(t, 'staff.beilun')).getSpecimen({ params: { id: specimens.yangshan.id } });
       expect(staffStillBlind.statusCode).toBe(404);
     });
   });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AnswerOf, endpoints, LoginAnswer, MeAnswer } from '../../api/contract/index.js';
 import { MEDIASOUP_WORKER_BIN, mediasoupAvailability, POSTGRES_URL, postgresAvailability } from '../helpers/services.js';
 
 interface RunningServer {
@@ -94,8 +95,8 @@ describe('the service process with no configuration (embedded PGlite, local stor
 
     const loggedIn = await login(first.baseUrl, 'admin', password);
     expect(loggedIn.status).toBe(200);
-    const { token } = (await loggedIn.json()) as { token: string };
-    const ports = (await (await fetch(`${first.baseUrl}/api/v1/ports`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { code: string }[] };
+    const { token } = (await loggedIn.json()) as LoginAnswer;
+    const ports = (await (await fetch(`${first.baseUrl}/api/v1/ports`, { headers: { authorization: `Bearer ${token}` } })).json()) as AnswerOf<typeof endpoints.listPorts>;
     expect(ports.items.map((port) => port.code)).toEqual(['CNNGB-BL', 'CNNGB-LS', 'CNSHA-YS']);
     expect(await stopServer(first)).toBe(0);
 
@@ -152,10 +153,10 @@ describe.skipIf(!postgres.available)(`the service process on PostgreSQL (DATABAS
 
     const response = await login(first.baseUrl, 'staff.beilun', 'vectordesk-demo');
     expect(response.status).toBe(200);
-    const { token } = (await response.json()) as { token: string };
+    const { token } = (await response.json()) as LoginAnswer;
     // A token issued by one api process is accepted by another: the signing secret lives in the database.
     const me = await fetch(`${second.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-    expect(((await me.json()) as { user: { username: string } }).user.username).toBe('staff.beilun');
+    expect(((await me.json()) as MeAnswer).user.username).toBe('staff.beilun');
     expect(await stopServer(first)).toBe(0);
     expect(await stopServer(second)).toBe(0);
   });

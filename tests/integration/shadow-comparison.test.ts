@@ -2,32 +2,15 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endpoints, type QueryOf } from '../../api/contract/index.js';
+import { anonymous, as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
-import type { IdentificationJson } from '../helpers/identification.js';
+import { waitForIdentification } from '../helpers/identification.js';
 import { jpegImage } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
-interface Answer {
-  group: string;
-  taxon: string;
-  confidence: number | null;
-  rejected: boolean;
-}
-
-interface ComparisonItem {
-  shadowModelKey: string;
-  primaryModelKeys: string[];
-  specimens: number;
-  agreement: { taxon: number; group: number };
-  rejected: { primary: number; shadow: number };
-  meanConfidence: { primary: number | null; shadow: number | null };
-  disagreements: { specimenId: string; primary: Answer; shadow: Answer }[];
-  confusion: { primaryTaxon: string; shadowTaxon: string; count: number }[];
-}
-
-const COMPARISON = '/api/v1/models/shadow/comparison';
 /** Keys of the answers this test writes directly: no package of these versions exists. */
 const TEST_PRIMARY_KEY = 'vector-group@0.0.1-test-primary';
 const TEST_SHADOW_KEY = 'vector-group@0.0.1-test-shadow';
@@ -36,31 +19,20 @@ for (const backend of await testBackends()) {
   describe.skipIf(!backend.availability.available)(`shadow-vs-primary comparison on ${backend.name} ${backend.availability.reason}`, () => {
     let modelsDir: string;
     let t: TestApp;
-    let admin: string;
+    let admin: Client;
     /** The version run in shadow: the same model bytes as the active one, under the older version number. */
     let shadowVersion: string;
     /** Specimens identified by the real pipeline with the shadow set: three in the Ningbo district, one in Shanghai. */
     const specimens = {} as Record<'beilun1' | 'beilun2' | 'airport' | 'yangshan', string>;
 
-    async function waitForIdentification(id: string, token: string): Promise<IdentificationJson> {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const response = await t.app.inject({ method: 'GET', url: `/api/v1/specimens/${id}`, headers: { authorization: `Bearer ${token}` } });
-        const identification = response.json<{ identification: IdentificationJson }>().identification;
-        if (identification.status !== 'pending') return identification;
-        if (Date.now() > deadline) throw new Error(`specimen ${id} still pending`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    async function report(username: string, query: Partial<QueryOf<typeof endpoints.getShadowComparison>> = {}) {
+      return (await as(t, username)).getShadowComparison({ query });
     }
 
-    async function report(username: string, query = '') {
-      return t.app.inject({ method: 'GET', url: `${COMPARISON}${query}`, headers: { authorization: `Bearer ${await t.tokenFor(username)}` } });
-    }
-
-    async function items(username: string, query = ''): Promise<ComparisonItem[]> {
+    async function items(username: string, query: Partial<QueryOf<typeof endpoints.getShadowComparison>> = {}) {
       const response = await report(username, query);
       expect(response.statusCode, response.body).toBe(200);
-      return response.json<{ items: ComparisonItem[] }>().items;
+      return response.json().items;
     }
 
     beforeAll(async () => {
@@ -74,13 +46,13 @@ for (const backend of await testBackends()) {
       const card = JSON.parse(await readFile(path.join(newer, 'model.json'), 'utf8')) as Record<string, unknown>;
       await writeFile(path.join(newer, 'model.json'), JSON.stringify({ ...card, version: '2099.1.1' }));
       t = await createTestApp(backend.name, { MODELS_DIR: modelsDir });
-      admin = await t.tokenFor('admin');
+      admin = await as(t, 'admin');
 
-      const models = await t.app.inject({ method: 'GET', url: '/api/v1/models', headers: { authorization: `Bearer ${admin}` } });
-      const groups = models.json<{ items: { name: string; version: string; active: boolean }[] }>().items.filter((item) => item.name === 'vector-group');
+      const models = await admin.listModels();
+      const groups = models.json().items.filter((item) => item.name === 'vector-group');
       expect(groups.find((item) => item.active)?.version).toBe('2099.1.1');
       shadowVersion = path.basename(group);
-      const set = await t.app.inject({ method: 'POST', url: `/api/v1/models/vector-group/${shadowVersion}/shadow`, headers: { authorization: `Bearer ${admin}` } });
+      const set = await admin.startShadowModel({ params: { name: 'vector-group', version: shadowVersion } });
       expect(set.statusCode, set.body).toBe(200);
 
       const uploads = [
@@ -90,12 +62,11 @@ for (const backend of await testBackends()) {
         ['yangshan', 'staff.yangshan', 'CNSHA-YS', 74],
       ] as const;
       for (const [key, username, portCode, seed] of uploads) {
-        const token = await t.tokenFor(username);
-        const created = await uploadSpecimen(t.app, token, validMetadata({ portCode }), [{ name: `${key}.jpg`, data: await jpegImage(seed, 240, 180) }]);
+        const created = await uploadSpecimen(await as(t, username), validMetadata({ portCode }), [{ name: `${key}.jpg`, data: await jpegImage(seed, 240, 180) }]);
         expect(created.statusCode, created.body).toBe(201);
-        specimens[key] = created.json<{ id: string }>().id;
+        specimens[key] = created.json().id;
       }
-      for (const [key, username] of uploads) expect((await waitForIdentification(specimens[key], await t.tokenFor(username))).status).toBe('done');
+      for (const [key, username] of uploads) expect((await waitForIdentification(await as(t, username), specimens[key])).status).toBe('done');
     });
     afterAll(async () => {
       await t?.close();
@@ -122,8 +93,8 @@ for (const backend of await testBackends()) {
       }
       expect(all.reduce((sum, item) => sum + item.specimens, 0)).toBe(4);
       // Filtering by the shadow version gives the same items.
-      expect(await items('admin', `?shadowModel=vector-group@${shadowVersion}`)).toEqual(all);
-      expect(await items('admin', '?shadowModel=vector-group@2099.1.1')).toEqual([]);
+      expect(await items('admin', { shadowModel: `vector-group@${shadowVersion}` })).toEqual(all);
+      expect(await items('admin', { shadowModel: 'vector-group@2099.1.1' })).toEqual([]);
       expect(await items('expert.hq')).toEqual(all);
     });
 
@@ -151,7 +122,7 @@ for (const backend of await testBackends()) {
       }
       const answer = (group: string, taxon: string, confidence: number, rejected: boolean) => ({ group, taxon, confidence, rejected });
 
-      const [item, ...more] = await items('admin', `?shadowModel=${TEST_SHADOW_KEY}`);
+      const [item, ...more] = await items('admin', { shadowModel: TEST_SHADOW_KEY });
       expect(more).toEqual([]);
       expect(item).toMatchObject({
         shadowModelKey: TEST_SHADOW_KEY,
@@ -177,54 +148,54 @@ for (const backend of await testBackends()) {
       expect(pipeline.reduce((sum, entry) => sum + entry.specimens, 0)).toBe(4);
       for (const entry of pipeline) expect(entry.agreement).toEqual({ taxon: 1, group: 1 });
       // `since` keeps only the answers recorded from then on.
-      const since = encodeURIComponent(new Date(base - 1000).toISOString());
-      expect((await items('admin', `?since=${since}`)).map((entry) => entry.shadowModelKey)).toEqual([TEST_SHADOW_KEY]);
-      expect(await items('admin', `?since=${encodeURIComponent(new Date(base + 3500).toISOString())}`)).toEqual([]);
+      const since = new Date(base - 1000).toISOString();
+      expect((await items('admin', { since })).map((entry) => entry.shadowModelKey)).toEqual([TEST_SHADOW_KEY]);
+      expect(await items('admin', { since: new Date(base + 3500).toISOString() })).toEqual([]);
 
       // An expert of the Ningbo district sees the three Ningbo specimens only: Shanghai's is neither counted nor listed.
-      const [ningbo] = await items('expert.ningbo', `?shadowModel=${TEST_SHADOW_KEY}`);
+      const [ningbo] = await items('expert.ningbo', { shadowModel: TEST_SHADOW_KEY });
       expect(ningbo).toMatchObject({ specimens: 3, agreement: { taxon: 1 / 3, group: 1 }, rejected: { primary: 0, shadow: 0 } });
       expect(ningbo!.disagreements.map((entry) => entry.specimenId)).toEqual([specimens.beilun2, specimens.beilun1]);
       expect(ningbo!.confusion).toEqual([{ primaryTaxon: 'Aedes albopictus', shadowTaxon: 'Aedes aegypti', count: 2 }]);
       const ningboPipeline = (await items('expert.ningbo')).filter((entry) => entry.shadowModelKey !== TEST_SHADOW_KEY);
       expect(ningboPipeline.reduce((sum, entry) => sum + entry.specimens, 0)).toBe(3);
       // The HQ expert sees all of it, like the administrator.
-      expect((await items('expert.hq', `?shadowModel=${TEST_SHADOW_KEY}`))[0]?.specimens).toBe(4);
+      expect((await items('expert.hq', { shadowModel: TEST_SHADOW_KEY }))[0]?.specimens).toBe(4);
     });
 
     it('is for experts and administrators only', async () => {
       for (const username of ['staff.beilun', 'trainee.ningbo']) {
         const response = await report(username);
         expect(response.statusCode).toBe(403);
-        expect(response.json()).toMatchObject({ error: 'forbidden', message: expect.any(String) });
+        expect(response.error()).toMatchObject({ error: 'forbidden', message: expect.any(String) });
       }
-      const anonymous = await t.app.inject({ method: 'GET', url: COMPARISON });
-      expect(anonymous.statusCode).toBe(401);
-      expect(anonymous.json()).toMatchObject({ error: 'unauthorized' });
+      const unsigned = await anonymous(t).getShadowComparison();
+      expect(unsigned.statusCode).toBe(401);
+      expect(unsigned.error()).toMatchObject({ error: 'unauthorized' });
     });
 
     it('refuses malformed query values with a 400 naming the parameter', async () => {
       for (const [query, parameter] of [
-        ['?since=yesterday', 'since'],
-        ['?since=2026-13-45T99:00:00Z', 'since'],
-        ['?shadowModel=vector-group', 'shadowModel'],
-        ['?shadowModel=Vector%20Group@1', 'shadowModel'],
-        ['?shadowModel=vector-group@1.0,tick-species@1.0', 'shadowModel'],
+        [{ since: 'yesterday' }, 'since'],
+        [{ since: '2026-13-45T99:00:00Z' }, 'since'],
+        [{ shadowModel: 'vector-group' }, 'shadowModel'],
+        [{ shadowModel: 'Vector Group@1' }, 'shadowModel'],
+        [{ shadowModel: 'vector-group@1.0,tick-species@1.0' }, 'shadowModel'],
       ] as const) {
         const response = await report('admin', query);
-        expect(response.statusCode, query).toBe(400);
-        const body = response.json<{ error: string; message: string }>();
+        expect(response.statusCode, JSON.stringify(query)).toBe(400);
+        const body = response.error();
         expect(body.error).toBe('validation_failed');
-        expect(JSON.stringify(body), query).toContain(parameter);
+        expect(JSON.stringify(body), JSON.stringify(query)).toContain(parameter);
       }
-      const unknown = await report('admin', '?colour=blue');
+      const unknown = await admin.send(endpoints.getShadowComparison, { query: { colour: 'blue' } });
       expect(unknown.statusCode).toBe(400);
-      expect(unknown.json()).toMatchObject({ error: 'validation_failed' });
+      expect(unknown.error()).toMatchObject({ error: 'validation_failed' });
     });
 
     it('is documented in the OpenAPI document', async () => {
       const document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, { get?: { parameters?: { name: string }[] } }> }>();
-      const operation = document.paths[COMPARISON]?.get;
+      const operation = document.paths[endpoints.getShadowComparison.url]?.get;
       expect(operation?.parameters?.map((parameter) => parameter.name).sort()).toEqual(['shadowModel', 'since']);
     });
   });
