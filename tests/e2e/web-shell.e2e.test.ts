@@ -8,15 +8,9 @@ import {
   UI_TIMEOUT,
   waitForListLoaded,
 } from '../helpers/browser.js';
+import type { Specimen } from '../../api/contract/index.js';
+import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
-
-interface SpecimenJson {
-  id: string;
-}
-
-interface RoomJson {
-  id: string;
-}
 
 /** The path and search of the app's hash route: `#/specimens?status=confirmed` → ['/specimens', {status: 'confirmed'}]. */
 function routeOf(page: Page): { path: string; search: Record<string, string> } {
@@ -45,19 +39,17 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  async function apiAs<T>(username: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Record<string, unknown>): Promise<T> {
-    const response = await testBed.server.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${await testBed.server.tokenFor(username)}` },
-      ...(payload === undefined ? {} : { payload }),
-    });
-    if (response.statusCode >= 300) throw new Error(`${method} ${url} as ${username} → ${response.statusCode} ${response.body}`);
-    return response.json<T>();
+  /** A signed-in client of the test server for a demo user. */
+  const client = (username: string) => as(testBed.server, username);
+
+  /** The answer of a set-up call, which must succeed. */
+  function succeeded<T>(response: { statusCode: number; body: string; json(): T }): T {
+    if (response.statusCode >= 300) throw new Error(`set-up call answered ${response.statusCode} ${response.body}`);
+    return response.json();
   }
 
-  async function createSpecimenAs(username: string, metadata: Record<string, unknown>, imageSeed: number): Promise<SpecimenJson> {
-    return testBed.uploadSpecimenAs<SpecimenJson>(username, metadata, [{ name: `photo-${imageSeed}.jpg`, data: await jpegImage(imageSeed, 64, 48) }]);
+  async function createSpecimenAs(username: string, metadata: Record<string, unknown>, imageSeed: number): Promise<Specimen> {
+    return testBed.uploadSpecimenAs(username, metadata, [{ name: `photo-${imageSeed}.jpg`, data: await jpegImage(imageSeed, 64, 48) }]);
   }
 
   /** What the specimen list shows: its filters, its range line and how many rows. */
@@ -114,7 +106,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
     for (let i = 0; i < 51; i += 1) await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'aircraft' }, 100 + i);
     await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 200);
     const confirmed = await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 201);
-    await apiAs('expert.ningbo', 'PATCH', `/api/v1/specimens/${confirmed.id}`, { status: 'confirmed' });
+    succeeded(await (await client('expert.ningbo')).updateSpecimen({ params: { id: confirmed.id }, body: { status: 'confirmed' } }));
 
     const { page, dialogs, errors } = await testBed.signIn('staff.airport');
     expect(await listState(page)).toMatchObject({ range: '1–50 of 53', rows: 50 });
@@ -186,16 +178,17 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
     const admin = await testBed.signIn('admin');
     await admin.page.getByTestId('nav-models').click();
     await admin.page.getByTestId('models-table').or(admin.page.getByTestId('models-empty')).waitFor();
-    const { items } = await apiAs<{ items: { ref: string }[] }>('admin', 'GET', '/api/v1/models');
+    const { items } = succeeded(await (await client('admin')).listModels());
     expect(await admin.page.getByTestId('model-row').count()).toBe(items.length);
     expect(admin.errors).toEqual([]);
   });
 
   it('a trainee finds the class they are enrolled in on the rooms page and opens it; an expert opens a class from there', async () => {
-    const trainee = await apiAs<{ user: { id: string } }>('trainee.ningbo', 'GET', '/api/v1/me');
-    const lesson = await apiAs<RoomJson>('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'class', title: 'Culex pipiens: larval keys', trainees: [trainee.user.id] });
+    const trainee = succeeded(await (await client('trainee.ningbo')).getMe());
+    const expertApi = await client('expert.ningbo');
+    const lesson = succeeded(await expertApi.createRoom({ body: { kind: 'class', title: 'Culex pipiens: larval keys', trainees: [trainee.user.id] } }));
     const specimen = await createSpecimenAs('staff.beilun', { locationDetail: 'consultation for the rooms page' }, 81);
-    const consultation = await apiAs<RoomJson>('expert.ningbo', 'POST', '/api/v1/rooms', { kind: 'consultation', specimenId: specimen.id });
+    const consultation = succeeded(await expertApi.createRoom({ body: { kind: 'consultation', specimenId: specimen.id } }));
 
     // The trainee starts on their classes: the class is there, the consultation (not theirs to join) is not.
     const student = await testBed.signIn('trainee.ningbo');
@@ -218,7 +211,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
     await expert.page.getByTestId('new-class-submit').click();
     await expert.page.getByTestId('room-page').waitFor();
     const createdId = await expert.page.getByTestId('room-page').getAttribute('data-room-id');
-    const created = await apiAs<{ room: { kind: string; title: string } }>('expert.ningbo', 'GET', `/api/v1/rooms/${createdId}`);
+    const created = succeeded(await expertApi.getRoom({ params: { id: createdId ?? '' } }));
     expect(created.room).toMatchObject({ kind: 'class', title: 'Aedes albopictus: scutum patterns' });
 
     // Back on the rooms page, the new class is listed first.
