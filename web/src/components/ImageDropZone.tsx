@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useId, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface SelectedImage {
@@ -33,16 +33,22 @@ function isImage(file: File): boolean {
 /** One preview; owns its object URL and revokes it when removed/unmounted. */
 function Preview({ image, onRemove, disabled }: { image: SelectedImage; onRemove: () => void; disabled: boolean }) {
   const { t } = useTranslation();
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    const u = URL.createObjectURL(image.file);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
-  }, [image.file]);
+  // The image element owns its object URL: made when it appears, revoked when it goes.
+  const showFile = useCallback(
+    (img: HTMLImageElement | null) => {
+      if (!img) return;
+      const url = URL.createObjectURL(image.file);
+      img.src = url;
+      return () => URL.revokeObjectURL(url);
+    },
+    [image.file],
+  );
 
   return (
     <li className="preview" data-testid="preview" title={image.file.name}>
-      <div className="preview-img">{url && <img src={url} alt={image.file.name} />}</div>
+      <div className="preview-img">
+        <img ref={showFile} alt={image.file.name} />
+      </div>
       <div className="preview-meta">
         <span className="preview-name">{image.file.name}</span>
         <button

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { specimenQuery, useUpdateSpecimenStatus } from '../api/queries';
@@ -31,8 +31,6 @@ function StatusEditor({ specimen }: { specimen: Specimen }) {
   const { t } = useTranslation();
   const [value, setValue] = useState<SpecimenStatus>(specimen.status);
   const { mutate, isPending: saving, error } = useUpdateSpecimenStatus();
-
-  useEffect(() => setValue(specimen.status), [specimen.status]);
 
   return (
     <div className="status-editor">
@@ -189,7 +187,8 @@ export function SpecimenDetailPage() {
               <code className="small">{s.id}</code>
             </DetailRow>
           </dl>
-          {canReview && <StatusEditor specimen={s} />}
+          {/* A new status from the server starts a new choice. */}
+          {canReview && <StatusEditor key={s.status} specimen={s} />}
         </div>
       </div>
     </section>

@@ -58,10 +58,7 @@ export function SubmitSpecimenPage() {
   const resultRef = useRef<HTMLDivElement>(null);
 
   // A user attached to a single port gets it preselected.
-  useEffect(() => {
-    const only = ports.length === 1 ? ports[0] : undefined;
-    if (only) setForm((f) => (f.portCode ? f : { ...f, portCode: only.code }));
-  }, [ports]);
+  const portCode = form.portCode || (ports.length === 1 ? (ports[0]?.code ?? '') : '');
 
   // Bring the outcome into view (the form is long on phones).
   useEffect(() => {
@@ -77,13 +74,13 @@ export function SubmitSpecimenPage() {
 
   function validate(): { metadata: SpecimenMetadata } | { problem: string } {
     if (images.length === 0) return { problem: t('submit.needPhoto') };
-    if (!form.portCode) return { problem: t('submit.needPort') };
+    if (!portCode) return { problem: t('submit.needPort') };
     const count = Number(form.count);
     if (!Number.isInteger(count) || count < 1) return { problem: t('submit.badCount') };
     const collectedAt = dateTimeLocalToIso(form.collectedAt);
     if (!collectedAt) return { problem: t('submit.badDate') };
     const metadata: SpecimenMetadata = {
-      portCode: form.portCode,
+      portCode,
       siteType: form.siteType,
       collectedAt,
       count,
@@ -157,7 +154,7 @@ export function SubmitSpecimenPage() {
             <Field label={t('submit.port')} required>
               <PortSelect
                 ports={ports}
-                value={form.portCode}
+                value={portCode}
                 placeholder={portsLoading ? t('common.loading') : t('common.pleaseSelect')}
                 onChange={(v) => set('portCode', v)}
                 required

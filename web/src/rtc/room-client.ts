@@ -247,7 +247,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   private async rejoin(why: string): Promise<void> {
     if (this.rejoining || this.state.phase === 'closed' || this.state.phase === 'idle') return;
     this.rejoining = true;
-    console.info(`[rtc] rejoining room ${this.roomId}: ${why}`);
+    console.warn(`[rtc] rejoining room ${this.roomId}: ${why}`);
     this.teardown();
     this.update({ phase: 'reconnecting', remote: [], peers: [], activeSpeaker: null, quality: {} });
     this.syncLocal();

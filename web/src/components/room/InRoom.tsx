@@ -31,8 +31,8 @@ export function InRoom({ client, state, detail, specimen, user, devices }: Props
   const [picking, setPicking] = useState(false);
   const { room } = detail;
   const me = state.me;
-  const grantActive = (me?.microphoneGrantedUntil ?? 0) > Date.now();
-  const now = useNow(grantActive || state.peers.some((peer) => peer.microphoneGrantedUntil !== null));
+  // Microphone grants count down: the clock ticks while anyone holds one.
+  const now = useNow((me?.microphoneGrantedUntil ?? null) !== null || state.peers.some((peer) => peer.microphoneGrantedUntil !== null));
   const images = specimen?.images ?? [];
   // Stills may be saved onto a consultation's specimen by anybody but trainees.
   const stillTarget: StillTarget | null =

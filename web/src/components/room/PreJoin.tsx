@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useLatest } from '../../use-latest';
 import { useTranslation } from 'react-i18next';
 import { canProduce, MEDIA_SOURCES, type PermissionSubject } from '@contract';
 import { DEFAULT_DEVICES, listDevices, mediaDevices, openAudio, openVideo, type DeviceChoice, type DeviceList, type JoinMedia } from '../../rtc/local-media';
@@ -18,17 +19,15 @@ function usePreviewTrack(
   enabled: boolean,
   deviceId: string,
   open: (deviceId: string) => Promise<MediaStreamTrack | null>,
-  handedOver: RefObject<boolean>,
+  isHandedOver: () => boolean,
   on: { opened: () => void; failed: (error: unknown) => void },
 ): PreviewTrack {
   const [track, setTrack] = useState<MediaStreamTrack | null>(null);
   const opening = useRef<Promise<MediaStreamTrack | null> | null>(null);
-  const callbacks = useRef(on);
-  callbacks.current = on;
+  const callbacks = useLatest(on);
 
   useEffect(() => {
     if (!enabled) {
-      setTrack(null);
       opening.current = null;
       return;
     }
@@ -52,9 +51,10 @@ function usePreviewTrack(
     );
     return () => {
       cancelled = true;
-      if (acquired && !handedOver.current) acquired.stop();
+      setTrack(null);
+      if (acquired && !isHandedOver()) acquired.stop();
     };
-  }, [enabled, deviceId, open, handedOver]);
+  }, [enabled, deviceId, open, isHandedOver, callbacks]);
 
   return { track, opening };
 }
@@ -70,28 +70,29 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
   const [microphoneOn, setMicrophoneOn] = useState(true);
   const [mediaError, setMediaError] = useState<string | null>(null);
   const [joining, setJoining] = useState(false);
+  // Tracks handed over to the room on joining are the room's to stop, not the preview's.
   const handedOver = useRef(false);
+  const [isHandedOver] = useState(() => () => handedOver.current);
   const previewRef = useRef<HTMLVideoElement>(null);
 
+  // A browser without device enumeration (an insecure page, say) can send nothing.
+  const noDevices = mayPublish && !mediaDevices()?.enumerateDevices ? t('room.prejoin.noDevices') : null;
   const showMediaError = (error: unknown) => setMediaError(t('room.prejoin.mediaError', { message: error instanceof Error ? error.message : String(error) }));
   const refreshDevices = () => void listDevices().then(setDevices, () => undefined);
   // Device names appear once the browser has granted access, so the list is read again when the camera opens.
-  const camera = usePreviewTrack(mayPublish && cameraOn, choice.cameraId, openVideo, handedOver, {
+  const camera = usePreviewTrack(mayPublish && cameraOn, choice.cameraId, openVideo, isHandedOver, {
     opened: () => {
       setMediaError(null);
       refreshDevices();
     },
     failed: showMediaError,
   });
-  const microphone = usePreviewTrack(mayPublish && microphoneOn, choice.microphoneId, openAudio, handedOver, { opened: () => undefined, failed: showMediaError });
+  const microphone = usePreviewTrack(mayPublish && microphoneOn, choice.microphoneId, openAudio, isHandedOver, { opened: () => undefined, failed: showMediaError });
 
   useEffect(() => {
     if (!mayPublish) return;
     const media = mediaDevices();
-    if (!media?.enumerateDevices) {
-      setMediaError(t('room.prejoin.noDevices'));
-      return;
-    }
+    if (!media?.enumerateDevices) return;
     let cancelled = false;
     const list = () => void listDevices().then((found) => !cancelled && setDevices(found), () => undefined);
     media.addEventListener('devicechange', list);
@@ -100,7 +101,7 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
       cancelled = true;
       media.removeEventListener('devicechange', list);
     };
-  }, [mayPublish, t]);
+  }, [mayPublish]);
 
   useEffect(() => {
     const video = previewRef.current;
@@ -173,9 +174,9 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
               empty={t('room.prejoin.noMicroscope')}
               testId="prejoin-microscope"
             />
-            {mediaError && (
+            {(mediaError ?? noDevices) && (
               <p className="field-warning" data-testid="prejoin-media-error">
-                {mediaError}
+                {mediaError ?? noDevices}
               </p>
             )}
           </div>

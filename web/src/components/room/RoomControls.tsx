@@ -32,7 +32,7 @@ export function RoomControls({ client, state, devices, now, hasImages, onPickSti
   const me = state.me;
   const may = (permission: (subject: PermissionSubject) => boolean) => allows(state, permission);
   const mayProduce = (source: MediaSource) => may((subject) => canProduce(subject, source, now));
-  const grantActive = (me?.microphoneGrantedUntil ?? 0) > Date.now();
+  const grantActive = (me?.microphoneGrantedUntil ?? 0) > now;
   const local = (source: MediaSource) => state.local.find((track) => track.source === source);
   const microphone = local('microphone');
   const camera = local('camera');

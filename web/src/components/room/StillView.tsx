@@ -59,10 +59,13 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [tool, setTool] = useState<AnnotationShape>('arrow');
   const [label, setLabel] = useState('');
-  const [loaded, setLoaded] = useState(false);
+  // Both belong to one still: sharing another resets them without an effect.
+  const [loadedStill, setLoadedStill] = useState<string | null>(null);
+  const loaded = loadedStill === still.imageId;
   const [saving, setSaving] = useState(false);
   /** The specimen image the annotated still was last saved as. */
-  const [savedAs, setSavedAs] = useState<string | null>(null);
+  const [saved, setSaved] = useState<{ still: string; imageId: string } | null>(null);
+  const savedAs = saved?.still === still.imageId ? saved.imageId : null;
   const draft = useRef<Point[] | null>(null);
   const colour = colourFor(userId);
 
@@ -96,11 +99,6 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
     observer.observe(image);
     return () => observer.disconnect();
   }, [redraw]);
-
-  useEffect(() => {
-    setLoaded(false);
-    setSavedAs(null);
-  }, [still.imageId]);
 
   function pointOf(event: ReactPointerEvent<HTMLCanvasElement>): Point {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -145,12 +143,12 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
 
   const pngName = `vectordesk-still-${still.imageId}.png`;
 
-  /** The still at full resolution with the annotations drawn in, handed to `use`; failures go to `onError`. */
-  async function withAnnotatedPng(use: (png: Blob) => unknown): Promise<void> {
+  /** The still at full resolution with the annotations drawn in, handed to `handle`; failures go to `onError`. */
+  async function withAnnotatedPng(handle: (png: Blob) => unknown): Promise<void> {
     const image = imageRef.current;
     if (!image) return;
     try {
-      await use(await exportAnnotatedPng(image, annotations));
+      await handle(await exportAnnotatedPng(image, annotations));
     } catch (error) {
       onError(error);
     }
@@ -158,8 +156,9 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
 
   async function saveToSpecimen(target: StillTarget): Promise<void> {
     setSaving(true);
-    setSavedAs(null);
-    await withAnnotatedPng(async (png) => setSavedAs((await saveOntoSpecimen(target, png, pngName, 'annotated-still')).id));
+    setSaved(null);
+    const sharedStill = still.imageId;
+    await withAnnotatedPng(async (png) => setSaved({ still: sharedStill, imageId: (await saveOntoSpecimen(target, png, pngName, 'annotated-still')).id }));
     setSaving(false);
   }
 
@@ -228,7 +227,7 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
           className="still-image"
           src={stillUrl(still.imageId)}
           alt={t('room.still.title')}
-          onLoad={() => setLoaded(true)}
+          onLoad={() => setLoadedStill(still.imageId)}
           draggable={false}
           data-testid="still-image"
         />

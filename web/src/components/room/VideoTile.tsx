@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Quality } from '../../rtc/quality';
+import { useLatest } from '../../use-latest';
 
 /** Attaches a track to a media element for as long as both exist. */
 function useTrack(ref: React.RefObject<HTMLMediaElement | null>, track: MediaStreamTrack | null): void {
@@ -70,8 +71,7 @@ export function VideoTile({
   const tileRef = useRef<HTMLDivElement>(null);
   useTrack(videoRef, track);
 
-  const widthRef = useRef(onWidth);
-  widthRef.current = onWidth;
+  const widthRef = useLatest(onWidth);
   useEffect(() => {
     const tile = tileRef.current;
     if (!tile) return;
@@ -80,10 +80,9 @@ export function VideoTile({
     });
     observer.observe(tile);
     return () => observer.disconnect();
-  }, []);
+  }, [widthRef]);
 
-  const frameRef = useRef(onFirstFrame);
-  frameRef.current = onFirstFrame;
+  const frameRef = useLatest(onFirstFrame);
   useEffect(() => {
     const video = videoRef.current;
     if (!video || !track) return;
@@ -100,7 +99,7 @@ export function VideoTile({
     const onData = () => report();
     (video as HTMLVideoElement).addEventListener('loadeddata', onData);
     return () => (video as HTMLVideoElement).removeEventListener('loadeddata', onData);
-  }, [track]);
+  }, [track, frameRef]);
 
   return (
     <div

@@ -64,13 +64,18 @@ export function useRoomState(client: RoomClient | null): RoomState {
   return useSyncExternalStore(client?.subscribe ?? noChanges, client?.getState ?? idleState, client?.getState ?? idleState);
 }
 
-/** The current time, ticking every second while `active`. */
+/** The current time, ticking every second while `active` (and read once as it starts); otherwise when it last ticked. */
 export function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
   }, [active]);
-  return active ? now : Date.now();
+  return now;
 }
