@@ -26,7 +26,14 @@ module.exports = {
       severity: 'error',
       comment: 'The wire contract is imported by the browser: only the domain vocabulary, the /rtc protocol and TypeBox.',
       from: { path: '^api/contract/' },
-      to: { pathNot: ['^api/contract/', '^api/domain/(vocabulary|identification|room)\\.ts$', '^rtc/(protocol|permissions)\\.ts$', '^node_modules/typebox/'] },
+      to: {
+        pathNot: [
+          '^api/contract/',
+          '^api/domain/(vocabulary|identification|room)\\.ts$',
+          '^rtc/(protocol|permissions)\\.ts$',
+          '^node_modules/typebox/',
+        ],
+      },
     },
     {
       name: 'services-not-http',

@@ -120,7 +120,15 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   if (rtc) app.addHook('onClose', () => rtc.close());
   const services = {
     auth: new AuthService(repositories.users),
-    specimens: new SpecimenService(repositories.specimens, repositories.organisation, identificationRequests, store, events, config.uploads, app.log),
+    specimens: new SpecimenService(
+      repositories.specimens,
+      repositories.organisation,
+      identificationRequests,
+      store,
+      events,
+      config.uploads,
+      app.log,
+    ),
     rooms: new RoomService(
       repositories.rooms,
       repositories.specimens,
@@ -172,7 +180,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     limits: { fileSize: config.uploads.maxFileBytes, files: config.uploads.maxFiles, fields: 5, parts: config.uploads.maxFiles + 5 },
   });
   await app.register(authentication, {
-    secret: await settings.getOrCreate(TOKEN_SECRET_SETTING, () => Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url')),
+    secret: await settings.getOrCreate(TOKEN_SECRET_SETTING, () =>
+      Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString('base64url'),
+    ),
     tokenTtlSeconds: config.auth.tokenTtlSeconds,
     auth: services.auth,
   });
@@ -189,8 +199,14 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes },
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
-  await app.register(identifyRoutes, { identification: identification.service, uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes } });
-  await app.register(modelsRoutes, { registry: identification.registry, comparison: new ShadowComparisonService(new ShadowComparisonRepository(database.db)) });
+  await app.register(identifyRoutes, {
+    identification: identification.service,
+    uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes },
+  });
+  await app.register(modelsRoutes, {
+    registry: identification.registry,
+    comparison: new ShadowComparisonService(new ShadowComparisonRepository(database.db)),
+  });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await registerWebApp(app, config.webDistDir);

@@ -137,16 +137,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   const converted = compiledEnv.Convert(compiledEnv.Default(known));
   if (!compiledEnv.Check(converted)) {
-    const problems = [...compiledEnv.Errors(converted)].map(
-      (error) => `${error.instancePath.slice(1) || 'environment'}: ${error.message}`,
-    );
+    const problems = [...compiledEnv.Errors(converted)].map((error) => `${error.instancePath.slice(1) || 'environment'}: ${error.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const parsed = converted as Env;
   const problems: string[] = [];
-  if (parsed.RTC_MIN_PORT > parsed.RTC_MAX_PORT) problems.push(`RTC_MIN_PORT: ${parsed.RTC_MIN_PORT} is above RTC_MAX_PORT (${parsed.RTC_MAX_PORT})`);
+  if (parsed.RTC_MIN_PORT > parsed.RTC_MAX_PORT)
+    problems.push(`RTC_MIN_PORT: ${parsed.RTC_MIN_PORT} is above RTC_MAX_PORT (${parsed.RTC_MAX_PORT})`);
   if (parsed.RTC_ENABLED && UNSPECIFIED_ADDRESSES.has(parsed.RTC_LISTEN_IP) && !parsed.RTC_ANNOUNCED_ADDRESS) {
-    problems.push(`RTC_ANNOUNCED_ADDRESS: required when RTC_LISTEN_IP is ${parsed.RTC_LISTEN_IP} (browsers must be told an address they can reach)`);
+    problems.push(
+      `RTC_ANNOUNCED_ADDRESS: required when RTC_LISTEN_IP is ${parsed.RTC_LISTEN_IP} (browsers must be told an address they can reach)`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return fromEnv(parsed);
@@ -219,8 +220,9 @@ export function describeBackends(config: AppConfig): Record<string, string> {
     realtime: config.redisUrl ? 'socket.io with Redis adapter' : 'socket.io (single process)',
     storage: `local disk ${config.storageDir}`,
     models: `model packages under ${config.modelsDir}`,
-    inference: `${config.inference.threads} worker thread(s), batches of ≤ ${config.inference.maxBatchImages} images within ${config.inference.maxDelayMs} ms`
-      + (config.jobs.consumeInApi ? '; identify jobs consumed here too' : '; identify jobs left to npm run worker'),
+    inference:
+      `${config.inference.threads} worker thread(s), batches of ≤ ${config.inference.maxBatchImages} images within ${config.inference.maxDelayMs} ms` +
+      (config.jobs.consumeInApi ? '; identify jobs consumed here too' : '; identify jobs left to npm run worker'),
     rtc: config.rtc.enabled
       ? `${config.rtc.workers} mediasoup worker(s)${config.rtc.workerBin ? ` (${config.rtc.workerBin})` : ''}, WebRTC on ${config.rtc.listenIp} ports ${config.rtc.portRange.min}-${config.rtc.portRange.max}, announcing ${config.rtc.announcedAddress ?? config.rtc.listenIp}${config.rtc.publicUrl ? `, signalling at ${config.rtc.publicUrl}` : ''}`
       : 'live rooms disabled (RTC_ENABLED=false)',

@@ -63,19 +63,23 @@ if (!runtime.pool) {
 }
 startJobConsumers(jobs, { identification: runtime.service }, config);
 // Batch sizes and stage latencies are measured where inference runs: each worker serves its own /metrics.
-const metricsServer = config.jobs.workerMetricsPort === undefined
-  ? undefined
-  : createServer((request, response) => {
-      if (request.url !== '/metrics') {
-        response.writeHead(404).end();
-        return;
-      }
-      registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-        (error: unknown) => response.writeHead(500).end(String(error)),
-      );
-    }).listen(config.jobs.workerMetricsPort, config.host);
-log.info({ backends: describeBackends(config), models: runtime.pool.active(), metricsPort: config.jobs.workerMetricsPort ?? null }, 'inference worker consuming identify jobs');
+const metricsServer =
+  config.jobs.workerMetricsPort === undefined
+    ? undefined
+    : createServer((request, response) => {
+        if (request.url !== '/metrics') {
+          response.writeHead(404).end();
+          return;
+        }
+        registry.metrics().then(
+          (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+          (error: unknown) => response.writeHead(500).end(String(error)),
+        );
+      }).listen(config.jobs.workerMetricsPort, config.host);
+log.info(
+  { backends: describeBackends(config), models: runtime.pool.active(), metricsPort: config.jobs.workerMetricsPort ?? null },
+  'inference worker consuming identify jobs',
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -42,10 +42,16 @@ export interface FolderTree {
 export async function readFolderTree(folder: string, mappingFile: string, taxonomy: Taxonomy): Promise<FolderTree> {
   const mapping = await readMapping(mappingFile, taxonomy);
   const entries = await readdir(folder, { withFileTypes: true });
-  const classFolders = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
+  const classFolders = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
   const unmapped = classFolders.filter((name) => !mapping.classes.has(name));
   if (unmapped.length > 0) {
-    throw new DataProblems(folder, unmapped.map((name) => `folder ${JSON.stringify(name)} is not in the mapping ${mappingFile}`));
+    throw new DataProblems(
+      folder,
+      unmapped.map((name) => `folder ${JSON.stringify(name)} is not in the mapping ${mappingFile}`),
+    );
   }
 
   const labels: ImageLabels[] = [];

@@ -5,7 +5,15 @@ import { compareText, groupBy } from './collections.js';
 import { fingerprintImage } from './fingerprint.js';
 import { readFolderTree } from './folder-mapping.js';
 import { LABELS_FILE, readLabelsCsv } from './labels-csv.js';
-import { labelKey, MANIFEST_VERSION, relativeToManifest, writeManifest, type ImageLabels, type ImageRecord, type Manifest } from './manifest.js';
+import {
+  labelKey,
+  MANIFEST_VERSION,
+  relativeToManifest,
+  writeManifest,
+  type ImageLabels,
+  type ImageRecord,
+  type Manifest,
+} from './manifest.js';
 import { countOf } from './table.js';
 import { taxonomy as checkedInTaxonomy, type Taxonomy } from './taxonomy.js';
 import { DataProblems } from './validation.js';
@@ -45,8 +53,10 @@ export async function importFolder(options: ImportOptions): Promise<ImportReport
   const name = options.name ?? path.basename(path.resolve(options.folder));
   const manifestFile = options.out ?? path.join('datasets', 'manifests', `${name}.json`);
   const hasLabelsCsv = await exists(path.join(options.folder, LABELS_FILE));
-  if (hasLabelsCsv && options.mapping) throw new DataProblems(options.folder, [`it has a ${LABELS_FILE}; a mapping applies only to a folder-per-class tree without one`]);
-  if (!hasLabelsCsv && !options.mapping) throw new DataProblems(options.folder, [`it has no ${LABELS_FILE}; for a folder-per-class tree give a mapping file`]);
+  if (hasLabelsCsv && options.mapping)
+    throw new DataProblems(options.folder, [`it has a ${LABELS_FILE}; a mapping applies only to a folder-per-class tree without one`]);
+  if (!hasLabelsCsv && !options.mapping)
+    throw new DataProblems(options.folder, [`it has no ${LABELS_FILE}; for a folder-per-class tree give a mapping file`]);
 
   const { labels, ignored } = options.mapping
     ? await readFolderTree(options.folder, options.mapping, taxonomy)
@@ -68,7 +78,15 @@ export async function importFolder(options: ImportOptions): Promise<ImportReport
     images,
   };
   await writeManifest(manifestFile, manifest, taxonomy);
-  return { folder: options.folder, mapping: options.mapping ?? null, manifestFile, manifest, skipped, exactDuplicates: exactDuplicates(images), ignored };
+  return {
+    folder: options.folder,
+    mapping: options.mapping ?? null,
+    manifestFile,
+    manifest,
+    skipped,
+    exactDuplicates: exactDuplicates(images),
+    ignored,
+  };
 }
 
 /** Reads every labelled file once: sha256, perceptual hash and size; files that do not decode are skipped, not fatal. */
@@ -103,12 +121,20 @@ export function describeImport(report: ImportReport): string {
   const paragraph = [
     `Imported ${countOf(manifest.images.length, 'image')} from ${report.folder} (${report.mapping ? `class folders mapped by ${report.mapping}` : LABELS_FILE})`,
     `into ${report.manifestFile} as "${manifest.name}":`,
-    `${distinct(manifest.images.map(labelKey), 'label')}, ${distinct(manifest.images.map((image) => image.source), 'source')}, ${distinct(manifest.images.map((image) => image.licence), 'licence')};`,
+    `${distinct(manifest.images.map(labelKey), 'label')}, ${distinct(
+      manifest.images.map((image) => image.source),
+      'source',
+    )}, ${distinct(
+      manifest.images.map((image) => image.licence),
+      'licence',
+    )};`,
     `${countOf(report.skipped.length, 'unreadable file')} skipped;`,
     `${countOf(report.exactDuplicates.length, 'set')} of exact duplicates (${countOf(duplicateImages, 'image')}), kept and split together;`,
     report.ignored.length > 0 ? `${countOf(report.ignored.length, 'non-image or unfiled file')} ignored;` : '',
     `no splits yet (npm run datasets:split -- ${report.manifestFile}).`,
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   const details = [
     ...report.skipped.map((file) => `skipped: ${file.path}: ${file.reason}`),
     ...report.exactDuplicates.map((copies) => `exact duplicates: ${copies.join(', ')}`),
@@ -118,5 +144,8 @@ export function describeImport(report: ImportReport): string {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }

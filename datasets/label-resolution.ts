@@ -24,10 +24,15 @@ export function resolveLabel(raw: RawLabel, taxonomy: Taxonomy): { label: Label 
   const group = GROUPS.find((candidate) => candidate === raw.group);
   if (!group) return { problem: `group ${JSON.stringify(raw.group)} is not one of ${GROUPS.join(', ')}` };
   const lifeStage = raw.lifeStage ? MANIFEST_LIFE_STAGES.find((stage) => stage === raw.lifeStage) : null;
-  if (lifeStage === undefined) return { problem: `life stage ${JSON.stringify(raw.lifeStage)} is not one of ${MANIFEST_LIFE_STAGES.join(', ')} (or empty)` };
+  if (lifeStage === undefined)
+    return { problem: `life stage ${JSON.stringify(raw.lifeStage)} is not one of ${MANIFEST_LIFE_STAGES.join(', ')} (or empty)` };
   const taxon = raw.taxon ? taxonomy.get(raw.taxon) : taxonomy.groupTaxon(group);
   if (!taxon) {
-    return { problem: raw.taxon ? `taxon ${JSON.stringify(raw.taxon)} is not in the taxonomy` : `group ${group} has no single taxon to stand for it; give a taxon` };
+    return {
+      problem: raw.taxon
+        ? `taxon ${JSON.stringify(raw.taxon)} is not in the taxonomy`
+        : `group ${group} has no single taxon to stand for it; give a taxon`,
+    };
   }
   if (taxon.group !== group) return { problem: `taxon ${taxon.id} is a ${taxon.group}, not a ${group}` };
   return { label: { group, lifeStage, taxon: taxon.id } };

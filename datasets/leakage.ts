@@ -21,7 +21,10 @@ export function leakageGroups(images: readonly ImageRecord[], nearDuplicateDista
     source_item: sharedValueEdges(images, (image) => image.sourceItem),
     specimen: sharedValueEdges(images, (image) => image.specimenId),
     exact_duplicate: sharedValueEdges(images, (image) => image.sha256),
-    near_duplicate: nearPairs(images.map((image) => image.phash), nearDuplicateDistance).map(({ a, b }): Edge => [a, b]),
+    near_duplicate: nearPairs(
+      images.map((image) => image.phash),
+      nearDuplicateDistance,
+    ).map(({ a, b }): Edge => [a, b]),
   };
   const all = new UnionFind(images.length);
   const merged: MergedGroup[] = [];

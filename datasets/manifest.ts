@@ -57,7 +57,11 @@ const SplitPlanSchema = Type.Object(
   {
     seed: Type.Integer({ minimum: 0, maximum: 0xffffffff }),
     fractions: Type.Object(
-      { train: Type.Number({ minimum: 0, maximum: 1 }), val: Type.Number({ minimum: 0, maximum: 1 }), test: Type.Number({ minimum: 0, maximum: 1 }) },
+      {
+        train: Type.Number({ minimum: 0, maximum: 1 }),
+        val: Type.Number({ minimum: 0, maximum: 1 }),
+        test: Type.Number({ minimum: 0, maximum: 1 }),
+      },
       { additionalProperties: false },
     ),
     nearDuplicateDistance: Type.Integer({ minimum: 0, maximum: 64 }),
@@ -98,7 +102,9 @@ export function labelKey(image: Pick<ImageRecord, 'group' | 'lifeStage' | 'taxon
 export function parseManifest(value: unknown, subject = 'manifest', taxonomy: Taxonomy = checkedInTaxonomy): Manifest {
   const shapeProblems = schemaProblems(ManifestEnvelopeSchema, value);
   if (shapeProblems.length === 0) {
-    (value as { images: unknown[] }).images.forEach((image, index) => shapeProblems.push(...schemaProblems(ImageRecordSchema, image, `/images/${index}`)));
+    (value as { images: unknown[] }).images.forEach((image, index) =>
+      shapeProblems.push(...schemaProblems(ImageRecordSchema, image, `/images/${index}`)),
+    );
   }
   if (shapeProblems.length > 0) throw new DataProblems(subject, shapeProblems);
   const manifest = value as Manifest;
@@ -108,14 +114,17 @@ export function parseManifest(value: unknown, subject = 'manifest', taxonomy: Ta
 }
 
 function rootProblems(root: string): string[] {
-  return path.isAbsolute(root) || root.includes('\\') ? [`root ${JSON.stringify(root)} must be relative to the manifest file, with / separators`] : [];
+  return path.isAbsolute(root) || root.includes('\\')
+    ? [`root ${JSON.stringify(root)} must be relative to the manifest file, with / separators`]
+    : [];
 }
 
 function imageProblems(images: readonly ImageRecord[], taxonomy: Taxonomy): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const image of images) {
-    if (!isPlainRelativePath(image.path)) problems.push(`${image.path}: path must be relative to root, with / separators and no . or .. parts`);
+    if (!isPlainRelativePath(image.path))
+      problems.push(`${image.path}: path must be relative to root, with / separators and no . or .. parts`);
     if (seen.has(image.path)) problems.push(`${image.path}: listed twice`);
     seen.add(image.path);
     const taxon = taxonomy.get(image.taxon);
@@ -138,7 +147,8 @@ function splitProblems(manifest: Manifest): string[] {
   if (unassigned > 0) problems.push(`${countOf(unassigned, 'image')} without a split, although the manifest has been split`);
   const paths = new Set(images.map((image) => image.path));
   for (const merged of splits.merged) {
-    for (const item of merged.items.filter((item) => !paths.has(item))) problems.push(`merged (${merged.reason}) names ${item}, which is not an image of the manifest`);
+    for (const item of merged.items.filter((item) => !paths.has(item)))
+      problems.push(`merged (${merged.reason}) names ${item}, which is not an image of the manifest`);
   }
   return problems;
 }

@@ -67,7 +67,10 @@ export function splitManifest(manifest: Manifest, options: SplitOptions): SplitR
       // Largest first: big groups placed early leave the small ones to even out the fractions. Sorting is stable,
       // so equal sizes keep their shuffled order.
       .sort((a, b) => groups[b]!.length - groups[a]!.length);
-    const splits = assignGroups(ordered.map((group) => groups[group]!.length), options.fractions);
+    const splits = assignGroups(
+      ordered.map((group) => groups[group]!.length),
+      options.fractions,
+    );
     ordered.forEach((group, position) => {
       for (const index of groups[group]!) splitOfImage[index] = splits[position]!;
     });
@@ -88,7 +91,9 @@ export function splitManifest(manifest: Manifest, options: SplitOptions): SplitR
     groupCount: groups.length,
     largestGroup: Math.max(0, ...groups.map((members) => members.length)),
     merged: mergedCounts,
-    mixedLabelGroups: groups.map((members) => members.map((index) => images[index]!)).filter((members) => new Set(members.map(labelKey)).size > 1),
+    mixedLabelGroups: groups
+      .map((members) => members.map((index) => images[index]!))
+      .filter((members) => new Set(members.map(labelKey)).size > 1),
     thinLabels,
   };
 }
@@ -152,7 +157,9 @@ function hashText(text: string): number {
 /** What `datasets:split` prints: the merges by reason, anything that needs a look, then counts per label and split. */
 export function describeSplit(report: SplitReport): string {
   const { manifest } = report;
-  const merged = MERGE_REASONS.map((reason) => `${reason} ${report.merged[reason].joins} (${countOf(report.merged[reason].images, 'image')})`).join(', ');
+  const merged = MERGE_REASONS.map(
+    (reason) => `${reason} ${report.merged[reason].joins} (${countOf(report.merged[reason].images, 'image')})`,
+  ).join(', ');
   const lines = [
     `${manifest.name}: ${countOf(manifest.images.length, 'image')} in ${countOf(report.groupCount, 'leakage group')} (largest ${report.largestGroup}); merged: ${merged}.`,
     ...report.thinLabels.map(({ label, groups }) => `thin label, ${countOf(groups, 'group')}, not in every split: ${label}`),

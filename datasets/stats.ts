@@ -8,7 +8,10 @@ import { countOf, formatTable } from './table.js';
 /** Image counts per key (label, source, licence…) and split, with totals; an `unsplit` column only while some are. */
 export function countsBySplit(images: readonly ImageRecord[], heading: string, keyOf: (image: ImageRecord) => string): string {
   const columns = images.some((image) => image.split === null) ? [...SPLITS, null] : [...SPLITS];
-  const count = (members: readonly ImageRecord[]) => [...columns.map((split) => members.filter((image) => image.split === split).length), members.length];
+  const count = (members: readonly ImageRecord[]) => [
+    ...columns.map((split) => members.filter((image) => image.split === split).length),
+    members.length,
+  ];
   const rows = [...groupBy(images, keyOf)].sort(([a], [b]) => compareText(a, b)).map(([key, members]) => [key, ...count(members)]);
   return formatTable([heading, ...columns.map((split) => split ?? 'unsplit'), 'total'], [...rows, ['total', ...count(images)]]);
 }
@@ -20,7 +23,14 @@ export function countsByLabel(images: readonly ImageRecord[]): string {
 /** Images the manifest lists that are not on disk (relative paths). */
 export async function missingImages(manifestFile: string, manifest: Manifest): Promise<string[]> {
   const root = manifestRoot(manifestFile, manifest);
-  const present = await Promise.all(manifest.images.map((image) => stat(path.join(root, image.path)).then(() => true, () => false)));
+  const present = await Promise.all(
+    manifest.images.map((image) =>
+      stat(path.join(root, image.path)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return manifest.images.filter((_, index) => !present[index]).map((image) => image.path);
 }
 
@@ -38,8 +48,18 @@ export async function describeManifest(manifestFile: string, manifest: Manifest)
     countsBySplit(images, 'source', (image) => image.source),
     countsBySplit(images, 'licence', (image) => image.licence),
     listing('missing on disk', missing),
-    splits ? listing('leakage (groups across splits)', leaks.map((members) => members.map((image) => `${image.path} (${image.split})`).join(', '))) : '',
-    manifest.skipped.length > 0 ? listing('skipped at import', manifest.skipped.map((file) => `${file.path}: ${file.reason}`)) : '',
+    splits
+      ? listing(
+          'leakage (groups across splits)',
+          leaks.map((members) => members.map((image) => `${image.path} (${image.split})`).join(', ')),
+        )
+      : '',
+    manifest.skipped.length > 0
+      ? listing(
+          'skipped at import',
+          manifest.skipped.map((file) => `${file.path}: ${file.reason}`),
+        )
+      : '',
   ]
     .filter(Boolean)
     .join('\n\n');

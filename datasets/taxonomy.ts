@@ -82,7 +82,8 @@ export function parseTaxonomy(value: unknown, subject = 'taxonomy'): Taxonomy {
     }
     if (parent.group !== taxon.group) problems.push(`${taxon.id}: group ${taxon.group} differs from its parent's (${parent.group})`);
     // Ranks must narrow from parent to child; this also rules out cycles.
-    if (RANKS.indexOf(parent.rank) >= RANKS.indexOf(taxon.rank)) problems.push(`${taxon.id}: rank ${taxon.rank} is not narrower than its parent's (${parent.rank})`);
+    if (RANKS.indexOf(parent.rank) >= RANKS.indexOf(taxon.rank))
+      problems.push(`${taxon.id}: rank ${taxon.rank} is not narrower than its parent's (${parent.rank})`);
     if (taxon.rank === 'species' && (parent.rank !== 'genus' || !taxon.id.startsWith(`${parent.id} `))) {
       problems.push(`${taxon.id}: a species must be named "<genus> <epithet>" under its genus`);
     }

@@ -6,7 +6,10 @@ import { countOf } from './table.js';
 
 /** Every problem found in a data file at once, so a curator fixes them in one pass instead of one per run. */
 export class DataProblems extends Error {
-  constructor(readonly subject: string, readonly problems: readonly string[]) {
+  constructor(
+    readonly subject: string,
+    readonly problems: readonly string[],
+  ) {
     super(`${subject}: ${countOf(problems.length, 'problem')}\n  - ${problems.join('\n  - ')}`);
     this.name = 'DataProblems';
   }
@@ -25,7 +28,9 @@ export function schemaProblems(schema: TSchema, value: unknown, prefix = ''): st
       const where = prefix + error.instancePath || '/';
       if (error.keyword === 'enum') return `${where} must be ${expectation(error)}`;
       if (error.keyword !== 'anyOf') return `${where} ${error.message}${extraProperties(error.params)}`;
-      const branches = errors.filter((branch) => branch.instancePath === error.instancePath && branch.schemaPath.startsWith(`${error.schemaPath}/anyOf/`));
+      const branches = errors.filter(
+        (branch) => branch.instancePath === error.instancePath && branch.schemaPath.startsWith(`${error.schemaPath}/anyOf/`),
+      );
       return `${where} must be ${branches.map(expectation).join(' or ')}`;
     });
 }

@@ -63,7 +63,8 @@ export function evaluate(labels: string[], examples: ScoredExample[], threshold:
     atThreshold: {
       threshold,
       knownAccepted: ratio(known.filter((example) => maxProbability(example) >= threshold).length, known.length),
-      unknownRejected: unknowns.length > 0 ? ratio(unknowns.filter((example) => maxProbability(example) < threshold).length, unknowns.length) : null,
+      unknownRejected:
+        unknowns.length > 0 ? ratio(unknowns.filter((example) => maxProbability(example) < threshold).length, unknowns.length) : null,
     },
   };
 }
@@ -79,14 +80,20 @@ export function expectedCalibrationError(examples: ScoredExample[], bins = 15): 
     bin.confidence += confidence;
     bin.correct += top === example.label ? 1 : 0;
   }
-  return totals.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / examples.length) * Math.abs(bin.correct / bin.count - bin.confidence / bin.count)), 0);
+  return totals.reduce(
+    (sum, bin) =>
+      bin.count === 0 ? sum : sum + (bin.count / examples.length) * Math.abs(bin.correct / bin.count - bin.confidence / bin.count),
+    0,
+  );
 }
 
 /** Probability that a random positive scores above a random negative (ties count half). */
 export function auroc(positives: number[], negatives: number[]): number {
-  const all = [...positives.map((score) => ({ score, positive: true })), ...negatives.map((score) => ({ score, positive: false }))].sort((a, b) => a.score - b.score);
+  const all = [...positives.map((score) => ({ score, positive: true })), ...negatives.map((score) => ({ score, positive: false }))].sort(
+    (a, b) => a.score - b.score,
+  );
   let rankSum = 0;
-  for (let start = 0; start < all.length; ) {
+  for (let start = 0; start < all.length;) {
     let end = start;
     while (end + 1 < all.length && all[end + 1]!.score === all[start]!.score) end += 1;
     const averageRank = (start + end) / 2 + 1;

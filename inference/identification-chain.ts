@@ -52,7 +52,13 @@ export function identifyGroup(model: ScoringModel, scores: Float64Array, topK: n
  * p(group label) × p(taxon | group label); below the refiner's threshold the answer backs off to the genus
  * (species probabilities summed per genus) and then to the group's own taxon.
  */
-export function refineIdentification(group: ScoringModel, groupScores: Float64Array, refiner: ScoringModel, scores: Float64Array, topK: number): Identification {
+export function refineIdentification(
+  group: ScoringModel,
+  groupScores: Float64Array,
+  refiner: ScoringModel,
+  scores: Float64Array,
+  topK: number,
+): Identification {
   const groupLabels = group.card.labels;
   const top = topIndices(groupScores, 1)[0]!;
   const groupLabel = groupLabels[top]!;
@@ -94,4 +100,3 @@ function mostLikelyGenus(labels: ModelLabel[], scores: Float64Array): TaxonScore
   const [taxon, p] = [...byGenus].sort((a, b) => b[1] - a[1])[0]!;
   return { taxon, p };
 }
-

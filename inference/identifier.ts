@@ -14,7 +14,8 @@ export type SpecimenOutcome = { identification: Identification; failedImages: { 
 export type ImageOutcome = { index: number; identification: Identification } | { index: number; error: string };
 
 /** A specimen's aggregated identification (as `identifySpecimens` gives it) and each of its images' own. */
-export type DetailedSpecimenOutcome = { identification: Identification; images: ImageOutcome[] } | { error: string; images: ImageOutcome[] };
+export type DetailedSpecimenOutcome =
+  { identification: Identification; images: ImageOutcome[] } | { error: string; images: ImageOutcome[] };
 
 export interface IdentificationTimings {
   /** Decoding, resizing and normalising images (wall time). */
@@ -147,7 +148,10 @@ export class VectorIdentifier {
     return outcomes.map((outcome) =>
       'error' in outcome
         ? { error: outcome.error }
-        : { identification: outcome.identification, failedImages: outcome.images.flatMap((image) => ('error' in image ? [{ index: image.index, error: image.error }] : [])) },
+        : {
+            identification: outcome.identification,
+            failedImages: outcome.images.flatMap((image) => ('error' in image ? [{ index: image.index, error: image.error }] : [])),
+          },
     );
   }
 
@@ -180,11 +184,21 @@ export class VectorIdentifier {
       });
       const judgement = specimenJudgements[specimen];
       if (judgement) return { identification: judgement.identification, images: perImage };
-      return { error: perImage.map((image) => ('error' in image ? image.error : '')).filter(Boolean).join('; ') || 'no image', images: perImage };
+      return {
+        error:
+          perImage
+            .map((image) => ('error' in image ? image.error : ''))
+            .filter(Boolean)
+            .join('; ') || 'no image',
+        images: perImage,
+      };
     });
     return {
       specimens,
-      timings: { preprocessMs: batch.timings.preprocessMs - before.preprocessMs, inferenceMs: batch.timings.inferenceMs - before.inferenceMs },
+      timings: {
+        preprocessMs: batch.timings.preprocessMs - before.preprocessMs,
+        inferenceMs: batch.timings.inferenceMs - before.inferenceMs,
+      },
     };
   }
 
@@ -199,7 +213,8 @@ export class VectorIdentifier {
     for (const judgement of judgements) {
       const label = this.groupModel.card.labels[topIndices(judgement.groupScores, 1)[0]!]!;
       const refiner = this.refiners.get(label.id);
-      if (refiner && Math.max(...judgement.groupScores) >= this.groupModel.card.rejection.threshold) byRefiner.set(refiner, [...(byRefiner.get(refiner) ?? []), judgement]);
+      if (refiner && Math.max(...judgement.groupScores) >= this.groupModel.card.rejection.threshold)
+        byRefiner.set(refiner, [...(byRefiner.get(refiner) ?? []), judgement]);
     }
     for (const [refiner, chosen] of byRefiner) {
       const refs = chosen.flatMap((judgement) => judgement.refs);
@@ -208,7 +223,13 @@ export class VectorIdentifier {
       for (const judgement of chosen) {
         const readable = judgement.refs.map((ref) => scoreOf.get(refKey(ref))!).filter((score) => score instanceof Float64Array);
         if (readable.length === 0) continue;
-        judgement.identification = refineIdentification(this.scored(this.groupModel), judgement.groupScores, this.scored(refiner), aggregate(readable), this.topK);
+        judgement.identification = refineIdentification(
+          this.scored(this.groupModel),
+          judgement.groupScores,
+          this.scored(refiner),
+          aggregate(readable),
+          this.topK,
+        );
       }
     }
   }

@@ -142,7 +142,9 @@ export class InferencePool {
   private shadowSet: ModelSet = {};
 
   private constructor(
-    private readonly options: Required<Pick<InferencePoolOptions, 'modelsDir' | 'threads' | 'maxBatchImages' | 'maxDelayMs' | 'maxQueuedImages'>> &
+    private readonly options: Required<
+      Pick<InferencePoolOptions, 'modelsDir' | 'threads' | 'maxBatchImages' | 'maxDelayMs' | 'maxQueuedImages'>
+    > &
       Pick<InferencePoolOptions, 'intraOpNumThreads' | 'metrics'>,
     private activeSet: ModelSet,
   ) {}
@@ -178,11 +180,19 @@ export class InferencePool {
     if (this.broken) return Promise.reject(new Error(this.broken));
     const images = specimens.reduce((sum, specimen) => sum + specimen.length, 0);
     if (images === 0) return Promise.resolve(specimens.map(() => noImageOutcome(this.activeRefs())));
-    if (images > this.options.maxQueuedImages) return Promise.reject(new RangeError(`a request of ${images} images exceeds the queue of ${this.options.maxQueuedImages}`));
-    if (this.queuedImages + images > this.options.maxQueuedImages) return Promise.reject(new PoolSaturatedError(this.retryAfterSeconds(images)));
+    if (images > this.options.maxQueuedImages)
+      return Promise.reject(new RangeError(`a request of ${images} images exceeds the queue of ${this.options.maxQueuedImages}`));
+    if (this.queuedImages + images > this.options.maxQueuedImages)
+      return Promise.reject(new PoolSaturatedError(this.retryAfterSeconds(images)));
     return new Promise<PoolOutcome[]>((resolve, reject) => {
       // Own, exactly-sized copies: a caller's Buffer may be a view of a larger (pooled) ArrayBuffer.
-      this.queue.push({ specimens: specimens.map((images) => images.map((image) => new Uint8Array(image))), images, enqueuedAt: performance.now(), resolve, reject });
+      this.queue.push({
+        specimens: specimens.map((images) => images.map((image) => new Uint8Array(image))),
+        images,
+        enqueuedAt: performance.now(),
+        resolve,
+        reject,
+      });
       this.setQueued(this.queuedImages + images);
       this.pump();
     });
@@ -290,7 +300,13 @@ export class InferencePool {
     batch.attempts += 1;
     if (batch.attempts === 1) batch.dispatchedAt = performance.now();
     thread.busy = batch;
-    this.post(thread, { type: 'batch', id: batch.id, models: batch.models, shadow: batch.shadow, specimens: batch.requests.flatMap((request) => request.specimens) });
+    this.post(thread, {
+      type: 'batch',
+      id: batch.id,
+      models: batch.models,
+      shadow: batch.shadow,
+      specimens: batch.requests.flatMap((request) => request.specimens),
+    });
   }
 
   private finish(thread: Thread, message: Extract<FromThread, { type: 'result' | 'failed' }>): void {
@@ -306,7 +322,9 @@ export class InferencePool {
       const done = performance.now();
       this.recent.push({ images: batch.images, ms: done - batch.dispatchedAt });
       if (this.recent.length > THROUGHPUT_WINDOW) this.recent.shift();
-      this.notify(() => this.options.metrics?.batch(batch.images, result.timings.preprocessMs, result.timings.inferenceMs, models[0] ?? ''));
+      this.notify(() =>
+        this.options.metrics?.batch(batch.images, result.timings.preprocessMs, result.timings.inferenceMs, models[0] ?? ''),
+      );
       let offset = 0;
       const answers = batch.requests.map((request) => {
         const timings: PoolTimings = { queueMs: batch.dispatchedAt - request.enqueuedAt, ...result.timings, batchImages: batch.images };
@@ -316,7 +334,11 @@ export class InferencePool {
           request.resolve(
             request.specimens.map((_, index): PoolOutcome => {
               const specimen = result.specimens[first + index]!;
-              const shadowSpecimen = shadow && ('error' in shadow ? { models: shadow.models, error: shadow.error } : shadowOutcome(shadow.models, shadow.result.specimens[first + index]!));
+              const shadowSpecimen =
+                shadow &&
+                ('error' in shadow
+                  ? { models: shadow.models, error: shadow.error }
+                  : shadowOutcome(shadow.models, shadow.result.specimens[first + index]!));
               const base = { images: specimen.images, models, timings, ...(shadowSpecimen ? { shadow: shadowSpecimen } : {}) };
               return 'error' in specimen ? { ...base, error: specimen.error } : { ...base, identification: specimen.identification };
             }),
@@ -331,7 +353,11 @@ export class InferencePool {
 
   private startThread(): Promise<void> {
     const entry = threadEntry();
-    const workerData: ThreadData = { modelsDir: this.options.modelsDir, models: { ...this.activeSet }, ...(this.options.intraOpNumThreads ? { intraOpNumThreads: this.options.intraOpNumThreads } : {}) };
+    const workerData: ThreadData = {
+      modelsDir: this.options.modelsDir,
+      models: { ...this.activeSet },
+      ...(this.options.intraOpNumThreads ? { intraOpNumThreads: this.options.intraOpNumThreads } : {}),
+    };
     const worker = new Worker(entry.script, { workerData, eval: entry.eval });
     const thread: Thread = { worker, ready: false, loaded: [], sessions: 0, loads: new Map() };
     this.threads.push(thread);
@@ -469,7 +495,7 @@ export class InferencePool {
   private retryAfterSeconds(extra: number): number {
     const images = this.recent.reduce((sum, batch) => sum + batch.images, 0);
     const ms = this.recent.reduce((sum, batch) => sum + batch.ms, 0);
-    const perSecond = ms > 0 ? ((images / ms) * 1000 * Math.max(1, this.threads.length)) : 0;
+    const perSecond = ms > 0 ? (images / ms) * 1000 * Math.max(1, this.threads.length) : 0;
     const inFlight = this.threads.reduce((sum, thread) => sum + (thread.busy?.images ?? 0), 0);
     const backlog = this.queuedImages + inFlight + extra;
     return perSecond > 0 ? Math.min(600, Math.max(1, Math.ceil(backlog / perSecond))) : 1;
@@ -493,7 +519,8 @@ function noImageOutcome(models: string[]): PoolOutcome {
 }
 
 function requirePackage(modelsDir: string, name: string, version: string): void {
-  if (!existsSync(path.join(modelsDir, name, version, 'model.json'))) throw new Error(`no model package ${name}@${version} under ${modelsDir}`);
+  if (!existsSync(path.join(modelsDir, name, version, 'model.json')))
+    throw new Error(`no model package ${name}@${version} under ${modelsDir}`);
 }
 
 function positive(name: string, value: number): number {
@@ -515,7 +542,10 @@ function threadEntry(): { script: URL | string; eval: boolean } {
   if (typeof api !== 'object' || !api.import?.default) throw new Error('cannot find the tsx ESM API to run inference-thread.ts');
   const tsxApi = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), api.import.default)).href;
   const entry = new URL('./inference-thread.ts', import.meta.url).href;
-  return { script: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, eval: true };
+  return {
+    script: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
+    eval: true,
+  };
 }
 
 /**
@@ -531,4 +561,3 @@ function inTurns(callbacks: readonly (() => void)[]): void {
   };
   step();
 }
-

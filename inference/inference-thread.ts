@@ -72,7 +72,8 @@ function classifier(name: string, version: string): Promise<OnnxClassifier> {
   if (!loading) {
     loading = (async () => {
       const modelPackage = await loadModelPackage(path.join(data.modelsDir, name, version));
-      if (modelPackage.ref !== ref) throw new ModelPackageError(`${modelPackage.directory}: the card names ${modelPackage.ref}, the directory ${ref}`);
+      if (modelPackage.ref !== ref)
+        throw new ModelPackageError(`${modelPackage.directory}: the card names ${modelPackage.ref}, the directory ${ref}`);
       const loaded = await OnnxClassifier.load(modelPackage, data.intraOpNumThreads ? { intraOpNumThreads: data.intraOpNumThreads } : {});
       sessions += 1;
       loadedRefs.add(ref);
@@ -92,7 +93,9 @@ async function identifier(models: ModelSet): Promise<VectorIdentifier> {
 
 async function runBatch(message: Extract<ToThread, { type: 'batch' }>): Promise<void> {
   try {
-    const images = new ImageBatch(message.specimens.map((images) => images.map((image) => Buffer.from(image.buffer, image.byteOffset, image.byteLength))));
+    const images = new ImageBatch(
+      message.specimens.map((images) => images.map((image) => Buffer.from(image.buffer, image.byteOffset, image.byteLength))),
+    );
     const main = await identifier(message.models);
     const result = await main.identifyDetailed(images);
     let shadow: Extract<FromThread, { type: 'result' }>['shadow'];
@@ -104,7 +107,14 @@ async function runBatch(message: Extract<ToThread, { type: 'batch' }>): Promise<
         shadow = { models: shadowModels, error: messageOf(error) };
       }
     }
-    send({ type: 'result', id: message.id, ...inventory(), models: main.classifiers.map((c) => c.modelPackage.ref), result, ...(shadow ? { shadow } : {}) });
+    send({
+      type: 'result',
+      id: message.id,
+      ...inventory(),
+      models: main.classifiers.map((c) => c.modelPackage.ref),
+      result,
+      ...(shadow ? { shadow } : {}),
+    });
   } catch (error) {
     send({ type: 'failed', id: message.id, ...inventory(), error: messageOf(error) });
   }

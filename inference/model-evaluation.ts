@@ -26,7 +26,10 @@ export async function resolveModel(reference: string, modelsDir: string) {
 }
 
 /** Scores every image that is a label or an unknown for this model and measures the result. */
-export async function evaluateModel(modelPackage: ModelPackage, images: LabelledImage[]): Promise<{ ref: string; report: EvaluationReport }> {
+export async function evaluateModel(
+  modelPackage: ModelPackage,
+  images: LabelledImage[],
+): Promise<{ ref: string; report: EvaluationReport }> {
   const classifier = await OnnxClassifier.load(modelPackage);
   const examples: ScoredExample[] = [];
   const chosen = images.flatMap((image) => {
@@ -41,7 +44,14 @@ export async function evaluateModel(modelPackage: ModelPackage, images: Labelled
   }
   await classifier.release();
   const { card } = modelPackage;
-  return { ref: modelPackage.ref, report: evaluate(card.labels.map((label) => label.id), examples, card.rejection.threshold) };
+  return {
+    ref: modelPackage.ref,
+    report: evaluate(
+      card.labels.map((label) => label.id),
+      examples,
+      card.rejection.threshold,
+    ),
+  };
 }
 
 /**
@@ -88,5 +98,8 @@ export async function labelledImages(source: string, split: string): Promise<Lab
 }
 
 async function isDirectory(candidate: string): Promise<boolean> {
-  return stat(candidate).then((info) => info.isDirectory(), () => false);
+  return stat(candidate).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }

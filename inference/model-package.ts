@@ -86,7 +86,11 @@ export async function findModelPackageDirs(modelsDir: string): Promise<Map<strin
       const entries = await readdirOrEmpty(path.join(modelsDir, name, version));
       if (entries.includes('model.json')) versions.push(version);
     }
-    if (versions.length > 0) byName.set(name, versions.sort(compareVersionsDescending).map((version) => path.join(modelsDir, name, version)));
+    if (versions.length > 0)
+      byName.set(
+        name,
+        versions.sort(compareVersionsDescending).map((version) => path.join(modelsDir, name, version)),
+      );
   }
   return byName;
 }
@@ -105,7 +109,9 @@ function compareVersionsDescending(a: string, b: string): number {
 
 async function readdirOrEmpty(directory: string): Promise<string[]> {
   try {
-    return (await readdir(directory, { withFileTypes: true })).filter((entry) => entry.isDirectory() || entry.isFile()).map((entry) => entry.name);
+    return (await readdir(directory, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() || entry.isFile())
+      .map((entry) => entry.name);
   } catch {
     return [];
   }

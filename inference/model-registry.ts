@@ -31,7 +31,14 @@ export interface RegisteredModel {
 type FileStamp = string;
 
 async function stampOf(directory: string): Promise<FileStamp> {
-  const files = await Promise.all(['model.json', 'model.onnx'].map((file) => stat(path.join(directory, file)).then((info) => `${info.size}:${info.mtimeMs}`, () => 'missing')));
+  const files = await Promise.all(
+    ['model.json', 'model.onnx'].map((file) =>
+      stat(path.join(directory, file)).then(
+        (info) => `${info.size}:${info.mtimeMs}`,
+        () => 'missing',
+      ),
+    ),
+  );
   return files.join('|');
 }
 
@@ -39,7 +46,10 @@ async function stampOf(directory: string): Promise<FileStamp> {
  * Every version of every package under `modelsDir`, newest version first per name; broken ones say why.
  * With `previous` (an earlier scan's cache), packages whose files did not change are not hashed again.
  */
-export async function scanModels(modelsDir: string, previous?: Map<string, { stamp: FileStamp; model: RegisteredModel }>): Promise<RegisteredModel[]> {
+export async function scanModels(
+  modelsDir: string,
+  previous?: Map<string, { stamp: FileStamp; model: RegisteredModel }>,
+): Promise<RegisteredModel[]> {
   const found: RegisteredModel[] = [];
   for (const [name, directories] of await findModelPackageDirs(modelsDir)) {
     for (const directory of directories) {

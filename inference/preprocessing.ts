@@ -41,7 +41,12 @@ export async function modelPixels(image: Buffer | string, spec: Pick<InputSpec, 
  * The trainer applies exactly `(pixel / 255 - mean) / std` to the same bytes; a byte has 256 values, so each
  * channel's results are computed once into a table and looked up (the same float32 values, a fraction of the work).
  */
-export function normalise(pixels: Buffer, spec: Pick<InputSpec, 'size' | 'mean' | 'std'>, target: Float32Array = new Float32Array(3 * spec.size * spec.size), offset = 0): Float32Array {
+export function normalise(
+  pixels: Buffer,
+  spec: Pick<InputSpec, 'size' | 'mean' | 'std'>,
+  target: Float32Array = new Float32Array(3 * spec.size * spec.size),
+  offset = 0,
+): Float32Array {
   const area = spec.size * spec.size;
   for (let channel = 0; channel < 3; channel += 1) {
     const table = normalisationTable(spec.mean[channel]!, spec.std[channel]!);
@@ -67,7 +72,9 @@ function normalisationTable(mean: number, std: number): Float32Array {
 
 /** The lossless file `datasets:prepare` writes for the trainer: exactly the pixels serving feeds the model. */
 export function preparedPng(pixels: Buffer, size: number): Promise<Buffer> {
-  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(pixels, { raw: { width: size, height: size, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }
 
 /** A stable name for a preprocessing policy, used to file prepared training inputs. */

@@ -51,16 +51,19 @@ export type RecordingNotice = Static<typeof RecordingNotice>;
  * One stored event of a room: pushed live as `roomEvent`, replayed in the join answer's `history`, listed by
  * `GET /api/v1/rooms/:id/events`.
  */
-export const RoomEventRecord = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  kind: Type.Enum(ROOM_EVENT_KINDS),
-  userId: Type.String({ format: 'uuid' }),
-  displayName: Type.String(),
-  payload: Type.Record(Type.String(), Type.Unknown(), {
-    description: 'chat: {text}; annotation: {shape, points, colour, text?}; still: {imageId}; joined: {role}',
-  }),
-  at: Type.String({ format: 'date-time' }),
-}, { title: 'RoomEvent' });
+export const RoomEventRecord = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: Type.Enum(ROOM_EVENT_KINDS),
+    userId: Type.String({ format: 'uuid' }),
+    displayName: Type.String(),
+    payload: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'chat: {text}; annotation: {shape, points, colour, text?}; still: {imageId}; joined: {role}',
+    }),
+    at: Type.String({ format: 'date-time' }),
+  },
+  { title: 'RoomEvent' },
+);
 export type RoomEventRecord = Static<typeof RoomEventRecord>;
 
 export const TransportParameters = Type.Object({
@@ -145,8 +148,7 @@ export type RtcAnswer<Name extends RtcRequestName> = Static<(typeof RtcRequests)
 export const RTC_ERROR_CODES = ['bad_request', 'forbidden', 'not_joined', 'failed'] as const;
 export type RtcErrorCode = (typeof RTC_ERROR_CODES)[number];
 export type RtcAck<Name extends RtcRequestName> =
-  | { ok: true; data: RtcAnswer<Name> }
-  | { ok: false; error: { code: RtcErrorCode; message: string } };
+  { ok: true; data: RtcAnswer<Name> } | { ok: false; error: { code: RtcErrorCode; message: string } };
 
 export const ROOM_CLOSE_REASONS = ['ended', 'worker-died', 'closed'] as const;
 

@@ -32,7 +32,13 @@ export class RoomRegistry extends EventEmitter<{ 'room-opened': [room: Room] }> 
     this.cancelEmptyTimer(id);
     const existing = this.rooms.get(id);
     if (existing) return existing.then((room) => (room.closed ? this.open(id, kind) : assertKind(room, kind)));
-    const opening = Room.create({ id, kind, pool: this.options.pool, transport: this.options.transport, maxConsumersPerWorker: this.options.maxConsumersPerWorker ?? 400 }).then(
+    const opening = Room.create({
+      id,
+      kind,
+      pool: this.options.pool,
+      transport: this.options.transport,
+      maxConsumersPerWorker: this.options.maxConsumersPerWorker ?? 400,
+    }).then(
       (room) => {
         room.once('closed', (reason) => {
           if (reason === 'ended') this.ended.add(id);

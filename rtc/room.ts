@@ -2,7 +2,17 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { ROUTER_MEDIA_CODECS } from './media-codecs.js';
 import { Peer, type PeerIdentity } from './peer.js';
-import { canModerate, canProduce, canRaiseHand, mediaKindOf, PermissionDenied, roleAllowedIn, type MediaSource, type ModerationAction, type RoomKind } from './permissions.js';
+import {
+  canModerate,
+  canProduce,
+  canRaiseHand,
+  mediaKindOf,
+  PermissionDenied,
+  roleAllowedIn,
+  type MediaSource,
+  type ModerationAction,
+  type RoomKind,
+} from './permissions.js';
 import type { PeerInfo, ProducerInfo, RecordingNotice } from './protocol.js';
 import type { ProducerTap } from './recording/track-recorder.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -135,7 +145,11 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Everybody else in the room and what they send: what a joining peer needs to start consuming. */
   snapshot(forPeerId: string): { peers: PeerInfo[]; producers: ProducerInfo[]; recording: RecordingNotice | null } {
     const others = [...this.peers.values()].filter((peer) => peer.id !== forPeerId);
-    return { peers: others.map((peer) => peer.info()), producers: others.flatMap((peer) => peer.producerInfos()), recording: this.recordingNotice };
+    return {
+      peers: others.map((peer) => peer.info()),
+      producers: others.flatMap((peer) => peer.producerInfos()),
+      recording: this.recordingNotice,
+    };
   }
 
   /** Every producer in the room with its sender and router: what a server-side consumer (the recorder) taps. */
@@ -172,10 +186,16 @@ export class Room extends EventEmitter<RoomEvents> {
       initialAvailableOutgoingBitrate: this.options.transport.initialAvailableOutgoingBitrate ?? 1_000_000,
       appData: { direction },
     });
-    if (direction === 'send' && this.options.transport.maxIncomingBitrate) await transport.setMaxIncomingBitrate(this.options.transport.maxIncomingBitrate);
+    if (direction === 'send' && this.options.transport.maxIncomingBitrate)
+      await transport.setMaxIncomingBitrate(this.options.transport.maxIncomingBitrate);
     peer.transports.set(transport.id, transport);
     transport.observer.once('close', () => peer.transports.delete(transport.id));
-    return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
@@ -187,11 +207,21 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.peer(peerId).transport(transportId).restartIce();
   }
 
-  async produce(peerId: string, transportId: string, kind: 'audio' | 'video', source: MediaSource, rtpParameters: types.RtpParameters): Promise<string> {
+  async produce(
+    peerId: string,
+    transportId: string,
+    kind: 'audio' | 'video',
+    source: MediaSource,
+    rtpParameters: types.RtpParameters,
+  ): Promise<string> {
     const peer = this.peer(peerId);
     if (mediaKindOf(source) !== kind) throw new Error(`a ${source} track must be ${mediaKindOf(source)}, not ${kind}`);
     if (!canProduce(peer.subject, source)) {
-      throw new PermissionDenied(peer.identity.role === 'trainee' ? 'trainees may only speak while the presenter has granted them the microphone' : `a ${peer.identity.role} may not send ${source}`);
+      throw new PermissionDenied(
+        peer.identity.role === 'trainee'
+          ? 'trainees may only speak while the presenter has granted them the microphone'
+          : `a ${peer.identity.role} may not send ${source}`,
+      );
     }
     const transport = peer.transport(transportId);
     const producer = await transport.produce({ kind, rtpParameters, appData: { source, peerId } });
@@ -199,7 +229,11 @@ export class Room extends EventEmitter<RoomEvents> {
     producer.observer.once('close', () => {
       if (peer.producers.delete(producer.id)) this.emit('producer-closed', { producerId: producer.id, peerId });
     });
-    if (kind === 'audio') await this.speakerObservers.get(peer.router)?.addProducer({ producerId: producer.id }).catch(() => undefined);
+    if (kind === 'audio')
+      await this.speakerObservers
+        .get(peer.router)
+        ?.addProducer({ producerId: producer.id })
+        .catch(() => undefined);
     this.emit('producer-added', { producerId: producer.id, peerId, kind, source, paused: producer.paused });
     return producer.id;
   }
@@ -225,10 +259,16 @@ export class Room extends EventEmitter<RoomEvents> {
     if (!owner || !produced) throw new Error(`no producer ${producerId} in this room`);
     if (owner === peer) throw new Error('a peer does not consume its own producer');
     await this.pipeIfNeeded(producerId, owner.router, peer.router);
-    if (!peer.router.canConsume({ producerId, rtpCapabilities })) throw new Error('your browser cannot receive this media (no common codec)');
+    if (!peer.router.canConsume({ producerId, rtpCapabilities }))
+      throw new Error('your browser cannot receive this media (no common codec)');
     const transport = [...peer.transports.values()].find((candidate) => candidate.appData.direction === 'recv');
     if (!transport) throw new Error('create a receiving transport first');
-    const consumer = await transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peerId: owner.id, source: produced.source } });
+    const consumer = await transport.consume({
+      producerId,
+      rtpCapabilities,
+      paused: true,
+      appData: { peerId: owner.id, source: produced.source },
+    });
     peer.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => {
       if (peer.consumers.delete(consumer.id)) this.emit('consumer-closed', peer.id, consumer.id);
@@ -250,7 +290,10 @@ export class Room extends EventEmitter<RoomEvents> {
 
   /** Layer selection by tile size: the browser asks for the spatial layer its tile needs. */
   async setConsumerLayers(peerId: string, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    await this.ownConsumer(peerId, consumerId).setPreferredLayers({ spatialLayer, ...(temporalLayer === undefined ? {} : { temporalLayer }) });
+    await this.ownConsumer(peerId, consumerId).setPreferredLayers({
+      spatialLayer,
+      ...(temporalLayer === undefined ? {} : { temporalLayer }),
+    });
   }
 
   async consumerStats(peerId: string, consumerId: string): Promise<types.ConsumerStat[]> {
@@ -287,7 +330,8 @@ export class Room extends EventEmitter<RoomEvents> {
       this.revokeMicrophone(targetPeerId);
       return;
     }
-    for (const [producerId, { source }] of target.producers) if (source === 'microphone') await this.setProducerPaused(targetPeerId, producerId, true);
+    for (const [producerId, { source }] of target.producers)
+      if (source === 'microphone') await this.setProducerPaused(targetPeerId, producerId, true);
   }
 
   remove(hostPeerId: string, targetPeerId: string): void {

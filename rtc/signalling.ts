@@ -70,7 +70,10 @@ function isRequestName(name: unknown): name is RtcRequestName {
 }
 
 /** The payload, or a sentence naming what is wrong with it. */
-function parseRequest<Name extends RtcRequestName>(name: Name, payload: unknown): { ok: true; value: RtcRequestPayload<Name> } | { ok: false; problem: string } {
+function parseRequest<Name extends RtcRequestName>(
+  name: Name,
+  payload: unknown,
+): { ok: true; value: RtcRequestPayload<Name> } | { ok: false; problem: string } {
   const validator = validators[name];
   if (validator.Check(payload)) return { ok: true, value: payload as RtcRequestPayload<Name> };
   const [first] = [...validator.Errors(payload)];
@@ -92,7 +95,9 @@ export function attachSignalling(namespace: RtcNamespace, options: SignallingOpt
       (error: Error) =>
         next(
           error instanceof RoomLiveElsewhere
-            ? Object.assign(new Error(`room_elsewhere: ${error.message}`), { data: { code: 'room_elsewhere', signallingUrl: error.signallingUrl } satisfies RoomElsewhere })
+            ? Object.assign(new Error(`room_elsewhere: ${error.message}`), {
+                data: { code: 'room_elsewhere', signallingUrl: error.signallingUrl } satisfies RoomElsewhere,
+              })
             : new Error(`unauthorized: ${error.message}`),
         ),
     );
@@ -165,7 +170,9 @@ class PeerSession {
   }
 
   private handle<Name extends RtcRequestName>(name: Name, payload: RtcRequestPayload<Name>): Promise<RtcAnswer<Name>> {
-    return Promise.resolve((this.handlers[name] as (payload: RtcRequestPayload<Name>) => Promise<RtcAnswer<Name>> | RtcAnswer<Name>)(payload));
+    return Promise.resolve(
+      (this.handlers[name] as (payload: RtcRequestPayload<Name>) => Promise<RtcAnswer<Name>> | RtcAnswer<Name>)(payload),
+    );
   }
 
   /** Each request of the protocol and its handler, which the compiler holds to the request's declared answer. */
@@ -205,11 +212,13 @@ class PeerSession {
       return this.recordAndBroadcast('annotation', { ...annotation });
     },
     clearAnnotations: () => {
-      if (!canAnnotate(this.joinedRoom().peer(this.socket.id).subject)) throw new PermissionDenied('you may not clear annotations in this room');
+      if (!canAnnotate(this.joinedRoom().peer(this.socket.id).subject))
+        throw new PermissionDenied('you may not clear annotations in this room');
       return this.recordAndBroadcast('annotations-cleared', {});
     },
     shareStill: ({ imageId }) => {
-      if (!canShareStill(this.joinedRoom().peer(this.socket.id).subject)) throw new PermissionDenied('you may not share a still in this room');
+      if (!canShareStill(this.joinedRoom().peer(this.socket.id).subject))
+        throw new PermissionDenied('you may not share a still in this room');
       return this.recordAndBroadcast('still', { imageId });
     },
   };
@@ -217,7 +226,11 @@ class PeerSession {
   private async join(rtpCapabilities: types.RtpCapabilities): Promise<RtcAnswer<'join'>> {
     if (this.room && !this.room.closed) throw new Error('already joined; reconnect to join again');
     const room = await this.options.rooms.open(this.ticket.roomId, this.ticket.kind);
-    const peer = await room.join(this.socket.id, { userId: this.ticket.userId, displayName: this.ticket.displayName, role: this.ticket.role });
+    const peer = await room.join(this.socket.id, {
+      userId: this.ticket.userId,
+      displayName: this.ticket.displayName,
+      role: this.ticket.role,
+    });
     peer.rtpCapabilities = rtpCapabilities;
     this.room = room;
     await this.record('joined', { role: this.ticket.role });
@@ -247,7 +260,12 @@ class PeerSession {
   }
 
   private record(kind: RoomEventKind, payload: Record<string, unknown>): Promise<RoomEventRecord> {
-    return this.options.recorder.record(this.ticket.roomId, { kind, userId: this.ticket.userId, displayName: this.ticket.displayName, payload });
+    return this.options.recorder.record(this.ticket.roomId, {
+      kind,
+      userId: this.ticket.userId,
+      displayName: this.ticket.displayName,
+      payload,
+    });
   }
 
   private joinedRoom(): Room {

@@ -61,7 +61,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   status(): { index: number; pid: number; routers: number; consumers: number }[] {
-    return this.slots.flatMap((slot) => (slot ? [{ index: slot.index, pid: slot.worker.pid, routers: slot.routers.size, consumers: slot.consumers }] : []));
+    return this.slots.flatMap((slot) =>
+      slot ? [{ index: slot.index, pid: slot.worker.pid, routers: slot.routers.size, consumers: slot.consumers }] : [],
+    );
   }
 
   /** A router on the least-loaded live worker, or on a worker other than `avoid` when there is one. */

@@ -39,8 +39,26 @@ import type { FromServer, ToServer } from './bench-server.js';
 
 const quick = process.argv.includes('--quick');
 const durations = quick
-  ? { cellMs: 250, poolWarmupMs: 500, poolMs: 1500, httpWarmupMs: 500, httpMs: 2000, openLoopMs: 3000, otherSettingsAt16: false, groupOnlyPool: false }
-  : { cellMs: 1200, poolWarmupMs: 1500, poolMs: 6000, httpWarmupMs: 1000, httpMs: 8000, openLoopMs: 12_000, otherSettingsAt16: true, groupOnlyPool: true };
+  ? {
+      cellMs: 250,
+      poolWarmupMs: 500,
+      poolMs: 1500,
+      httpWarmupMs: 500,
+      httpMs: 2000,
+      openLoopMs: 3000,
+      otherSettingsAt16: false,
+      groupOnlyPool: false,
+    }
+  : {
+      cellMs: 1200,
+      poolWarmupMs: 1500,
+      poolMs: 6000,
+      httpWarmupMs: 1000,
+      httpMs: 8000,
+      openLoopMs: 12_000,
+      otherSettingsAt16: true,
+      groupOnlyPool: true,
+    };
 const BATCH_SIZES = [1, 2, 4, 8, 16, 32];
 const RAW_INTRA_OP = [1, 2];
 const POOL_SETTINGS = [
@@ -61,7 +79,16 @@ const BOUNDARY = '----vectordesk-bench-boundary';
 
 const settingName = (setting: PoolSetting) => `${setting.threads}×${setting.intraOp}`;
 const rows: string[][] = [];
-const row = (phase: string, configuration: string, imagesPerSecond: number | undefined, cpuMsPerImage: number | undefined, p50: number | undefined, p99: number | undefined, non200: string, note: string) =>
+const row = (
+  phase: string,
+  configuration: string,
+  imagesPerSecond: number | undefined,
+  cpuMsPerImage: number | undefined,
+  p50: number | undefined,
+  p99: number | undefined,
+  non200: string,
+  note: string,
+) =>
   rows.push([
     phase,
     configuration,
@@ -81,7 +108,11 @@ const workDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-bench-'));
 try {
   const staged = await stageModels(path.join(workDir, 'models'));
   const groupRef = `${GROUP_PACKAGE}@${staged.versions[GROUP_PACKAGE]}`;
-  log(`staged and verified ${Object.entries(staged.versions).map(([name, version]) => `${name}@${version}`).join(', ')}`);
+  log(
+    `staged and verified ${Object.entries(staged.versions)
+      .map(([name, version]) => `${name}@${version}`)
+      .join(', ')}`,
+  );
   const { images, source } = await benchImages(64);
   log(`images: ${source}`);
 
@@ -105,8 +136,19 @@ try {
   const parallel = await preprocessThroughput(tensorMaker, images, 8, quick ? 1 : 3);
   await tensorMaker.release();
   const preprocessRowNote = `group input ${groupPackage.card.input.size}px ${groupPackage.card.input.resize}; one at a time: mean ${fixed(mean(sequentialPreprocess), 2)} ms/image (p50 ${fixed(percentile(sequentialPreprocess, 50), 2)})`;
-  row('pre', 'sharp decode+resize+normalise, 8 in flight', parallel.imagesPerSecond, parallel.cpu.ownMs / parallel.images, undefined, undefined, '', `${preprocessRowNote}; ${describeCpu(parallel.cpu)}`);
-  log(`preprocess: ${fixed(mean(sequentialPreprocess), 2)} ms/image sequential, ${fixed(parallel.imagesPerSecond)} images/s with 8 in flight`);
+  row(
+    'pre',
+    'sharp decode+resize+normalise, 8 in flight',
+    parallel.imagesPerSecond,
+    parallel.cpu.ownMs / parallel.images,
+    undefined,
+    undefined,
+    '',
+    `${preprocessRowNote}; ${describeCpu(parallel.cpu)}`,
+  );
+  log(
+    `preprocess: ${fixed(mean(sequentialPreprocess), 2)} ms/image sequential, ${fixed(parallel.imagesPerSecond)} images/s with 8 in flight`,
+  );
 
   let ceiling = { imagesPerSecond: 0, intraOp: 0, batch: 0 };
   const rawByIntra = new Map<number, number>();
@@ -126,14 +168,32 @@ try {
       const seconds = (performance.now() - started) / 1000;
       const imagesPerSecond = (runs * batchSize) / seconds;
       const report = cpu.stop();
-      row('a', `raw session.run, intraOp ${intraOp}, batch ${batchSize}`, imagesPerSecond, report.ownMs / (runs * batchSize), undefined, undefined, '', `${fixed((seconds * 1000) / runs, 2)} ms/run; ${describeCpu(report)}`);
+      row(
+        'a',
+        `raw session.run, intraOp ${intraOp}, batch ${batchSize}`,
+        imagesPerSecond,
+        report.ownMs / (runs * batchSize),
+        undefined,
+        undefined,
+        '',
+        `${fixed((seconds * 1000) / runs, 2)} ms/run; ${describeCpu(report)}`,
+      );
       rawByIntra.set(intraOp, Math.max(rawByIntra.get(intraOp) ?? 0, imagesPerSecond));
       if (imagesPerSecond > ceiling.imagesPerSecond) ceiling = { imagesPerSecond, intraOp, batch: batchSize };
       log(`(a) intraOp ${intraOp} batch ${batchSize}: ${fixed(imagesPerSecond)} images/s`);
     }
     await classifier.release();
   }
-  row('a', `CEILING (a): intraOp ${ceiling.intraOp}, batch ${ceiling.batch}`, ceiling.imagesPerSecond, undefined, undefined, undefined, '', `best per intraOp: ${[...rawByIntra].map(([intra, ips]) => `${intra} → ${fixed(ips)}`).join(', ')} images/s`);
+  row(
+    'a',
+    `CEILING (a): intraOp ${ceiling.intraOp}, batch ${ceiling.batch}`,
+    ceiling.imagesPerSecond,
+    undefined,
+    undefined,
+    undefined,
+    '',
+    `best per intraOp: ${[...rawByIntra].map(([intra, ips]) => `${intra} → ${fixed(ips)}`).join(', ')} images/s`,
+  );
 
   // --- (b) the in-process pipeline ----------------------------------------------------------------------------
   const poolResults: { setting: PoolSetting; imagesPerSecond: number }[] = [];
@@ -155,7 +215,16 @@ try {
     log(`(b) ${settingName(setting)}: ${fixed(result.imagesPerSecond)} images/s`);
   }
   const bestPool = poolResults.reduce((best, result) => (result.imagesPerSecond > best.imagesPerSecond ? result : best));
-  row('b', `BEST (b): ${settingName(bestPool.setting)}`, bestPool.imagesPerSecond, undefined, undefined, undefined, '', `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}`);
+  row(
+    'b',
+    `BEST (b): ${settingName(bestPool.setting)}`,
+    bestPool.imagesPerSecond,
+    undefined,
+    undefined,
+    undefined,
+    '',
+    `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}`,
+  );
   if (durations.groupOnlyPool) {
     // Where the pipeline's time goes: the same pool without the refiners (group model only).
     const groupOnly = await benchPool(staged.dir, { [GROUP_PACKAGE]: staged.versions[GROUP_PACKAGE]! }, bestPool.setting, images);
@@ -190,10 +259,22 @@ try {
           non200Text(result.statuses),
           `${result.requests} req${ratio}; server main thread ${fixed(result.mainThreadMsPerRequest, 1)} ms/req; ${describeCpu(result.cpu, 'server')} client ${Math.round(result.clientCpuPercent)}%`,
         );
-        log(`(c) ${settingName(setting)} ${clients} clients: ${fixed(result.imagesPerSecond)} images/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms`);
-        if (clients === 16) httpAt16.push({ setting, imagesPerSecond: result.imagesPerSecond, maxImagesPerSecond: 0, health: result.health });
+        log(
+          `(c) ${settingName(setting)} ${clients} clients: ${fixed(result.imagesPerSecond)} images/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms`,
+        );
+        if (clients === 16)
+          httpAt16.push({ setting, imagesPerSecond: result.imagesPerSecond, maxImagesPerSecond: 0, health: result.health });
         if (clients === 16) {
-          row('health', `GET /health during the 16 clients, server pool ${settingName(setting)}`, undefined, undefined, result.health.p50, result.health.p99, '', `${result.health.samples} probes, max ${fixed(result.health.max, 1)} ms`);
+          row(
+            'health',
+            `GET /health during the 16 clients, server pool ${settingName(setting)}`,
+            undefined,
+            undefined,
+            result.health.p50,
+            result.health.p99,
+            '',
+            `${result.health.samples} probes, max ${fixed(result.health.max, 1)} ms`,
+          );
         }
       }
       httpAt16.find((entry) => entry.setting === setting)!.maxImagesPerSecond = maxImagesPerSecond;
@@ -218,7 +299,16 @@ try {
         non200Text(groupOnlyHttp.statuses),
         `${groupOnlyHttp.requests} req; (c)/(a) = ${fixed(groupOnlyHttp.imagesPerSecond / ceiling.imagesPerSecond, 2)}; server main thread ${fixed(groupOnlyHttp.mainThreadMsPerRequest, 1)} ms/req; ${describeCpu(groupOnlyHttp.cpu, 'server')}`,
       );
-      row('health', `GET /health during it`, undefined, undefined, groupOnlyHttp.health.p50, groupOnlyHttp.health.p99, '', `${groupOnlyHttp.health.samples} probes, max ${fixed(groupOnlyHttp.health.max, 1)} ms`);
+      row(
+        'health',
+        `GET /health during it`,
+        undefined,
+        undefined,
+        groupOnlyHttp.health.p50,
+        groupOnlyHttp.health.p99,
+        '',
+        `${groupOnlyHttp.health.samples} probes, max ${fixed(groupOnlyHttp.health.max, 1)} ms`,
+      );
       log(`(c) group model only, 16 clients: ${fixed(groupOnlyHttp.imagesPerSecond)} images/s`);
     }
     if (serverSetting !== bestHttp.setting) {
@@ -247,7 +337,10 @@ try {
     const elapsed = (performance.now() - startedAt) / 1000;
     const lines = [
       `VectorDesk inference benchmark — ${quick ? 'QUICK smoke run (short phases; numbers are rough)' : 'full run'}; ${os.availableParallelism()} CPU cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}`,
-      `group model ${groupRef}; refiners ${Object.entries(staged.versions).filter(([name]) => name !== GROUP_PACKAGE).map(([name, version]) => `${name}@${version}`).join(', ')}`,
+      `group model ${groupRef}; refiners ${Object.entries(staged.versions)
+        .filter(([name]) => name !== GROUP_PACKAGE)
+        .map(([name, version]) => `${name}@${version}`)
+        .join(', ')}`,
       `images: ${source}`,
       `pool: maxBatchImages ${MAX_BATCH_IMAGES}, maxDelayMs ${MAX_DELAY_MS}; HTTP: one image per request, keep-alive, server in a child process`,
       '',
@@ -255,7 +348,9 @@ try {
       '',
       `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}   (c)/(a) at 16 clients = ${fixed(ratioC, 2)} (server pool ${settingName(bestHttp.setting)})`,
       `target (c) ≥ ${TARGET_RATIO} × (a) at 16 clients: ${ratioC >= TARGET_RATIO ? 'MET' : 'MISSED'} (${fixed(bestHttp.imagesPerSecond)} vs ${fixed(TARGET_RATIO * ceiling.imagesPerSecond)} images/s needed)` +
-        (groupOnlyHttp ? `; with the group model alone ${fixed(groupOnlyHttp.imagesPerSecond)} images/s = ${fixed(groupOnlyHttp.imagesPerSecond / ceiling.imagesPerSecond, 2)} × (a)` : ''),
+        (groupOnlyHttp
+          ? `; with the group model alone ${fixed(groupOnlyHttp.imagesPerSecond)} images/s = ${fixed(groupOnlyHttp.imagesPerSecond / ceiling.imagesPerSecond, 2)} × (a)`
+          : ''),
       `target /health < ${HEALTH_TARGET_MS} ms while inference is saturated (16 clients, server pool ${settingName(bestHttp.setting)}): ${bestHttp.health.p99 < HEALTH_TARGET_MS ? 'MET' : 'MISSED'} (p50 ${fixed(bestHttp.health.p50, 1)} ms, p99 ${fixed(bestHttp.health.p99, 1)} ms, max ${fixed(bestHttp.health.max, 1)} ms)`,
       `target p99 < ${TARGET_P99_MS} ms at half the max throughput (${fixed(rate)} req/s): ${open.p99 < TARGET_P99_MS && open.non200 === 0 ? 'MET' : 'MISSED'} (p99 ${fixed(open.p99)} ms, ${open.non200} non-200)`,
       `best thread settings on this machine: raw session.run intraOp ${ceiling.intraOp} (batch ${ceiling.batch}); pool ${settingName(bestPool.setting)} (threads×intraOp) in-process; ` +
@@ -272,7 +367,12 @@ try {
 
 // --- helpers ------------------------------------------------------------------------------------------------
 
-async function preprocessThroughput(classifier: OnnxClassifier, images: Buffer[], inFlight: number, passes: number): Promise<{ imagesPerSecond: number; images: number; cpu: CpuReport }> {
+async function preprocessThroughput(
+  classifier: OnnxClassifier,
+  images: Buffer[],
+  inFlight: number,
+  passes: number,
+): Promise<{ imagesPerSecond: number; images: number; cpu: CpuReport }> {
   const cpu = cpuWindow();
   const started = performance.now();
   let next = 0;
@@ -310,7 +410,10 @@ async function benchPool(modelsDir: string, active: Record<string, string>, sett
     maxBatchImages: MAX_BATCH_IMAGES,
     maxDelayMs: MAX_DELAY_MS,
     maxQueuedImages: 1024,
-    metrics: { batch: (count, preprocessMs, inferenceMs) => batches.push({ images: count, preprocessMs, inferenceMs, at: performance.now() }), queued: () => undefined },
+    metrics: {
+      batch: (count, preprocessMs, inferenceMs) => batches.push({ images: count, preprocessMs, inferenceMs, at: performance.now() }),
+      queued: () => undefined,
+    },
   });
   try {
     const started = performance.now();
@@ -436,7 +539,9 @@ async function startServer(modelsDir: string, setting: PoolSetting, dataDir: str
 
 function multipartBody(image: Buffer, filename: string): Buffer {
   return Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="images"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="images"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    ),
     image,
     Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
   ]);
@@ -449,10 +554,12 @@ async function probeHealth(server: BenchServer, until: number, latencies: number
     while (performance.now() < until) {
       const sent = performance.now();
       await new Promise<void>((resolve) => {
-        http.get({ host: server.url.hostname, port: server.url.port, path: '/health', agent }, (response) => {
-          response.resume();
-          response.on('end', () => resolve());
-        }).on('error', () => resolve());
+        http
+          .get({ host: server.url.hostname, port: server.url.port, path: '/health', agent }, (response) => {
+            response.resume();
+            response.on('end', () => resolve());
+          })
+          .on('error', () => resolve());
       });
       latencies.push(performance.now() - sent);
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -525,7 +632,13 @@ async function measured(server: BenchServer, run: () => Promise<void>): Promise<
 }
 
 /** `all`: every request the CPU window saw (warm-up and drain included), to normalise the CPU figures. */
-function summarise(latencies: number[], statuses: Map<number, number>, seconds: number, measurement: Measured, all: { requests: number; ok: number }): Omit<HttpResult, 'health'> {
+function summarise(
+  latencies: number[],
+  statuses: Map<number, number>,
+  seconds: number,
+  measurement: Measured,
+  all: { requests: number; ok: number },
+): Omit<HttpResult, 'health'> {
   const ok = statuses.get(200) ?? 0;
   const requests = [...statuses.values()].reduce((sum, count) => sum + count, 0);
   return {
@@ -578,7 +691,10 @@ async function closedLoop(server: BenchServer, bodies: Buffer[], clients: number
         probeHealth(server, until, health),
       ]);
     });
-    return { ...summarise(latencies, statuses, durations.httpMs / 1000, cpu, all), health: { p50: percentile(health, 50), p99: percentile(health, 99), max: Math.max(...health), samples: health.length } };
+    return {
+      ...summarise(latencies, statuses, durations.httpMs / 1000, cpu, all),
+      health: { p50: percentile(health, 50), p99: percentile(health, 99), max: Math.max(...health), samples: health.length },
+    };
   } finally {
     agent.destroy();
   }

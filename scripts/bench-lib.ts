@@ -39,7 +39,10 @@ export interface StagedModels {
  * verification is retried after `retryMs`, up to `attempts` times. The benchmarks then read only the snapshot.
  * `extraGroupVersion` also stages the group package under a second version (same model.onnx, card renamed).
  */
-export async function stageModels(into: string, options: { extraGroupVersion?: string; attempts?: number; retryMs?: number } = {}): Promise<StagedModels> {
+export async function stageModels(
+  into: string,
+  options: { extraGroupVersion?: string; attempts?: number; retryMs?: number } = {},
+): Promise<StagedModels> {
   const attempts = options.attempts ?? 6;
   const retryMs = options.retryMs ?? 60_000;
   for (let attempt = 1; ; attempt += 1) {
@@ -61,9 +64,12 @@ export async function stageModels(into: string, options: { extraGroupVersion?: s
       if (!versions[GROUP_PACKAGE]) throw new Error(`no ${GROUP_PACKAGE} package under ${REPO_MODELS_DIR}`);
       return { dir: into, versions };
     } catch (error) {
-      const retryable = error instanceof ModelPackageError || (error instanceof SyntaxError) || (error as NodeJS.ErrnoException).code === 'ENOENT';
+      const retryable =
+        error instanceof ModelPackageError || error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (!retryable || attempt >= attempts) throw error;
-      log(`model package not verifiable (${(error as Error).message.slice(0, 160)}); a training job may be rewriting it — retrying in ${retryMs / 1000} s (${attempt}/${attempts})`);
+      log(
+        `model package not verifiable (${(error as Error).message.slice(0, 160)}); a training job may be rewriting it — retrying in ${retryMs / 1000} s (${attempt}/${attempts})`,
+      );
       await sleep(retryMs);
     }
   }
@@ -102,7 +108,9 @@ export async function benchImages(count = 64): Promise<BenchImages> {
     const sizes = await Promise.all(images.map(async (image) => sharp(image).metadata()));
     const pixels = sizes.map((meta) => (meta.width ?? 0) * (meta.height ?? 0));
     const bytes = images.reduce((sum, image) => sum + image.length, 0);
-    const largest = sizes.reduce((best, meta) => ((meta.width ?? 0) * (meta.height ?? 0) > (best.width ?? 0) * (best.height ?? 0) ? meta : best));
+    const largest = sizes.reduce((best, meta) =>
+      (meta.width ?? 0) * (meta.height ?? 0) > (best.width ?? 0) * (best.height ?? 0) ? meta : best,
+    );
     return {
       images,
       source:
@@ -112,7 +120,10 @@ export async function benchImages(count = 64): Promise<BenchImages> {
   }
   const images = await Promise.all(Array.from({ length: count }, (_, seed) => generatedPhoto(seed, 640, 480)));
   const bytes = images.reduce((sum, image) => sum + image.length, 0);
-  return { images, source: `${count} generated 640×480 JPEGs (shared dataset not found at ${SHARED_DATASET_DIR}); mean ${Math.round(bytes / count / 1024)} KiB/JPEG` };
+  return {
+    images,
+    source: `${count} generated 640×480 JPEGs (shared dataset not found at ${SHARED_DATASET_DIR}); mean ${Math.round(bytes / count / 1024)} KiB/JPEG`,
+  };
 }
 
 /** A photograph-like JPEG: smooth gradients, a dark blob and sensor-like noise (so it does not compress to nothing). */
@@ -136,7 +147,9 @@ export async function generatedPhoto(seed: number, width: number, height: number
       pixels[offset + 2] = clampByte((inBlob ? 30 : 100 + ((x + y) * 40) / (width + height)) + noise - seed * 2);
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 88 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 88 })
+    .toBuffer();
 }
 
 function clampByte(value: number): number {
@@ -220,7 +233,10 @@ export function cpuWindow(): CpuWindow {
 }
 
 export function describeCpu(report: CpuReport, ownLabel = 'bench'): string {
-  const machine = report.machinePercent === undefined ? '' : `, machine ${Math.round(report.machinePercent)}% (others ≈${Math.max(0, Math.round(report.machinePercent - report.ownPercent))}%)`;
+  const machine =
+    report.machinePercent === undefined
+      ? ''
+      : `, machine ${Math.round(report.machinePercent)}% (others ≈${Math.max(0, Math.round(report.machinePercent - report.ownPercent))}%)`;
   return `CPU ${ownLabel} ${Math.round(report.ownPercent)}%${machine}`;
 }
 
@@ -229,7 +245,11 @@ export function describeCpu(report: CpuReport, ownLabel = 'bench'): string {
 /** A plain text table: header, rule, rows; columns padded to their widest cell. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join(' | ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.map(line)].join('\n');
 }
 

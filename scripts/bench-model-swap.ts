@@ -56,7 +56,11 @@ try {
     }
   };
   const identifyFew = (version: string) =>
-    Promise.all(Array.from({ length: imagesPerCycle }, () => pool!.identify([[images[next++ % images.length]!]]).then(check(version), () => void (failures += 1))));
+    Promise.all(
+      Array.from({ length: imagesPerCycle }, () =>
+        pool!.identify([[images[next++ % images.length]!]]).then(check(version), () => void (failures += 1)),
+      ),
+    );
 
   await identifyFew(firstVersion);
   await identifyFew(firstVersion);
@@ -77,7 +81,15 @@ try {
     const now = mib(process.memoryUsage().rss);
     rss.push(now);
     sessions.push(status.sessions);
-    rows.push([String(cycle), version, fixed(now), fixed(now - rssBefore), String(status.sessions), fixed(activateMs, 1), `${failures} failed of ${identified}`]);
+    rows.push([
+      String(cycle),
+      version,
+      fixed(now),
+      fixed(now - rssBefore),
+      String(status.sessions),
+      fixed(activateMs, 1),
+      `${failures} failed of ${identified}`,
+    ]);
   }
 
   const cyclesAxis = rss.map((_, index) => index + 1);
@@ -93,7 +105,13 @@ try {
       controlRss.push(mib(process.memoryUsage().rss));
     }
   }
-  const controlSlope = controlRss.length > 1 ? slope(controlRss.map((_, index) => index + 1), controlRss) : Number.NaN;
+  const controlSlope =
+    controlRss.length > 1
+      ? slope(
+          controlRss.map((_, index) => index + 1),
+          controlRss,
+        )
+      : Number.NaN;
   const verdict = Math.abs(lastSlope) < FLAT_MIB_PER_CYCLE ? 'flat' : lastSlope > 0 ? 'GROWING' : 'shrinking';
   const lines = [
     `VectorDesk model-swap memory benchmark: ${cycles} activate cycles alternating ${GROUP_PACKAGE}@${firstVersion} ⇄ @${SECOND_VERSION} (same model.onnx)`,

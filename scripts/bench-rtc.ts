@@ -35,7 +35,10 @@ const { values: args } = parseArgs({
     'skip-browser': { type: 'boolean', default: false },
   },
 });
-const STEPS = args.steps.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const STEPS = args.steps
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 const WINDOW_S = Number(args.window);
 const TARGET_CPU = Number(args.target);
 const BUDGET_S = Number(args.budget);
@@ -73,7 +76,7 @@ class RtpGenerator {
   constructor(private readonly port: number) {
     this.socket.on('message', (message) => {
       // RTCP from mediasoup (mux'ed): count PLI (PT 206, FMT 1) and FIR (PT 206, FMT 4) as keyframe requests.
-      for (let offset = 0; offset + 4 <= message.length; ) {
+      for (let offset = 0; offset + 4 <= message.length;) {
         const fmt = message[offset]! & 0x1f;
         const pt = message[offset + 1]!;
         if (pt === 206 && (fmt === 1 || fmt === 4)) {
@@ -99,7 +102,8 @@ class RtpGenerator {
     const due = Math.floor(((now - this.startedAt) / 1000) * FPS);
     while (this.frames < due) {
       this.frames += 1;
-      const keyframe = (this.keyframeRequested && now - this.lastKeyframeAt >= MIN_KEYFRAME_GAP_MS) || now - this.lastKeyframeAt >= KEYFRAME_EVERY_MS;
+      const keyframe =
+        (this.keyframeRequested && now - this.lastKeyframeAt >= MIN_KEYFRAME_GAP_MS) || now - this.lastKeyframeAt >= KEYFRAME_EVERY_MS;
       if (keyframe) {
         this.keyframeRequested = false;
         this.lastKeyframeAt = now;
@@ -186,7 +190,9 @@ class Receiver {
 
 function udpRcvbufErrors(): number | undefined {
   try {
-    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
+    const lines = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('Udp:'));
     const names = lines[0]!.split(/\s+/);
     const values = lines[1]!.split(/\s+/);
     return Number(values[names.indexOf('RcvbufErrors')]);
@@ -199,7 +205,9 @@ function udpRcvbufErrors(): number | undefined {
 
 const startedAt = performance.now();
 log(`loadavg at start (1/5/15 min): ${loadavg()}`);
-log(`mediasoup ${mediasoup.version}; steps ${STEPS.join(', ')}; ${WINDOW_S} s window each; stop at worker CPU ≥ ${TARGET_CPU}% of one core`);
+log(
+  `mediasoup ${mediasoup.version}; steps ${STEPS.join(', ')}; ${WINDOW_S} s window each; stop at worker CPU ≥ ${TARGET_CPU}% of one core`,
+);
 
 const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 40000, rtcMaxPort: 49999 });
 const receiver = new Receiver();
@@ -214,7 +222,14 @@ try {
   const producer = await producerTransport.produce({
     kind: 'video',
     rtpParameters: {
-      codecs: [{ mimeType: 'video/VP8', payloadType: PRODUCER_PT, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+      codecs: [
+        {
+          mimeType: 'video/VP8',
+          payloadType: PRODUCER_PT,
+          clockRate: 90000,
+          rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }],
+        },
+      ],
       encodings: [{ ssrc: PRODUCER_SSRC }],
     },
   });
@@ -281,7 +296,7 @@ try {
     receiver.window = undefined;
     const rcvbufDrops = udpRcvbufErrors() !== undefined && rcvbufBefore !== undefined ? udpRcvbufErrors()! - rcvbufBefore : undefined;
 
-    const workerCpu = ((usageAfter.ru_utime + usageAfter.ru_stime - usageBefore.ru_utime - usageBefore.ru_stime) / 10) / seconds;
+    const workerCpu = (usageAfter.ru_utime + usageAfter.ru_stime - usageBefore.ru_utime - usageBefore.ru_stime) / 10 / seconds;
     const expectedPerConsumer = window.toSeq - window.fromSeq;
     const expected = expectedPerConsumer * n;
     const received = [...window.perConsumer.values()].reduce((sum, count) => sum + count, 0);
@@ -303,7 +318,9 @@ try {
       String(silent),
       String(Math.round(setupMs)),
     ]);
-    log(`N=${n}: worker ${fixed(workerCpu)}%, loss ${fixed(lossPercent, 2)}%, p50 ${fixed(percentile(window.latencies, 50), 2)} ms, node ${fixed(node.ownPercent)}%, setup ${Math.round(setupMs)} ms`);
+    log(
+      `N=${n}: worker ${fixed(workerCpu)}%, loss ${fixed(lossPercent, 2)}%, p50 ${fixed(percentile(window.latencies, 50), 2)} ms, node ${fixed(node.ownPercent)}%, setup ${Math.round(setupMs)} ms`,
+    );
     if (workerCpu >= TARGET_CPU) {
       stopReason = `worker CPU reached ${TARGET_CPU}% of one core`;
       break;
@@ -315,20 +332,46 @@ try {
   }
 
   // --- report -----------------------------------------------------------------------------------------------
-  const header = ['N', 'worker CPU %', 'pkts/s recv', 'pkts/s expected', 'loss %', 'worst consumer', 'p50 ms', 'p99 ms', 'node CPU %', 'machine CPU %', 'rcvbuf drops', 'silent', 'setup ms'];
+  const header = [
+    'N',
+    'worker CPU %',
+    'pkts/s recv',
+    'pkts/s expected',
+    'loss %',
+    'worst consumer',
+    'p50 ms',
+    'p99 ms',
+    'node CPU %',
+    'machine CPU %',
+    'rcvbuf drops',
+    'silent',
+    'setup ms',
+  ];
   console.log('');
-  console.log(`mediasoup ${mediasoup.version} RTC fan-out: 1 worker, 1 VP8 producer ≈ ${fixed(((generator.sent * (12 + PAYLOAD_BYTES) * 8) / ((performance.now() - startedAt) / 1000)) / 1e6, 2)} Mbit/s (${FPS} fps), N plain-RTP consumers on 127.0.0.1, ${WINDOW_S} s per step`);
+  console.log(
+    `mediasoup ${mediasoup.version} RTC fan-out: 1 worker, 1 VP8 producer ≈ ${fixed((generator.sent * (12 + PAYLOAD_BYTES) * 8) / ((performance.now() - startedAt) / 1000) / 1e6, 2)} Mbit/s (${FPS} fps), N plain-RTP consumers on 127.0.0.1, ${WINDOW_S} s per step`,
+  );
   console.log(table(header, rows));
   console.log('');
-  console.log('worker CPU % = mediasoup worker ru_utime+ru_stime, % of one core; node CPU % = this process (RTP generator + receiver + mediasoup JS), % of one core;');
-  console.log('machine CPU % = all processes (200 % = both cores); loss = (expected − received) / expected over all consumers; worst consumer = fewest packets');
-  console.log('received by one consumer / packets the producer sent in the window; latency = generator send → receiver socket callback (includes Node event-loop');
-  console.log('queueing); rcvbuf drops = kernel UDP RcvbufErrors during the window (machine-wide); silent = consumers with no packet at all before the window.');
+  console.log(
+    'worker CPU % = mediasoup worker ru_utime+ru_stime, % of one core; node CPU % = this process (RTP generator + receiver + mediasoup JS), % of one core;',
+  );
+  console.log(
+    'machine CPU % = all processes (200 % = both cores); loss = (expected − received) / expected over all consumers; worst consumer = fewest packets',
+  );
+  console.log(
+    'received by one consumer / packets the producer sent in the window; latency = generator send → receiver socket callback (includes Node event-loop',
+  );
+  console.log(
+    'queueing); rcvbuf drops = kernel UDP RcvbufErrors during the window (machine-wide); silent = consumers with no packet at all before the window.',
+  );
   console.log('');
   const target = crossing(points, TARGET_CPU);
   console.log(`worker at ${TARGET_CPU}% of one core: ${target}   (stopped: ${stopReason})`);
   console.log(`mediasoup's published figure: ${MEDIASOUP_PUBLISHED}`);
-  console.log(`keyframes sent ${generator.keyframes}, PLI/FIR received ${generator.plis}, RTCP packets at the receiver ${receiver.rtcp}, unknown-SSRC packets ${receiver.unknown}`);
+  console.log(
+    `keyframes sent ${generator.keyframes}, PLI/FIR received ${generator.plis}, RTCP packets at the receiver ${receiver.rtcp}, unknown-SSRC packets ${receiver.unknown}`,
+  );
   console.log(`loadavg at end (1/5/15 min): ${loadavg()}; total ${fixed((performance.now() - startedAt) / 1000)} s`);
 } finally {
   generator?.stop();
@@ -338,7 +381,7 @@ try {
 }
 
 if (!args['skip-browser']) {
-  log('join → first frame: running the live-room e2e test\'s first case in Chromium…');
+  log("join → first frame: running the live-room e2e test's first case in Chromium…");
   console.log(`join → first frame (Chromium with a fake camera, real signalling + WebRTC through the web app): ${browserFirstFrame()}`);
 }
 
@@ -357,7 +400,9 @@ function browserFirstFrame(): string {
       return `not measured (${skipped ?? `the e2e test exited with ${run.status ?? run.signal}`})`;
     }
     const measured = JSON.parse(readFileSync(file, 'utf8')) as { joinToFirstFrameMs: number; phases: Record<string, number | null> };
-    const phases = Object.entries(measured.phases).map(([phase, ms]) => `${phase} ${ms ?? '–'}`).join(', ');
+    const phases = Object.entries(measured.phases)
+      .map(([phase, ms]) => `${phase} ${ms ?? '–'}`)
+      .join(', ');
     return `${measured.joinToFirstFrameMs} ms (from join: ${phases} ms)`;
   } finally {
     rmSync(directory, { recursive: true, force: true });
@@ -377,7 +422,10 @@ function crossing(measured: { n: number; cpu: number }[], targetPercent: number)
   if (!last) return 'not measured';
   // Linear fit through the origin-free least squares of the measured points, as a labelled extrapolation only.
   const fit = measured.length >= 2 ? leastSquares(measured) : undefined;
-  const extrapolated = fit && fit.slope > 0 ? ` (linear extrapolation of the measured points: N ≈ ${Math.round((targetPercent - fit.intercept) / fit.slope)}; not measured)` : '';
+  const extrapolated =
+    fit && fit.slope > 0
+      ? ` (linear extrapolation of the measured points: N ≈ ${Math.round((targetPercent - fit.intercept) / fit.slope)}; not measured)`
+      : '';
   return `> ${last.n} (max N tried; worker at ${fixed(last.cpu)}%)${extrapolated}`;
 }
 

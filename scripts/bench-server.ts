@@ -33,7 +33,11 @@ try {
   if (!identification.pool) throw new Error(`no inference pool: the models under ${config.modelsDir} could not be loaded`);
   await seedFirstStart(database.db, adminPassword, logger);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const login = await app.inject({ method: endpoints.login.method, url: endpoints.login.url, payload: { username: 'admin', password: adminPassword } });
+  const login = await app.inject({
+    method: endpoints.login.method,
+    url: endpoints.login.url,
+    payload: { username: 'admin', password: adminPassword },
+  });
   if (login.statusCode !== 200) throw new Error(`admin login failed: ${login.statusCode} ${login.body}`);
   const { port } = app.server.address() as AddressInfo;
   const status = identification.pool.status();

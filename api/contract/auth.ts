@@ -6,38 +6,50 @@ import { endpoint } from './endpoint.js';
 /** The httpOnly cookie that carries the session token for the browser (so `<img>` tags load protected images). */
 export const SESSION_COOKIE = 'vd_token';
 
-export const Unit = Type.Object({
-  id: Uuid,
-  code: Type.String(),
-  level: Type.Enum(UNIT_LEVELS),
-  nameZh: Type.String(),
-  nameEn: Type.String(),
-}, { title: 'Unit' });
+export const Unit = Type.Object(
+  {
+    id: Uuid,
+    code: Type.String(),
+    level: Type.Enum(UNIT_LEVELS),
+    nameZh: Type.String(),
+    nameEn: Type.String(),
+  },
+  { title: 'Unit' },
+);
 
-export const User = Type.Object({
-  id: Uuid,
-  username: Type.String(),
-  displayName: Type.String(),
-  role: Type.Enum(ROLES),
-  unit: Unit,
-}, { title: 'User' });
+export const User = Type.Object(
+  {
+    id: Uuid,
+    username: Type.String(),
+    displayName: Type.String(),
+    role: Type.Enum(ROLES),
+    unit: Unit,
+  },
+  { title: 'User' },
+);
 
-export const Port = Type.Object({
-  id: Uuid,
-  code: Type.String(),
-  nameZh: Type.String(),
-  nameEn: Type.String(),
-  type: Type.Enum(PORT_TYPES),
-  longitude: Type.Number(),
-  latitude: Type.Number(),
-  unitId: Uuid,
-}, { title: 'Port' });
+export const Port = Type.Object(
+  {
+    id: Uuid,
+    code: Type.String(),
+    nameZh: Type.String(),
+    nameEn: Type.String(),
+    type: Type.Enum(PORT_TYPES),
+    longitude: Type.Number(),
+    latitude: Type.Number(),
+    unitId: Uuid,
+  },
+  { title: 'Port' },
+);
 
 export const LoginBody = Type.Object(
   { username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 1000 }) },
   { title: 'Credentials', additionalProperties: false },
 );
-export const LoginAnswer = Type.Object({ token: Type.String({ description: 'Send it as `Authorization: Bearer <token>`' }), user: User }, { title: 'Session' });
+export const LoginAnswer = Type.Object(
+  { token: Type.String({ description: 'Send it as `Authorization: Bearer <token>`' }), user: User },
+  { title: 'Session' },
+);
 export const MeAnswer = Type.Object({ user: User }, { title: 'Me' });
 
 export const authEndpoints = {
@@ -67,7 +79,12 @@ export const authEndpoints = {
   getMe: endpoint({
     method: 'GET',
     url: '/api/v1/me',
-    schema: { operationId: 'getMe', tags: ['auth'], summary: 'Who the token belongs to', response: { 200: MeAnswer, ...errorResponses(401) } },
+    schema: {
+      operationId: 'getMe',
+      tags: ['auth'],
+      summary: 'Who the token belongs to',
+      response: { 200: MeAnswer, ...errorResponses(401) },
+    },
   }),
   listPorts: endpoint({
     method: 'GET',

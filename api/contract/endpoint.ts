@@ -40,7 +40,9 @@ export interface Endpoint {
 /** Declares one operation, keeping the types of its schemas for the types derived from it. */
 export const endpoint = <E extends Endpoint>(definition: E): E => definition;
 
-type Part<E extends Endpoint, K extends 'params' | 'querystring' | 'body'> = E['schema'] extends { [P in K]: infer S extends TSchema } ? Static<S> : never;
+type Part<E extends Endpoint, K extends 'params' | 'querystring' | 'body'> = E['schema'] extends { [P in K]: infer S extends TSchema }
+  ? Static<S>
+  : never;
 
 export type ParamsOf<E extends Endpoint> = Part<E, 'params'>;
 export type QueryOf<E extends Endpoint> = Part<E, 'querystring'>;

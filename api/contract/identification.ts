@@ -23,26 +23,32 @@ const aiAnswerFields = {
 export const AiAnswer = Type.Object(aiAnswerFields, { title: 'AiAnswer' });
 
 /** Where the time of one identification went, in milliseconds. */
-export const IdentificationTimings = Type.Object({
-  queueMs: Type.Number(),
-  preprocessMs: Type.Number(),
-  inferenceMs: Type.Number(),
-  batchImages: Type.Integer(),
-}, { title: 'IdentificationTimings' });
+export const IdentificationTimings = Type.Object(
+  {
+    queueMs: Type.Number(),
+    preprocessMs: Type.Number(),
+    inferenceMs: Type.Number(),
+    batchImages: Type.Integer(),
+  },
+  { title: 'IdentificationTimings' },
+);
 
 /** The answer of `POST /api/v1/identify`: the combined answer, one answer (or error) per image, models and timings. */
-export const IdentifyResult = Type.Object({
-  ...aiAnswerFields,
-  timings: IdentificationTimings,
-  images: Type.Array(
-    Type.Union([Type.Object({ index: Type.Integer(), ...aiAnswerFields }), Type.Object({ index: Type.Integer(), error: Type.String() })]),
-  ),
-}, { title: 'IdentifyResult' });
+export const IdentifyResult = Type.Object(
+  {
+    ...aiAnswerFields,
+    timings: IdentificationTimings,
+    images: Type.Array(
+      Type.Union([Type.Object({ index: Type.Integer(), ...aiAnswerFields }), Type.Object({ index: Type.Integer(), error: Type.String() })]),
+    ),
+  },
+  { title: 'IdentifyResult' },
+);
 
-export const ImageAnswer = Type.Union([
-  Type.Object({ imageId: Uuid, ...aiAnswerFields }),
-  Type.Object({ imageId: Uuid, error: Type.String() }),
-], { title: 'ImageAnswer' });
+export const ImageAnswer = Type.Union(
+  [Type.Object({ imageId: Uuid, ...aiAnswerFields }), Type.Object({ imageId: Uuid, error: Type.String() })],
+  { title: 'ImageAnswer' },
+);
 
 export const SpecimenIdentification = Type.Object(
   {
@@ -61,7 +67,8 @@ export const SpecimenIdentification = Type.Object(
     timings: Nullable(IdentificationTimings),
     images: Type.Array(ImageAnswer),
   },
-  { title: 'SpecimenIdentification',
+  {
+    title: 'SpecimenIdentification',
     description:
       'The automatic identification: `pending` until a worker has run the models, then `done` (or `failed` when no image could be read)',
   },

@@ -16,20 +16,23 @@ export const ModelMetrics = Type.Object(
   { title: 'ModelMetrics', description: 'Held-out test metrics from the model card' },
 );
 
-export const ModelInfo = Type.Object({
-  name: Type.String(),
-  version: Type.String(),
-  ref: Type.String({ description: '`name@version`' }),
-  verified: Type.Boolean({ description: 'The card is valid and model.onnx matches its sha256' }),
-  error: Nullable(Type.String()),
-  task: Nullable(Type.Enum(MODEL_TASKS)),
-  parentLabel: Nullable(Type.String()),
-  sha256: Nullable(Type.String()),
-  onnxBytes: Nullable(Type.Integer()),
-  metrics: Nullable(ModelMetrics),
-  active: Type.Boolean(),
-  shadow: Type.Boolean(),
-}, { title: 'Model' });
+export const ModelInfo = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.String(),
+    ref: Type.String({ description: '`name@version`' }),
+    verified: Type.Boolean({ description: 'The card is valid and model.onnx matches its sha256' }),
+    error: Nullable(Type.String()),
+    task: Nullable(Type.Enum(MODEL_TASKS)),
+    parentLabel: Nullable(Type.String()),
+    sha256: Nullable(Type.String()),
+    onnxBytes: Nullable(Type.Integer()),
+    metrics: Nullable(ModelMetrics),
+    active: Type.Boolean(),
+    shadow: Type.Boolean(),
+  },
+  { title: 'Model' },
+);
 export const ModelList = Items(ModelInfo);
 
 const ComparedAnswer = Type.Object({
@@ -39,28 +42,34 @@ const ComparedAnswer = Type.Object({
   rejected: Type.Boolean(),
 });
 
-export const ShadowComparison = Type.Object({
-  shadowModelKey: Type.String({
-    description: "The shadow run's `model_key`: every version it consulted, `name@version` sorted and comma-joined",
-  }),
-  primaryModelKeys: Type.Array(Type.String(), { description: 'The `model_key`s of the primary answers it is compared with' }),
-  specimens: Type.Integer({ minimum: 1, description: 'Specimens in scope with both a primary and this shadow answer' }),
-  agreement: Type.Object(
-    {
-      taxon: Fraction('Share of those specimens where both give the same taxon'),
-      group: Fraction('Share where both give the same group'),
-    },
-    { description: 'Fractions, 0 to 1' },
-  ),
-  rejected: Type.Object({ primary: Type.Integer({ minimum: 0 }), shadow: Type.Integer({ minimum: 0 }) }, { description: 'Answers rejected as unknown' }),
-  meanConfidence: Type.Object({ primary: Nullable(Type.Number()), shadow: Nullable(Type.Number()) }),
-  disagreements: Type.Array(Type.Object({ specimenId: Uuid, primary: ComparedAnswer, shadow: ComparedAnswer }), {
-    description: `Specimens where group or taxon differ, newest shadow answer first, at most ${SHADOW_DISAGREEMENT_LIMIT}`,
-  }),
-  confusion: Type.Array(Type.Object({ primaryTaxon: Type.String(), shadowTaxon: Type.String(), count: Type.Integer({ minimum: 1 }) }), {
-    description: `(primary taxon, shadow taxon) pairs that differ, most frequent first, at most ${SHADOW_CONFUSION_LIMIT}`,
-  }),
-}, { title: 'ShadowComparison' });
+export const ShadowComparison = Type.Object(
+  {
+    shadowModelKey: Type.String({
+      description: "The shadow run's `model_key`: every version it consulted, `name@version` sorted and comma-joined",
+    }),
+    primaryModelKeys: Type.Array(Type.String(), { description: 'The `model_key`s of the primary answers it is compared with' }),
+    specimens: Type.Integer({ minimum: 1, description: 'Specimens in scope with both a primary and this shadow answer' }),
+    agreement: Type.Object(
+      {
+        taxon: Fraction('Share of those specimens where both give the same taxon'),
+        group: Fraction('Share where both give the same group'),
+      },
+      { description: 'Fractions, 0 to 1' },
+    ),
+    rejected: Type.Object(
+      { primary: Type.Integer({ minimum: 0 }), shadow: Type.Integer({ minimum: 0 }) },
+      { description: 'Answers rejected as unknown' },
+    ),
+    meanConfidence: Type.Object({ primary: Nullable(Type.Number()), shadow: Nullable(Type.Number()) }),
+    disagreements: Type.Array(Type.Object({ specimenId: Uuid, primary: ComparedAnswer, shadow: ComparedAnswer }), {
+      description: `Specimens where group or taxon differ, newest shadow answer first, at most ${SHADOW_DISAGREEMENT_LIMIT}`,
+    }),
+    confusion: Type.Array(Type.Object({ primaryTaxon: Type.String(), shadowTaxon: Type.String(), count: Type.Integer({ minimum: 1 }) }), {
+      description: `(primary taxon, shadow taxon) pairs that differ, most frequent first, at most ${SHADOW_CONFUSION_LIMIT}`,
+    }),
+  },
+  { title: 'ShadowComparison' },
+);
 
 export const ShadowComparisonQuery = Type.Object(
   {
@@ -96,7 +105,8 @@ export const modelEndpoints = {
     schema: {
       operationId: 'getShadowComparison',
       tags: ['models'],
-      summary: 'Shadow answers compared with the primary answers on the same specimens, one item per shadow model key (experts and administrators)',
+      summary:
+        'Shadow answers compared with the primary answers on the same specimens, one item per shadow model key (experts and administrators)',
       description:
         "Every shadow AI answer on a specimen in the caller's scope is paired with the primary AI answer of the same run (the latest primary " +
         'recorded at or before it). Agreement is the share of those specimens where both answers give the same taxon (or group).',

@@ -4,36 +4,42 @@ import { DateTime, errorResponses, FileResponses, Items, Nullable, PersonRef, Uu
 import { endpoint } from './endpoint.js';
 import { RoomIdParams } from './rooms.js';
 
-export const RecordedTrack = Type.Object({
-  number: Type.Integer({ minimum: 1, description: 'Download it from …/tracks/:number' }),
-  producerId: Type.String(),
-  userId: Uuid,
-  displayName: Type.String(),
-  kind: Type.Enum(['audio', 'video']),
-  source: Type.String({ description: 'camera, microscope, screen or microphone' }),
-  codec: Type.String({ description: 'As sent, not re-encoded: VP8 or H264 (video), opus (audio)' }),
-  offsetMs: Type.Integer({ description: 'When the track starts, from the start of the recording' }),
-  durationMs: Type.Integer(),
-  sizeBytes: Type.Integer(),
-  width: Type.Optional(Type.Integer()),
-  height: Type.Optional(Type.Integer()),
-}, { title: 'RecordedTrack' });
+export const RecordedTrack = Type.Object(
+  {
+    number: Type.Integer({ minimum: 1, description: 'Download it from …/tracks/:number' }),
+    producerId: Type.String(),
+    userId: Uuid,
+    displayName: Type.String(),
+    kind: Type.Enum(['audio', 'video']),
+    source: Type.String({ description: 'camera, microscope, screen or microphone' }),
+    codec: Type.String({ description: 'As sent, not re-encoded: VP8 or H264 (video), opus (audio)' }),
+    offsetMs: Type.Integer({ description: 'When the track starts, from the start of the recording' }),
+    durationMs: Type.Integer(),
+    sizeBytes: Type.Integer(),
+    width: Type.Optional(Type.Integer()),
+    height: Type.Optional(Type.Integer()),
+  },
+  { title: 'RecordedTrack' },
+);
 
-export const Recording = Type.Object({
-  id: Uuid,
-  roomId: Uuid,
-  status: Type.Enum(RECORDING_STATUSES, { description: 'recording → processing (files being written) → ready, or failed' }),
-  startedBy: PersonRef,
-  startedAt: DateTime,
-  stoppedBy: Nullable(PersonRef, { description: 'null when it stopped with the room (ended, emptied, server shutdown)' }),
-  stoppedAt: Nullable(DateTime),
-  fileName: Nullable(Type.String()),
-  mediaType: Nullable(Type.String(), { description: 'video/webm (VP8 + Opus), video/mp4 (H264 + Opus) or audio/webm' }),
-  sizeBytes: Nullable(Type.Integer()),
-  durationMs: Nullable(Type.Integer()),
-  tracks: Type.Array(RecordedTrack, { description: "Each producer's own file, untouched" }),
-  problems: Type.Array(Type.String(), { description: 'What could not be recorded, in words' }),
-}, { title: 'Recording' });
+export const Recording = Type.Object(
+  {
+    id: Uuid,
+    roomId: Uuid,
+    status: Type.Enum(RECORDING_STATUSES, { description: 'recording → processing (files being written) → ready, or failed' }),
+    startedBy: PersonRef,
+    startedAt: DateTime,
+    stoppedBy: Nullable(PersonRef, { description: 'null when it stopped with the room (ended, emptied, server shutdown)' }),
+    stoppedAt: Nullable(DateTime),
+    fileName: Nullable(Type.String()),
+    mediaType: Nullable(Type.String(), { description: 'video/webm (VP8 + Opus), video/mp4 (H264 + Opus) or audio/webm' }),
+    sizeBytes: Nullable(Type.Integer()),
+    durationMs: Nullable(Type.Integer()),
+    tracks: Type.Array(RecordedTrack, { description: "Each producer's own file, untouched" }),
+    problems: Type.Array(Type.String(), { description: 'What could not be recorded, in words' }),
+  },
+  { title: 'Recording' },
+);
 
 const RecordingParams = Type.Object({ id: Uuid, recordingId: Uuid });
 

@@ -8,63 +8,78 @@ import { ExpertIdentificationBody, IdentificationHistoryEntry } from './identifi
 
 const Title = Type.String({ minLength: 1, maxLength: 200 });
 
-export const Room = Type.Object({
-  id: Uuid,
-  kind: Type.Enum(ROOM_KINDS),
-  title: Type.String(),
-  specimenId: Nullable(Uuid, { description: 'The specimen a consultation is about; null for a class' }),
-  unitId: Type.String({
-    format: 'uuid',
-    description: "The unit whose scope the room is in: the specimen's (consultation), the creator's (class)",
-  }),
-  createdBy: PersonRef,
-  createdAt: DateTime,
-  endedAt: Nullable(DateTime),
-  active: Type.Boolean({ description: 'Not ended' }),
-}, { title: 'Room' });
+export const Room = Type.Object(
+  {
+    id: Uuid,
+    kind: Type.Enum(ROOM_KINDS),
+    title: Type.String(),
+    specimenId: Nullable(Uuid, { description: 'The specimen a consultation is about; null for a class' }),
+    unitId: Type.String({
+      format: 'uuid',
+      description: "The unit whose scope the room is in: the specimen's (consultation), the creator's (class)",
+    }),
+    createdBy: PersonRef,
+    createdAt: DateTime,
+    endedAt: Nullable(DateTime),
+    active: Type.Boolean({ description: 'Not ended' }),
+  },
+  { title: 'Room' },
+);
 
-export const RoomParticipant = Type.Object({ user: PersonRef, role: Type.Enum(ROOM_ROLES), enrolledAt: DateTime }, { title: 'RoomParticipant' });
+export const RoomParticipant = Type.Object(
+  { user: PersonRef, role: Type.Enum(ROOM_ROLES), enrolledAt: DateTime },
+  { title: 'RoomParticipant' },
+);
 
-export const RoomDetail = Type.Object({
-  room: Room,
-  participants: Type.Array(RoomParticipant, { description: 'The host, and the trainees enrolled in a class' }),
-  counts: Type.Object({
-    participants: Type.Integer({ minimum: 0 }),
-    events: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'Recorded events by kind' }),
-  }),
-  live: Type.Object(
-    { open: Type.Boolean(), peers: Type.Integer({ minimum: 0 }) },
-    { description: 'Whether the room is open on this API process now, and how many people are connected to it' },
-  ),
-}, { title: 'RoomDetail' });
+export const RoomDetail = Type.Object(
+  {
+    room: Room,
+    participants: Type.Array(RoomParticipant, { description: 'The host, and the trainees enrolled in a class' }),
+    counts: Type.Object({
+      participants: Type.Integer({ minimum: 0 }),
+      events: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'Recorded events by kind' }),
+    }),
+    live: Type.Object(
+      { open: Type.Boolean(), peers: Type.Integer({ minimum: 0 }) },
+      { description: 'Whether the room is open on this API process now, and how many people are connected to it' },
+    ),
+  },
+  { title: 'RoomDetail' },
+);
 
-export const RoomToken = Type.Object({
-  token: Type.String({
-    description: `JWT (audience vectordesk-room, ${ROOM_TOKEN_TTL_SECONDS / 60} min): pass it as \`auth.roomToken\` when connecting to the /rtc socket.io namespace`,
-  }),
-  roomId: Uuid,
-  kind: Type.Enum(ROOM_KINDS),
-  role: Type.Enum(ROOM_ROLES),
-  expiresAt: DateTime,
-  signallingUrl: Nullable(Type.String(), {
-    description: 'Where to connect for /rtc: the server the room is live on, when several serve the rooms; null: this same address',
-  }),
-}, { title: 'RoomToken' });
+export const RoomToken = Type.Object(
+  {
+    token: Type.String({
+      description: `JWT (audience vectordesk-room, ${ROOM_TOKEN_TTL_SECONDS / 60} min): pass it as \`auth.roomToken\` when connecting to the /rtc socket.io namespace`,
+    }),
+    roomId: Uuid,
+    kind: Type.Enum(ROOM_KINDS),
+    role: Type.Enum(ROOM_ROLES),
+    expiresAt: DateTime,
+    signallingUrl: Nullable(Type.String(), {
+      description: 'Where to connect for /rtc: the server the room is live on, when several serve the rooms; null: this same address',
+    }),
+  },
+  { title: 'RoomToken' },
+);
 
-export const NewRoom = Type.Union([
-  Type.Object(
-    { kind: Type.Literal('consultation'), specimenId: Uuid, title: Type.Optional(Title) },
-    { additionalProperties: false, description: 'A remote diagnosis around a specimen in your scope; you host it' },
-  ),
-  Type.Object(
-    {
-      kind: Type.Literal('class'),
-      title: Title,
-      trainees: Type.Optional(Type.Array(Uuid, { maxItems: 500, description: 'User ids of trainees to enrol' })),
-    },
-    { additionalProperties: false, description: 'A class you present; enrolled trainees attend' },
-  ),
-], { title: 'NewRoom' });
+export const NewRoom = Type.Union(
+  [
+    Type.Object(
+      { kind: Type.Literal('consultation'), specimenId: Uuid, title: Type.Optional(Title) },
+      { additionalProperties: false, description: 'A remote diagnosis around a specimen in your scope; you host it' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('class'),
+        title: Title,
+        trainees: Type.Optional(Type.Array(Uuid, { maxItems: 500, description: 'User ids of trainees to enrol' })),
+      },
+      { additionalProperties: false, description: 'A class you present; enrolled trainees attend' },
+    ),
+  ],
+  { title: 'NewRoom' },
+);
 
 export const RoomListQuery = Type.Object(
   {

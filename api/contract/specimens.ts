@@ -33,43 +33,52 @@ export const SpecimenPatch = Type.Object(
   { title: 'SpecimenPatch', additionalProperties: false, minProperties: 1 },
 );
 
-export const SpecimenImage = Type.Object({
-  id: Uuid,
-  sha256: Type.String(),
-  width: Type.Integer(),
-  height: Type.Integer(),
-  format: Type.String(),
-  bytes: Type.Integer(),
-  originalFilename: Nullable(Type.String()),
-  originalUrl: Type.String(),
-  thumbnailUrl: Type.String(),
-}, { title: 'SpecimenImage' });
+export const SpecimenImage = Type.Object(
+  {
+    id: Uuid,
+    sha256: Type.String(),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    format: Type.String(),
+    bytes: Type.Integer(),
+    originalFilename: Nullable(Type.String()),
+    originalUrl: Type.String(),
+    thumbnailUrl: Type.String(),
+  },
+  { title: 'SpecimenImage' },
+);
 
-export const PortRef = Type.Object({ id: Uuid, code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), type: Type.Enum(PORT_TYPES) }, { title: 'PortRef' });
+export const PortRef = Type.Object(
+  { id: Uuid, code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), type: Type.Enum(PORT_TYPES) },
+  { title: 'PortRef' },
+);
 
-export const Specimen = Type.Object({
-  id: Uuid,
-  unitId: Uuid,
-  port: PortRef,
-  siteType: Type.Enum(SITE_TYPES),
-  locationDetail: Nullable(Type.String()),
-  trapMethod: Nullable(Type.Enum(TRAP_METHODS)),
-  collectedAt: DateTime,
-  collector: Nullable(Type.String()),
-  count: Type.Integer(),
-  lifeStage: Nullable(Type.Enum(LIFE_STAGES)),
-  sex: Nullable(Type.Enum(SEXES)),
-  notes: Nullable(Type.String()),
-  status: Type.Enum(SPECIMEN_STATUSES),
-  createdBy: PersonRef,
-  createdAt: DateTime,
-  updatedAt: DateTime,
-  images: Type.Array(SpecimenImage),
-  identification: Nullable(SpecimenIdentification, { description: 'null only for specimens stored before identification existed' }),
-  identifications: Type.Array(IdentificationHistoryEntry, {
-    description: 'Identification history, newest first: AI answers and expert identifications',
-  }),
-}, { title: 'Specimen' });
+export const Specimen = Type.Object(
+  {
+    id: Uuid,
+    unitId: Uuid,
+    port: PortRef,
+    siteType: Type.Enum(SITE_TYPES),
+    locationDetail: Nullable(Type.String()),
+    trapMethod: Nullable(Type.Enum(TRAP_METHODS)),
+    collectedAt: DateTime,
+    collector: Nullable(Type.String()),
+    count: Type.Integer(),
+    lifeStage: Nullable(Type.Enum(LIFE_STAGES)),
+    sex: Nullable(Type.Enum(SEXES)),
+    notes: Nullable(Type.String()),
+    status: Type.Enum(SPECIMEN_STATUSES),
+    createdBy: PersonRef,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+    images: Type.Array(SpecimenImage),
+    identification: Nullable(SpecimenIdentification, { description: 'null only for specimens stored before identification existed' }),
+    identifications: Type.Array(IdentificationHistoryEntry, {
+      description: 'Identification history, newest first: AI answers and expert identifications',
+    }),
+  },
+  { title: 'Specimen' },
+);
 
 export const SpecimenListQuery = Type.Object(
   {

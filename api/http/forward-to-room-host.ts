@@ -18,7 +18,8 @@ export function forwardToRoomHost(hosting: RoomHosting | undefined) {
     // The routes it guards name the room as `:id`.
     const host = await hosting.hostElsewhere((request.params as { id: string }).id);
     if (!host) return undefined;
-    if (!host.signallingUrl) throw conflict('room_live_elsewhere', 'This room is live on another server, which has no PUBLIC_URL to reach it by');
+    if (!host.signallingUrl)
+      throw conflict('room_live_elsewhere', 'This room is live on another server, which has no PUBLIC_URL to reach it by');
     const headers: Record<string, string> = { [FORWARDED_BY_HEADER]: hosting.self.processId };
     for (const name of ['authorization', 'cookie', 'accept-language'] as const) {
       const value = request.headers[name];
@@ -35,7 +36,11 @@ export function forwardToRoomHost(hosting: RoomHosting | undefined) {
       });
     } catch (error) {
       request.log.warn({ err: error, host }, 'the server hosting a live room did not answer a forwarded request');
-      throw serviceUnavailable('room_host_unreachable', `The server this room is live on (${host.signallingUrl}) did not answer; try again`, 5);
+      throw serviceUnavailable(
+        'room_host_unreachable',
+        `The server this room is live on (${host.signallingUrl}) did not answer; try again`,
+        5,
+      );
     }
     return reply
       .code(answer.status)

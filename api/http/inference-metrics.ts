@@ -21,7 +21,11 @@ export function inferencePoolMetrics(registry: Registry): PoolMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
-  const queued = new Gauge({ name: 'vectordesk_inference_queued_images', help: 'Images waiting for an inference thread', registers: [registry] });
+  const queued = new Gauge({
+    name: 'vectordesk_inference_queued_images',
+    help: 'Images waiting for an inference thread',
+    registers: [registry],
+  });
   return {
     batch(images, preprocessMs, inferenceMs, model) {
       batchSize.observe({ model }, images);

@@ -46,7 +46,7 @@ function refusal(result: Exclude<send.SendResult, send.FileSendResult>, what: st
       });
     }
     case 412:
-      return new AppError(412, 'precondition_failed', 'The file does not match the request\'s If-Match / If-Unmodified-Since');
+      return new AppError(412, 'precondition_failed', "The file does not match the request's If-Match / If-Unmodified-Since");
     case 403:
     case 404:
       // Missing, or not a file: the row points at something storage no longer holds.

@@ -63,7 +63,8 @@ async function readMultipart(
   let totalBytes = 0;
   for await (const part of request.parts()) {
     if (part.type === 'field') {
-      if (!fieldNames.includes(part.fieldname)) throw badRequest('unexpected_field', `Unexpected field "${part.fieldname}"; send ${expected}`);
+      if (!fieldNames.includes(part.fieldname))
+        throw badRequest('unexpected_field', `Unexpected field "${part.fieldname}"; send ${expected}`);
       if (fields.has(part.fieldname)) throw badRequest(`invalid_${part.fieldname}`, `The "${part.fieldname}" field was sent twice`);
       fields.set(part.fieldname, String(part.value));
       continue;
@@ -76,7 +77,9 @@ async function readMultipart(
     const buffer = await part.toBuffer();
     totalBytes += buffer.length;
     if (totalBytes > limits.maxTotalBytes) {
-      throw payloadTooLarge('upload_too_large', `The images together exceed ${limits.maxTotalBytes} bytes`, { maxTotalBytes: limits.maxTotalBytes });
+      throw payloadTooLarge('upload_too_large', `The images together exceed ${limits.maxTotalBytes} bytes`, {
+        maxTotalBytes: limits.maxTotalBytes,
+      });
     }
     if (buffer.length === 0) throw badRequest('empty_file', `${filename ? `"${filename}"` : 'A file'} is empty`);
     images.push({ filename, buffer });
@@ -94,7 +97,11 @@ function parseMetadata(text: string | undefined): SpecimenMetadata {
   }
   if (!metadataValidator.Check(value)) {
     const details = firstErrorPerPath([...metadataValidator.Errors(value)]);
-    throw badRequest('invalid_metadata', `Invalid metadata: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`, details);
+    throw badRequest(
+      'invalid_metadata',
+      `Invalid metadata: ${details.map((d) => `${d.path || '(root)'} ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   return value;
 }
@@ -130,8 +137,12 @@ function describeMissing(params: unknown): string {
 function checkFilename(filename: string | undefined): string | null {
   if (!filename) return null;
   if (/[/\\]/.test(filename) || CONTROL_CHARACTER.test(filename) || filename === '.' || filename === '..') {
-    throw badRequest('invalid_filename', `File name "${filename.replace(CONTROL_CHARACTERS, '?')}" contains path separators or control characters`);
+    throw badRequest(
+      'invalid_filename',
+      `File name "${filename.replace(CONTROL_CHARACTERS, '?')}" contains path separators or control characters`,
+    );
   }
-  if (filename.length > MAX_FILENAME_LENGTH) throw badRequest('invalid_filename', `File names are limited to ${MAX_FILENAME_LENGTH} characters`);
+  if (filename.length > MAX_FILENAME_LENGTH)
+    throw badRequest('invalid_filename', `File names are limited to ${MAX_FILENAME_LENGTH} characters`);
   return filename;
 }

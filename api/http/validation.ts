@@ -10,7 +10,5 @@ export function installValidation(app: FastifyInstance): void {
   const common: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
   const coercing = addFormats.default(new Ajv({ ...common, coerceTypes: 'array' }));
   const strict = addFormats.default(new Ajv({ ...common, coerceTypes: false }));
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? strict : coercing).compile(schema),
-  );
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 }

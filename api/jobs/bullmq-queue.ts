@@ -44,7 +44,8 @@ export function redactRedisUrl(redisUrl: string): string {
   }
 }
 
-const CONNECTION_ERROR = /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Command timed out|MaxRetriesPerRequest|connect ETIMEDOUT/i;
+const CONNECTION_ERROR =
+  /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|Command timed out|MaxRetriesPerRequest|connect ETIMEDOUT/i;
 
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -236,7 +237,10 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
     const worker = this.worker;
     if (worker) {
       // 1. Stop fetching (no Redis call), then give running handlers up to closeTimeoutMs.
-      await settlesWithin(worker.pause(true).catch((error: unknown) => this.reportError(error)), 1000);
+      await settlesWithin(
+        worker.pause(true).catch((error: unknown) => this.reportError(error)),
+        1000,
+      );
       const handlersDone = await settlesWithin(Promise.allSettled([...this.running]), this.options.closeTimeoutMs);
       // 2. With Redis reachable, close gracefully: record the outcomes, wait for them, quit. With
       //    Redis gone that would wait for a reconnect, so drop the connections instead: a job whose
@@ -247,11 +251,17 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
       if (!(await settlesWithin(closed, force ? 1000 : 2 * this.options.addTimeoutMs))) {
         // Redis went away during the graceful close. ioredis may never report
         // the end of a connection between reconnect attempts, so this is bounded as well.
-        await settlesWithin(worker.disconnect().catch(() => undefined), 1000);
+        await settlesWithin(
+          worker.disconnect().catch(() => undefined),
+          1000,
+        );
       }
     }
     // The Queue does not own the producer connection (it was passed in), so this only detaches it.
-    await settlesWithin(this.queue.close().catch(() => undefined), this.options.addTimeoutMs);
+    await settlesWithin(
+      this.queue.close().catch(() => undefined),
+      this.options.addTimeoutMs,
+    );
     this.producer.disconnect();
   }
 
@@ -289,7 +299,10 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
   private async withDeadline<R>(what: string, operation: () => Promise<R>): Promise<R> {
     const deadlineMs = this.options.addTimeoutMs;
     const unavailable = (detail: string, cause?: unknown) =>
-      new JobQueueUnavailableError(`job queue ${this.name}: ${what} failed, Redis at ${redactRedisUrl(this.options.redisUrl)} is unreachable (${detail})`, { cause });
+      new JobQueueUnavailableError(
+        `job queue ${this.name}: ${what} failed, Redis at ${redactRedisUrl(this.options.redisUrl)} is unreachable (${detail})`,
+        { cause },
+      );
     if (this.everReady && this.producer.status !== 'ready') {
       throw unavailable(this.lastError ? `${this.producer.status}: ${this.lastError.message}` : this.producer.status);
     }

@@ -24,4 +24,11 @@ export {
 export { BullMqJobQueue, redactRedisUrl, redisOptionsFromUrl } from './bullmq-queue.js';
 export { InProcessJobQueue } from './in-process-queue.js';
 export { JOB_NAMES, type JobName, type JobPayloads } from './job-map.js';
-export { JobQueues, createJobQueue, type CreateJobQueueOptions, type JobConcurrency, type JobHandlers, type JobQueuesOptions } from './job-queues.js';
+export {
+  JobQueues,
+  createJobQueue,
+  type CreateJobQueueOptions,
+  type JobConcurrency,
+  type JobHandlers,
+  type JobQueuesOptions,
+} from './job-queues.js';

@@ -160,8 +160,27 @@ export function backoffDelayMs(backoffMs: number, failedAttempt: number): number
  * `…:active` and so on: a job id equal to one of those names would overwrite a queue structure.
  */
 const RESERVED_JOB_IDS = new Set([
-  'active', 'wait', 'waiting', 'waiting-children', 'paused', 'id', 'delayed', 'prioritized', 'priority', 'stalled-check',
-  'completed', 'failed', 'stalled', 'repeat', 'limiter', 'meta', 'events', 'pc', 'marker', 'de', 'metrics',
+  'active',
+  'wait',
+  'waiting',
+  'waiting-children',
+  'paused',
+  'id',
+  'delayed',
+  'prioritized',
+  'priority',
+  'stalled-check',
+  'completed',
+  'failed',
+  'stalled',
+  'repeat',
+  'limiter',
+  'meta',
+  'events',
+  'pc',
+  'marker',
+  'de',
+  'metrics',
 ]);
 
 /** Job ids valid in both adapters: non-empty, not a plain integer, no `:`, not a name BullMQ uses for a queue key. */

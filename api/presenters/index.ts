@@ -1,7 +1,21 @@
-import type { IdentificationHistoryEntry, Port, Recording, Room, RoomEvent, RoomParticipant, Specimen, SpecimenIdentification, SpecimenImage, User } from '../contract/index.js';
+import type {
+  IdentificationHistoryEntry,
+  Port,
+  Recording,
+  Room,
+  RoomEvent,
+  RoomParticipant,
+  Specimen,
+  SpecimenIdentification,
+  SpecimenImage,
+  User,
+} from '../contract/index.js';
 import type { PortRow } from '../db/schema.js';
 import type { Actor } from '../domain/access.js';
-import type { IdentificationHistoryEntry as HistoryEntryRecord, SpecimenIdentification as IdentificationRecord } from '../domain/identification.js';
+import type {
+  IdentificationHistoryEntry as HistoryEntryRecord,
+  SpecimenIdentification as IdentificationRecord,
+} from '../domain/identification.js';
 import type { RoomEventRecordRow, RoomParticipantRecord, RoomRecord } from '../domain/room.js';
 import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { RecordingRecord } from '../repositories/recording.repository.js';
@@ -73,7 +87,12 @@ export function presentIdentification(identification: IdentificationRecord): Spe
 
 export function presentRoom(room: RoomRecord): Room {
   const { unitPath: _unitPath, ...fields } = room;
-  return { ...fields, createdAt: room.createdAt.toISOString(), endedAt: room.endedAt?.toISOString() ?? null, active: room.endedAt === null };
+  return {
+    ...fields,
+    createdAt: room.createdAt.toISOString(),
+    endedAt: room.endedAt?.toISOString() ?? null,
+    active: room.endedAt === null,
+  };
 }
 
 export function presentRoomParticipant(participant: RoomParticipantRecord): RoomParticipant {

@@ -49,7 +49,10 @@ export class LiveGateway {
     });
     if (options.redis) this.io.adapter(createAdapter(options.redis.publisher, options.redis.subscriber));
     this.io.use((socket, next) => {
-      this.authenticateSocket(socket).then(() => next(), (error: Error) => next(error));
+      this.authenticateSocket(socket).then(
+        () => next(),
+        (error: Error) => next(error),
+      );
     });
     this.io.on('connection', (socket) => {
       const actor = socket.data.actor as Actor;

@@ -54,9 +54,12 @@ export class RoomHosting {
         this.releasing.add(release);
       });
     });
-    this.renewal = setInterval(() => {
-      this.renewing = this.renewing.then(() => this.renew());
-    }, Math.max(250, Math.floor(options.leaseMs / 3)));
+    this.renewal = setInterval(
+      () => {
+        this.renewing = this.renewing.then(() => this.renew());
+      },
+      Math.max(250, Math.floor(options.leaseMs / 3)),
+    );
     this.renewal.unref();
   }
 
@@ -90,13 +93,22 @@ export class RoomHosting {
   private async renew(): Promise<void> {
     try {
       const open = await this.rooms.openRooms();
-      const lost = new Set(await this.hosts.renew(this.self.processId, open.map((room) => room.id), this.options.leaseMs));
+      const lost = new Set(
+        await this.hosts.renew(
+          this.self.processId,
+          open.map((room) => room.id),
+          this.options.leaseMs,
+        ),
+      );
       for (const room of open.filter((candidate) => lost.has(candidate.id))) {
         try {
           await this.claim(room.id);
         } catch (error) {
           if (!(error instanceof RoomHostedElsewhere)) throw error;
-          this.options.log.warn({ room: room.id, host: error.host }, 'another process took over a live room: closing it here, its peers rejoin there');
+          this.options.log.warn(
+            { room: room.id, host: error.host },
+            'another process took over a live room: closing it here, its peers rejoin there',
+          );
           room.close('closed');
         }
       }

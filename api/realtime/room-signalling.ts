@@ -14,14 +14,21 @@ export const RTC_NAMESPACE = '/rtc';
 
 // The API's room vocabulary (database, HTTP contract) is rtc/'s: a change on either side fails to compile here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameVocabulary: [Same<RoomKind, RtcRoomKind>, Same<RoomRole, RtcRoomRole>, Same<RoomEventKind, RtcRoomEventKind>] = [true, true, true];
+const sameVocabulary: [Same<RoomKind, RtcRoomKind>, Same<RoomRole, RtcRoomRole>, Same<RoomEventKind, RtcRoomEventKind>] = [
+  true,
+  true,
+  true,
+];
 void sameVocabulary;
 
 /**
  * Serves live-room signalling on `/rtc` of the gateway's socket.io server: `rtc/`'s handlers with the API's admission
  * check and the database as the room's record. Does nothing (returns false) when live rooms are disabled.
  */
-export function attachRoomSignalling(io: Server<LiveClientToServerEvents, LiveServerToClientEvents>, vd: Pick<VectorDeskApp, 'app' | 'rtc' | 'services' | 'repositories'>): boolean {
+export function attachRoomSignalling(
+  io: Server<LiveClientToServerEvents, LiveServerToClientEvents>,
+  vd: Pick<VectorDeskApp, 'app' | 'rtc' | 'services' | 'repositories'>,
+): boolean {
   const rtc = vd.rtc;
   if (!rtc) return false;
   // Its own event map: the namespace shares the server with the live push, not its events.

@@ -50,7 +50,8 @@ export async function startRtcRuntime({ config, onRoomEnded, hosts, log }: RtcRu
     log.info({ room: room.id, kind: room.kind }, 'live room opened');
     room.once('closed', (reason) => {
       log.info({ room: room.id, reason }, 'live room closed');
-      if (reason === 'ended') onRoomEnded(room.id).catch((error: unknown) => log.warn({ err: error, room: room.id }, 'could not record that a room ended'));
+      if (reason === 'ended')
+        onRoomEnded(room.id).catch((error: unknown) => log.warn({ err: error, room: room.id }, 'could not record that a room ended'));
     });
   });
   const hosting = new RoomHosting(hosts, rooms, { publicUrl: config.publicUrl, leaseMs: config.hostLeaseMs, log });

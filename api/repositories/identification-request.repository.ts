@@ -44,19 +44,25 @@ export class IdentificationRequestRepository {
    * (`POST /api/v1/specimens/:id/images`: an annotated still, say) are never identified, even by a job still pending.
    */
   async jobImages(specimenId: string): Promise<JobImage[]> {
-    return this.db
-      .selectFrom('specimen_images')
-      .innerJoin('identification_requests', 'identification_requests.specimen_id', 'specimen_images.specimen_id')
-      .select(['specimen_images.id as imageId', 'specimen_images.blob_sha256 as sha256'])
-      .where('specimen_images.specimen_id', '=', specimenId)
-      // Rows of one transaction share its now(): the specimen's first images and its request.
-      .whereRef('specimen_images.created_at', '<=', 'identification_requests.requested_at')
-      .orderBy('specimen_images.position')
-      .execute();
+    return (
+      this.db
+        .selectFrom('specimen_images')
+        .innerJoin('identification_requests', 'identification_requests.specimen_id', 'specimen_images.specimen_id')
+        .select(['specimen_images.id as imageId', 'specimen_images.blob_sha256 as sha256'])
+        .where('specimen_images.specimen_id', '=', specimenId)
+        // Rows of one transaction share its now(): the specimen's first images and its request.
+        .whereRef('specimen_images.created_at', '<=', 'identification_requests.requested_at')
+        .orderBy('specimen_images.position')
+        .execute()
+    );
   }
 
   async requestStatus(specimenId: string): Promise<SpecimenIdentification['status'] | undefined> {
-    const row = await this.db.selectFrom('identification_requests').select('status').where('specimen_id', '=', specimenId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('identification_requests')
+      .select('status')
+      .where('specimen_id', '=', specimenId)
+      .executeTakeFirst();
     return row?.status;
   }
 

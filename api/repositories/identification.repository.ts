@@ -1,7 +1,14 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import type { AiAnswer, ExpertIdentification, IdentificationHistoryEntry, ImageAnswer, IdentificationTimings, SpecimenIdentification } from '../domain/identification.js';
+import type {
+  AiAnswer,
+  ExpertIdentification,
+  IdentificationHistoryEntry,
+  ImageAnswer,
+  IdentificationTimings,
+  SpecimenIdentification,
+} from '../domain/identification.js';
 import type { IdentificationRequestRepository } from './identification-request.repository.js';
 
 type Executor = Db | Transaction<Database>;
@@ -33,7 +40,10 @@ export class IdentificationRepository {
       if (inserted) {
         for (const image of run.images) {
           const { imageId, ...result } = image;
-          await trx.insertInto('image_identifications').values({ identification_id: inserted, specimen_image_id: imageId, result: JSON.stringify(result) }).execute();
+          await trx
+            .insertInto('image_identifications')
+            .values({ identification_id: inserted, specimen_image_id: imageId, result: JSON.stringify(result) })
+            .execute();
         }
       }
       if (run.shadow) await insertAnswer(trx, specimenId, 'shadow', run.shadow.modelKey, run.shadow.answer, null, []);
@@ -62,7 +72,11 @@ export class IdentificationRepository {
           .selectFrom('image_identifications')
           .innerJoin('specimen_images', 'specimen_images.id', 'image_identifications.specimen_image_id')
           .select(['image_identifications.identification_id', 'image_identifications.specimen_image_id', 'image_identifications.result'])
-          .where('image_identifications.identification_id', 'in', [...latest.values()].map((answer) => answer.id))
+          .where(
+            'image_identifications.identification_id',
+            'in',
+            [...latest.values()].map((answer) => answer.id),
+          )
           .orderBy('specimen_images.position')
           .execute()
       : [];
@@ -166,7 +180,10 @@ export class IdentificationRepository {
         confidence: row.confidence,
         rejected: row.rejected,
         model: row.model,
-        author: row.author_id && row.author_username && row.author_display_name ? { id: row.author_id, username: row.author_username, displayName: row.author_display_name } : null,
+        author:
+          row.author_id && row.author_username && row.author_display_name
+            ? { id: row.author_id, username: row.author_username, displayName: row.author_display_name }
+            : null,
         roomId: row.room_id,
         notes: row.notes,
         createdAt: row.created_at,

@@ -56,7 +56,10 @@ export class OrganisationRepository {
   }
 
   async countUnits(): Promise<number> {
-    const { count } = await this.db.selectFrom('units').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const { count } = await this.db
+      .selectFrom('units')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     return Number(count);
   }
 

@@ -81,11 +81,15 @@ export class RecordingRepository {
   }
 
   async list(roomId: string): Promise<RecordingRecord[]> {
-    return this.select((query) => query.where('room_recordings.room_id', '=', roomId).orderBy('room_recordings.started_at', 'desc').orderBy('room_recordings.id'));
+    return this.select((query) =>
+      query.where('room_recordings.room_id', '=', roomId).orderBy('room_recordings.started_at', 'desc').orderBy('room_recordings.id'),
+    );
   }
 
   async find(roomId: string, id: string): Promise<RecordingRecord | undefined> {
-    const [recording] = await this.select((query) => query.where('room_recordings.room_id', '=', roomId).where('room_recordings.id', '=', id));
+    const [recording] = await this.select((query) =>
+      query.where('room_recordings.room_id', '=', roomId).where('room_recordings.id', '=', id),
+    );
     return recording;
   }
 
@@ -97,7 +101,9 @@ export class RecordingRepository {
       status: row.status,
       startedBy: { id: row.started_by, username: row.starter_username, displayName: row.starter_display_name },
       startedAt: row.started_at,
-      stoppedBy: row.stopped_by ? { id: row.stopped_by, username: row.stopper_username ?? '', displayName: row.stopper_display_name ?? '' } : null,
+      stoppedBy: row.stopped_by
+        ? { id: row.stopped_by, username: row.stopper_username ?? '', displayName: row.stopper_display_name ?? '' }
+        : null,
       stoppedAt: row.stopped_at,
       fileName: row.file_name,
       mediaType: row.media_type,
@@ -114,7 +120,12 @@ export class RecordingRepository {
       .innerJoin('users as starter', 'starter.id', 'room_recordings.started_by')
       .leftJoin('users as stopper', 'stopper.id', 'room_recordings.stopped_by')
       .selectAll('room_recordings')
-      .select(['starter.username as starter_username', 'starter.display_name as starter_display_name', 'stopper.username as stopper_username', 'stopper.display_name as stopper_display_name']);
+      .select([
+        'starter.username as starter_username',
+        'starter.display_name as starter_display_name',
+        'stopper.username as stopper_username',
+        'stopper.display_name as stopper_display_name',
+      ]);
   }
 }
 

@@ -46,7 +46,11 @@ export class RoomRepository {
   constructor(private readonly db: Db) {}
 
   /** The room and its enrolled people in one transaction; `afterInsert` runs inside it (audit). */
-  async create(room: NewRoom, participants: { userId: string; role: RoomRole }[], afterInsert: (trx: Transaction<Database>, roomId: string) => Promise<void>): Promise<string> {
+  async create(
+    room: NewRoom,
+    participants: { userId: string; role: RoomRole }[],
+    afterInsert: (trx: Transaction<Database>, roomId: string) => Promise<void>,
+  ): Promise<string> {
     return this.db.transaction().execute(async (trx) => {
       const { id } = await trx
         .insertInto('rooms')
@@ -75,7 +79,9 @@ export class RoomRepository {
     const { total } = await restrict(this.baseQuery(viewer))
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();
-    const items = await this.select(viewer, (query) => restrict(query).orderBy('rooms.created_at', 'desc').orderBy('rooms.id').limit(page.limit).offset(page.offset));
+    const items = await this.select(viewer, (query) =>
+      restrict(query).orderBy('rooms.created_at', 'desc').orderBy('rooms.id').limit(page.limit).offset(page.offset),
+    );
     return { items, total: Number(total) };
   }
 
@@ -88,7 +94,11 @@ export class RoomRepository {
       .orderBy('room_participants.enrolled_at')
       .orderBy('users.username')
       .execute();
-    return rows.map((row) => ({ user: { id: row.id, username: row.username, displayName: row.display_name }, role: row.role, enrolledAt: row.enrolled_at }));
+    return rows.map((row) => ({
+      user: { id: row.id, username: row.username, displayName: row.display_name },
+      role: row.role,
+      enrolledAt: row.enrolled_at,
+    }));
   }
 
   async participantRole(roomId: string, userId: string): Promise<RoomRole | undefined> {
@@ -102,7 +112,12 @@ export class RoomRepository {
   }
 
   /** Enrols a person; false when they already were (their role is left as it was). */
-  async addParticipant(roomId: string, userId: string, role: RoomRole, afterInsert: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
+  async addParticipant(
+    roomId: string,
+    userId: string,
+    role: RoomRole,
+    afterInsert: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('room_participants')
@@ -143,13 +158,28 @@ export class RoomRepository {
       .where('users.id', 'in', userIds)
       .where((eb) => unitInScope(eb, eb.ref('users.unit_id'), scope))
       .execute();
-    return rows.map((row) => ({ id: row.id, username: row.username, displayName: row.display_name, role: row.role, disabled: row.disabled }));
+    return rows.map((row) => ({
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      disabled: row.disabled,
+    }));
   }
 
-  async recordEvent(roomId: string, event: { kind: RoomEventKind; userId: string; displayName: string; payload: Record<string, unknown> }): Promise<RoomEventRecordRow> {
+  async recordEvent(
+    roomId: string,
+    event: { kind: RoomEventKind; userId: string; displayName: string; payload: Record<string, unknown> },
+  ): Promise<RoomEventRecordRow> {
     const row = await this.db
       .insertInto('room_events')
-      .values({ room_id: roomId, kind: event.kind, user_id: event.userId, display_name: event.displayName, payload: JSON.stringify(event.payload) })
+      .values({
+        room_id: roomId,
+        kind: event.kind,
+        user_id: event.userId,
+        display_name: event.displayName,
+        payload: JSON.stringify(event.payload),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toEvent(row);
@@ -166,7 +196,9 @@ export class RoomRepository {
       .selectFrom('room_events')
       .selectAll()
       .where('room_id', '=', roomId)
-      .where((eb) => eb.or([eb('kind', '=', 'chat'), eb.and([eb('kind', 'in', ['still', 'annotation', 'annotations-cleared']), sinceLatestStill])]))
+      .where((eb) =>
+        eb.or([eb('kind', '=', 'chat'), eb.and([eb('kind', 'in', ['still', 'annotation', 'annotations-cleared']), sinceLatestStill])]),
+      )
       .orderBy('seq')
       .execute();
     return rows.map(toEvent);
@@ -244,6 +276,13 @@ function applyFilter<Q extends RoomQuery>(query: Q, filter: RoomFilter): Q {
   return result as Q;
 }
 
-function toEvent(row: { id: string; kind: RoomEventKind; user_id: string; display_name: string; payload: Record<string, unknown>; at: Date }): RoomEventRecordRow {
+function toEvent(row: {
+  id: string;
+  kind: RoomEventKind;
+  user_id: string;
+  display_name: string;
+  payload: Record<string, unknown>;
+  at: Date;
+}): RoomEventRecordRow {
   return { id: row.id, kind: row.kind, userId: row.user_id, displayName: row.display_name, payload: row.payload, at: row.at };
 }

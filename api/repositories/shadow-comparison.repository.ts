@@ -156,7 +156,10 @@ export class ShadowComparisonRepository {
         specimens,
         agreement: { taxon: Number(row.taxon_agree) / specimens, group: Number(row.group_agree) / specimens },
         rejected: { primary: Number(row.p_rejected), shadow: Number(row.s_rejected) },
-        meanConfidence: { primary: row.p_confidence === null ? null : Number(row.p_confidence), shadow: row.s_confidence === null ? null : Number(row.s_confidence) },
+        meanConfidence: {
+          primary: row.p_confidence === null ? null : Number(row.p_confidence),
+          shadow: row.s_confidence === null ? null : Number(row.s_confidence),
+        },
         disagreements: disagreements
           .filter((pair) => pair.shadow_key === row.shadow_key)
           .map((pair) => ({

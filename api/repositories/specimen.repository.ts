@@ -98,20 +98,25 @@ export class SpecimenRepository {
     });
   }
 
-  async update(
-    id: string,
-    changes: SpecimenRowUpdate,
-    afterUpdate: (trx: Transaction<Database>) => Promise<void>,
-  ): Promise<void> {
+  async update(id: string, changes: SpecimenRowUpdate, afterUpdate: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('specimens').set({ ...changes, updated_at: new Date() }).where('id', '=', id).execute();
+      await trx
+        .updateTable('specimens')
+        .set({ ...changes, updated_at: new Date() })
+        .where('id', '=', id)
+        .execute();
       await afterUpdate(trx);
     });
   }
 
   /** Whether `roomId` is a consultation about this specimen (where its stills come from). */
   async hasConsultation(specimenId: string, roomId: string): Promise<boolean> {
-    const room = await this.db.selectFrom('rooms').select('id').where('id', '=', roomId).where('specimen_id', '=', specimenId).executeTakeFirst();
+    const room = await this.db
+      .selectFrom('rooms')
+      .select('id')
+      .where('id', '=', roomId)
+      .where('specimen_id', '=', specimenId)
+      .executeTakeFirst();
     return room !== undefined;
   }
 
@@ -157,11 +162,7 @@ export class SpecimenRepository {
       .where((eb) => unitInScope(eb, eb.ref('specimens.unit_id'), scope));
   }
 
-  private async select(
-    executor: Executor,
-    scope: Scope,
-    refine: (query: FilterableQuery) => FilterableQuery,
-  ): Promise<SpecimenRecord[]> {
+  private async select(executor: Executor, scope: Scope, refine: (query: FilterableQuery) => FilterableQuery): Promise<SpecimenRecord[]> {
     const rows = await refine(this.baseQuery(executor, scope))
       .selectAll('specimens')
       .select([
@@ -243,7 +244,12 @@ export class SpecimenRepository {
 type FilterableQuery = ReturnType<SpecimenRepository['baseQuery']>;
 
 /** Each image's blob (once per content) and its `specimen_images` row, at positions from `firstPosition` on; returns their ids. */
-async function insertImages(trx: Transaction<Database>, specimenId: string, images: NewSpecimenImage[], firstPosition: number): Promise<string[]> {
+async function insertImages(
+  trx: Transaction<Database>,
+  specimenId: string,
+  images: NewSpecimenImage[],
+  firstPosition: number,
+): Promise<string[]> {
   const ids: string[] = [];
   for (const [index, image] of images.entries()) {
     await trx
@@ -260,7 +266,12 @@ async function insertImages(trx: Transaction<Database>, specimenId: string, imag
       .execute();
     const { id } = await trx
       .insertInto('specimen_images')
-      .values({ specimen_id: specimenId, blob_sha256: image.sha256, position: firstPosition + index, original_filename: image.originalFilename })
+      .values({
+        specimen_id: specimenId,
+        blob_sha256: image.sha256,
+        position: firstPosition + index,
+        original_filename: image.originalFilename,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     ids.push(id);

@@ -50,7 +50,11 @@ export class UserRepository {
   async accessEpoch(): Promise<string> {
     const writeCount = this.writeCount?.();
     if (writeCount !== undefined && this.lastEpoch?.writeCount === writeCount) return this.lastEpoch.epoch;
-    const row = await this.db.selectFrom('access_epoch').select(sql<string>`epoch::text`.as('epoch')).where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('access_epoch')
+      .select(sql<string>`epoch::text`.as('epoch'))
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     if (writeCount !== undefined) this.lastEpoch = { epoch: row.epoch, writeCount };
     return row.epoch;
   }

@@ -16,7 +16,9 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<ModelsRoutesOptions> = asyn
   const requireAdmin = (request: Parameters<typeof actorOf>[0]) => {
     if (actorOf(request).role !== 'admin') throw forbidden('Only administrators can change which model versions serve');
   };
-  const present = (items: Awaited<ReturnType<ModelRegistryService['list']>>) => ({ items: items.map(({ directory: _directory, ...model }) => model) });
+  const present = (items: Awaited<ReturnType<ModelRegistryService['list']>>) => ({
+    items: items.map(({ directory: _directory, ...model }) => model),
+  });
 
   app.route({ ...endpoints.listModels, handler: async () => present(await registry.list()) });
 
@@ -25,7 +27,9 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<ModelsRoutesOptions> = asyn
     ...endpoints.getShadowComparison,
     handler: async (request) => {
       const { shadowModel, since } = request.query;
-      return { items: await comparison.compare(actorOf(request), { shadowModel, since: since === undefined ? undefined : new Date(since) }) };
+      return {
+        items: await comparison.compare(actorOf(request), { shadowModel, since: since === undefined ? undefined : new Date(since) }),
+      };
     },
   });
 

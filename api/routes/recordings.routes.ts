@@ -19,7 +19,8 @@ export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: Recording
   app.route({
     ...endpoints.startRecording,
     preHandler: onRoomHost,
-    handler: async (request, reply) => reply.status(201).send(presentRecording(await recordings.start(actorOf(request), request.params.id))),
+    handler: async (request, reply) =>
+      reply.status(201).send(presentRecording(await recordings.start(actorOf(request), request.params.id))),
   });
 
   app.route({

@@ -33,14 +33,32 @@ export const DEMO_ORGANISATION: UnitSeed = {
           level: 'port',
           nameZh: '北仑海关',
           nameEn: 'Beilun Customs',
-          ports: [{ code: 'CNNGB-BL', nameZh: '宁波舟山港北仑港区', nameEn: 'Ningbo-Zhoushan Port, Beilun', type: 'sea', longitude: 121.856, latitude: 29.93 }],
+          ports: [
+            {
+              code: 'CNNGB-BL',
+              nameZh: '宁波舟山港北仑港区',
+              nameEn: 'Ningbo-Zhoushan Port, Beilun',
+              type: 'sea',
+              longitude: 121.856,
+              latitude: 29.93,
+            },
+          ],
         },
         {
           code: 'NINGBO-AIRPORT',
           level: 'port',
           nameZh: '栎社机场海关',
           nameEn: 'Ningbo Lishe Airport Customs',
-          ports: [{ code: 'CNNGB-LS', nameZh: '宁波栎社国际机场', nameEn: 'Ningbo Lishe International Airport', type: 'air', longitude: 121.462, latitude: 29.827 }],
+          ports: [
+            {
+              code: 'CNNGB-LS',
+              nameZh: '宁波栎社国际机场',
+              nameEn: 'Ningbo Lishe International Airport',
+              type: 'air',
+              longitude: 121.462,
+              latitude: 29.827,
+            },
+          ],
         },
       ],
     },
@@ -55,7 +73,16 @@ export const DEMO_ORGANISATION: UnitSeed = {
           level: 'port',
           nameZh: '洋山海关',
           nameEn: 'Yangshan Customs',
-          ports: [{ code: 'CNSHA-YS', nameZh: '上海洋山深水港', nameEn: 'Shanghai Yangshan Deep-Water Port', type: 'sea', longitude: 122.07, latitude: 30.62 }],
+          ports: [
+            {
+              code: 'CNSHA-YS',
+              nameZh: '上海洋山深水港',
+              nameEn: 'Shanghai Yangshan Deep-Water Port',
+              type: 'sea',
+              longitude: 122.07,
+              latitude: 30.62,
+            },
+          ],
         },
       ],
     },
@@ -118,7 +145,13 @@ export async function seedDemoUsers(db: Db, password: string): Promise<string[]>
       if (await repos.users.findByUsername(demoUser.username)) continue;
       const unit = await repos.organisation.findUnitByCode(demoUser.unitCode);
       if (!unit) throw new Error(`Demo unit ${demoUser.unitCode} is missing: start the service once first so it seeds the organisation`);
-      await repos.users.create({ username: demoUser.username, passwordHash, displayName: demoUser.displayName, role: demoUser.role, unitId: unit.id });
+      await repos.users.create({
+        username: demoUser.username,
+        passwordHash,
+        displayName: demoUser.displayName,
+        role: demoUser.role,
+        unitId: unit.id,
+      });
       created.push(demoUser.username);
     }
     return created;

@@ -42,7 +42,8 @@ export class AuthService {
     if (!found || found.user.disabled) return undefined;
     const actor = toActor(found);
     // The epoch read came first: if a change raced the reload, the next request sees a newer epoch and reloads.
-    if (this.cachedActors.epoch === epoch && this.cachedActors.actors.size < this.maxCachedActors) this.cachedActors.actors.set(userId, actor);
+    if (this.cachedActors.epoch === epoch && this.cachedActors.actors.size < this.maxCachedActors)
+      this.cachedActors.actors.set(userId, actor);
     return actor;
   }
 }

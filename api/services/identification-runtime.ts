@@ -58,13 +58,25 @@ export async function startIdentificationRuntime(options: IdentificationRuntimeO
     registry.attach(pool);
     registry.startSync(config.jobs.modelSyncIntervalMs);
   } catch (error) {
-    log.error({ err: error, modelsDir: config.modelsDir }, 'no inference: the models could not be loaded; identification waits until they can');
+    log.error(
+      { err: error, modelsDir: config.modelsDir },
+      'no inference: the models could not be loaded; identification waits until they can',
+    );
   }
 
-  const service = new IdentificationService(options.identificationRequests, options.identifications, options.store, queue, pool, options.notify, log, {
-    requeueAfterMs: config.jobs.requeueAfterMs,
-    attempts: config.jobs.attempts,
-  });
+  const service = new IdentificationService(
+    options.identificationRequests,
+    options.identifications,
+    options.store,
+    queue,
+    pool,
+    options.notify,
+    log,
+    {
+      requeueAfterMs: config.jobs.requeueAfterMs,
+      attempts: config.jobs.attempts,
+    },
+  );
   service.startSweeping(config.jobs.sweepIntervalMs);
 
   return {

@@ -102,7 +102,9 @@ export class IdentificationService {
     const images = await this.requests.jobImages(specimenId);
     const files = await Promise.all(images.map((image) => readFile(this.store.originalPath(image.sha256)).catch(() => undefined)));
     const readable = images.flatMap((image, index) => (files[index] ? [{ ...image, buffer: files[index] }] : []));
-    const missing: ImageAnswer[] = images.filter((_, index) => !files[index]).map((image) => ({ imageId: image.imageId, error: 'stored file missing' }));
+    const missing: ImageAnswer[] = images
+      .filter((_, index) => !files[index])
+      .map((image) => ({ imageId: image.imageId, error: 'stored file missing' }));
     let outcome: PoolOutcome;
     try {
       if (readable.length === 0) {
@@ -133,7 +135,10 @@ export class IdentificationService {
         answer: outcome.identification,
         timings: outcome.timings,
         images: imageAnswers,
-        shadow: outcome.shadow && 'identification' in outcome.shadow ? { modelKey: modelKey(outcome.shadow.models), answer: outcome.shadow.identification } : undefined,
+        shadow:
+          outcome.shadow && 'identification' in outcome.shadow
+            ? { modelKey: modelKey(outcome.shadow.models), answer: outcome.shadow.identification }
+            : undefined,
       });
     }
     await this.notify(specimenId);
@@ -146,7 +151,8 @@ export class IdentificationService {
     try {
       [outcome] = (await this.engine.identify([images])) as [PoolOutcome];
     } catch (error) {
-      if (error instanceof PoolSaturatedError) throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);
+      if (error instanceof PoolSaturatedError)
+        throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);
       throw error;
     }
     return outcome;

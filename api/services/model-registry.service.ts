@@ -32,7 +32,8 @@ export class ModelRegistryService {
   /** Scans the packages and returns the versions to start serving (stored choices where still usable). */
   async initialVersions(): Promise<{ active: Record<string, string>; shadow: Record<string, string> }> {
     this.models = await scanModels(this.modelsDir, this.verified);
-    for (const broken of this.models.filter((model) => !model.verified)) this.log.error({ model: broken.ref, reason: broken.error }, 'model package unusable');
+    for (const broken of this.models.filter((model) => !model.verified))
+      this.log.error({ model: broken.ref, reason: broken.error }, 'model package unusable');
     const stored = await this.storedChoices();
     const active = chooseActiveVersions(this.models, stored.active);
     const shadow = Object.fromEntries(Object.entries(stored.shadow).filter(([name, version]) => this.find(name, version)?.verified));
@@ -47,7 +48,11 @@ export class ModelRegistryService {
     this.models = await scanModels(this.modelsDir, this.verified);
     const active = this.pool?.active() ?? {};
     const shadow = this.pool?.shadow() ?? {};
-    return this.models.map((model) => ({ ...model, active: active[model.name] === model.version, shadow: shadow[model.name] === model.version }));
+    return this.models.map((model) => ({
+      ...model,
+      active: active[model.name] === model.version,
+      shadow: shadow[model.name] === model.version,
+    }));
   }
 
   async activate(name: string, version: string): Promise<ModelListing[]> {
@@ -64,7 +69,8 @@ export class ModelRegistryService {
     const pool = this.requirePool();
     if (version !== null) {
       await this.requireUsable(name, version);
-      if (pool.active()[name] === version) throw unprocessable('already_active', `${name}@${version} is the active version; a shadow must be another one`);
+      if (pool.active()[name] === version)
+        throw unprocessable('already_active', `${name}@${version} is the active version; a shadow must be another one`);
     }
     await pool.setShadow(name, version);
     await this.storeChoices(pool);
@@ -75,7 +81,9 @@ export class ModelRegistryService {
   readiness(): { ok: boolean; detail: string } {
     const broken = this.models.filter((model) => !model.verified);
     if (!this.pool) return { ok: false, detail: 'no model is being served' + (broken.length ? `: ${describe(broken)}` : '') };
-    const serving = Object.entries(this.pool.active()).map(([name, version]) => `${name}@${version}`).join(', ');
+    const serving = Object.entries(this.pool.active())
+      .map(([name, version]) => `${name}@${version}`)
+      .join(', ');
     if (broken.length) return { ok: false, detail: `unusable model packages: ${describe(broken)} (serving ${serving})` };
     return { ok: true, detail: serving };
   }

@@ -9,7 +9,12 @@ const GRACE_PERIOD_MS = 60 * 60 * 1000;
  * Removes stored files no database row refers to: what a crash between writing a file and
  * committing its rows leaves behind. Run at start-up; safe while uploads are in flight.
  */
-export async function sweepOrphanFiles(store: ImageStore, specimens: SpecimenRepository, log: FastifyBaseLogger, now = new Date()): Promise<number> {
+export async function sweepOrphanFiles(
+  store: ImageStore,
+  specimens: SpecimenRepository,
+  log: FastifyBaseLogger,
+  now = new Date(),
+): Promise<number> {
   let removed = 0;
   for await (const file of store.list()) {
     if (now.getTime() - file.writtenAt.getTime() < GRACE_PERIOD_MS) continue;

@@ -46,7 +46,8 @@ export class ReadinessService {
         // Informational: with BullMQ, identify jobs wait (without failing) until some process consumes them.
         const count = await identification.queue.workerCount();
         return (
-          `${count} process(es) consuming identify jobs` + (identification.pool ? `; ${identification.pool.status().threads} inference thread(s) here` : '')
+          `${count} process(es) consuming identify jobs` +
+          (identification.pool ? `; ${identification.pool.status().threads} inference thread(s) here` : '')
         );
       }),
       rtc: await check(async () => {

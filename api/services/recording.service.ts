@@ -86,8 +86,13 @@ export class RecordingService {
     const directory = this.directoryOf(recording.roomId, recording.id);
     const stamp = recording.startedAt.toISOString().slice(0, 19).replace(/[:T]/g, '-');
     if (track === undefined) {
-      if (recording.status !== 'ready' || !recording.fileName || !recording.mediaType) throw conflict('recording_not_ready', `This recording is ${recording.status}; its file is not ready`);
-      return { path: path.join(directory, recording.fileName), mediaType: recording.mediaType, downloadName: `room-${recording.roomId.slice(0, 8)}-${stamp}${path.extname(recording.fileName)}` };
+      if (recording.status !== 'ready' || !recording.fileName || !recording.mediaType)
+        throw conflict('recording_not_ready', `This recording is ${recording.status}; its file is not ready`);
+      return {
+        path: path.join(directory, recording.fileName),
+        mediaType: recording.mediaType,
+        downloadName: `room-${recording.roomId.slice(0, 8)}-${stamp}${path.extname(recording.fileName)}`,
+      };
     }
     const stored = recording.tracks[track - 1];
     if (!stored) throw notFound('Track');
@@ -127,10 +132,21 @@ export class RecordingService {
     }
     const { composite, tracks, problems } = finished;
     if (!composite) {
-      await this.recordings.fail(recordingId, tracks, problems.length > 0 ? problems : ['Nothing was sent while the room was being recorded']);
+      await this.recordings.fail(
+        recordingId,
+        tracks,
+        problems.length > 0 ? problems : ['Nothing was sent while the room was being recorded'],
+      );
       return;
     }
-    await this.recordings.finish(recordingId, { fileName: composite.file, mediaType: composite.mediaType, sizeBytes: composite.sizeBytes, durationMs: composite.durationMs, tracks, problems });
+    await this.recordings.finish(recordingId, {
+      fileName: composite.file,
+      mediaType: composite.mediaType,
+      sizeBytes: composite.sizeBytes,
+      durationMs: composite.durationMs,
+      tracks,
+      problems,
+    });
   }
 
   private track(work: Promise<void>): void {

@@ -3,7 +3,13 @@ import type { RoomTicket } from '../../rtc/signalling.js';
 import { isUnitPathInScope, scopeOf, type Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { ExpertIdentification, IdentificationHistoryEntry } from '../domain/identification.js';
-import { ROOM_TOKEN_TTL_SECONDS, type RoomEventRecordRow, type RoomParticipantRecord, type RoomRecord, type RoomTokenClaims } from '../domain/room.js';
+import {
+  ROOM_TOKEN_TTL_SECONDS,
+  type RoomEventRecordRow,
+  type RoomParticipantRecord,
+  type RoomRecord,
+  type RoomTokenClaims,
+} from '../domain/room.js';
 import type { RoomEventKind, RoomKind, RoomRole } from '../domain/vocabulary.js';
 
 import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../domain/errors.js';
@@ -71,7 +77,15 @@ export class RoomService {
       id = await this.rooms.create(
         { kind: 'consultation', title, specimenId: specimen.id, unitId: specimen.unitId, createdBy: actor.id },
         [{ userId: actor.id, role: 'host' }],
-        (trx, roomId) => recordAudit(trx, { userId: actor.id, action: 'room.create', entityType: 'room', entityId: roomId, before: null, after: { kind: 'consultation', title, specimenId: specimen.id } }),
+        (trx, roomId) =>
+          recordAudit(trx, {
+            userId: actor.id,
+            action: 'room.create',
+            entityType: 'room',
+            entityId: roomId,
+            before: null,
+            after: { kind: 'consultation', title, specimenId: specimen.id },
+          }),
       );
     } else {
       const trainees = [...new Set(request.trainees ?? [])];
@@ -79,7 +93,15 @@ export class RoomService {
       id = await this.rooms.create(
         { kind: 'class', title: request.title, specimenId: null, unitId: actor.unit.id, createdBy: actor.id },
         [{ userId: actor.id, role: 'host' }, ...trainees.map((userId) => ({ userId, role: 'trainee' as const }))],
-        (trx, roomId) => recordAudit(trx, { userId: actor.id, action: 'room.create', entityType: 'room', entityId: roomId, before: null, after: { kind: 'class', title: request.title, trainees } }),
+        (trx, roomId) =>
+          recordAudit(trx, {
+            userId: actor.id,
+            action: 'room.create',
+            entityType: 'room',
+            entityId: roomId,
+            before: null,
+            after: { kind: 'class', title: request.title, trainees },
+          }),
       );
     }
     return this.visibleRoom(actor, id);
@@ -91,12 +113,26 @@ export class RoomService {
 
   async get(actor: Actor, roomId: string): Promise<RoomDetail> {
     const room = await this.visibleRoom(actor, roomId);
-    const [participants, counted, open] = await Promise.all([this.rooms.participants(room.id), this.rooms.eventCounts(room.id), this.live()?.find(room.id)]);
+    const [participants, counted, open] = await Promise.all([
+      this.rooms.participants(room.id),
+      this.rooms.eventCounts(room.id),
+      this.live()?.find(room.id),
+    ]);
     const events = { joined: 0, left: 0, chat: 0, annotation: 0, 'annotations-cleared': 0, still: 0, ...counted };
-    return { room, participants, counts: { participants: participants.length, events }, live: { open: open !== undefined, peers: open?.peers.size ?? 0 } };
+    return {
+      room,
+      participants,
+      counts: { participants: participants.length, events },
+      live: { open: open !== undefined, peers: open?.peers.size ?? 0 },
+    };
   }
 
-  async events(actor: Actor, roomId: string, kinds: RoomEventKind[] | undefined, page: Page): Promise<{ items: RoomEventRecordRow[]; total: number }> {
+  async events(
+    actor: Actor,
+    roomId: string,
+    kinds: RoomEventKind[] | undefined,
+    page: Page,
+  ): Promise<{ items: RoomEventRecordRow[]; total: number }> {
     const room = await this.visibleRoom(actor, roomId);
     return this.rooms.events(room.id, kinds, page);
   }
@@ -104,12 +140,20 @@ export class RoomService {
   /** The host (or an administrator) enrols a trainee in a class. Returns the enrolment and whether it is new. */
   async enrol(actor: Actor, roomId: string, userId: string): Promise<{ participant: RoomParticipantRecord; created: boolean }> {
     const room = await this.visibleRoom(actor, roomId);
-    if (room.kind !== 'class') throw unprocessable('not_a_class', 'Trainees are enrolled in classes; a consultation is open to everyone in scope of its specimen');
-    await this.assertHost(actor, room, 'Only the class\'s presenter or an administrator enrols trainees');
+    if (room.kind !== 'class')
+      throw unprocessable('not_a_class', 'Trainees are enrolled in classes; a consultation is open to everyone in scope of its specimen');
+    await this.assertHost(actor, room, "Only the class's presenter or an administrator enrols trainees");
     if (room.endedAt) throw conflict('room_ended', 'This class has ended');
     await this.checkTrainees(actor, [userId]);
     const created = await this.rooms.addParticipant(room.id, userId, 'trainee', (trx) =>
-      recordAudit(trx, { userId: actor.id, action: 'room.enrol', entityType: 'room', entityId: room.id, before: null, after: { userId, role: 'trainee' } }),
+      recordAudit(trx, {
+        userId: actor.id,
+        action: 'room.enrol',
+        entityType: 'room',
+        entityId: room.id,
+        before: null,
+        after: { userId, role: 'trainee' },
+      }),
     );
     const participant = (await this.rooms.participants(room.id)).find((candidate) => candidate.user.id === userId);
     if (!participant) throw new Error(`enrolment of ${userId} in ${room.id} vanished`);
@@ -121,7 +165,14 @@ export class RoomService {
     const room = await this.visibleRoom(actor, roomId);
     await this.assertHost(actor, room, 'Only the host or an administrator ends a room');
     const endedAt = await this.rooms.end(room.id, (trx) =>
-      recordAudit(trx, { userId: actor.id, action: 'room.end', entityType: 'room', entityId: room.id, before: { endedAt: null }, after: { via: 'api' } }),
+      recordAudit(trx, {
+        userId: actor.id,
+        action: 'room.end',
+        entityType: 'room',
+        entityId: room.id,
+        before: { endedAt: null },
+        after: { via: 'api' },
+      }),
     );
     if (!endedAt) throw conflict('room_ended', 'This room has already ended');
     (await this.live()?.find(room.id))?.close('ended');
@@ -131,7 +182,14 @@ export class RoomService {
   /** The live room was ended by its host through the signalling (or closed by `end` above): record it once. */
   async endedLive(roomId: string): Promise<void> {
     await this.rooms.end(roomId, (trx) =>
-      recordAudit(trx, { userId: null, action: 'room.end', entityType: 'room', entityId: roomId, before: { endedAt: null }, after: { via: 'live room' } }),
+      recordAudit(trx, {
+        userId: null,
+        action: 'room.end',
+        entityType: 'room',
+        entityId: roomId,
+        before: { endedAt: null },
+        after: { via: 'live room' },
+      }),
     );
   }
 
@@ -141,7 +199,10 @@ export class RoomService {
     const access = await this.accessOf(actor, room);
     if ('refused' in access) throw forbidden(access.refused);
     if (room.endedAt) throw conflict('room_ended', 'This room has ended');
-    const { token, expiresAt } = this.tokens.issue({ sub: actor.id, room: room.id, role: access.role, kind: room.kind }, ROOM_TOKEN_TTL_SECONDS);
+    const { token, expiresAt } = this.tokens.issue(
+      { sub: actor.id, room: room.id, role: access.role, kind: room.kind },
+      ROOM_TOKEN_TTL_SECONDS,
+    );
     return { token, roomId: room.id, kind: room.kind, role: access.role, expiresAt };
   }
 
@@ -166,14 +227,22 @@ export class RoomService {
    */
   async identify(actor: Actor, roomId: string, identification: ExpertIdentification): Promise<IdentificationHistoryEntry> {
     const room = await this.visibleRoom(actor, roomId);
-    if (room.kind !== 'consultation' || !room.specimenId) throw unprocessable('not_a_consultation', 'Identifications are recorded in consultations about a specimen');
-    await this.assertHost(actor, room, 'Only the consultation\'s host records its identification');
+    if (room.kind !== 'consultation' || !room.specimenId)
+      throw unprocessable('not_a_consultation', 'Identifications are recorded in consultations about a specimen');
+    await this.assertHost(actor, room, "Only the consultation's host records its identification");
     checkTaxon(identification);
     const scope = scopeOf(actor);
     if (!(await this.specimens.findInScope(room.specimenId, scope))) throw notFound('Specimen');
     const specimenId = room.specimenId;
     const id = await this.identifications.recordExpert(specimenId, actor.id, room.id, identification, (trx, identificationId) =>
-      recordAudit(trx, { userId: actor.id, action: 'identification.expert', entityType: 'specimen', entityId: specimenId, before: null, after: { identificationId, roomId: room.id, ...identification } }),
+      recordAudit(trx, {
+        userId: actor.id,
+        action: 'identification.expert',
+        entityType: 'specimen',
+        entityId: specimenId,
+        before: null,
+        after: { identificationId, roomId: room.id, ...identification },
+      }),
     );
     const specimen = await this.specimens.findInScope(specimenId, scope);
     const entry = specimen?.identifications.find((candidate) => candidate.id === id);
@@ -220,7 +289,8 @@ export class RoomService {
     const unknown = userIds.filter((id) => !known.has(id));
     if (unknown.length > 0) throw unprocessable('unknown_user', 'No such active user in your organisation', { userIds: unknown });
     const notTrainees = userIds.filter((id) => known.get(id)?.role !== 'trainee');
-    if (notTrainees.length > 0) throw unprocessable('not_a_trainee', 'Only people with the trainee role are enrolled in classes', { userIds: notTrainees });
+    if (notTrainees.length > 0)
+      throw unprocessable('not_a_trainee', 'Only people with the trainee role are enrolled in classes', { userIds: notTrainees });
   }
 }
 
@@ -233,6 +303,9 @@ function checkTaxon(identification: ExpertIdentification): void {
   const taxon = taxonomy.get(identification.taxon);
   if (!taxon) throw unprocessable('unknown_taxon', `"${identification.taxon}" is not in the taxonomy`, { taxon: identification.taxon });
   if (taxon.group !== identification.group) {
-    throw unprocessable('taxon_group_mismatch', `${taxon.id} belongs to the group ${taxon.group}, not ${identification.group}`, { taxon: taxon.id, group: taxon.group });
+    throw unprocessable('taxon_group_mismatch', `${taxon.id} belongs to the group ${taxon.group}, not ${identification.group}`, {
+      taxon: taxon.id,
+      group: taxon.group,
+    });
   }
 }

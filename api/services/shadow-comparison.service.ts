@@ -17,7 +17,8 @@ export class ShadowComparisonService {
   constructor(private readonly comparisons: ShadowComparisonRepository) {}
 
   async compare(actor: Actor, query: ShadowComparisonQuery): Promise<ShadowComparison[]> {
-    if (actor.role !== 'admin' && actor.role !== 'expert') throw forbidden('Only experts and administrators can compare shadow model versions');
+    if (actor.role !== 'admin' && actor.role !== 'expert')
+      throw forbidden('Only experts and administrators can compare shadow model versions');
     return this.comparisons.compare(scopeOf(actor), {
       shadowModel: query.shadowModel,
       since: query.since,

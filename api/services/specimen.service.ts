@@ -8,12 +8,7 @@ import { badRequest, forbidden, notFound, unprocessable } from '../domain/errors
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
-import type {
-  NewSpecimenImage,
-  Page,
-  SpecimenFilter,
-  SpecimenRepository,
-} from '../repositories/specimen.repository.js';
+import type { NewSpecimenImage, Page, SpecimenFilter, SpecimenRepository } from '../repositories/specimen.repository.js';
 import { inspectImage, type InspectionLimits } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
 
@@ -45,7 +40,8 @@ export class SpecimenService {
     requireImages(uploads);
     const scope = scopeOf(actor);
     const port = await this.organisation.findPortByCodeInScope(metadata.portCode, scope);
-    if (!port) throw unprocessable('unknown_port', `No port with code "${metadata.portCode}" in your organisation`, { portCode: metadata.portCode });
+    if (!port)
+      throw unprocessable('unknown_port', `No port with code "${metadata.portCode}" in your organisation`, { portCode: metadata.portCode });
 
     const images = await this.inspectUploads(uploads);
     const id = await this.storeThenCommit(uploads, images, () =>
@@ -139,7 +135,7 @@ export class SpecimenService {
     if (!before) throw notFound('Specimen');
     if (!permissions.editSpecimens(actor.role)) throw forbidden('Trainees cannot change specimens');
     if (patch.status !== undefined && !permissions.changeSpecimenStatus(actor.role)) {
-      throw forbidden('Only experts and administrators can change a specimen\'s status');
+      throw forbidden("Only experts and administrators can change a specimen's status");
     }
     const changes = toRowUpdate(patch);
     await this.specimens.update(id, changes, (trx) =>

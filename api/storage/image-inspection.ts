@@ -39,19 +39,27 @@ export async function inspectImage(buffer: Buffer, limits: InspectionLimits, fil
   }
   const { format, width, height } = metadata;
   if (!format || !(ACCEPTED_IMAGE_FORMATS as readonly string[]).includes(format) || !width || !height) {
-    throw unsupportedMediaType('unsupported_image_format', `${fileLabel} is a ${format ?? 'unknown'} file; accepted formats are ${ACCEPTED_IMAGE_FORMATS.join(', ')}`, {
-      ...fileRef,
-      format: format ?? null,
-      accepted: ACCEPTED_IMAGE_FORMATS,
-    });
+    throw unsupportedMediaType(
+      'unsupported_image_format',
+      `${fileLabel} is a ${format ?? 'unknown'} file; accepted formats are ${ACCEPTED_IMAGE_FORMATS.join(', ')}`,
+      {
+        ...fileRef,
+        format: format ?? null,
+        accepted: ACCEPTED_IMAGE_FORMATS,
+      },
+    );
   }
   if (width * height > limits.maxImagePixels) {
-    throw payloadTooLarge('image_too_many_pixels', `${fileLabel} is ${width}×${height} pixels; the limit is ${limits.maxImagePixels} pixels`, {
-      ...fileRef,
-      width,
-      height,
-      maxPixels: limits.maxImagePixels,
-    });
+    throw payloadTooLarge(
+      'image_too_many_pixels',
+      `${fileLabel} is ${width}×${height} pixels; the limit is ${limits.maxImagePixels} pixels`,
+      {
+        ...fileRef,
+        width,
+        height,
+        maxPixels: limits.maxImagePixels,
+      },
+    );
   }
   try {
     // Decoding every pixel is the only reliable way to find truncated or corrupt data.

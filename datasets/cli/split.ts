@@ -18,7 +18,11 @@ await runCommand(USAGE, async () => {
   );
   const options: SplitOptions = {
     seed: numberOption('seed', values.seed),
-    fractions: { train: numberOption('train', values.train), val: numberOption('val', values.val), test: numberOption('test', values.test) },
+    fractions: {
+      train: numberOption('train', values.train),
+      val: numberOption('val', values.val),
+      test: numberOption('test', values.test),
+    },
     nearDuplicateDistance: numberOption('near-duplicate-distance', values['near-duplicate-distance']),
   };
   const problem = splitOptionsProblem(options);

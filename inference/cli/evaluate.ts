@@ -7,7 +7,10 @@ import { CommandLine } from './command-line.js';
  * <model> is a package directory, `name@version`, or `name` (its newest version under --models-dir).
  * A folder holds one sub-folder per label id or taxon; sub-folders that name no label of the model are unknowns.
  */
-const cli: CommandLine = new CommandLine('models:evaluate', 'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]');
+const cli: CommandLine = new CommandLine(
+  'models:evaluate',
+  'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]',
+);
 
 async function main(): Promise<void> {
   const { values, positionals } = cli.parse({
@@ -30,7 +33,19 @@ async function main(): Promise<void> {
   const gate = baseline ? compareReports(baseline.report, candidate.report, margin) : undefined;
 
   if (values.json) {
-    console.log(JSON.stringify({ model: candidate.ref, data: dataArg, split: values.split, report: candidate.report, ...(baseline ? { baseline: { model: baseline.ref, report: baseline.report }, gate } : {}) }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          model: candidate.ref,
+          data: dataArg,
+          split: values.split,
+          report: candidate.report,
+          ...(baseline ? { baseline: { model: baseline.ref, report: baseline.report }, gate } : {}),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     printReport(candidate.ref, dataArg, values.split, candidate.report);
     if (baseline && gate) printComparison(baseline, candidate, margin, gate.failures);
@@ -44,18 +59,29 @@ function printReport(ref: string, data: string, split: string, report: Evaluatio
     `top-1 ${pct(report.top1)}   top-3 ${pct(report.top3)}   ECE ${pct(report.ece)}   rejection AUROC ${report.rejectionAuroc === null ? 'n/a (no unknowns)' : report.rejectionAuroc.toFixed(3)}`,
   );
   const { threshold, knownAccepted, unknownRejected } = report.atThreshold;
-  console.log(`at threshold ${threshold.toFixed(3)}: ${pct(knownAccepted)} of known images accepted${unknownRejected === null ? '' : `, ${pct(unknownRejected)} of unknowns rejected`}`);
+  console.log(
+    `at threshold ${threshold.toFixed(3)}: ${pct(knownAccepted)} of known images accepted${unknownRejected === null ? '' : `, ${pct(unknownRejected)} of unknowns rejected`}`,
+  );
   const width = Math.max(12, ...report.labels.map((label) => label.length)) + 2;
   console.log(`\n${'class'.padEnd(width)}precision  recall  support`);
   for (const label of report.labels) {
     const metrics = report.perClass[label]!;
-    console.log(`${label.padEnd(width)}${pct(metrics.precision).padStart(9)}  ${pct(metrics.recall).padStart(6)}  ${String(metrics.support).padStart(7)}`);
+    console.log(
+      `${label.padEnd(width)}${pct(metrics.precision).padStart(9)}  ${pct(metrics.recall).padStart(6)}  ${String(metrics.support).padStart(7)}`,
+    );
   }
   console.log('\nconfusion matrix (rows: true, columns: predicted, in the order above)');
-  report.confusion.forEach((row, index) => console.log(`${report.labels[index]!.padEnd(width)}${row.map((count) => String(count).padStart(6)).join('')}`));
+  report.confusion.forEach((row, index) =>
+    console.log(`${report.labels[index]!.padEnd(width)}${row.map((count) => String(count).padStart(6)).join('')}`),
+  );
 }
 
-function printComparison(baseline: { ref: string; report: EvaluationReport }, candidate: { ref: string; report: EvaluationReport }, margin: number, failures: string[]): void {
+function printComparison(
+  baseline: { ref: string; report: EvaluationReport },
+  candidate: { ref: string; report: EvaluationReport },
+  margin: number,
+  failures: string[],
+): void {
   console.log(`\ncompared with ${baseline.ref} on the same images (margin ${pct(margin)}):`);
   console.log(`top-1 ${pct(baseline.report.top1)} → ${pct(candidate.report.top1)}`);
   for (const label of baseline.report.labels) {
@@ -63,6 +89,5 @@ function printComparison(baseline: { ref: string; report: EvaluationReport }, ca
   }
   console.log(failures.length === 0 ? 'non-regression gate: PASSED' : `non-regression gate: FAILED\n  ${failures.join('\n  ')}`);
 }
-
 
 await main();

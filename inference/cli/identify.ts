@@ -7,7 +7,10 @@ import { CommandLine } from './command-line.js';
  * `npm run -s identify -- --json <image files…>`: one JSON object per line and file, in argument order.
  * Exits non-zero only for unusable arguments; an unreadable file gives a line with `"error"`.
  */
-const cli: CommandLine = new CommandLine('identify', 'usage: npm run -s identify -- [--json] [--models-dir models] [--threads N] <image files…>');
+const cli: CommandLine = new CommandLine(
+  'identify',
+  'usage: npm run -s identify -- [--json] [--models-dir models] [--threads N] <image files…>',
+);
 const FILES_PER_BATCH = 32;
 
 interface Line {
@@ -39,7 +42,11 @@ async function main(): Promise<void> {
   const print = (line: Line) => console.log(values.json ? JSON.stringify(line) : describe(line));
   for (let start = 0; start < files.length; start += FILES_PER_BATCH) {
     const batch = files.slice(start, start + FILES_PER_BATCH);
-    const contents = await Promise.all(batch.map((file) => readFile(file).catch((error: NodeJS.ErrnoException) => new Error(error.code === 'ENOENT' ? 'file not found' : error.message))));
+    const contents = await Promise.all(
+      batch.map((file) =>
+        readFile(file).catch((error: NodeJS.ErrnoException) => new Error(error.code === 'ENOENT' ? 'file not found' : error.message)),
+      ),
+    );
     const readable = batch.flatMap((file, index) => (contents[index] instanceof Error ? [] : [index]));
     const outcomes = await identifier.identifySpecimens(readable.map((index) => [contents[index] as Buffer]));
     const byIndex = new Map(readable.map((index, position) => [index, outcomes[position]!]));
@@ -56,7 +63,16 @@ async function main(): Promise<void> {
 
 function present(identification: Identification) {
   const { group, lifeStage, taxon, confidence, rejected, topK, model, models } = identification;
-  return { group, lifeStage, taxon, confidence: round(confidence), rejected, topK: topK.map(({ taxon: t, p }) => ({ taxon: t, p: round(p) })), model, models };
+  return {
+    group,
+    lifeStage,
+    taxon,
+    confidence: round(confidence),
+    rejected,
+    topK: topK.map(({ taxon: t, p }) => ({ taxon: t, p: round(p) })),
+    model,
+    models,
+  };
 }
 
 function describe(line: Line): string {

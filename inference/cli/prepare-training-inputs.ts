@@ -14,7 +14,10 @@ interface ManifestImage {
   sha256: string;
 }
 
-const cli: CommandLine = new CommandLine('datasets:prepare', 'usage: npm run datasets:prepare -- <manifest.json> [--size 160] [--resize contain|cover] [--pad 127,127,127] [--out var/prepared]');
+const cli: CommandLine = new CommandLine(
+  'datasets:prepare',
+  'usage: npm run datasets:prepare -- <manifest.json> [--size 160] [--resize contain|cover] [--pad 127,127,127] [--out var/prepared]',
+);
 
 async function main(): Promise<void> {
   const { values, positionals } = cli.parse({
@@ -63,7 +66,10 @@ async function main(): Promise<void> {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 await main();

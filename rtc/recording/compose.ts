@@ -24,7 +24,12 @@ export interface Composition {
  * video tracks stay downloadable on their own, untouched; composing them into a grid would mean decoding and
  * re-encoding every frame (see docs/adr/0010-room-recording.md).
  */
-export async function composeRecording(tracks: ComposableTrack[], directory: string, baseName: string, tools: FfmpegTools): Promise<Composition | undefined> {
+export async function composeRecording(
+  tracks: ComposableTrack[],
+  directory: string,
+  baseName: string,
+  tools: FfmpegTools,
+): Promise<Composition | undefined> {
   const audio = tracks.filter((track) => track.kind === 'audio');
   const video = tracks.filter((track) => track.kind === 'video').sort((a, b) => b.durationMs - a.durationMs)[0];
   if (!video && audio.length === 0) return undefined;
@@ -35,8 +40,13 @@ export async function composeRecording(tracks: ComposableTrack[], directory: str
   for (const track of audio) args.push('-i', track.file);
   const firstAudioInput = video ? 1 : 0;
   if (audio.length > 0) {
-    const delayed = audio.map((track, index) => `[${firstAudioInput + index}:a]adelay=delays=${Math.max(0, Math.round(track.offsetMs))}:all=1[a${index}]`);
-    const mix = audio.length === 1 ? '[a0]anull[mixed]' : `${audio.map((_, index) => `[a${index}]`).join('')}amix=inputs=${audio.length}:duration=longest:normalize=0[mixed]`;
+    const delayed = audio.map(
+      (track, index) => `[${firstAudioInput + index}:a]adelay=delays=${Math.max(0, Math.round(track.offsetMs))}:all=1[a${index}]`,
+    );
+    const mix =
+      audio.length === 1
+        ? '[a0]anull[mixed]'
+        : `${audio.map((_, index) => `[a${index}]`).join('')}amix=inputs=${audio.length}:duration=longest:normalize=0[mixed]`;
     args.push('-filter_complex', [...delayed, mix].join(';'), '-map', '[mixed]', '-c:a', 'libopus', '-b:a', '96k');
   }
   if (video) args.push('-map', '0:v:0', '-c:v', 'copy');

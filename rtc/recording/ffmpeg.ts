@@ -44,7 +44,10 @@ export async function probeMedia(tools: FfmpegTools, file: string): Promise<Prob
       ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,codec_type,width,height', '-of', 'json', file],
       { timeout: 30_000 },
     );
-    const probed = JSON.parse(stdout) as { format?: { duration?: string }; streams?: { codec_name?: string; codec_type?: string; width?: number; height?: number }[] };
+    const probed = JSON.parse(stdout) as {
+      format?: { duration?: string };
+      streams?: { codec_name?: string; codec_type?: string; width?: number; height?: number }[];
+    };
     const streams = (probed.streams ?? [])
       .filter((stream) => stream.codec_type === 'audio' || stream.codec_type === 'video')
       .map((stream) => ({
@@ -64,7 +67,9 @@ export async function probeMedia(tools: FfmpegTools, file: string): Promise<Prob
 /** Runs FFmpeg to completion, failing with the end of its error output. */
 export function runFfmpeg(tools: FfmpegTools, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(tools.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const errors = collectTail(child);
     child.once('error', reject);
     child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${signal ?? code}: ${errors()}`))));

@@ -57,7 +57,8 @@ export class RoomRecording {
   private readonly problems: string[] = [];
   private stopping: Promise<RecordingOutcome> | undefined;
   private readonly onProducerAdded = ({ producerId }: { producerId: string }) => this.record(producerId);
-  private readonly onProducerClosed = ({ producerId }: { producerId: string }) => void this.tracks.get(producerId)?.then((track) => track?.stop());
+  private readonly onProducerClosed = ({ producerId }: { producerId: string }) =>
+    void this.tracks.get(producerId)?.then((track) => track?.stop());
 
   private constructor(
     private readonly room: RecordableRoom,
@@ -92,7 +93,12 @@ export class RoomRecording {
     const baseName = `track-${String(this.tracks.size + 1).padStart(2, '0')}-${tap.source}`;
     this.tracks.set(
       producerId,
-      TrackRecorder.start(tap, { directory: this.options.directory, baseName, listenIp: this.options.listenIp, tools: this.options.tools }).catch((error: unknown) => {
+      TrackRecorder.start(tap, {
+        directory: this.options.directory,
+        baseName,
+        listenIp: this.options.listenIp,
+        tools: this.options.tools,
+      }).catch((error: unknown) => {
         this.problems.push(`${describe(tap)}: ${(error as Error).message}`);
         return undefined;
       }),
@@ -104,7 +110,9 @@ export class RoomRecording {
     this.room.off('producer-closed', this.onProducerClosed);
     const recorders = (await Promise.all(this.tracks.values())).filter((track): track is TrackRecorder => track !== undefined);
     await Promise.all(recorders.map((track) => track.stop()));
-    const tracks = (await Promise.all(recorders.map((track) => this.storedTrack(track)))).filter((track): track is RecordedTrack => track !== undefined);
+    const tracks = (await Promise.all(recorders.map((track) => this.storedTrack(track)))).filter(
+      (track): track is RecordedTrack => track !== undefined,
+    );
     let composite: RecordingOutcome['composite'];
     try {
       const composed = await composeRecording(
@@ -114,7 +122,13 @@ export class RoomRecording {
         this.options.tools,
       );
       const probed = composed && (await probeMedia(this.options.tools, composed.file));
-      if (composed && probed) composite = { file: path.basename(composed.file), mediaType: composed.mediaType, durationMs: probed.durationMs, sizeBytes: (await stat(composed.file)).size };
+      if (composed && probed)
+        composite = {
+          file: path.basename(composed.file),
+          mediaType: composed.mediaType,
+          durationMs: probed.durationMs,
+          sizeBytes: (await stat(composed.file)).size,
+        };
     } catch (error) {
       this.problems.push(`the playback file could not be composed: ${(error as Error).message}`);
     }

@@ -46,10 +46,21 @@ export class TrackRecorder {
     readonly errors: () => string,
   ) {}
 
-  static async start(tap: ProducerTap, options: { directory: string; baseName: string; listenIp: string; tools: FfmpegTools }): Promise<TrackRecorder> {
-    const transport = await tap.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: options.listenIp }, rtcpMux: false, comedia: false });
+  static async start(
+    tap: ProducerTap,
+    options: { directory: string; baseName: string; listenIp: string; tools: FfmpegTools },
+  ): Promise<TrackRecorder> {
+    const transport = await tap.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: options.listenIp },
+      rtcpMux: false,
+      comedia: false,
+    });
     try {
-      const consumer = await transport.consume({ producerId: tap.producer.id, rtpCapabilities: recorderCapabilities(tap.router), paused: true });
+      const consumer = await transport.consume({
+        producerId: tap.producer.id,
+        rtpCapabilities: recorderCapabilities(tap.router),
+        paused: true,
+      });
       const codec = consumer.rtpParameters.codecs[0];
       const container = codec && CONTAINERS[codec.mimeType.toLowerCase()];
       if (!codec || !container) throw new Error(`the recorder does not store ${codec?.mimeType ?? 'this codec'}`);
@@ -60,7 +71,31 @@ export class TrackRecorder {
         // genpts: the RTP demuxer gives no presentation times to some packets; the muxer needs them all.
         // Packets flushed as written and a cluster closed every second: a killed FFmpeg leaves a file playable up to
         // its last second, and a file with data means FFmpeg has started writing the track.
-        ['-hide_banner', '-loglevel', 'warning', '-protocol_whitelist', 'pipe,udp,rtp', '-fflags', '+genpts', '-f', 'sdp', '-i', 'pipe:0', '-map', '0', '-c', 'copy', '-flush_packets', '1', '-cluster_time_limit', '1000', '-f', container.format, '-y', file],
+        [
+          '-hide_banner',
+          '-loglevel',
+          'warning',
+          '-protocol_whitelist',
+          'pipe,udp,rtp',
+          '-fflags',
+          '+genpts',
+          '-f',
+          'sdp',
+          '-i',
+          'pipe:0',
+          '-map',
+          '0',
+          '-c',
+          'copy',
+          '-flush_packets',
+          '1',
+          '-cluster_time_limit',
+          '1000',
+          '-f',
+          container.format,
+          '-y',
+          file,
+        ],
         { stdio: ['pipe', 'ignore', 'pipe'] },
       );
       const errors = collectTail(ffmpeg);
@@ -69,7 +104,9 @@ export class TrackRecorder {
       await transport.connect({ ip: options.listenIp, port, rtcpPort: port + 1 });
       const recorder = new TrackRecorder(tap, file, codec.mimeType.split('/')[1] ?? codec.mimeType, transport, consumer, ffmpeg, errors);
       await consumer.resume();
-      if (consumer.kind === 'video') for (const delay of KEY_FRAME_REQUESTS_MS) recorder.timers.push(setTimeout(() => void consumer.requestKeyFrame().catch(() => undefined), delay).unref());
+      if (consumer.kind === 'video')
+        for (const delay of KEY_FRAME_REQUESTS_MS)
+          recorder.timers.push(setTimeout(() => void consumer.requestKeyFrame().catch(() => undefined), delay).unref());
       return recorder;
     } catch (error) {
       transport.close();
@@ -95,7 +132,12 @@ export class TrackRecorder {
 
 /** The router's codecs without RTX and header extensions: FFmpeg asks for no retransmissions and reads no extensions. */
 function recorderCapabilities(router: types.Router): types.RtpCapabilities {
-  return { codecs: (router.rtpCapabilities.codecs ?? []).filter((codec) => !codec.mimeType.toLowerCase().endsWith('/rtx')).map((codec) => ({ ...codec, rtcpFeedback: [] })), headerExtensions: [] };
+  return {
+    codecs: (router.rtpCapabilities.codecs ?? [])
+      .filter((codec) => !codec.mimeType.toLowerCase().endsWith('/rtx'))
+      .map((codec) => ({ ...codec, rtcpFeedback: [] })),
+    headerExtensions: [],
+  };
 }
 
 /** The SDP FFmpeg reads: one media section, the consumer's codec, RTP on `port` and RTCP on `port + 1`. */
@@ -105,7 +147,9 @@ export function sessionDescription(consumer: Pick<types.Consumer, 'kind' | 'rtpP
   const family = ip.includes(':') ? 'IP6' : 'IP4';
   const name = codec.mimeType.split('/')[1];
   const rtpmap = `${name}/${codec.clockRate}${codec.channels && codec.channels > 1 ? `/${codec.channels}` : ''}`;
-  const fmtp = Object.entries(codec.parameters ?? {}).map(([key, value]) => `${key}=${String(value)}`).join(';');
+  const fmtp = Object.entries(codec.parameters ?? {})
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(';');
   return [
     'v=0',
     `o=- 0 0 IN ${family} ${ip}`,

@@ -147,11 +147,15 @@ function restoreFromCache(cache, version, fingerprint) {
     return false;
   }
   const problem =
-    info.mediasoupVersion !== version ? `it is for mediasoup ${info.mediasoupVersion}`
-    : info.platform !== process.platform || info.arch !== process.arch ? `it is for ${info.platform}-${info.arch}`
-    : info.shimFingerprint !== fingerprint ? 'the build recipe in rtc/worker-build changed since it was built'
-    : info.sha256 !== sha256(cache.bin) ? 'the file is damaged'
-    : null;
+    info.mediasoupVersion !== version
+      ? `it is for mediasoup ${info.mediasoupVersion}`
+      : info.platform !== process.platform || info.arch !== process.arch
+        ? `it is for ${info.platform}-${info.arch}`
+        : info.shimFingerprint !== fingerprint
+          ? 'the build recipe in rtc/worker-build changed since it was built'
+          : info.sha256 !== sha256(cache.bin)
+            ? 'the file is damaged'
+            : null;
   if (problem) {
     log(`ignoring the cached worker in ${cache.dir}: ${problem}`);
     return false;

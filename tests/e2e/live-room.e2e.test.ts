@@ -50,7 +50,17 @@ interface HookInfo {
   annotations: number;
   still: string | null;
   layers: Record<string, number>;
-  timing: Record<'joinStartedAt' | 'joinedAt' | 'recvTransportAt' | 'firstVideoConsumeAnsweredAt' | 'firstVideoConsumerAt' | 'recvConnectedAt' | 'firstVideoResumedAt' | 'firstFrameAt', number | null>;
+  timing: Record<
+    | 'joinStartedAt'
+    | 'joinedAt'
+    | 'recvTransportAt'
+    | 'firstVideoConsumeAnsweredAt'
+    | 'firstVideoConsumerAt'
+    | 'recvConnectedAt'
+    | 'firstVideoResumedAt'
+    | 'firstFrameAt',
+    number | null
+  >;
 }
 
 type ProduceAnswer = { ok: true; producerId: string } | { ok: false; code: string; message: string };
@@ -77,536 +87,632 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-describe.skipIf(Boolean(skipReason))(`live rooms in Chromium against the real server with mediasoup${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
-  let testBed: BrowserTestBed;
-  let specimen: Specimen;
+describe.skipIf(Boolean(skipReason))(
+  `live rooms in Chromium against the real server with mediasoup${skipReason ? ` — skipped: ${skipReason}` : ''}`,
+  () => {
+    let testBed: BrowserTestBed;
+    let specimen: Specimen;
 
-  beforeAll(async () => {
-    // Identify jobs stay queued: the models are not what these tests are about, and they would load the CPU.
-    // With its own PUBLIC_URL: one test adds a second api process, as when several machines share the rooms.
-    testBed = await BrowserTestBed.start({ media: true, publicUrl: true, env: { IDENTIFY_JOBS_IN_API: 'false' } });
-    specimen = await testBed.uploadSpecimenAs('staff.beilun', { locationDetail: 'live room e2e' }, [
-      { name: 'dorsal.jpg', data: await jpegImage(71, 640, 480) },
-    ]);
-  });
-  afterEach(() => testBed?.closeSessions());
-  afterAll(() => testBed?.close());
+    beforeAll(async () => {
+      // Identify jobs stay queued: the models are not what these tests are about, and they would load the CPU.
+      // With its own PUBLIC_URL: one test adds a second api process, as when several machines share the rooms.
+      testBed = await BrowserTestBed.start({ media: true, publicUrl: true, env: { IDENTIFY_JOBS_IN_API: 'false' } });
+      specimen = await testBed.uploadSpecimenAs('staff.beilun', { locationDetail: 'live room e2e' }, [
+        { name: 'dorsal.jpg', data: await jpegImage(71, 640, 480) },
+      ]);
+    });
+    afterEach(() => testBed?.closeSessions());
+    afterAll(() => testBed?.close());
 
-  // ---- helpers -------------------------------------------------------------------------------------
+    // ---- helpers -------------------------------------------------------------------------------------
 
-  /** The body of what `call` answers to `username`; anything but 2xx fails, naming the request. */
-  async function apiAs<E extends Endpoint>(username: string, call: (client: Client) => Promise<Answer<E>>): Promise<AnswerOf<E>> {
-    const response = await call(await as(testBed.server, username));
-    const { method, url } = response.raw.req;
-    if (response.statusCode >= 300) throw new Error(`${method} ${url} as ${username} → ${response.statusCode} ${response.body}`);
-    return response.json();
-  }
-
-  function createConsultation() {
-    return apiAs('expert.ningbo', (expert) => expert.createRoom({ body: { kind: 'consultation', specimenId: specimen.id } }));
-  }
-
-  async function openRoom(session: BrowserSession, roomId: string): Promise<void> {
-    await session.page.goto(`/#/rooms/${roomId}`);
-    await session.page.locator(`[data-testid="room-page"][data-room-id="${roomId}"]`).waitFor();
-  }
-
-  /** Joins from the pre-join screen (with the camera preview running, unless a trainee) and waits until joined. */
-  async function join(page: Page, { preview = true } = {}): Promise<void> {
-    await page.getByTestId('prejoin').waitFor();
-    if (preview) {
-      await page.getByTestId('prejoin-preview').waitFor();
-      await expect.poll(() => page.getByTestId('prejoin-microphone').locator('option').count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    /** The body of what `call` answers to `username`; anything but 2xx fails, naming the request. */
+    async function apiAs<E extends Endpoint>(username: string, call: (client: Client) => Promise<Answer<E>>): Promise<AnswerOf<E>> {
+      const response = await call(await as(testBed.server, username));
+      const { method, url } = response.raw.req;
+      if (response.statusCode >= 300) throw new Error(`${method} ${url} as ${username} → ${response.statusCode} ${response.body}`);
+      return response.json();
     }
-    await page.getByTestId('room-join').click();
-    await page.locator('[data-testid="room-phase"][data-phase="joined"]').waitFor({ timeout: MEDIA_TIMEOUT });
-  }
 
-  /**
-   * Waits until the page receives video from another peer (`filter` picks which), then checks over
-   * GROWTH_WINDOW_MS that frames keep being decoded and bytes keep arriving on that same consumer.
-   */
-  async function expectVideoFlowing(page: Page, label: string, filter: (stats: InboundVideoStats) => boolean = () => true): Promise<InboundVideoStats> {
-    let first: InboundVideoStats | undefined;
-    await expect
-      .poll(
-        async () => {
-          first = (await videoStats(page)).find((stats) => filter(stats) && stats.framesDecoded > 0);
-          return first !== undefined;
-        },
-        { timeout: MEDIA_TIMEOUT, message: `${label}: no decoded video frames` },
-      )
-      .toBe(true);
-    await sleep(GROWTH_WINDOW_MS);
-    const later = (await videoStats(page)).find((stats) => stats.consumerId === first!.consumerId);
-    expect(later, `${label}: the consumer went away`).toBeDefined();
-    expect(later!.framesDecoded, `${label}: framesDecoded did not grow`).toBeGreaterThan(first!.framesDecoded);
-    expect(later!.bytesReceived, `${label}: bytesReceived did not grow`).toBeGreaterThan(first!.bytesReceived);
-    return later!;
-  }
+    function createConsultation() {
+      return apiAs('expert.ningbo', (expert) => expert.createRoom({ body: { kind: 'consultation', specimenId: specimen.id } }));
+    }
 
-  /** Opens the room, joins it and waits until the page sends its camera and microphone. */
-  async function joinSending(session: BrowserSession, roomId: string): Promise<void> {
-    await openRoom(session, roomId);
-    await join(session.page);
-    await expect.poll(async () => (await hookInfo(session.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
-  }
+    async function openRoom(session: BrowserSession, roomId: string): Promise<void> {
+      await session.page.goto(`/#/rooms/${roomId}`);
+      await session.page.locator(`[data-testid="room-page"][data-room-id="${roomId}"]`).waitFor();
+    }
 
-  async function videoWidthOf(page: Page, peerId?: string): Promise<number> {
-    const selector = peerId ? `[data-testid="remote-tile"][data-peer-id="${peerId}"] video` : '[data-testid="remote-tile"] video';
-    return page.locator(selector).first().evaluate((video: { videoWidth: number }) => video.videoWidth);
-  }
+    /** Joins from the pre-join screen (with the camera preview running, unless a trainee) and waits until joined. */
+    async function join(page: Page, { preview = true } = {}): Promise<void> {
+      await page.getByTestId('prejoin').waitFor();
+      if (preview) {
+        await page.getByTestId('prejoin-preview').waitFor();
+        await expect
+          .poll(() => page.getByTestId('prejoin-microphone').locator('option').count(), { timeout: UI_TIMEOUT })
+          .toBeGreaterThan(0);
+      }
+      await page.getByTestId('room-join').click();
+      await page.locator('[data-testid="room-phase"][data-phase="joined"]').waitFor({ timeout: MEDIA_TIMEOUT });
+    }
 
-  /** The spatial layers the server's consumers of `peerId` (video only) prefer now: what setConsumerLayers set. */
-  async function preferredLayersOnServer(roomId: string, peerId: string): Promise<(number | null)[]> {
-    const room = await testBed.server.rtc?.rooms.find(roomId);
-    const consumers = [...(room?.peers.get(peerId)?.consumers.values() ?? [])];
-    return consumers.filter((consumer) => consumer.kind === 'video').map((consumer) => consumer.preferredLayers?.spatialLayer ?? null);
-  }
+    /**
+     * Waits until the page receives video from another peer (`filter` picks which), then checks over
+     * GROWTH_WINDOW_MS that frames keep being decoded and bytes keep arriving on that same consumer.
+     */
+    async function expectVideoFlowing(
+      page: Page,
+      label: string,
+      filter: (stats: InboundVideoStats) => boolean = () => true,
+    ): Promise<InboundVideoStats> {
+      let first: InboundVideoStats | undefined;
+      await expect
+        .poll(
+          async () => {
+            first = (await videoStats(page)).find((stats) => filter(stats) && stats.framesDecoded > 0);
+            return first !== undefined;
+          },
+          { timeout: MEDIA_TIMEOUT, message: `${label}: no decoded video frames` },
+        )
+        .toBe(true);
+      await sleep(GROWTH_WINDOW_MS);
+      const later = (await videoStats(page)).find((stats) => stats.consumerId === first!.consumerId);
+      expect(later, `${label}: the consumer went away`).toBeDefined();
+      expect(later!.framesDecoded, `${label}: framesDecoded did not grow`).toBeGreaterThan(first!.framesDecoded);
+      expect(later!.bytesReceived, `${label}: bytesReceived did not grow`).toBeGreaterThan(first!.bytesReceived);
+      return later!;
+    }
 
-  function uncaught(session: BrowserSession): string[] {
-    return session.errors.filter((error) => error.startsWith('pageerror'));
-  }
+    /** Opens the room, joins it and waits until the page sends its camera and microphone. */
+    async function joinSending(session: BrowserSession, roomId: string): Promise<void> {
+      await openRoom(session, roomId);
+      await join(session.page);
+      await expect
+        .poll(async () => (await hookInfo(session.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT })
+        .toEqual(['camera', 'microphone']);
+    }
 
-  // ---- tests ---------------------------------------------------------------------------------------
+    async function videoWidthOf(page: Page, peerId?: string): Promise<number> {
+      const selector = peerId ? `[data-testid="remote-tile"][data-peer-id="${peerId}"] video` : '[data-testid="remote-tile"] video';
+      return page
+        .locator(selector)
+        .first()
+        .evaluate((video: { videoWidth: number }) => video.videoWidth);
+    }
 
-  it('an expert starts a consultation from the specimen page; port staff join it there and receive the expert\'s video', async () => {
-    const expert = await testBed.signIn('expert.ningbo');
-    const staff = await testBed.signIn('staff.beilun');
+    /** The spatial layers the server's consumers of `peerId` (video only) prefer now: what setConsumerLayers set. */
+    async function preferredLayersOnServer(roomId: string, peerId: string): Promise<(number | null)[]> {
+      const room = await testBed.server.rtc?.rooms.find(roomId);
+      const consumers = [...(room?.peers.get(peerId)?.consumers.values() ?? [])];
+      return consumers.filter((consumer) => consumer.kind === 'video').map((consumer) => consumer.preferredLayers?.spatialLayer ?? null);
+    }
 
-    await expert.page.goto(`/#/specimens/${specimen.id}`);
-    await expert.page.getByTestId('start-consultation').click();
-    await expert.page.getByTestId('room-page').waitFor();
-    const roomId = await expert.page.getByTestId('room-page').getAttribute('data-room-id');
-    expect(roomId).toMatch(/^[0-9a-f-]{36}$/);
-    await join(expert.page);
-    expect(await expert.page.getByTestId('room-role').getAttribute('data-role')).toBe('host');
-    await expect.poll(async () => (await hookInfo(expert.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
+    function uncaught(session: BrowserSession): string[] {
+      return session.errors.filter((error) => error.startsWith('pageerror'));
+    }
 
-    // Staff find the open consultation on the specimen page and join from there.
-    await staff.page.goto(`/#/specimens/${specimen.id}`);
-    const listed = staff.page.locator(`[data-testid="specimen-room"][data-room-id="${roomId}"]`);
-    await listed.waitFor();
-    expect(await listed.getAttribute('data-active')).toBe('true');
-    expect(await staff.page.getByTestId('start-consultation').count()).toBe(0);
-    await listed.getByTestId('join-room').click();
-    await join(staff.page);
-    expect(await staff.page.getByTestId('room-role').getAttribute('data-role')).toBe('participant');
+    // ---- tests ---------------------------------------------------------------------------------------
 
-    const expertPeerId = (await hookInfo(expert.page))!.peerId!;
-    await expect.poll(() => videoWidthOf(staff.page, expertPeerId), { timeout: MEDIA_TIMEOUT }).toBeGreaterThan(0);
-    const received = await expectVideoFlowing(staff.page, 'staff receiving the expert', (stats) => stats.peerId === expertPeerId);
-    expect(received.source).toBe('camera');
-    // The only remote video fills the stage: the client asks for the top simulcast layer, and the server has it.
-    await expect.poll(async () => Object.values((await hookInfo(staff.page))!.layers), { timeout: UI_TIMEOUT }).toEqual([2]);
-    const staffPeer = (await hookInfo(staff.page))!.peerId!;
-    expect(await preferredLayersOnServer(roomId!, staffPeer)).toEqual([2]);
+    it("an expert starts a consultation from the specimen page; port staff join it there and receive the expert's video", async () => {
+      const expert = await testBed.signIn('expert.ningbo');
+      const staff = await testBed.signIn('staff.beilun');
 
-    const timing = (await hookInfo(staff.page))!.timing;
-    expect(timing.joinStartedAt).not.toBeNull();
-    expect(timing.firstFrameAt).not.toBeNull();
-    const joinToFirstFrame = Math.round(timing.firstFrameAt! - timing.joinStartedAt!);
-    const since = (at: number | null) => (at === null ? null : Math.round(at - timing.joinStartedAt!));
-    const phases = {
-      joined: since(timing.joinedAt),
-      'receive transport': since(timing.recvTransportAt),
-      'consume answered': since(timing.firstVideoConsumeAnsweredAt),
-      'consumer set up': since(timing.firstVideoConsumerAt),
-      resumed: since(timing.firstVideoResumedAt),
-      'receive transport connected': since(timing.recvConnectedAt),
-    };
-    console.log('[rtc] join→first frame ms', joinToFirstFrame, `(from join: ${Object.entries(phases).map(([phase, ms]) => `${phase} ${ms}`).join(', ')} ms)`);
-    expect(joinToFirstFrame).toBeGreaterThan(0);
-    // `npm run bench:rtc` runs this case and prints what it measured.
-    if (process.env.VECTORDESK_FIRST_FRAME_FILE) await writeFile(process.env.VECTORDESK_FIRST_FRAME_FILE, JSON.stringify({ joinToFirstFrameMs: joinToFirstFrame, phases }));
+      await expert.page.goto(`/#/specimens/${specimen.id}`);
+      await expert.page.getByTestId('start-consultation').click();
+      await expert.page.getByTestId('room-page').waitFor();
+      const roomId = await expert.page.getByTestId('room-page').getAttribute('data-room-id');
+      expect(roomId).toMatch(/^[0-9a-f-]{36}$/);
+      await join(expert.page);
+      expect(await expert.page.getByTestId('room-role').getAttribute('data-role')).toBe('host');
+      await expect
+        .poll(async () => (await hookInfo(expert.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT })
+        .toEqual(['camera', 'microphone']);
 
-    // And the other way round: the expert sees the staff member's camera.
-    const staffPeerId = (await hookInfo(staff.page))!.peerId!;
-    await expectVideoFlowing(expert.page, 'expert receiving staff', (stats) => stats.peerId === staffPeerId);
-    // Both list each other.
-    await expert.page.locator(`[data-testid="participant"][data-peer-id="${staffPeerId}"]`).waitFor();
+      // Staff find the open consultation on the specimen page and join from there.
+      await staff.page.goto(`/#/specimens/${specimen.id}`);
+      const listed = staff.page.locator(`[data-testid="specimen-room"][data-room-id="${roomId}"]`);
+      await listed.waitFor();
+      expect(await listed.getAttribute('data-active')).toBe('true');
+      expect(await staff.page.getByTestId('start-consultation').count()).toBe(0);
+      await listed.getByTestId('join-room').click();
+      await join(staff.page);
+      expect(await staff.page.getByTestId('room-role').getAttribute('data-role')).toBe('participant');
 
-    expect(uncaught(expert)).toEqual([]);
-    expect(uncaught(staff)).toEqual([]);
-  });
+      const expertPeerId = (await hookInfo(expert.page))!.peerId!;
+      await expect.poll(() => videoWidthOf(staff.page, expertPeerId), { timeout: MEDIA_TIMEOUT }).toBeGreaterThan(0);
+      const received = await expectVideoFlowing(staff.page, 'staff receiving the expert', (stats) => stats.peerId === expertPeerId);
+      expect(received.source).toBe('camera');
+      // The only remote video fills the stage: the client asks for the top simulcast layer, and the server has it.
+      await expect.poll(async () => Object.values((await hookInfo(staff.page))!.layers), { timeout: UI_TIMEOUT }).toEqual([2]);
+      const staffPeer = (await hookInfo(staff.page))!.peerId!;
+      expect(await preferredLayersOnServer(roomId!, staffPeer)).toEqual([2]);
 
-  it('with two api processes, staff on the other one are sent to the process hosting the room and receive the expert\'s video', async () => {
-    const other = await testBed.startAnotherProcess();
-    try {
+      const timing = (await hookInfo(staff.page))!.timing;
+      expect(timing.joinStartedAt).not.toBeNull();
+      expect(timing.firstFrameAt).not.toBeNull();
+      const joinToFirstFrame = Math.round(timing.firstFrameAt! - timing.joinStartedAt!);
+      const since = (at: number | null) => (at === null ? null : Math.round(at - timing.joinStartedAt!));
+      const phases = {
+        joined: since(timing.joinedAt),
+        'receive transport': since(timing.recvTransportAt),
+        'consume answered': since(timing.firstVideoConsumeAnsweredAt),
+        'consumer set up': since(timing.firstVideoConsumerAt),
+        resumed: since(timing.firstVideoResumedAt),
+        'receive transport connected': since(timing.recvConnectedAt),
+      };
+      console.log(
+        '[rtc] join→first frame ms',
+        joinToFirstFrame,
+        `(from join: ${Object.entries(phases)
+          .map(([phase, ms]) => `${phase} ${ms}`)
+          .join(', ')} ms)`,
+      );
+      expect(joinToFirstFrame).toBeGreaterThan(0);
+      // `npm run bench:rtc` runs this case and prints what it measured.
+      if (process.env.VECTORDESK_FIRST_FRAME_FILE)
+        await writeFile(process.env.VECTORDESK_FIRST_FRAME_FILE, JSON.stringify({ joinToFirstFrameMs: joinToFirstFrame, phases }));
+
+      // And the other way round: the expert sees the staff member's camera.
+      const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+      await expectVideoFlowing(expert.page, 'expert receiving staff', (stats) => stats.peerId === staffPeerId);
+      // Both list each other.
+      await expert.page.locator(`[data-testid="participant"][data-peer-id="${staffPeerId}"]`).waitFor();
+
+      expect(uncaught(expert)).toEqual([]);
+      expect(uncaught(staff)).toEqual([]);
+    });
+
+    it("with two api processes, staff on the other one are sent to the process hosting the room and receive the expert's video", async () => {
+      const other = await testBed.startAnotherProcess();
+      try {
+        const room = await createConsultation();
+        const expert = await testBed.signIn('expert.ningbo');
+        await joinSending(expert, room.id);
+        // Signed in at the other process's address: its page asks that process for the token, which names the host.
+        const staff = await testBed.signIn('staff.beilun', other);
+        await openRoom(staff, room.id);
+        await join(staff.page);
+        await expectVideoFlowing(staff.page, 'staff on the other process');
+        expect(await other.rtc!.rooms.find(room.id)).toBeUndefined();
+        expect((await testBed.server.rtc!.rooms.find(room.id))?.peers.size).toBe(2);
+        expect(uncaught(staff)).toEqual([]);
+      } finally {
+        await testBed.closeSessions();
+        await other.close();
+      }
+    });
+
+    it('a trainee in a class sees no send controls and is refused by the server when producing without a grant', async () => {
+      const trainee = await apiAs('trainee.ningbo', (client) => client.getMe());
+      const room = await apiAs('expert.ningbo', (expert) =>
+        expert.createRoom({ body: { kind: 'class', title: 'Aedes albopictus: key features', trainees: [trainee.user.id] } }),
+      );
+
+      const presenter = await testBed.signIn('expert.ningbo');
+      await openRoom(presenter, room.id);
+      await join(presenter.page);
+
+      const student = await testBed.signIn('trainee.ningbo');
+      await openRoom(student, room.id);
+      await student.page.getByTestId('prejoin-trainee').waitFor();
+      expect(await student.page.getByTestId('prejoin-camera').count()).toBe(0);
+      await join(student.page, { preview: false });
+      expect(await student.page.getByTestId('room-role').getAttribute('data-role')).toBe('trainee');
+
+      // Receives the presenter, shows no way to send.
+      await expectVideoFlowing(student.page, 'trainee receiving the presenter');
+      const controls = student.page.getByTestId('room-controls');
+      await controls.getByTestId('control-hand').waitFor();
+      for (const control of ['control-mic', 'control-camera', 'control-screen', 'control-microscope', 'control-still', 'control-end']) {
+        expect(await controls.getByTestId(control).count(), control).toBe(0);
+      }
+
+      // The server refuses a producer all the same.
+      const refused = await student.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.produce('microphone'));
+      expect(refused).toMatchObject({ ok: false, code: 'forbidden' });
+      const refusedCamera = await student.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.produce('camera'));
+      expect(refusedCamera).toMatchObject({ ok: false, code: 'forbidden' });
+      expect((await hookInfo(student.page))!.producers).toEqual([]);
+
+      // A raised hand reaches the presenter, who grants the microphone for 60 s: now the trainee may speak.
+      await controls.getByTestId('control-hand').click();
+      const studentPeerId = (await hookInfo(student.page))!.peerId!;
+      const row = presenter.page.locator(`[data-testid="participant"][data-peer-id="${studentPeerId}"]`);
+      await expect.poll(() => row.getAttribute('data-hand-raised'), { timeout: UI_TIMEOUT }).toBe('true');
+      await row.getByTestId('participant-grant').click();
+      await controls.getByTestId('control-mic').waitFor();
+      await student.page.getByTestId('grant-remaining').waitFor();
+      await controls.getByTestId('control-mic').click();
+      await expect.poll(async () => (await hookInfo(student.page))!.producers, { timeout: MEDIA_TIMEOUT }).toEqual(['microphone']);
+      expect(await controls.getByTestId('control-camera').count()).toBe(0);
+
+      // Revoked: the server closes the microphone and the button goes away.
+      await row.getByTestId('participant-grant').click();
+      await expect.poll(() => controls.getByTestId('control-mic').count(), { timeout: UI_TIMEOUT }).toBe(0);
+      await expect.poll(async () => (await hookInfo(student.page))!.producers, { timeout: UI_TIMEOUT }).toEqual([]);
+
+      expect(uncaught(presenter)).toEqual([]);
+      expect(uncaught(student)).toEqual([]);
+    });
+
+    it('a peer restarts ICE, and when its connection is cut reconnects by itself and receives (and sends) video again', async () => {
       const room = await createConsultation();
       const expert = await testBed.signIn('expert.ningbo');
-      await joinSending(expert, room.id);
-      // Signed in at the other process's address: its page asks that process for the token, which names the host.
-      const staff = await testBed.signIn('staff.beilun', other);
+      const staff = await testBed.signIn('staff.beilun');
+      await openRoom(expert, room.id);
+      await join(expert.page);
       await openRoom(staff, room.id);
       await join(staff.page);
-      await expectVideoFlowing(staff.page, 'staff on the other process');
-      expect(await other.rtc!.rooms.find(room.id)).toBeUndefined();
-      expect((await testBed.server.rtc!.rooms.find(room.id))?.peers.size).toBe(2);
-      expect(uncaught(staff)).toEqual([]);
-    } finally {
-      await testBed.closeSessions();
-      await other.close();
-    }
-  });
 
-  it('a trainee in a class sees no send controls and is refused by the server when producing without a grant', async () => {
-    const trainee = await apiAs('trainee.ningbo', (client) => client.getMe());
-    const room = await apiAs('expert.ningbo', (expert) => expert.createRoom({ body: { kind: 'class', title: 'Aedes albopictus: key features', trainees: [trainee.user.id] } }));
+      const expertPeerId = (await hookInfo(expert.page))!.peerId!;
+      await expectVideoFlowing(staff.page, 'before the cut', (stats) => stats.peerId === expertPeerId);
+      const before = (await hookInfo(staff.page))!;
+      expect(before.joins).toBe(1);
 
-    const presenter = await testBed.signIn('expert.ningbo');
-    await openRoom(presenter, room.id);
-    await join(presenter.page);
+      // A transport that reports `disconnected` restarts ICE (new credentials from the server) and carries on.
+      await staff.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.restartIce());
+      expect(await hookInfo(staff.page)).toMatchObject({ phase: 'joined', joins: 1, iceRestarts: 1, peerId: before.peerId });
+      await expectVideoFlowing(staff.page, 'after an ICE restart', (stats) => stats.peerId === expertPeerId);
+      expect((await hookInfo(staff.page))!.joins).toBe(1);
 
-    const student = await testBed.signIn('trainee.ningbo');
-    await openRoom(student, room.id);
-    await student.page.getByTestId('prejoin-trainee').waitFor();
-    expect(await student.page.getByTestId('prejoin-camera').count()).toBe(0);
-    await join(student.page, { preview: false });
-    expect(await student.page.getByTestId('room-role').getAttribute('data-role')).toBe('trainee');
-
-    // Receives the presenter, shows no way to send.
-    await expectVideoFlowing(student.page, 'trainee receiving the presenter');
-    const controls = student.page.getByTestId('room-controls');
-    await controls.getByTestId('control-hand').waitFor();
-    for (const control of ['control-mic', 'control-camera', 'control-screen', 'control-microscope', 'control-still', 'control-end']) {
-      expect(await controls.getByTestId(control).count(), control).toBe(0);
-    }
-
-    // The server refuses a producer all the same.
-    const refused = await student.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.produce('microphone'));
-    expect(refused).toMatchObject({ ok: false, code: 'forbidden' });
-    const refusedCamera = await student.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.produce('camera'));
-    expect(refusedCamera).toMatchObject({ ok: false, code: 'forbidden' });
-    expect((await hookInfo(student.page))!.producers).toEqual([]);
-
-    // A raised hand reaches the presenter, who grants the microphone for 60 s: now the trainee may speak.
-    await controls.getByTestId('control-hand').click();
-    const studentPeerId = (await hookInfo(student.page))!.peerId!;
-    const row = presenter.page.locator(`[data-testid="participant"][data-peer-id="${studentPeerId}"]`);
-    await expect.poll(() => row.getAttribute('data-hand-raised'), { timeout: UI_TIMEOUT }).toBe('true');
-    await row.getByTestId('participant-grant').click();
-    await controls.getByTestId('control-mic').waitFor();
-    await student.page.getByTestId('grant-remaining').waitFor();
-    await controls.getByTestId('control-mic').click();
-    await expect.poll(async () => (await hookInfo(student.page))!.producers, { timeout: MEDIA_TIMEOUT }).toEqual(['microphone']);
-    expect(await controls.getByTestId('control-camera').count()).toBe(0);
-
-    // Revoked: the server closes the microphone and the button goes away.
-    await row.getByTestId('participant-grant').click();
-    await expect.poll(() => controls.getByTestId('control-mic').count(), { timeout: UI_TIMEOUT }).toBe(0);
-    await expect.poll(async () => (await hookInfo(student.page))!.producers, { timeout: UI_TIMEOUT }).toEqual([]);
-
-    expect(uncaught(presenter)).toEqual([]);
-    expect(uncaught(student)).toEqual([]);
-  });
-
-  it('a peer restarts ICE, and when its connection is cut reconnects by itself and receives (and sends) video again', async () => {
-    const room = await createConsultation();
-    const expert = await testBed.signIn('expert.ningbo');
-    const staff = await testBed.signIn('staff.beilun');
-    await openRoom(expert, room.id);
-    await join(expert.page);
-    await openRoom(staff, room.id);
-    await join(staff.page);
-
-    const expertPeerId = (await hookInfo(expert.page))!.peerId!;
-    await expectVideoFlowing(staff.page, 'before the cut', (stats) => stats.peerId === expertPeerId);
-    const before = (await hookInfo(staff.page))!;
-    expect(before.joins).toBe(1);
-
-    // A transport that reports `disconnected` restarts ICE (new credentials from the server) and carries on.
-    await staff.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.restartIce());
-    expect(await hookInfo(staff.page)).toMatchObject({ phase: 'joined', joins: 1, iceRestarts: 1, peerId: before.peerId });
-    await expectVideoFlowing(staff.page, 'after an ICE restart', (stats) => stats.peerId === expertPeerId);
-    expect((await hookInfo(staff.page))!.joins).toBe(1);
-
-    // The network goes: socket and peer connections die under the client.
-    const cutAt = Date.now();
-    await staff.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.dropConnection());
-    await expect
-      .poll(async () => {
-        const info = await hookInfo(staff.page);
-        return info?.phase === 'joined' && info.joins === 2;
-      }, { timeout: MEDIA_TIMEOUT, message: 'the client did not rejoin' })
-      .toBe(true);
-    const rejoinedAfter = Date.now() - cutAt;
-    const after = (await hookInfo(staff.page))!;
-    expect(after.peerId).not.toBe(before.peerId);
-    await expect
-      .poll(async () => (await videoStats(staff.page)).some((stats) => stats.peerId === expertPeerId && stats.framesDecoded > 0), { timeout: MEDIA_TIMEOUT })
-      .toBe(true);
-    console.log('[rtc] cut → rejoined ms', rejoinedAfter, '· cut → frames decoded again ms', Date.now() - cutAt, '(as polled)');
-    await expectVideoFlowing(staff.page, 'after the cut', (stats) => stats.peerId === expertPeerId);
-
-    // What the staff member was sending is sent again, under the new peer.
-    await expect.poll(async () => (await hookInfo(staff.page))!.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone']);
-    await expectVideoFlowing(expert.page, 'expert receiving the reconnected staff', (stats) => stats.peerId === after.peerId);
-    // The old peer is gone from the expert's list.
-    await expect.poll(() => expert.page.locator(`[data-testid="participant"][data-peer-id="${before.peerId}"]`).count(), { timeout: UI_TIMEOUT }).toBe(0);
-
-    expect(uncaught(expert)).toEqual([]);
-    expect(uncaught(staff)).toEqual([]);
-  });
-
-  it('annotations on a shared still appear on the other page, are replayed to a late joiner, export as a PNG and are saved onto the specimen', async () => {
-    const room = await createConsultation();
-    const expert = await testBed.signIn('expert.ningbo');
-    const staff = await testBed.signIn('staff.beilun');
-    await openRoom(expert, room.id);
-    await join(expert.page);
-    await openRoom(staff, room.id);
-    await join(staff.page);
-
-    // The expert shares the specimen's photo; everybody sees the original.
-    const image = specimen.images[0]!;
-    await expert.page.getByTestId('control-still').click();
-    await expert.page.locator(`[data-testid="still-option"][data-image-id="${image.id}"]`).click();
-    for (const page of [expert.page, staff.page]) {
-      const still = page.locator(`[data-testid="still-view"][data-image-id="${image.id}"]`);
-      await still.waitFor();
+      // The network goes: socket and peer connections die under the client.
+      const cutAt = Date.now();
+      await staff.page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom!.dropConnection());
       await expect
-        .poll(() => still.getByTestId('still-image').evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0)), { timeout: UI_TIMEOUT })
-        .toBe(image.width);
-    }
+        .poll(
+          async () => {
+            const info = await hookInfo(staff.page);
+            return info?.phase === 'joined' && info.joins === 2;
+          },
+          { timeout: MEDIA_TIMEOUT, message: 'the client did not rejoin' },
+        )
+        .toBe(true);
+      const rejoinedAfter = Date.now() - cutAt;
+      const after = (await hookInfo(staff.page))!;
+      expect(after.peerId).not.toBe(before.peerId);
+      await expect
+        .poll(async () => (await videoStats(staff.page)).some((stats) => stats.peerId === expertPeerId && stats.framesDecoded > 0), {
+          timeout: MEDIA_TIMEOUT,
+        })
+        .toBe(true);
+      console.log('[rtc] cut → rejoined ms', rejoinedAfter, '· cut → frames decoded again ms', Date.now() - cutAt, '(as polled)');
+      await expectVideoFlowing(staff.page, 'after the cut', (stats) => stats.peerId === expertPeerId);
 
-    // With the still on stage the videos shrink to a strip: receivers drop to the lowest simulcast layer.
-    const staffPeerId = (await hookInfo(staff.page))!.peerId!;
-    await expect.poll(() => preferredLayersOnServer(room.id, staffPeerId), { timeout: UI_TIMEOUT }).toEqual([0]);
+      // What the staff member was sending is sent again, under the new peer.
+      await expect
+        .poll(async () => (await hookInfo(staff.page))!.producers.sort(), { timeout: MEDIA_TIMEOUT })
+        .toEqual(['camera', 'microphone']);
+      await expectVideoFlowing(expert.page, 'expert receiving the reconnected staff', (stats) => stats.peerId === after.peerId);
+      // The old peer is gone from the expert's list.
+      await expect
+        .poll(() => expert.page.locator(`[data-testid="participant"][data-peer-id="${before.peerId}"]`).count(), { timeout: UI_TIMEOUT })
+        .toBe(0);
 
-    // The expert draws an arrow, a circle, a freehand line and a label.
-    const canvas = expert.page.getByTestId('still-canvas');
-    /**
-     * Where a point of the still (0–1) is on the screen now. The mouse reaches only the viewport, and the page may have
-     * scrolled (the picker sat below the stage; clicking a tool brings the toolbar into view): measured each time.
-     */
-    async function at(x: number, y: number): Promise<[number, number]> {
-      await canvas.scrollIntoViewIfNeeded();
-      const box = (await canvas.boundingBox())!;
-      return [box.x + box.width * x, box.y + box.height * y];
-    }
-    async function drag(from: readonly [number, number], to: readonly [number, number], steps = 5): Promise<void> {
-      const start = await at(...from);
-      const end = await at(...to);
-      await expert.page.mouse.move(...start);
-      await expert.page.mouse.down();
-      await expert.page.mouse.move(...end, { steps });
-      await expert.page.mouse.up();
-    }
-    await expert.page.getByTestId('tool-arrow').click();
-    await drag([0.2, 0.2], [0.45, 0.45]);
-    await expert.page.getByTestId('tool-circle').click();
-    await drag([0.6, 0.5], [0.7, 0.6]);
-    await expert.page.getByTestId('tool-freehand').click();
-    await drag([0.1, 0.8], [0.5, 0.9], 12);
-    await expert.page.getByTestId('tool-text').click();
-    await expert.page.getByTestId('tool-text-input').fill('scutum');
-    await expert.page.mouse.click(...(await at(0.5, 0.2)));
-
-    const strokesOn = (page: Page) => page.getByTestId('still-canvas').getAttribute('data-stroke-count');
-    await expect.poll(() => strokesOn(staff.page), { timeout: UI_TIMEOUT }).toBe('4');
-    await expect.poll(() => strokesOn(expert.page), { timeout: UI_TIMEOUT }).toBe('4');
-    expect((await hookInfo(staff.page))!.annotations).toBe(4);
-    // Drawn, not only counted: the staff member's canvas has coloured pixels.
-    const painted = await staff.page.getByTestId('still-canvas').evaluate((element) => {
-      const canvasElement = element as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-      const { data } = canvasElement.getContext('2d').getImageData(0, 0, canvasElement.width, canvasElement.height);
-      let opaque = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque += 1;
-      return opaque;
+      expect(uncaught(expert)).toEqual([]);
+      expect(uncaught(staff)).toEqual([]);
     });
-    expect(painted).toBeGreaterThan(100);
 
-    // Staff draw too, in their own colour, and chat.
-    expect(await staff.page.getByTestId('still-colour').getAttribute('data-colour')).not.toBe(await expert.page.getByTestId('still-colour').getAttribute('data-colour'));
-    await staff.page.getByTestId('tool-circle').click();
-    await staff.page.getByTestId('still-canvas').scrollIntoViewIfNeeded();
-    const staffBox = (await staff.page.getByTestId('still-canvas').boundingBox())!;
-    await staff.page.mouse.move(staffBox.x + staffBox.width * 0.3, staffBox.y + staffBox.height * 0.6);
-    await staff.page.mouse.down();
-    await staff.page.mouse.move(staffBox.x + staffBox.width * 0.35, staffBox.y + staffBox.height * 0.65, { steps: 3 });
-    await staff.page.mouse.up();
-    await expect.poll(() => strokesOn(expert.page), { timeout: UI_TIMEOUT }).toBe('5');
-    await staff.page.getByTestId('chat-input').fill('Pale scales on the scutum?');
-    await staff.page.getByTestId('chat-send').click();
-    await expect.poll(() => expert.page.getByTestId('chat-text').allTextContents(), { timeout: UI_TIMEOUT }).toEqual(['Pale scales on the scutum?']);
+    it('annotations on a shared still appear on the other page, are replayed to a late joiner, export as a PNG and are saved onto the specimen', async () => {
+      const room = await createConsultation();
+      const expert = await testBed.signIn('expert.ningbo');
+      const staff = await testBed.signIn('staff.beilun');
+      await openRoom(expert, room.id);
+      await join(expert.page);
+      await openRoom(staff, room.id);
+      await join(staff.page);
 
-    // Someone joining later gets the still, the five strokes and the chat from the room's history.
-    const late = await testBed.signIn('expert.hq');
-    await openRoom(late, room.id);
-    await join(late.page);
-    await late.page.locator(`[data-testid="still-view"][data-image-id="${image.id}"]`).waitFor();
-    await expect.poll(() => strokesOn(late.page), { timeout: UI_TIMEOUT }).toBe('5');
-    expect(await late.page.getByTestId('chat-text').allTextContents()).toEqual(['Pale scales on the scutum?']);
+      // The expert shares the specimen's photo; everybody sees the original.
+      const image = specimen.images[0]!;
+      await expert.page.getByTestId('control-still').click();
+      await expert.page.locator(`[data-testid="still-option"][data-image-id="${image.id}"]`).click();
+      for (const page of [expert.page, staff.page]) {
+        const still = page.locator(`[data-testid="still-view"][data-image-id="${image.id}"]`);
+        await still.waitFor();
+        await expect
+          .poll(
+            () =>
+              still
+                .getByTestId('still-image')
+                .evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0)),
+            { timeout: UI_TIMEOUT },
+          )
+          .toBe(image.width);
+      }
 
-    // Export: the full-resolution image with the strokes, as a PNG download.
-    const [download] = await Promise.all([expert.page.waitForEvent('download'), expert.page.getByTestId('still-export').click()]);
-    expect(download.suggestedFilename()).toBe(`vectordesk-still-${image.id}.png`);
-    const png = await readFile((await download.path())!);
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    const metadata = await sharp(png).metadata();
-    expect([metadata.width, metadata.height]).toEqual([image.width, image.height]);
+      // With the still on stage the videos shrink to a strip: receivers drop to the lowest simulcast layer.
+      const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+      await expect.poll(() => preferredLayersOnServer(room.id, staffPeerId), { timeout: UI_TIMEOUT }).toEqual([0]);
 
-    // Saved onto the specimen by the staff member: the annotated still becomes a new photo of it, at full resolution.
-    await staff.page.getByTestId('still-save-to-specimen').click();
-    const savedId = await staff.page.getByTestId('still-saved').getAttribute('data-image-id');
-    const { images: withSaved } = await testBed.fetchSpecimenAs('expert.ningbo', specimen.id);
-    expect(withSaved.find((candidate) => candidate.id === savedId)).toMatchObject({ format: 'png', width: image.width, height: image.height });
+      // The expert draws an arrow, a circle, a freehand line and a label.
+      const canvas = expert.page.getByTestId('still-canvas');
+      /**
+       * Where a point of the still (0–1) is on the screen now. The mouse reaches only the viewport, and the page may have
+       * scrolled (the picker sat below the stage; clicking a tool brings the toolbar into view): measured each time.
+       */
+      async function at(x: number, y: number): Promise<[number, number]> {
+        await canvas.scrollIntoViewIfNeeded();
+        const box = (await canvas.boundingBox())!;
+        return [box.x + box.width * x, box.y + box.height * y];
+      }
+      async function drag(from: readonly [number, number], to: readonly [number, number], steps = 5): Promise<void> {
+        const start = await at(...from);
+        const end = await at(...to);
+        await expert.page.mouse.move(...start);
+        await expert.page.mouse.down();
+        await expert.page.mouse.move(...end, { steps });
+        await expert.page.mouse.up();
+      }
+      await expert.page.getByTestId('tool-arrow').click();
+      await drag([0.2, 0.2], [0.45, 0.45]);
+      await expert.page.getByTestId('tool-circle').click();
+      await drag([0.6, 0.5], [0.7, 0.6]);
+      await expert.page.getByTestId('tool-freehand').click();
+      await drag([0.1, 0.8], [0.5, 0.9], 12);
+      await expert.page.getByTestId('tool-text').click();
+      await expert.page.getByTestId('tool-text-input').fill('scutum');
+      await expert.page.mouse.click(...(await at(0.5, 0.2)));
 
-    // Clearing clears everybody's canvas.
-    await expert.page.getByTestId('still-clear').click();
-    for (const page of [expert.page, staff.page, late.page]) await expect.poll(() => strokesOn(page), { timeout: UI_TIMEOUT }).toBe('0');
+      const strokesOn = (page: Page) => page.getByTestId('still-canvas').getAttribute('data-stroke-count');
+      await expect.poll(() => strokesOn(staff.page), { timeout: UI_TIMEOUT }).toBe('4');
+      await expect.poll(() => strokesOn(expert.page), { timeout: UI_TIMEOUT }).toBe('4');
+      expect((await hookInfo(staff.page))!.annotations).toBe(4);
+      // Drawn, not only counted: the staff member's canvas has coloured pixels.
+      const painted = await staff.page.getByTestId('still-canvas').evaluate((element) => {
+        const canvasElement = element as unknown as {
+          width: number;
+          height: number;
+          getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+        };
+        const { data } = canvasElement.getContext('2d').getImageData(0, 0, canvasElement.width, canvasElement.height);
+        let opaque = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque += 1;
+        return opaque;
+      });
+      expect(painted).toBeGreaterThan(100);
 
-    // The record keeps it all.
-    const record = await apiAs('expert.ningbo', (expert) => expert.listRoomEvents({ params: { id: room.id }, query: { kinds: 'annotation,annotations-cleared,still,chat' } }));
-    expect(record.items.map((event) => event.kind)).toEqual(['still', 'annotation', 'annotation', 'annotation', 'annotation', 'annotation', 'chat', 'annotations-cleared']);
+      // Staff draw too, in their own colour, and chat.
+      expect(await staff.page.getByTestId('still-colour').getAttribute('data-colour')).not.toBe(
+        await expert.page.getByTestId('still-colour').getAttribute('data-colour'),
+      );
+      await staff.page.getByTestId('tool-circle').click();
+      await staff.page.getByTestId('still-canvas').scrollIntoViewIfNeeded();
+      const staffBox = (await staff.page.getByTestId('still-canvas').boundingBox())!;
+      await staff.page.mouse.move(staffBox.x + staffBox.width * 0.3, staffBox.y + staffBox.height * 0.6);
+      await staff.page.mouse.down();
+      await staff.page.mouse.move(staffBox.x + staffBox.width * 0.35, staffBox.y + staffBox.height * 0.65, { steps: 3 });
+      await staff.page.mouse.up();
+      await expect.poll(() => strokesOn(expert.page), { timeout: UI_TIMEOUT }).toBe('5');
+      await staff.page.getByTestId('chat-input').fill('Pale scales on the scutum?');
+      await staff.page.getByTestId('chat-send').click();
+      await expect
+        .poll(() => expert.page.getByTestId('chat-text').allTextContents(), { timeout: UI_TIMEOUT })
+        .toEqual(['Pale scales on the scutum?']);
 
-    for (const session of [expert, staff, late]) expect(uncaught(session)).toEqual([]);
-  });
+      // Someone joining later gets the still, the five strokes and the chat from the room's history.
+      const late = await testBed.signIn('expert.hq');
+      await openRoom(late, room.id);
+      await join(late.page);
+      await late.page.locator(`[data-testid="still-view"][data-image-id="${image.id}"]`).waitFor();
+      await expect.poll(() => strokesOn(late.page), { timeout: UI_TIMEOUT }).toBe('5');
+      expect(await late.page.getByTestId('chat-text').allTextContents()).toEqual(['Pale scales on the scutum?']);
 
-  it('staff capture a frame of their camera: it is saved onto the specimen and shared as the still', async () => {
-    const room = await createConsultation();
-    const staff = await testBed.signIn('staff.beilun');
-    await openRoom(staff, room.id);
-    await join(staff.page);
+      // Export: the full-resolution image with the strokes, as a PNG download.
+      const [download] = await Promise.all([expert.page.waitForEvent('download'), expert.page.getByTestId('still-export').click()]);
+      expect(download.suggestedFilename()).toBe(`vectordesk-still-${image.id}.png`);
+      const png = await readFile((await download.path())!);
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      const metadata = await sharp(png).metadata();
+      expect([metadata.width, metadata.height]).toEqual([image.width, image.height]);
 
-    await staff.page.getByTestId('still-capture').click();
-    const still = staff.page.getByTestId('still-view');
-    await still.waitFor();
-    const imageId = await still.getAttribute('data-image-id');
-    expect(imageId).not.toBe(specimen.images[0]!.id);
+      // Saved onto the specimen by the staff member: the annotated still becomes a new photo of it, at full resolution.
+      await staff.page.getByTestId('still-save-to-specimen').click();
+      const savedId = await staff.page.getByTestId('still-saved').getAttribute('data-image-id');
+      const { images: withSaved } = await testBed.fetchSpecimenAs('expert.ningbo', specimen.id);
+      expect(withSaved.find((candidate) => candidate.id === savedId)).toMatchObject({
+        format: 'png',
+        width: image.width,
+        height: image.height,
+      });
 
-    // A new JPEG photo of the specimen, shown sharp as the still and named in the room's record.
-    const { images } = await testBed.fetchSpecimenAs('expert.ningbo', specimen.id);
-    const captured = images.find((candidate) => candidate.id === imageId);
-    expect(captured).toMatchObject({ format: 'jpeg' });
-    await expect
-      .poll(() => still.getByTestId('still-image').evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0)), { timeout: UI_TIMEOUT })
-      .toBe(captured!.width);
-    const record = await apiAs('expert.ningbo', (expert) => expert.listRoomEvents({ params: { id: room.id }, query: { kinds: 'still' } }));
-    expect(record.items.map((event) => event.payload.imageId)).toEqual([imageId]);
+      // Clearing clears everybody's canvas.
+      await expert.page.getByTestId('still-clear').click();
+      for (const page of [expert.page, staff.page, late.page]) await expect.poll(() => strokesOn(page), { timeout: UI_TIMEOUT }).toBe('0');
 
-    // The page learnt of the new photo (specimen.updated): the still picker offers it.
-    await staff.page.getByTestId('control-still').click();
-    await staff.page.locator(`[data-testid="still-option"][data-image-id="${imageId}"]`).waitFor();
+      // The record keeps it all.
+      const record = await apiAs('expert.ningbo', (expert) =>
+        expert.listRoomEvents({ params: { id: room.id }, query: { kinds: 'annotation,annotations-cleared,still,chat' } }),
+      );
+      expect(record.items.map((event) => event.kind)).toEqual([
+        'still',
+        'annotation',
+        'annotation',
+        'annotation',
+        'annotation',
+        'annotation',
+        'chat',
+        'annotations-cleared',
+      ]);
 
-    expect(uncaught(staff)).toEqual([]);
-  });
+      for (const session of [expert, staff, late]) expect(uncaught(session)).toEqual([]);
+    });
 
-  it('the host mutes a participant, sees their shared screen, records the identification agreed in the room and removes them', async () => {
-    const room = await createConsultation();
-    const expert = await testBed.signIn('expert.ningbo');
-    const staff = await testBed.signIn('staff.beilun');
-    for (const session of [expert, staff]) await joinSending(session, room.id);
-    const staffPeerId = (await hookInfo(staff.page))!.peerId!;
-    const row = expert.page.locator(`[data-testid="participant"][data-peer-id="${staffPeerId}"]`);
-    // Only the host has moderation controls.
-    expect(await staff.page.getByTestId('participant-mute').count()).toBe(0);
+    it('staff capture a frame of their camera: it is saved onto the specimen and shared as the still', async () => {
+      const room = await createConsultation();
+      const staff = await testBed.signIn('staff.beilun');
+      await openRoom(staff, room.id);
+      await join(staff.page);
 
-    // Host mute pauses the staff member's microphone on the server; their page shows it muted and may unmute.
-    await row.getByTestId('participant-mute').click();
-    const staffMic = staff.page.getByTestId('control-mic');
-    await expect.poll(() => staffMic.getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('muted');
-    const serverMicPaused = async () => {
-      const peer = (await testBed.server.rtc?.rooms.find(room.id))?.peers.get(staffPeerId);
-      return [...(peer?.producers.values() ?? [])].filter(({ source }) => source === 'microphone').map(({ producer }) => producer.paused);
-    };
-    expect(await serverMicPaused()).toEqual([true]);
-    await staffMic.click();
-    await expect.poll(serverMicPaused, { timeout: UI_TIMEOUT }).toEqual([false]);
+      await staff.page.getByTestId('still-capture').click();
+      const still = staff.page.getByTestId('still-view');
+      await still.waitFor();
+      const imageId = await still.getAttribute('data-image-id');
+      expect(imageId).not.toBe(specimen.images[0]!.id);
 
-    // Staff share their screen: the expert receives it as a third video source.
-    await staff.page.getByTestId('control-screen').click();
-    await expect.poll(async () => (await hookInfo(staff.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT }).toEqual(['camera', 'microphone', 'screen']);
-    await expectVideoFlowing(expert.page, 'expert receiving the shared screen', (stats) => stats.peerId === staffPeerId && stats.source === 'screen');
+      // A new JPEG photo of the specimen, shown sharp as the still and named in the room's record.
+      const { images } = await testBed.fetchSpecimenAs('expert.ningbo', specimen.id);
+      const captured = images.find((candidate) => candidate.id === imageId);
+      expect(captured).toMatchObject({ format: 'jpeg' });
+      await expect
+        .poll(
+          () =>
+            still
+              .getByTestId('still-image')
+              .evaluate((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0)),
+          { timeout: UI_TIMEOUT },
+        )
+        .toBe(captured!.width);
+      const record = await apiAs('expert.ningbo', (expert) =>
+        expert.listRoomEvents({ params: { id: room.id }, query: { kinds: 'still' } }),
+      );
+      expect(record.items.map((event) => event.payload.imageId)).toEqual([imageId]);
 
-    // The host records the identification from the room's form: it joins the specimen's history, naming the room.
-    await expert.page.getByTestId('room-identification-group').selectOption('mosquito');
-    await expert.page.getByTestId('room-identification-taxon').fill('Aedes albopictus');
-    await expert.page.getByTestId('room-identification-notes').fill('White scutal stripe seen under the microscope');
-    await expert.page.getByTestId('room-identification-save').click();
-    await expert.page.getByTestId('room-identification-saved').waitFor({ timeout: UI_TIMEOUT });
-    const history = await testBed.fetchSpecimenAs('staff.beilun', specimen.id);
-    expect(history.identifications).toContainEqual(
-      expect.objectContaining({ source: 'expert', taxon: 'Aedes albopictus', roomId: room.id, notes: 'White scutal stripe seen under the microscope' }),
-    );
+      // The page learnt of the new photo (specimen.updated): the still picker offers it.
+      await staff.page.getByTestId('control-still').click();
+      await staff.page.locator(`[data-testid="still-option"][data-image-id="${imageId}"]`).waitFor();
 
-    // Removed: the staff page is sent out of the room, and the host no longer lists them.
-    await row.getByTestId('participant-remove').click();
-    await staff.page.locator('[data-testid="room-closed"][data-reason="removed"]').waitFor({ timeout: UI_TIMEOUT });
-    await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-    expect(uncaught(expert)).toEqual([]);
-    expect(uncaught(staff)).toEqual([]);
-  });
+      expect(uncaught(staff)).toEqual([]);
+    });
 
-  it.skipIf(!ffmpeg.available)(`the host records the consultation: everyone sees the REC badge, and the room page plays (and seeks in) the WebM and offers it to download ${ffmpeg.reason}`, async () => {
-    const room = await createConsultation();
-    const expert = await testBed.signIn('expert.ningbo');
-    const staff = await testBed.signIn('staff.beilun');
-    for (const session of [expert, staff]) await joinSending(session, room.id);
-    expect(await staff.page.getByTestId('recording-start').count()).toBe(0);
+    it('the host mutes a participant, sees their shared screen, records the identification agreed in the room and removes them', async () => {
+      const room = await createConsultation();
+      const expert = await testBed.signIn('expert.ningbo');
+      const staff = await testBed.signIn('staff.beilun');
+      for (const session of [expert, staff]) await joinSending(session, room.id);
+      const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+      const row = expert.page.locator(`[data-testid="participant"][data-peer-id="${staffPeerId}"]`);
+      // Only the host has moderation controls.
+      expect(await staff.page.getByTestId('participant-mute').count()).toBe(0);
 
-    await expert.page.getByTestId('recording-start').click();
-    await staff.page.getByTestId('room-recording-indicator').waitFor({ timeout: UI_TIMEOUT });
-    const [running] = (await apiAs('expert.ningbo', (expert) => expert.listRecordings({ params: { id: room.id } }))).items;
-    await waitForRecordedTracks(path.join(testBed.server.config.storageDir, 'recordings', room.id, running!.id), 4, MEDIA_TIMEOUT);
-    await sleep(2000);
-    await expert.page.getByTestId('recording-stop').click();
-    await staff.page.getByTestId('room-recording-indicator').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+      // Host mute pauses the staff member's microphone on the server; their page shows it muted and may unmute.
+      await row.getByTestId('participant-mute').click();
+      const staffMic = staff.page.getByTestId('control-mic');
+      await expect.poll(() => staffMic.getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('muted');
+      const serverMicPaused = async () => {
+        const peer = (await testBed.server.rtc?.rooms.find(room.id))?.peers.get(staffPeerId);
+        return [...(peer?.producers.values() ?? [])].filter(({ source }) => source === 'microphone').map(({ producer }) => producer.paused);
+      };
+      expect(await serverMicPaused()).toEqual([true]);
+      await staffMic.click();
+      await expect.poll(serverMicPaused, { timeout: UI_TIMEOUT }).toEqual([false]);
 
-    // Listed on the room page once written; the link downloads with the page's own session.
-    const ready = staff.page.locator('[data-testid="recording"][data-status="ready"]');
-    await ready.waitFor({ timeout: MEDIA_TIMEOUT });
-    const href = await ready.getByTestId('recording-download').getAttribute('href');
-    const downloaded = await staff.page.evaluate(async (url) => {
-      const response = await fetch(url);
-      return { status: response.status, type: response.headers.get('content-type'), size: (await response.arrayBuffer()).byteLength };
-    }, href!);
-    expect(downloaded).toMatchObject({ status: 200, type: 'video/webm' });
-    expect(downloaded.size).toBeGreaterThan(10_000);
+      // Staff share their screen: the expert receives it as a third video source.
+      await staff.page.getByTestId('control-screen').click();
+      await expect
+        .poll(async () => (await hookInfo(staff.page))?.producers.sort(), { timeout: MEDIA_TIMEOUT })
+        .toEqual(['camera', 'microphone', 'screen']);
+      await expectVideoFlowing(
+        expert.page,
+        'expert receiving the shared screen',
+        (stats) => stats.peerId === staffPeerId && stats.source === 'screen',
+      );
 
-    // It plays on the page, and seeks: the player asks for byte ranges, which the server serves.
-    const ranged = await staff.page.evaluate(async (url) => {
-      const response = await fetch(url, { headers: { range: 'bytes=100-1099' } });
-      return { status: response.status, range: response.headers.get('content-range'), size: (await response.arrayBuffer()).byteLength };
-    }, href!);
-    expect(ranged).toEqual({ status: 206, range: `bytes 100-1099/${downloaded.size}`, size: 1000 });
-    await ready.getByTestId('recording-play').click();
-    const played = await ready.getByTestId('recording-player').evaluate(
-      (element) =>
-        new Promise<{ duration: number; width: number; seekedTo: number }>((resolve, reject) => {
-          const video = element as unknown as {
-            duration: number;
-            videoWidth: number;
-            currentTime: number;
-            readyState: number;
-            error: { code: number; message: string } | null;
-            addEventListener(type: string, listener: () => void, options?: { once: boolean }): void;
-          };
-          video.addEventListener('error', () => reject(new Error(`the player failed: ${video.error?.message ?? video.error?.code}`)));
-          const seek = () => {
-            video.addEventListener('seeked', () => resolve({ duration: video.duration, width: video.videoWidth, seekedTo: video.currentTime }), { once: true });
-            video.currentTime = video.duration / 2;
-          };
-          if (video.readyState >= 1) seek();
-          else video.addEventListener('loadedmetadata', seek, { once: true });
+      // The host records the identification from the room's form: it joins the specimen's history, naming the room.
+      await expert.page.getByTestId('room-identification-group').selectOption('mosquito');
+      await expert.page.getByTestId('room-identification-taxon').fill('Aedes albopictus');
+      await expert.page.getByTestId('room-identification-notes').fill('White scutal stripe seen under the microscope');
+      await expert.page.getByTestId('room-identification-save').click();
+      await expert.page.getByTestId('room-identification-saved').waitFor({ timeout: UI_TIMEOUT });
+      const history = await testBed.fetchSpecimenAs('staff.beilun', specimen.id);
+      expect(history.identifications).toContainEqual(
+        expect.objectContaining({
+          source: 'expert',
+          taxon: 'Aedes albopictus',
+          roomId: room.id,
+          notes: 'White scutal stripe seen under the microscope',
         }),
-    );
-    expect(played.duration).toBeGreaterThan(1.5);
-    expect(played.width).toBeGreaterThan(0);
-    expect(played.seekedTo).toBeCloseTo(played.duration / 2, 0);
+      );
 
-    // Both people's camera and microphone, as sent; the playback file holds VP8 video and the mixed Opus audio.
-    const { items } = await apiAs('staff.beilun', (client) => client.listRecordings({ params: { id: room.id } }));
-    expect(items[0]!.tracks.map((track) => `${track.source}:${track.codec}`).sort()).toEqual(['camera:VP8', 'camera:VP8', 'microphone:opus', 'microphone:opus']);
-    expect(items[0]!.durationMs).toBeGreaterThan(1500);
-    const file = await (await as(testBed.server, 'staff.beilun')).getRecordingFile({ params: { id: room.id, recordingId: items[0]!.id } });
-    const probed = await probeMediaBytes(file.rawPayload);
-    expect(probed?.streams.map((stream) => `${stream.kind}:${stream.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
-    expect(uncaught(expert)).toEqual([]);
-    expect(uncaught(staff)).toEqual([]);
-  });
-});
+      // Removed: the staff page is sent out of the room, and the host no longer lists them.
+      await row.getByTestId('participant-remove').click();
+      await staff.page.locator('[data-testid="room-closed"][data-reason="removed"]').waitFor({ timeout: UI_TIMEOUT });
+      await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+      expect(uncaught(expert)).toEqual([]);
+      expect(uncaught(staff)).toEqual([]);
+    });
+
+    it.skipIf(!ffmpeg.available)(
+      `the host records the consultation: everyone sees the REC badge, and the room page plays (and seeks in) the WebM and offers it to download ${ffmpeg.reason}`,
+      async () => {
+        const room = await createConsultation();
+        const expert = await testBed.signIn('expert.ningbo');
+        const staff = await testBed.signIn('staff.beilun');
+        for (const session of [expert, staff]) await joinSending(session, room.id);
+        expect(await staff.page.getByTestId('recording-start').count()).toBe(0);
+
+        await expert.page.getByTestId('recording-start').click();
+        await staff.page.getByTestId('room-recording-indicator').waitFor({ timeout: UI_TIMEOUT });
+        const [running] = (await apiAs('expert.ningbo', (expert) => expert.listRecordings({ params: { id: room.id } }))).items;
+        await waitForRecordedTracks(path.join(testBed.server.config.storageDir, 'recordings', room.id, running!.id), 4, MEDIA_TIMEOUT);
+        await sleep(2000);
+        await expert.page.getByTestId('recording-stop').click();
+        await staff.page.getByTestId('room-recording-indicator').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+
+        // Listed on the room page once written; the link downloads with the page's own session.
+        const ready = staff.page.locator('[data-testid="recording"][data-status="ready"]');
+        await ready.waitFor({ timeout: MEDIA_TIMEOUT });
+        const href = await ready.getByTestId('recording-download').getAttribute('href');
+        const downloaded = await staff.page.evaluate(async (url) => {
+          const response = await fetch(url);
+          return { status: response.status, type: response.headers.get('content-type'), size: (await response.arrayBuffer()).byteLength };
+        }, href!);
+        expect(downloaded).toMatchObject({ status: 200, type: 'video/webm' });
+        expect(downloaded.size).toBeGreaterThan(10_000);
+
+        // It plays on the page, and seeks: the player asks for byte ranges, which the server serves.
+        const ranged = await staff.page.evaluate(async (url) => {
+          const response = await fetch(url, { headers: { range: 'bytes=100-1099' } });
+          return { status: response.status, range: response.headers.get('content-range'), size: (await response.arrayBuffer()).byteLength };
+        }, href!);
+        expect(ranged).toEqual({ status: 206, range: `bytes 100-1099/${downloaded.size}`, size: 1000 });
+        await ready.getByTestId('recording-play').click();
+        const played = await ready.getByTestId('recording-player').evaluate(
+          (element) =>
+            new Promise<{ duration: number; width: number; seekedTo: number }>((resolve, reject) => {
+              const video = element as unknown as {
+                duration: number;
+                videoWidth: number;
+                currentTime: number;
+                readyState: number;
+                error: { code: number; message: string } | null;
+                addEventListener(type: string, listener: () => void, options?: { once: boolean }): void;
+              };
+              video.addEventListener('error', () => reject(new Error(`the player failed: ${video.error?.message ?? video.error?.code}`)));
+              const seek = () => {
+                video.addEventListener(
+                  'seeked',
+                  () => resolve({ duration: video.duration, width: video.videoWidth, seekedTo: video.currentTime }),
+                  { once: true },
+                );
+                video.currentTime = video.duration / 2;
+              };
+              if (video.readyState >= 1) seek();
+              else video.addEventListener('loadedmetadata', seek, { once: true });
+            }),
+        );
+        expect(played.duration).toBeGreaterThan(1.5);
+        expect(played.width).toBeGreaterThan(0);
+        expect(played.seekedTo).toBeCloseTo(played.duration / 2, 0);
+
+        // Both people's camera and microphone, as sent; the playback file holds VP8 video and the mixed Opus audio.
+        const { items } = await apiAs('staff.beilun', (client) => client.listRecordings({ params: { id: room.id } }));
+        expect(items[0]!.tracks.map((track) => `${track.source}:${track.codec}`).sort()).toEqual([
+          'camera:VP8',
+          'camera:VP8',
+          'microphone:opus',
+          'microphone:opus',
+        ]);
+        expect(items[0]!.durationMs).toBeGreaterThan(1500);
+        const file = await (
+          await as(testBed.server, 'staff.beilun')
+        ).getRecordingFile({ params: { id: room.id, recordingId: items[0]!.id } });
+        const probed = await probeMediaBytes(file.rawPayload);
+        expect(probed?.streams.map((stream) => `${stream.kind}:${stream.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
+        expect(uncaught(expert)).toEqual([]);
+        expect(uncaught(staff)).toEqual([]);
+      },
+    );
+  },
+);
 
 /** What FFmpeg reads in these bytes (written to a temporary file for ffprobe). */
 async function probeMediaBytes(bytes: Buffer) {

@@ -1,13 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import {
-  BrowserTestBed,
-  describeInChromium,
-  isSameDocument,
-  markDocument,
-  UI_TIMEOUT,
-  waitForListLoaded,
-} from '../helpers/browser.js';
+import { BrowserTestBed, describeInChromium, isSameDocument, markDocument, UI_TIMEOUT, waitForListLoaded } from '../helpers/browser.js';
 import type { Specimen } from '../../api/contract/index.js';
 import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
@@ -21,9 +14,9 @@ function routeOf(page: Page): { path: string; search: Record<string, string> } {
 
 /** The testids of the header's navigation links, in order. */
 function navigationOf(page: Page): Promise<(string | null)[]> {
-  return page.locator('nav[aria-label="main"] a').evaluateAll((links: { getAttribute(name: string): string | null }[]) =>
-    links.map((link) => link.getAttribute('data-testid')),
-  );
+  return page
+    .locator('nav[aria-label="main"] a')
+    .evaluateAll((links: { getAttribute(name: string): string | null }[]) => links.map((link) => link.getAttribute('data-testid')));
 }
 
 describeInChromium('the web shell (routes, role navigation, rooms page) in Chromium against the real server on PGlite', () => {
@@ -114,7 +107,15 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
 
     // Collected on 20 November 2026 (the specimens' default, 14:30 in Shanghai), aircraft, mine, second page.
     await page.goto('/#/specimens?siteType=aircraft&from=2026-11-20&to=2026-11-20&mine=true&page=2');
-    const secondPage = { siteType: 'aircraft', status: '', from: '2026-11-20', to: '2026-11-20', mine: true, range: '51–51 of 51', rows: 1 };
+    const secondPage = {
+      siteType: 'aircraft',
+      status: '',
+      from: '2026-11-20',
+      to: '2026-11-20',
+      mine: true,
+      range: '51–51 of 51',
+      rows: 1,
+    };
     expect(await listShowing(page, '51–51 of 51')).toEqual(secondPage);
 
     // It survives a reload.
@@ -186,7 +187,9 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
   it('a trainee finds the class they are enrolled in on the rooms page and opens it; an expert opens a class from there', async () => {
     const trainee = succeeded(await (await client('trainee.ningbo')).getMe());
     const expertApi = await client('expert.ningbo');
-    const lesson = succeeded(await expertApi.createRoom({ body: { kind: 'class', title: 'Culex pipiens: larval keys', trainees: [trainee.user.id] } }));
+    const lesson = succeeded(
+      await expertApi.createRoom({ body: { kind: 'class', title: 'Culex pipiens: larval keys', trainees: [trainee.user.id] } }),
+    );
     const specimen = await createSpecimenAs('staff.beilun', { locationDetail: 'consultation for the rooms page' }, 81);
     const consultation = succeeded(await expertApi.createRoom({ body: { kind: 'consultation', specimenId: specimen.id } }));
 

@@ -86,7 +86,10 @@ export async function ensureWebAppBuilt(): Promise<'built' | 'up to date'> {
 }
 
 async function modifiedAt(file: string): Promise<number> {
-  return stat(file).then((info) => info.mtimeMs, () => 0);
+  return stat(file).then(
+    (info) => info.mtimeMs,
+    () => 0,
+  );
 }
 
 async function filesUnder(root: string): Promise<string[]> {
@@ -186,7 +189,10 @@ export async function submitLogin({ page, errors }: BrowserSession, username: st
   try {
     await signedIn.or(refused).waitFor({ timeout: signInTimeoutMs });
   } catch (error) {
-    throw new Error(`${username} was not signed in after ${signInTimeoutMs} ms on ${page.url()}; page errors: ${errors.join(' | ') || 'none'}`, { cause: error });
+    throw new Error(
+      `${username} was not signed in after ${signInTimeoutMs} ms on ${page.url()}; page errors: ${errors.join(' | ') || 'none'}`,
+      { cause: error },
+    );
   }
   if (await refused.isVisible()) throw new Error(`${username} could not sign in: ${await refused.innerText()}`);
 }
@@ -195,7 +201,13 @@ export async function submitLogin({ page, errors }: BrowserSession, username: st
  * Opens a fresh browser profile (see {@link openFreshTab}) and signs in through the real login page; ends on the
  * user's loaded start page: the specimen list, or a trainee's classes.
  */
-export async function signIn(browser: Browser, baseUrl: string, username: string, password: string, options: SignInOptions): Promise<BrowserSession> {
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+  options: SignInOptions,
+): Promise<BrowserSession> {
   const session = await openFreshTab(browser, baseUrl, options);
   await session.page.goto('/');
   await submitLogin(session, username, password, options.timeoutMs);
@@ -223,7 +235,15 @@ function passwordOf(username: string): string {
 }
 
 /** The real server serving the built web app; with `publicUrl`, on a port picked first so PUBLIC_URL can name it. */
-async function startWebServer({ env, publicUrl, database }: { env: Record<string, string>; publicUrl: boolean; database?: DatabaseHandle }): Promise<TestServer> {
+async function startWebServer({
+  env,
+  publicUrl,
+  database,
+}: {
+  env: Record<string, string>;
+  publicUrl: boolean;
+  database?: DatabaseHandle;
+}): Promise<TestServer> {
   const port = publicUrl ? await freePort() : undefined;
   return startTestServer('pglite', {
     database,
@@ -246,7 +266,12 @@ export class BrowserTestBed {
     private readonly env: Record<string, string>,
   ) {}
 
-  static async start({ env = {}, timeoutMs = UI_TIMEOUT, media = false, publicUrl = false }: BrowserTestBedOptions = {}): Promise<BrowserTestBed> {
+  static async start({
+    env = {},
+    timeoutMs = UI_TIMEOUT,
+    media = false,
+    publicUrl = false,
+  }: BrowserTestBedOptions = {}): Promise<BrowserTestBed> {
     await ensureWebAppBuilt();
     const server = await startWebServer({ env, publicUrl });
     try {

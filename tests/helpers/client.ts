@@ -4,7 +4,16 @@
 // malformed bodies and queries that tests of refusals must send.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Static, TSchema } from 'typebox';
-import { endpoints, pathOf, type AnswerOf, type Endpoint, type Endpoints, type ErrorBody, type MultipartBody, type RequestOf } from '../../api/contract/index.js';
+import {
+  endpoints,
+  pathOf,
+  type AnswerOf,
+  type Endpoint,
+  type Endpoints,
+  type ErrorBody,
+  type MultipartBody,
+  type RequestOf,
+} from '../../api/contract/index.js';
 
 /** An app under test whose demo users sign in with `tokenFor` (a TestApp or TestServer). */
 export interface SignInApp {
@@ -18,7 +27,11 @@ export type Response = LightMyRequestResponse & { error(): ErrorBody };
 type Responses<E extends Endpoint> = E['schema']['response'];
 /** The bodies an operation declares for its 4xx/5xx answers: the error shape, or its own (`/ready`'s 503). */
 type FailureOf<E extends Endpoint> = {
-  [S in keyof Responses<E>]: `${S & number}` extends `${4 | 5}${string}` ? (Responses<E>[S] extends infer R extends TSchema ? Static<R> : never) : never;
+  [S in keyof Responses<E>]: `${S & number}` extends `${4 | 5}${string}`
+    ? Responses<E>[S] extends infer R extends TSchema
+      ? Static<R>
+      : never
+    : never;
 }[keyof Responses<E>];
 
 /** The answer of one operation: `json()` is its 2xx body, `error()` its 4xx/5xx body, as the contract declares them. */
@@ -41,7 +54,8 @@ export interface LooseInput {
   form?: FormData;
 }
 
-type CallArguments<E extends Endpoint> = Record<never, never> extends InputOf<E> ? [input?: InputOf<E>, options?: RequestOptions] : [input: InputOf<E>, options?: RequestOptions];
+type CallArguments<E extends Endpoint> =
+  Record<never, never> extends InputOf<E> ? [input?: InputOf<E>, options?: RequestOptions] : [input: InputOf<E>, options?: RequestOptions];
 
 type Operations = { [Id in keyof Endpoints]: (...args: CallArguments<Endpoints[Id]>) => Promise<Answer<Endpoints[Id]>> };
 
@@ -85,7 +99,10 @@ export function withToken(app: FastifyInstance, token: string | null): Client {
     })) as unknown as Answer<E>;
   };
   const operations = Object.fromEntries(
-    Object.entries(endpoints).map(([operationId, definition]) => [operationId, (input?: LooseInput, options?: RequestOptions) => send(definition, input, options)]),
+    Object.entries(endpoints).map(([operationId, definition]) => [
+      operationId,
+      (input?: LooseInput, options?: RequestOptions) => send(definition, input, options),
+    ]),
   );
   return { ...operations, token, send, inject } as unknown as Client;
 }

@@ -21,13 +21,19 @@ export async function identificationOf(client: Client, specimenId: string): Prom
 }
 
 /** Polls the specimen until its identification has left `pending` (`done` or `failed`), and returns it. */
-export async function waitForIdentification(client: Client, specimenId: string, { timeoutMs = 60_000, diagnostics }: WaitOptions = {}): Promise<Identification> {
+export async function waitForIdentification(
+  client: Client,
+  specimenId: string,
+  { timeoutMs = 60_000, diagnostics }: WaitOptions = {},
+): Promise<Identification> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const identification = await identificationOf(client, specimenId);
     if (identification.status !== 'pending') return identification;
     if (performance.now() > deadline) {
-      throw new Error(`the identification of specimen ${specimenId} was still pending after ${timeoutMs} ms${diagnostics ? `\n${diagnostics()}` : ''}`);
+      throw new Error(
+        `the identification of specimen ${specimenId} was still pending after ${timeoutMs} ms${diagnostics ? `\n${diagnostics()}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -19,7 +19,9 @@ export async function jpegImage(seed = 1, width = 96, height = 64, options: { or
 }
 
 export async function pngImage(seed = 1, width = 40, height = 30): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: seed % 256, g: 80, b: 120 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: seed % 256, g: 80, b: 120 } } })
+    .png()
+    .toBuffer();
 }
 
 /** A real JPEG cut short: its header is intact, its scan data is not. */

@@ -26,9 +26,14 @@ export async function killChildren(kind?: ChildKind): Promise<void> {
 }
 
 /** Sends `signal` and resolves with how the process ended (a SIGSTOPped process is continued so it can die). */
-export async function killProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export async function killProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (!isRunning(child)) return { code: child.exitCode, signal: child.signalCode };
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, sig) => resolve({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, sig) => resolve({ code, signal: sig })),
+  );
   child.kill(signal);
   if (signal !== 'SIGKILL') child.kill('SIGCONT');
   return exited;
@@ -52,7 +57,20 @@ export const redisServerOnPath = spawnSync('redis-server', ['--version']).status
 export async function startRedisServer(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
   const server = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', persistent ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      persistent ? 'yes' : 'no',
+      '--appendfsync',
+      'always',
+      '--dir',
+      dir,
+    ],
     { stdio: 'ignore' },
   );
   children.set(server, 'redis-server');
@@ -105,11 +123,15 @@ export async function startWorkerProcess(
   env: Record<string, string>,
   options: { preload?: string[]; timeoutMs?: number } = {},
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.preload ?? []).flatMap((module) => ['--import', module]), 'api/worker.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', ...(options.preload ?? []).flatMap((module) => ['--import', module]), 'api/worker.ts'],
+    {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.set(child, 'worker');
   const lines: Record<string, unknown>[] = [];
   let raw = '';
@@ -133,7 +155,8 @@ export async function startWorkerProcess(
   const worker: WorkerProcess = { name, child, lines, output: () => raw.slice(-4000) };
   const deadline = performance.now() + (options.timeoutMs ?? 60_000);
   while (!lines.some((line) => typeof line.msg === 'string' && line.msg.includes('consuming identify jobs'))) {
-    if (!isRunning(child)) throw new Error(`worker ${name} exited (${child.exitCode ?? child.signalCode}) before consuming jobs:\n${worker.output()}`);
+    if (!isRunning(child))
+      throw new Error(`worker ${name} exited (${child.exitCode ?? child.signalCode}) before consuming jobs:\n${worker.output()}`);
     if (performance.now() > deadline) {
       await killProcess(child);
       throw new Error(`worker ${name} did not start consuming jobs in time:\n${worker.output()}`);

@@ -11,7 +11,16 @@ export async function waitForRecordedTracks(directory: string, count: number, ti
   let written = 0;
   while (Date.now() < deadline) {
     const names = await readdir(directory).catch(() => [] as string[]);
-    const sizes = await Promise.all(names.filter((name) => name.startsWith('track-')).map((name) => stat(path.join(directory, name)).then((file) => file.size, () => 0)));
+    const sizes = await Promise.all(
+      names
+        .filter((name) => name.startsWith('track-'))
+        .map((name) =>
+          stat(path.join(directory, name)).then(
+            (file) => file.size,
+            () => 0,
+          ),
+        ),
+    );
     written = sizes.filter((size) => size > 0).length;
     if (written >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 200));

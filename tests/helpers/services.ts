@@ -40,7 +40,11 @@ export async function redisAvailability(): Promise<ServiceAvailability> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => {
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG') ? { available: true, reason: '' } : { available: false, reason: `Redis at ${REDIS_URL} answered ${data.toString().trim()}` });
+      resolve(
+        data.toString().startsWith('+PONG')
+          ? { available: true, reason: '' }
+          : { available: false, reason: `Redis at ${REDIS_URL} answered ${data.toString().trim()}` },
+      );
     });
   });
 }
@@ -75,11 +79,16 @@ export function mediasoupAvailability(): Promise<ServiceAvailability> {
   mediasoupProbe ??= (async () => {
     try {
       const mediasoup = await import('mediasoup');
-      const worker = await mediasoup.createWorker({ logLevel: 'error', ...(MEDIASOUP_WORKER_BIN ? { workerBin: MEDIASOUP_WORKER_BIN } : {}) });
+      const worker = await mediasoup.createWorker({
+        logLevel: 'error',
+        ...(MEDIASOUP_WORKER_BIN ? { workerBin: MEDIASOUP_WORKER_BIN } : {}),
+      });
       worker.close();
       return { available: true, reason: '' };
     } catch (error) {
-      const where = MEDIASOUP_WORKER_BIN ? `MEDIASOUP_WORKER_BIN=${MEDIASOUP_WORKER_BIN}` : 'the mediasoup package\'s own worker (set MEDIASOUP_WORKER_BIN to use another)';
+      const where = MEDIASOUP_WORKER_BIN
+        ? `MEDIASOUP_WORKER_BIN=${MEDIASOUP_WORKER_BIN}`
+        : "the mediasoup package's own worker (set MEDIASOUP_WORKER_BIN to use another)";
       return { available: false, reason: `no mediasoup worker starts from ${where}: ${(error as Error).message}` };
     }
   })();

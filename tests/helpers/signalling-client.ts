@@ -1,5 +1,12 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { RtcAck, RtcAnswer, RtcNotification, RtcNotificationName, RtcRequestName, RtcRequestPayload } from '../../api/contract/index.js';
+import type {
+  RtcAck,
+  RtcAnswer,
+  RtcNotification,
+  RtcNotificationName,
+  RtcRequestName,
+  RtcRequestPayload,
+} from '../../api/contract/index.js';
 
 /** A client of a server's `/rtc` signalling that records every event pushed to it. */
 export interface SignallingClient {
@@ -12,7 +19,11 @@ export interface SignallingClient {
 export type RefusedHandshake = Error & { data?: Record<string, unknown> };
 
 /** Connects to `${baseUrl}/rtc` with the given handshake `auth`; rejects with the server's refusal. */
-export async function connectSignalling(baseUrl: string, auth: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<SignallingClient> {
+export async function connectSignalling(
+  baseUrl: string,
+  auth: Record<string, unknown>,
+  extraHeaders: Record<string, string> = {},
+): Promise<SignallingClient> {
   const socket = connect(`${baseUrl}/rtc`, { transports: ['websocket'], auth, extraHeaders, reconnection: false, forceNew: true });
   const client: SignallingClient = {
     socket,

@@ -58,7 +58,10 @@ export interface UploadTrace {
 export async function uploadTrace(t: TestApp): Promise<UploadTrace> {
   const rows: Record<string, number> = {};
   for (const table of ['specimens', 'specimen_images', 'blobs', 'audit_log'] as const) {
-    const { count } = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const { count } = await t.database.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     rows[table] = Number(count);
   }
   return { rows, files: await t.storedFiles() };
@@ -83,8 +86,12 @@ export async function expectRefusedUpload(
 
 /** Runs `body` while the database itself refuses every new `specimen_images` row: a real failure inside an upload's transaction. */
 export async function whileImageRowsAreRefused<T>(t: TestApp, body: () => Promise<T>): Promise<T> {
-  await sql`create function refuse_image_rows() returns trigger language plpgsql as $$ begin raise exception 'simulated storage failure'; end $$`.execute(t.database.db);
-  await sql`create trigger refuse_image_rows before insert on specimen_images for each row execute function refuse_image_rows()`.execute(t.database.db);
+  await sql`create function refuse_image_rows() returns trigger language plpgsql as $$ begin raise exception 'simulated storage failure'; end $$`.execute(
+    t.database.db,
+  );
+  await sql`create trigger refuse_image_rows before insert on specimen_images for each row execute function refuse_image_rows()`.execute(
+    t.database.db,
+  );
   try {
     return await body();
   } finally {

@@ -10,7 +10,8 @@ describe('authentication', () => {
   });
   afterAll(() => t?.close());
 
-  const login = (username: string, password: string, ip = '10.0.0.1') => anonymous(t).login({ body: { username, password } }, { remoteAddress: ip });
+  const login = (username: string, password: string, ip = '10.0.0.1') =>
+    anonymous(t).login({ body: { username, password } }, { remoteAddress: ip });
 
   it('returns a bearer token and the user, and sets an httpOnly cookie', async () => {
     const response = await login('staff.beilun', DEMO_PASSWORD);

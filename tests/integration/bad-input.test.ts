@@ -4,7 +4,15 @@ import { anonymous, as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage, pixelBombPng, truncatedJpeg } from '../helpers/images.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { expectRefusedUpload, uploadSpecimen, uploadTrace, validMetadata, whileImageRowsAreRefused, type UploadFile, type UploadTrace } from '../helpers/uploads.js';
+import {
+  expectRefusedUpload,
+  uploadSpecimen,
+  uploadTrace,
+  validMetadata,
+  whileImageRowsAreRefused,
+  type UploadFile,
+  type UploadTrace,
+} from '../helpers/uploads.js';
 
 const MAX_FILES = 3;
 const MAX_FILE_BYTES = 200_000;
@@ -17,10 +25,15 @@ for (const backend of await testBackends()) {
     let before: UploadTrace;
 
     /** Every rejected upload must leave the database and the disk exactly as they were. */
-    const expectRejected = (response: Parameters<typeof expectRefusedUpload>[1], status: number, code: string) => expectRefusedUpload(t, response, status, code, before);
+    const expectRejected = (response: Parameters<typeof expectRefusedUpload>[1], status: number, code: string) =>
+      expectRefusedUpload(t, response, status, code, before);
 
     beforeAll(async () => {
-      t = await createTestApp(backend.name, { MAX_UPLOAD_FILES: String(MAX_FILES), MAX_UPLOAD_BYTES: String(MAX_FILE_BYTES), MAX_IMAGE_PIXELS: '50000000' });
+      t = await createTestApp(backend.name, {
+        MAX_UPLOAD_FILES: String(MAX_FILES),
+        MAX_UPLOAD_BYTES: String(MAX_FILE_BYTES),
+        MAX_IMAGE_PIXELS: '50000000',
+      });
       staff = await as(t, 'staff.beilun');
       good = await jpegImage(1);
     });
@@ -32,7 +45,11 @@ for (const backend of await testBackends()) {
     const upload = (metadata: unknown, files: UploadFile[]) => uploadSpecimen(staff, metadata, files);
 
     it('refuses a file that is not an image (415)', async () => {
-      await expectRejected(await upload(validMetadata(), [{ name: 'notes.txt', data: Buffer.from('just some text, not a photo'), type: 'text/plain' }]), 415, 'not_an_image');
+      await expectRejected(
+        await upload(validMetadata(), [{ name: 'notes.txt', data: Buffer.from('just some text, not a photo'), type: 'text/plain' }]),
+        415,
+        'not_an_image',
+      );
     });
 
     it('refuses a truncated JPEG even beside a good image (422)', async () => {
@@ -53,11 +70,17 @@ for (const backend of await testBackends()) {
     });
 
     it('refuses a file over the size limit (413)', async () => {
-      await expectRejected(await upload(validMetadata(), [{ name: 'huge.jpg', data: Buffer.concat([good, Buffer.alloc(MAX_FILE_BYTES)]) }]), 413, 'file_too_large');
+      await expectRejected(
+        await upload(validMetadata(), [{ name: 'huge.jpg', data: Buffer.concat([good, Buffer.alloc(MAX_FILE_BYTES)]) }]),
+        413,
+        'file_too_large',
+      );
     });
 
     it('refuses too many files (413)', async () => {
-      const files = await Promise.all(Array.from({ length: MAX_FILES + 1 }, async (_, index) => ({ name: `${index}.jpg`, data: await jpegImage(10 + index) })));
+      const files = await Promise.all(
+        Array.from({ length: MAX_FILES + 1 }, async (_, index) => ({ name: `${index}.jpg`, data: await jpegImage(10 + index) })),
+      );
       await expectRejected(await upload(validMetadata(), files), 413, 'too_many_files');
     });
 
@@ -68,7 +91,9 @@ for (const backend of await testBackends()) {
     it('refuses missing, malformed and invalid metadata (400)', async () => {
       await expectRejected(await upload(undefined, [{ name: 'a.jpg', data: good }]), 400, 'metadata_required');
       await expectRejected(await upload('{"portCode": ', [{ name: 'a.jpg', data: good }]), 400, 'invalid_metadata');
-      const invalid = await upload(validMetadata({ siteType: 'spaceship', count: -2, collectedAt: 'last tuesday', extra: 1 }), [{ name: 'a.jpg', data: good }]);
+      const invalid = await upload(validMetadata({ siteType: 'spaceship', count: -2, collectedAt: 'last tuesday', extra: 1 }), [
+        { name: 'a.jpg', data: good },
+      ]);
       await expectRejected(invalid, 400, 'invalid_metadata');
       const paths = (invalid.error().details as { path: string }[]).map((detail) => detail.path);
       expect(paths).toEqual(expect.arrayContaining(['/siteType', '/count', '/collectedAt']));
@@ -77,7 +102,7 @@ for (const backend of await testBackends()) {
       expect(missing.error().message).toContain('portCode');
     });
 
-    it('refuses an unknown port, and a port outside the caller\'s organisation, alike (422)', async () => {
+    it("refuses an unknown port, and a port outside the caller's organisation, alike (422)", async () => {
       await expectRejected(await upload(validMetadata({ portCode: 'XXNOPE' }), [{ name: 'a.jpg', data: good }]), 422, 'unknown_port');
       await expectRejected(await upload(validMetadata({ portCode: 'CNSHA-YS' }), [{ name: 'a.jpg', data: good }]), 422, 'unknown_port');
     });
@@ -112,7 +137,14 @@ for (const backend of await testBackends()) {
       const shared = await jpegImage(88);
       expect((await upload(validMetadata(), [{ name: 'first.jpg', data: shared }])).statusCode).toBe(201);
       before = await uploadTrace(t);
-      await expectRejected(await upload(validMetadata(), [{ name: 'again.jpg', data: shared }, { name: 'bad.jpg', data: await truncatedJpeg() }]), 422, 'corrupt_image');
+      await expectRejected(
+        await upload(validMetadata(), [
+          { name: 'again.jpg', data: shared },
+          { name: 'bad.jpg', data: await truncatedJpeg() },
+        ]),
+        422,
+        'corrupt_image',
+      );
     });
   });
 }

@@ -23,7 +23,10 @@ const NEAR = DEFAULT_SPLIT_OPTIONS.nearDuplicateDistance;
 async function photo(seed: number, width = 160, height = 120): Promise<Buffer> {
   const random = mulberry32(seed);
   const cells = Buffer.from(Array.from({ length: 8 * 6 * 3 }, () => Math.floor(random() * 256)));
-  return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } }).resize(width, height, { kernel: 'cubic' }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } })
+    .resize(width, height, { kernel: 'cubic' })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** The same photograph under other bytes: smaller and more compressed. */
@@ -39,7 +42,10 @@ async function writeFiles(root: string, files: Record<string, Buffer | string>):
 }
 
 async function problemsOf(promise: Promise<unknown>): Promise<readonly string[]> {
-  const error = await promise.then(() => null, (reason: unknown) => reason);
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
   if (error instanceof DataProblems) return error.problems;
   throw new Error(`expected DataProblems, got ${String(error)}`);
 }
@@ -90,7 +96,9 @@ describe('importing a folder with labels.csv', () => {
       'tick/tick.jpg': tick,
       'tick/tick-copy.jpg': tick,
       'broken/truncated.jpg': await truncatedJpeg(),
-      ...Object.fromEntries(await Promise.all(Array.from({ length: 12 }, async (_, index) => [`mosquito/pipiens-${index}.jpg`, await photo(20 + index)]))),
+      ...Object.fromEntries(
+        await Promise.all(Array.from({ length: 12 }, async (_, index) => [`mosquito/pipiens-${index}.jpg`, await photo(20 + index)])),
+      ),
     };
     const labels = [
       header,
@@ -104,7 +112,9 @@ describe('importing a folder with labels.csv', () => {
       row('tick/tick-copy.jpg', 'tick', '', 'Ixodes scapularis', 'tick', 'lab:photo-7'),
       row('broken/truncated.jpg', 'tick', 'adult', 'Ixodes', 'tick', 'lab:photo-8'),
       // Four more photos of three crops each: as large as the leaky group, so the shuffle decides where it goes.
-      ...Array.from({ length: 12 }, (_, index) => row(`mosquito/pipiens-${index}.jpg`, 'mosquito', 'adult', 'Culex pipiens', 'mosquito', `lab:p${Math.floor(index / 3)}`)),
+      ...Array.from({ length: 12 }, (_, index) =>
+        row(`mosquito/pipiens-${index}.jpg`, 'mosquito', 'adult', 'Culex pipiens', 'mosquito', `lab:p${Math.floor(index / 3)}`),
+      ),
     ];
     await writeFiles(path.join(dir, 'data'), { ...files, 'labels.csv': `${labels.join('\r\n')}\r\n` });
     return path.join(dir, 'data');
@@ -123,7 +133,11 @@ describe('importing a folder with labels.csv', () => {
     expect(byPath['rodent/rat.jpg']).toMatchObject({ taxon: 'Rodentia', lifeStage: null, common: 'rat', width: 200, height: 100 });
     expect(byPath['other/goldfish.jpg']).toMatchObject({ taxon: 'not_vector', common: 'goldfish' });
     expect(byPath['mosquito/photo-1_a.jpg']).toMatchObject({
-      sourceItem: 'lab:photo-1', specimenId: null, split: null, source: 'lab', licence: 'CC BY 4.0, "with attribution"',
+      sourceItem: 'lab:photo-1',
+      specimenId: null,
+      split: null,
+      source: 'lab',
+      licence: 'CC BY 4.0, "with attribution"',
     });
     expect(byPath['tick/tick.jpg']!.sha256).toBe(byPath['tick/tick-copy.jpg']!.sha256);
 
@@ -141,7 +155,11 @@ describe('importing a folder with labels.csv', () => {
 
   it('refuses labels the taxonomy does not know, naming the rows', async () => {
     await writeFiles(path.join(dir, 'bad'), {
-      'labels.csv': [header, row('a.jpg', 'mosquito', 'adult', 'Aedes imaginarius', '', 'x:1'), row('b.jpg', 'rodent', 'juvenile', 'Culex pipiens', '', 'x:2')].join('\n'),
+      'labels.csv': [
+        header,
+        row('a.jpg', 'mosquito', 'adult', 'Aedes imaginarius', '', 'x:1'),
+        row('b.jpg', 'rodent', 'juvenile', 'Culex pipiens', '', 'x:2'),
+      ].join('\n'),
     });
     expect(await problemsOf(importFolder({ folder: path.join(dir, 'bad'), out: path.join(dir, 'bad.json') }))).toEqual([
       'row 2: taxon "Aedes imaginarius" is not in the taxonomy',
@@ -155,7 +173,9 @@ describe('importing a folder with labels.csv', () => {
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const report = splitManifest(manifest, { ...DEFAULT_SPLIT_OPTIONS, seed });
       const splitOf = Object.fromEntries(report.manifest.images.map((image) => [image.path, image.split]));
-      expect(new Set(['mosquito/photo-1_a.jpg', 'mosquito/photo-1_b.jpg', 'mosquito/photo-9.jpg'].map((file) => splitOf[file])).size).toBe(1);
+      expect(new Set(['mosquito/photo-1_a.jpg', 'mosquito/photo-1_b.jpg', 'mosquito/photo-9.jpg'].map((file) => splitOf[file])).size).toBe(
+        1,
+      );
       expect(splitOf['tick/tick.jpg']).toBe(splitOf['tick/tick-copy.jpg']);
       expect(groupsAcrossSplits(report.manifest.images, NEAR)).toEqual([]);
       expect(report.merged).toEqual({
@@ -193,7 +213,9 @@ describe('importing a folder-per-class tree', () => {
     await writeFiles(folder, {
       'README.md': 'photos from the port lab',
       'albopictus/1.jpg': await photo(1),
-      'albopictus/nested/2.png': await sharp(await photo(2)).png().toBuffer(),
+      'albopictus/nested/2.png': await sharp(await photo(2))
+        .png()
+        .toBuffer(),
       'albopictus/notes.txt': 'collected 2026-05',
       'albopictus/broken.jpg': 'not a jpeg at all',
       'rats/r.jpg': await photo(3),
@@ -203,10 +225,48 @@ describe('importing a folder-per-class tree', () => {
     const report = await importFolder({ folder, name: 'tree', out: path.join(dir, 'manifests', 'tree.json'), mapping: mappingFile });
 
     expect(report.manifest.source).toEqual({ format: 'folder_per_class', mapping: '../mappings/lab.json' });
-    expect(report.manifest.images.map(({ path: file, taxon, group, lifeStage, common, source, licence, sourceItem }) => ({ file, taxon, group, lifeStage, common, source, licence, sourceItem }))).toEqual([
-      { file: 'albopictus/1.jpg', taxon: 'Aedes albopictus', group: 'mosquito', lifeStage: 'adult', common: 'tiger mosquito', source: 'port-lab', licence: 'internal', sourceItem: null },
-      { file: 'albopictus/nested/2.png', taxon: 'Aedes albopictus', group: 'mosquito', lifeStage: 'adult', common: 'tiger mosquito', source: 'port-lab', licence: 'internal', sourceItem: null },
-      { file: 'rats/r.jpg', taxon: 'Rodentia', group: 'rodent', lifeStage: null, common: null, source: 'port-lab', licence: 'internal', sourceItem: null },
+    expect(
+      report.manifest.images.map(({ path: file, taxon, group, lifeStage, common, source, licence, sourceItem }) => ({
+        file,
+        taxon,
+        group,
+        lifeStage,
+        common,
+        source,
+        licence,
+        sourceItem,
+      })),
+    ).toEqual([
+      {
+        file: 'albopictus/1.jpg',
+        taxon: 'Aedes albopictus',
+        group: 'mosquito',
+        lifeStage: 'adult',
+        common: 'tiger mosquito',
+        source: 'port-lab',
+        licence: 'internal',
+        sourceItem: null,
+      },
+      {
+        file: 'albopictus/nested/2.png',
+        taxon: 'Aedes albopictus',
+        group: 'mosquito',
+        lifeStage: 'adult',
+        common: 'tiger mosquito',
+        source: 'port-lab',
+        licence: 'internal',
+        sourceItem: null,
+      },
+      {
+        file: 'rats/r.jpg',
+        taxon: 'Rodentia',
+        group: 'rodent',
+        lifeStage: null,
+        common: null,
+        source: 'port-lab',
+        licence: 'internal',
+        sourceItem: null,
+      },
     ]);
     expect(report.skipped.map((file) => file.path)).toEqual(['albopictus/broken.jpg']);
     expect(report.ignored).toEqual(['README.md', 'albopictus/notes.txt']);
@@ -227,7 +287,9 @@ describe('importing a folder-per-class tree', () => {
       await writeFiles(dir, { 'mapping.json': JSON.stringify({ ...mapping, classes }) });
       return problemsOf(readMapping(path.join(dir, 'mapping.json'), taxonomy));
     };
-    expect(await problemsOfClasses({ b: { taxon: 'Culex', group: 'mosquito' } })).toEqual(['/classes/b must have required properties lifeStage']);
+    expect(await problemsOfClasses({ b: { taxon: 'Culex', group: 'mosquito' } })).toEqual([
+      '/classes/b must have required properties lifeStage',
+    ]);
     expect(
       await problemsOfClasses({
         a: { taxon: 'Culex pipiens', group: 'tick', lifeStage: null },
@@ -244,8 +306,12 @@ describe('importing a folder-per-class tree', () => {
 
   it('needs labels.csv or a mapping, not both', async () => {
     await writeFiles(dir, { 'plain/a/1.jpg': await photo(1), 'csv/labels.csv': 'path\n', 'mapping.json': JSON.stringify(mapping) });
-    await expect(importFolder({ folder: path.join(dir, 'plain') })).rejects.toThrow(/it has no labels.csv; for a folder-per-class tree give a mapping file/);
-    await expect(importFolder({ folder: path.join(dir, 'csv'), mapping: path.join(dir, 'mapping.json') })).rejects.toThrow(/has a labels.csv/);
+    await expect(importFolder({ folder: path.join(dir, 'plain') })).rejects.toThrow(
+      /it has no labels.csv; for a folder-per-class tree give a mapping file/,
+    );
+    await expect(importFolder({ folder: path.join(dir, 'csv'), mapping: path.join(dir, 'mapping.json') })).rejects.toThrow(
+      /has a labels.csv/,
+    );
   });
 });
 
@@ -254,14 +320,28 @@ describe('dataset CLIs', () => {
 
   it('import, split and stats a folder end to end', async () => {
     const folder = path.join(dir, 'tree');
-    await writeFiles(folder, Object.fromEntries(await Promise.all(Array.from({ length: 8 }, async (_, index) => [`albopictus/${index}.jpg`, await photo(index + 1)]))));
-    await writeFiles(dir, { 'mapping.json': JSON.stringify({ source: 'lab', licence: 'internal', classes: { albopictus: { taxon: 'Aedes albopictus', group: 'mosquito', lifeStage: 'adult' } } }) });
+    await writeFiles(
+      folder,
+      Object.fromEntries(
+        await Promise.all(Array.from({ length: 8 }, async (_, index) => [`albopictus/${index}.jpg`, await photo(index + 1)])),
+      ),
+    );
+    await writeFiles(dir, {
+      'mapping.json': JSON.stringify({
+        source: 'lab',
+        licence: 'internal',
+        classes: { albopictus: { taxon: 'Aedes albopictus', group: 'mosquito', lifeStage: 'adult' } },
+      }),
+    });
     const manifestFile = path.join(dir, 'tree.json');
 
     const imported = await run('import', [folder, '--mapping', path.join(dir, 'mapping.json'), '--out', manifestFile]);
     expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('Imported 8 images') });
     const split = await run('split', [manifestFile, '--seed', '42']);
-    expect(split).toMatchObject({ code: 0, stdout: expect.stringMatching(/8 images in 8 leakage groups[\s\S]*mosquito\|adult\|Aedes albopictus\s+6\s+1\s+1\s+8/) });
+    expect(split).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/8 images in 8 leakage groups[\s\S]*mosquito\|adult\|Aedes albopictus\s+6\s+1\s+1\s+8/),
+    });
     expect((await readManifest(manifestFile)).splits?.seed).toBe(42);
     const stats = await run('stats', [manifestFile]);
     expect(stats.code).toBe(0);

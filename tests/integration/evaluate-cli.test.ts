@@ -10,9 +10,15 @@ describe('npm run models:evaluate', () => {
   beforeAll(async () => {
     folder = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-evaluate-'));
     // One folder per label id; a folder naming no label of the model holds unknowns.
-    for (const [label, seed] of [['tick', 1], ['rodent', 2], ['not_vector', 3], ['elephants', 4]] as const) {
+    for (const [label, seed] of [
+      ['tick', 1],
+      ['rodent', 2],
+      ['not_vector', 3],
+      ['elephants', 4],
+    ] as const) {
       await mkdir(path.join(folder, label));
-      for (let index = 0; index < 3; index += 1) await writeFile(path.join(folder, label, `${index}.jpg`), await jpegImage(seed * 10 + index, 120, 90));
+      for (let index = 0; index < 3; index += 1)
+        await writeFile(path.join(folder, label, `${index}.jpg`), await jpegImage(seed * 10 + index, 120, 90));
     }
   });
   afterAll(() => rm(folder, { recursive: true, force: true }));
@@ -30,7 +36,10 @@ describe('npm run models:evaluate', () => {
   it('compares two versions with the non-regression gate, and reports JSON', async () => {
     const result = await runCli('inference/cli/evaluate.ts', ['vector-group', folder, '--compare', 'vector-group', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { gate: { passed: boolean }; report: { confusion: number[][]; perClass: Record<string, unknown> } };
+    const report = JSON.parse(result.stdout) as {
+      gate: { passed: boolean };
+      report: { confusion: number[][]; perClass: Record<string, unknown> };
+    };
     expect(report.gate).toEqual({ passed: true, failures: [] });
     expect(report.report.confusion).toHaveLength(5);
     expect(Object.keys(report.report.perClass)).toContain('not_vector');

@@ -42,7 +42,11 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
     if (identification.rejected) expect(identification.taxon).toBe('unknown');
     expect(identification.model).toMatch(/^[a-z0-9-]+@[\w.-]+$/);
     expect(identification.models[0]).toMatch(/^vector-group@/);
-    expect(identification.timings).toMatchObject({ queueMs: expect.any(Number), preprocessMs: expect.any(Number), inferenceMs: expect.any(Number) });
+    expect(identification.timings).toMatchObject({
+      queueMs: expect.any(Number),
+      preprocessMs: expect.any(Number),
+      inferenceMs: expect.any(Number),
+    });
     expect(identification.images.map((image) => image.imageId)).toEqual(specimen.images.map((image) => image.id));
   });
 
@@ -57,7 +61,11 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
     await waitForIdentification(staff, specimen.id);
     await writeFile(app.store.originalPath(specimen.images[1]!.sha256), await truncatedJpeg());
     await app.database.db.deleteFrom('identifications').where('specimen_id', '=', specimen.id).execute();
-    await app.database.db.updateTable('identification_requests').set({ status: 'pending' }).where('specimen_id', '=', specimen.id).execute();
+    await app.database.db
+      .updateTable('identification_requests')
+      .set({ status: 'pending' })
+      .where('specimen_id', '=', specimen.id)
+      .execute();
     await app.identification.service.runJob(app.identification.pool!, specimen.id, 1);
 
     const identification = await identificationOf(staff, specimen.id);
@@ -109,7 +117,13 @@ describe('automatic identification of submitted specimens (embedded: PGlite + in
     expect(checks.models!.detail).toMatch(/vector-group@/);
     expect(checks.workers!.detail).toMatch(/1 process/);
     const metrics = (await app.app.inject({ method: 'GET', url: '/metrics' })).body;
-    for (const name of ['vectordesk_inference_batch_images_bucket', 'vectordesk_inference_stage_seconds_bucket', 'vectordesk_identify_queue_jobs', 'vectordesk_identify_jobs_total', 'vectordesk_model_active{name="vector-group"']) {
+    for (const name of [
+      'vectordesk_inference_batch_images_bucket',
+      'vectordesk_inference_stage_seconds_bucket',
+      'vectordesk_identify_queue_jobs',
+      'vectordesk_identify_jobs_total',
+      'vectordesk_model_active{name="vector-group"',
+    ]) {
       expect(metrics).toContain(name);
     }
   });
@@ -166,7 +180,11 @@ describe('saturated inference', () => {
       headers: { authorization: `Bearer ${token}` },
       body: specimenForm(undefined, [{ name: 'a.jpg', data: image }]),
     });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Partial<ErrorBody> };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: (await response.json()) as Partial<ErrorBody>,
+    };
   }
 });
 
@@ -196,7 +214,10 @@ describe('model registry', () => {
   beforeAll(async () => {
     // Two versions of the group model (the same network under a newer version), plus the refiners.
     modelsDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-registry-'));
-    await cp(MODELS_DIR, modelsDir, { recursive: true, filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt') });
+    await cp(MODELS_DIR, modelsDir, {
+      recursive: true,
+      filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
+    });
     const group = await newestPackageDir('vector-group');
     const newer = path.join(modelsDir, 'vector-group', '2099.1.1');
     await cp(group, newer, { recursive: true });
@@ -253,7 +274,12 @@ describe('model registry', () => {
     const created = await uploadSpecimen(staff, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(42) }]);
     const id = created.json().id;
     const identification = await waitForIdentification(staff, id);
-    const rows = await app.database.db.selectFrom('identifications').select(['role', 'model_key']).where('specimen_id', '=', id).orderBy('role').execute();
+    const rows = await app.database.db
+      .selectFrom('identifications')
+      .select(['role', 'model_key'])
+      .where('specimen_id', '=', id)
+      .orderBy('role')
+      .execute();
     expect(rows.map((row) => row.role)).toEqual(['primary', 'shadow']);
     expect(rows[1]!.model_key).toContain(`vector-group@${shadowVersion}`);
     expect(identification.models.join(',')).not.toContain(`vector-group@${shadowVersion}`);
@@ -265,7 +291,10 @@ describe('model registry', () => {
 describe('a corrupt model package', () => {
   it('makes /ready fail naming it, while the rest keeps serving', async () => {
     const modelsDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-corrupt-'));
-    await cp(MODELS_DIR, modelsDir, { recursive: true, filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt') });
+    await cp(MODELS_DIR, modelsDir, {
+      recursive: true,
+      filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
+    });
     const tick = path.join(modelsDir, 'tick-species', path.basename(await newestPackageDir('tick-species')), 'model.onnx');
     const bytes = await readFile(tick);
     bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;

@@ -20,14 +20,21 @@ describe('npm run -s identify -- --json <files…>', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('prints one JSON object per file, in order, echoing each path as given', async () => {
-    const files = ['photo.jpg', 'photo.png', 'missing.jpg', 'notes.txt', 'cut.jpg'].map((name) => path.relative(process.cwd(), path.join(dir, name)));
+    const files = ['photo.jpg', 'photo.png', 'missing.jpg', 'notes.txt', 'cut.jpg'].map((name) =>
+      path.relative(process.cwd(), path.join(dir, name)),
+    );
     const result = await runCli('inference/cli/identify.ts', ['--json', ...files]);
     expect(result.code, result.stderr).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => line.file)).toEqual(files);
 
     for (const line of lines.slice(0, 2)) {
-      expect(Object.keys(line)).toEqual(expect.arrayContaining(['file', 'group', 'lifeStage', 'taxon', 'confidence', 'rejected', 'topK', 'model']));
+      expect(Object.keys(line)).toEqual(
+        expect.arrayContaining(['file', 'group', 'lifeStage', 'taxon', 'confidence', 'rejected', 'topK', 'model']),
+      );
       expect(GROUPS).toContain(line.group);
       expect(typeof line.taxon).toBe('string');
       expect(typeof line.rejected).toBe('boolean');
@@ -56,7 +63,10 @@ describe('npm run -s identify -- --json <files…>', () => {
     );
     const result = await runCli('inference/cli/identify.ts', ['--json', ...files]);
     expect(result.code, result.stderr).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; error?: string });
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { file: string; error?: string });
     expect(lines.map((line) => line.file)).toEqual(files);
     expect(lines.filter((line) => line.error)).toEqual([]);
   });

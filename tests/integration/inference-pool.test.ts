@@ -81,7 +81,11 @@ describe('InferencePool (real models, real worker threads)', () => {
 
   it('answers exactly as VectorIdentifier does, per specimen and per image', async () => {
     // Disagreeing images, a rejected one, and images the larva model refines (with these generated pictures).
-    const specimens = [[await jpegImage(1, 200, 150), await pngImage(42, 120, 90)], [await pngImage(112, 120, 90)], [await pngImage(7, 120, 90), await pngImage(70, 120, 90), await pngImage(14, 120, 90)]];
+    const specimens = [
+      [await jpegImage(1, 200, 150), await pngImage(42, 120, 90)],
+      [await pngImage(112, 120, 90)],
+      [await pngImage(7, 120, 90), await pngImage(70, 120, 90), await pngImage(14, 120, 90)],
+    ];
     const [fromPool, direct] = await Promise.all([pool.identify(specimens), identifier.identifyDetailed(specimens)]);
     expect(fromPool).toHaveLength(specimens.length);
     fromPool.forEach((outcome, specimen) => {
@@ -105,7 +109,10 @@ describe('InferencePool (real models, real worker threads)', () => {
   });
 
   it('fails only the corrupt image of a specimen, and a specimen with no readable image', async () => {
-    const [mixed, broken] = await pool.identify([[await jpegImage(4), await truncatedJpeg(), Buffer.from('not an image')], [Buffer.from('nope')]]);
+    const [mixed, broken] = await pool.identify([
+      [await jpegImage(4), await truncatedJpeg(), Buffer.from('not an image')],
+      [Buffer.from('nope')],
+    ]);
     expect(identified(mixed).taxon).toEqual(expect.any(String));
     expect(mixed!.images.map((image) => ('error' in image ? 'error' : 'ok'))).toEqual(['ok', 'error', 'error']);
     expect(broken).toMatchObject({ error: expect.any(String), images: [{ index: 0, error: expect.any(String) }] });
@@ -147,7 +154,11 @@ describe('InferencePool (real models, real worker threads)', () => {
       while (inFlight >= 32) await new Promise((resolve) => setTimeout(resolve, 8));
       inFlight += 1;
       requests.push(pool.identify([[image]]).finally(() => (inFlight -= 1)));
-      if (index === 10) pool.activate('vector-group', NEXT_VERSION).then(() => (activated = true), (error: unknown) => (activationError = error));
+      if (index === 10)
+        pool.activate('vector-group', NEXT_VERSION).then(
+          () => (activated = true),
+          (error: unknown) => (activationError = error),
+        );
       if (activated) after += 1;
       await new Promise((resolve) => setTimeout(resolve, 8));
     }
@@ -196,7 +207,13 @@ describe('InferencePool (real models, real worker threads)', () => {
 describe('InferencePool under pressure and failure', () => {
   let pool: InferencePool;
   beforeAll(async () => {
-    pool = await InferencePool.start({ modelsDir: MODELS_DIR, intraOpNumThreads: 1, maxBatchImages: 2, maxDelayMs: 1_000, maxQueuedImages: 4 });
+    pool = await InferencePool.start({
+      modelsDir: MODELS_DIR,
+      intraOpNumThreads: 1,
+      maxBatchImages: 2,
+      maxDelayMs: 1_000,
+      maxQueuedImages: 4,
+    });
   });
   afterAll(() => pool?.close());
 

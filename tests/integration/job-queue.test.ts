@@ -15,7 +15,16 @@ import {
   type JobQueue,
   type JobQueueOptions,
 } from '../../api/jobs/index.js';
-import { freePort, isRunning, killChildren, killProcess, redisServerOnPath, sleep, startRedisServer, stopRedisServer } from '../helpers/processes.js';
+import {
+  freePort,
+  isRunning,
+  killChildren,
+  killProcess,
+  redisServerOnPath,
+  sleep,
+  startRedisServer,
+  stopRedisServer,
+} from '../helpers/processes.js';
 import { REDIS_URL, deleteRedisKeys, redisAvailability } from '../helpers/services.js';
 
 const redis = await redisAvailability();
@@ -75,7 +84,8 @@ const adapters: Adapter[] = [
     available: redis.available,
     reason: redis.reason,
     // A short drain delay so that closing a consumer does not wait out a long blocking fetch.
-    open: (options) => new BullMqJobQueue<Payload>('contract', { redisUrl: REDIS_URL, prefix: uniquePrefix(), drainDelaySeconds: 1, ...options }),
+    open: (options) =>
+      new BullMqJobQueue<Payload>('contract', { redisUrl: REDIS_URL, prefix: uniquePrefix(), drainDelaySeconds: 1, ...options }),
   },
 ];
 
@@ -281,7 +291,9 @@ describe.skipIf(!redis.available)(`BullMQ queue with a real Redis ${redis.reason
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await expect.poll(() => stdout, { timeout: 60_000, message: `consumer never started the job; stderr: ${stderr}` }).toContain('"jobId":"specimen-1"');
+    await expect
+      .poll(() => stdout, { timeout: 60_000, message: `consumer never started the job; stderr: ${stderr}` })
+      .toContain('"jobId":"specimen-1"');
     expect(await producer.counts()).toMatchObject({ active: 1, waiting: 0 });
     expect(await producer.workerCount()).toBe(1);
 

@@ -72,11 +72,16 @@ describe('live push channel', () => {
       ['otherPort', 'staff.airport', 'CNNGB-LS'],
       ['otherDistrict', 'staff.yangshan', 'CNSHA-YS'],
     ] as const) {
-      const own = await uploadSpecimen(await as(server, username), validMetadata({ portCode }), [{ name: 'own.jpg', data: await jpegImage(portCode.length) }]);
+      const own = await uploadSpecimen(await as(server, username), validMetadata({ portCode }), [
+        { name: 'own.jpg', data: await jpegImage(portCode.length) },
+      ]);
       const ownId = own.json().id;
       // Only the specimen events: what this test is about.
       await expect
-        .poll(() => listeners[name].received.filter(({ event }) => event.startsWith('specimen.')).map(({ payload }) => payload.specimen.id), { timeout: 10_000 })
+        .poll(
+          () => listeners[name].received.filter(({ event }) => event.startsWith('specimen.')).map(({ payload }) => payload.specimen.id),
+          { timeout: 10_000 },
+        )
         .toEqual([ownId]);
     }
   });
@@ -92,36 +97,41 @@ const backends = await testBackends();
 const postgres = backends.find((backend) => backend.name === 'postgresql')!;
 const scaleOutReady = redis.available && postgres.availability.available;
 
-describe.skipIf(!scaleOutReady)(`live push across two api processes (PostgreSQL + Redis adapter) ${redis.reason} ${postgres.availability.reason}`, () => {
-  const connections: Redis[] = [];
-  const servers: TestServer[] = [];
-  const redisPair = () => {
-    const pair = { publisher: new Redis(REDIS_URL), subscriber: new Redis(REDIS_URL) };
-    connections.push(pair.publisher, pair.subscriber);
-    return pair;
-  };
+describe.skipIf(!scaleOutReady)(
+  `live push across two api processes (PostgreSQL + Redis adapter) ${redis.reason} ${postgres.availability.reason}`,
+  () => {
+    const connections: Redis[] = [];
+    const servers: TestServer[] = [];
+    const redisPair = () => {
+      const pair = { publisher: new Redis(REDIS_URL), subscriber: new Redis(REDIS_URL) };
+      connections.push(pair.publisher, pair.subscriber);
+      return pair;
+    };
 
-  beforeAll(async () => {
-    const database = await openTestDatabase('postgresql');
-    servers.push(await startTestServer('postgresql', { database, redis: redisPair() }));
-    servers.push(await startTestServer('postgresql', { database, redis: redisPair() }));
-    servers[0]!.database = database;
-  });
-  afterAll(async () => {
-    for (const server of servers) await server.close();
-    await servers[0]?.database.close();
-    for (const connection of connections) connection.disconnect();
-  });
+    beforeAll(async () => {
+      const database = await openTestDatabase('postgresql');
+      servers.push(await startTestServer('postgresql', { database, redis: redisPair() }));
+      servers.push(await startTestServer('postgresql', { database, redis: redisPair() }));
+      servers[0]!.database = database;
+    });
+    afterAll(async () => {
+      for (const server of servers) await server.close();
+      await servers[0]?.database.close();
+      for (const connection of connections) connection.disconnect();
+    });
 
-  it('delivers an event raised on one process to a client connected to the other', async () => {
-    const [first, second] = servers as [TestServer, TestServer];
-    const onSecond = await listen(second, { token: await second.tokenFor('expert.ningbo') });
-    const outsider = await listen(second, { token: await second.tokenFor('staff.yangshan') });
-    const response = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [{ name: 'b.jpg', data: await jpegImage(2) }]);
-    expect(response.statusCode).toBe(201);
-    await expect.poll(() => onSecond.received.map(({ event, payload }) => [event, payload.specimen.id]), { timeout: 10_000 }).toEqual([
-      ['specimen.created', response.json().id],
-    ]);
-    expect(outsider.received).toEqual([]);
-  });
-});
+    it('delivers an event raised on one process to a client connected to the other', async () => {
+      const [first, second] = servers as [TestServer, TestServer];
+      const onSecond = await listen(second, { token: await second.tokenFor('expert.ningbo') });
+      const outsider = await listen(second, { token: await second.tokenFor('staff.yangshan') });
+      const response = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [
+        { name: 'b.jpg', data: await jpegImage(2) },
+      ]);
+      expect(response.statusCode).toBe(201);
+      await expect
+        .poll(() => onSecond.received.map(({ event, payload }) => [event, payload.specimen.id]), { timeout: 10_000 })
+        .toEqual([['specimen.created', response.json().id]]);
+      expect(outsider.received).toEqual([]);
+    });
+  },
+);

@@ -26,27 +26,34 @@ function missedTargets(task: 'group' | 'species', metrics: RecordedMetrics): str
  * On the real held-out photographs: the service's own evaluation (Node preprocessing + onnxruntime-node)
  * reproduces what the trainer recorded in each model card, and the headline targets hold where the card claims them.
  */
-describe.skipIf(!sharedDatasetAvailable)(`accuracy on the held-out test split of vectors-v1 ${sharedDatasetAvailable ? '' : `— skipped: the shared photographs are not at ${SHARED_DATASET_DIR}`}`, () => {
-  for (const name of ['vector-group', 'tick-species', 'mosquito-genus', 'larva-genus']) {
-    it(`${name} reproduces its recorded test metrics`, async () => {
-      const modelPackage = await loadModelPackage(await newestPackageDir(name));
-      const recorded = (JSON.parse(await readFile(path.join(modelPackage.directory, 'model.json'), 'utf8')) as { metrics: { test: RecordedMetrics } }).metrics.test;
-      const { report } = await evaluateModel(modelPackage, await labelledImages(MANIFEST, 'test'));
-      // One image either way may flip between runtimes at a decision boundary.
-      const oneImage = 1 / report.examples + 1e-9;
-      expect(Math.abs(report.top1 - recorded.top1)).toBeLessThanOrEqual(oneImage);
-      expect(Math.abs(report.ece - recorded.ece)).toBeLessThanOrEqual(0.02);
-    });
+describe.skipIf(!sharedDatasetAvailable)(
+  `accuracy on the held-out test split of vectors-v1 ${sharedDatasetAvailable ? '' : `— skipped: the shared photographs are not at ${SHARED_DATASET_DIR}`}`,
+  () => {
+    for (const name of ['vector-group', 'tick-species', 'mosquito-genus', 'larva-genus']) {
+      it(`${name} reproduces its recorded test metrics`, async () => {
+        const modelPackage = await loadModelPackage(await newestPackageDir(name));
+        const recorded = (
+          JSON.parse(await readFile(path.join(modelPackage.directory, 'model.json'), 'utf8')) as { metrics: { test: RecordedMetrics } }
+        ).metrics.test;
+        const { report } = await evaluateModel(modelPackage, await labelledImages(MANIFEST, 'test'));
+        // One image either way may flip between runtimes at a decision boundary.
+        const oneImage = 1 / report.examples + 1e-9;
+        expect(Math.abs(report.top1 - recorded.top1)).toBeLessThanOrEqual(oneImage);
+        expect(Math.abs(report.ece - recorded.ece)).toBeLessThanOrEqual(0.02);
+      });
 
-    it(`${name}: its card says which targets it misses, and by how much`, async () => {
-      const modelPackage = await loadModelPackage(await newestPackageDir(name));
-      const recorded = (JSON.parse(await readFile(path.join(modelPackage.directory, 'model.json'), 'utf8')) as { metrics: { test: RecordedMetrics } }).metrics.test;
-      const card = await readFile(path.join(modelPackage.directory, 'MODEL_CARD.md'), 'utf8');
-      const missedSection = card.split('## Targets missed')[1]?.split('\n## ')[0] ?? '';
-      for (const metric of ['top1', 'ECE', 'Rejection AUROC']) {
-        const missed = missedTargets(modelPackage.card.task, recorded).includes(metric);
-        expect(missedSection.includes(`- ${metric} `), `${name} ${metric} missed=${missed}`).toBe(missed);
-      }
-    });
-  }
-});
+      it(`${name}: its card says which targets it misses, and by how much`, async () => {
+        const modelPackage = await loadModelPackage(await newestPackageDir(name));
+        const recorded = (
+          JSON.parse(await readFile(path.join(modelPackage.directory, 'model.json'), 'utf8')) as { metrics: { test: RecordedMetrics } }
+        ).metrics.test;
+        const card = await readFile(path.join(modelPackage.directory, 'MODEL_CARD.md'), 'utf8');
+        const missedSection = card.split('## Targets missed')[1]?.split('\n## ')[0] ?? '';
+        for (const metric of ['top1', 'ECE', 'Rejection AUROC']) {
+          const missed = missedTargets(modelPackage.card.task, recorded).includes(metric);
+          expect(missedSection.includes(`- ${metric} `), `${name} ${metric} missed=${missed}`).toBe(missed);
+        }
+      });
+    }
+  },
+);

@@ -85,7 +85,10 @@ describe('identification chain on the committed models', () => {
   });
 
   it('fails only the unreadable image of a specimen, and a specimen with no readable image', async () => {
-    const [mixed, broken] = await identifier.identifySpecimens([[await jpegImage(4), await truncatedJpeg()], [Buffer.from('not an image')]]);
+    const [mixed, broken] = await identifier.identifySpecimens([
+      [await jpegImage(4), await truncatedJpeg()],
+      [Buffer.from('not an image')],
+    ]);
     expect(mixed && 'identification' in mixed && mixed.failedImages.map((failure) => failure.index)).toEqual([1]);
     expect(broken && 'error' in broken).toBe(true);
   });

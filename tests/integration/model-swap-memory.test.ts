@@ -87,7 +87,8 @@ describe('InferencePool hot model swaps (real models, real worker threads)', () 
       await Promise.all(during);
       const after = await Promise.all([identify(), identify(), identify()]);
       for (const outcome of after) {
-        if (outcome && !('error' in outcome) && outcome.models[0] !== `${GROUP}@${version}`) failures.push(`cycle ${cycle}: answered by ${outcome.models[0]}, not ${GROUP}@${version}`);
+        if (outcome && !('error' in outcome) && outcome.models[0] !== `${GROUP}@${version}`)
+          failures.push(`cycle ${cycle}: answered by ${outcome.models[0]}, not ${GROUP}@${version}`);
       }
       expect(pool.active()[GROUP]).toBe(version);
       sessions.push(pool.status().sessions);

@@ -15,7 +15,9 @@ describe('the OpenAPI document and the wire contract', () => {
     expect(response.statusCode).toBe(200);
     const config = await createConfig({ extends: ['recommended'] });
     const problems = await lintFromString({ source: response.body, absoluteRef: 'openapi.json', config });
-    const described = problems.map((problem) => `${problem.severity} ${problem.ruleId}: ${problem.message} at ${problem.location[0]?.pointer ?? '?'}`);
+    const described = problems.map(
+      (problem) => `${problem.severity} ${problem.ruleId}: ${problem.message} at ${problem.location[0]?.pointer ?? '?'}`,
+    );
     expect(described).toEqual([]);
   });
 
@@ -25,8 +27,12 @@ describe('the OpenAPI document and the wire contract', () => {
       expect(definition.schema.operationId, operationId).toBe(operationId);
       expect(t.app.hasRoute({ method: definition.method, url: definition.url }), `${definition.method} ${definition.url}`).toBe(true);
     }
-    const document = (await t.app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, { operationId?: string }>> }>();
-    const documented = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => operation.operationId));
+    const document = (await t.app.inject({ url: '/docs/json' })).json<{
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    }>();
+    const documented = Object.values(document.paths).flatMap((operations) =>
+      Object.values(operations).map((operation) => operation.operationId),
+    );
     const published = declared.filter(([, definition]) => !definition.schema.hide).map(([operationId]) => operationId);
     expect(documented.sort()).toEqual(published.sort());
   });
@@ -36,14 +42,26 @@ describe('the OpenAPI document and the wire contract', () => {
       components: { schemas: Record<string, unknown> };
       paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
     }>();
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Specimen', 'SpecimenPage', 'Room', 'RoomToken', 'Recording', 'Error', 'User']));
-    expect(document.paths['/api/v1/specimens/{id}']?.get?.responses['200']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Specimen' });
-    expect(document.paths['/api/v1/rooms/{id}']?.get?.responses['404']?.content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['Specimen', 'SpecimenPage', 'Room', 'RoomToken', 'Recording', 'Error', 'User']),
+    );
+    expect(document.paths['/api/v1/specimens/{id}']?.get?.responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Specimen',
+    });
+    expect(document.paths['/api/v1/rooms/{id}']?.get?.responses['404']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
   });
 
   it('documents multipart bodies with their fields and files', async () => {
     const document = (await t.app.inject({ url: '/docs/json' })).json<{
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required: string[] } }> } }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required: string[] } }> } }
+        >
+      >;
     }>();
     const form = document.paths['/api/v1/specimens']?.post?.requestBody?.content['multipart/form-data']?.schema;
     expect(Object.keys(form?.properties ?? {}).sort()).toEqual(['images', 'metadata']);

@@ -19,17 +19,24 @@ describe('health, readiness, metrics and API documentation', () => {
   });
 
   it('exports Prometheus metrics, including request durations and submissions by port', async () => {
-    expect((await uploadSpecimen(await as(t, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(1) }])).statusCode).toBe(201);
+    expect(
+      (await uploadSpecimen(await as(t, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(1) }])).statusCode,
+    ).toBe(201);
     const response = await t.app.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     expect(response.body).toContain('vectordesk_process_cpu_seconds_total');
-    expect(response.body).toMatch(/vectordesk_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/specimens",status_code="201"\} 1/);
+    expect(response.body).toMatch(
+      /vectordesk_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/specimens",status_code="201"\} 1/,
+    );
     expect(response.body).toContain('vectordesk_specimens_submitted_total{port="CNNGB-BL"} 1');
   });
 
   it('publishes the OpenAPI document at /docs/json and the UI at /docs', async () => {
-    const document = (await t.app.inject({ url: '/docs/json' })).json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
+    const document = (await t.app.inject({ url: '/docs/json' })).json<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    }>();
     expect(document.openapi).toMatch(/^3\./);
     for (const [path, method] of [
       ['/api/v1/auth/login', 'post'],

@@ -28,7 +28,13 @@ describe('Kysely over embedded PGlite', () => {
   });
 
   it('reports affected rows as pg does', async () => {
-    await database.db.insertInto('settings').values([{ key: 'n1', value: 'a' }, { key: 'n2', value: 'a' }]).execute();
+    await database.db
+      .insertInto('settings')
+      .values([
+        { key: 'n1', value: 'a' },
+        { key: 'n2', value: 'a' },
+      ])
+      .execute();
     const updated = await database.db.updateTable('settings').set({ value: 'b' }).where('key', 'in', ['n1', 'n2']).executeTakeFirst();
     expect(updated.numUpdatedRows).toBe(2n);
     const deleted = await database.db.deleteFrom('settings').where('key', '=', 'n1').executeTakeFirst();

@@ -17,7 +17,8 @@ const PYTHON = path.resolve('.venv/bin/python');
 
 /** Whether the training environment (PyTorch) is installed: `.ci/run` installs it; without it the test says so. */
 async function torchAvailability(): Promise<{ available: boolean; reason: string }> {
-  if (!existsSync(PYTHON)) return { available: false, reason: `no Python training environment at ${PYTHON} (see models/training/README.md)` };
+  if (!existsSync(PYTHON))
+    return { available: false, reason: `no Python training environment at ${PYTHON} (see models/training/README.md)` };
   try {
     await run(PYTHON, ['-c', 'import torch, numpy']);
     return { available: true, reason: '' };
@@ -30,7 +31,9 @@ const torch = await torchAvailability();
 
 /** Images a port user might send: a landscape JPEG turned by EXIF, a portrait one, a PNG with transparency, a tiny one. */
 async function generatedImages(): Promise<Buffer[]> {
-  const withAlpha = await sharp({ create: { width: 90, height: 60, channels: 4, background: { r: 200, g: 40, b: 90, alpha: 0.5 } } }).png().toBuffer();
+  const withAlpha = await sharp({ create: { width: 90, height: 60, channels: 4, background: { r: 200, g: 40, b: 90, alpha: 0.5 } } })
+    .png()
+    .toBuffer();
   return [await jpegImage(11, 300, 200, { orientation: 6 }), await jpegImage(12, 150, 260), withAlpha, await pngImage(13, 20, 20)];
 }
 

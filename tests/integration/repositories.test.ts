@@ -22,18 +22,49 @@ for (const backend of await testBackends()) {
     beforeAll(async () => {
       database = await openTestDatabase(backend.name);
       organisation = new OrganisationRepository(database.db);
-      specimens = new SpecimenRepository(database.db, new IdentificationRepository(database.db, new IdentificationRequestRepository(database.db)));
+      specimens = new SpecimenRepository(
+        database.db,
+        new IdentificationRepository(database.db, new IdentificationRequestRepository(database.db)),
+      );
       users = new UserRepository(database.db);
       const hq = await organisation.createUnit({ code: 'T-HQ', level: 'headquarters', nameZh: '总署', nameEn: 'HQ', parentId: null });
       const east = await organisation.createUnit({ code: 'T-EAST', level: 'district', nameZh: '东', nameEn: 'East', parentId: hq.id });
       // A code whose letters are LIKE wildcards must not widen anyone's scope.
       const west = await organisation.createUnit({ code: 'T_W%', level: 'district', nameZh: '西', nameEn: 'West', parentId: hq.id });
-      const harbour = await organisation.createUnit({ code: 'T-HARBOUR', level: 'port', nameZh: '港', nameEn: 'Harbour', parentId: east.id });
+      const harbour = await organisation.createUnit({
+        code: 'T-HARBOUR',
+        level: 'port',
+        nameZh: '港',
+        nameEn: 'Harbour',
+        parentId: east.id,
+      });
       const field = await organisation.createUnit({ code: 'T-FIELD', level: 'port', nameZh: '场', nameEn: 'Airfield', parentId: west.id });
       Object.assign(units, { hq, east, west, harbour, field });
-      ports.harbour = (await organisation.createPort({ unitId: harbour.id, code: 'T-H1', nameZh: '港一', nameEn: 'H1', type: 'sea', longitude: 120.5, latitude: 30.25 })).id;
-      ports.field = (await organisation.createPort({ unitId: field.id, code: 'T-F1', nameZh: '场一', nameEn: 'F1', type: 'air', longitude: -0.5, latitude: 51.5 })).id;
-      creator = (await users.create({ username: 'repo.tester', passwordHash: 'x', displayName: 'Tester', role: 'staff', unitId: harbour.id })).id;
+      ports.harbour = (
+        await organisation.createPort({
+          unitId: harbour.id,
+          code: 'T-H1',
+          nameZh: '港一',
+          nameEn: 'H1',
+          type: 'sea',
+          longitude: 120.5,
+          latitude: 30.25,
+        })
+      ).id;
+      ports.field = (
+        await organisation.createPort({
+          unitId: field.id,
+          code: 'T-F1',
+          nameZh: '场一',
+          nameEn: 'F1',
+          type: 'air',
+          longitude: -0.5,
+          latitude: 51.5,
+        })
+      ).id;
+      creator = (
+        await users.create({ username: 'repo.tester', passwordHash: 'x', displayName: 'Tester', role: 'staff', unitId: harbour.id })
+      ).id;
     });
     afterAll(() => database?.close());
 
@@ -53,7 +84,15 @@ for (const backend of await testBackends()) {
       createdBy: creator,
       ...overrides,
     });
-    const image = (sha: string) => ({ sha256: sha.repeat(64).slice(0, 64), format: 'jpeg', width: 10, height: 10, bytes: 100, orientation: null, originalFilename: `${sha}.jpg` });
+    const image = (sha: string) => ({
+      sha256: sha.repeat(64).slice(0, 64),
+      format: 'jpeg',
+      width: 10,
+      height: 10,
+      bytes: 100,
+      orientation: null,
+      originalFilename: `${sha}.jpg`,
+    });
 
     it('builds materialised unit paths down the hierarchy', () => {
       expect(units.hq!.path).toBe(`/${units.hq!.id}/`);
@@ -79,7 +118,10 @@ for (const backend of await testBackends()) {
         [1, 'b.jpg'],
       ]);
       expect(record?.collectedAt).toBeInstanceOf(Date);
-      const blobCount = await database.db.selectFrom('blobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const blobCount = await database.db
+        .selectFrom('blobs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(blobCount.n)).toBe(2);
       expect(await specimens.isBlobReferenced('a'.repeat(64))).toBe(true);
     });
@@ -97,14 +139,30 @@ for (const backend of await testBackends()) {
     });
 
     it('filters, counts and pages specimens within a scope', async () => {
-      await specimens.createWithImages(newSpecimen('field', 'field', { siteType: 'aircraft', collectedAt: new Date('2026-07-01T00:00:00Z') }), [image('d')], async () => undefined);
+      await specimens.createWithImages(
+        newSpecimen('field', 'field', { siteType: 'aircraft', collectedAt: new Date('2026-07-01T00:00:00Z') }),
+        [image('d')],
+        async () => undefined,
+      );
       const all = await specimens.listInScope({ all: true }, {}, { limit: 100, offset: 0 });
       expect(all.total).toBe(3);
       expect((await specimens.listInScope(scopeOfUnits('east'), {}, { limit: 100, offset: 0 })).total).toBe(2);
       expect((await specimens.listInScope(scopeOfUnits('west'), {}, { limit: 100, offset: 0 })).total).toBe(1);
-      expect((await specimens.listInScope(scopeOfUnits('east', 'west'), { siteType: 'aircraft' }, { limit: 100, offset: 0 })).total).toBe(1);
-      expect((await specimens.listInScope({ all: true }, { collectedFrom: new Date('2026-06-01T00:00:00Z') }, { limit: 100, offset: 0 })).total).toBe(1);
-      expect((await specimens.listInScope({ all: true }, { portCode: 'T-H1', collectedTo: new Date('2026-06-01T00:00:00Z') }, { limit: 100, offset: 0 })).total).toBe(2);
+      expect((await specimens.listInScope(scopeOfUnits('east', 'west'), { siteType: 'aircraft' }, { limit: 100, offset: 0 })).total).toBe(
+        1,
+      );
+      expect(
+        (await specimens.listInScope({ all: true }, { collectedFrom: new Date('2026-06-01T00:00:00Z') }, { limit: 100, offset: 0 })).total,
+      ).toBe(1);
+      expect(
+        (
+          await specimens.listInScope(
+            { all: true },
+            { portCode: 'T-H1', collectedTo: new Date('2026-06-01T00:00:00Z') },
+            { limit: 100, offset: 0 },
+          )
+        ).total,
+      ).toBe(2);
       const page = await specimens.listInScope({ all: true }, {}, { limit: 2, offset: 2 });
       expect(page.items.map((item) => item.id)).toEqual(all.items.slice(2).map((item) => item.id));
       expect(page.total).toBe(3);
@@ -136,7 +194,9 @@ for (const backend of await testBackends()) {
       await step(() => database.db.updateTable('users').set({ display_name: 'Renamed' }).where('id', '=', creator).execute());
       await step(() => users.grantUnit(creator, units.east!.id));
       await step(() => database.db.updateTable('units').set({ name_en: 'East district' }).where('id', '=', units.east!.id).execute());
-      await step(() => database.db.deleteFrom('user_unit_grants').where('user_id', '=', creator).where('unit_id', '=', units.east!.id).execute());
+      await step(() =>
+        database.db.deleteFrom('user_unit_grants').where('user_id', '=', creator).where('unit_id', '=', units.east!.id).execute(),
+      );
       await step(() => new SettingsRepository(database.db).set('epoch.test', 'x'));
       const [start, afterRead, afterUser, afterGrant, afterUnit, afterRevoke, afterSetting] = epochs;
       expect(afterRead).toBe(start);
@@ -152,9 +212,21 @@ for (const backend of await testBackends()) {
       expect(new Set(values).size).toBe(1);
     });
 
-    it('enforces the schema\'s own constraints', async () => {
-      await expect(organisation.createPort({ unitId: units.harbour!.id, code: 'T-BAD', nameZh: 'x', nameEn: 'x', type: 'sea', longitude: 200, latitude: 0 })).rejects.toThrow();
-      await expect(organisation.createUnit({ code: 'T-HQ', level: 'district', nameZh: 'dup', nameEn: 'dup', parentId: null })).rejects.toThrow();
+    it("enforces the schema's own constraints", async () => {
+      await expect(
+        organisation.createPort({
+          unitId: units.harbour!.id,
+          code: 'T-BAD',
+          nameZh: 'x',
+          nameEn: 'x',
+          type: 'sea',
+          longitude: 200,
+          latitude: 0,
+        }),
+      ).rejects.toThrow();
+      await expect(
+        organisation.createUnit({ code: 'T-HQ', level: 'district', nameZh: 'dup', nameEn: 'dup', parentId: null }),
+      ).rejects.toThrow();
     });
   });
 }

@@ -39,21 +39,28 @@ for (const backend of await testBackends()) {
       return response.json();
     };
     const newConsultation = async () => openConsultation(await as(first, 'expert.ningbo'), specimenId);
-    const startRecording = async (server: TestServer, username: string, roomId: string) => (await as(server, username)).startRecording({ params: { id: roomId } });
+    const startRecording = async (server: TestServer, username: string, roomId: string) =>
+      (await as(server, username)).startRecording({ params: { id: roomId } });
     /** Connects `username` to `server`'s signalling with a room token `tokenFrom` issued; rejects with the refusal. */
     const connect = async (server: TestServer, username: string, roomId: string, tokenFrom = server) => {
-      const client = await connectSignalling(server.baseUrl, { token: await server.tokenFor(username), roomToken: (await roomToken(tokenFrom, username, roomId)).token });
+      const client = await connectSignalling(server.baseUrl, {
+        token: await server.tokenFor(username),
+        roomToken: (await roomToken(tokenFrom, username, roomId)).token,
+      });
       clients.push(client);
       return client;
     };
     const holderOf = async (roomId: string) =>
-      (await database.db.selectFrom('room_hosts').select(['signalling_url']).where('room_id', '=', roomId).executeTakeFirst())?.signalling_url;
+      (await database.db.selectFrom('room_hosts').select(['signalling_url']).where('room_id', '=', roomId).executeTakeFirst())
+        ?.signalling_url;
 
     beforeAll(async () => {
       database = await openTestDatabase(backend.name);
       first = await startProcess();
       second = await startProcess();
-      const created = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(11) }]);
+      const created = await uploadSpecimen(await as(first, 'staff.beilun'), validMetadata(), [
+        { name: 'a.jpg', data: await jpegImage(11) },
+      ]);
       specimenId = created.json().id;
     });
     afterEach(() => {
@@ -76,7 +83,10 @@ for (const backend of await testBackends()) {
       // Asking the other process: its token answer names the host, and its signalling refuses, naming it too.
       const staffToken = await roomToken(second, 'staff.beilun', roomId);
       expect(staffToken.signallingUrl).toBe(first.baseUrl);
-      const refusal = await connectSignalling(second.baseUrl, { token: await second.tokenFor('staff.beilun'), roomToken: staffToken.token }).then(
+      const refusal = await connectSignalling(second.baseUrl, {
+        token: await second.tokenFor('staff.beilun'),
+        roomToken: staffToken.token,
+      }).then(
         () => undefined,
         (error: RefusedHandshake) => error,
       );
@@ -92,7 +102,7 @@ for (const backend of await testBackends()) {
       await expect.poll(() => expert.events.some((event) => event.name === 'peerJoined')).toBe(true);
     });
 
-    it('sends a recording request made to the other process on to the host, with the caller\'s credentials', async () => {
+    it("sends a recording request made to the other process on to the host, with the caller's credentials", async () => {
       const roomId = await newConsultation();
       await joinRoom(await connect(first, 'expert.ningbo', roomId));
       // Checked again by the host: staff are not the room's host.
@@ -119,7 +129,9 @@ for (const backend of await testBackends()) {
       const roomId = await newConsultation();
       const hostElsewhere = (signallingUrl: string | null) =>
         sql`insert into room_hosts (room_id, process_id, signalling_url, lease_until) values (${roomId}, 'a-process-that-is-gone', ${signallingUrl}, now() + interval '1 minute')
-            on conflict (room_id) do update set process_id = excluded.process_id, signalling_url = excluded.signalling_url, lease_until = excluded.lease_until`.execute(database.db);
+            on conflict (room_id) do update set process_id = excluded.process_id, signalling_url = excluded.signalling_url, lease_until = excluded.lease_until`.execute(
+          database.db,
+        );
       const startRecordingOnSecond = () => startRecording(second, 'expert.ningbo', roomId);
 
       await hostElsewhere(null);
@@ -142,20 +154,24 @@ for (const backend of await testBackends()) {
       expect(await database.db.selectFrom('room_recordings').select('id').where('room_id', '=', roomId).execute()).toEqual([]);
     });
 
-    it('takes a room over from a process that stopped renewing its lease, and sends that process\'s peers over', async () => {
+    it("takes a room over from a process that stopped renewing its lease, and sends that process's peers over", async () => {
       const roomId = await newConsultation();
       const expert = await connect(first, 'expert.ningbo', roomId);
       await joinRoom(expert);
       // As if the first process had stalled past its lease and the second had claimed the room meanwhile.
       const secondProcess = second.rtc!.hosting.self.processId;
-      await sql`update room_hosts set process_id = ${secondProcess}, signalling_url = ${second.baseUrl}, lease_until = now() + interval '1 minute' where room_id = ${roomId}`.execute(database.db);
+      await sql`update room_hosts set process_id = ${secondProcess}, signalling_url = ${second.baseUrl}, lease_until = now() + interval '1 minute' where room_id = ${roomId}`.execute(
+        database.db,
+      );
       expect((await roomToken(first, 'staff.beilun', roomId)).signallingUrl).toBe(second.baseUrl);
       const staff = await connect(second, 'staff.beilun', roomId);
       await joinRoom(staff);
       expect(await holderOf(roomId)).toBe(second.baseUrl);
 
       // The first process notices at its next renewal: it closes its copy, and its peers are told to rejoin, there.
-      await expect.poll(() => expert.events.find((event) => event.name === 'roomClosed')?.payload, { timeout: LEASE_MS * 4 }).toMatchObject({ reason: 'closed' });
+      await expect
+        .poll(() => expert.events.find((event) => event.name === 'roomClosed')?.payload, { timeout: LEASE_MS * 4 })
+        .toMatchObject({ reason: 'closed' });
       expect(await first.rtc!.rooms.find(roomId)).toBeUndefined();
       expect((await roomToken(first, 'expert.ningbo', roomId)).signallingUrl).toBe(second.baseUrl);
       const rejoined = await connect(second, 'expert.ningbo', roomId, first);
@@ -177,13 +193,17 @@ for (const backend of await testBackends()) {
       expect(await holderOf(roomId)).toBe(first.baseUrl);
     });
 
-    it('lets a process restarted at the same address take its rooms back at once, though its crashed run\'s lease still runs', async () => {
+    it("lets a process restarted at the same address take its rooms back at once, though its crashed run's lease still runs", async () => {
       const roomId = await newConsultation();
       await sql`insert into room_hosts (room_id, process_id, signalling_url, lease_until) values (${roomId}, 'the-run-before-the-crash', ${first.baseUrl}, now() + interval '1 minute')`.execute(
         database.db,
       );
       await joinRoom(await connect(first, 'expert.ningbo', roomId));
-      const host = await database.db.selectFrom('room_hosts').select(['process_id']).where('room_id', '=', roomId).executeTakeFirstOrThrow();
+      const host = await database.db
+        .selectFrom('room_hosts')
+        .select(['process_id'])
+        .where('room_id', '=', roomId)
+        .executeTakeFirstOrThrow();
       expect(host.process_id).toBe(first.rtc!.hosting.self.processId);
     });
   });

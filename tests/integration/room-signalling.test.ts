@@ -56,7 +56,7 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
       ['no room token', { token: session }],
       ['a malformed room token', { token: session, roomToken: 'not.a.token' }],
       ['a session token as room token', { token: session, roomToken: session }],
-      ['someone else\'s room token', { token: await server.tokenFor('expert.ningbo'), roomToken: staffRoomToken }],
+      ["someone else's room token", { token: await server.tokenFor('expert.ningbo'), roomToken: staffRoomToken }],
       ['a room token without a session', { roomToken: staffRoomToken }],
       ['a room token as the session', { token: staffRoomToken, roomToken: staffRoomToken }],
     ];
@@ -69,7 +69,11 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
   });
 
   it('keeps a trainee in a class from sending media (forbidden before mediasoup sees the parameters)', async () => {
-    const classId = await createRoom('expert.ningbo', { kind: 'class', title: 'Anopheles', trainees: [(await server.repositories.users.findByUsername('trainee.ningbo'))!.id] });
+    const classId = await createRoom('expert.ningbo', {
+      kind: 'class',
+      title: 'Anopheles',
+      trainees: [(await server.repositories.users.findByUsername('trainee.ningbo'))!.id],
+    });
     const trainee = await join('trainee.ningbo', classId);
     expect(trainee.joined).toMatchObject({ kind: 'class', you: { role: 'trainee', displayName: '宁波学员 Ningbo trainee' } });
     const transport = await trainee.request('createTransport', { direction: 'send' });
@@ -79,7 +83,10 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     expect(produce).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const microphone = await trainee.request('produce', { transportId, kind: 'audio', source: 'microphone', rtpParameters: {} });
     expect(microphone).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await trainee.request('annotate', { shape: 'circle', points: [[0.5, 0.5]], colour: '#ff0000' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await trainee.request('annotate', { shape: 'circle', points: [[0.5, 0.5]], colour: '#ff0000' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await trainee.request('end')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
@@ -94,15 +101,27 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     expect(sent.ok, JSON.stringify(sent)).toBe(true);
     await expect.poll(() => notificationsNamed(host, 'roomEvent')).toHaveLength(1);
     const chat = notificationsNamed(host, 'roomEvent')[0];
-    expect(chat).toMatchObject({ kind: 'chat', displayName: '北仑口岸工作人员 Beilun staff', payload: { text: '北仑 hold 3: 看这里 <b>legs</b>' } });
+    expect(chat).toMatchObject({
+      kind: 'chat',
+      displayName: '北仑口岸工作人员 Beilun staff',
+      payload: { text: '北仑 hold 3: 看这里 <b>legs</b>' },
+    });
     expect(chat).toEqual((sent as Extract<RtcAck<'chat'>, { ok: true }>).data);
     const still = await host.request('shareStill', { imageId: 'image-1' });
-    const arrow = await host.request('annotate', { shape: 'arrow', points: [[0.1, 0.1], [0.4, 0.6]], colour: '#00ff00' });
+    const arrow = await host.request('annotate', {
+      shape: 'arrow',
+      points: [
+        [0.1, 0.1],
+        [0.4, 0.6],
+      ],
+      colour: '#00ff00',
+    });
     expect([still.ok, arrow.ok]).toEqual([true, true]);
     await expect.poll(() => notificationsNamed(staff, 'roomEvent').map((event) => event.kind)).toEqual(['chat', 'still', 'annotation']);
 
     // The API's record holds the same events.
-    const eventsOf = async (username: string, kinds: string) => (await as(server, username)).listRoomEvents({ params: { id: consultation }, query: { kinds } });
+    const eventsOf = async (username: string, kinds: string) =>
+      (await as(server, username)).listRoomEvents({ params: { id: consultation }, query: { kinds } });
     const listed = await eventsOf('staff.beilun', 'chat,annotation,still');
     expect(listed.json().items).toEqual(notificationsNamed(staff, 'roomEvent'));
     const joins = await eventsOf('admin', 'joined');
@@ -119,7 +138,17 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     expect(late.joined.history.map((event) => [event.kind, event.payload])).toEqual([
       ['chat', { text: '北仑 hold 3: 看这里 <b>legs</b>' }],
       ['still', { imageId: 'image-1' }],
-      ['annotation', { shape: 'arrow', points: [[0.1, 0.1], [0.4, 0.6]], colour: '#00ff00' }],
+      [
+        'annotation',
+        {
+          shape: 'arrow',
+          points: [
+            [0.1, 0.1],
+            [0.4, 0.6],
+          ],
+          colour: '#00ff00',
+        },
+      ],
     ]);
     await expect.poll(() => notificationsNamed(host, 'peerJoined').length).toBe(2);
 
@@ -144,12 +173,16 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     const ended = await (await as(server, 'expert.ningbo')).endRoom({ params: { id: consultation } });
     expect(ended.statusCode, ended.body).toBe(200);
     await expect.poll(() => notificationsNamed(host, 'roomClosed')).toEqual([{ reason: 'ended', rejoin: false }]);
-    await expect(open({ token: await server.tokenFor('staff.beilun'), roomToken: staffToken })).rejects.toThrow(/unauthorized: This room has ended/);
+    await expect(open({ token: await server.tokenFor('staff.beilun'), roomToken: staffToken })).rejects.toThrow(
+      /unauthorized: This room has ended/,
+    );
   });
 
   it('reports its mediasoup workers in /ready and /metrics', async () => {
     const ready = await server.app.inject({ url: '/ready' });
-    expect(ready.json()).toMatchObject({ checks: { rtc: { ok: true, detail: expect.stringMatching(/^1\/1 mediasoup worker\(s\) alive/) } } });
+    expect(ready.json()).toMatchObject({
+      checks: { rtc: { ok: true, detail: expect.stringMatching(/^1\/1 mediasoup worker\(s\) alive/) } },
+    });
     const metrics = (await server.app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/^vectordesk_rtc_workers_alive 1$/m);
     expect(metrics).toMatch(/^vectordesk_rtc_rooms_open \d+$/m);

@@ -67,7 +67,9 @@ for (const backend of await testBackends()) {
         people[username] = await as(t, username);
       }
       const upload = async (username: Username, portCode: string, seed: number) => {
-        const response = await uploadSpecimen(people[username], validMetadata({ portCode }), [{ name: 'a.jpg', data: await jpegImage(seed) }]);
+        const response = await uploadSpecimen(people[username], validMetadata({ portCode }), [
+          { name: 'a.jpg', data: await jpegImage(seed) },
+        ]);
         expect(response.statusCode, response.body).toBe(201);
         return response.json();
       };
@@ -77,7 +79,7 @@ for (const backend of await testBackends()) {
     afterAll(() => t?.close());
 
     describe('opening rooms', () => {
-      it('lets an expert open a consultation on a specimen in scope: the room is in the specimen\'s unit and they host it', async () => {
+      it("lets an expert open a consultation on a specimen in scope: the room is in the specimen's unit and they host it", async () => {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id, title: 'Aedes? 伊蚊？' });
         expect(room).toMatchObject({
           kind: 'consultation',
@@ -89,16 +91,25 @@ for (const backend of await testBackends()) {
           active: true,
         });
         const detail = (await people['expert.ningbo'].getRoom({ params: { id: room.id } })).json();
-        expect(detail.participants.map((participant) => [participant.user.username, participant.role])).toEqual([['expert.ningbo', 'host']]);
-        expect(detail.counts).toEqual({ participants: 1, events: { joined: 0, left: 0, chat: 0, annotation: 0, 'annotations-cleared': 0, still: 0 } });
+        expect(detail.participants.map((participant) => [participant.user.username, participant.role])).toEqual([
+          ['expert.ningbo', 'host'],
+        ]);
+        expect(detail.counts).toEqual({
+          participants: 1,
+          events: { joined: 0, left: 0, chat: 0, annotation: 0, 'annotations-cleared': 0, still: 0 },
+        });
         expect(detail.live).toEqual({ open: false, peers: 0 });
         // Without a title, one is made from the specimen.
         const untitled = await createRoom('admin', { kind: 'consultation', specimenId: beilunSpecimen.id });
         expect(untitled.title).toContain('CNNGB-BL');
       });
 
-      it('refuses staff and trainees (403), and answers 404 for a specimen outside the expert\'s scope or missing', async () => {
-        expectError(await people['staff.beilun'].createRoom({ body: { kind: 'consultation', specimenId: beilunSpecimen.id } }), 403, 'forbidden');
+      it("refuses staff and trainees (403), and answers 404 for a specimen outside the expert's scope or missing", async () => {
+        expectError(
+          await people['staff.beilun'].createRoom({ body: { kind: 'consultation', specimenId: beilunSpecimen.id } }),
+          403,
+          'forbidden',
+        );
         expectError(await people['trainee.ningbo'].createRoom({ body: { kind: 'class', title: 'Self-study' } }), 403, 'forbidden');
         const outOfScope = await people['expert.ningbo'].createRoom({ body: { kind: 'consultation', specimenId: yangshanSpecimen.id } });
         const missing = await people['expert.ningbo'].createRoom({ body: { kind: 'consultation', specimenId: crypto.randomUUID() } });
@@ -108,8 +119,12 @@ for (const backend of await testBackends()) {
         await createRoom('expert.hq', { kind: 'consultation', specimenId: yangshanSpecimen.id });
       });
 
-      it('opens a class in the creator\'s unit with trainees of their scope enrolled', async () => {
-        const room = await createRoom('expert.ningbo', { kind: 'class', title: 'Mosquito genera 101', trainees: [users['trainee.ningbo'], users['trainee.ningbo']] });
+      it("opens a class in the creator's unit with trainees of their scope enrolled", async () => {
+        const room = await createRoom('expert.ningbo', {
+          kind: 'class',
+          title: 'Mosquito genera 101',
+          trainees: [users['trainee.ningbo'], users['trainee.ningbo']],
+        });
         const expert = await t.repositories.users.findByUsername('expert.ningbo');
         expect(room).toMatchObject({ kind: 'class', specimenId: null, unitId: expert!.unit_id });
         const detail = (await people['expert.ningbo'].getRoom({ params: { id: room.id } })).json();
@@ -120,10 +135,14 @@ for (const backend of await testBackends()) {
       });
 
       it('enrols only trainees, and only people the creator can see (422 with the ids)', async () => {
-        const notTrainee = await people['expert.ningbo'].createRoom({ body: { kind: 'class', title: 'x', trainees: [users['staff.beilun']] } });
+        const notTrainee = await people['expert.ningbo'].createRoom({
+          body: { kind: 'class', title: 'x', trainees: [users['staff.beilun']] },
+        });
         expectError(notTrainee, 422, 'not_a_trainee');
         expect(notTrainee.error()).toMatchObject({ details: { userIds: [users['staff.beilun']] } });
-        const outOfScope = await people['expert.ningbo'].createRoom({ body: { kind: 'class', title: 'x', trainees: [users['trainee.yangshan']] } });
+        const outOfScope = await people['expert.ningbo'].createRoom({
+          body: { kind: 'class', title: 'x', trainees: [users['trainee.yangshan']] },
+        });
         const missing = await people['expert.ningbo'].createRoom({ body: { kind: 'class', title: 'x', trainees: [crypto.randomUUID()] } });
         expectError(outOfScope, 422, 'unknown_user');
         expectError(missing, 422, 'unknown_user');
@@ -165,7 +184,11 @@ for (const backend of await testBackends()) {
     describe('listing', () => {
       it('lists rooms in scope plus classes one is enrolled in, with filters', async () => {
         const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
-        const hqClass = await createRoom('expert.hq', { kind: 'class', title: 'Ticks of the world', trainees: [users['trainee.yangshan']] });
+        const hqClass = await createRoom('expert.hq', {
+          kind: 'class',
+          title: 'Ticks of the world',
+          trainees: [users['trainee.yangshan']],
+        });
         const list = async (username: Username, query: Partial<QueryOf<typeof endpoints.listRooms>> = {}) => {
           const response = await people[username].listRooms({ query: { limit: 200, ...query } });
           expect(response.statusCode, response.body).toBe(200);
@@ -205,7 +228,7 @@ for (const backend of await testBackends()) {
         ningboClass = await createRoom('expert.ningbo', { kind: 'class', title: 'Larvae', trainees: [users['trainee.ningbo']] });
       });
 
-      it('gives a consultation\'s host, administrators, other experts and staff in scope their roles; refuses trainees; hides it from others', async () => {
+      it("gives a consultation's host, administrators, other experts and staff in scope their roles; refuses trainees; hides it from others", async () => {
         const roles: [Username, number, RoomToken['role'] | null][] = [
           ['expert.ningbo', 200, 'host'],
           ['admin', 200, 'host'],
@@ -223,7 +246,7 @@ for (const backend of await testBackends()) {
         }
       });
 
-      it('gives a class\'s presenter and administrators host, enrolled trainees trainee, and refuses everyone else', async () => {
+      it("gives a class's presenter and administrators host, enrolled trainees trainee, and refuses everyone else", async () => {
         const roles: [Username, number, RoomToken['role'] | null][] = [
           ['expert.ningbo', 200, 'host'],
           ['admin', 200, 'host'],
@@ -247,11 +270,22 @@ for (const backend of await testBackends()) {
         const before = Math.floor(Date.now() / 1000);
         const answer = (await tokenOf('staff.beilun', consultation.id)).json();
         const claims = decodeClaims(answer.token);
-        expect(claims).toMatchObject({ sub: users['staff.beilun'], room: consultation.id, role: 'participant', kind: 'consultation', aud: 'vectordesk-room' });
+        expect(claims).toMatchObject({
+          sub: users['staff.beilun'],
+          room: consultation.id,
+          role: 'participant',
+          kind: 'consultation',
+          aud: 'vectordesk-room',
+        });
         expect((claims.exp as number) - (claims.iat as number)).toBe(600);
         expect(claims.iat as number).toBeGreaterThanOrEqual(before - 1);
         expect(new Date(answer.expiresAt).getTime()).toBe((claims.exp as number) * 1000);
-        expect(t.app.verifyRoomToken(answer.token)).toEqual({ sub: users['staff.beilun'], room: consultation.id, role: 'participant', kind: 'consultation' });
+        expect(t.app.verifyRoomToken(answer.token)).toEqual({
+          sub: users['staff.beilun'],
+          room: consultation.id,
+          role: 'participant',
+          kind: 'consultation',
+        });
         // Not usable as a session, and a session token is not a room token.
         const asSession = await withToken(t.app, answer.token).getMe();
         expectError(asSession, 401, 'unauthorized');
@@ -259,7 +293,8 @@ for (const backend of await testBackends()) {
       });
 
       it('enrols a trainee (presenter or administrator only), after which they get a trainee token', async () => {
-        const enrol = (username: Username, body: unknown) => people[username].send(endpoints.enrolTrainee, { params: { id: ningboClass.id }, body });
+        const enrol = (username: Username, body: unknown) =>
+          people[username].send(endpoints.enrolTrainee, { params: { id: ningboClass.id }, body });
         expectError(await enrol('expert.hq', { userId: users['trainee.beilun'], role: 'trainee' }), 403, 'forbidden');
         expectError(await enrol('staff.beilun', { userId: users['trainee.beilun'], role: 'trainee' }), 404, 'not_found');
         expectError(await enrol('expert.ningbo', { userId: users['staff.beilun'], role: 'trainee' }), 422, 'not_a_trainee');
@@ -267,7 +302,14 @@ for (const backend of await testBackends()) {
         expectError(await enrol('expert.ningbo', { userId: users['trainee.beilun'], role: 'host' }), 400, 'validation_failed');
         expectError(await enrol('expert.ningbo', { userId: 'x', role: 'trainee' }), 400, 'validation_failed');
         expectError(await enrol('expert.ningbo', {}), 400, 'validation_failed');
-        expectError(await people['expert.ningbo'].enrolTrainee({ params: { id: consultation.id }, body: { userId: users['trainee.beilun'], role: 'trainee' } }), 422, 'not_a_class');
+        expectError(
+          await people['expert.ningbo'].enrolTrainee({
+            params: { id: consultation.id },
+            body: { userId: users['trainee.beilun'], role: 'trainee' },
+          }),
+          422,
+          'not_a_class',
+        );
 
         const first = await enrol('expert.ningbo', { userId: users['trainee.beilun'], role: 'trainee' });
         expect(first.statusCode, first.body).toBe(201);
@@ -293,7 +335,11 @@ for (const backend of await testBackends()) {
 
         const endedClass = await createRoom('admin', { kind: 'class', title: 'Over', trainees: [] });
         await people['admin'].endRoom({ params: { id: endedClass.id } });
-        expectError(await people.admin.enrolTrainee({ params: { id: endedClass.id }, body: { userId: users['trainee.ningbo'], role: 'trainee' } }), 409, 'room_ended');
+        expectError(
+          await people.admin.enrolTrainee({ params: { id: endedClass.id }, body: { userId: users['trainee.ningbo'], role: 'trainee' } }),
+          409,
+          'room_ended',
+        );
       });
     });
 
@@ -302,9 +348,10 @@ for (const backend of await testBackends()) {
       beforeAll(async () => {
         consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
       });
-      const identify = (username: Username, roomId: string, body: unknown) => people[username].send(endpoints.recordRoomIdentification, { params: { id: roomId }, body });
+      const identify = (username: Username, roomId: string, body: unknown) =>
+        people[username].send(endpoints.recordRoomIdentification, { params: { id: roomId }, body });
 
-      it('records the host\'s identification with the room in the specimen\'s history, next to the AI answers, newest first', async () => {
+      it("records the host's identification with the room in the specimen's history, next to the AI answers, newest first", async () => {
         // Let the automatic identification finish first, so the history holds both sources.
         await waitForIdentification(people['staff.beilun'], beilunSpecimen.id);
         const response = await identify('expert.ningbo', consultation.id, {
@@ -330,7 +377,13 @@ for (const backend of await testBackends()) {
         });
 
         const row = await t.database.db.selectFrom('identifications').selectAll().where('id', '=', entry.id).executeTakeFirstOrThrow();
-        expect(row).toMatchObject({ specimen_id: beilunSpecimen.id, source: 'expert', author_id: users['expert.ningbo'], room_id: consultation.id, role: 'primary' });
+        expect(row).toMatchObject({
+          specimen_id: beilunSpecimen.id,
+          source: 'expert',
+          author_id: users['expert.ningbo'],
+          room_id: consultation.id,
+          role: 'primary',
+        });
 
         // Everyone who sees the specimen sees it in its history; the AI's own answer stays what `identification` shows.
         const specimen = (await people['staff.beilun'].getSpecimen({ params: { id: beilunSpecimen.id } })).json();
@@ -343,7 +396,7 @@ for (const backend of await testBackends()) {
         expect(listed.items.find((item) => item.id === beilunSpecimen.id)?.identifications[0]?.id).toBe(entry.id);
       });
 
-      it('lets only the consultation\'s host (or an administrator) record it, in consultations only, and still after it ended', async () => {
+      it("lets only the consultation's host (or an administrator) record it, in consultations only, and still after it ended", async () => {
         const body = { group: 'mosquito', taxon: 'Culex' };
         expectError(await identify('expert.hq', consultation.id, body), 403, 'forbidden');
         expectError(await identify('staff.beilun', consultation.id, body), 403, 'forbidden');
@@ -356,8 +409,16 @@ for (const backend of await testBackends()) {
       });
 
       it('checks the taxon against the taxonomy (422) and the body against its schema (400)', async () => {
-        expectError(await identify('expert.ningbo', consultation.id, { group: 'mosquito', taxon: 'Aedes imaginarius' }), 422, 'unknown_taxon');
-        expectError(await identify('expert.ningbo', consultation.id, { group: 'tick', taxon: 'Aedes albopictus' }), 422, 'taxon_group_mismatch');
+        expectError(
+          await identify('expert.ningbo', consultation.id, { group: 'mosquito', taxon: 'Aedes imaginarius' }),
+          422,
+          'unknown_taxon',
+        );
+        expectError(
+          await identify('expert.ningbo', consultation.id, { group: 'tick', taxon: 'Aedes albopictus' }),
+          422,
+          'taxon_group_mismatch',
+        );
         for (const body of [
           {},
           { group: 'mosquito' },
@@ -379,9 +440,19 @@ for (const backend of await testBackends()) {
       it('lists events oldest first, filtered by kind, and replays chat, the latest still and what was drawn since', async () => {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
         const recorder = new DatabaseRoomRecorder(t.repositories.rooms);
-        const say = (kind: 'joined' | 'chat' | 'annotation' | 'annotations-cleared' | 'still', payload: Record<string, unknown>, username: Username = 'expert.ningbo') =>
-          recorder.record(room.id, { kind, userId: users[username], displayName: username, payload });
-        const arrow = { shape: 'arrow', points: [[0.1, 0.2], [0.3, 0.4]], colour: '#ff0000' };
+        const say = (
+          kind: 'joined' | 'chat' | 'annotation' | 'annotations-cleared' | 'still',
+          payload: Record<string, unknown>,
+          username: Username = 'expert.ningbo',
+        ) => recorder.record(room.id, { kind, userId: users[username], displayName: username, payload });
+        const arrow = {
+          shape: 'arrow',
+          points: [
+            [0.1, 0.2],
+            [0.3, 0.4],
+          ],
+          colour: '#ff0000',
+        };
         await say('joined', { role: 'host' });
         const chat1 = await say('chat', { text: 'Look at the legs' });
         await say('annotation', arrow);
@@ -396,14 +467,28 @@ for (const backend of await testBackends()) {
 
         const history = await recorder.history(room.id);
         expect(history.map((event) => event.id)).toEqual([chat1.id, chat2.id, still2.id, drawnOnStill2.id]);
-        expect(history[1]).toMatchObject({ kind: 'chat', userId: users['staff.beilun'], displayName: 'staff.beilun', payload: { text: '白色条纹' } });
+        expect(history[1]).toMatchObject({
+          kind: 'chat',
+          userId: users['staff.beilun'],
+          displayName: 'staff.beilun',
+          payload: { text: '白色条纹' },
+        });
 
         const events = (query: Partial<QueryOf<typeof endpoints.listRoomEvents>> = {}, username: Username = 'staff.beilun') =>
           people[username].listRoomEvents({ params: { id: room.id }, query });
         const all = (await events()).json();
         expect(all.total).toBe(10);
         expect(all.items.map((event) => event.kind)).toEqual([
-          'joined', 'chat', 'annotation', 'still', 'annotation', 'annotations-cleared', 'annotation', 'chat', 'still', 'annotation',
+          'joined',
+          'chat',
+          'annotation',
+          'still',
+          'annotation',
+          'annotations-cleared',
+          'annotation',
+          'chat',
+          'still',
+          'annotation',
         ]);
         const chats = (await events({ kinds: 'chat' })).json();
         expect(chats.items.map((event) => event.id)).toEqual([chat1.id, chat2.id]);
@@ -422,66 +507,96 @@ for (const backend of await testBackends()) {
 
     describe(`recordings${recordingSkip ? ` — skipped: ${recordingSkip}` : ''}`, () => {
       const startRecording = (username: Username, roomId: string) => people[username].startRecording({ params: { id: roomId } });
-      const stopRecording = (username: Username, roomId: string, recordingId: string) => people[username].stopRecording({ params: { id: roomId, recordingId } });
-      const listRecordings = async (roomId: string) => (await people['staff.beilun'].listRecordings({ params: { id: roomId } })).json().items;
+      const stopRecording = (username: Username, roomId: string, recordingId: string) =>
+        people[username].stopRecording({ params: { id: roomId, recordingId } });
+      const listRecordings = async (roomId: string) =>
+        (await people['staff.beilun'].listRecordings({ params: { id: roomId } })).json().items;
       const openLive = async (roomId: string) => {
         const live = await t.rtc!.rooms.open(roomId, 'consultation');
         await live.join(`host-of-${roomId}`, { userId: users['expert.ningbo'], displayName: 'expert.ningbo', role: 'host' });
         return live;
       };
 
-      it.skipIf(Boolean(recordingSkip))('lets the host record a live room, tells the room, and lists the outcome to everyone in scope', async () => {
-        const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
-        expectError(await startRecording('expert.ningbo', room.id), 409, 'room_not_live');
-        const live = await openLive(room.id);
+      it.skipIf(Boolean(recordingSkip))(
+        'lets the host record a live room, tells the room, and lists the outcome to everyone in scope',
+        async () => {
+          const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
+          expectError(await startRecording('expert.ningbo', room.id), 409, 'room_not_live');
+          const live = await openLive(room.id);
 
-        expectError(await startRecording('staff.beilun', room.id), 403, 'forbidden');
-        expectError(await startRecording('staff.yangshan', room.id), 404, 'not_found');
-        expectError(await startRecording('expert.ningbo', 'not-a-room'), 400, 'validation_failed');
-        const started = await startRecording('expert.ningbo', room.id);
-        expect(started.statusCode, started.body).toBe(201);
-        const recording = started.json();
-        expect(recording).toMatchObject({ roomId: room.id, status: 'recording', startedBy: { username: 'expert.ningbo' }, stoppedBy: null, tracks: [], problems: [] });
-        expect(live.recording).toMatchObject({ recordingId: recording.id, startedBy: recording.startedBy.displayName });
-        expectError(await startRecording('expert.ningbo', room.id), 409, 'already_recording');
-        expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 1$/m);
-        expect((await listRecordings(room.id)).map((item) => [item.id, item.status])).toEqual([[recording.id, 'recording']]);
-        expectError(await people['staff.beilun'].getRecordingFile({ params: { id: room.id, recordingId: recording.id } }), 409, 'recording_not_ready');
-        expectError(await people['staff.beilun'].getRecordingTrack({ params: { id: room.id, recordingId: recording.id, number: 1 } }), 404, 'not_found');
-        expectError(await people['staff.yangshan'].listRecordings({ params: { id: room.id } }), 404, 'not_found');
+          expectError(await startRecording('staff.beilun', room.id), 403, 'forbidden');
+          expectError(await startRecording('staff.yangshan', room.id), 404, 'not_found');
+          expectError(await startRecording('expert.ningbo', 'not-a-room'), 400, 'validation_failed');
+          const started = await startRecording('expert.ningbo', room.id);
+          expect(started.statusCode, started.body).toBe(201);
+          const recording = started.json();
+          expect(recording).toMatchObject({
+            roomId: room.id,
+            status: 'recording',
+            startedBy: { username: 'expert.ningbo' },
+            stoppedBy: null,
+            tracks: [],
+            problems: [],
+          });
+          expect(live.recording).toMatchObject({ recordingId: recording.id, startedBy: recording.startedBy.displayName });
+          expectError(await startRecording('expert.ningbo', room.id), 409, 'already_recording');
+          expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 1$/m);
+          expect((await listRecordings(room.id)).map((item) => [item.id, item.status])).toEqual([[recording.id, 'recording']]);
+          expectError(
+            await people['staff.beilun'].getRecordingFile({ params: { id: room.id, recordingId: recording.id } }),
+            409,
+            'recording_not_ready',
+          );
+          expectError(
+            await people['staff.beilun'].getRecordingTrack({ params: { id: room.id, recordingId: recording.id, number: 1 } }),
+            404,
+            'not_found',
+          );
+          expectError(await people['staff.yangshan'].listRecordings({ params: { id: room.id } }), 404, 'not_found');
 
-        expectError(await stopRecording('staff.beilun', room.id, recording.id), 403, 'forbidden');
-        const stopped = await stopRecording('expert.ningbo', room.id, recording.id);
-        expect(stopped.statusCode, stopped.body).toBe(202);
-        expect(stopped.json()).toMatchObject({ stoppedBy: { username: 'expert.ningbo' }, stoppedAt: expect.any(String) });
-        expect(live.recording).toBeNull();
-        expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 0$/m);
-        await t.services.recordings.drain();
-        // Nobody sent anything: the recording says so rather than offering an empty file.
-        const [finished] = await listRecordings(room.id);
-        expect(finished).toMatchObject({ id: recording.id, status: 'failed', fileName: null, problems: ['Nothing was sent while the room was being recorded'] });
-        expectError(await stopRecording('expert.ningbo', room.id, recording.id), 409, 'not_recording');
-        expectError(await stopRecording('expert.ningbo', room.id, crypto.randomUUID()), 404, 'not_found');
-        live.close();
-      });
-
-      it.skipIf(!mediasoup.available)('answers 503 recorder_unavailable, and lists the recording as failed, where FFmpeg does not run', async () => {
-        const withoutFfmpeg = await createTestApp(backend.name, { FFMPEG_PATH: '/nonexistent/ffmpeg' });
-        try {
-          const expert = await as(withoutFfmpeg, 'expert.ningbo');
-          const room = (await expert.createRoom({ body: { kind: 'class', title: 'Fleas of rodents' } })).json();
-          const live = await withoutFfmpeg.rtc!.rooms.open(room.id, 'class');
-          await live.join('presenter', { userId: room.createdBy.id, displayName: 'expert.ningbo', role: 'host' });
-          const refused = await expert.startRecording({ params: { id: room.id } });
-          expectError(refused, 503, 'recorder_unavailable');
-          expect(refused.error().message).toContain('FFMPEG_PATH');
+          expectError(await stopRecording('staff.beilun', room.id, recording.id), 403, 'forbidden');
+          const stopped = await stopRecording('expert.ningbo', room.id, recording.id);
+          expect(stopped.statusCode, stopped.body).toBe(202);
+          expect(stopped.json()).toMatchObject({ stoppedBy: { username: 'expert.ningbo' }, stoppedAt: expect.any(String) });
           expect(live.recording).toBeNull();
-          const { items } = (await expert.listRecordings({ params: { id: room.id } })).json();
-          expect(items).toEqual([expect.objectContaining({ status: 'failed', problems: [expect.stringContaining('/nonexistent/ffmpeg')] })]);
-        } finally {
-          await withoutFfmpeg.close();
-        }
-      });
+          expect((await t.app.inject({ url: '/metrics' })).body).toMatch(/^vectordesk_rtc_recordings_active 0$/m);
+          await t.services.recordings.drain();
+          // Nobody sent anything: the recording says so rather than offering an empty file.
+          const [finished] = await listRecordings(room.id);
+          expect(finished).toMatchObject({
+            id: recording.id,
+            status: 'failed',
+            fileName: null,
+            problems: ['Nothing was sent while the room was being recorded'],
+          });
+          expectError(await stopRecording('expert.ningbo', room.id, recording.id), 409, 'not_recording');
+          expectError(await stopRecording('expert.ningbo', room.id, crypto.randomUUID()), 404, 'not_found');
+          live.close();
+        },
+      );
+
+      it.skipIf(!mediasoup.available)(
+        'answers 503 recorder_unavailable, and lists the recording as failed, where FFmpeg does not run',
+        async () => {
+          const withoutFfmpeg = await createTestApp(backend.name, { FFMPEG_PATH: '/nonexistent/ffmpeg' });
+          try {
+            const expert = await as(withoutFfmpeg, 'expert.ningbo');
+            const room = (await expert.createRoom({ body: { kind: 'class', title: 'Fleas of rodents' } })).json();
+            const live = await withoutFfmpeg.rtc!.rooms.open(room.id, 'class');
+            await live.join('presenter', { userId: room.createdBy.id, displayName: 'expert.ningbo', role: 'host' });
+            const refused = await expert.startRecording({ params: { id: room.id } });
+            expectError(refused, 503, 'recorder_unavailable');
+            expect(refused.error().message).toContain('FFMPEG_PATH');
+            expect(live.recording).toBeNull();
+            const { items } = (await expert.listRecordings({ params: { id: room.id } })).json();
+            expect(items).toEqual([
+              expect.objectContaining({ status: 'failed', problems: [expect.stringContaining('/nonexistent/ffmpeg')] }),
+            ]);
+          } finally {
+            await withoutFfmpeg.close();
+          }
+        },
+      );
 
       it.skipIf(Boolean(recordingSkip))('fails a recording its process left running, and stops one when its room ends', async () => {
         const room = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
@@ -491,11 +606,18 @@ for (const backend of await testBackends()) {
         const started = await startRecording('expert.ningbo', room.id);
         expect(started.statusCode, started.body).toBe(201);
         const recording = started.json();
-        expect((await listRecordings(room.id)).find((item) => item.id === stale)).toMatchObject({ status: 'failed', problems: [expect.stringContaining('stopped before the recording was')] });
+        expect((await listRecordings(room.id)).find((item) => item.id === stale)).toMatchObject({
+          status: 'failed',
+          problems: [expect.stringContaining('stopped before the recording was')],
+        });
 
         expect((await people['expert.ningbo'].endRoom({ params: { id: room.id } })).statusCode).toBe(200);
         await t.services.recordings.drain();
-        expect((await listRecordings(room.id)).find((item) => item.id === recording.id)).toMatchObject({ status: 'failed', stoppedBy: null, stoppedAt: expect.any(String) });
+        expect((await listRecordings(room.id)).find((item) => item.id === recording.id)).toMatchObject({
+          status: 'failed',
+          stoppedBy: null,
+          stoppedAt: expect.any(String),
+        });
         expectError(await startRecording('expert.ningbo', room.id), 409, 'room_ended');
       });
     });

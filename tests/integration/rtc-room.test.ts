@@ -8,12 +8,20 @@ import { mediasoupAvailability } from '../helpers/services.js';
 const mediasoup = await mediasoupAvailability();
 const transport = { listenInfos: [{ protocol: 'udp' as const, ip: '127.0.0.1' }] };
 const vp8: types.RtpParameters = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 11_111 }] };
-const opus: types.RtpParameters = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 22_222 }] };
+const opus: types.RtpParameters = {
+  codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc: 22_222 }],
+};
 
 describe.skipIf(!mediasoup.available)(`rtc Room on real mediasoup workers ${mediasoup.reason}`, () => {
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = await WorkerPool.start({ size: 2, logLevel: 'error', restartDelayMs: 100, workerBin: process.env.MEDIASOUP_WORKER_BIN || undefined });
+    pool = await WorkerPool.start({
+      size: 2,
+      logLevel: 'error',
+      restartDelayMs: 100,
+      workerBin: process.env.MEDIASOUP_WORKER_BIN || undefined,
+    });
   });
   afterAll(() => pool?.close());
 

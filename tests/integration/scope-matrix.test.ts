@@ -36,7 +36,9 @@ for (const backend of await testBackends()) {
     beforeAll(async () => {
       t = await createTestApp(backend.name);
       for (const [key, portCode] of Object.entries(PORT_OF_SPECIMEN) as [SpecimenKey, string][]) {
-        const response = await uploadSpecimen(await as(t, SUBMITTER[key]), validMetadata({ portCode }), [{ name: `${key}.jpg`, data: await jpegImage(key.length * 7) }]);
+        const response = await uploadSpecimen(await as(t, SUBMITTER[key]), validMetadata({ portCode }), [
+          { name: `${key}.jpg`, data: await jpegImage(key.length * 7) },
+        ]);
         expect(response.statusCode, response.body).toBe(201);
         const body = response.json();
         specimens[key] = { id: body.id, imageId: body.images[0]!.id };
@@ -50,17 +52,26 @@ for (const backend of await testBackends()) {
         it('lists exactly the specimens and ports in scope', async () => {
           const user = await as(t, username);
           const list = await user.listSpecimens({ query: { limit: 200 } });
-          const ids = list.json().items.map((item) => item.id).sort();
+          const ids = list
+            .json()
+            .items.map((item) => item.id)
+            .sort();
           expect(ids).toEqual(visible.map((key) => specimens[key].id).sort());
           const ports = await user.listPorts();
-          const codes = ports.json().items.map((port) => port.code).sort();
+          const codes = ports
+            .json()
+            .items.map((port) => port.code)
+            .sort();
           expect(codes).toEqual(visible.map((key) => PORT_OF_SPECIMEN[key]).sort());
         });
 
         it('lists and reads exactly the consultations about specimens in scope', async () => {
           const user = await as(t, username);
           const list = await user.listRooms({ query: { kind: 'consultation', limit: 200 } });
-          const ids = list.json().items.map((item) => item.id).sort();
+          const ids = list
+            .json()
+            .items.map((item) => item.id)
+            .sort();
           expect(ids).toEqual(visible.map((key) => consultations[key]).sort());
           for (const key of Object.keys(PORT_OF_SPECIMEN) as SpecimenKey[]) {
             const read = await user.getRoom({ params: { id: consultations[key] } });

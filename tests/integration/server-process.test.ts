@@ -52,7 +52,10 @@ async function startServer(env: Record<string, string>): Promise<RunningServer> 
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
-    const ready = await fetch(`${baseUrl}/ready`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${baseUrl}/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return { process: child, baseUrl, logLines, readyAfterMs: Date.now() - startedAt };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -67,7 +70,11 @@ async function stopServer(server: RunningServer): Promise<number | null> {
 }
 
 async function login(baseUrl: string, username: string, password: string) {
-  return fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  return fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
 }
 
 // Starting real processes on a fresh embedded database is slow on a busy 2-core machine; the timeout is generous.
@@ -96,7 +103,9 @@ describe('the service process with no configuration (embedded PGlite, local stor
     const loggedIn = await login(first.baseUrl, 'admin', password);
     expect(loggedIn.status).toBe(200);
     const { token } = (await loggedIn.json()) as LoginAnswer;
-    const ports = (await (await fetch(`${first.baseUrl}/api/v1/ports`, { headers: { authorization: `Bearer ${token}` } })).json()) as AnswerOf<typeof endpoints.listPorts>;
+    const ports = (await (
+      await fetch(`${first.baseUrl}/api/v1/ports`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as AnswerOf<typeof endpoints.listPorts>;
     expect(ports.items.map((port) => port.code)).toEqual(['CNNGB-BL', 'CNNGB-LS', 'CNSHA-YS']);
     expect(await stopServer(first)).toBe(0);
 
@@ -110,7 +119,11 @@ describe('the service process with no configuration (embedded PGlite, local stor
   it('refuses to start when live rooms are on but no mediasoup worker can run, saying what to set', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-process-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const failed = await startServer({ DATA_DIR: dataDir, RTC_ENABLED: 'true', MEDIASOUP_WORKER_BIN: path.join(dataDir, 'no-such-mediasoup-worker') }).then(
+    const failed = await startServer({
+      DATA_DIR: dataDir,
+      RTC_ENABLED: 'true',
+      MEDIASOUP_WORKER_BIN: path.join(dataDir, 'no-such-mediasoup-worker'),
+    }).then(
       () => undefined,
       (error: Error) => error,
     );
@@ -129,7 +142,7 @@ describe.skipIf(!postgres.available)(`the service process on PostgreSQL (DATABAS
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('lets two processes migrate and seed a fresh database together, and accept each other\'s tokens', async () => {
+  it("lets two processes migrate and seed a fresh database together, and accept each other's tokens", async () => {
     const client = admin();
     await client.connect();
     await client.query(`create database ${databaseName}`);
@@ -144,12 +157,22 @@ describe.skipIf(!postgres.available)(`the service process on PostgreSQL (DATABAS
     url.pathname = `/${databaseName}`;
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-process-pg-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const env = { DATABASE_URL: url.toString(), DATA_DIR: dataDir, VECTORDESK_ADMIN_PASSWORD: 'admin-on-postgres', VECTORDESK_SEED_DEMO: 'true' };
+    const env = {
+      DATABASE_URL: url.toString(),
+      DATA_DIR: dataDir,
+      VECTORDESK_ADMIN_PASSWORD: 'admin-on-postgres',
+      VECTORDESK_SEED_DEMO: 'true',
+    };
 
     // Both start at once on the empty database: migrations and seeding must not collide.
     const [first, second] = await Promise.all([startServer(env), startServer(env)]);
-    cleanups.push(async () => first.process.kill('SIGKILL'), async () => second.process.kill('SIGKILL'));
-    expect((first.logLines.find((line) => line.msg === 'VectorDesk backends')?.backends as Record<string, string>).database).toMatch(/^postgresql postgres:/);
+    cleanups.push(
+      async () => first.process.kill('SIGKILL'),
+      async () => second.process.kill('SIGKILL'),
+    );
+    expect((first.logLines.find((line) => line.msg === 'VectorDesk backends')?.backends as Record<string, string>).database).toMatch(
+      /^postgresql postgres:/,
+    );
 
     const response = await login(first.baseUrl, 'staff.beilun', 'vectordesk-demo');
     expect(response.status).toBe(200);

@@ -39,7 +39,10 @@ for (const backend of await testBackends()) {
       // Two versions of the group model with the same network (as in identification-pipeline.test.ts): the newer
       // one is activated, the older one runs in shadow, so both must give exactly the same answers.
       modelsDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-shadow-'));
-      await cp(MODELS_DIR, modelsDir, { recursive: true, filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt') });
+      await cp(MODELS_DIR, modelsDir, {
+        recursive: true,
+        filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
+      });
       const group = await newestPackageDir('vector-group');
       const newer = path.join(modelsDir, 'vector-group', '2099.1.1');
       await cp(group, newer, { recursive: true });
@@ -62,20 +65,32 @@ for (const backend of await testBackends()) {
         ['yangshan', 'staff.yangshan', 'CNSHA-YS', 74],
       ] as const;
       for (const [key, username, portCode, seed] of uploads) {
-        const created = await uploadSpecimen(await as(t, username), validMetadata({ portCode }), [{ name: `${key}.jpg`, data: await jpegImage(seed, 240, 180) }]);
+        const created = await uploadSpecimen(await as(t, username), validMetadata({ portCode }), [
+          { name: `${key}.jpg`, data: await jpegImage(seed, 240, 180) },
+        ]);
         expect(created.statusCode, created.body).toBe(201);
         specimens[key] = created.json().id;
       }
-      for (const [key, username] of uploads) expect((await waitForIdentification(await as(t, username), specimens[key])).status).toBe('done');
+      for (const [key, username] of uploads)
+        expect((await waitForIdentification(await as(t, username), specimens[key])).status).toBe('done');
     });
     afterAll(async () => {
       await t?.close();
       if (modelsDir) await rm(modelsDir, { recursive: true, force: true });
     });
 
-    it('reports full agreement between the pipeline\'s primary and shadow answers when the shadow is the same model', async () => {
-      const rows = await t.database.db.selectFrom('identifications').select(['specimen_id', 'role', 'model_key']).where('source', '=', 'ai').execute();
-      expect(rows.filter((row) => row.role === 'shadow').map((row) => row.specimen_id).sort()).toEqual(Object.values(specimens).sort());
+    it("reports full agreement between the pipeline's primary and shadow answers when the shadow is the same model", async () => {
+      const rows = await t.database.db
+        .selectFrom('identifications')
+        .select(['specimen_id', 'role', 'model_key'])
+        .where('source', '=', 'ai')
+        .execute();
+      expect(
+        rows
+          .filter((row) => row.role === 'shadow')
+          .map((row) => row.specimen_id)
+          .sort(),
+      ).toEqual(Object.values(specimens).sort());
 
       const all = await items('admin');
       expect(all.length).toBeGreaterThan(0);
@@ -98,7 +113,7 @@ for (const backend of await testBackends()) {
       expect(await items('expert.hq')).toEqual(all);
     });
 
-    it('counts disagreements and confusion pairs, newest first, within the caller\'s scope', async () => {
+    it("counts disagreements and confusion pairs, newest first, within the caller's scope", async () => {
       // Written directly: a primary and a shadow answer from one (made-up) run per specimen, later than the pipeline's.
       const base = Date.now() + 60_000;
       const answers = [
@@ -116,7 +131,20 @@ for (const backend of await testBackends()) {
         ] as const) {
           await t.database.db
             .insertInto('identifications')
-            .values({ specimen_id: specimens[key], source: 'ai', role, model_key: modelKey, model: modelKey, group, taxon, confidence, rejected, top_k: '[]', failed_images: '[]', created_at: createdAt })
+            .values({
+              specimen_id: specimens[key],
+              source: 'ai',
+              role,
+              model_key: modelKey,
+              model: modelKey,
+              group,
+              taxon,
+              confidence,
+              rejected,
+              top_k: '[]',
+              failed_images: '[]',
+              created_at: createdAt,
+            })
             .execute();
         }
       }
@@ -134,9 +162,21 @@ for (const backend of await testBackends()) {
       expect(item!.meanConfidence.primary).toBeCloseTo((0.9 + 0.95 + 0.8 + 0.6) / 4, 9);
       expect(item!.meanConfidence.shadow).toBeCloseTo((0.7 + 0.9 + 0.6 + 0.3) / 4, 9);
       expect(item!.disagreements).toEqual([
-        { specimenId: specimens.yangshan, primary: answer('tick', 'Rhipicephalus sanguineus', 0.6, false), shadow: answer('not_vector', 'unknown', 0.3, true) },
-        { specimenId: specimens.beilun2, primary: answer('mosquito', 'Aedes albopictus', 0.8, false), shadow: answer('mosquito', 'Aedes aegypti', 0.6, false) },
-        { specimenId: specimens.beilun1, primary: answer('mosquito', 'Aedes albopictus', 0.9, false), shadow: answer('mosquito', 'Aedes aegypti', 0.7, false) },
+        {
+          specimenId: specimens.yangshan,
+          primary: answer('tick', 'Rhipicephalus sanguineus', 0.6, false),
+          shadow: answer('not_vector', 'unknown', 0.3, true),
+        },
+        {
+          specimenId: specimens.beilun2,
+          primary: answer('mosquito', 'Aedes albopictus', 0.8, false),
+          shadow: answer('mosquito', 'Aedes aegypti', 0.6, false),
+        },
+        {
+          specimenId: specimens.beilun1,
+          primary: answer('mosquito', 'Aedes albopictus', 0.9, false),
+          shadow: answer('mosquito', 'Aedes aegypti', 0.7, false),
+        },
       ]);
       expect(item!.confusion).toEqual([
         { primaryTaxon: 'Aedes albopictus', shadowTaxon: 'Aedes aegypti', count: 2 },
@@ -194,7 +234,9 @@ for (const backend of await testBackends()) {
     });
 
     it('is documented in the OpenAPI document', async () => {
-      const document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, { get?: { parameters?: { name: string }[] } }> }>();
+      const document = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{
+        paths: Record<string, { get?: { parameters?: { name: string }[] } }>;
+      }>();
       const operation = document.paths[endpoints.getShadowComparison.url]?.get;
       expect(operation?.parameters?.map((parameter) => parameter.name).sort()).toEqual(['shadowModel', 'since']);
     });

@@ -11,7 +11,14 @@ import { testBackends } from '../helpers/database.js';
 import { jpegImage, pixelBombPng, pngImage } from '../helpers/images.js';
 import { openConsultation } from '../helpers/rooms.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { addSpecimenImages, expectRefusedUpload, uploadSpecimen, uploadTrace, validMetadata, whileImageRowsAreRefused } from '../helpers/uploads.js';
+import {
+  addSpecimenImages,
+  expectRefusedUpload,
+  uploadSpecimen,
+  uploadTrace,
+  validMetadata,
+  whileImageRowsAreRefused,
+} from '../helpers/uploads.js';
 
 for (const backend of await testBackends()) {
   describe.skipIf(!backend.availability.available)(`specimen API on ${backend.name} ${backend.availability.reason}`, () => {
@@ -68,13 +75,17 @@ for (const backend of await testBackends()) {
       expect([thumbnailMetadata.width, thumbnailMetadata.height]).toEqual([60, 120]);
     });
 
-    it('serves byte ranges and validators of an image: 206, 304, and 416 naming the file\'s size', async () => {
+    it("serves byte ranges and validators of an image: 206, 304, and 416 naming the file's size", async () => {
       const original = await jpegImage(5, 200, 150);
       const created = (await uploadSpecimen(staff, validMetadata(), [{ name: 'ranged.jpg', data: original }])).json();
       const get = (headers: Record<string, string>) => staff.inject({ url: created.images[0]!.originalUrl, headers });
 
       const whole = await get({});
-      expect(whole.headers).toMatchObject({ 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' });
+      expect(whole.headers).toMatchObject({
+        'accept-ranges': 'bytes',
+        'cache-control': 'private, max-age=31536000, immutable',
+        'x-content-type-options': 'nosniff',
+      });
       expect(whole.headers.etag).toEqual(expect.any(String));
       const part = await get({ range: 'bytes=10-109' });
       expect(part.statusCode).toBe(206);
@@ -133,9 +144,11 @@ for (const backend of await testBackends()) {
 
     it('lists with filters and pagination, newest first', async () => {
       const airportStaff = await as(t, 'staff.airport');
-      await uploadSpecimen(airportStaff, validMetadata({ portCode: 'CNNGB-LS', siteType: 'aircraft', collectedAt: '2026-10-01T00:00:00Z' }), [
-        { name: 'cabin.jpg', data: await jpegImage(6) },
-      ]);
+      await uploadSpecimen(
+        airportStaff,
+        validMetadata({ portCode: 'CNNGB-LS', siteType: 'aircraft', collectedAt: '2026-10-01T00:00:00Z' }),
+        [{ name: 'cabin.jpg', data: await jpegImage(6) }],
+      );
       const expert = await as(t, 'expert.ningbo');
       const list = async (query: Partial<QueryOf<typeof endpoints.listSpecimens>>) => {
         const response = await expert.listSpecimens({ query });
@@ -214,11 +227,21 @@ for (const backend of await testBackends()) {
       it('adds them after the existing ones, answers the new images with 201, tells live pages and audits where they came from', async () => {
         const still = await pngImage(41, 64, 48);
         const pushed = new Promise<SpecimenRecord>((resolve) => t.events.once('specimen.updated', resolve));
-        const response = await addSpecimenImages(staff, specimen.id, [{ name: 'still.png', data: still, type: 'image/png' }], { origin: 'annotated-still', roomId });
+        const response = await addSpecimenImages(staff, specimen.id, [{ name: 'still.png', data: still, type: 'image/png' }], {
+          origin: 'annotated-still',
+          roomId,
+        });
         expect(response.statusCode, response.body).toBe(201);
         const [added, ...more] = response.json().images;
         expect(more).toEqual([]);
-        expect(added).toMatchObject({ originalFilename: 'still.png', format: 'png', width: 64, height: 48, bytes: still.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        expect(added).toMatchObject({
+          originalFilename: 'still.png',
+          format: 'png',
+          width: 64,
+          height: 48,
+          bytes: still.length,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        });
         expect((await pushed).images.map((image) => image.id)).toEqual([specimen.images[0]!.id, added!.id]);
 
         // The specimen shows it, in the same shape, after its first photo; the original is downloadable byte for byte.
@@ -251,10 +274,12 @@ for (const backend of await testBackends()) {
         ]);
 
         // Added images are not identified: the identify job reads only the photos the specimen was submitted with.
-        expect(await new IdentificationRequestRepository(t.database.db).jobImages(specimen.id)).toEqual([{ imageId: specimen.images[0]!.id, sha256: specimen.images[0]!.sha256 }]);
+        expect(await new IdentificationRequestRepository(t.database.db).jobImages(specimen.id)).toEqual([
+          { imageId: specimen.images[0]!.id, sha256: specimen.images[0]!.sha256 },
+        ]);
       });
 
-      it('answers 404 outside the caller\'s scope as for a missing specimen, and 403 to trainees, storing nothing', async () => {
+      it("answers 404 outside the caller's scope as for a missing specimen, and 403 to trainees, storing nothing", async () => {
         const before = await uploadTrace(t);
         const photo = [{ name: 'x.jpg', data: await jpegImage(43) }];
         await expectRefusedUpload(t, await addSpecimenImages(await as(t, 'staff.yangshan'), specimen.id, photo), 404, 'not_found', before);
@@ -265,11 +290,24 @@ for (const backend of await testBackends()) {
       it('refuses bad input with a 4xx naming the problem, storing nothing', async () => {
         const before = await uploadTrace(t);
         const { images } = await getSpecimen();
-        const add = (files: Parameters<typeof addSpecimenImages>[2], fields?: Record<string, string>) => addSpecimenImages(staff, specimen.id, files, fields);
+        const add = (files: Parameters<typeof addSpecimenImages>[2], fields?: Record<string, string>) =>
+          addSpecimenImages(staff, specimen.id, files, fields);
         const photo = [{ name: 'ok.jpg', data: await jpegImage(44) }];
-        await expectRefusedUpload(t, await add([{ name: 'notes.txt', data: Buffer.from('just some text, not a photo'), type: 'text/plain' }]), 415, 'not_an_image', before);
+        await expectRefusedUpload(
+          t,
+          await add([{ name: 'notes.txt', data: Buffer.from('just some text, not a photo'), type: 'text/plain' }]),
+          415,
+          'not_an_image',
+          before,
+        );
         await expectRefusedUpload(t, await add([], { origin: 'camera-still' }), 400, 'images_required', before);
-        await expectRefusedUpload(t, await add([{ name: 'bomb.png', data: pixelBombPng(), type: 'image/png' }]), 413, 'image_too_many_pixels', before);
+        await expectRefusedUpload(
+          t,
+          await add([{ name: 'bomb.png', data: pixelBombPng(), type: 'image/png' }]),
+          413,
+          'image_too_many_pixels',
+          before,
+        );
         await expectRefusedUpload(t, await add(photo, { origin: 'drawing' }), 400, 'invalid_origin', before);
         await expectRefusedUpload(t, await add(photo, { roomId: 'room-1' }), 400, 'invalid_roomId', before);
         await expectRefusedUpload(t, await add(photo, { roomId: randomUUID() }), 422, 'unknown_room', before);
@@ -282,7 +320,9 @@ for (const backend of await testBackends()) {
         const before = await uploadTrace(t);
         const { updatedAt } = await getSpecimen();
         const fresh = await jpegImage(45);
-        const response = await whileImageRowsAreRefused(t, () => addSpecimenImages(staff, specimen.id, [{ name: 'fresh.jpg', data: fresh }]));
+        const response = await whileImageRowsAreRefused(t, () =>
+          addSpecimenImages(staff, specimen.id, [{ name: 'fresh.jpg', data: fresh }]),
+        );
         expect(response.statusCode).toBe(500);
         expect(response.error()).toEqual({ error: 'internal_error', message: 'Internal server error' });
         expect(await uploadTrace(t)).toEqual(before);

@@ -10,7 +10,12 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.embeddedDatabaseDir).toBe(path.resolve('var/db'));
     expect(config.storageDir).toBe(path.resolve('var/storage'));
-    expect(config.uploads).toEqual({ maxFileBytes: 25 * 1024 * 1024, maxFiles: 20, maxTotalBytes: 100 * 1024 * 1024, maxImagePixels: 100_000_000 });
+    expect(config.uploads).toEqual({
+      maxFileBytes: 25 * 1024 * 1024,
+      maxFiles: 20,
+      maxTotalBytes: 100 * 1024 * 1024,
+      maxImagePixels: 100_000_000,
+    });
     expect(describeBackends(config)).toMatchObject({ database: expect.stringContaining('embedded PGlite'), queue: 'in-process' });
   });
 

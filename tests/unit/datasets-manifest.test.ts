@@ -20,20 +20,53 @@ const validManifest = (): Manifest => ({
   },
   images: [
     {
-      path: 'mosquitoes/a.jpg', sha256: 'a'.repeat(64), phash: '0123456789abcdef', width: 640, height: 480,
-      group: 'mosquito', lifeStage: 'adult', taxon: 'Aedes albopictus', common: 'tiger mosquito',
-      source: 'lab', licence: 'internal', sourceItem: null, specimenId: null, split: 'train',
+      path: 'mosquitoes/a.jpg',
+      sha256: 'a'.repeat(64),
+      phash: '0123456789abcdef',
+      width: 640,
+      height: 480,
+      group: 'mosquito',
+      lifeStage: 'adult',
+      taxon: 'Aedes albopictus',
+      common: 'tiger mosquito',
+      source: 'lab',
+      licence: 'internal',
+      sourceItem: null,
+      specimenId: null,
+      split: 'train',
     },
     {
-      path: 'mosquitoes/b.jpg', sha256: 'b'.repeat(64), phash: '0123456789abcdee', width: 320, height: 240,
-      group: 'mosquito', lifeStage: 'adult', taxon: 'Aedes albopictus', common: null,
-      source: 'lab', licence: 'internal', sourceItem: null, specimenId: null, split: 'train',
+      path: 'mosquitoes/b.jpg',
+      sha256: 'b'.repeat(64),
+      phash: '0123456789abcdee',
+      width: 320,
+      height: 240,
+      group: 'mosquito',
+      lifeStage: 'adult',
+      taxon: 'Aedes albopictus',
+      common: null,
+      source: 'lab',
+      licence: 'internal',
+      sourceItem: null,
+      specimenId: null,
+      split: 'train',
     },
     {
       // A record exported from a confirmed specimen: same shape, tied to the specimen.
-      path: 'specimens/3f2c.jpg', sha256: 'c'.repeat(64), phash: 'fedcba9876543210', width: 1024, height: 768,
-      group: 'rodent', lifeStage: null, taxon: 'Rattus norvegicus', common: null,
-      source: 'vectordesk', licence: 'internal', sourceItem: null, specimenId: '3f2c0b7e-5d1a-4e8b-9a47-1c2d3e4f5a6b', split: 'test',
+      path: 'specimens/3f2c.jpg',
+      sha256: 'c'.repeat(64),
+      phash: 'fedcba9876543210',
+      width: 1024,
+      height: 768,
+      group: 'rodent',
+      lifeStage: null,
+      taxon: 'Rattus norvegicus',
+      common: null,
+      source: 'vectordesk',
+      licence: 'internal',
+      sourceItem: null,
+      specimenId: '3f2c0b7e-5d1a-4e8b-9a47-1c2d3e4f5a6b',
+      split: 'test',
     },
   ],
 });
@@ -125,7 +158,7 @@ describe('dataset manifest', () => {
 });
 
 describe('manifest life stages', () => {
-  it('are the API\'s specimen life stages, with unknown written as null', async () => {
+  it("are the API's specimen life stages, with unknown written as null", async () => {
     const { LIFE_STAGES } = await import('../../api/domain/vocabulary.js');
     const { MANIFEST_LIFE_STAGES } = await import('../../datasets/manifest.js');
     expect([...MANIFEST_LIFE_STAGES, 'unknown'].sort()).toEqual([...LIFE_STAGES].sort());

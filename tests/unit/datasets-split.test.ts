@@ -7,7 +7,10 @@ import { DEFAULT_SPLIT_OPTIONS, mulberry32, splitManifest, type SplitOptions } f
 // Split logic on hand-made records: hashes are random 64-bit strings (two are ~32 bits apart), and
 // near-duplicates are made by flipping a few bits, so every case is exact. Real images: tests/integration.
 const randomHash = mulberry32(7);
-const hexWord = () => Math.floor(randomHash() * 2 ** 32).toString(16).padStart(8, '0');
+const hexWord = () =>
+  Math.floor(randomHash() * 2 ** 32)
+    .toString(16)
+    .padStart(8, '0');
 
 let counter = 0;
 function image(overrides: Partial<ImageRecord> = {}): ImageRecord {
@@ -148,7 +151,9 @@ describe('splitting a manifest', () => {
     const { manifest } = mixedDataset();
     const noTest: SplitOptions = { ...DEFAULT_SPLIT_OPTIONS, fractions: { train: 0.8, val: 0.2, test: 0 } };
     expect(splitManifest(manifest, noTest).manifest.images.some((record) => record.split === 'test')).toBe(false);
-    expect(() => splitManifest(manifest, { ...DEFAULT_SPLIT_OPTIONS, fractions: { train: 0.7, val: 0.2, test: 0.2 } })).toThrow(/add up to 1/);
+    expect(() => splitManifest(manifest, { ...DEFAULT_SPLIT_OPTIONS, fractions: { train: 0.7, val: 0.2, test: 0.2 } })).toThrow(
+      /add up to 1/,
+    );
     expect(() => splitManifest(manifest, { ...DEFAULT_SPLIT_OPTIONS, seed: -1 })).toThrow(/seed/);
     expect(() => splitManifest(manifest, { ...DEFAULT_SPLIT_OPTIONS, nearDuplicateDistance: 70 })).toThrow(/from 0 to 64 bits/);
   });

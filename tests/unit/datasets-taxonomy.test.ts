@@ -3,12 +3,29 @@ import { parseTaxonomy, taxonomy } from '../../datasets/taxonomy.js';
 import { DataProblems } from '../../datasets/validation.js';
 
 const SPECIES_IN_SHARED_DATA = [
-  'Aedes cinereus', 'Aedes excrucians', 'Aedes melanimon', 'Aedes pullatus', 'Culex pipiens', 'Culex restuans', 'Culex tarsalis',
-  'Culiseta inornata', 'Amblyomma americanum', 'Dermacentor variabilis', 'Ixodes scapularis',
+  'Aedes cinereus',
+  'Aedes excrucians',
+  'Aedes melanimon',
+  'Aedes pullatus',
+  'Culex pipiens',
+  'Culex restuans',
+  'Culex tarsalis',
+  'Culiseta inornata',
+  'Amblyomma americanum',
+  'Dermacentor variabilis',
+  'Ixodes scapularis',
 ];
 const WATCH_LIST = [
-  'Aedes aegypti', 'Aedes albopictus', 'Anopheles stephensi', 'Culex quinquefasciatus', 'Rhipicephalus sanguineus',
-  'Hyalomma marginatum', 'Haemaphysalis longicornis', 'Xenopsylla cheopis', 'Rattus norvegicus', 'Rattus rattus',
+  'Aedes aegypti',
+  'Aedes albopictus',
+  'Anopheles stephensi',
+  'Culex quinquefasciatus',
+  'Rhipicephalus sanguineus',
+  'Hyalomma marginatum',
+  'Haemaphysalis longicornis',
+  'Xenopsylla cheopis',
+  'Rattus norvegicus',
+  'Rattus rattus',
 ];
 
 function problemsOf(taxa: unknown[]): readonly string[] {
@@ -21,7 +38,15 @@ function problemsOf(taxa: unknown[]): readonly string[] {
   throw new Error('expected the taxonomy to be refused');
 }
 
-const taxon = (id: string, rank: string, parent: string | null, group = 'mosquito') => ({ id, rank, parent, group, nameZh: '测试', nameEn: id, watchList: false });
+const taxon = (id: string, rank: string, parent: string | null, group = 'mosquito') => ({
+  id,
+  rank,
+  parent,
+  group,
+  nameZh: '测试',
+  nameEn: id,
+  watchList: false,
+});
 
 describe('taxonomy', () => {
   it('names every species of the shared data and the watch list, each under its genus and group', () => {
@@ -31,7 +56,12 @@ describe('taxonomy', () => {
       expect(genus?.rank, id).toBe('genus');
       expect(species?.nameZh, id).toMatch(/\p{Script=Han}/u);
     }
-    expect(taxonomy.watchList().map((entry) => entry.id).sort()).toEqual([...WATCH_LIST].sort());
+    expect(
+      taxonomy
+        .watchList()
+        .map((entry) => entry.id)
+        .sort(),
+    ).toEqual([...WATCH_LIST].sort());
     expect(taxonomy.get('Aedes albopictus')).toMatchObject({ nameZh: '白纹伊蚊', group: 'mosquito' });
     expect(taxonomy.get('Rattus norvegicus')).toMatchObject({ nameZh: '褐家鼠', group: 'rodent' });
   });
@@ -40,9 +70,9 @@ describe('taxonomy', () => {
     expect(taxonomy.lineage('Ixodes scapularis').map((entry) => entry.id)).toEqual(['Ixodes scapularis', 'Ixodes', 'Ixodidae', 'Ixodida']);
     expect(taxonomy.isWithin('Culex quinquefasciatus', 'Culicidae')).toBe(true);
     expect(taxonomy.isWithin('Culex quinquefasciatus', 'Aedes')).toBe(false);
-    expect(['mosquito', 'tick', 'rodent', 'flea', 'cockroach', 'fly', 'not_vector'].map((group) => taxonomy.groupTaxon(group as never)?.id)).toEqual([
-      'Culicidae', 'Ixodida', 'Rodentia', 'Siphonaptera', 'Blattodea', 'Muscidae', 'not_vector',
-    ]);
+    expect(
+      ['mosquito', 'tick', 'rodent', 'flea', 'cockroach', 'fly', 'not_vector'].map((group) => taxonomy.groupTaxon(group as never)?.id),
+    ).toEqual(['Culicidae', 'Ixodida', 'Rodentia', 'Siphonaptera', 'Blattodea', 'Muscidae', 'not_vector']);
   });
 
   it('refuses a tree that is not one', () => {

@@ -45,8 +45,22 @@ describe('evaluation metrics', () => {
   });
 
   it('fails the non-regression gate when any class gets worse by more than the margin', () => {
-    const current = evaluate(['a', 'b'], [{ probabilities: [0.9, 0.1], label: 0 }, { probabilities: [0.2, 0.8], label: 1 }], 0.5);
-    const worseOnB = evaluate(['a', 'b'], [{ probabilities: [0.9, 0.1], label: 0 }, { probabilities: [0.7, 0.3], label: 1 }], 0.5);
+    const current = evaluate(
+      ['a', 'b'],
+      [
+        { probabilities: [0.9, 0.1], label: 0 },
+        { probabilities: [0.2, 0.8], label: 1 },
+      ],
+      0.5,
+    );
+    const worseOnB = evaluate(
+      ['a', 'b'],
+      [
+        { probabilities: [0.9, 0.1], label: 0 },
+        { probabilities: [0.7, 0.3], label: 1 },
+      ],
+      0.5,
+    );
     expect(compareReports(current, current, 0.02)).toEqual({ passed: true, failures: [] });
     const gate = compareReports(current, worseOnB, 0.02);
     expect(gate.passed).toBe(false);

@@ -3,7 +3,13 @@ import { identifyGroup, refineIdentification, type ScoringModel } from '../../in
 import type { ModelLabel } from '../../inference/model-package.js';
 import { calibratedLogProbabilities, meanOfLogProbabilities, toProbabilities } from '../../inference/probabilities.js';
 
-const label = (id: string, taxon: string, group: ModelLabel['group'], rank: string, lifeStage: string | null = null): ModelLabel => ({ id, taxon, group, rank, lifeStage });
+const label = (id: string, taxon: string, group: ModelLabel['group'], rank: string, lifeStage: string | null = null): ModelLabel => ({
+  id,
+  taxon,
+  group,
+  rank,
+  lifeStage,
+});
 
 const groupModel: ScoringModel = {
   ref: 'vector-group@1',
@@ -46,9 +52,13 @@ describe('probabilities', () => {
   });
 
   it('aggregates images of one specimen by the mean of log-probabilities', () => {
-    const agreeing = toProbabilities(meanOfLogProbabilities([Math.log(0.8), Math.log(0.2)].map(() => Float64Array.from([Math.log(0.8), Math.log(0.2)]))));
+    const agreeing = toProbabilities(
+      meanOfLogProbabilities([Math.log(0.8), Math.log(0.2)].map(() => Float64Array.from([Math.log(0.8), Math.log(0.2)]))),
+    );
     expect(agreeing[0]).toBeCloseTo(0.8, 12);
-    const contradicting = toProbabilities(meanOfLogProbabilities([Float64Array.from([Math.log(0.9), Math.log(0.1)]), Float64Array.from([Math.log(0.1), Math.log(0.9)])]));
+    const contradicting = toProbabilities(
+      meanOfLogProbabilities([Float64Array.from([Math.log(0.9), Math.log(0.1)]), Float64Array.from([Math.log(0.1), Math.log(0.9)])]),
+    );
     expect(contradicting[0]).toBeCloseTo(0.5, 12);
   });
 });
@@ -68,7 +78,13 @@ describe('identification chain', () => {
 
   it('names the species with joint probability when the refiner is confident', () => {
     const result = refineIdentification(groupModel, scores(0.02, 0.02, 0.9, 0.03, 0.03), tickSpecies, scores(0.8, 0.15, 0.05), 3);
-    expect(result).toMatchObject({ group: 'tick', taxon: 'Ixodes scapularis', rejected: false, model: 'tick-species@1', models: ['vector-group@1', 'tick-species@1'] });
+    expect(result).toMatchObject({
+      group: 'tick',
+      taxon: 'Ixodes scapularis',
+      rejected: false,
+      model: 'tick-species@1',
+      models: ['vector-group@1', 'tick-species@1'],
+    });
     expect(result.confidence).toBeCloseTo(0.72);
     expect(result.topK).toEqual([
       { taxon: 'Ixodes scapularis', p: expect.closeTo(0.72) },

@@ -23,14 +23,21 @@ async function inspectionError(buffer: Buffer): Promise<AppError> {
 
 describe('image inspection', () => {
   it('accepts real images and reports format, size and EXIF orientation', async () => {
-    expect(await inspectImage(await jpegImage(1, 30, 20, { orientation: 8 }), limits, label)).toEqual({ format: 'jpeg', width: 30, height: 20, orientation: 8 });
+    expect(await inspectImage(await jpegImage(1, 30, 20, { orientation: 8 }), limits, label)).toEqual({
+      format: 'jpeg',
+      width: 30,
+      height: 20,
+      orientation: 8,
+    });
     expect(await inspectImage(await pngImage(1, 12, 9), limits, label)).toMatchObject({ format: 'png', width: 12, height: 9 });
   });
 
   it('refuses non-images, truncated files, unsupported formats and pixel bombs with distinct codes', async () => {
     expect((await inspectionError(Buffer.from('%PDF-1.7 not a photo'))).code).toBe('not_an_image');
     expect((await inspectionError(await truncatedJpeg())).code).toBe('corrupt_image');
-    const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).gif().toBuffer();
+    const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } })
+      .gif()
+      .toBuffer();
     expect((await inspectionError(gif)).code).toBe('unsupported_image_format');
     const bomb = await inspectionError(pixelBombPng(30_000, 30_000));
     expect([bomb.statusCode, bomb.code]).toEqual([413, 'image_too_many_pixels']);
@@ -53,7 +60,9 @@ describe('content-addressed image store', () => {
     const second = await store.put(photo);
     expect(first).toEqual({ sha256: ImageStore.sha256Of(photo), created: true });
     expect(second.created).toBe(false);
-    expect(store.originalPath(first.sha256)).toBe(path.join(root, 'originals', first.sha256.slice(0, 2), first.sha256.slice(2, 4), first.sha256));
+    expect(store.originalPath(first.sha256)).toBe(
+      path.join(root, 'originals', first.sha256.slice(0, 2), first.sha256.slice(2, 4), first.sha256),
+    );
     expect((await stat(store.thumbnailPath(first.sha256))).size).toBeGreaterThan(0);
   });
 });

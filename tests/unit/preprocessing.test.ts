@@ -7,7 +7,9 @@ const pixelAt = (pixels: Buffer, x: number, y: number) => [...pixels.subarray((y
 
 /** A landscape image: left half red, right half blue. */
 async function halves(width = 64, height = 32, orientation?: number): Promise<Buffer> {
-  const red = await sharp({ create: { width: width / 2, height, channels: 3, background: '#ff0000' } }).png().toBuffer();
+  const red = await sharp({ create: { width: width / 2, height, channels: 3, background: '#ff0000' } })
+    .png()
+    .toBuffer();
   const image = sharp({ create: { width, height, channels: 3, background: '#0000ff' } }).composite([{ input: red, left: 0, top: 0 }]);
   if (orientation) image.withMetadata({ orientation });
   return image.jpeg({ quality: 100 }).toBuffer();
@@ -36,7 +38,9 @@ describe('preprocessing shared by training and serving', () => {
   });
 
   it('flattens transparency onto the pad colour', async () => {
-    const transparent = await sharp({ create: { width: 32, height: 32, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const transparent = await sharp({ create: { width: 32, height: 32, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     expect(pixelAt(await modelPixels(transparent, spec), 10, 10)).toEqual([127, 127, 127]);
   });
 
@@ -64,13 +68,17 @@ describe('preprocessing shared by training and serving', () => {
 
   it('writes prepared PNGs that decode to the same pixels', async () => {
     const pixels = await modelPixels(await halves(), spec);
-    const decoded = await sharp(await preparedPng(pixels, spec.size)).raw().toBuffer();
+    const decoded = await sharp(await preparedPng(pixels, spec.size))
+      .raw()
+      .toBuffer();
     expect(decoded.equals(pixels)).toBe(true);
     expect(policyKey(spec)).toBe('contain-32-pad127.127.127');
   });
 
   it('refuses truncated images', async () => {
-    const whole = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#123456' } }).jpeg().toBuffer();
+    const whole = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#123456' } })
+      .jpeg()
+      .toBuffer();
     await expect(modelPixels(whole.subarray(0, whole.length / 2), spec)).rejects.toThrow();
   });
 });

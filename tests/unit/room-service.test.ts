@@ -43,19 +43,28 @@ describe('RoomService', () => {
       expect(world.transaction.actions()).toEqual(['room.create', 'room.create']);
     });
 
-    it('puts a consultation in its specimen\'s unit, hosted by its creator, titled after the specimen unless given a title', async () => {
+    it("puts a consultation in its specimen's unit, hosted by its creator, titled after the specimen unless given a title", async () => {
       const specimen = world.specimens.add('staff.beilun', 'CNNGB-BL');
       const room = await consultationAs('expert.ningbo', specimen.id);
-      expect(room).toMatchObject({ kind: 'consultation', specimenId: specimen.id, unitId: specimen.unitId, endedAt: null, createdBy: { username: 'expert.ningbo' } });
+      expect(room).toMatchObject({
+        kind: 'consultation',
+        specimenId: specimen.id,
+        unitId: specimen.unitId,
+        endedAt: null,
+        createdBy: { username: 'expert.ningbo' },
+      });
       expect(room.title).toBe('Consultation: CNNGB-BL specimen of 2026-11-20');
-      expect((await world.service.get(actor('expert.ningbo'), room.id)).participants.map((participant) => [participant.user.username, participant.role])).toEqual([
-        ['expert.ningbo', 'host'],
-      ]);
+      expect(
+        (await world.service.get(actor('expert.ningbo'), room.id)).participants.map((participant) => [
+          participant.user.username,
+          participant.role,
+        ]),
+      ).toEqual([['expert.ningbo', 'host']]);
       const titled = await world.service.create(actor('admin'), { kind: 'consultation', specimenId: specimen.id, title: 'Aedes?' });
       expect(titled.title).toBe('Aedes?');
     });
 
-    it('answers a specimen outside the expert\'s scope exactly like a missing one (404)', async () => {
+    it("answers a specimen outside the expert's scope exactly like a missing one (404)", async () => {
       const yangshan = world.specimens.add('staff.yangshan', 'CNSHA-YS');
       const outside = await consultationAs('expert.ningbo', yangshan.id).catch((error: unknown) => error);
       const missing = await consultationAs('expert.ningbo', randomUUID()).catch((error: unknown) => error);
@@ -64,7 +73,7 @@ describe('RoomService', () => {
       await expect(consultationAs('expert.hq', yangshan.id)).resolves.toMatchObject({ specimenId: yangshan.id });
     });
 
-    it('opens a class in its creator\'s unit with each trainee enrolled once', async () => {
+    it("opens a class in its creator's unit with each trainee enrolled once", async () => {
       const room = await classAs('expert.ningbo', ['trainee.ningbo', 'trainee.beilun', 'trainee.ningbo']);
       expect(room).toMatchObject({ kind: 'class', specimenId: null, unitId: world.organisation.unit('NINGBO').id });
       const { participants } = await world.service.get(actor('expert.ningbo'), room.id);
@@ -102,10 +111,14 @@ describe('RoomService', () => {
         (error: { statusCode: number; code: string }) => refused(error.statusCode, error.code),
       );
 
-    it('gives a consultation\'s creator and administrators host, other experts and staff in scope participant; refuses trainees; hides it from others', async () => {
+    it("gives a consultation's creator and administrators host, other experts and staff in scope participant; refuses trainees; hides it from others", async () => {
       const room = await consultationAs('expert.ningbo');
       const roles = Object.fromEntries(
-        await Promise.all(['expert.ningbo', 'admin', 'expert.hq', 'staff.beilun', 'trainee.ningbo', 'staff.airport', 'staff.yangshan'].map(async (username) => [username, await roleOf(username, room.id)])),
+        await Promise.all(
+          ['expert.ningbo', 'admin', 'expert.hq', 'staff.beilun', 'trainee.ningbo', 'staff.airport', 'staff.yangshan'].map(
+            async (username) => [username, await roleOf(username, room.id)],
+          ),
+        ),
       );
       expect(roles).toEqual({
         'expert.ningbo': 'host',
@@ -118,11 +131,13 @@ describe('RoomService', () => {
       });
     });
 
-    it('gives a class\'s presenter and administrators host, its enrolled trainees trainee, and refuses the rest', async () => {
+    it("gives a class's presenter and administrators host, its enrolled trainees trainee, and refuses the rest", async () => {
       const room = await classAs('expert.ningbo', ['trainee.ningbo']);
       const roles = Object.fromEntries(
         await Promise.all(
-          ['expert.ningbo', 'admin', 'trainee.ningbo', 'trainee.district', 'expert.hq', 'trainee.beilun', 'staff.yangshan'].map(async (username) => [username, await roleOf(username, room.id)]),
+          ['expert.ningbo', 'admin', 'trainee.ningbo', 'trainee.district', 'expert.hq', 'trainee.beilun', 'staff.yangshan'].map(
+            async (username) => [username, await roleOf(username, room.id)],
+          ),
         ),
       );
       expect(roles).toEqual({
@@ -148,7 +163,12 @@ describe('RoomService', () => {
       const before = Date.now();
       const answer = await world.service.token(actor('staff.beilun'), room.id);
       expect(answer).toMatchObject({ roomId: room.id, kind: 'consultation', role: 'participant' });
-      expect(world.tokens.verify(answer.token)).toEqual({ sub: actor('staff.beilun').id, room: room.id, role: 'participant', kind: 'consultation' });
+      expect(world.tokens.verify(answer.token)).toEqual({
+        sub: actor('staff.beilun').id,
+        room: room.id,
+        role: 'participant',
+        kind: 'consultation',
+      });
       expect(answer.expiresAt.getTime() - before).toBeGreaterThanOrEqual(600_000 - 1000);
       expect(answer.expiresAt.getTime() - before).toBeLessThanOrEqual(600_000 + 1000);
     });
@@ -167,7 +187,12 @@ describe('RoomService', () => {
       const { token } = await world.service.token(actor('trainee.ningbo'), room.id);
       await expect(world.service.admit(actor('trainee.district'), token)).rejects.toMatchObject(refused(401, 'unauthorized'));
       await expect(world.service.admit(actor('trainee.ningbo'), 'not-a-token')).rejects.toMatchObject(refused(401, 'unauthorized'));
-      expect(await world.service.admit(actor('trainee.ningbo'), token)).toMatchObject({ roomId: room.id, kind: 'class', role: 'trainee', userId: actor('trainee.ningbo').id });
+      expect(await world.service.admit(actor('trainee.ningbo'), token)).toMatchObject({
+        roomId: room.id,
+        kind: 'class',
+        role: 'trainee',
+        userId: actor('trainee.ningbo').id,
+      });
       await world.service.end(actor('admin'), room.id);
       await expect(world.service.admit(actor('trainee.ningbo'), token)).rejects.toMatchObject(refused(409, 'room_ended'));
     });
@@ -184,7 +209,10 @@ describe('RoomService', () => {
       await expect(enrol('expert.ningbo', room.id, 'trainee.yangshan')).rejects.toMatchObject(refused(422, 'unknown_user'));
       expect(world.transaction.actions()).toEqual(['room.create']);
 
-      expect(await enrol('expert.ningbo', room.id, 'trainee.beilun')).toMatchObject({ created: true, participant: { role: 'trainee', user: { username: 'trainee.beilun' } } });
+      expect(await enrol('expert.ningbo', room.id, 'trainee.beilun')).toMatchObject({
+        created: true,
+        participant: { role: 'trainee', user: { username: 'trainee.beilun' } },
+      });
       expect(await enrol('admin', room.id, 'trainee.beilun')).toMatchObject({ created: false });
       expect(world.transaction.actions()).toEqual(['room.create', 'room.enrol']);
       expect((await world.service.token(actor('trainee.beilun'), room.id)).role).toBe('trainee');
@@ -218,7 +246,7 @@ describe('RoomService', () => {
   describe('the identification agreed in a consultation', () => {
     const aedes = { group: 'mosquito', taxon: 'Aedes albopictus', lifeStage: 'adult', confidence: 0.9, notes: null };
 
-    it('is recorded by the consultation\'s host (or an administrator) into the specimen\'s history, also after the room ended', async () => {
+    it("is recorded by the consultation's host (or an administrator) into the specimen's history, also after the room ended", async () => {
       const specimen = world.specimens.add('staff.beilun', 'CNNGB-BL');
       const room = await consultationAs('expert.ningbo', specimen.id);
       const updated: string[] = [];
@@ -243,10 +271,16 @@ describe('RoomService', () => {
 
     it('is refused in a class (422) and for a taxon outside the taxonomy or its group (422)', async () => {
       const aClass = await classAs('expert.ningbo');
-      await expect(world.service.identify(actor('expert.ningbo'), aClass.id, aedes)).rejects.toMatchObject(refused(422, 'not_a_consultation'));
+      await expect(world.service.identify(actor('expert.ningbo'), aClass.id, aedes)).rejects.toMatchObject(
+        refused(422, 'not_a_consultation'),
+      );
       const room = await consultationAs('expert.ningbo');
-      await expect(world.service.identify(actor('expert.ningbo'), room.id, { ...aedes, taxon: 'Aedes imaginarius' })).rejects.toMatchObject(refused(422, 'unknown_taxon'));
-      await expect(world.service.identify(actor('expert.ningbo'), room.id, { ...aedes, group: 'tick' })).rejects.toMatchObject(refused(422, 'taxon_group_mismatch'));
+      await expect(world.service.identify(actor('expert.ningbo'), room.id, { ...aedes, taxon: 'Aedes imaginarius' })).rejects.toMatchObject(
+        refused(422, 'unknown_taxon'),
+      );
+      await expect(world.service.identify(actor('expert.ningbo'), room.id, { ...aedes, group: 'tick' })).rejects.toMatchObject(
+        refused(422, 'taxon_group_mismatch'),
+      );
       expect(world.transaction.actions()).toEqual(['room.create', 'room.create']);
     });
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canAnnotate, canModerate, canProduce, canRaiseHand, mediaKindOf, MEDIA_SOURCES, roleAllowedIn, type PermissionSubject } from '../../rtc/permissions.js';
+import {
+  canAnnotate,
+  canModerate,
+  canProduce,
+  canRaiseHand,
+  mediaKindOf,
+  MEDIA_SOURCES,
+  roleAllowedIn,
+  type PermissionSubject,
+} from '../../rtc/permissions.js';
 
 const now = 1_000_000;
 const host = (kind: 'consultation' | 'class'): PermissionSubject => ({ kind, role: 'host' });

@@ -35,24 +35,42 @@ describe('SpecimenService', () => {
   });
 
   /** What refused calls must leave as it was: audit, identification requests, stored files and events. */
-  const traces = () => ({ audit: world.transaction.actions(), requested: [...world.identifications.requested], files: [...world.store.stored], emitted: [...emitted] });
+  const traces = () => ({
+    audit: world.transaction.actions(),
+    requested: [...world.identifications.requested],
+    files: [...world.store.stored],
+    emitted: [...emitted],
+  });
 
   describe('submitting', () => {
     const submit = (username: string, overrides: Partial<SpecimenMetadata> = {}, files = [photo]) =>
-      world.service.create(actor(username), metadata(overrides), files.map((buffer, index) => ({ filename: `${index}.jpg`, buffer })));
+      world.service.create(
+        actor(username),
+        metadata(overrides),
+        files.map((buffer, index) => ({ filename: `${index}.jpg`, buffer })),
+      );
 
     it('stores a specimen submitted by staff, experts or administrators at a port of their scope, with its audit entry and identification request', async () => {
       const specimen = await submit('staff.beilun');
-      expect(specimen).toMatchObject({ port: { code: 'CNNGB-BL' }, status: 'submitted', count: 3, createdBy: { username: 'staff.beilun' } });
+      expect(specimen).toMatchObject({
+        port: { code: 'CNNGB-BL' },
+        status: 'submitted',
+        count: 3,
+        createdBy: { username: 'staff.beilun' },
+      });
       expect(specimen.unitId).toBe(world.organisation.unit('BEILUN').id);
       expect(specimen.images).toHaveLength(1);
-      expect(traces()).toMatchObject({ audit: ['specimen.create'], requested: [specimen.id], emitted: [['specimen.created', specimen.id]] });
+      expect(traces()).toMatchObject({
+        audit: ['specimen.create'],
+        requested: [specimen.id],
+        emitted: [['specimen.created', specimen.id]],
+      });
       await submit('expert.ningbo', { portCode: 'CNNGB-LS' });
       await submit('admin', { portCode: 'CNSHA-YS' });
       expect(world.identifications.requested).toHaveLength(3);
     });
 
-    it('refuses trainees (403), a port outside the caller\'s scope like an unknown one (422), and no photo (400), storing nothing', async () => {
+    it("refuses trainees (403), a port outside the caller's scope like an unknown one (422), and no photo (400), storing nothing", async () => {
       await expect(submit('trainee.ningbo')).rejects.toMatchObject(refused(403, 'forbidden'));
       await expect(submit('staff.yangshan', { portCode: 'CNNGB-BL' })).rejects.toMatchObject(refused(422, 'unknown_port'));
       await expect(submit('staff.yangshan', { portCode: 'XXNOPE' })).rejects.toMatchObject(refused(422, 'unknown_port'));
@@ -67,7 +85,8 @@ describe('SpecimenService', () => {
     beforeEach(() => {
       specimen = world.specimens.add('staff.beilun', 'CNNGB-BL');
     });
-    const update = (username: string, patch: Parameters<typeof world.service.update>[2], id = specimen.id) => world.service.update(actor(username), id, patch);
+    const update = (username: string, patch: Parameters<typeof world.service.update>[2], id = specimen.id) =>
+      world.service.update(actor(username), id, patch);
 
     it('lets staff, experts and administrators in scope correct the metadata, audited with what it was before', async () => {
       const corrected = await update('staff.beilun', { count: 7, notes: 'two damaged' });
@@ -148,7 +167,9 @@ describe('SpecimenService', () => {
       await expect(add('staff.yangshan')).rejects.toMatchObject(refused(404, 'not_found'));
       await expect(add('trainee.yangshan')).rejects.toMatchObject(refused(404, 'not_found'));
       await expect(add('trainee.ningbo')).rejects.toMatchObject(refused(403, 'forbidden'));
-      await expect(add('staff.beilun', { origin: 'camera-still', roomId: randomUUID() })).rejects.toMatchObject(refused(422, 'unknown_room'));
+      await expect(add('staff.beilun', { origin: 'camera-still', roomId: randomUUID() })).rejects.toMatchObject(
+        refused(422, 'unknown_room'),
+      );
       expect(traces()).toEqual({ audit: [], requested: [], files: [], emitted: [] });
     });
   });

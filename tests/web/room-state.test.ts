@@ -2,8 +2,26 @@
 // quality from WebRTC statistics, and the simulcast layer a tile needs.
 import { describe, expect, it } from 'vitest';
 import { canAnnotate, canModerate, canProduce, type PeerInfo, type RoomEventRecord } from '@contract';
-import { inboundCountsOf, inboundVideoTotalsOf, lossBetween, qualityOf, roundTripOf, sendingQualityOf, worse, type RtcStat, type StatsReport } from '../../web/src/rtc/quality';
-import { allows, initialRoomState, reduce, subjectOf, type RemoteTrack, type RoomState, type RoomStateEvent } from '../../web/src/rtc/room-state';
+import {
+  inboundCountsOf,
+  inboundVideoTotalsOf,
+  lossBetween,
+  qualityOf,
+  roundTripOf,
+  sendingQualityOf,
+  worse,
+  type RtcStat,
+  type StatsReport,
+} from '../../web/src/rtc/quality';
+import {
+  allows,
+  initialRoomState,
+  reduce,
+  subjectOf,
+  type RemoteTrack,
+  type RoomState,
+  type RoomStateEvent,
+} from '../../web/src/rtc/room-state';
 import { layerForWidth } from '../../web/src/rtc/simulcast';
 
 const peer = (peerId: string, overrides: Partial<PeerInfo> = {}): PeerInfo => ({
@@ -17,7 +35,11 @@ const peer = (peerId: string, overrides: Partial<PeerInfo> = {}): PeerInfo => ({
 });
 
 let eventCount = 0;
-const roomEvent = (kind: RoomEventRecord['kind'], payload: Record<string, unknown> = {}, id = `event-${++eventCount}`): RoomEventRecord => ({
+const roomEvent = (
+  kind: RoomEventRecord['kind'],
+  payload: Record<string, unknown> = {},
+  id = `event-${++eventCount}`,
+): RoomEventRecord => ({
   id,
   kind,
   userId: 'user-host',
@@ -25,7 +47,19 @@ const roomEvent = (kind: RoomEventRecord['kind'], payload: Record<string, unknow
   payload,
   at: '2026-05-01T10:00:00.000Z',
 });
-const arrow = (id?: string) => roomEvent('annotation', { shape: 'arrow', points: [[0.1, 0.1], [0.5, 0.5]], colour: '#ff0000' }, id);
+const arrow = (id?: string) =>
+  roomEvent(
+    'annotation',
+    {
+      shape: 'arrow',
+      points: [
+        [0.1, 0.1],
+        [0.5, 0.5],
+      ],
+      colour: '#ff0000',
+    },
+    id,
+  );
 
 /** A stand-in for the MediaStreamTrack a consumer hands over (the reducer only carries it). */
 const track = { id: 'track' } as MediaStreamTrack;
@@ -58,11 +92,19 @@ describe('room state', () => {
     expect(state.me?.peerId).toBe('me');
     expect(state.peers.map((p) => p.peerId)).toEqual(['a']);
     expect(state.joins).toBe(1);
-    expect(reduce(state, { type: 'joined', answer: { kind: 'consultation', you: peer('me-again'), peers: [], recording: null, history: [] } }).joins).toBe(2);
+    expect(
+      reduce(state, { type: 'joined', answer: { kind: 'consultation', you: peer('me-again'), peers: [], recording: null, history: [] } })
+        .joins,
+    ).toBe(2);
   });
 
   it('adds joining peers once, updates them, and forgets the ones who leave with their tracks and quality', () => {
-    let state = apply(joined(), { type: 'peerJoined', peer: peer('a') }, { type: 'peerJoined', peer: peer('b') }, { type: 'peerJoined', peer: peer('a') });
+    let state = apply(
+      joined(),
+      { type: 'peerJoined', peer: peer('a') },
+      { type: 'peerJoined', peer: peer('b') },
+      { type: 'peerJoined', peer: peer('a') },
+    );
     expect(state.peers.map((p) => p.peerId)).toEqual(['b', 'a']);
     state = apply(state, { type: 'peerUpdated', peer: peer('b', { handRaised: true }) });
     expect(state.peers.find((p) => p.peerId === 'b')?.handRaised).toBe(true);
@@ -100,7 +142,11 @@ describe('room state', () => {
   });
 
   it('replaces the track of a producer consumed again', () => {
-    const state = apply(joined(), { type: 'remoteTrackAdded', remote: remote('c1', 'p1', 'a') }, { type: 'remoteTrackAdded', remote: remote('c9', 'p1', 'a') });
+    const state = apply(
+      joined(),
+      { type: 'remoteTrackAdded', remote: remote('c1', 'p1', 'a') },
+      { type: 'remoteTrackAdded', remote: remote('c9', 'p1', 'a') },
+    );
     expect(state.remote.map((r) => r.consumerId)).toEqual(['c9']);
   });
 
@@ -128,7 +174,12 @@ describe('room state', () => {
   });
 
   it('resets the annotations when a still is shared, and clears them on request', () => {
-    let state = apply(joined(), { type: 'roomEvent', event: roomEvent('still', { imageId: 'image-1' }) }, { type: 'roomEvent', event: arrow() }, { type: 'roomEvent', event: arrow() });
+    let state = apply(
+      joined(),
+      { type: 'roomEvent', event: roomEvent('still', { imageId: 'image-1' }) },
+      { type: 'roomEvent', event: arrow() },
+      { type: 'roomEvent', event: arrow() },
+    );
     expect(state.still).toMatchObject({ imageId: 'image-1', userId: 'user-host', displayName: 'Host' });
     expect(state.annotations).toHaveLength(2);
     expect(state.annotations[0]).toMatchObject({ shape: 'arrow', colour: '#ff0000', userId: 'user-host' });
@@ -182,7 +233,13 @@ describe('room permissions of this person', () => {
   it('asks rtc/permissions.ts with the room kind, the role and the microphone grant', () => {
     const trainee = reduce(initialRoomState('room-1'), {
       type: 'joined',
-      answer: { kind: 'class', you: peer('me', { role: 'trainee', microphoneGrantedUntil: 5000 }), peers: [], recording: null, history: [] },
+      answer: {
+        kind: 'class',
+        you: peer('me', { role: 'trainee', microphoneGrantedUntil: 5000 }),
+        peers: [],
+        recording: null,
+        history: [],
+      },
     });
     expect(subjectOf(trainee)).toEqual({ kind: 'class', role: 'trainee', microphoneGrantedUntil: 5000 });
     expect(allows(trainee, canAnnotate)).toBe(false);
@@ -225,7 +282,9 @@ describe('connection quality', () => {
   });
 
   it('measures loss between two readings of a consumer', () => {
-    const first = inboundCountsOf(report({ type: 'inbound-rtp', packetsLost: 2, packetsReceived: 98 }, { type: 'outbound-rtp', packetsLost: 50 }));
+    const first = inboundCountsOf(
+      report({ type: 'inbound-rtp', packetsLost: 2, packetsReceived: 98 }, { type: 'outbound-rtp', packetsLost: 50 }),
+    );
     expect(first).toEqual({ lost: 2, received: 98 });
     expect(lossBetween(undefined, first)).toBeCloseTo(0.02);
     const second = inboundCountsOf(report({ type: 'inbound-rtp', packetsLost: 12, packetsReceived: 188 }));
@@ -235,7 +294,11 @@ describe('connection quality', () => {
 
   it('grades sending by what the receiving end reports, else by the round trip', () => {
     expect(sendingQualityOf(report())).toBe('unknown');
-    expect(sendingQualityOf(report({ type: 'remote-inbound-rtp', fractionLost: 0.01, roundTripTime: 0.05 }, { type: 'remote-inbound-rtp', fractionLost: 0.2 }))).toBe('poor');
+    expect(
+      sendingQualityOf(
+        report({ type: 'remote-inbound-rtp', fractionLost: 0.01, roundTripTime: 0.05 }, { type: 'remote-inbound-rtp', fractionLost: 0.2 }),
+      ),
+    ).toBe('poor');
     expect(sendingQualityOf(report({ type: 'candidate-pair', state: 'succeeded', currentRoundTripTime: 0.2 }))).toBe('fair');
   });
 

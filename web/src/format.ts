@@ -30,9 +30,7 @@ function pad(n: number): string {
 
 /** Value for <input type="datetime-local"> in local time, minute precision. */
 export function toDateTimeLocalValue(date: Date): string {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(
-    date.getMinutes(),
-  )}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 /** datetime-local value (local time) -> ISO 8601 UTC, or null if invalid. */

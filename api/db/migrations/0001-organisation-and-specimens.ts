@@ -66,7 +66,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('trap_method', 'text')
     .addColumn('collected_at', 'timestamptz', (col) => col.notNull())
     .addColumn('collector', 'text')
-    .addColumn('count', 'integer', (col) => col.notNull().defaultTo(1).check(sql`count >= 1`))
+    .addColumn('count', 'integer', (col) =>
+      col
+        .notNull()
+        .defaultTo(1)
+        .check(sql`count >= 1`),
+    )
     .addColumn('life_stage', 'text')
     .addColumn('sex', 'text')
     .addColumn('notes', 'text')

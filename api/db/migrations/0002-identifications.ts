@@ -25,7 +25,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('specimen_id', 'uuid', (col) => col.notNull().references('specimens.id').onDelete('cascade'))
     .addColumn('source', 'text', (col) => col.notNull().check(sql`source in ('ai', 'expert')`))
     // `primary` answers are what people see; `shadow` answers come from a candidate model run alongside for comparison.
-    .addColumn('role', 'text', (col) => col.notNull().defaultTo('primary').check(sql`role in ('primary', 'shadow')`))
+    .addColumn('role', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('primary')
+        .check(sql`role in ('primary', 'shadow')`),
+    )
     // AI: the model versions consulted, sorted and joined (`name@version,…`): with the specimen, the idempotency key.
     .addColumn('model_key', 'text')
     .addColumn('model', 'text')

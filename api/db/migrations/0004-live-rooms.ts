@@ -39,7 +39,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('room_events')
     .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('room_id', 'uuid', (col) => col.notNull().references('rooms.id').onDelete('cascade'))
-    .addColumn('kind', 'text', (col) => col.notNull().check(sql`kind in ('joined', 'left', 'chat', 'annotation', 'annotations-cleared', 'still')`))
+    .addColumn('kind', 'text', (col) =>
+      col.notNull().check(sql`kind in ('joined', 'left', 'chat', 'annotation', 'annotations-cleared', 'still')`),
+    )
     .addColumn('user_id', 'uuid', (col) => col.notNull().references('users.id'))
     // As the person was called when it happened: the record does not change when they rename themselves.
     .addColumn('display_name', 'text', (col) => col.notNull())

@@ -10,7 +10,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('room_recordings')
     .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('room_id', 'uuid', (col) => col.notNull().references('rooms.id').onDelete('cascade'))
-    .addColumn('status', 'text', (col) => col.notNull().defaultTo('recording').check(sql`status in ('recording', 'processing', 'ready', 'failed')`))
+    .addColumn('status', 'text', (col) =>
+      col
+        .notNull()
+        .defaultTo('recording')
+        .check(sql`status in ('recording', 'processing', 'ready', 'failed')`),
+    )
     .addColumn('started_by', 'uuid', (col) => col.notNull().references('users.id'))
     .addColumn('started_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('stopped_by', 'uuid', (col) => col.references('users.id'))

@@ -36,7 +36,12 @@ export class FakeOrganisation {
   }
 
   /** Someone else in a unit of the organisation: a second trainee, a disabled account … */
-  addPerson(username: string, role: Role, unitCode: string, options: { displayName?: string; disabled?: boolean; grantedUnitCodes?: string[] } = {}): Actor {
+  addPerson(
+    username: string,
+    role: Role,
+    unitCode: string,
+    options: { displayName?: string; disabled?: boolean; grantedUnitCodes?: string[] } = {},
+  ): Actor {
     const actor: Actor = {
       id: randomUUID(),
       username,
@@ -83,10 +88,27 @@ export class FakeOrganisation {
 
   private addUnits(seed: UnitSeed, parentPath: string): void {
     const id = randomUUID();
-    const unit: FakeUnit = { id, code: seed.code, level: seed.level, nameZh: seed.nameZh, nameEn: seed.nameEn, path: `${parentPath}${id}/` };
+    const unit: FakeUnit = {
+      id,
+      code: seed.code,
+      level: seed.level,
+      nameZh: seed.nameZh,
+      nameEn: seed.nameEn,
+      path: `${parentPath}${id}/`,
+    };
     this.units.set(seed.code, unit);
     for (const port of seed.ports ?? []) {
-      this.ports.push({ id: randomUUID(), unit_id: id, code: port.code, name_zh: port.nameZh, name_en: port.nameEn, type: port.type, longitude: port.longitude, latitude: port.latitude, created_at: new Date() });
+      this.ports.push({
+        id: randomUUID(),
+        unit_id: id,
+        code: port.code,
+        name_zh: port.nameZh,
+        name_en: port.nameEn,
+        type: port.type,
+        longitude: port.longitude,
+        latitude: port.latitude,
+        created_at: new Date(),
+      });
     }
     for (const child of seed.children ?? []) this.addUnits(child, unit.path);
   }

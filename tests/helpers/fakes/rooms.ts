@@ -15,9 +15,19 @@ type Transactional<Args extends unknown[]> = (trx: FakeTransaction['trx'], ...ar
  * RoomRepository in memory, as RoomService uses it: rooms are visible to viewers whose scope holds their unit and to
  * the people enrolled in them; enrolling someone twice keeps their first role; a room ends once.
  */
-export class FakeRoomRepository
-  implements Pick<Rooms, 'create' | 'findVisible' | 'listVisible' | 'participants' | 'participantRole' | 'addParticipant' | 'end' | 'peopleInScope' | 'events' | 'eventCounts'>
-{
+export class FakeRoomRepository implements Pick<
+  Rooms,
+  | 'create'
+  | 'findVisible'
+  | 'listVisible'
+  | 'participants'
+  | 'participantRole'
+  | 'addParticipant'
+  | 'end'
+  | 'peopleInScope'
+  | 'events'
+  | 'eventCounts'
+> {
   private readonly rooms = new Map<string, RoomRecord>();
   private readonly enrolled = new Map<string, RoomParticipantRecord[]>();
 
@@ -26,12 +36,26 @@ export class FakeRoomRepository
     private readonly transaction: FakeTransaction,
   ) {}
 
-  async create(room: NewRoom, participants: { userId: string; role: RoomRole }[], afterInsert: Transactional<[roomId: string]>): Promise<string> {
+  async create(
+    room: NewRoom,
+    participants: { userId: string; role: RoomRole }[],
+    afterInsert: Transactional<[roomId: string]>,
+  ): Promise<string> {
     const id = randomUUID();
     await afterInsert(this.transaction.trx, id);
     const { specimenId, unitId, kind, title } = room;
     const unitPath = this.organisation.unitById(unitId).path;
-    this.rooms.set(id, { id, kind, title, specimenId, unitId, unitPath, createdBy: this.personRef(room.createdBy), createdAt: new Date(), endedAt: null });
+    this.rooms.set(id, {
+      id,
+      kind,
+      title,
+      specimenId,
+      unitId,
+      unitPath,
+      createdBy: this.personRef(room.createdBy),
+      createdAt: new Date(),
+      endedAt: null,
+    });
     this.enrolled.set(id, []);
     for (const participant of participants) this.enrol(id, participant.userId, participant.role);
     return id;
@@ -93,12 +117,16 @@ export class FakeRoomRepository
   }
 
   private isVisible(room: RoomRecord, viewer: Viewer): boolean {
-    return isUnitPathInScope(viewer.scope, room.unitPath) || this.enrolled.get(room.id)!.some((participant) => participant.user.id === viewer.userId);
+    return (
+      isUnitPathInScope(viewer.scope, room.unitPath) ||
+      this.enrolled.get(room.id)!.some((participant) => participant.user.id === viewer.userId)
+    );
   }
 
   private enrol(roomId: string, userId: string, role: RoomRole): void {
     const participants = this.enrolled.get(roomId)!;
-    if (!participants.some((participant) => participant.user.id === userId)) participants.push({ user: this.personRef(userId), role, enrolledAt: new Date() });
+    if (!participants.some((participant) => participant.user.id === userId))
+      participants.push({ user: this.personRef(userId), role, enrolledAt: new Date() });
   }
 
   private personRef(userId: string) {

@@ -3,7 +3,13 @@ import { isUnitPathInScope, type Scope } from '../../../api/domain/access.js';
 import type { ExpertIdentification } from '../../../api/domain/identification.js';
 import type { SpecimenRecord } from '../../../api/domain/specimen.js';
 import type { SpecimenRowUpdate } from '../../../api/db/schema.js';
-import type { NewSpecimen, NewSpecimenImage, Page, SpecimenFilter, StoredImageLocation } from '../../../api/repositories/specimen.repository.js';
+import type {
+  NewSpecimen,
+  NewSpecimenImage,
+  Page,
+  SpecimenFilter,
+  StoredImageLocation,
+} from '../../../api/repositories/specimen.repository.js';
 import type { RoomService } from '../../../api/services/room.service.js';
 import type { SpecimenService } from '../../../api/services/specimen.service.js';
 import type { FakeOrganisation } from './organisation.js';
@@ -33,9 +39,10 @@ const FIELD_OF_COLUMN = {
  * SpecimenRepository in memory, as the services use it: specimens are found in a scope that holds their unit (out of
  * scope reads as missing); each read is a copy, as a fresh query would be.
  */
-export class FakeSpecimenRepository
-  implements Pick<Specimens, 'createWithImages' | 'addImages' | 'update' | 'hasConsultation' | 'findInScope' | 'listInScope' | 'findImageInScope' | 'isBlobReferenced'>
-{
+export class FakeSpecimenRepository implements Pick<
+  Specimens,
+  'createWithImages' | 'addImages' | 'update' | 'hasConsultation' | 'findInScope' | 'listInScope' | 'findImageInScope' | 'isBlobReferenced'
+> {
   private readonly specimens = new Map<string, SpecimenRecord>();
   private readonly consultations = new Set<string>();
 
@@ -71,7 +78,11 @@ export class FakeSpecimenRepository
     this.consultations.add(`${specimenId} ${roomId}`);
   }
 
-  async createWithImages(specimen: NewSpecimen, images: NewSpecimenImage[], afterInsert: Transactional<[specimenId: string]>): Promise<string> {
+  async createWithImages(
+    specimen: NewSpecimen,
+    images: NewSpecimenImage[],
+    afterInsert: Transactional<[specimenId: string]>,
+  ): Promise<string> {
     const record = this.record(randomUUID(), specimen);
     record.images = images.map((image, position) => imageRecord(image, position));
     await afterInsert(this.transaction.trx, record.id);
@@ -82,7 +93,10 @@ export class FakeSpecimenRepository
   async addImages(specimenId: string, images: NewSpecimenImage[], afterInsert: Transactional<[imageIds: string[]]>): Promise<string[]> {
     const record = this.stored(specimenId);
     const added = images.map((image, index) => imageRecord(image, record.images.length + index));
-    await afterInsert(this.transaction.trx, added.map((image) => image.id));
+    await afterInsert(
+      this.transaction.trx,
+      added.map((image) => image.id),
+    );
     record.images.push(...added);
     record.updatedAt = new Date();
     return added.map((image) => image.id);
@@ -117,7 +131,10 @@ export class FakeSpecimenRepository
       .filter((record) => !filter.collectedTo || record.collectedAt <= filter.collectedTo)
       .filter((record) => !filter.createdBy || record.createdBy.id === filter.createdBy)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-    return { items: matching.slice(page.offset, page.offset + page.limit).map((record) => structuredClone(record)), total: matching.length };
+    return {
+      items: matching.slice(page.offset, page.offset + page.limit).map((record) => structuredClone(record)),
+      total: matching.length,
+    };
   }
 
   async findImageInScope(imageId: string, scope: Scope): Promise<StoredImageLocation | undefined> {
@@ -170,7 +187,9 @@ function imageRecord(image: NewSpecimenImage, position: number) {
  * The identification repository as the services use it: the request a new specimen gets, and an expert's
  * identification, which joins the specimen's history (newest first) as the real history query shows it.
  */
-export class FakeIdentificationRepository implements Pick<SpecimenIdentifications, 'createRequest'>, Pick<RoomIdentifications, 'recordExpert'> {
+export class FakeIdentificationRepository
+  implements Pick<SpecimenIdentifications, 'createRequest'>, Pick<RoomIdentifications, 'recordExpert'>
+{
   /** The specimens an identification request was made for, in order. */
   readonly requested: string[] = [];
 

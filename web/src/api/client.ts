@@ -69,7 +69,10 @@ export function queryString(query: Readonly<Record<string, unknown>> | undefined
 }
 
 /** The URL of an operation for these path parameters and query. */
-export function urlOf(definition: Endpoint, input: { params?: Record<string, string | number>; query?: Record<string, unknown> } = {}): string {
+export function urlOf(
+  definition: Endpoint,
+  input: { params?: Record<string, string | number>; query?: Record<string, unknown> } = {},
+): string {
   return pathOf(definition, input.params) + queryString(input.query);
 }
 
@@ -79,9 +82,14 @@ export interface CallOptions {
   logoutOn401?: boolean;
 }
 
-type Input<E extends Endpoint> = RequestOf<E> & { params?: Record<string, string | number>; query?: Record<string, unknown>; body?: unknown };
+type Input<E extends Endpoint> = RequestOf<E> & {
+  params?: Record<string, string | number>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+};
 /** The arguments of a call: the input may be left out when the operation takes none. */
-type CallArguments<E extends Endpoint> = unknown extends RequestOf<E> ? [input?: Input<E>, options?: CallOptions] : [input: Input<E>, options?: CallOptions];
+type CallArguments<E extends Endpoint> =
+  unknown extends RequestOf<E> ? [input?: Input<E>, options?: CallOptions] : [input: Input<E>, options?: CallOptions];
 
 export async function call<E extends Endpoint>(definition: E, ...[input, options = {}]: CallArguments<E>): Promise<AnswerOf<E>> {
   const { signal, logoutOn401 = true } = options;
@@ -112,7 +120,10 @@ export async function call<E extends Endpoint>(definition: E, ...[input, options
 
 /** Every operation of the contract, by its operationId: `api.getSpecimen({ params: { id } }, { signal })`. */
 export const api = Object.fromEntries(
-  Object.entries(endpoints).map(([operationId, definition]) => [operationId, (...args: CallArguments<Endpoint>) => call(definition, ...args)]),
+  Object.entries(endpoints).map(([operationId, definition]) => [
+    operationId,
+    (...args: CallArguments<Endpoint>) => call(definition, ...args),
+  ]),
 ) as unknown as { [Id in keyof Endpoints]: (...args: CallArguments<Endpoints[Id]>) => Promise<AnswerOf<Endpoints[Id]>> };
 
 export interface UploadOptions {
@@ -121,7 +132,11 @@ export interface UploadOptions {
 }
 
 /** A multipart operation's body: its text fields first (JSON fields as JSON text), then the files. */
-export function formOf<E extends Endpoint & { multipart: MultipartBody }>(definition: E, fields: MultipartFieldsOf<E>, files: readonly File[]): FormData {
+export function formOf<E extends Endpoint & { multipart: MultipartBody }>(
+  definition: E,
+  fields: MultipartFieldsOf<E>,
+  files: readonly File[],
+): FormData {
   const form = new FormData();
   const { jsonFields = [], files: fileField } = definition.multipart;
   for (const [name, value] of Object.entries(fields as Record<string, unknown>)) {
@@ -133,7 +148,12 @@ export function formOf<E extends Endpoint & { multipart: MultipartBody }>(defini
 }
 
 /** A multipart operation's body, posted with upload progress (0–100). */
-export function upload<E extends Endpoint>(definition: E, params: Record<string, string>, form: FormData, options: UploadOptions = {}): Promise<AnswerOf<E>> {
+export function upload<E extends Endpoint>(
+  definition: E,
+  params: Record<string, string>,
+  form: FormData,
+  options: UploadOptions = {},
+): Promise<AnswerOf<E>> {
   const { onProgress, signal } = options;
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();

@@ -46,7 +46,12 @@ export function addSpecimen(queryClient: QueryClient, specimen: Specimen): void 
   for (const { key, query, page } of cachedLists(queryClient)) {
     if (!passesFilters(specimen, query, userId) || page.items.some((item) => item.id === specimen.id)) continue;
     if (page.offset > 0) askAgain(queryClient, key);
-    else queryClient.setQueryData<SpecimenPage>(key, { ...page, items: [specimen, ...page.items].slice(0, page.limit), total: page.total + 1 });
+    else
+      queryClient.setQueryData<SpecimenPage>(key, {
+        ...page,
+        items: [specimen, ...page.items].slice(0, page.limit),
+        total: page.total + 1,
+      });
   }
 }
 
@@ -58,7 +63,10 @@ export function storeSpecimen(queryClient: QueryClient, specimen: Specimen): voi
     const shown = page.items.some((item) => item.id === specimen.id);
     const passes = passesFilters(specimen, query, userId);
     if (shown && passes) {
-      queryClient.setQueryData<SpecimenPage>(key, { ...page, items: page.items.map((item) => (item.id === specimen.id ? mergeSpecimen(item, specimen) : item)) });
+      queryClient.setQueryData<SpecimenPage>(key, {
+        ...page,
+        items: page.items.map((item) => (item.id === specimen.id ? mergeSpecimen(item, specimen) : item)),
+      });
     } else if (shown || (passes && sortsOnto(page, specimen))) {
       askAgain(queryClient, key);
     }

@@ -47,11 +47,7 @@ export function IdentificationBadge({ identification }: { identification: Specim
     >
       <TaxonName taxon={taxon} rejected={rejected} short />
       {identification.confidence !== null && (
-        <span
-          className="id-badge-confidence"
-          data-testid="specimen-identification-confidence"
-          title={t('identification.confidence')}
-        >
+        <span className="id-badge-confidence" data-testid="specimen-identification-confidence" title={t('identification.confidence')}>
           {formatPercent(identification.confidence, lng)}
         </span>
       )}

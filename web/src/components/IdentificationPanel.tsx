@@ -1,6 +1,14 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { IdentificationTimings, ImageAnswer, LifeStage, SpecimenIdentification, SpecimenImage, TaxonProbability, VectorGroup } from '@contract';
+import type {
+  IdentificationTimings,
+  ImageAnswer,
+  LifeStage,
+  SpecimenIdentification,
+  SpecimenImage,
+  TaxonProbability,
+  VectorGroup,
+} from '@contract';
 import { useEnumLabel } from '../enums';
 import { formatDateTime } from '../format';
 import { useLanguage, localeFor, type Language } from '../i18n';
@@ -48,13 +56,7 @@ function TopK({ items, best, rejected }: { items: readonly TaxonProbability[]; b
           const text = formatPercent(p, lng);
           const isBest = !rejected && taxon === best;
           return (
-            <li
-              key={taxon}
-              className={`topk-row${isBest ? ' is-best' : ''}`}
-              data-testid="topk-row"
-              data-taxon={taxon}
-              data-p={p}
-            >
+            <li key={taxon} className={`topk-row${isBest ? ' is-best' : ''}`} data-testid="topk-row" data-taxon={taxon} data-p={p}>
               <span className="topk-taxon">
                 <TaxonName taxon={taxon} vernacular />
               </span>
@@ -190,9 +192,7 @@ export function IdentificationPanel({ identification, images }: Props) {
         <div>
           <p className="identification-pending-title">{t('identification.pending')}</p>
           <p className="muted small">{t('identification.pendingHint')}</p>
-          <p className="muted small">
-            {t('identification.requestedAt', { time: formatDateTime(identification.requestedAt, lng) })}
-          </p>
+          <p className="muted small">{t('identification.requestedAt', { time: formatDateTime(identification.requestedAt, lng) })}</p>
         </div>
       </div>
     );
@@ -243,7 +243,8 @@ export function IdentificationPanel({ identification, images }: Props) {
               {model ? <code data-testid="identification-model">{model}</code> : t('common.none')}
               {others.length > 0 && (
                 <div className="muted small" data-testid="identification-models">
-                  {t('identification.models')} {others.map((m, i) => (
+                  {t('identification.models')}{' '}
+                  {others.map((m, i) => (
                     <span key={m}>
                       {i > 0 && ', '}
                       <code>{m}</code>
@@ -274,9 +275,7 @@ export function IdentificationPanel({ identification, images }: Props) {
           {t('identification.title')}
         </h2>
         {identification?.completedAt && (
-          <span className="muted small">
-            {t('identification.completedAt', { time: formatDateTime(identification.completedAt, lng) })}
-          </span>
+          <span className="muted small">{t('identification.completedAt', { time: formatDateTime(identification.completedAt, lng) })}</span>
         )}
       </div>
       <div aria-live="polite">{body}</div>

@@ -39,7 +39,13 @@ export function Layout() {
             </Link>
             <nav className="nav" aria-label="main">
               {navItemsFor(user.role).map((item) => (
-                <Link key={item.testId} to={item.to} className="nav-link" activeProps={{ className: 'is-active' }} data-testid={item.testId}>
+                <Link
+                  key={item.testId}
+                  to={item.to}
+                  className="nav-link"
+                  activeProps={{ className: 'is-active' }}
+                  data-testid={item.testId}
+                >
                   {t(`nav.${item.label}`)}
                 </Link>
               ))}

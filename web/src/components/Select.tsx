@@ -16,13 +16,7 @@ interface SelectProps<V extends string> {
 
 function Select<V extends string>({ options, value, onChange, placeholder, testId, required, disabled }: SelectProps<V>) {
   return (
-    <select
-      value={value}
-      onChange={(e) => onChange(e.target.value as V)}
-      disabled={disabled}
-      required={required}
-      data-testid={testId}
-    >
+    <select value={value} onChange={(e) => onChange(e.target.value as V)} disabled={disabled} required={required} data-testid={testId}>
       {placeholder !== undefined && <option value="">{placeholder}</option>}
       {options.map((option) => (
         <option key={option.value} value={option.value}>

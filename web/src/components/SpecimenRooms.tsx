@@ -20,7 +20,10 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
   const canJoin = user.role !== 'trainee';
 
   function start(): void {
-    createRoom.mutate({ kind: 'consultation', specimenId }, { onSuccess: (room) => void navigate({ to: '/rooms/$id', params: { id: room.id } }) });
+    createRoom.mutate(
+      { kind: 'consultation', specimenId },
+      { onSuccess: (room) => void navigate({ to: '/rooms/$id', params: { id: room.id } }) },
+    );
   }
 
   return (
@@ -35,7 +38,9 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
       </div>
       <ErrorMessage error={error ?? createRoom.error} />
       {rooms === null ? (
-        error ? null : <p className="muted">{t('common.loading')}</p>
+        error ? null : (
+          <p className="muted">{t('common.loading')}</p>
+        )
       ) : rooms.length === 0 ? (
         <p className="muted" data-testid="specimen-rooms-empty">
           {t('rooms.none')}
@@ -43,7 +48,13 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
       ) : (
         <ul className="room-list">
           {rooms.map((room) => (
-            <li key={room.id} className="room-list-item" data-testid="specimen-room" data-room-id={room.id} data-active={room.active ? 'true' : 'false'}>
+            <li
+              key={room.id}
+              className="room-list-item"
+              data-testid="specimen-room"
+              data-room-id={room.id}
+              data-active={room.active ? 'true' : 'false'}
+            >
               <div>
                 <div className="room-list-title">{room.title}</div>
                 <div className="muted small">

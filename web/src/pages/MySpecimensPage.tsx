@@ -111,12 +111,7 @@ export function MySpecimensPage() {
             <span>{t('list.onlyMine')}</span>
           </label>
           <div className="filters-actions">
-            <button
-              type="button"
-              className="btn btn-ghost"
-              disabled={!hasFilters(search)}
-              onClick={() => void navigate({ search: {} })}
-            >
+            <button type="button" className="btn btn-ghost" disabled={!hasFilters(search)} onClick={() => void navigate({ search: {} })}>
               {t('list.clearFilters')}
             </button>
           </div>
@@ -166,13 +161,7 @@ export function MySpecimensPage() {
                     <td className="cell-thumb">
                       <Link to="/specimens/$id" params={{ id: s.id }} aria-label={`${s.port.code} ${formatDateTime(s.collectedAt, lng)}`}>
                         {thumb ? (
-                          <img
-                            src={thumb}
-                            alt=""
-                            loading="lazy"
-                            className="thumb"
-                            data-testid="specimen-thumbnail"
-                          />
+                          <img src={thumb} alt="" loading="lazy" className="thumb" data-testid="specimen-thumbnail" />
                         ) : (
                           <span className="thumb thumb-empty">{t('list.noImage')}</span>
                         )}

@@ -65,13 +65,23 @@ function NewClassForm() {
     event.preventDefault();
     const trimmed = title.trim();
     if (!trimmed || busy) return;
-    createRoom.mutate({ kind: 'class', title: trimmed }, { onSuccess: (room) => void navigate({ to: '/rooms/$id', params: { id: room.id } }) });
+    createRoom.mutate(
+      { kind: 'class', title: trimmed },
+      { onSuccess: (room) => void navigate({ to: '/rooms/$id', params: { id: room.id } }) },
+    );
   }
 
   return (
     <form className="card new-class" onSubmit={onSubmit} aria-label={t('roomsPage.newClass')}>
       <Field label={t('roomsPage.classTitle')} layout="inline">
-        <input type="text" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} data-testid="new-class-title" required />
+        <input
+          type="text"
+          value={title}
+          maxLength={200}
+          onChange={(e) => setTitle(e.target.value)}
+          data-testid="new-class-title"
+          required
+        />
       </Field>
       <button type="submit" className="btn btn-primary" disabled={busy || !title.trim()} data-testid="new-class-submit">
         {busy ? t('roomsPage.creating') : t('roomsPage.createClass')}

@@ -120,12 +120,7 @@ export function SpecimenDetailPage() {
               {s.images.map((img) => (
                 <li key={img.id} className="gallery-item" data-testid="specimen-image">
                   <a href={img.originalUrl} target="_blank" rel="noopener noreferrer" title={t('detail.openOriginal')}>
-                    <img
-                      src={img.thumbnailUrl}
-                      alt={img.originalFilename ?? ''}
-                      loading="lazy"
-                      data-testid="specimen-thumbnail"
-                    />
+                    <img src={img.thumbnailUrl} alt={img.originalFilename ?? ''} loading="lazy" data-testid="specimen-thumbnail" />
                   </a>
                   <div className="gallery-caption">
                     {img.originalFilename && <span className="gallery-name">{img.originalFilename}</span>}

@@ -163,13 +163,7 @@ export function SubmitSpecimenPage() {
             </Field>
 
             <Field label={t('submit.siteType')} required>
-              <EnumSelect
-                kind="siteType"
-                value={form.siteType}
-                onChange={(v) => set('siteType', v)}
-                required
-                testId="field-site-type"
-              />
+              <EnumSelect kind="siteType" value={form.siteType} onChange={(v) => set('siteType', v)} required testId="field-site-type" />
             </Field>
 
             <Field label={t('submit.location')} layout="wide">
@@ -270,13 +264,7 @@ export function SubmitSpecimenPage() {
               </Link>
             </div>
           )}
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={uploading}
-            aria-busy={uploading}
-            data-testid="submit-specimen"
-          >
+          <button type="submit" className="btn btn-primary" disabled={uploading} aria-busy={uploading} data-testid="submit-specimen">
             {uploading ? t('submit.uploading') : t('submit.submit')}
           </button>
         </div>

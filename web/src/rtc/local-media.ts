@@ -62,5 +62,8 @@ export interface DeviceList {
 /** The cameras and microphones (named only once the browser has granted access to one). */
 export async function listDevices(): Promise<DeviceList> {
   const all = await required().enumerateDevices();
-  return { cameras: all.filter((device) => device.kind === 'videoinput'), microphones: all.filter((device) => device.kind === 'audioinput') };
+  return {
+    cameras: all.filter((device) => device.kind === 'videoinput'),
+    microphones: all.filter((device) => device.kind === 'audioinput'),
+  };
 }

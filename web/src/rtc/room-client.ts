@@ -12,12 +12,41 @@
 // - The UI reads an immutable snapshot (`getState()`, `subscribe()` for useSyncExternalStore) that the pure
 //   reducer of room-state.ts computes from what the server says, and listens to a few typed events.
 import { Device, parseScalabilityMode, type types } from 'mediasoup-client';
-import { canProduce, MEDIA_SOURCES, type MediaSource, type PeerInfo, type ProducerInfo, type RoomEventRecord, type RoomRole } from '@contract';
+import {
+  canProduce,
+  MEDIA_SOURCES,
+  type MediaSource,
+  type PeerInfo,
+  type ProducerInfo,
+  type RoomEventRecord,
+  type RoomRole,
+} from '@contract';
 import type { RtcAnswer, RtcRequestName, RtcRequestPayload } from '@contract';
 import { ApiError, api } from '../api/client';
 import type { Annotation } from './annotations';
-import { inboundCountsOf, inboundVideoTotalsOf, lossBetween, qualityOf, roundTripOf, sendingQualityOf, worse, type InboundCounts, type InboundVideoTotals, type Quality } from './quality';
-import { hasSeen, initialRoomState, reduce, subjectOf, type ClosedReason, type RemoteTrack, type RoomPhase, type RoomState, type RoomStateEvent } from './room-state';
+import {
+  inboundCountsOf,
+  inboundVideoTotalsOf,
+  lossBetween,
+  qualityOf,
+  roundTripOf,
+  sendingQualityOf,
+  worse,
+  type InboundCounts,
+  type InboundVideoTotals,
+  type Quality,
+} from './quality';
+import {
+  hasSeen,
+  initialRoomState,
+  reduce,
+  subjectOf,
+  type ClosedReason,
+  type RemoteTrack,
+  type RoomPhase,
+  type RoomState,
+  type RoomStateEvent,
+} from './room-state';
 import { openSignalling, request, RoomRequestError, type RtcSocket } from './signalling-client';
 import { CAMERA_ENCODINGS, layerForWidth } from './simulcast';
 import { TypedEmitter } from './typed-emitter';
@@ -310,16 +339,46 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         if (ready) handler(payload);
         else early.push(() => handler(payload));
       };
-    socket.on('peerJoined', whenJoined((peer) => this.dispatch({ type: 'peerJoined', peer })));
-    socket.on('peerLeft', whenJoined(({ peerId }) => this.dispatch({ type: 'peerLeft', peerId })));
-    socket.on('peerUpdated', whenJoined((peer) => this.onPeerUpdated(peer)));
-    socket.on('producerAdded', whenJoined((producer) => void this.consume(connection, producer)));
-    socket.on('producerUpdated', whenJoined((producer) => this.onProducerUpdated(connection, producer)));
-    socket.on('producerClosed', whenJoined((producer) => this.onProducerClosed(connection, producer)));
-    socket.on('consumerClosed', whenJoined(({ consumerId }) => this.dropConsumer(connection, consumerId)));
-    socket.on('activeSpeaker', whenJoined(({ peerId }) => this.dispatch({ type: 'activeSpeaker', peerId })));
-    socket.on('roomEvent', whenJoined((event) => this.onRoomEvent(event)));
-    socket.on('recordingChanged', whenJoined(({ recording }) => this.dispatch({ type: 'recordingChanged', recording })));
+    socket.on(
+      'peerJoined',
+      whenJoined((peer) => this.dispatch({ type: 'peerJoined', peer })),
+    );
+    socket.on(
+      'peerLeft',
+      whenJoined(({ peerId }) => this.dispatch({ type: 'peerLeft', peerId })),
+    );
+    socket.on(
+      'peerUpdated',
+      whenJoined((peer) => this.onPeerUpdated(peer)),
+    );
+    socket.on(
+      'producerAdded',
+      whenJoined((producer) => void this.consume(connection, producer)),
+    );
+    socket.on(
+      'producerUpdated',
+      whenJoined((producer) => this.onProducerUpdated(connection, producer)),
+    );
+    socket.on(
+      'producerClosed',
+      whenJoined((producer) => this.onProducerClosed(connection, producer)),
+    );
+    socket.on(
+      'consumerClosed',
+      whenJoined(({ consumerId }) => this.dropConsumer(connection, consumerId)),
+    );
+    socket.on(
+      'activeSpeaker',
+      whenJoined(({ peerId }) => this.dispatch({ type: 'activeSpeaker', peerId })),
+    );
+    socket.on(
+      'roomEvent',
+      whenJoined((event) => this.onRoomEvent(event)),
+    );
+    socket.on(
+      'recordingChanged',
+      whenJoined(({ recording }) => this.dispatch({ type: 'recordingChanged', recording })),
+    );
     socket.on('removed', () => live() && this.close('removed'));
     socket.on('roomClosed', ({ reason, rejoin: again }) => {
       if (!live()) return;
@@ -386,7 +445,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       iceCandidates: iceCandidates as types.IceCandidate[],
       dtlsParameters: dtlsParameters as types.DtlsParameters,
     };
-    const transport = direction === 'send' ? connection.device.createSendTransport(options) : connection.device.createRecvTransport(options);
+    const transport =
+      direction === 'send' ? connection.device.createSendTransport(options) : connection.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters: local }, callback, errback) => {
       request(connection.socket, 'connectTransport', { transportId: transport.id, dtlsParameters: local }).then(() => callback(), errback);
     });
@@ -426,7 +486,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         transport.id,
         setTimeout(() => {
           connection.iceTimers.delete(transport.id);
-          if (connection.generation === this.generation && transport.connectionState !== 'connected') void this.rejoin('ICE restart did not reconnect');
+          if (connection.generation === this.generation && transport.connectionState !== 'connected')
+            void this.rejoin('ICE restart did not reconnect');
         }, ICE_RESTART_GRACE_MS),
       );
     }
@@ -587,7 +648,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       if (consumer.kind === 'video') this.timing.firstVideoConsumerAt ??= performance.now();
       consumer.on('transportclose', () => this.dropConsumer(connection, consumer.id));
       const encodings = rtpParameters.encodings ?? [];
-      const spatialLayers = parameters.layered ? Math.max(1, parseScalabilityMode(encodings[0]?.scalabilityMode).spatialLayers, encodings.length) : 1;
+      const spatialLayers = parameters.layered
+        ? Math.max(1, parseScalabilityMode(encodings[0]?.scalabilityMode).spatialLayers, encodings.length)
+        : 1;
       const remote: RemoteTrack = {
         consumerId: consumer.id,
         producerId: parameters.producerId,
@@ -606,7 +669,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       if (width !== undefined) this.applyLayer(connection, remote, width);
     } catch (error) {
       connection.consuming.delete(producer.producerId);
-      if (connection.generation === this.generation) console.warn(`[rtc] could not receive ${producer.source} of ${producer.peerId}`, error);
+      if (connection.generation === this.generation)
+        console.warn(`[rtc] could not receive ${producer.source} of ${producer.peerId}`, error);
     }
   }
 
@@ -638,7 +702,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const layer = layerForWidth(width, remote.spatialLayers);
     if (connection.layers.get(remote.consumerId) === layer) return;
     connection.layers.set(remote.consumerId, layer);
-    request(connection.socket, 'setConsumerLayers', { consumerId: remote.consumerId, spatialLayer: layer }).catch(() => connection.layers.delete(remote.consumerId));
+    request(connection.socket, 'setConsumerLayers', { consumerId: remote.consumerId, spatialLayer: layer }).catch(() =>
+      connection.layers.delete(remote.consumerId),
+    );
   }
 
   /** The layer last asked for the consumer of `producerId` (for display and tests). */
@@ -657,7 +723,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   private onPeerUpdated(peer: PeerInfo): void {
     this.dispatch({ type: 'peerUpdated', peer });
     // A grant that ended: the server closed the microphone; stop it here too.
-    if (peer.peerId === this.state.me?.peerId && this.tracks.has('microphone') && !this.mayProduce('microphone')) this.forgetTrack('microphone');
+    if (peer.peerId === this.state.me?.peerId && this.tracks.has('microphone') && !this.mayProduce('microphone'))
+      this.forgetTrack('microphone');
   }
 
   private onProducerUpdated(connection: Connection, producer: ProducerInfo): void {
@@ -680,7 +747,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       for (const [source, producer] of connection.producers) if (producer.id === producerId) this.forgetTrack(source);
       return;
     }
-    for (const consumer of [...connection.consumers.values()]) if (consumer.producerId === producerId) this.dropConsumer(connection, consumer.id);
+    for (const consumer of [...connection.consumers.values()])
+      if (consumer.producerId === producerId) this.dropConsumer(connection, consumer.id);
     connection.consuming.delete(producerId);
     this.dispatch({ type: 'producerClosed', producerId });
   }

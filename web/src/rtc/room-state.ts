@@ -1,7 +1,16 @@
 // What the UI shows of a live room, and how what the server says changes it: pure functions of the state and one
 // event (the join answer, a push, a track the client started or stopped receiving). No connection lives here; the
 // room client applies everything through `reduce` and owns the lifecycle (connecting, reconnecting, closing).
-import type { MediaSource, PeerInfo, PermissionSubject, ProducerInfo, RecordingNotice, RoomEventRecord, RoomKind, RtcAnswer } from '@contract';
+import type {
+  MediaSource,
+  PeerInfo,
+  PermissionSubject,
+  ProducerInfo,
+  RecordingNotice,
+  RoomEventRecord,
+  RoomKind,
+  RtcAnswer,
+} from '@contract';
 import { annotationOf, type Annotation } from './annotations';
 import type { Quality } from './quality';
 

@@ -33,7 +33,11 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /** Sends request `name` and resolves with the server's answer; rejects with a RoomRequestError. */
-export function request<Name extends RtcRequestName>(socket: RtcSocket, name: Name, payload: RtcRequestPayload<Name>): Promise<RtcAnswer<Name>> {
+export function request<Name extends RtcRequestName>(
+  socket: RtcSocket,
+  name: Name,
+  payload: RtcRequestPayload<Name>,
+): Promise<RtcAnswer<Name>> {
   return new Promise((resolve, reject) => {
     if (!socket.connected) {
       reject(new RoomRequestError('disconnected', `not connected (${name})`));

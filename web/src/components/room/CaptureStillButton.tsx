@@ -21,7 +21,12 @@ export function CaptureStillButton({ track, target, onShare, onError }: Props) {
     setCapturing(true);
     try {
       const frame = await captureFrame(track);
-      const image = await saveOntoSpecimen(target, frame, `camera-still-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`, 'camera-still');
+      const image = await saveOntoSpecimen(
+        target,
+        frame,
+        `camera-still-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`,
+        'camera-still',
+      );
       await onShare(image.id);
     } catch (error) {
       onError(error);

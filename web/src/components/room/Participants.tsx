@@ -47,7 +47,9 @@ export function Participants({
                 </span>
               )}
               {granted && peer.microphoneGrantedUntil !== null && (
-                <span className="badge">{t('room.participants.granted', { seconds: Math.ceil((peer.microphoneGrantedUntil - now) / 1000) })}</span>
+                <span className="badge">
+                  {t('room.participants.granted', { seconds: Math.ceil((peer.microphoneGrantedUntil - now) / 1000) })}
+                </span>
               )}
               {!peer.self && moderates && (
                 <span className="participant-actions">
@@ -62,12 +64,22 @@ export function Participants({
                     </button>
                   )}
                   {mayModerate('mute') && (
-                    <button type="button" className="btn btn-small btn-secondary" onClick={() => act(client.mute(peer.peerId))} data-testid="participant-mute">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-secondary"
+                      onClick={() => act(client.mute(peer.peerId))}
+                      data-testid="participant-mute"
+                    >
                       {t('room.participants.mute')}
                     </button>
                   )}
                   {mayModerate('remove') && (
-                    <button type="button" className="btn btn-small btn-secondary" onClick={() => act(client.remove(peer.peerId))} data-testid="participant-remove">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-secondary"
+                      onClick={() => act(client.remove(peer.peerId))}
+                      data-testid="participant-remove"
+                    >
                       {t('room.participants.remove')}
                     </button>
                   )}

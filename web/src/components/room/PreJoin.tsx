@@ -2,7 +2,16 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useLatest } from '../../use-latest';
 import { useTranslation } from 'react-i18next';
 import { canProduce, MEDIA_SOURCES, type PermissionSubject } from '@contract';
-import { DEFAULT_DEVICES, listDevices, mediaDevices, openAudio, openVideo, type DeviceChoice, type DeviceList, type JoinMedia } from '../../rtc/local-media';
+import {
+  DEFAULT_DEVICES,
+  listDevices,
+  mediaDevices,
+  openAudio,
+  openVideo,
+  type DeviceChoice,
+  type DeviceList,
+  type JoinMedia,
+} from '../../rtc/local-media';
 import { DeviceSelect } from './DeviceSelect';
 
 interface PreviewTrack {
@@ -77,7 +86,8 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
 
   // A browser without device enumeration (an insecure page, say) can send nothing.
   const noDevices = mayPublish && !mediaDevices()?.enumerateDevices ? t('room.prejoin.noDevices') : null;
-  const showMediaError = (error: unknown) => setMediaError(t('room.prejoin.mediaError', { message: error instanceof Error ? error.message : String(error) }));
+  const showMediaError = (error: unknown) =>
+    setMediaError(t('room.prejoin.mediaError', { message: error instanceof Error ? error.message : String(error) }));
   const refreshDevices = () => void listDevices().then(setDevices, () => undefined);
   // Device names appear once the browser has granted access, so the list is read again when the camera opens.
   const camera = usePreviewTrack(mayPublish && cameraOn, choice.cameraId, openVideo, isHandedOver, {
@@ -87,14 +97,21 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
     },
     failed: showMediaError,
   });
-  const microphone = usePreviewTrack(mayPublish && microphoneOn, choice.microphoneId, openAudio, isHandedOver, { opened: () => undefined, failed: showMediaError });
+  const microphone = usePreviewTrack(mayPublish && microphoneOn, choice.microphoneId, openAudio, isHandedOver, {
+    opened: () => undefined,
+    failed: showMediaError,
+  });
 
   useEffect(() => {
     if (!mayPublish) return;
     const media = mediaDevices();
     if (!media?.enumerateDevices) return;
     let cancelled = false;
-    const list = () => void listDevices().then((found) => !cancelled && setDevices(found), () => undefined);
+    const list = () =>
+      void listDevices().then(
+        (found) => !cancelled && setDevices(found),
+        () => undefined,
+      );
     media.addEventListener('devicechange', list);
     list();
     return () => {
@@ -111,7 +128,9 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
 
   async function join(): Promise<void> {
     setJoining(true);
-    const [openedCamera, openedMicrophone] = mayPublish ? await Promise.all([camera.opening.current, microphone.opening.current]) : [null, null];
+    const [openedCamera, openedMicrophone] = mayPublish
+      ? await Promise.all([camera.opening.current, microphone.opening.current])
+      : [null, null];
     const microscope = mayPublish && choice.microscopeId ? await openVideo(choice.microscopeId).catch(() => null) : null;
     handedOver.current = true;
     const live = (track: MediaStreamTrack | null | undefined) => (track && track.readyState === 'live' ? track : null);
@@ -133,7 +152,15 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
         <div className="prejoin-grid">
           <div className="prejoin-preview">
             {camera.track ? (
-              <video ref={previewRef} autoPlay playsInline muted className="tile-video is-mirrored" aria-label={t('room.prejoin.preview')} data-testid="prejoin-preview" />
+              <video
+                ref={previewRef}
+                autoPlay
+                playsInline
+                muted
+                className="tile-video is-mirrored"
+                aria-label={t('room.prejoin.preview')}
+                data-testid="prejoin-preview"
+              />
             ) : (
               <div className="tile-avatar" aria-hidden="true">
                 ⦸
@@ -162,7 +189,12 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
               testId="prejoin-microphone"
             />
             <label className="field-check">
-              <input type="checkbox" checked={microphoneOn} onChange={(e) => setMicrophoneOn(e.target.checked)} data-testid="prejoin-microphone-on" />
+              <input
+                type="checkbox"
+                checked={microphoneOn}
+                onChange={(e) => setMicrophoneOn(e.target.checked)}
+                data-testid="prejoin-microphone-on"
+              />
               {t('room.prejoin.microphoneOn')}
             </label>
             <DeviceSelect

@@ -6,7 +6,17 @@ import type { RoomClient } from '../../rtc/room-client';
 import type { RoomState } from '../../rtc/room-state';
 
 /** The room's chat (what was said before this person joined included), newest at the bottom. */
-export function RoomChat({ client, state, userId, onError }: { client: RoomClient; state: RoomState; userId: string; onError: (error: unknown) => void }) {
+export function RoomChat({
+  client,
+  state,
+  userId,
+  onError,
+}: {
+  client: RoomClient;
+  state: RoomState;
+  userId: string;
+  onError: (error: unknown) => void;
+}) {
   const { t } = useTranslation();
   const lng = useLanguage();
   const [text, setText] = useState('');
@@ -33,7 +43,12 @@ export function RoomChat({ client, state, userId, onError }: { client: RoomClien
       <ol className="chat" ref={listRef} data-testid="chat">
         {state.chat.length === 0 && <li className="muted small">{t('room.chat.empty')}</li>}
         {state.chat.map((message) => (
-          <li key={message.id} className={`chat-message${message.userId === userId ? ' is-own' : ''}`} data-testid="chat-message" data-event-id={message.id}>
+          <li
+            key={message.id}
+            className={`chat-message${message.userId === userId ? ' is-own' : ''}`}
+            data-testid="chat-message"
+            data-event-id={message.id}
+          >
             <span className="chat-author">{message.displayName}</span>
             <time className="muted small" dateTime={message.at}>
               {formatDateTime(message.at, lng)}
@@ -54,7 +69,12 @@ export function RoomChat({ client, state, userId, onError }: { client: RoomClien
           disabled={state.phase !== 'joined'}
           data-testid="chat-input"
         />
-        <button type="submit" className="btn btn-primary btn-small" disabled={state.phase !== 'joined' || !text.trim()} data-testid="chat-send">
+        <button
+          type="submit"
+          className="btn btn-primary btn-small"
+          disabled={state.phase !== 'joined' || !text.trim()}
+          data-testid="chat-send"
+        >
           {t('room.chat.send')}
         </button>
       </form>

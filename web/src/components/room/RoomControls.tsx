@@ -40,7 +40,10 @@ export function RoomControls({ client, state, devices, now, hasImages, onPickSti
   const captureTrack = [local('microscope'), camera].find((track) => track && !track.paused)?.track;
 
   useEffect(() => {
-    listDevices().then(({ cameras }) => setVideoInputs(cameras), () => undefined);
+    listDevices().then(
+      ({ cameras }) => setVideoInputs(cameras),
+      () => undefined,
+    );
   }, []);
 
   /** Starts sending `source` (a track from `open`); once sent, pauses and resumes it, or stops it. */

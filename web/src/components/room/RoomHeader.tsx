@@ -11,7 +11,9 @@ export function RoomHeader({ detail, state }: { detail: RoomDetail; state: RoomS
   return (
     <>
       <p>
-        <RoomBackLink specimenId={detail.room.specimenId}>← {detail.room.specimenId ? t('room.specimenLink') : t('common.back')}</RoomBackLink>
+        <RoomBackLink specimenId={detail.room.specimenId}>
+          ← {detail.room.specimenId ? t('room.specimenLink') : t('common.back')}
+        </RoomBackLink>
       </p>
       <div className="page-head room-head">
         <h1 className="page-title" data-testid="room-title">
@@ -30,7 +32,11 @@ export function RoomHeader({ detail, state }: { detail: RoomDetail; state: RoomS
         </span>
         {state?.phase === 'joined' && <QualityDot quality={state.myQuality} testId="my-quality" />}
         {state?.recording && (
-          <span className="badge badge-recording" title={t('recordings.notice', { name: state.recording.startedBy })} data-testid="room-recording-indicator">
+          <span
+            className="badge badge-recording"
+            title={t('recordings.notice', { name: state.recording.startedBy })}
+            data-testid="room-recording-indicator"
+          >
             {t('recordings.indicator')}
           </span>
         )}

@@ -43,7 +43,13 @@ export function RoomIdentificationForm({ roomId }: { roomId: string }) {
       </label>
       <label className="field">
         <span className="field-label">{t('room.identify.notes')}</span>
-        <textarea value={notes} onChange={(e) => setNotes(e.target.value)} maxLength={5000} rows={2} data-testid="room-identification-notes" />
+        <textarea
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          maxLength={5000}
+          rows={2}
+          data-testid="room-identification-notes"
+        />
       </label>
       <button type="submit" className="btn btn-primary btn-small" disabled={saving || !taxon.trim()} data-testid="room-identification-save">
         {saving ? t('common.saving') : t('room.identify.save')}

@@ -21,7 +21,9 @@ const PROCESSING_POLL_MS = 1500;
 
 function recordingUrl(recording: Recording, track?: number): string {
   const params = { id: recording.roomId, recordingId: recording.id };
-  return track === undefined ? urlOf(endpoints.getRecordingFile, { params }) : urlOf(endpoints.getRecordingTrack, { params: { ...params, number: track } });
+  return track === undefined
+    ? urlOf(endpoints.getRecordingFile, { params })
+    : urlOf(endpoints.getRecordingTrack, { params: { ...params, number: track } });
 }
 
 function formatDuration(ms: number | null): string {
@@ -99,7 +101,9 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
       </div>
       <ErrorMessage error={error} />
       {items === null ? (
-        error ? null : <p className="muted">{t('common.loading')}</p>
+        error ? null : (
+          <p className="muted">{t('common.loading')}</p>
+        )
       ) : items.length === 0 ? (
         <p className="muted small">{t('recordings.none')}</p>
       ) : (
@@ -138,7 +142,10 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
                   {item.tracks.map((track) => (
                     <li key={track.number}>
                       <a href={recordingUrl(item, track.number)} download data-testid="recording-track">
-                        {t('recordings.track', { name: track.displayName, source: t(`room.source.${track.source}`, { defaultValue: track.source }) })}
+                        {t('recordings.track', {
+                          name: track.displayName,
+                          source: t(`room.source.${track.source}`, { defaultValue: track.source }),
+                        })}
                       </a>{' '}
                       <span className="muted">
                         {track.codec}

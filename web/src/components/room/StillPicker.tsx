@@ -2,7 +2,15 @@ import { useTranslation } from 'react-i18next';
 import type { SpecimenImage } from '@contract';
 
 /** The specimen's photos to share as the room's still. */
-export function StillPicker({ images, onPick, onCancel }: { images: SpecimenImage[]; onPick: (imageId: string) => void; onCancel: () => void }) {
+export function StillPicker({
+  images,
+  onPick,
+  onCancel,
+}: {
+  images: SpecimenImage[];
+  onPick: (imageId: string) => void;
+  onCancel: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="card still-picker" data-testid="still-picker">

@@ -85,7 +85,8 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
     ctx.clearRect(0, 0, width, height);
     for (const annotation of annotations) drawAnnotation(ctx, annotation, width, height);
     const points = draft.current;
-    if (points && points.length > 0) drawAnnotation(ctx, { shape: tool, points, colour, ...(tool === 'text' ? { text: label } : {}) }, width, height);
+    if (points && points.length > 0)
+      drawAnnotation(ctx, { shape: tool, points, colour, ...(tool === 'text' ? { text: label } : {}) }, width, height);
   }, [annotations, tool, colour, label]);
 
   useEffect(() => {
@@ -158,7 +159,9 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
     setSaving(true);
     setSaved(null);
     const sharedStill = still.imageId;
-    await withAnnotatedPng(async (png) => setSaved({ still: sharedStill, imageId: (await saveOntoSpecimen(target, png, pngName, 'annotated-still')).id }));
+    await withAnnotatedPng(async (png) =>
+      setSaved({ still: sharedStill, imageId: (await saveOntoSpecimen(target, png, pngName, 'annotated-still')).id }),
+    );
     setSaving(false);
   }
 
@@ -193,15 +196,31 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
                 data-testid="tool-text-input"
               />
             )}
-            <span className="still-colour" title={t('room.still.yourColour')} style={{ background: colour }} data-testid="still-colour" data-colour={colour} />
-            <button type="button" className="btn btn-small btn-secondary" onClick={() => onClear().catch(onError)} data-testid="still-clear">
+            <span
+              className="still-colour"
+              title={t('room.still.yourColour')}
+              style={{ background: colour }}
+              data-testid="still-colour"
+              data-colour={colour}
+            />
+            <button
+              type="button"
+              className="btn btn-small btn-secondary"
+              onClick={() => onClear().catch(onError)}
+              data-testid="still-clear"
+            >
               {t('room.still.clear')}
             </button>
           </>
         ) : (
           <span className="muted small">{t('room.still.readOnly')}</span>
         )}
-        <button type="button" className="btn btn-small btn-secondary" onClick={() => void withAnnotatedPng((png) => downloadBlob(png, pngName))} data-testid="still-export">
+        <button
+          type="button"
+          className="btn btn-small btn-secondary"
+          onClick={() => void withAnnotatedPng((png) => downloadBlob(png, pngName))}
+          data-testid="still-export"
+        >
           {t('room.still.export')}
         </button>
         {saveTarget && (

@@ -43,7 +43,15 @@ export function VideoStage({ client, state, myName }: { client: RoomClient; stat
             micMuted: !audio || audio.paused,
           } as const;
           if (videos.length === 0) {
-            return <VideoTile key={peer.peerId} track={null} {...common} testId="remote-tile" data={{ 'peer-id': peer.peerId, source: 'none' }} />;
+            return (
+              <VideoTile
+                key={peer.peerId}
+                track={null}
+                {...common}
+                testId="remote-tile"
+                data={{ 'peer-id': peer.peerId, source: 'none' }}
+              />
+            );
           }
           return videos.map((video) => (
             <VideoTile

@@ -26,7 +26,12 @@ export function useRoomDetail(id: string): { detail: RoomDetail | null; specimen
  * The connection to the live room: none until the person joins from the pre-join screen, one RoomClient per join
  * (`reset` goes back to the pre-join screen). Leaving the page leaves the room; the test hook follows the open client.
  */
-export function useRoomConnection(id: string): { client: RoomClient | null; devices: DeviceChoice; join: (media: JoinMedia) => void; reset: () => void } {
+export function useRoomConnection(id: string): {
+  client: RoomClient | null;
+  devices: DeviceChoice;
+  join: (media: JoinMedia) => void;
+  reset: () => void;
+} {
   const [client, setClient] = useState<RoomClient | null>(null);
   const [devices, setDevices] = useState<DeviceChoice>(DEFAULT_DEVICES);
 
