@@ -1,7 +1,10 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { RtcRuntime } from '../realtime/rtc-runtime.js';
 
-/** Live rooms on this process: mediasoup workers alive, rooms open, peers connected, recordings running (all 0 when live rooms are disabled). */
+/**
+ * Live rooms on this process: mediasoup workers alive, rooms open, peers connected, recordings running (all 0 when
+ * live rooms are disabled).
+ */
 export function rtcMetrics(registry: Registry, rtc: RtcRuntime | undefined): void {
   new Gauge({
     name: 'vectordesk_rtc_workers_alive',

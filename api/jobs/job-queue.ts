@@ -10,7 +10,10 @@
 export type JobQueueBackend = 'bullmq' | 'in-process';
 
 export interface AddJobOptions {
-  /** Idempotency key (e.g. `identify-<specimen uuid>`). Non-empty, not a plain integer, no `:`, not a BullMQ key name such as `wait` or `active` — BullMQ rules that both adapters enforce. */
+  /**
+   * Idempotency key (e.g. `identify-<specimen uuid>`). Non-empty, not a plain integer, no `:`, not a BullMQ key name
+   * such as `wait` or `active` — BullMQ rules that both adapters enforce.
+   */
   jobId: string;
   /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
@@ -68,7 +71,10 @@ export interface JobQueue<T> {
    * get `true`, but the job exists once.
    */
   add(data: T, options: AddJobOptions): Promise<boolean>;
-  /** Starts consuming in this process. A handler that throws is retried with exponential backoff up to `attempts`, then the job fails. Call once. */
+  /**
+   * Starts consuming in this process. A handler that throws is retried with exponential backoff up to `attempts`, then
+   * the job fails. Call once.
+   */
   process(handler: JobHandler<T>, options?: ProcessOptions): void;
   counts(): Promise<JobCounts>;
   /** Processes currently consuming (BullMQ: `Queue.getWorkersCount()`; in-process: 1 while `process` is running, else 0). */

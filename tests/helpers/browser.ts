@@ -290,7 +290,10 @@ export class BrowserTestBed {
     return startWebServer({ env: this.env, publicUrl: true, database: this.server.database });
   }
 
-  /** Signs `username` (a demo user, or `admin`) in through the login page of `server` (this bed's own unless given), in a fresh profile; see {@link signIn}. */
+  /**
+   * Signs `username` (a demo user, or `admin`) in through the login page of `server` (this bed's own unless given), in a
+   * fresh profile; see {@link signIn}.
+   */
   signIn(username: string, server: TestServer = this.server): Promise<BrowserSession> {
     return signIn(this.browser, server.baseUrl, username, passwordOf(username), {
       timeoutMs: this.timeoutMs,

@@ -53,7 +53,10 @@ export async function freePort(): Promise<number> {
 
 export const redisServerOnPath = spawnSync('redis-server', ['--version']).status === 0;
 
-/** A private redis-server on `port` with its data in `dir`: append-only file fsynced on every write when `persistent`, nothing kept otherwise. */
+/**
+ * A private redis-server on `port` with its data in `dir`: append-only file fsynced on every write when `persistent`,
+ * nothing kept otherwise.
+ */
 export async function startRedisServer(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
   const server = spawn(
     'redis-server',

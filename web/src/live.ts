@@ -76,7 +76,10 @@ export function onLive<Name extends LiveEventName>(event: Name, handler: Handler
   };
 }
 
-/** Calls `listener` whenever the connection comes back after a break (pushes sent meanwhile are lost); returns the function that unsubscribes. */
+/**
+ * Calls `listener` whenever the connection comes back after a break (pushes sent meanwhile are lost); returns the
+ * function that unsubscribes.
+ */
 export function onLiveReconnected(listener: () => void): () => void {
   reconnectListeners.add(listener);
   return () => {
