@@ -69,6 +69,9 @@ export class RoomService {
   async create(actor: Actor, request: NewRoomRequest): Promise<RoomRecord> {
     if (actor.role !== 'expert' && actor.role !== 'admin') throw forbidden('Only experts and administrators open live rooms');
     const scope = scopeOf(actor);
+    // The room, its first participants and the audit entry are written in one transaction.
+    const audited = (after: Record<string, unknown>) => (trx: Parameters<typeof recordAudit>[0], roomId: string) =>
+      recordAudit(trx, { userId: actor.id, action: 'room.create', entityType: 'room', entityId: roomId, before: null, after });
     let id: string;
     if (request.kind === 'consultation') {
       const specimen = await this.specimens.findInScope(request.specimenId, scope);
@@ -77,15 +80,7 @@ export class RoomService {
       id = await this.rooms.create(
         { kind: 'consultation', title, specimenId: specimen.id, unitId: specimen.unitId, createdBy: actor.id },
         [{ userId: actor.id, role: 'host' }],
-        (trx, roomId) =>
-          recordAudit(trx, {
-            userId: actor.id,
-            action: 'room.create',
-            entityType: 'room',
-            entityId: roomId,
-            before: null,
-            after: { kind: 'consultation', title, specimenId: specimen.id },
-          }),
+        audited({ kind: 'consultation', title, specimenId: specimen.id }),
       );
     } else {
       const trainees = [...new Set(request.trainees ?? [])];
@@ -93,15 +88,7 @@ export class RoomService {
       id = await this.rooms.create(
         { kind: 'class', title: request.title, specimenId: null, unitId: actor.unit.id, createdBy: actor.id },
         [{ userId: actor.id, role: 'host' }, ...trainees.map((userId) => ({ userId, role: 'trainee' as const }))],
-        (trx, roomId) =>
-          recordAudit(trx, {
-            userId: actor.id,
-            action: 'room.create',
-            entityType: 'room',
-            entityId: roomId,
-            before: null,
-            after: { kind: 'class', title: request.title, trainees },
-          }),
+        audited({ kind: 'class', title: request.title, trainees }),
       );
     }
     return this.visibleRoom(actor, id);
