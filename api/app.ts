@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
+import type { Actor } from './domain/access.js';
 import { DomainEventBus } from './domain/events.js';
 import { authentication } from './http/authentication.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -18,6 +19,7 @@ import { rtcMetrics } from './http/rtc-metrics.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
 import { LiveRecordings } from './realtime/live-recordings.js';
+import type { RoomSignallingDependencies } from './realtime/room-signalling.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
@@ -75,6 +77,8 @@ export interface VectorDeskApp {
   identification: IdentificationRuntime;
   /** Live rooms' mediasoup workers and open rooms; undefined when disabled (`RTC_ENABLED=false`). */
   rtc: RtcRuntime | undefined;
+  /** What the `/rtc` signalling needs once a socket.io server exists; undefined when live rooms are disabled. */
+  signalling: RoomSignallingDependencies | undefined;
   store: ImageStore;
 }
 
@@ -211,7 +215,14 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await registerWebApp(app, config.webDistDir);
 
-  return { app, events, repositories, services: { ...services, recordings }, jobs, identification, rtc, store };
+  const signalling = rtc && {
+    rtc,
+    authenticate: (token: string) => app.actorFromToken(token),
+    admit: (actor: Actor, roomToken: string) => services.rooms.admit(actor, roomToken),
+    roomRecords: repositories.rooms,
+    log: app.log,
+  };
+  return { app, events, repositories, services: { ...services, recordings }, jobs, identification, rtc, signalling, store };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

@@ -24,7 +24,7 @@ await sweepOrphanFiles(store, repositories.specimens, app.log);
 const redis = config.redisUrl ? liveGatewayRedis(config.redisUrl, app.log) : undefined;
 const gateway = new LiveGateway({ httpServer: app.server, events, authenticate: (token) => app.actorFromToken(token), redis });
 // Live-room signalling on the /rtc namespace of the same socket.io server (ADR 0009).
-attachRoomSignalling(gateway.io, vectorDesk);
+attachRoomSignalling(gateway.io, vectorDesk.signalling);
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info({ port: config.port, startupMs: Math.round(performance.now() - startedAt) }, 'VectorDesk is ready');

@@ -28,7 +28,7 @@ export async function startTestServer(backend: BackendName, options: TestServerO
     authenticate: (token) => testApp.app.actorFromToken(token),
     redis: options.redis,
   });
-  attachRoomSignalling(gateway.io, testApp);
+  attachRoomSignalling(gateway.io, testApp.signalling);
   await testApp.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const { port } = testApp.app.server.address() as AddressInfo;
   return {
