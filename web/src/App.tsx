@@ -5,7 +5,7 @@ import { setUnauthorizedHandler } from './api/client';
 import { applyLivePushes } from './api/live-cache';
 import { queryClient } from './api/query-client';
 import { clearSession, getToken, subscribeSession } from './api/session';
-import { connectLive, disconnectLive } from './live';
+import { connectLive, disconnectLive } from './api/live';
 import { router } from './routes';
 
 /**

@@ -1,6 +1,6 @@
 // The live push written into the query cache: every page showing a specimen follows it without asking again.
 import type { QueryClient } from '@tanstack/react-query';
-import { onLive, onLiveReconnected } from '../live';
+import { onLive, onLiveReconnected } from './live';
 import { queryKeys } from './query-keys';
 import { addSpecimen, storeSpecimen } from './specimen-cache';
 

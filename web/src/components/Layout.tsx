@@ -6,7 +6,7 @@ import { clearSession } from '../api/session';
 import { CurrentUserContext } from '../current-user';
 import { useEnumLabel } from '../enums';
 import { useLanguage } from '../i18n';
-import { useLiveConnected } from '../live';
+import { useLiveConnected } from '../api/live';
 import { navItemsFor } from '../navigation';
 import { LanguageSwitch } from './LanguageSwitch';
 

@@ -3,7 +3,7 @@
 import { useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { LiveEvents, type LiveClientToServerEvents, type LiveEvent, type LiveEventName, type LiveServerToClientEvents } from '@contract';
-import { getToken } from './api/session';
+import { getToken } from './session';
 
 type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
 type Handler<Name extends LiveEventName> = (payload: LiveEvent<Name>) => void;
