@@ -182,6 +182,7 @@ export interface RtcClientToServerEvents {
 
 /** The handshake's `auth`: the session token (or the session cookie) and a room token from `POST /api/v1/rooms/:id/token`. */
 export const RtcHandshake = Type.Object({ token: Type.Optional(Type.String()), roomToken: Type.String() });
+export type RtcHandshake = Static<typeof RtcHandshake>;
 
 /**
  * `connect_error` data when the room is live on another server (several servers share the rooms): reconnect to

@@ -68,3 +68,19 @@ export function pathOf(definition: Pick<Endpoint, 'url'>, params: Readonly<Recor
     return encodeURIComponent(String(value));
   });
 }
+
+/** Query parameters as the server reads them: each value as text, absent ones (`undefined`) left out, `false` kept. */
+export function queryStringOf(query: Readonly<Record<string, unknown>> = {}): string {
+  const pairs = Object.entries(query)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+  return pairs.length > 0 ? `?${pairs.join('&')}` : '';
+}
+
+/** The URL of an operation for these path parameters and query. */
+export function urlOf(
+  definition: Pick<Endpoint, 'url'>,
+  input: { params?: Readonly<Record<string, string | number>>; query?: Readonly<Record<string, unknown>> } = {},
+): string {
+  return pathOf(definition, input.params) + queryStringOf(input.query);
+}

@@ -36,4 +36,3 @@ export const endpoints = {
 };
 
 export type Endpoints = typeof endpoints;
-export type OperationId = keyof Endpoints;

@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { Static, TSchema } from 'typebox';
 import {
   endpoints,
-  pathOf,
+  urlOf,
   type AnswerOf,
   type Endpoint,
   type Endpoints,
@@ -94,7 +94,7 @@ export function withToken(app: FastifyInstance, token: string | null): Client {
     return (await inject({
       ...options,
       method: definition.method,
-      url: pathOf(definition, input.params) + queryString(input.query),
+      url: urlOf(definition, input),
       ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
     })) as unknown as Answer<E>;
   };
@@ -105,12 +105,4 @@ export function withToken(app: FastifyInstance, token: string | null): Client {
     ]),
   );
   return { ...operations, token, send, inject } as unknown as Client;
-}
-
-/** Query parameters as a browser sends them: absent values left out, `false` kept. */
-function queryString(query: Record<string, unknown> = {}): string {
-  const pairs = Object.entries(query)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
-  return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }

@@ -5,6 +5,7 @@
 import {
   endpoints,
   pathOf,
+  urlOf,
   type AnswerOf,
   type Endpoint,
   type Endpoints,
@@ -55,25 +56,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Query parameters as the server reads them: absent values left out, `false` kept (a filter can be false). */
-export function queryString(query: Readonly<Record<string, unknown>> | undefined): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-/** The URL of an operation for these path parameters and query. */
-export function urlOf(
-  definition: Endpoint,
-  input: { params?: Record<string, string | number>; query?: Record<string, unknown> } = {},
-): string {
-  return pathOf(definition, input.params) + queryString(input.query);
 }
 
 export interface CallOptions {

@@ -1,10 +1,9 @@
 import { Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { endpoints } from '@contract';
 import { formOf, upload } from '../api/client';
 import { usePorts } from '../api/queries';
-import type { LifeStage, Sex, SiteType, Specimen, SpecimenMetadata, TrapMethod } from '@contract';
+import { endpoints, type LifeStage, type Sex, type SiteType, type Specimen, type SpecimenMetadata, type TrapMethod } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from '../components/ImageDropZone';

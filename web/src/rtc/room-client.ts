@@ -20,8 +20,10 @@ import {
   type ProducerInfo,
   type RoomEventRecord,
   type RoomRole,
+  type RtcAnswer,
+  type RtcRequestName,
+  type RtcRequestPayload,
 } from '@contract';
-import type { RtcAnswer, RtcRequestName, RtcRequestPayload } from '@contract';
 import { ApiError, api } from '../api/client';
 import type { Annotation } from './annotations';
 import {

@@ -7,6 +7,7 @@ import type {
   RtcAnswer,
   RtcClientToServerEvents,
   RtcErrorCode,
+  RtcHandshake,
   RtcRequestName,
   RtcRequestPayload,
   RtcServerToClientEvents,
@@ -62,7 +63,7 @@ export async function openSignalling(signallingUrl: string | null, roomToken: st
   for (let redirects = 0; ; redirects += 1) {
     const socket: RtcSocket = io(`${base}/rtc`, {
       path: '/socket.io',
-      auth: { token: getToken() ?? '', roomToken },
+      auth: { token: getToken() ?? '', roomToken } satisfies RtcHandshake,
       forceNew: true,
       reconnection: false,
       transports: ['websocket', 'polling'],

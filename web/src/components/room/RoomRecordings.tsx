@@ -1,11 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { endpoints } from '@contract';
-import { api, urlOf } from '../../api/client';
-import type { Recording } from '@contract';
+import { endpoints, urlOf, type Recording, type RecordingNotice } from '@contract';
+import { api } from '../../api/client';
 import { formatBytes, formatDateTime } from '../../format';
 import { useLanguage } from '../../i18n';
-import type { RecordingNotice } from '@contract';
 import { ErrorMessage } from '../ErrorMessage';
 
 interface Props {

@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { endpoints } from '@contract';
-import { formOf, upload, urlOf } from '../../api/client';
-import type { ImageOrigin, SpecimenImage } from '@contract';
+import { endpoints, urlOf, type ImageOrigin, type SpecimenImage } from '@contract';
+import { formOf, upload } from '../../api/client';
 import {
   ANNOTATION_SHAPES,
   clampPoint,
