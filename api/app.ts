@@ -26,6 +26,7 @@ import { IdentificationRepository } from './repositories/identification.reposito
 import { OrganisationRepository } from './repositories/organisation.repository.js';
 import { RoomHostRepository } from './repositories/room-host.repository.js';
 import { RecordingRepository } from './repositories/recording.repository.js';
+import { ReviewRepository } from './repositories/review.repository.js';
 import { RoomRepository } from './repositories/room.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
@@ -100,10 +101,11 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
 
   const identificationRequests = new IdentificationRequestRepository(database.db);
   const identifications = new IdentificationRepository(database.db, identificationRequests);
+  const reviews = new ReviewRepository(database.db);
   const repositories = {
     organisation: new OrganisationRepository(database.db),
     users: new UserRepository(database.db, database.writeCount),
-    specimens: new SpecimenRepository(database.db, identifications),
+    specimens: new SpecimenRepository(database.db, identifications, reviews),
     identificationRequests,
     identifications,
     rooms: new RoomRepository(database.db),

@@ -10,6 +10,7 @@ import { presentSpecimen } from './presenters/index.js';
 import { roomsForUnitPath } from './realtime/unit-channels.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
+import { ReviewRepository } from './repositories/review.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
@@ -31,7 +32,7 @@ const database = await openDatabase({ url: config.databaseUrl, embeddedDir: conf
 await migrateToLatest(database.db);
 const identificationRequests = new IdentificationRequestRepository(database.db);
 const identifications = new IdentificationRepository(database.db, identificationRequests);
-const specimens = new SpecimenRepository(database.db, identifications);
+const specimens = new SpecimenRepository(database.db, identifications, new ReviewRepository(database.db));
 const store = new ImageStore(config.storageDir);
 await store.init();
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });

@@ -3,14 +3,19 @@
  * live-push event and the `/rtc` live-room protocol. The server validates against it and publishes its OpenAPI
  * document from it; the web app and the tests take their types from it (`Static<…>`, `AnswerOf<…>`).
  */
+import { alertEndpoints } from './alerts.js';
 import { authEndpoints } from './auth.js';
 import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
 import { operationsEndpoints } from './operations.js';
 import { recordingEndpoints } from './recordings.js';
+import { reviewEndpoints } from './review.js';
 import { roomEndpoints } from './rooms.js';
 import { specimenEndpoints } from './specimens.js';
+import { taxonEndpoints } from './taxa.js';
+import { triageEndpoints } from './triage.js';
 
+export * from './alerts.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './endpoint.js';
@@ -19,9 +24,13 @@ export * from './live.js';
 export * from './models.js';
 export * from './operations.js';
 export * from './recordings.js';
+export * from './review-state.js';
+export * from './review.js';
 export * from './rooms.js';
 export * from './rtc.js';
 export * from './specimens.js';
+export * from './taxa.js';
+export * from './triage.js';
 export * from './vocabulary.js';
 
 /** Every HTTP operation, by its OpenAPI `operationId`. */
@@ -33,6 +42,10 @@ export const endpoints = {
   ...roomEndpoints,
   ...recordingEndpoints,
   ...operationsEndpoints,
+  ...taxonEndpoints,
+  ...triageEndpoints,
+  ...reviewEndpoints,
+  ...alertEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -3,6 +3,8 @@ import { IMAGE_ORIGINS, LIFE_STAGES, PORT_TYPES, SEXES, SITE_TYPES, SPECIMEN_STA
 import { DateTime, errorResponses, FileResponses, Nullable, Page, pageQuery, PersonRef, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { IdentificationHistoryEntry, SpecimenIdentification } from './identification.js';
+import { SpecimenReview } from './review-state.js';
+import { Triage } from './triage.js';
 
 const freeText = (maxLength: number, description: string) => Nullable(Type.String({ maxLength }), { description });
 const optionalNullable = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
@@ -76,6 +78,9 @@ export const Specimen = Type.Object(
     identifications: Type.Array(IdentificationHistoryEntry, {
       description: 'Identification history, newest first: AI answers and expert identifications',
     }),
+    triage: Nullable(Triage, { description: 'null until its identification has been triaged' }),
+    review: SpecimenReview,
+    detectionId: Nullable(Uuid, { description: 'The detection its confirmation created' }),
   },
   { title: 'Specimen' },
 );

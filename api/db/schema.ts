@@ -1,4 +1,9 @@
 import type {
+  AlertChannelKind,
+  AlertReason,
+  AlertStatus,
+  DeliveryStatus,
+  DetectionLevel,
   IdentificationSource,
   IdentificationStatus,
   LifeStage,
@@ -8,12 +13,18 @@ import type {
   RoomEventKind,
   RoomKind,
   RoomRole,
+  ReviewDecision,
+  ReviewQueue,
   Sex,
   SiteType,
   SpecimenStatus,
+  TaxonRank,
   TrapMethod,
+  TriageCondition,
+  TriageQueue,
   UnitLevel,
 } from '../domain/vocabulary.js';
+import type { TriageReason } from '../domain/triage.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 
@@ -37,6 +48,14 @@ export interface Database {
   room_events: RoomEventsTable;
   room_recordings: RoomRecordingsTable;
   room_hosts: RoomHostsTable;
+  taxa: TaxaTable;
+  triage_rules: TriageRulesTable;
+  reviews: ReviewsTable;
+  detections: DetectionsTable;
+  alerts: AlertsTable;
+  alert_channels: AlertChannelsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_delivery_attempts: AlertDeliveryAttemptsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -113,6 +132,12 @@ export interface SpecimensTable {
   created_by: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Null until the specimen's identification has been triaged (migration 0007). */
+  triage_queue: ColumnType<TriageQueue | null, TriageQueue | null | undefined, TriageQueue | null>;
+  triage_reasons: JSONColumnType<TriageReason[], string | undefined, string>;
+  triaged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  review_unit_id: ColumnType<string | null, string | null | undefined, string | null>;
+  review_round: ColumnType<number, number | undefined, number>;
 }
 
 export interface BlobsTable {
@@ -258,3 +283,137 @@ export interface RoomHostsTable {
   signalling_url: string | null;
   lease_until: ColumnType<Date, Date | string, Date | string>;
 }
+
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+type JsonList<T> = JSONColumnType<T[], string | undefined, string>;
+
+/** A disease a taxon carries, in both languages. */
+export interface DiseaseName {
+  nameZh: string;
+  nameEn: string;
+}
+
+/** The curated taxa (migration 0007): seeded from the training taxonomy, watch-list flags edited by administrators. */
+export interface TaxaTable {
+  id: string;
+  rank: TaxonRank;
+  parent_id: string | null;
+  group: string;
+  name_zh: string;
+  name_en: string;
+  synonyms: JsonList<string>;
+  diseases: JsonList<DiseaseName>;
+  lineage: string;
+  search_text: string;
+  watch_list: ColumnType<boolean, boolean | undefined, boolean>;
+  updated_by: Nullable<string>;
+  updated_at: UpdatedAt;
+}
+
+export interface TriageRulesTable {
+  code: TriageCondition;
+  queue: ReviewQueue;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  threshold: Nullable<number>;
+  position: number;
+  updated_by: Nullable<string>;
+  updated_at: UpdatedAt;
+}
+
+export interface ReviewsTable {
+  id: Generated<string>;
+  specimen_id: string;
+  reviewer_id: string;
+  review_unit_id: string;
+  round: number;
+  decision: ReviewDecision;
+  taxon_id: string | null;
+  life_stage: string | null;
+  sex: string | null;
+  notes: string | null;
+  identification_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DetectionsTable {
+  id: Generated<string>;
+  specimen_id: string;
+  taxon_id: string;
+  port_id: string;
+  unit_id: string;
+  site_type: SiteType;
+  collected_at: ColumnType<Date, Date | string, Date | string>;
+  count: number;
+  life_stage: string | null;
+  sex: string | null;
+  identified_by: IdentificationSource;
+  first_levels: JsonList<DetectionLevel>;
+  watch_list: boolean;
+  created_at: CreatedAt;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  detection_id: string;
+  specimen_id: string;
+  taxon_id: string;
+  port_id: string;
+  unit_id: string;
+  responsible_unit_id: string;
+  reasons: JSONColumnType<AlertReason[], string, string>;
+  status: ColumnType<AlertStatus, AlertStatus | undefined, AlertStatus>;
+  created_at: CreatedAt;
+  acknowledged_by: Nullable<string>;
+  acknowledged_at: Nullable<Date>;
+  confirmed_by: Nullable<string>;
+  confirmed_at: Nullable<Date>;
+  dismissed_by: Nullable<string>;
+  dismissed_at: Nullable<Date>;
+  dismiss_reason: Nullable<string>;
+}
+
+export interface AlertChannelsTable {
+  id: Generated<string>;
+  unit_id: string;
+  kind: AlertChannelKind;
+  name: string;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Kind-specific settings: webhook `{url, secret}`, SMS gateway `{url, recipients, token?}`, in-app `{}`. */
+  config: JSONColumnType<Record<string, unknown>, string, string>;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AlertDeliveriesTable {
+  id: Generated<string>;
+  alert_id: string;
+  channel_id: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  enqueued_at: Nullable<Date>;
+  last_attempt_at: Nullable<Date>;
+  last_status_code: Nullable<number>;
+  last_error: Nullable<string>;
+  delivered_at: Nullable<Date>;
+}
+
+export interface AlertDeliveryAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  at: CreatedAt;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  response_excerpt: string | null;
+}
+
+export type TaxonRow = Selectable<TaxaTable>;
+export type TriageRuleRow = Selectable<TriageRulesTable>;
+export type ReviewRow = Selectable<ReviewsTable>;
+export type DetectionRow = Selectable<DetectionsTable>;
+export type AlertRow = Selectable<AlertsTable>;
+export type AlertChannelRow = Selectable<AlertChannelsTable>;
+export type AlertDeliveryRow = Selectable<AlertDeliveriesTable>;

@@ -1,4 +1,6 @@
 import type { IdentificationHistoryEntry, SpecimenIdentification } from './identification.js';
+import type { SpecimenReviewState } from './review.js';
+import type { Triage } from './triage.js';
 import type { ImageOrigin, LifeStage, PortType, Sex, SiteType, SpecimenStatus, TrapMethod } from './vocabulary.js';
 
 export interface ImageProvenance {
@@ -42,4 +44,9 @@ export interface SpecimenRecord {
   identification: SpecimenIdentification | null;
   /** Every primary AI answer and every expert identification, newest first. */
   identifications: IdentificationHistoryEntry[];
+  /** Where triage sent it and why; null until its identification has been triaged. */
+  triage: (Triage & { triagedAt: Date }) | null;
+  review: SpecimenReviewState;
+  /** The detection its confirmation created. */
+  detectionId: string | null;
 }

@@ -37,7 +37,11 @@ export type LifeStage = (typeof LIFE_STAGES)[number];
 export const SEXES = ['male', 'female', 'unknown'] as const;
 export type Sex = (typeof SEXES)[number];
 
-export const SPECIMEN_STATUSES = ['submitted', 'in_review', 'confirmed', 'rejected'] as const;
+/**
+ * submitted (waiting for the AI) → confirmed (triaged `auto`, or experts agreed) or in_review (triaged `review`/`critical`)
+ * → confirmed, or needs_photos (an expert asked for more) → in_review once photos are added. `rejected`: withdrawn.
+ */
+export const SPECIMEN_STATUSES = ['submitted', 'in_review', 'needs_photos', 'confirmed', 'rejected'] as const;
 export type SpecimenStatus = (typeof SPECIMEN_STATUSES)[number];
 
 /**
@@ -73,3 +77,56 @@ export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
 /** recording → processing (files being written) → ready, or failed. */
 export const RECORDING_STATUSES = ['recording', 'processing', 'ready', 'failed'] as const;
 export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+
+/** Taxonomic ranks, broadest first (the same list as the training taxonomy's, checked by a test). */
+export const TAXON_RANKS = ['order', 'family', 'genus', 'species', 'none'] as const;
+export type TaxonRank = (typeof TAXON_RANKS)[number];
+
+/** Where triage sends an identified specimen: accepted as is, to an expert, or to two experts at once. */
+export const TRIAGE_QUEUES = ['auto', 'review', 'critical'] as const;
+export type TriageQueue = (typeof TRIAGE_QUEUES)[number];
+
+/** The queues a triage rule may send to (a rule never sends to `auto`: that is where nothing matched). */
+export const REVIEW_QUEUES = ['review', 'critical'] as const;
+export type ReviewQueue = (typeof REVIEW_QUEUES)[number];
+
+/**
+ * The facts triage rules test, one rule per fact (`triage_rules`); each is also the reason code a specimen carries.
+ * `escalated` is never a rule: it is the reason recorded when experts disagree.
+ */
+export const TRIAGE_CONDITIONS = [
+  'identification_failed',
+  'rejected',
+  'confidence_below',
+  'shadow_disagrees',
+  'refiner_group_disagree',
+  'watch_list',
+  'first_at_port',
+  'first_in_district',
+  'first_nationally',
+] as const;
+export type TriageCondition = (typeof TRIAGE_CONDITIONS)[number];
+
+export const TRIAGE_REASON_CODES = [...TRIAGE_CONDITIONS, 'experts_disagree'] as const;
+export type TriageReasonCode = (typeof TRIAGE_REASON_CODES)[number];
+
+export const REVIEW_DECISIONS = ['confirm', 'correct', 'need-more-photos'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+/** The levels at which a detection can be the first record of its taxon. */
+export const DETECTION_LEVELS = ['port', 'district', 'national'] as const;
+export type DetectionLevel = (typeof DETECTION_LEVELS)[number];
+
+/** Why a detection raises an alert. */
+export const ALERT_REASONS = ['watch_list', 'first_at_port', 'first_in_district', 'first_nationally'] as const;
+export type AlertReason = (typeof ALERT_REASONS)[number];
+
+/** open → acknowledged → confirmed; open or acknowledged → dismissed (with a reason). */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'confirmed', 'dismissed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const ALERT_CHANNEL_KINDS = ['in_app', 'webhook', 'sms'] as const;
+export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -50,6 +50,11 @@ export function presentSpecimen(specimen: SpecimenRecord): Specimen {
     images: specimen.images.map(presentImage),
     identification: specimen.identification ? presentIdentification(specimen.identification) : null,
     identifications: specimen.identifications.map(presentIdentificationHistoryEntry),
+    triage: specimen.triage && { ...specimen.triage, triagedAt: specimen.triage.triagedAt.toISOString() },
+    review: {
+      ...specimen.review,
+      decisions: specimen.review.decisions.map((decision) => ({ ...decision, createdAt: decision.createdAt.toISOString() })),
+    },
   };
 }
 

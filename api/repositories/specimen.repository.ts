@@ -5,6 +5,7 @@ import type { SiteType, SpecimenStatus } from '../domain/vocabulary.js';
 import type { Db } from '../db/database.js';
 import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
 import type { IdentificationRepository } from './identification.repository.js';
+import type { ReviewRepository } from './review.repository.js';
 import { unitInScope } from './scope-filter.js';
 
 /** The metadata a new specimen row takes; port and creator are given by id. */
@@ -42,6 +43,7 @@ export class SpecimenRepository {
   constructor(
     private readonly db: Db,
     private readonly identifications: IdentificationRepository,
+    private readonly reviews: ReviewRepository,
   ) {}
 
   /** Specimen, its images and their blobs in one transaction; `afterInsert` runs inside it (audit). */
@@ -179,6 +181,8 @@ export class SpecimenRepository {
     const images = await this.imagesOf(executor, ids);
     const identifications = await this.identifications.identificationsOf(ids, executor);
     const histories = await this.identifications.historyOf(ids, executor);
+    const reviews = await this.reviews.statesOf(rows, executor);
+    const detections = await detectionIdsOf(executor, ids);
     return rows.map((row) => ({
       id: row.id,
       unitId: row.unit_id,
@@ -200,6 +204,10 @@ export class SpecimenRepository {
       images: images.get(row.id) ?? [],
       identification: identifications.get(row.id) ?? null,
       identifications: histories.get(row.id) ?? [],
+      triage:
+        row.triage_queue && row.triaged_at ? { queue: row.triage_queue, reasons: row.triage_reasons, triagedAt: row.triaged_at } : null,
+      review: reviews.get(row.id)!,
+      detectionId: detections.get(row.id) ?? null,
     }));
   }
 
@@ -242,6 +250,12 @@ export class SpecimenRepository {
 }
 
 type FilterableQuery = ReturnType<SpecimenRepository['baseQuery']>;
+
+async function detectionIdsOf(executor: Executor, specimenIds: string[]): Promise<Map<string, string>> {
+  if (specimenIds.length === 0) return new Map();
+  const rows = await executor.selectFrom('detections').select(['id', 'specimen_id']).where('specimen_id', 'in', specimenIds).execute();
+  return new Map(rows.map((row) => [row.specimen_id, row.id]));
+}
 
 /** Each image's blob (once per content) and its `specimen_images` row, at positions from `firstPosition` on; returns their ids. */
 async function insertImages(

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveEvent, LiveEventName, Specimen } from '../../api/contract/index.js';
+import type { LiveEvent, SpecimenEventName, Specimen } from '../../api/contract/index.js';
 import { liveGatewayRedis } from '../../api/realtime/live-gateway.js';
 import { anonymous, as, type Client, type SignedInClient } from '../helpers/client.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -226,10 +226,10 @@ async function expectExactlyOneResultEach(deployment: Deployment, ids: string[])
 
 /** A socket.io client of the api recording every event it receives. */
 async function listen(server: TestServer, client: SignedInClient) {
-  const received: { event: string; payload: LiveEvent<LiveEventName> }[] = [];
+  const received: { event: string; payload: LiveEvent<SpecimenEventName> }[] = [];
   const socket = connect(server.baseUrl, { transports: ['websocket'], auth: { token: client.token }, reconnection: false });
   sockets.push(socket);
-  socket.onAny((event: string, payload: LiveEvent<LiveEventName>) => received.push({ event, payload }));
+  socket.onAny((event: string, payload: LiveEvent<SpecimenEventName>) => received.push({ event, payload }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
@@ -237,7 +237,7 @@ async function listen(server: TestServer, client: SignedInClient) {
   return received;
 }
 
-const completionsFor = (received: { event: string; payload: LiveEvent<LiveEventName> }[], id: string) =>
+const completionsFor = (received: { event: string; payload: LiveEvent<SpecimenEventName> }[], id: string) =>
   received.filter(({ event, payload }) => event === 'identification.completed' && payload.specimen.id === id);
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent, LiveEventName } from '../../api/contract/index.js';
+import type { LiveEvent, SpecimenEventName } from '../../api/contract/index.js';
 import { as } from '../helpers/client.js';
 import { openTestDatabase, testBackends } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
@@ -13,7 +13,7 @@ const sockets: Socket[] = [];
 
 /** A connected client that records every specimen event it receives. */
 async function listen(server: TestServer, auth: { token?: string; cookie?: string }) {
-  const received: { event: string; payload: LiveEvent<LiveEventName> }[] = [];
+  const received: { event: string; payload: LiveEvent<SpecimenEventName> }[] = [];
   const socket = connect(server.baseUrl, {
     transports: ['websocket'],
     auth: auth.token ? { token: auth.token } : {},
@@ -21,7 +21,7 @@ async function listen(server: TestServer, auth: { token?: string; cookie?: strin
     reconnection: false,
   });
   sockets.push(socket);
-  socket.onAny((event: string, payload: LiveEvent<LiveEventName>) => received.push({ event, payload }));
+  socket.onAny((event: string, payload: LiveEvent<SpecimenEventName>) => received.push({ event, payload }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

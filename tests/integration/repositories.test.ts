@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../api/db/database.js';
 import type { Scope } from '../../api/domain/access.js';
 import { IdentificationRequestRepository } from '../../api/repositories/identification-request.repository.js';
+import { ReviewRepository } from '../../api/repositories/review.repository.js';
 import { IdentificationRepository } from '../../api/repositories/identification.repository.js';
 import { OrganisationRepository } from '../../api/repositories/organisation.repository.js';
 import { SettingsRepository } from '../../api/repositories/settings.repository.js';
@@ -25,6 +26,7 @@ for (const backend of await testBackends()) {
       specimens = new SpecimenRepository(
         database.db,
         new IdentificationRepository(database.db, new IdentificationRequestRepository(database.db)),
+        new ReviewRepository(database.db),
       );
       users = new UserRepository(database.db);
       const hq = await organisation.createUnit({ code: 'T-HQ', level: 'headquarters', nameZh: '总署', nameEn: 'HQ', parentId: null });

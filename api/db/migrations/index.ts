@@ -5,6 +5,7 @@ import * as accessEpoch from './0003-access-epoch.js';
 import * as liveRooms from './0004-live-rooms.js';
 import * as roomRecordings from './0005-room-recordings.js';
 import * as roomHosts from './0006-room-hosts.js';
+import * as reviewDetectionsAlerts from './0007-review-detections-alerts.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-live-rooms': liveRooms,
   '0005-room-recordings': roomRecordings,
   '0006-room-hosts': roomHosts,
+  '0007-review-detections-alerts': reviewDetectionsAlerts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -173,6 +173,9 @@ export class FakeSpecimenRepository implements Pick<
       updatedAt: now,
       images: [],
       identification: null,
+      triage: null,
+      review: { round: 1, reviewUnit: null, agreementsNeeded: 1, decisions: [] },
+      detectionId: null,
       identifications: [],
     };
   }
