@@ -1,4 +1,4 @@
-import type { AlertStatus } from './vocabulary.js';
+import type { AlertReason, AlertStatus, PortType } from './vocabulary.js';
 
 export type AlertAction = 'acknowledge' | 'confirm' | 'dismiss';
 
@@ -18,4 +18,17 @@ export function alertTransition(status: AlertStatus, action: AlertAction): Alert
 
 export function statesAllowing(action: AlertAction): readonly AlertStatus[] {
   return allowedFrom[action];
+}
+
+/** What is said of an alert when it is pushed: enough for a notice, and the unit path that decides who hears it. */
+export interface AlertNoticeRecord {
+  alertId: string;
+  status: AlertStatus;
+  reasons: AlertReason[];
+  taxon: { id: string; nameZh: string; nameEn: string };
+  port: { id: string; code: string; nameZh: string; nameEn: string; type: PortType };
+  specimenId: string;
+  /** The specimen's unit path: everyone whose scope contains it may see the alert. */
+  unitPath: string;
+  createdAt: Date;
 }

@@ -3,10 +3,11 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
-import { SESSION_COOKIE, type LiveClientToServerEvents, type LiveEventName, type LiveServerToClientEvents } from '../contract/index.js';
+import { SESSION_COOKIE, type LiveClientToServerEvents, type LiveServerToClientEvents, type SpecimenEventName } from '../contract/index.js';
 import type { Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
+import { presentAlertNotice } from '../presenters/alerts.js';
 import { presentSpecimen } from '../presenters/index.js';
 import { ALL_UNITS_ROOM, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
 
@@ -62,13 +63,16 @@ export class LiveGateway {
     options.events.on('specimen.created', (specimen) => this.publish('specimen.created', specimen));
     options.events.on('specimen.updated', (specimen) => this.publish('specimen.updated', specimen));
     options.events.on('identification.completed', (specimen) => this.publish('identification.completed', specimen));
+    options.events.on('alert.changed', (notice) =>
+      this.io.to(roomsForUnitPath(notice.unitPath)).emit('alert.changed', { alert: presentAlertNotice(notice) }),
+    );
   }
 
   async close(): Promise<void> {
     await this.io.close();
   }
 
-  private publish(event: LiveEventName, specimen: SpecimenRecord): void {
+  private publish(event: SpecimenEventName, specimen: SpecimenRecord): void {
     this.io.to(roomsForUnitPath(specimen.unitPath)).emit(event, { specimen: presentSpecimen(specimen) });
   }
 
