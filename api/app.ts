@@ -41,12 +41,18 @@ import { portsRoutes } from './routes/ports.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
+import { alertsRoutes } from './routes/alerts.routes.js';
+import { reviewRoutes } from './routes/review.routes.js';
+import { AlertService } from './services/alert.service.js';
 import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { RecordingService } from './services/recording.service.js';
+import { ReviewService } from './services/review.service.js';
+import { createTriageParts } from './services/review-runtime.js';
+import { Transactions } from './repositories/transactions.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
@@ -72,7 +78,14 @@ export interface VectorDeskApp {
     recordings: RecordingRepository;
     roomHosts: RoomHostRepository;
   };
-  services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService };
+  services: {
+    auth: AuthService;
+    specimens: SpecimenService;
+    rooms: RoomService;
+    recordings: RecordingService;
+    review: ReviewService;
+    alerts: AlertService;
+  };
   /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
   jobs: JobQueues;
   identification: IdentificationRuntime;
@@ -159,6 +172,21 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
   const jobs = openJobQueues(config, app.log);
+  const alertDeliveries = { createFor: async () => [], enqueue: async () => {} };
+  const triageParts = createTriageParts(database.db, alertDeliveries);
+  const review = new ReviewService(
+    new Transactions(database.db),
+    repositories.specimens,
+    triageParts.workflow,
+    identifications,
+    triageParts.detections,
+    triageParts.alerts,
+    triageParts.triage,
+    triageParts.recorder,
+    alertDeliveries,
+    events,
+  );
+  const alerts = new AlertService(triageParts.alerts, events);
   const identification = await startIdentificationRuntime({
     config,
     jobs,
@@ -166,6 +194,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     identifications,
     settings,
     store,
+    triage: triageParts.triage,
     notify: async (specimenId) => {
       const specimen = await repositories.specimens.findInScope(specimenId, { all: true });
       if (specimen) events.emit('identification.completed', specimen);
@@ -215,6 +244,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
+  await app.register(reviewRoutes, { review, triage: triageParts.triage });
+  await app.register(alertsRoutes, { alerts });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {
@@ -224,7 +255,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     roomRecords: repositories.rooms,
     log: app.log,
   };
-  return { app, events, repositories, services: { ...services, recordings }, jobs, identification, rtc, signalling, store };
+  return { app, events, repositories, services: { ...services, recordings, review, alerts }, jobs, identification, rtc, signalling, store };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

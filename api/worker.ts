@@ -14,6 +14,7 @@ import { ReviewRepository } from './repositories/review.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
+import { createTriageParts } from './services/review-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { ImageStore } from './storage/image-store.js';
 
@@ -50,6 +51,7 @@ const runtime = await startIdentificationRuntime({
   identifications,
   settings: new SettingsRepository(database.db),
   store,
+  triage: createTriageParts(database.db, { createFor: async () => [] }).triage,
   notify: async (specimenId) => {
     const specimen = await specimens.findInScope(specimenId, { all: true });
     if (specimen) emitter.to(roomsForUnitPath(specimen.unitPath)).emit('identification.completed', { specimen: presentSpecimen(specimen) });

@@ -31,4 +31,8 @@ export const permissions = {
   submitSpecimens: (role: Role) => role !== 'trainee',
   editSpecimens: (role: Role) => role !== 'trainee',
   changeSpecimenStatus: (role: Role) => role === 'expert' || role === 'admin',
+  /** Review decisions count towards two-expert agreement: experts take them, not administrators. */
+  reviewSpecimens: (role: Role) => role === 'expert',
+  /** A responsible person at an alert's unit: acknowledges, confirms or dismisses it. */
+  actOnAlerts: (role: Role) => role === 'expert' || role === 'admin',
 };

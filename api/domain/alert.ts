@@ -1,4 +1,6 @@
-import type { AlertReason, AlertStatus, PortType } from './vocabulary.js';
+import type { UnitRef } from './review.js';
+import type { TaxonRecord } from './taxon.js';
+import type { AlertChannelKind, AlertReason, AlertStatus, DeliveryStatus, DetectionLevel, PortType } from './vocabulary.js';
 
 export type AlertAction = 'acknowledge' | 'confirm' | 'dismiss';
 
@@ -31,4 +33,61 @@ export interface AlertNoticeRecord {
   /** The specimen's unit path: everyone whose scope contains it may see the alert. */
   unitPath: string;
   createdAt: Date;
+}
+
+export interface PersonRef {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/** An alert as the inbox shows it (deliveries come with it from the delivery log). */
+export interface AlertRecord {
+  id: string;
+  status: AlertStatus;
+  reasons: AlertReason[];
+  taxon: TaxonRecord;
+  port: { id: string; code: string; nameZh: string; nameEn: string; type: PortType };
+  specimenId: string;
+  detectionId: string;
+  unit: UnitRef & { path: string };
+  responsibleUnit: (UnitRef & { path: string }) | null;
+  collectedAt: Date;
+  createdAt: Date;
+  acknowledgedBy: PersonRef | null;
+  acknowledgedAt: Date | null;
+  confirmedBy: PersonRef | null;
+  confirmedAt: Date | null;
+  dismissedBy: PersonRef | null;
+  dismissedAt: Date | null;
+  dismissReason: string | null;
+}
+
+/** How an alert went out through one channel. */
+export interface AlertDeliveryRecord {
+  id: string;
+  channel: { id: string; name: string; kind: AlertChannelKind };
+  status: DeliveryStatus;
+  attempts: number;
+  lastAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+/** An alert as one person sees it: with its deliveries and whether they may act on it. */
+export interface AlertView {
+  alert: AlertRecord;
+  deliveries: AlertDeliveryRecord[];
+  canAct: boolean;
+}
+
+/** Maps a detection's facts to the reasons its alert gives; none means no alert. */
+export function alertReasons(watchList: boolean, firstLevels: readonly DetectionLevel[]): AlertReason[] {
+  const byLevel: Record<DetectionLevel, AlertReason> = {
+    port: 'first_at_port',
+    district: 'first_in_district',
+    national: 'first_nationally',
+  };
+  return [...(watchList ? (['watch_list'] as const) : []), ...firstLevels.map((level) => byLevel[level])];
 }

@@ -9,6 +9,19 @@ export interface TriageRule {
   threshold: number | null;
 }
 
+/** What each rule tests, in words (for the administrator's view of the rules). */
+export const TRIAGE_RULE_DESCRIPTIONS: Record<TriageCondition, string> = {
+  identification_failed: 'Automatic identification failed (no photograph could be read)',
+  rejected: 'The models rejected the photographs as unknown',
+  confidence_below: 'The confidence of the answer is below the threshold',
+  shadow_disagrees: 'A shadow model under evaluation names another taxon',
+  refiner_group_disagree: 'The species model is unsure within the group named, or the photographs were put in different groups',
+  watch_list: 'The taxon is on the watch list',
+  first_at_port: 'Nothing of the taxon has been detected at this port before',
+  first_in_district: "Nothing of the taxon has been detected in the port's district before",
+  first_nationally: 'Nothing of the taxon has been detected anywhere before',
+};
+
 /** Why a specimen is where it is: the rule (or the experts' disagreement) and the fact behind it, in words. */
 export interface TriageReason {
   code: TriageReasonCode;

@@ -76,12 +76,28 @@ export class IdentificationRequestRepository {
   }
 
   /** No image of the specimen could be read (or the last retry failed): the request ends as `failed`. */
-  async recordFailure(specimenId: string, error: string, final: boolean): Promise<void> {
-    await this.db
-      .updateTable('identification_requests')
-      .set((eb) => ({ attempts: eb('attempts', '+', 1), error, ...(final ? { status: 'failed' as const, completed_at: new Date() } : {}) }))
-      .where('specimen_id', '=', specimenId)
-      .execute();
+  /**
+   * Counts a failed attempt; the last one (`final`) fails the request, and `onFailed` runs in the same transaction
+   * (triage sends the specimen to an expert).
+   */
+  async recordFailure(
+    specimenId: string,
+    error: string,
+    final: boolean,
+    onFailed: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('identification_requests')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          error,
+          ...(final ? { status: 'failed' as const, completed_at: new Date() } : {}),
+        }))
+        .where('specimen_id', '=', specimenId)
+        .execute();
+      if (final) await onFailed(trx);
+    });
   }
 
   /** Counts for `/metrics` and `/ready`: requests by status. */

@@ -31,10 +31,10 @@ export class IdentificationRepository {
   ) {}
 
   /**
-   * Stores a run and completes the request, in one transaction. A run already stored for the same specimen and
-   * model versions (a retried or duplicated job) adds nothing: returns false.
+   * Stores a run and completes the request, in one transaction with `onRecorded` (triage). A run already stored for the
+   * same specimen and model versions (a retried or duplicated job) adds nothing: returns false.
    */
-  async recordRun(specimenId: string, run: AiRun): Promise<boolean> {
+  async recordRun(specimenId: string, run: AiRun, onRecorded: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await insertAnswer(trx, specimenId, 'primary', run.modelKey, run.answer, run.timings, run.images);
       if (inserted) {
@@ -48,6 +48,7 @@ export class IdentificationRepository {
       }
       if (run.shadow) await insertAnswer(trx, specimenId, 'shadow', run.shadow.modelKey, run.shadow.answer, null, []);
       await this.requests.markDone(trx, specimenId);
+      if (inserted !== undefined) await onRecorded(trx);
       return inserted !== undefined;
     });
   }
@@ -117,27 +118,39 @@ export class IdentificationRepository {
     afterInsert: (trx: Transaction<Database>, identificationId: string) => Promise<void>,
   ): Promise<string> {
     return this.db.transaction().execute(async (trx) => {
-      const { id } = await trx
-        .insertInto('identifications')
-        .values({
-          specimen_id: specimenId,
-          source: 'expert',
-          group: identification.group,
-          life_stage: identification.lifeStage,
-          taxon: identification.taxon,
-          confidence: identification.confidence,
-          rejected: false,
-          top_k: JSON.stringify([]),
-          failed_images: JSON.stringify([]),
-          author_id: authorId,
-          room_id: roomId,
-          notes: identification.notes,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const id = await this.insertExpert(trx, specimenId, authorId, roomId, identification);
       await afterInsert(trx, id);
       return id;
     });
+  }
+
+  /** An expert's identification, inside the caller's transaction (a review decision); returns its id. */
+  async insertExpert(
+    trx: Transaction<Database>,
+    specimenId: string,
+    authorId: string,
+    roomId: string | null,
+    identification: ExpertIdentification,
+  ): Promise<string> {
+    const { id } = await trx
+      .insertInto('identifications')
+      .values({
+        specimen_id: specimenId,
+        source: 'expert',
+        group: identification.group,
+        life_stage: identification.lifeStage,
+        taxon: identification.taxon,
+        confidence: identification.confidence,
+        rejected: false,
+        top_k: JSON.stringify([]),
+        failed_images: JSON.stringify([]),
+        author_id: authorId,
+        room_id: roomId,
+        notes: identification.notes,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
   }
 
   /** Each specimen's identification history, newest first: primary AI answers and experts' answers (never shadows). */

@@ -127,6 +127,14 @@ export class SpecimenRepository {
     return record;
   }
 
+  /** The specimens of `ids` in scope, in the order of `ids`. */
+  async findManyInScope(ids: readonly string[], scope: Scope): Promise<SpecimenRecord[]> {
+    if (ids.length === 0) return [];
+    const records = await this.select(this.db, scope, (query) => query.where('specimens.id', 'in', [...ids]));
+    const byId = new Map(records.map((record) => [record.id, record]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async listInScope(scope: Scope, filter: SpecimenFilter, page: Page): Promise<{ items: SpecimenRecord[]; total: number }> {
     const restrict = <Q extends FilterableQuery>(query: Q): Q => applyFilter(query, filter);
     const { total } = await restrict(this.baseQuery(this.db, scope))

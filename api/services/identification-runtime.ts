@@ -6,7 +6,7 @@ import type { IdentificationRequestRepository } from '../repositories/identifica
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
-import { IdentificationService } from './identification.service.js';
+import { IdentificationService, type IdentifiedSpecimenTriage } from './identification.service.js';
 import { ModelRegistryService } from './model-registry.service.js';
 
 export interface IdentificationRuntime {
@@ -25,6 +25,8 @@ export interface IdentificationRuntimeOptions {
   identifications: IdentificationRepository;
   settings: SettingsRepository;
   store: ImageStore;
+  /** Routes each identified specimen to its queue, in the transaction that stores the identification. */
+  triage: IdentifiedSpecimenTriage;
   /** Tells the people in scope that a specimen's identification finished. */
   notify: (specimenId: string) => Promise<void>;
   log: FastifyBaseLogger;
@@ -70,6 +72,7 @@ export async function startIdentificationRuntime(options: IdentificationRuntimeO
     options.store,
     queue,
     pool,
+    options.triage,
     options.notify,
     log,
     {

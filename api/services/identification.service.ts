@@ -1,16 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Transaction } from 'kysely';
 import type { InferencePool, PoolOutcome } from '../../inference/inference-pool.js';
 import { PoolSaturatedError } from '../../inference/inference-pool.js';
 import type { ImageAnswer } from '../domain/identification.js';
+import type { Database } from '../db/schema.js';
 import { AppError, serviceUnavailable } from '../domain/errors.js';
 import type { JobHandler, JobPayloads, JobQueue } from '../jobs/index.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
-import type { IdentificationRepository } from '../repositories/identification.repository.js';
+import type { AiRun, IdentificationRepository } from '../repositories/identification.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
 
 /** The inference engine as the api needs it: the worker-thread pool in production. */
 export type IdentificationEngine = Pick<InferencePool, 'identify'>;
+
+/** What happens to a specimen once its identification is stored or has failed: triage, in the same transaction. */
+export interface IdentifiedSpecimenTriage {
+  identified(trx: Transaction<Database>, specimenId: string, run: AiRun): Promise<void>;
+  failed(trx: Transaction<Database>, specimenId: string, error: string): Promise<void>;
+}
 
 export interface IdentificationServiceOptions {
   /** How long a request may sit in the queue before the outbox sweep hands it over again. */
@@ -33,6 +41,7 @@ export class IdentificationService {
     private readonly queue: JobQueue<JobPayloads['identify']>,
     /** null while no model can be loaded: jobs are not consumed and `identifyUploads` answers 503. */
     private readonly engine: IdentificationEngine | null,
+    private readonly triage: IdentifiedSpecimenTriage,
     private readonly notify: (specimenId: string) => Promise<void>,
     private readonly log: FastifyBaseLogger,
     private readonly options: IdentificationServiceOptions,
@@ -108,20 +117,20 @@ export class IdentificationService {
     let outcome: PoolOutcome;
     try {
       if (readable.length === 0) {
-        await this.requests.recordFailure(specimenId, 'stored files missing', true);
+        await this.fail(specimenId, 'stored files missing', true);
         await this.notify(specimenId);
         return;
       }
       [outcome] = (await engine.identify([readable.map((image) => image.buffer)])) as [PoolOutcome];
     } catch (error) {
       const final = attempt >= this.options.attempts;
-      await this.requests.recordFailure(specimenId, errorMessage(error), final);
+      await this.fail(specimenId, errorMessage(error), final);
       if (final) await this.notify(specimenId);
       throw error;
     }
     if ('error' in outcome) {
       // No image of the specimen could be read: retrying cannot help.
-      await this.requests.recordFailure(specimenId, outcome.error, true);
+      await this.fail(specimenId, outcome.error, true);
     } else {
       const imageAnswers: ImageAnswer[] = [
         ...outcome.images.map((image): ImageAnswer => {
@@ -130,7 +139,7 @@ export class IdentificationService {
         }),
         ...missing,
       ];
-      await this.identifications.recordRun(specimenId, {
+      const run: AiRun = {
         modelKey: modelKey(outcome.identification.models),
         answer: outcome.identification,
         timings: outcome.timings,
@@ -139,9 +148,14 @@ export class IdentificationService {
           outcome.shadow && 'identification' in outcome.shadow
             ? { modelKey: modelKey(outcome.shadow.models), answer: outcome.shadow.identification }
             : undefined,
-      });
+      };
+      await this.identifications.recordRun(specimenId, run, (trx) => this.triage.identified(trx, specimenId, run));
     }
     await this.notify(specimenId);
+  }
+
+  private fail(specimenId: string, error: string, final: boolean): Promise<void> {
+    return this.requests.recordFailure(specimenId, error, final, (trx) => this.triage.failed(trx, specimenId, error));
   }
 
   /** `POST /api/v1/identify`: the same models on uploaded images, nothing stored. */
