@@ -6,6 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { taxonomy } from '../datasets/taxonomy.js';
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Actor } from './domain/access.js';
@@ -31,6 +32,7 @@ import { RoomRepository } from './repositories/room.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
+import { TaxonRepository } from './repositories/taxon.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -41,6 +43,7 @@ import { portsRoutes } from './routes/ports.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
+import { taxaRoutes } from './routes/taxa.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { ReadinessService } from './services/readiness.service.js';
@@ -50,6 +53,7 @@ import { RecordingService } from './services/recording.service.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
+import { TaxonService } from './services/taxon.service.js';
 import { ImageStore } from './storage/image-store.js';
 
 export interface AppDependencies {
@@ -72,7 +76,7 @@ export interface VectorDeskApp {
     recordings: RecordingRepository;
     roomHosts: RoomHostRepository;
   };
-  services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService };
+  services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService; taxa: TaxonService };
   /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
   jobs: JobQueues;
   identification: IdentificationRuntime;
@@ -113,6 +117,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     roomHosts: new RoomHostRepository(database.db),
   };
   const settings = new SettingsRepository(database.db);
+  const taxa = new TaxonRepository(database.db);
+  await taxa.sync(taxonomy);
   const store = new ImageStore(config.storageDir);
   await store.init();
   const events = new DomainEventBus();
@@ -126,6 +132,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   if (rtc) app.addHook('onClose', () => rtc.close());
   const services = {
     auth: new AuthService(repositories.users),
+    taxa: new TaxonService(taxa),
     specimens: new SpecimenService(
       repositories.specimens,
       repositories.organisation,
@@ -215,6 +222,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
+  await app.register(taxaRoutes, { taxa: services.taxa });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {
