@@ -6,6 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { taxonomy } from '../datasets/taxonomy.js';
 import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Actor } from './domain/access.js';
@@ -31,6 +32,7 @@ import { RoomRepository } from './repositories/room.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
+import { TaxonRepository } from './repositories/taxon.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -44,6 +46,7 @@ import { specimensRoutes } from './routes/specimens.routes.js';
 import { alertsRoutes } from './routes/alerts.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
 import { AlertService } from './services/alert.service.js';
+import { taxaRoutes } from './routes/taxa.routes.js';
 import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { ReadinessService } from './services/readiness.service.js';
@@ -56,6 +59,7 @@ import { Transactions } from './repositories/transactions.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
+import { TaxonService } from './services/taxon.service.js';
 import { ImageStore } from './storage/image-store.js';
 
 export interface AppDependencies {
@@ -85,6 +89,7 @@ export interface VectorDeskApp {
     recordings: RecordingService;
     review: ReviewService;
     alerts: AlertService;
+    taxa: TaxonService;
   };
   /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
   jobs: JobQueues;
@@ -126,6 +131,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     roomHosts: new RoomHostRepository(database.db),
   };
   const settings = new SettingsRepository(database.db);
+  const taxa = new TaxonRepository(database.db);
+  await taxa.sync(taxonomy);
   const store = new ImageStore(config.storageDir);
   await store.init();
   const events = new DomainEventBus();
@@ -139,6 +146,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   if (rtc) app.addHook('onClose', () => rtc.close());
   const services = {
     auth: new AuthService(repositories.users),
+    taxa: new TaxonService(taxa),
     specimens: new SpecimenService(
       repositories.specimens,
       repositories.organisation,
@@ -244,6 +252,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
+  await app.register(taxaRoutes, { taxa: services.taxa });
   await app.register(reviewRoutes, { review, triage: triageParts.triage });
   await app.register(alertsRoutes, { alerts });
   await registerWebApp(app, config.webDistDir);

@@ -3,6 +3,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { taxonomy } from '../datasets/taxonomy.js';
 import { describeBackends, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
@@ -13,6 +14,7 @@ import { IdentificationRepository } from './repositories/identification.reposito
 import { ReviewRepository } from './repositories/review.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
+import { TaxonRepository } from './repositories/taxon.repository.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
 import { createTriageParts } from './services/review-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
@@ -31,6 +33,8 @@ if (!config.redisUrl) {
 }
 const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir, schema: config.databaseSchema });
 await migrateToLatest(database.db);
+// The results this worker writes name taxa: a worker that starts before any api process still finds them.
+await new TaxonRepository(database.db).sync(taxonomy);
 const identificationRequests = new IdentificationRequestRepository(database.db);
 const identifications = new IdentificationRepository(database.db, identificationRequests);
 const specimens = new SpecimenRepository(database.db, identifications, new ReviewRepository(database.db));

@@ -16,9 +16,9 @@ export interface RawLabel {
 }
 
 /**
- * Checks a source's label against the taxonomy. A missing taxon becomes the group's own taxon (a mosquito of
- * unknown genus is `Culicidae`, an unnamed rodent `Rodentia`, a non-vector `not_vector`), so every image has one.
- * Returns the label, or why it is not one.
+ * Checks a source's label against the taxonomy. A missing taxon becomes the group's own taxon (the file's `groupTaxa`:
+ * a mosquito of unknown genus is `Culicidae`, an unnamed rodent `Rodentia`, a non-vector `not_vector`), so every image
+ * has one. Returns the label, or why it is not one.
  */
 export function resolveLabel(raw: RawLabel, taxonomy: Taxonomy): { label: Label } | { problem: string } {
   const group = GROUPS.find((candidate) => candidate === raw.group);
@@ -27,13 +27,7 @@ export function resolveLabel(raw: RawLabel, taxonomy: Taxonomy): { label: Label 
   if (lifeStage === undefined)
     return { problem: `life stage ${JSON.stringify(raw.lifeStage)} is not one of ${MANIFEST_LIFE_STAGES.join(', ')} (or empty)` };
   const taxon = raw.taxon ? taxonomy.get(raw.taxon) : taxonomy.groupTaxon(group);
-  if (!taxon) {
-    return {
-      problem: raw.taxon
-        ? `taxon ${JSON.stringify(raw.taxon)} is not in the taxonomy`
-        : `group ${group} has no single taxon to stand for it; give a taxon`,
-    };
-  }
+  if (!taxon) return { problem: `taxon ${JSON.stringify(raw.taxon)} is not in the taxonomy` };
   if (taxon.group !== group) return { problem: `taxon ${taxon.id} is a ${taxon.group}, not a ${group}` };
   return { label: { group, lifeStage, taxon: taxon.id } };
 }

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TString } from 'typebox';
 import taxonomyJson from './taxonomy.json' with { type: 'json' };
 import { DataProblems, schemaProblems } from './validation.js';
 
@@ -9,27 +9,57 @@ export type Group = (typeof GROUPS)[number];
 export const RANKS = ['order', 'family', 'genus', 'species', 'none'] as const;
 export type Rank = (typeof RANKS)[number];
 
-const TaxonSchema = Type.Object(
+const NonEmpty = Type.String({ minLength: 1 });
+
+const DiseaseNameSchema = Type.Object({ nameZh: NonEmpty, nameEn: NonEmpty }, { additionalProperties: false });
+
+const TaxonEntrySchema = Type.Object(
   {
     id: Type.String({ minLength: 1, description: 'Scientific name, or `not_vector`' }),
     rank: Type.Enum(RANKS),
-    parent: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+    parent: Type.Union([NonEmpty, Type.Null()]),
     group: Type.Enum(GROUPS),
-    nameZh: Type.String({ minLength: 1 }),
-    nameEn: Type.String({ minLength: 1 }),
+    nameZh: NonEmpty,
+    nameEn: NonEmpty,
     watchList: Type.Boolean({ description: 'Port-relevant invasive taxon, watched for even where no training data names it' }),
+    synonyms: Type.Optional(
+      Type.Array(NonEmpty, { description: 'Other scientific names and common names in either language, for search' }),
+    ),
+    diseases: Type.Optional(Type.Array(NonEmpty, { description: 'Keys of `diseases`: what it carries' })),
   },
   { additionalProperties: false },
 );
-const TaxonomySchema = Type.Object({ taxa: Type.Array(TaxonSchema, { minItems: 1 }) }, { additionalProperties: false });
 
-export type Taxon = Static<typeof TaxonSchema>;
+const TaxonomySchema = Type.Object(
+  {
+    groupTaxa: Type.Object(Object.fromEntries(GROUPS.map((group) => [group, NonEmpty])) as Record<Group, TString>, {
+      additionalProperties: false,
+      description: "Per group, the parentless taxon that labels an image its source names only by group (the group model's label)",
+    }),
+    diseases: Type.Record(Type.String({ pattern: '^[a-z][a-z_]*$' }), DiseaseNameSchema, {
+      description: 'Every disease a taxon names, once, by key',
+    }),
+    taxa: Type.Array(TaxonEntrySchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export type DiseaseName = Static<typeof DiseaseNameSchema>;
+
+/** A taxon as the file lists it, with its synonyms and the names of the diseases it carries filled in. */
+export type Taxon = Omit<Static<typeof TaxonEntrySchema>, 'synonyms' | 'diseases'> & {
+  synonyms: readonly string[];
+  diseases: readonly DiseaseName[];
+};
 
 export class Taxonomy {
   readonly #byId: ReadonlyMap<string, Taxon>;
 
   /** Use `parseTaxonomy`, which checks the tree this class relies on. */
-  constructor(readonly taxa: readonly Taxon[]) {
+  constructor(
+    readonly taxa: readonly Taxon[],
+    private readonly groupTaxa: Readonly<Record<Group, string>>,
+  ) {
     this.#byId = new Map(taxa.map((taxon) => [taxon.id, taxon]));
   }
 
@@ -52,10 +82,12 @@ export class Taxonomy {
     return this.lineage(id).some((taxon) => taxon.id === ancestorId);
   }
 
-  /** The one parentless taxon of a group (`Culicidae` for mosquitoes): the label of an image its source names no further. */
-  groupTaxon(group: Group): Taxon | undefined {
-    const roots = this.taxa.filter((taxon) => taxon.group === group && taxon.parent === null);
-    return roots.length === 1 ? roots[0] : undefined;
+  /**
+   * The taxon that labels an image its source names only by group (`Culicidae` for a mosquito). A group may have more
+   * than one root — the rodent group holds the house shrew (order Eulipotyphla) beside the rodents — so the file names it.
+   */
+  groupTaxon(group: Group): Taxon {
+    return this.#byId.get(this.groupTaxa[group])!;
   }
 
   watchList(): Taxon[] {
@@ -66,14 +98,15 @@ export class Taxonomy {
 export function parseTaxonomy(value: unknown, subject = 'taxonomy'): Taxonomy {
   const shapeProblems = schemaProblems(TaxonomySchema, value);
   if (shapeProblems.length > 0) throw new DataProblems(subject, shapeProblems);
-  const { taxa } = value as Static<typeof TaxonomySchema>;
+  const { groupTaxa, diseases, taxa } = value as Static<typeof TaxonomySchema>;
   const problems: string[] = [];
-  const byId = new Map<string, Taxon>();
+  const byId = new Map<string, Static<typeof TaxonEntrySchema>>();
   for (const taxon of taxa) {
     if (byId.has(taxon.id)) problems.push(`${taxon.id}: listed twice`);
     byId.set(taxon.id, taxon);
   }
   for (const taxon of taxa) {
+    problems.push(...listProblems(taxon, byId, diseases));
     if (taxon.parent === null) continue;
     const parent = byId.get(taxon.parent);
     if (!parent) {
@@ -88,8 +121,37 @@ export function parseTaxonomy(value: unknown, subject = 'taxonomy'): Taxonomy {
       problems.push(`${taxon.id}: a species must be named "<genus> <epithet>" under its genus`);
     }
   }
+  for (const group of GROUPS) {
+    const taxon = byId.get(groupTaxa[group]);
+    if (!taxon) problems.push(`groupTaxa.${group}: ${groupTaxa[group]} is not in the taxonomy`);
+    else if (taxon.group !== group || taxon.parent !== null)
+      problems.push(`groupTaxa.${group}: ${taxon.id} is not a parentless taxon of the group ${group}`);
+  }
   if (problems.length > 0) throw new DataProblems(subject, problems);
-  return new Taxonomy(taxa);
+  return new Taxonomy(
+    taxa.map(({ synonyms = [], diseases: carried = [], ...taxon }) => ({
+      ...taxon,
+      synonyms,
+      diseases: carried.map((key) => diseases[key]!),
+    })),
+    groupTaxa,
+  );
+}
+
+/** A synonym that is another taxon's id would make a search answer the wrong taxon first. */
+function listProblems(
+  taxon: Static<typeof TaxonEntrySchema>,
+  byId: ReadonlyMap<string, unknown>,
+  diseases: Readonly<Record<string, DiseaseName>>,
+): string[] {
+  const problems: string[] = [];
+  const synonyms = taxon.synonyms ?? [];
+  for (const synonym of synonyms) if (byId.has(synonym)) problems.push(`${taxon.id}: synonym ${synonym} is a taxon of its own`);
+  if (new Set(synonyms).size !== synonyms.length) problems.push(`${taxon.id}: a synonym is listed twice`);
+  const carried = taxon.diseases ?? [];
+  for (const key of carried) if (!Object.hasOwn(diseases, key)) problems.push(`${taxon.id}: disease ${key} is not in diseases`);
+  if (new Set(carried).size !== carried.length) problems.push(`${taxon.id}: a disease is listed twice`);
+  return problems;
 }
 
 /** The checked-in vocabulary every dataset, model and API answer uses (ADR 0005). */

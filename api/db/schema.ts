@@ -23,6 +23,7 @@ import type {
   TriageCondition,
   TriageQueue,
   UnitLevel,
+  VectorGroup,
 } from '../domain/vocabulary.js';
 import type { TriageReason } from '../domain/triage.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
@@ -298,7 +299,7 @@ export interface TaxaTable {
   id: string;
   rank: TaxonRank;
   parent_id: string | null;
-  group: string;
+  group: VectorGroup;
   name_zh: string;
   name_en: string;
   synonyms: JsonList<string>;

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
 import type { DetectionRecord, NewDetection } from '../domain/detection.js';
 import type { DetectionLevel, LifeStage, Sex } from '../domain/vocabulary.js';
-import { unitInScope } from './scope-filter.js';
+import { escapeLike, unitInScope } from './scope-filter.js';
 
 type Executor = Db | Transaction<Database>;
 
@@ -180,7 +180,3 @@ export class DetectionRepository {
 }
 
 type DetectionQuery = ReturnType<DetectionRepository['baseQuery']>;
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
-}

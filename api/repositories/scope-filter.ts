@@ -19,6 +19,7 @@ export function unitInScope<DB extends Database, TB extends keyof DB>(
   );
 }
 
-function escapeLike(value: string): string {
+/** `value` matched literally by LIKE (backslash is LIKE's default escape character). */
+export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

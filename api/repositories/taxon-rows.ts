@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, TaxaTable } from '../db/schema.js';
+import type { Database, TaxaTable, TaxonRow } from '../db/schema.js';
 import { lineageIds, type TaxonRecord } from '../domain/taxon.js';
 import type { VectorGroup } from '../domain/vocabulary.js';
 
@@ -39,6 +39,9 @@ export function taxonRecord(row: TaxonColumns): TaxonRecord {
     updatedAt: row.updated_at,
   };
 }
+
+/** A whole `taxa` row (`selectAll`) as a record. */
+export const taxonRecordOfRow = (row: TaxonRow): TaxonRecord => taxonRecord({ ...row, taxon_id: row.id });
 
 /** One taxon by id, inside the caller's transaction or not. */
 export async function findTaxon(executor: Kysely<Database>, id: string): Promise<TaxonRecord | undefined> {
