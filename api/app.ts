@@ -54,6 +54,7 @@ import { startIdentificationRuntime, type IdentificationRuntime } from './servic
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { RecordingService } from './services/recording.service.js';
 import { ReviewService } from './services/review.service.js';
+import type { TriageService } from './services/triage.service.js';
 import { createTriageParts } from './services/review-runtime.js';
 import { Transactions } from './repositories/transactions.js';
 import { RoomService } from './services/room.service.js';
@@ -88,6 +89,7 @@ export interface VectorDeskApp {
     rooms: RoomService;
     recordings: RecordingService;
     review: ReviewService;
+    triage: TriageService;
     alerts: AlertService;
     taxa: TaxonService;
   };
@@ -264,7 +266,17 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     roomRecords: repositories.rooms,
     log: app.log,
   };
-  return { app, events, repositories, services: { ...services, recordings, review, alerts }, jobs, identification, rtc, signalling, store };
+  return {
+    app,
+    events,
+    repositories,
+    services: { ...services, recordings, review, triage: triageParts.triage, alerts },
+    jobs,
+    identification,
+    rtc,
+    signalling,
+    store,
+  };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {

@@ -7,6 +7,12 @@ import type { TriageReason } from '../domain/triage.js';
 import type { LifeStage, ReviewDecision, ReviewQueue, Sex, SiteType, SpecimenStatus, TriageQueue } from '../domain/vocabulary.js';
 import { unitInScope } from './scope-filter.js';
 
+/** A unit, with what escalation needs of it. */
+export interface UnitOnPath {
+  id: string;
+  path: string;
+}
+
 /** A specimen as triage and review work on it: locked for the rest of the transaction. */
 export interface SpecimenUnderReview {
   id: string;
@@ -23,7 +29,7 @@ export interface SpecimenUnderReview {
   sex: Sex | null;
   triageQueue: TriageQueue | null;
   triageReasons: TriageReason[];
-  reviewUnit: { id: string; path: string; parentId: string | null; nameEn: string } | null;
+  reviewUnit: (UnitOnPath & { nameEn: string }) | null;
   round: number;
 }
 
@@ -67,7 +73,6 @@ export class ReviewWorkflowRepository {
         'specimens.review_round',
         'review_unit.id as review_unit_id',
         'review_unit.path as review_unit_path',
-        'review_unit.parent_id as review_unit_parent_id',
         'review_unit.name_en as review_unit_name_en',
       ])
       .where('specimens.id', '=', specimenId)
@@ -90,21 +95,33 @@ export class ReviewWorkflowRepository {
       triageReasons: row.triage_reasons,
       reviewUnit:
         row.review_unit_id && row.review_unit_path && row.review_unit_name_en
-          ? { id: row.review_unit_id, path: row.review_unit_path, parentId: row.review_unit_parent_id, nameEn: row.review_unit_name_en }
+          ? { id: row.review_unit_id, path: row.review_unit_path, nameEn: row.review_unit_name_en }
           : null,
       round: row.review_round,
     };
   }
 
-  async roundDecisions(trx: Transaction<Database>, specimenId: string, round: number): Promise<RoundDecision[]> {
+  /** The round's decisions, oldest first, each with where its expert sits (for escalation above them). */
+  async roundDecisions(
+    trx: Transaction<Database>,
+    specimenId: string,
+    round: number,
+  ): Promise<(RoundDecision & { reviewerUnit: UnitOnPath })[]> {
     const rows = await trx
       .selectFrom('reviews')
-      .select(['reviewer_id', 'decision', 'taxon_id'])
-      .where('specimen_id', '=', specimenId)
-      .where('round', '=', round)
-      .orderBy('created_at')
+      .innerJoin('users', 'users.id', 'reviews.reviewer_id')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select(['reviews.reviewer_id', 'reviews.decision', 'reviews.taxon_id', 'units.id as unit_id', 'units.path'])
+      .where('reviews.specimen_id', '=', specimenId)
+      .where('reviews.round', '=', round)
+      .orderBy('reviews.created_at')
       .execute();
-    return rows.map((row) => ({ reviewerId: row.reviewer_id, decision: row.decision, taxon: row.taxon_id }));
+    return rows.map((row) => ({
+      reviewerId: row.reviewer_id,
+      decision: row.decision,
+      taxon: row.taxon_id,
+      reviewerUnit: { id: row.unit_id, path: row.path },
+    }));
   }
 
   async insertReview(trx: Transaction<Database>, review: NewReview): Promise<string> {

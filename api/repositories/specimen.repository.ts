@@ -79,23 +79,35 @@ export class SpecimenRepository {
 
   /**
    * Images added to an existing specimen, after its last one, in one transaction with `afterInsert` (audit), which
-   * gets the new images' ids in order; returns them. Touching the specimen's row first (its `updated_at`) locks it,
-   * so concurrent additions to one specimen take their positions one after the other.
+   * gets the new images' ids in order and whether they sent the specimen back to review; returns the ids. Touching the
+   * specimen's row first locks it, so concurrent additions to one specimen take their positions one
+   * after the other. A specimen an expert asked more photographs of goes back to review with them.
    */
   async addImages(
     specimenId: string,
     images: NewSpecimenImage[],
-    afterInsert: (trx: Transaction<Database>, imageIds: string[]) => Promise<void>,
+    afterInsert: (trx: Transaction<Database>, imageIds: string[], backToReview: boolean) => Promise<void>,
   ): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('specimens').set({ updated_at: new Date() }).where('id', '=', specimenId).execute();
+      const { status } = await trx
+        .selectFrom('specimens')
+        .select('status')
+        .where('id', '=', specimenId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const backToReview = status === 'needs_photos';
+      await trx
+        .updateTable('specimens')
+        .set({ updated_at: new Date(), ...(backToReview ? { status: 'in_review' as const } : {}) })
+        .where('id', '=', specimenId)
+        .execute();
       const { last } = await trx
         .selectFrom('specimen_images')
         .select((eb) => eb.fn.max<number | null>('position').as('last'))
         .where('specimen_id', '=', specimenId)
         .executeTakeFirstOrThrow();
       const imageIds = await insertImages(trx, specimenId, images, last === null ? 0 : Number(last) + 1);
-      await afterInsert(trx, imageIds);
+      await afterInsert(trx, imageIds, backToReview);
       return imageIds;
     });
   }

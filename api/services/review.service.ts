@@ -12,7 +12,7 @@ import type { AlertRepository } from '../repositories/alert.repository.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { DetectionFilter, DetectionRepository } from '../repositories/detection.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
-import type { ReviewWorkflowRepository, SpecimenUnderReview } from '../repositories/review-workflow.repository.js';
+import type { ReviewWorkflowRepository, SpecimenUnderReview, UnitOnPath } from '../repositories/review-workflow.repository.js';
 import type { SpecimenRepository } from '../repositories/specimen.repository.js';
 import { findTaxon } from '../repositories/taxon-rows.js';
 import type { Transactions } from '../repositories/transactions.js';
@@ -175,7 +175,11 @@ export class ReviewService {
             detail: `experts at ${specimen.reviewUnit.nameEn} named ${outcome.taxa.join(', ')}`,
           },
         ]);
-        const reviewUnitId = specimen.reviewUnit.parentId ?? specimen.reviewUnit.id;
+        const reviewUnitId = escalationUnit([
+          specimen.reviewUnit,
+          { id: actor.unit.id, path: actor.unit.path },
+          ...earlier.filter((decision) => decision.taxon !== null).map((decision) => decision.reviewerUnit),
+        ]);
         await this.workflow.update(trx, specimenId, { ...state, status: 'in_review', triageReasons: escalated, reviewUnitId });
         await recordAudit(trx, {
           userId: actor.id,
@@ -227,6 +231,16 @@ function namedTaxon(specimen: SpecimenRecord, body: ReviewBody): string | undefi
       body.decision === 'confirm' ? 'There is no AI answer to confirm; use "correct" with a taxon' : 'A correction names a taxon',
     );
   return taxonId;
+}
+
+/**
+ * Where a disagreement goes: above the highest of the disagreeing experts' units and the unit it was reviewed at (the
+ * experts who disagreed cannot settle it among themselves); headquarters keeps what reaches it.
+ */
+function escalationUnit(units: readonly UnitOnPath[]): string {
+  const highest = units.reduce((top, unit) => (unit.path.length < top.path.length ? unit : top));
+  const parentId = highest.path.split('/').filter(Boolean).at(-2);
+  return parentId ?? highest.id;
 }
 
 function requireReviewer(actor: Actor): void {

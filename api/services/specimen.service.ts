@@ -85,7 +85,8 @@ export class SpecimenService {
    * and stored as at creation, its rows and audit entry (with the images' provenance) in one transaction; tells live
    * pages with `specimen.updated`. Out of scope reads as missing (404); trainees may not (403).
    * Added images are not sent to identification: a specimen has one identification request, made with the images it
-   * was submitted with, and the identify job reads only those.
+   * was submitted with, and the identify job reads only those. Photographs an expert asked for send the specimen back to
+   * review, where the experts look at them.
    */
   async addImages(
     actor: Actor,
@@ -102,14 +103,18 @@ export class SpecimenService {
     }
     const images = await this.inspectUploads(uploads);
     const imageIds = await this.storeThenCommit(uploads, images, () =>
-      this.specimens.addImages(specimenId, images, (trx, ids) =>
+      this.specimens.addImages(specimenId, images, (trx, ids, backToReview) =>
         recordAudit(trx, {
           userId: actor.id,
           action: 'specimen.add_images',
           entityType: 'specimen',
           entityId: specimenId,
-          before: null,
-          after: { ...provenance, images: ids.map((imageId, index) => ({ id: imageId, sha256: images[index]!.sha256 })) },
+          before: backToReview ? { status: 'needs_photos' } : null,
+          after: {
+            ...provenance,
+            images: ids.map((imageId, index) => ({ id: imageId, sha256: images[index]!.sha256 })),
+            ...(backToReview ? { status: 'in_review' } : {}),
+          },
         }),
       ),
     );

@@ -90,13 +90,20 @@ export class FakeSpecimenRepository implements Pick<
     return record.id;
   }
 
-  async addImages(specimenId: string, images: NewSpecimenImage[], afterInsert: Transactional<[imageIds: string[]]>): Promise<string[]> {
+  async addImages(
+    specimenId: string,
+    images: NewSpecimenImage[],
+    afterInsert: Transactional<[imageIds: string[], backToReview: boolean]>,
+  ): Promise<string[]> {
     const record = this.stored(specimenId);
     const added = images.map((image, index) => imageRecord(image, record.images.length + index));
+    const backToReview = record.status === 'needs_photos';
     await afterInsert(
       this.transaction.trx,
       added.map((image) => image.id),
+      backToReview,
     );
+    if (backToReview) record.status = 'in_review';
     record.images.push(...added);
     record.updatedAt = new Date();
     return added.map((image) => image.id);
