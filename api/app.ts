@@ -10,6 +10,7 @@ import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Actor } from './domain/access.js';
 import { DomainEventBus } from './domain/events.js';
+import { alertDeliveryMetrics } from './http/alert-delivery-metrics.js';
 import { authentication } from './http/authentication.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
@@ -21,6 +22,7 @@ import type { JobQueues } from './jobs/index.js';
 import { LiveRecordings } from './realtime/live-recordings.js';
 import type { RoomSignallingDependencies } from './realtime/room-signalling.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
+import { AlertChannelRepository } from './repositories/alert-channel.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
@@ -32,6 +34,7 @@ import { SettingsRepository } from './repositories/settings.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
+import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { identifyRoutes } from './routes/identify.routes.js';
@@ -41,6 +44,9 @@ import { portsRoutes } from './routes/ports.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
+import { AlertChannelService } from './services/alert-channel.service.js';
+import { startAlertDelivery } from './services/alert-delivery-runtime.js';
+import type { AlertDeliveryService } from './services/alert-delivery.service.js';
 import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { ReadinessService } from './services/readiness.service.js';
@@ -72,7 +78,15 @@ export interface VectorDeskApp {
     recordings: RecordingRepository;
     roomHosts: RoomHostRepository;
   };
-  services: { auth: AuthService; specimens: SpecimenService; rooms: RoomService; recordings: RecordingService };
+  services: {
+    auth: AuthService;
+    specimens: SpecimenService;
+    rooms: RoomService;
+    recordings: RecordingService;
+    alertChannels: AlertChannelService;
+    /** Sends alerts through their channels; `AlertDeliveryRepository.createFor` + `enqueue` hand it an alert's deliveries. */
+    alertDelivery: AlertDeliveryService;
+  };
   /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
   jobs: JobQueues;
   identification: IdentificationRuntime;
@@ -174,9 +188,21 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     poolMetrics: inferencePoolMetrics(app.metrics),
   });
   identificationMetrics(app.metrics, { queue: identification.queue, identificationRequests, pool: () => identification.pool });
-  if (config.jobs.consumeInApi && identification.pool) startJobConsumers(jobs, { identification: identification.service }, config);
+  const alertDelivery = startAlertDelivery({
+    config,
+    db: database.db,
+    jobs,
+    // The live gateway sends it to the sockets of the channel's people (server.ts; none in tests without a server).
+    pushInApp: (notice, channelUnitPath) => events.emit('alert.raised', notice, { channelUnitPath }),
+    log: app.log,
+    onAttempt: alertDeliveryMetrics(app.metrics),
+  });
+  if (config.jobs.consumeInApi && identification.pool) {
+    startJobConsumers(jobs, { identification: identification.service, alertDelivery }, config);
+  }
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
   app.addHook('onClose', async () => {
+    alertDelivery.stopSweeping();
     await identification.close();
     await jobs.close();
   });
@@ -215,6 +241,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
+  const alertChannels = new AlertChannelService(new AlertChannelRepository(database.db), repositories.organisation);
+  await app.register(alertChannelsRoutes, { channels: alertChannels });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {
@@ -224,7 +252,17 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     roomRecords: repositories.rooms,
     log: app.log,
   };
-  return { app, events, repositories, services: { ...services, recordings }, jobs, identification, rtc, signalling, store };
+  return {
+    app,
+    events,
+    repositories,
+    services: { ...services, recordings, alertChannels, alertDelivery },
+    jobs,
+    identification,
+    rtc,
+    signalling,
+    store,
+  };
 }
 
 async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise<void> {
