@@ -11,6 +11,7 @@ import type { AppConfig } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { Actor } from './domain/access.js';
 import { DomainEventBus } from './domain/events.js';
+import { alertDeliveryMetrics } from './http/alert-delivery-metrics.js';
 import { authentication } from './http/authentication.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
@@ -22,6 +23,8 @@ import type { JobQueues } from './jobs/index.js';
 import { LiveRecordings } from './realtime/live-recordings.js';
 import type { RoomSignallingDependencies } from './realtime/room-signalling.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
+import { AlertDeliveryRepository } from './repositories/alert-delivery.repository.js';
+import { AlertChannelRepository } from './repositories/alert-channel.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
@@ -34,6 +37,7 @@ import { ShadowComparisonRepository } from './repositories/shadow-comparison.rep
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
+import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { identifyRoutes } from './routes/identify.routes.js';
@@ -47,6 +51,9 @@ import { alertsRoutes } from './routes/alerts.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
 import { AlertService } from './services/alert.service.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
+import { AlertChannelService } from './services/alert-channel.service.js';
+import { startAlertDelivery } from './services/alert-delivery-runtime.js';
+import type { AlertDeliveryService } from './services/alert-delivery.service.js';
 import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { ReadinessService } from './services/readiness.service.js';
@@ -92,6 +99,9 @@ export interface VectorDeskApp {
     triage: TriageService;
     alerts: AlertService;
     taxa: TaxonService;
+    alertChannels: AlertChannelService;
+    /** Sends alerts through their channels; `AlertDeliveryRepository.createFor` + `enqueue` hand it an alert's deliveries. */
+    alertDelivery: AlertDeliveryService;
   };
   /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
   jobs: JobQueues;
@@ -182,8 +192,16 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
   const jobs = openJobQueues(config, app.log);
-  const alertDeliveries = { createFor: async () => [], enqueue: async () => {} };
-  const triageParts = createTriageParts(database.db, alertDeliveries);
+  const alertDelivery = startAlertDelivery({
+    config,
+    db: database.db,
+    jobs,
+    // The live gateway sends it to the sockets of the channel's people (server.ts; none in tests without a server).
+    pushInApp: (notice, channelUnitPath) => events.emit('alert.raised', notice, { channelUnitPath }),
+    log: app.log,
+    onAttempt: alertDeliveryMetrics(app.metrics),
+  });
+  const triageParts = createTriageParts(database.db, new AlertDeliveryRepository(database.db));
   const review = new ReviewService(
     new Transactions(database.db),
     repositories.specimens,
@@ -193,7 +211,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     triageParts.alerts,
     triageParts.triage,
     triageParts.recorder,
-    alertDeliveries,
+    alertDelivery,
     events,
   );
   const alerts = new AlertService(triageParts.alerts, events);
@@ -213,9 +231,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     poolMetrics: inferencePoolMetrics(app.metrics),
   });
   identificationMetrics(app.metrics, { queue: identification.queue, identificationRequests, pool: () => identification.pool });
-  if (config.jobs.consumeInApi && identification.pool) startJobConsumers(jobs, { identification: identification.service }, config);
+  if (config.jobs.consumeInApi && identification.pool) {
+    startJobConsumers(jobs, { identification: identification.service, alertDelivery }, config);
+  }
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
   app.addHook('onClose', async () => {
+    alertDelivery.stopSweeping();
     await identification.close();
     await jobs.close();
   });
@@ -257,6 +278,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(taxaRoutes, { taxa: services.taxa });
   await app.register(reviewRoutes, { review, triage: triageParts.triage });
   await app.register(alertsRoutes, { alerts });
+  const alertChannels = new AlertChannelService(new AlertChannelRepository(database.db), repositories.organisation);
+  await app.register(alertChannelsRoutes, { channels: alertChannels });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {
@@ -270,7 +293,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     app,
     events,
     repositories,
-    services: { ...services, recordings, review, triage: triageParts.triage, alerts },
+    services: { ...services, recordings, review, triage: triageParts.triage, alerts, alertChannels, alertDelivery },
     jobs,
     identification,
     rtc,

@@ -41,6 +41,13 @@ const EnvSchema = Type.Object({
   IDENTIFY_REQUEUE_AFTER_MS: Type.Integer({ minimum: 1000, default: 5 * 60_000 }),
   MODEL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
   WORKER_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  // Alert delivery (ADR 0014): with the defaults, 8 tries over about ten minutes (5 s, 10 s, … 320 s between them).
+  ALERT_DELIVERY_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+  ALERT_DELIVERY_BACKOFF_MS: Type.Integer({ minimum: 10, maximum: 3_600_000, default: 5000 }),
+  ALERT_DELIVERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  ALERT_DELIVERY_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  ALERT_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  ALERT_REQUEUE_AFTER_MS: Type.Integer({ minimum: 1000, default: 15 * 60_000 }),
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'vectordesk' }),
   VECTORDESK_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   VECTORDESK_SEED_DEMO: Type.Boolean({ default: false }),
@@ -105,6 +112,21 @@ export interface AppConfig {
     modelSyncIntervalMs: number;
     /** `npm run worker`: serve `/metrics` (Prometheus) on this port; none when unset. */
     workerMetricsPort: number | undefined;
+  };
+  /** How alerts go out through their channels (ADR 0014): one `alert-delivery` job per alert and channel. */
+  alertDelivery: {
+    /** Tries per delivery, the first included; the delivery is `failed` after the last. */
+    attempts: number;
+    /** Wait before the first retry; doubles for each further one. */
+    backoffMs: number;
+    /** How long one webhook or SMS-gateway request may take before it counts as failed. */
+    timeoutMs: number;
+    /** Deliveries sent at once by a process that runs jobs: a slow endpoint holds one slot, not the queue. */
+    concurrency: number;
+    /** How often pending deliveries are handed to the queue again… */
+    sweepIntervalMs: number;
+    /** …when their last hand-over is older than this (the queue lost them). */
+    requeueAfterMs: number;
   };
   /** Live rooms (ADR 0009): mediasoup workers in this process and where their WebRTC transports listen. */
   rtc: {
@@ -197,6 +219,14 @@ function fromEnv(env: Env): AppConfig {
       requeueAfterMs: env.IDENTIFY_REQUEUE_AFTER_MS,
       modelSyncIntervalMs: env.MODEL_SYNC_INTERVAL_MS,
       workerMetricsPort: env.WORKER_METRICS_PORT,
+    },
+    alertDelivery: {
+      attempts: env.ALERT_DELIVERY_ATTEMPTS,
+      backoffMs: env.ALERT_DELIVERY_BACKOFF_MS,
+      timeoutMs: env.ALERT_DELIVERY_TIMEOUT_MS,
+      concurrency: env.ALERT_DELIVERY_CONCURRENCY,
+      sweepIntervalMs: env.ALERT_SWEEP_INTERVAL_MS,
+      requeueAfterMs: env.ALERT_REQUEUE_AFTER_MS,
     },
     rtc: {
       enabled: env.RTC_ENABLED,

@@ -6,15 +6,19 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { taxonomy } from '../datasets/taxonomy.js';
 import { describeBackends, loadConfig } from './config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
+import { alertDeliveryMetrics } from './http/alert-delivery-metrics.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
+import { presentAlertNotice } from './presenters/alerts.js';
 import { presentSpecimen } from './presenters/index.js';
-import { roomsForUnitPath } from './realtime/unit-channels.js';
+import { roomsForAlertChannel, roomsForUnitPath } from './realtime/unit-channels.js';
+import { AlertDeliveryRepository } from './repositories/alert-delivery.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { ReviewRepository } from './repositories/review.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
+import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
 import { createTriageParts } from './services/review-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
@@ -23,7 +27,8 @@ import { ImageStore } from './storage/image-store.js';
 /**
  * `npm run worker`: an inference worker process. It consumes identify jobs from BullMQ, reads the images from
  * storage, writes results to the database, and pushes `identification.completed` to the api processes' sockets
- * through the socket.io Redis adapter. Run any number, on any machine that reaches Redis, the database and storage.
+ * through the socket.io Redis adapter. It sends alert deliveries too (every process that runs jobs runs them all),
+ * in-app ones through the same Redis emitter. Run any number, on any machine that reaches Redis, the database and storage.
  */
 const config = loadConfig();
 const log = pino({ level: config.logLevel, base: { process: 'worker' } });
@@ -55,7 +60,7 @@ const runtime = await startIdentificationRuntime({
   identifications,
   settings: new SettingsRepository(database.db),
   store,
-  triage: createTriageParts(database.db, { createFor: async () => [] }).triage,
+  triage: createTriageParts(database.db, new AlertDeliveryRepository(database.db)).triage,
   notify: async (specimenId) => {
     const specimen = await specimens.findInScope(specimenId, { all: true });
     if (specimen) emitter.to(roomsForUnitPath(specimen.unitPath)).emit('identification.completed', { specimen: presentSpecimen(specimen) });
@@ -68,7 +73,18 @@ if (!runtime.pool) {
   log.fatal(runtime.registry.readiness().detail);
   process.exit(1);
 }
-startJobConsumers(jobs, { identification: runtime.service }, config);
+const alertDelivery = startAlertDelivery({
+  config,
+  db: database.db,
+  jobs,
+  pushInApp: (notice, channelUnitPath) => {
+    const rooms = roomsForAlertChannel(notice.unitPath, channelUnitPath);
+    if (rooms.length > 0) emitter.to(rooms).emit('alert.raised', { alert: presentAlertNotice(notice) });
+  },
+  log,
+  onAttempt: alertDeliveryMetrics(registry),
+});
+startJobConsumers(jobs, { identification: runtime.service, alertDelivery }, config);
 // Batch sizes and stage latencies are measured where inference runs: each worker serves its own /metrics.
 const metricsServer =
   config.jobs.workerMetricsPort === undefined
@@ -85,7 +101,7 @@ const metricsServer =
       }).listen(config.jobs.workerMetricsPort, config.host);
 log.info(
   { backends: describeBackends(config), models: runtime.pool.active(), metricsPort: config.jobs.workerMetricsPort ?? null },
-  'inference worker consuming identify jobs',
+  'inference worker consuming identify and alert-delivery jobs',
 );
 
 let stopping = false;
@@ -96,6 +112,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log.info({ signal }, 'worker shutting down: finishing active jobs');
     void (async () => {
       metricsServer?.close();
+      alertDelivery.stopSweeping();
       await runtime.close();
       await jobs.close();
       redis.disconnect();

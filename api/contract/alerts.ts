@@ -154,6 +154,47 @@ export const AlertNotice = Type.Object(
   { title: 'AlertNotice' },
 );
 
+/**
+ * The headers of every webhook delivery (ADR 0014). The signature is `sha256=` and the lower-case hex HMAC-SHA256,
+ * keyed with the channel's secret (its UTF-8 bytes), of `<timestamp>.<raw body>`; the timestamp is Unix seconds.
+ */
+export const ALERT_WEBHOOK_HEADERS = {
+  delivery: 'X-VectorDesk-Delivery',
+  timestamp: 'X-VectorDesk-Timestamp',
+  signature: 'X-VectorDesk-Signature',
+} as const;
+
+/** The body a webhook channel receives (`POST`, `application/json`), signed as {@link ALERT_WEBHOOK_HEADERS} say. */
+export const AlertWebhookPayload = Type.Object(
+  {
+    event: Type.Literal('alert.raised'),
+    deliveryId: Uuid,
+    sentAt: Type.String({ format: 'date-time', description: 'When this attempt was sent: each retry is signed afresh' }),
+    channel: Type.Object({ id: Uuid, name: Type.String() }),
+    alert: Type.Object({
+      ...AlertNotice.properties,
+      detectionId: Uuid,
+      unit: Unit,
+      responsibleUnit: Unit,
+    }),
+  },
+  {
+    title: 'AlertWebhookPayload',
+    description:
+      'One alert through one webhook channel; the same `deliveryId` (and header) on every retry, so receivers can ignore repeats',
+  },
+);
+
+/** The body an SMS-gateway channel receives (`POST`, `application/json`, `Authorization: Bearer <token>` when one is set). */
+export const SmsGatewayRequest = Type.Object(
+  {
+    to: Type.Array(Type.String(), { minItems: 1, description: "The channel's recipients" }),
+    message: Type.String({ description: 'A short text in Chinese and English: taxon, port and why it is an alert' }),
+    alertId: Uuid,
+  },
+  { title: 'SmsGatewayRequest' },
+);
+
 const AlertParams = Type.Object({ id: Uuid });
 const alertAction = (operationId: string, action: string, summary: string) =>
   endpoint({
@@ -226,6 +267,23 @@ export const alertEndpoints = {
       operationId: 'createAlertChannel',
       tags: ['alerts'],
       summary: 'Add an alert channel to a unit (administrators); a webhook answers its signing secret once',
+      description: [
+        'The channel hears of every alert about a specimen anywhere in the unit’s subtree. Each alert goes out through each',
+        'enabled channel as its own delivery, retried with exponential backoff (`ALERT_DELIVERY_ATTEMPTS`,',
+        '`ALERT_DELIVERY_BACKOFF_MS`); every attempt is logged with its status code.',
+        '',
+        '**Webhook**: `POST <url>` with an `AlertWebhookPayload` JSON body and the headers',
+        '`X-VectorDesk-Delivery: <delivery id>`, `X-VectorDesk-Timestamp: <Unix seconds>` and',
+        '`X-VectorDesk-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`. A receiver recomputes the',
+        'HMAC over the raw bytes it received, compares in constant time, and refuses timestamps more than a few minutes',
+        'old. Any 2xx answer counts as delivered; anything else (redirects included) is retried. The secret is',
+        'generated (32 random bytes, base64url) unless given, and appears only in this answer.',
+        '',
+        '**SMS gateway**: `POST <url>` with an `SmsGatewayRequest` JSON body, `Authorization: Bearer <token>` when a token',
+        'is set. **In-app**: a live-push `alert.raised` to the people of the unit’s subtree who are signed in.',
+        '',
+        'URLs must be absolute `http:`/`https:` without credentials: otherwise `400 invalid_url` naming the field.',
+      ].join('\n'),
       body: AlertChannelBody,
       response: { 201: AlertChannel, ...errorResponses(400, 401, 403, 422) },
     },
@@ -237,6 +295,12 @@ export const alertEndpoints = {
       operationId: 'updateAlertChannel',
       tags: ['alerts'],
       summary: 'Rename, enable or disable an alert channel, or change its endpoint (administrators)',
+      description: [
+        '`webhook` or `sms` replace the channel’s settings of that kind as a whole, as on creation: a webhook without',
+        '`secret` gets a new generated one (answered once, in `secret`), an SMS gateway without `token` sends none.',
+        'Settings of another kind than the channel’s are refused (`422 channel_kind_mismatch`). Channels are disabled,',
+        'never deleted: their deliveries stay on record.',
+      ].join('\n'),
       params: Type.Object({ id: Uuid }),
       body: AlertChannelPatch,
       response: { 200: AlertChannel, ...errorResponses(400, 401, 403, 404, 422) },
@@ -252,3 +316,5 @@ export type DismissAlertBody = Static<typeof DismissAlertBody>;
 export type AlertChannelBody = Static<typeof AlertChannelBody>;
 export type AlertChannelPatch = Static<typeof AlertChannelPatch>;
 export type AlertChannel = Static<typeof AlertChannel>;
+export type AlertWebhookPayload = Static<typeof AlertWebhookPayload>;
+export type SmsGatewayRequest = Static<typeof SmsGatewayRequest>;

@@ -1,6 +1,7 @@
 /**
  * The api's background jobs: the job map (`job-map.ts`: each job's name and payload), one queue per job (`JobQueues`),
- * and the queue adapters behind the {@link JobQueue} interface (BullMQ over Redis, in-process).
+ * the queue adapters behind the {@link JobQueue} interface (BullMQ over Redis, in-process), and the outbox feeder that
+ * hands a table's pending rows to a queue and sweeps them again.
  */
 export {
   JOB_QUEUE_DEFAULTS,
@@ -32,3 +33,4 @@ export {
   type JobHandlers,
   type JobQueuesOptions,
 } from './job-queues.js';
+export { OutboxFeeder, type Outbox, type OutboxFeederOptions } from './outbox-feeder.js';

@@ -6,12 +6,14 @@
 export interface JobPayloads {
   /** Identify a submitted specimen's images (the request row in `identification_requests` is the outbox). */
   identify: { specimenId: string };
+  /** Send one alert through one channel (the row in `alert_deliveries` is the outbox; ADR 0014). */
+  'alert-delivery': { deliveryId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
 /** A record, not a list, so that the compiler holds it to exactly the names of {@link JobPayloads}. */
-const everyJobName: { [Name in JobName]: true } = { identify: true };
+const everyJobName: { [Name in JobName]: true } = { identify: true, 'alert-delivery': true };
 
 /** Every job name, at run time. */
 export const JOB_NAMES = Object.keys(everyJobName) as readonly JobName[];

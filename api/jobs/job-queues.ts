@@ -1,7 +1,7 @@
 import { BullMqJobQueue } from './bullmq-queue.js';
 import { InProcessJobQueue } from './in-process-queue.js';
 import { JOB_NAMES, type JobName, type JobPayloads } from './job-map.js';
-import type { BullMqQueueOptions, JobHandler, JobQueue } from './job-queue.js';
+import type { BullMqQueueOptions, JobHandler, JobQueue, JobQueueOptions } from './job-queue.js';
 
 export type CreateJobQueueOptions = Omit<BullMqQueueOptions, 'redisUrl'> & {
   /** BullMQ over this Redis when given (scale-out mode); otherwise the in-process queue (embedded mode). */
@@ -27,6 +27,8 @@ export type JobConcurrency = { [Name in JobName]?: number };
 export interface JobQueuesOptions extends Omit<CreateJobQueueOptions, 'onError'> {
   /** Called with the connection and background errors of the named queue (BullMQ). */
   onError?: (error: Error, name: JobName) => void;
+  /** A job's own retry policy, where it differs from the shared one (an alert webhook is retried longer than inference). */
+  perJob?: { [Name in JobName]?: Pick<JobQueueOptions, 'attempts' | 'backoffMs'> };
 }
 
 /**
@@ -43,8 +45,12 @@ export class JobQueues {
   queue<Name extends JobName>(name: Name): JobQueue<JobPayloads[Name]> {
     const existing = this.queues.get(name);
     if (existing) return existing as JobQueue<JobPayloads[Name]>;
-    const { onError, ...options } = this.options;
-    const created = createJobQueue<JobPayloads[Name]>(name, { ...options, onError: onError && ((error) => onError(error, name)) });
+    const { onError, perJob, ...options } = this.options;
+    const created = createJobQueue<JobPayloads[Name]>(name, {
+      ...options,
+      ...perJob?.[name],
+      onError: onError && ((error) => onError(error, name)),
+    });
     this.queues.set(name, created);
     return created;
   }

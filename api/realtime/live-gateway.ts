@@ -9,7 +9,7 @@ import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
 import { presentAlertNotice } from '../presenters/alerts.js';
 import { presentSpecimen } from '../presenters/index.js';
-import { ALL_UNITS_ROOM, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
+import { ALL_UNITS_ROOM, roomsForAlertChannel, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
 
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
@@ -66,6 +66,10 @@ export class LiveGateway {
     options.events.on('alert.changed', (notice) =>
       this.io.to(roomsForUnitPath(notice.unitPath)).emit('alert.changed', { alert: presentAlertNotice(notice) }),
     );
+    options.events.on('alert.raised', (notice, { channelUnitPath }) => {
+      const rooms = roomsForAlertChannel(notice.unitPath, channelUnitPath);
+      if (rooms.length > 0) this.io.to(rooms).emit('alert.raised', { alert: presentAlertNotice(notice) });
+    });
   }
 
   async close(): Promise<void> {

@@ -14,3 +14,17 @@ export function unitIdsOnPath(path: string): string[] {
 export function roomsForUnitPath(unitPath: string): string[] {
   return [ALL_UNITS_ROOM, ...unitIdsOnPath(unitPath).map(unitRoom)];
 }
+
+/**
+ * Who an in-app alert channel notifies: the people whose scope root lies in the channel unit's subtree and contains
+ * the specimen, i.e. the rooms of the units on the specimen's path from the channel's unit down — and administrators
+ * (whose scope root is the organisation's) when the channel belongs to the root unit.
+ */
+export function roomsForAlertChannel(specimenUnitPath: string, channelUnitPath: string): string[] {
+  if (!specimenUnitPath.startsWith(channelUnitPath)) return [];
+  const channelDepth = unitIdsOnPath(channelUnitPath).length;
+  const rooms = unitIdsOnPath(specimenUnitPath)
+    .slice(channelDepth - 1)
+    .map(unitRoom);
+  return channelDepth === 1 ? [ALL_UNITS_ROOM, ...rooms] : rooms;
+}

@@ -6,7 +6,7 @@ import { PoolSaturatedError } from '../../inference/inference-pool.js';
 import type { ImageAnswer } from '../domain/identification.js';
 import type { Database } from '../db/schema.js';
 import { AppError, serviceUnavailable } from '../domain/errors.js';
-import type { JobHandler, JobPayloads, JobQueue } from '../jobs/index.js';
+import { OutboxFeeder, type JobHandler, type JobPayloads, type JobQueue } from '../jobs/index.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { AiRun, IdentificationRepository } from '../repositories/identification.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
@@ -32,66 +32,47 @@ export interface IdentificationServiceOptions {
  * specimen and model versions, and tells `notify` so the live channel can push it.
  */
 export class IdentificationService {
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly outbox: OutboxFeeder<JobPayloads['identify']>;
 
   constructor(
     private readonly requests: IdentificationRequestRepository,
     private readonly identifications: IdentificationRepository,
     private readonly store: ImageStore,
-    private readonly queue: JobQueue<JobPayloads['identify']>,
+    queue: JobQueue<JobPayloads['identify']>,
     /** null while no model can be loaded: jobs are not consumed and `identifyUploads` answers 503. */
     private readonly engine: IdentificationEngine | null,
     private readonly triage: IdentifiedSpecimenTriage,
     private readonly notify: (specimenId: string) => Promise<void>,
-    private readonly log: FastifyBaseLogger,
+    log: FastifyBaseLogger,
     private readonly options: IdentificationServiceOptions,
-  ) {}
+  ) {
+    this.outbox = new OutboxFeeder(requests, queue, log, {
+      what: 'identify',
+      payloadOf: (specimenId) => ({ specimenId }),
+      requeueAfterMs: options.requeueAfterMs,
+    });
+  }
 
   /** Hands a new request to the queue now; if that fails (Redis down), the sweep retries it later. */
   async requestCreated(specimenId: string): Promise<void> {
-    try {
-      await this.queue.add({ specimenId }, { jobId: specimenId });
-      await this.requests.markEnqueued([specimenId]);
-    } catch (error) {
-      this.log.warn({ err: error, specimenId }, 'could not enqueue the identify job; the outbox sweep will retry');
-    }
+    await this.outbox.handOver([specimenId]);
   }
 
   /**
    * Re-enqueues pending requests that never reached the queue or were lost with it (restart, Redis data loss):
    * those never handed over, or handed over before `staleBefore`. Re-adding a job still queued is a no-op.
    */
-  async sweep(staleBefore = new Date(Date.now() - this.options.requeueAfterMs)): Promise<number> {
-    const ids = await this.requests.pendingToEnqueue(staleBefore, 500);
-    const handedOver: string[] = [];
-    for (const specimenId of ids) {
-      try {
-        await this.queue.add({ specimenId }, { jobId: specimenId });
-        handedOver.push(specimenId);
-      } catch (error) {
-        this.log.warn({ err: error }, 'identify queue unreachable; pending requests stay in the outbox');
-        break;
-      }
-    }
-    await this.requests.markEnqueued(handedOver);
-    return handedOver.length;
+  sweep(staleBefore?: Date): Promise<number> {
+    return this.outbox.sweep(staleBefore);
   }
 
-  /**
-   * Sweeps every pending request once now — an in-process queue loses its jobs with the process — and then, every
-   * `intervalMs`, those handed over longer than `requeueAfterMs` ago.
-   */
+  /** Sweeps every pending request now, then every `intervalMs` those handed over longer than `requeueAfterMs` ago. */
   startSweeping(intervalMs: number): void {
-    const run = (staleBefore?: Date) => {
-      this.sweep(staleBefore).catch((error: unknown) => this.log.error({ err: error }, 'identification outbox sweep failed'));
-    };
-    run(new Date());
-    this.sweepTimer = setInterval(run, intervalMs);
-    this.sweepTimer.unref();
+    this.outbox.start(intervalMs);
   }
 
   stopSweeping(): void {
-    clearInterval(this.sweepTimer);
+    this.outbox.stop();
   }
 
   /** The `identify` job's handler, for a process that consumes jobs. */

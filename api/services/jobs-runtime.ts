@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config.js';
 import { JobQueues } from '../jobs/index.js';
+import type { AlertDeliveryService } from './alert-delivery.service.js';
 import type { IdentificationService } from './identification.service.js';
 
 /** The process's job queues: BullMQ under `QUEUE_PREFIX` with `REDIS_URL`, else in-process; the same for the api and `npm run worker`. */
@@ -9,6 +10,7 @@ export function openJobQueues(config: AppConfig, log: FastifyBaseLogger): JobQue
     redisUrl: config.redisUrl,
     prefix: config.jobs.queuePrefix,
     attempts: config.jobs.attempts,
+    perJob: { 'alert-delivery': { attempts: config.alertDelivery.attempts, backoffMs: config.alertDelivery.backoffMs } },
     onError: (error, name) => log.warn({ err: error }, `${name} queue connection problem`),
   });
 }
@@ -17,6 +19,7 @@ export function openJobQueues(config: AppConfig, log: FastifyBaseLogger): JobQue
 export interface JobHandlerSources {
   /** With its models loaded (`jobHandler` throws otherwise). */
   identification: IdentificationService;
+  alertDelivery: AlertDeliveryService;
 }
 
 /**
@@ -24,5 +27,8 @@ export interface JobHandlerSources {
  * added to the job map fails to compile here until it has a handler, and `JobQueues.consume` refuses to start without one.
  */
 export function startJobConsumers(jobs: JobQueues, sources: JobHandlerSources, config: AppConfig): void {
-  jobs.consume({ identify: sources.identification.jobHandler() }, { identify: config.jobs.concurrency });
+  jobs.consume(
+    { identify: sources.identification.jobHandler(), 'alert-delivery': sources.alertDelivery.jobHandler() },
+    { identify: config.jobs.concurrency, 'alert-delivery': config.alertDelivery.concurrency },
+  );
 }

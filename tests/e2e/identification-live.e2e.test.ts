@@ -36,8 +36,8 @@ describeInChromium('live identification in Chromium against the real server on P
   function startIdentifying(): void {
     if (consuming) return;
     if (!testBed.server.identification.pool) throw new Error('the server has no inference pool: the models could not be loaded');
-    const { jobs, identification, config } = testBed.server;
-    startJobConsumers(jobs, { identification: identification.service }, config);
+    const { jobs, identification, services, config } = testBed.server;
+    startJobConsumers(jobs, { identification: identification.service, alertDelivery: services.alertDelivery }, config);
     consuming = true;
   }
 

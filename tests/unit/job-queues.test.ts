@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JOB_NAMES, JobQueues, type JobPayloads } from '../../api/jobs/index.js';
+import { JOB_NAMES, JobQueues, type JobEvent, type JobName, type JobPayloads } from '../../api/jobs/index.js';
 
 /** In-process queues: no Redis, nothing outlives the test. */
 let jobs: JobQueues;
@@ -23,6 +23,7 @@ describe('job queues, one per job of the job map', () => {
         identified.push(job.data);
         done();
       },
+      'alert-delivery': async () => undefined,
     });
     for (const name of JOB_NAMES) expect(await jobs.queue(name).workerCount(), name).toBe(1);
 
@@ -32,5 +33,24 @@ describe('job queues, one per job of the job map', () => {
     await queue.add({ specimenId: 'specimen-1' }, { jobId: 'specimen-1' });
     await finished;
     expect(identified).toEqual([{ specimenId: 'specimen-1' }]);
+  });
+
+  it('gives a job its own retry policy where `perJob` names one; the others keep the shared one', async () => {
+    jobs = new JobQueues({ attempts: 1, backoffMs: 5, perJob: { 'alert-delivery': { attempts: 3, backoffMs: 5 } } });
+    const tries: Record<JobName, number> = { identify: 0, 'alert-delivery': 0 };
+    const gaveUp = (name: JobName) =>
+      new Promise<JobEvent>((resolve) => jobs.queue(name).onEvent((event) => event.type === 'failed' && resolve(event)));
+    const finalAttempts = Promise.all([gaveUp('identify'), gaveUp('alert-delivery')]).then((events) =>
+      events.map((event) => event.attempt),
+    );
+    const failing = (name: JobName) => async () => {
+      tries[name] += 1;
+      throw new Error(`${name} fails`);
+    };
+    jobs.consume({ identify: failing('identify'), 'alert-delivery': failing('alert-delivery') });
+    await jobs.queue('identify').add({ specimenId: 'specimen-1' }, { jobId: 'specimen-1' });
+    await jobs.queue('alert-delivery').add({ deliveryId: 'delivery-1' }, { jobId: 'delivery-1' });
+    expect(await finalAttempts).toEqual([1, 3]);
+    expect(tries).toEqual({ identify: 1, 'alert-delivery': 3 });
   });
 });
