@@ -42,7 +42,13 @@ export async function recordIdentification(t: TestApp, specimenId: string, answe
 }
 
 /** Submits a specimen at `portCode` as `client` and stores `answer` as its identification; the specimen as it then is. */
-export async function triagedSpecimen(t: TestApp, client: Client, portCode: string, answer: AiAnswer, shadow?: AiAnswer): Promise<Specimen> {
+export async function triagedSpecimen(
+  t: TestApp,
+  client: Client,
+  portCode: string,
+  answer: AiAnswer,
+  shadow?: AiAnswer,
+): Promise<Specimen> {
   const response = await uploadSpecimen(client, validMetadata({ portCode }), [{ name: 'specimen.jpg', data: await jpegImage() }]);
   expect(response.statusCode, response.body).toBe(201);
   const { id } = response.json();
