@@ -30,7 +30,12 @@ export const SpecimenMetadata = Type.Object(
 export const SpecimenPatch = Type.Object(
   {
     ...Type.Partial(Type.Object(editableFields)).properties,
-    status: Type.Optional(Type.Enum(SPECIMEN_STATUSES, { description: 'Workflow status; experts and administrators only' })),
+    status: Type.Optional(
+      Type.Enum(SPECIMEN_STATUSES, {
+        description:
+          'Experts and administrators withdraw a specimen (`rejected`); every other status comes from triage and review (409 `status_by_review`)',
+      }),
+    ),
   },
   { title: 'SpecimenPatch', additionalProperties: false, minProperties: 1 },
 );
@@ -148,10 +153,10 @@ export const specimenEndpoints = {
     schema: {
       operationId: 'updateSpecimen',
       tags: ['specimens'],
-      summary: "Correct a specimen's metadata (status: experts and administrators)",
+      summary: "Correct a specimen's metadata, or withdraw it (experts and administrators)",
       params: SpecimenIdParams,
       body: SpecimenPatch,
-      response: { 200: Specimen, ...errorResponses(400, 401, 403, 404) },
+      response: { 200: Specimen, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }),
   addSpecimenImages: endpoint({

@@ -4,7 +4,8 @@ import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenMetadata, SpecimenPatch } from '../contract/index.js';
 import type { ImageProvenance, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { SpecimenRowUpdate } from '../db/schema.js';
-import { badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import type { SpecimenStatus } from '../domain/vocabulary.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
@@ -19,6 +20,9 @@ export interface UploadedImage {
 }
 
 export type ImageVariant = 'original' | 'thumbnail';
+
+/** The status an expert or administrator sets by hand: withdrawing a specimen. */
+const MANUAL_STATUSES: readonly SpecimenStatus[] = ['rejected'];
 
 export class SpecimenService {
   constructor(
@@ -141,6 +145,12 @@ export class SpecimenService {
     if (!permissions.editSpecimens(actor.role)) throw forbidden('Trainees cannot change specimens');
     if (patch.status !== undefined && !permissions.changeSpecimenStatus(actor.role)) {
       throw forbidden("Only experts and administrators can change a specimen's status");
+    }
+    // Confirmation makes records (detections, alerts): it only comes from triage and review decisions.
+    if (patch.status !== undefined && patch.status !== before.status && !MANUAL_STATUSES.includes(patch.status)) {
+      throw conflict('status_by_review', `A specimen becomes ${patch.status} through review: POST /api/v1/specimens/${id}/reviews`, {
+        allowed: MANUAL_STATUSES,
+      });
     }
     const changes = toRowUpdate(patch);
     await this.specimens.update(id, changes, (trx) =>

@@ -54,11 +54,11 @@ describe('live push channel', () => {
     };
     const created = await uploadSpecimen(await as(server, 'staff.beilun'), validMetadata(), [{ name: 'a.jpg', data: await jpegImage(1) }]);
     const id = created.json().id;
-    await (await as(server, 'expert.ningbo')).updateSpecimen({ params: { id }, body: { status: 'in_review' } });
+    await (await as(server, 'expert.ningbo')).updateSpecimen({ params: { id }, body: { status: 'rejected' } });
 
     const expectedEvents = [
       ['specimen.created', 'submitted'],
-      ['specimen.updated', 'in_review'],
+      ['specimen.updated', 'rejected'],
     ];
     for (const name of ['submitter', 'districtExpert', 'admin', 'hqExpertByCookie'] as const) {
       await expect

@@ -25,7 +25,8 @@ for (const backend of await testBackends()) {
     let t: TestApp;
     let staff: Client;
     beforeAll(async () => {
-      t = await createTestApp(backend.name);
+      // The specimen API alone: identification and triage (which move the status on) have tests of their own.
+      t = await createTestApp(backend.name, { IDENTIFY_JOBS_IN_API: 'false' });
       staff = await as(t, 'staff.beilun');
     });
     afterAll(() => t?.close());
@@ -176,7 +177,7 @@ for (const backend of await testBackends()) {
       expect(mine.json().total).toBe(1);
     });
 
-    it('lets staff correct metadata and experts change the status, with an audit trail', async () => {
+    it('lets staff correct metadata and experts withdraw a specimen, with an audit trail', async () => {
       const created = (await uploadSpecimen(staff, validMetadata(), [{ name: 'p.jpg', data: await jpegImage(7) }])).json();
       const patch = (client: Client, body: SpecimenPatch) => client.updateSpecimen({ params: { id: created.id }, body });
 
@@ -184,12 +185,16 @@ for (const backend of await testBackends()) {
       expect(corrected.statusCode, corrected.body).toBe(200);
       expect(corrected.json()).toMatchObject({ count: 7, notes: null, lifeStage: 'larva', status: 'submitted' });
 
-      const staffStatus = await patch(staff, { status: 'confirmed' });
+      const staffStatus = await patch(staff, { status: 'rejected' });
       expect(staffStatus.statusCode).toBe(403);
       expect(staffStatus.error()).toMatchObject({ error: 'forbidden' });
 
-      const expertStatus = await patch(await as(t, 'expert.ningbo'), { status: 'confirmed' });
-      expect(expertStatus.json()).toMatchObject({ status: 'confirmed', count: 7 });
+      const expert = await as(t, 'expert.ningbo');
+      const confirmedByHand = await patch(expert, { status: 'confirmed' });
+      expect(confirmedByHand.statusCode).toBe(409);
+      expect(confirmedByHand.error()).toMatchObject({ error: 'status_by_review' });
+      const expertStatus = await patch(expert, { status: 'rejected' });
+      expect(expertStatus.json()).toMatchObject({ status: 'rejected', count: 7 });
 
       const trainee = await patch(await as(t, 'trainee.ningbo'), { count: 1 });
       expect(trainee.statusCode).toBe(403);
@@ -197,7 +202,7 @@ for (const backend of await testBackends()) {
       const audit = await t.database.db.selectFrom('audit_log').selectAll().where('entity_id', '=', created.id).orderBy('at').execute();
       expect(audit.map((entry) => entry.action)).toEqual(['specimen.create', 'specimen.update', 'specimen.update']);
       expect(audit[1]!.before).toEqual({ count: 3, notes: 'Found near the ballast tanks', lifeStage: 'adult' });
-      expect(audit[2]!.after).toEqual({ status: 'confirmed' });
+      expect(audit[2]!.after).toEqual({ status: 'rejected' });
     });
 
     it('rejects bad patches with 400 naming the problem', async () => {

@@ -102,13 +102,14 @@ describe('SpecimenService', () => {
       ]);
     });
 
-    it('lets only experts and administrators change the status (403 to staff, changing nothing)', async () => {
-      await expect(update('staff.beilun', { status: 'confirmed' })).rejects.toMatchObject(refused(403, 'forbidden'));
-      await expect(update('staff.beilun', { count: 2, status: 'confirmed' })).rejects.toMatchObject(refused(403, 'forbidden'));
+    it('lets only experts and administrators withdraw a specimen, and leaves confirmation to review (changing nothing when refused)', async () => {
+      await expect(update('staff.beilun', { status: 'rejected' })).rejects.toMatchObject(refused(403, 'forbidden'));
+      await expect(update('staff.beilun', { count: 2, status: 'rejected' })).rejects.toMatchObject(refused(403, 'forbidden'));
+      await expect(update('expert.ningbo', { status: 'confirmed' })).rejects.toMatchObject(refused(409, 'status_by_review'));
+      await expect(update('admin', { count: 2, status: 'in_review' })).rejects.toMatchObject(refused(409, 'status_by_review'));
       expect(await world.service.get(actor('staff.beilun'), specimen.id)).toMatchObject({ status: 'submitted', count: 1 });
-      expect(await update('expert.ningbo', { status: 'in_review' })).toMatchObject({ status: 'in_review' });
-      expect(await update('admin', { status: 'confirmed' })).toMatchObject({ status: 'confirmed' });
-      expect(world.transaction.actions()).toEqual(['specimen.update', 'specimen.update']);
+      expect(await update('expert.ningbo', { status: 'rejected' })).toMatchObject({ status: 'rejected' });
+      expect(world.transaction.actions()).toEqual(['specimen.update']);
     });
 
     it('refuses trainees (403), but answers 404 first to anyone the specimen is hidden from, as for a missing one', async () => {

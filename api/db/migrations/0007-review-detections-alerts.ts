@@ -4,7 +4,7 @@ const now = sql`now()`;
 const emptyJsonList = sql`'[]'::jsonb`;
 
 /**
- * From an AI answer to a confirmed record and an alert (ADR 0014): the curated taxa with their watch-list flags, the
+ * From an AI answer to a confirmed record and an alert (ADRs 0015 and 0014): the curated taxa with their watch-list flags, the
  * triage rules as data, each specimen's triage and review state, the experts' reviews, the detections agreement
  * creates, the alerts first and watch-list detections open, and the alert channels with a delivery log per channel.
  */
