@@ -55,8 +55,9 @@ export function OpenAlertsBadge() {
   const { data: count } = useQuery(openAlertCountQuery);
   if (!count) return null;
   return (
-    <span className="nav-badge" aria-label={t('alerts.openCount', { count })} data-testid="nav-alerts-count">
-      {count}
+    <span className="nav-badge" data-testid="nav-alerts-count" data-count={count}>
+      <span aria-hidden="true">{count}</span>
+      <span className="visually-hidden">{t('alerts.openCount', { count })}</span>
     </span>
   );
 }
