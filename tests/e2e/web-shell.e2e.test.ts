@@ -162,10 +162,14 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
 
   it('shows each role its own navigation and start page', async () => {
     const expected = [
-      { username: 'staff.beilun', navigation: ['nav-submit', 'nav-specimens'], start: '/specimens' },
-      { username: 'expert.ningbo', navigation: ['nav-specimens', 'nav-rooms'], start: '/specimens' },
+      { username: 'staff.beilun', navigation: ['nav-submit', 'nav-specimens', 'nav-alerts'], start: '/specimens' },
+      { username: 'expert.ningbo', navigation: ['nav-specimens', 'nav-review', 'nav-alerts', 'nav-rooms'], start: '/specimens' },
       { username: 'trainee.ningbo', navigation: ['nav-classes'], start: '/rooms' },
-      { username: 'admin', navigation: ['nav-specimens', 'nav-rooms', 'nav-models'], start: '/specimens' },
+      {
+        username: 'admin',
+        navigation: ['nav-specimens', 'nav-alerts', 'nav-rooms', 'nav-models', 'nav-taxa', 'nav-triage'],
+        start: '/specimens',
+      },
     ];
     for (const { username, navigation, start } of expected) {
       const { page, dialogs, errors } = await testBed.signIn(username);

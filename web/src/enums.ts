@@ -1,6 +1,23 @@
 // The enums the UI shows, by the name their labels have under `enums.` in the locale files.
 import { useTranslation } from 'react-i18next';
-import { LIFE_STAGES, PORT_TYPES, ROLES, SEXES, SITE_TYPES, SPECIMEN_STATUSES, TRAP_METHODS, VECTOR_GROUPS } from '@contract';
+import {
+  ALERT_CHANNEL_KINDS,
+  ALERT_REASONS,
+  ALERT_STATUSES,
+  DELIVERY_STATUSES,
+  LIFE_STAGES,
+  PORT_TYPES,
+  REVIEW_DECISIONS,
+  ROLES,
+  SEXES,
+  SITE_TYPES,
+  SPECIMEN_STATUSES,
+  TAXON_RANKS,
+  TRAP_METHODS,
+  TRIAGE_QUEUES,
+  TRIAGE_REASON_CODES,
+  VECTOR_GROUPS,
+} from '@contract';
 
 export const ENUMS = {
   role: ROLES,
@@ -11,6 +28,14 @@ export const ENUMS = {
   sex: SEXES,
   status: SPECIMEN_STATUSES,
   group: VECTOR_GROUPS,
+  rank: TAXON_RANKS,
+  triageQueue: TRIAGE_QUEUES,
+  triageReason: TRIAGE_REASON_CODES,
+  reviewDecision: REVIEW_DECISIONS,
+  alertStatus: ALERT_STATUSES,
+  alertReason: ALERT_REASONS,
+  channelKind: ALERT_CHANNEL_KINDS,
+  deliveryStatus: DELIVERY_STATUSES,
 } as const;
 
 export type EnumKind = keyof typeof ENUMS;

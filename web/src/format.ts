@@ -1,9 +1,13 @@
 // Display helpers that depend on the current language.
-import type { PortRef } from '@contract';
+import type { PortRef, Unit } from '@contract';
 import { localeFor, type Language } from './i18n';
 
 export function portName(port: Pick<PortRef, 'nameZh' | 'nameEn'>, lng: Language): string {
   return (lng === 'zh' ? port.nameZh : port.nameEn) || port.nameEn || port.nameZh;
+}
+
+export function unitName(unit: Pick<Unit, 'nameZh' | 'nameEn'>, lng: Language): string {
+  return (lng === 'zh' ? unit.nameZh : unit.nameEn) || unit.nameEn || unit.nameZh;
 }
 
 export function portLabel(port: Pick<PortRef, 'code' | 'nameZh' | 'nameEn'>, lng: Language): string {

@@ -13,14 +13,20 @@ export interface NavItem {
   label: keyof (typeof en)['nav'];
   testId: string;
   roles: readonly Role[];
+  /** A count shown beside the label: the alerts waiting for someone. */
+  badge?: 'openAlerts';
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/submit', label: 'submit', testId: 'nav-submit', roles: ['staff'] },
   { to: '/specimens', label: 'specimens', testId: 'nav-specimens', roles: ['staff', 'expert', 'admin'] },
+  { to: '/review', label: 'review', testId: 'nav-review', roles: ['expert'] },
+  { to: '/alerts', label: 'alerts', testId: 'nav-alerts', roles: ['staff', 'expert', 'admin'], badge: 'openAlerts' },
   { to: '/rooms', label: 'rooms', testId: 'nav-rooms', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'classes', testId: 'nav-classes', roles: ['trainee'] },
   { to: '/models', label: 'models', testId: 'nav-models', roles: ['admin'] },
+  { to: '/admin/taxa', label: 'taxa', testId: 'nav-taxa', roles: ['admin'] },
+  { to: '/admin/triage', label: 'triage', testId: 'nav-triage', roles: ['admin'] },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

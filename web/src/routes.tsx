@@ -11,12 +11,17 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { parseAlertSearch, alertListQueryFor } from './alert-inbox';
+import { alertListQuery, alertQuery } from './api/alert-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
+import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
+import { triageRulesQuery } from './api/taxa-queries';
 import { getSession, type Session } from './api/session';
 import { Layout } from './components/Layout';
 import { HOME } from './navigation';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { parseReviewSearch, reviewQueueQueryFor } from './review/search';
 import { parseSpecimenSearch, specimenListQueryFor } from './specimen-search';
 
 export interface RouterContext {
@@ -112,6 +117,60 @@ const modelsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/ModelsPage'), 'ModelsPage'),
 });
 
+const reviewQueueRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'review',
+  validateSearch: parseReviewSearch,
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => void context.queryClient.prefetchQuery(reviewQueueQuery(reviewQueueQueryFor(deps))),
+  component: lazyRouteComponent(() => import('./pages/ReviewQueuePage'), 'ReviewQueuePage'),
+});
+
+// The queue filter travels along (`?queue=critical`): "next" walks the queue the expert chose.
+const reviewRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'review/$specimenId',
+  validateSearch: parseReviewSearch,
+  loaderDeps: ({ search }) => search,
+  // Another specimen is another review (its own form, zoom and outcome).
+  remountDeps: ({ params }) => params.specimenId,
+  loader: ({ context, params, deps }) => {
+    void context.queryClient.prefetchQuery(specimenQuery(params.specimenId));
+    void context.queryClient.prefetchQuery(similarSpecimensQuery(params.specimenId));
+    void context.queryClient.prefetchQuery(reviewQueueQuery(reviewQueueQueryFor(deps)));
+  },
+  component: lazyRouteComponent(() => import('./pages/ReviewPage'), 'ReviewPage'),
+});
+
+const alertsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'alerts',
+  validateSearch: parseAlertSearch,
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => void context.queryClient.prefetchQuery(alertListQuery(alertListQueryFor(deps))),
+  component: lazyRouteComponent(() => import('./pages/AlertsPage'), 'AlertsPage'),
+});
+
+const alertRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'alerts/$alertId',
+  loader: ({ context, params }) => void context.queryClient.prefetchQuery(alertQuery(params.alertId)),
+  component: lazyRouteComponent(() => import('./pages/AlertPage'), 'AlertPage'),
+});
+
+const taxaAdminRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'admin/taxa',
+  component: lazyRouteComponent(() => import('./pages/TaxaAdminPage'), 'TaxaAdminPage'),
+});
+
+const triageRulesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'admin/triage',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(triageRulesQuery),
+  component: lazyRouteComponent(() => import('./pages/TriageRulesPage'), 'TriageRulesPage'),
+});
+
 // Any other address, signed in: says so inside the app's frame, with the way home.
 const unknownRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -121,7 +180,22 @@ const unknownRoute = createRoute({
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  signedInRoute.addChildren([homeRoute, submitRoute, specimensRoute, specimenRoute, roomsRoute, roomRoute, modelsRoute, unknownRoute]),
+  signedInRoute.addChildren([
+    homeRoute,
+    submitRoute,
+    specimensRoute,
+    specimenRoute,
+    roomsRoute,
+    roomRoute,
+    modelsRoute,
+    reviewQueueRoute,
+    reviewRoute,
+    alertsRoute,
+    alertRoute,
+    taxaAdminRoute,
+    triageRulesRoute,
+    unknownRoute,
+  ]),
 ]);
 
 export const router = createRouter({

@@ -1,9 +1,18 @@
 // What the pages read from the server and what they change there, as TanStack Query options and hooks built on
 // `api.<operationId>`. Keys live in query-keys.ts; the live push writes into the same cache (live-cache.ts).
 import { keepPreviousData, queryOptions, replaceEqualDeep, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { NewRoom, Port, RoomListQuery, Specimen, SpecimenListQuery, SpecimenStatus, User } from '@contract';
+import {
+  endpoints,
+  type NewRoom,
+  type Port,
+  type RoomListQuery,
+  type Specimen,
+  type SpecimenListQuery,
+  type SpecimenStatus,
+  type User,
+} from '@contract';
 import { mergeSpecimen } from '../identification';
-import { api } from './client';
+import { api, formOf, upload } from './client';
 import { queryKeys, type SpecimenPage } from './query-keys';
 import { getSession, updateUser } from './session';
 import { storeSpecimen } from './specimen-cache';
@@ -98,6 +107,26 @@ export function useUpdateSpecimenStatus() {
   return useMutation({
     mutationFn: ({ id, status }: { id: string; status: SpecimenStatus }) => api.updateSpecimen({ params: { id }, body: { status } }),
     onSuccess: (specimen) => storeSpecimen(queryClient, specimen),
+  });
+}
+
+/** Photographs added to a specimen (an answer to "more photos, please", say); its page asks again for the whole. */
+export function useAddPhotos() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      specimenId,
+      files,
+      onProgress,
+    }: {
+      specimenId: string;
+      files: readonly File[];
+      onProgress: (percent: number) => void;
+    }) =>
+      upload(endpoints.addSpecimenImages, { id: specimenId }, formOf(endpoints.addSpecimenImages, { origin: 'upload' }, files), {
+        onProgress,
+      }),
+    onSuccess: (_added, { specimenId }) => queryClient.invalidateQueries({ queryKey: queryKeys.specimen(specimenId) }),
   });
 }
 

@@ -1,5 +1,5 @@
 // Every key of the server-state cache, in one place: invalidating `specimens` reaches every list and every specimen.
-import type { AnswerOf, Endpoints, RoomListQuery, SpecimenListQuery } from '@contract';
+import type { AlertListQuery, AnswerOf, Endpoints, ReviewQueueQuery, RoomListQuery, SpecimenListQuery, TaxonSearchQuery } from '@contract';
 
 export type SpecimenPage = AnswerOf<Endpoints['listSpecimens']>;
 export type RoomList = AnswerOf<Endpoints['listRooms']>;
@@ -15,6 +15,16 @@ export const queryKeys = {
   roomList: (query: Partial<RoomListQuery>) => ['rooms', 'list', query] as const,
   room: (id: string) => ['rooms', 'detail', id] as const,
   models: ['models'] as const,
+  taxonSearches: ['taxa', 'search'] as const,
+  taxonSearch: (query: Partial<TaxonSearchQuery>) => ['taxa', 'search', query] as const,
+  taxon: (id: string) => ['taxa', 'detail', id] as const,
+  triageRules: ['triage-rules'] as const,
+  reviewQueues: ['review', 'queue'] as const,
+  reviewQueue: (query: Partial<ReviewQueueQuery>) => ['review', 'queue', query] as const,
+  similarSpecimens: (specimenId: string) => ['review', 'similar', specimenId] as const,
+  alerts: ['alerts'] as const,
+  alertList: (query: Partial<AlertListQuery>) => ['alerts', 'list', query] as const,
+  alert: (id: string) => ['alerts', 'detail', id] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */

@@ -8,6 +8,7 @@ import { useEnumLabel } from '../enums';
 import { useLanguage } from '../i18n';
 import { useLiveConnected } from '../api/live';
 import { navItemsFor } from '../navigation';
+import { AlertNotices, OpenAlertsBadge } from './AlertNotices';
 import { LanguageSwitch } from './LanguageSwitch';
 
 /** The signed-in pages' frame: header with the role's navigation, live status, user and logout; the page below. */
@@ -47,6 +48,7 @@ export function Layout() {
                   data-testid={item.testId}
                 >
                   {t(`nav.${item.label}`)}
+                  {item.badge === 'openAlerts' && <OpenAlertsBadge />}
                 </Link>
               ))}
             </nav>
@@ -72,6 +74,7 @@ export function Layout() {
             </div>
           </div>
         </header>
+        <AlertNotices />
         <main className="main">
           <Outlet />
         </main>

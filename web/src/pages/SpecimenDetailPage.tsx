@@ -5,9 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { specimenQuery, useUpdateSpecimenStatus } from '../api/queries';
 import type { Specimen, SpecimenStatus } from '@contract';
+import { AddPhotos, NeedsPhotosBanner } from '../components/AddPhotos';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { IdentificationPanel } from '../components/IdentificationPanel';
+import { SpecimenReviewPanel } from '../components/ReviewState';
 import { EnumSelect } from '../components/Select';
 import { SpecimenRooms } from '../components/SpecimenRooms';
 import { StatusBadge } from '../components/StatusBadge';
@@ -15,6 +17,7 @@ import { useCurrentUser } from '../current-user';
 import { useEnumLabel, type EnumKind, type EnumValue } from '../enums';
 import { formatBytes, formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
+import { reviewProgress } from '../review/progress';
 
 const route = getRouteApi('/signed-in/specimens/$id');
 
@@ -92,6 +95,8 @@ export function SpecimenDetailPage() {
 
   const s = specimen;
   const canReview = user.role === 'expert' || user.role === 'admin';
+  const canAddPhotos = user.role !== 'trainee';
+  const progress = reviewProgress(s);
 
   return (
     <section className="page" data-testid="specimen-detail" data-specimen-id={s.id}>
@@ -104,9 +109,25 @@ export function SpecimenDetailPage() {
           <span className="muted">{formatDateTime(s.collectedAt, lng)}</span>
         </h1>
         <StatusBadge status={s.status} />
+        {user.role === 'expert' && s.status === 'in_review' && (
+          <Link className="btn btn-primary" to="/review/$specimenId" params={{ specimenId: s.id }} data-testid="open-review">
+            {t('review.open')}
+          </Link>
+        )}
       </div>
 
+      {progress.kind === 'needs_photos' && (
+        <NeedsPhotosBanner
+          specimenId={s.id}
+          note={progress.request?.notes ?? null}
+          by={progress.request?.reviewer.displayName ?? null}
+          canAdd={canAddPhotos}
+        />
+      )}
+
       <IdentificationPanel identification={s.identification ?? null} images={s.images} />
+
+      <SpecimenReviewPanel specimen={s} />
 
       <SpecimenRooms specimenId={s.id} user={user} />
 
@@ -136,6 +157,12 @@ export function SpecimenDetailPage() {
                 </li>
               ))}
             </ul>
+          )}
+          {canAddPhotos && progress.kind !== 'needs_photos' && (
+            <details className="add-photos-details">
+              <summary data-testid="add-photos-toggle">{t('addPhotos.title')}</summary>
+              <AddPhotos specimenId={s.id} />
+            </details>
           )}
         </div>
 

@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAddPhotos } from '../api/queries';
+import { ErrorMessage } from './ErrorMessage';
+import { ImageDropZone, toSelectedImages, type SelectedImage } from './ImageDropZone';
+import { ProgressBar } from './ProgressBar';
+
+/** Adds photographs to a specimen: pick or drop them, then upload; the specimen's page shows them once stored. */
+export function AddPhotos({ specimenId }: { specimenId: string }) {
+  const { t } = useTranslation();
+  const [images, setImages] = useState<SelectedImage[]>([]);
+  const [progress, setProgress] = useState(0);
+  const [added, setAdded] = useState(0);
+  const { mutate, isPending: uploading, error, reset } = useAddPhotos();
+
+  function send(): void {
+    setProgress(0);
+    mutate(
+      { specimenId, files: images.map((image) => image.file), onProgress: setProgress },
+      {
+        onSuccess: ({ images: stored }) => {
+          setImages([]);
+          setAdded(stored.length);
+        },
+      },
+    );
+  }
+
+  return (
+    <div className="add-photos" data-testid="add-photos">
+      <ImageDropZone
+        images={images}
+        disabled={uploading}
+        onAdd={(files) => {
+          reset();
+          setAdded(0);
+          setImages((current) => [...current, ...toSelectedImages(files, current)]);
+        }}
+        onRemove={(key) => setImages((current) => current.filter((image) => image.key !== key))}
+      />
+      {uploading && <ProgressBar value={progress} label={t('submit.progress')} testId="add-photos-progress" />}
+      <ErrorMessage error={error} testId="add-photos-error" />
+      {added > 0 && images.length === 0 && (
+        <p className="alert alert-success" role="status" data-testid="add-photos-done">
+          {t('addPhotos.added', { count: added })}
+        </p>
+      )}
+      {images.length > 0 && (
+        <button type="button" className="btn btn-primary" disabled={uploading} onClick={send} data-testid="add-photos-submit">
+          {uploading ? t('submit.uploading') : t('addPhotos.upload', { count: images.length })}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The expert's request for more photographs, in front of the submitter with the means to answer it. */
+export function NeedsPhotosBanner({
+  specimenId,
+  note,
+  by,
+  canAdd,
+}: {
+  specimenId: string;
+  note: string | null;
+  by: string | null;
+  canAdd: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section className="card needs-photos" data-testid="needs-photos-banner" role="region" aria-label={t('addPhotos.requestTitle')}>
+      <h2 className="card-title">{t('addPhotos.requestTitle')}</h2>
+      <p>{by ? t('addPhotos.requestBy', { name: by }) : t('addPhotos.request')}</p>
+      {note && (
+        <blockquote className="needs-photos-note pre-wrap" data-testid="needs-photos-note">
+          {note}
+        </blockquote>
+      )}
+      {canAdd && <AddPhotos specimenId={specimenId} />}
+    </section>
+  );
+}
