@@ -147,10 +147,12 @@ export class SpecimenService {
       throw forbidden("Only experts and administrators can change a specimen's status");
     }
     // Confirmation makes records (detections, alerts): it only comes from triage and review decisions.
-    if (patch.status !== undefined && patch.status !== before.status && !MANUAL_STATUSES.includes(patch.status)) {
-      throw conflict('status_by_review', `A specimen becomes ${patch.status} through review: POST /api/v1/specimens/${id}/reviews`, {
-        allowed: MANUAL_STATUSES,
-      });
+    if (patch.status !== undefined && patch.status !== before.status) {
+      if (!MANUAL_STATUSES.includes(patch.status))
+        throw conflict('status_by_review', `A specimen becomes ${patch.status} through review: POST /api/v1/specimens/${id}/reviews`, {
+          allowed: MANUAL_STATUSES,
+        });
+      if (before.status === 'confirmed') throw conflict('specimen_confirmed', 'A confirmed specimen is a record and stays one');
     }
     const changes = toRowUpdate(patch);
     await this.specimens.update(id, changes, (trx) =>

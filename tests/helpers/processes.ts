@@ -157,7 +157,7 @@ export async function startWorkerProcess(
   child.once('error', () => undefined);
   const worker: WorkerProcess = { name, child, lines, output: () => raw.slice(-4000) };
   const deadline = performance.now() + (options.timeoutMs ?? 60_000);
-  while (!lines.some((line) => typeof line.msg === 'string' && line.msg.includes('consuming identify jobs'))) {
+  while (!lines.some((line) => typeof line.msg === 'string' && line.msg.startsWith('inference worker consuming'))) {
     if (!isRunning(child))
       throw new Error(`worker ${name} exited (${child.exitCode ?? child.signalCode}) before consuming jobs:\n${worker.output()}`);
     if (performance.now() > deadline) {

@@ -1,16 +1,7 @@
 // What the pages read from the server and what they change there, as TanStack Query options and hooks built on
 // `api.<operationId>`. Keys live in query-keys.ts; the live push writes into the same cache (live-cache.ts).
 import { keepPreviousData, queryOptions, replaceEqualDeep, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  endpoints,
-  type NewRoom,
-  type Port,
-  type RoomListQuery,
-  type Specimen,
-  type SpecimenListQuery,
-  type SpecimenStatus,
-  type User,
-} from '@contract';
+import { endpoints, type NewRoom, type Port, type RoomListQuery, type Specimen, type SpecimenListQuery, type User } from '@contract';
 import { mergeSpecimen } from '../identification';
 import { api, formOf, upload } from './client';
 import { queryKeys, type SpecimenPage } from './query-keys';
@@ -102,10 +93,10 @@ export const modelsQuery = queryOptions({
 });
 
 /** An expert's or administrator's verdict on a specimen; every page showing it takes the answer. */
-export function useUpdateSpecimenStatus() {
+export function useWithdrawSpecimen() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, status }: { id: string; status: SpecimenStatus }) => api.updateSpecimen({ params: { id }, body: { status } }),
+    mutationFn: (id: string) => api.updateSpecimen({ params: { id }, body: { status: 'rejected' } }),
     onSuccess: (specimen) => storeSpecimen(queryClient, specimen),
   });
 }

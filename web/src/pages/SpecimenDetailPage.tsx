@@ -1,16 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
-import { specimenQuery, useUpdateSpecimenStatus } from '../api/queries';
+import { specimenQuery, useWithdrawSpecimen } from '../api/queries';
 import type { Specimen, SpecimenStatus } from '@contract';
+
+/** Statuses a specimen may be withdrawn from: not yet a confirmed record, not already withdrawn. */
+const WITHDRAWABLE: readonly SpecimenStatus[] = ['submitted', 'in_review', 'needs_photos'];
 import { AddPhotos, NeedsPhotosBanner } from '../components/AddPhotos';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { Field } from '../components/Field';
 import { IdentificationPanel } from '../components/IdentificationPanel';
 import { SpecimenReviewPanel } from '../components/ReviewState';
-import { EnumSelect } from '../components/Select';
 import { SpecimenRooms } from '../components/SpecimenRooms';
 import { StatusBadge } from '../components/StatusBadge';
 import { useCurrentUser } from '../current-user';
@@ -30,24 +31,23 @@ function DetailRow({ label, children, testId }: { label: string; children: React
   );
 }
 
-function StatusEditor({ specimen }: { specimen: Specimen }) {
+/** Experts and administrators withdraw a specimen that is not yet a record; confirmation comes from review. */
+function WithdrawSpecimen({ specimen }: { specimen: Specimen }) {
   const { t } = useTranslation();
-  const [value, setValue] = useState<SpecimenStatus>(specimen.status);
-  const { mutate, isPending: saving, error } = useUpdateSpecimenStatus();
+  const { mutate, isPending: saving, error } = useWithdrawSpecimen();
 
   return (
     <div className="status-editor">
-      <Field label={t('detail.changeStatus')} layout="inline">
-        <EnumSelect kind="status" value={value} onChange={setValue} disabled={saving} testId="status-select" />
-      </Field>
       <button
         type="button"
         className="btn btn-secondary"
-        disabled={saving || value === specimen.status}
-        onClick={() => mutate({ id: specimen.id, status: value })}
-        data-testid="status-save"
+        disabled={saving}
+        onClick={() => {
+          if (window.confirm(t('detail.withdrawConfirm'))) mutate(specimen.id);
+        }}
+        data-testid="specimen-withdraw"
       >
-        {saving ? t('common.saving') : t('common.save')}
+        {saving ? t('common.saving') : t('detail.withdraw')}
       </button>
       <ErrorMessage error={error} />
     </div>
@@ -210,7 +210,7 @@ export function SpecimenDetailPage() {
             </DetailRow>
           </dl>
           {/* A new status from the server starts a new choice. */}
-          {canReview && <StatusEditor key={s.status} specimen={s} />}
+          {canReview && WITHDRAWABLE.includes(s.status) && <WithdrawSpecimen specimen={s} />}
         </div>
       </div>
     </section>
