@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { VectorDeskApp } from '../../api/app.js';
 import type { Specimen } from '../../api/contract/index.js';
 import type { AiAnswer } from '../../api/domain/identification.js';
 import type { AiRun } from '../../api/repositories/identification.repository.js';
@@ -29,7 +30,12 @@ let runs = 0;
  * Stores `answer` as the specimen's identification exactly as the identify job does — the run and its triage in one
  * transaction — so triage and review can be tested on answers the test chooses.
  */
-export async function recordIdentification(t: TestApp, specimenId: string, answer: AiAnswer, shadow?: AiAnswer): Promise<void> {
+export async function recordIdentification(
+  t: Pick<VectorDeskApp, 'repositories' | 'services'>,
+  specimenId: string,
+  answer: AiAnswer,
+  shadow?: AiAnswer,
+): Promise<void> {
   runs += 1;
   const run: AiRun = {
     modelKey: `test-run-${runs}`,
