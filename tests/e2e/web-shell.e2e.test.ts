@@ -5,7 +5,7 @@ import type { Specimen } from '../../api/contract/index.js';
 import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
 
-/** The path and search of the app's hash route: `#/specimens?status=confirmed` → ['/specimens', {status: 'confirmed'}]. */
+/** The path and search of the app's hash route: `#/specimens?status=rejected` → ['/specimens', {status: 'rejected'}]. */
 function routeOf(page: Page): { path: string; search: Record<string, string> } {
   const hash = new URL(page.url()).hash.replace(/^#/, '');
   const [path = '', query = ''] = hash.split('?');
@@ -95,11 +95,11 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
   });
 
   it('a filtered specimen list is an address: opened directly it shows its filters, and Back/Forward walk filter states and pages', async () => {
-    // The airport's own unit: 51 aircraft specimens (two pages of 50) and two cargo ones, one of them confirmed.
+    // The airport's own unit: 51 aircraft specimens (two pages of 50) and two cargo ones, one of them withdrawn.
     for (let i = 0; i < 51; i += 1) await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'aircraft' }, 100 + i);
     await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 200);
-    const confirmed = await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 201);
-    succeeded(await (await client('expert.ningbo')).updateSpecimen({ params: { id: confirmed.id }, body: { status: 'confirmed' } }));
+    const withdrawn = await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 201);
+    succeeded(await (await client('expert.ningbo')).updateSpecimen({ params: { id: withdrawn.id }, body: { status: 'rejected' } }));
 
     const { page, dialogs, errors } = await testBed.signIn('staff.airport');
     expect(await listState(page)).toMatchObject({ range: '1–50 of 53', rows: 50 });
@@ -131,12 +131,12 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
     await page.getByTestId('filter-site-type').selectOption('cargo');
     const cargo = { ...firstPage, siteType: 'cargo', range: '1–2 of 2', rows: 2 };
     expect(await listShowing(page, '1–2 of 2')).toEqual(cargo);
-    await page.getByTestId('filter-status').selectOption('confirmed');
-    const confirmedCargo = { ...cargo, status: 'confirmed', range: '1–1 of 1', rows: 1 };
-    expect(await listShowing(page, '1–1 of 1')).toEqual(confirmedCargo);
+    await page.getByTestId('filter-status').selectOption('rejected');
+    const withdrawnCargo = { ...cargo, status: 'rejected', range: '1–1 of 1', rows: 1 };
+    expect(await listShowing(page, '1–1 of 1')).toEqual(withdrawnCargo);
     expect(routeOf(page)).toEqual({
       path: '/specimens',
-      search: { siteType: 'cargo', status: 'confirmed', from: '2026-11-20', to: '2026-11-20', mine: 'true' },
+      search: { siteType: 'cargo', status: 'rejected', from: '2026-11-20', to: '2026-11-20', mine: 'true' },
     });
 
     // Back walks the way back, filter by filter and page by page; Forward walks it again.
