@@ -13,7 +13,7 @@ import type { Actor } from './domain/access.js';
 import { DomainEventBus } from './domain/events.js';
 import { alertDeliveryMetrics } from './http/alert-delivery-metrics.js';
 import { authentication } from './http/authentication.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { metrics } from './http/metrics.js';
@@ -125,6 +125,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
     trustProxy: config.trustProxy,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   installValidation(app);

@@ -24,7 +24,7 @@ export const PersonRef = Type.Object({ id: Uuid, username: Type.String(), displa
 /** `limit` and `offset` of a paged list, with the given largest and default page size. */
 export const pageQuery = (maximum: number, defaultLimit: number) => ({
   limit: Type.Integer({ minimum: 1, maximum, default: defaultLimit }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
 });
 
 /** A list of named items is named after them (`SpecimenPage`, `PortList`), so clients generated from the document are too. */

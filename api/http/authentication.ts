@@ -29,7 +29,10 @@ declare module 'fastify' {
     actor: Actor | null;
   }
   interface FastifyInstance {
-    /** preHandler for routes that need a signed-in person; sets `request.actor`. */
+    /**
+     * `onRequest` hook of routes that need a signed-in person; sets `request.actor`. It runs before the body is parsed
+     * and validated, so an anonymous caller learns nothing of the API from schema errors.
+     */
     authenticate(request: FastifyRequest): Promise<void>;
     /** Verifies a bearer token (HTTP or socket.io handshake) and returns whom it belongs to. */
     actorFromToken(token: string): Promise<Actor>;

@@ -19,7 +19,18 @@ const KNOWN_FRAMEWORK_ERRORS: Record<string, { status: number; code: string; mes
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_body', message: 'The JSON body is empty' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'The body is not valid JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', message: 'The request body is too large' },
+  FST_ERR_BAD_URL: { status: 400, code: 'invalid_url', message: 'The URL is not valid (broken percent-encoding)' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'url_too_long', message: 'A path parameter is longer than any this API takes' },
 };
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route (and so before authentication) runs, answered
+ * in this API's shape too.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(error);
+  void reply.status(status).send(body);
+}
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {

@@ -3,10 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { SpecimenMetadata } from '../contract/index.js';
-import { badRequest, payloadTooLarge } from '../domain/errors.js';
+import { AppError, badRequest, payloadTooLarge } from '../domain/errors.js';
 import type { ImageProvenance } from '../domain/specimen.js';
+import { refuseUnstorableText } from '../domain/text.js';
 import { IMAGE_ORIGINS, type ImageOrigin } from '../domain/vocabulary.js';
 import type { UploadedImage } from '../services/specimen.service.js';
+// Sets the contract's formats in TypeBox's registry, which `Compile` below reads.
+import './formats.js';
 
 const metadataValidator = Compile(SpecimenMetadata);
 const uuidValidator = Compile(Type.String({ format: 'uuid' }));
@@ -52,7 +55,29 @@ export async function readAddedImagesUpload(
   return { provenance: parseProvenance(fields), images };
 }
 
+/**
+ * The whole body read, or a 4xx: the multipart parser's own errors (no boundary, a truncated body, no closing
+ * boundary, LF-only line ends) carry no code, so they become `invalid_multipart`; the plugin's limits keep their codes.
+ */
 async function readMultipart(
+  request: FastifyRequest,
+  limits: UploadLimits,
+  fieldNames: readonly string[],
+): Promise<{ fields: Map<string, string>; images: UploadedImage[] }> {
+  try {
+    return await readParts(request, limits, fieldNames);
+  } catch (error) {
+    if (error instanceof AppError || isFrameworkError(error)) throw error;
+    throw badRequest('invalid_multipart', `The multipart body is malformed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function isFrameworkError(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return typeof code === 'string' && code.startsWith('FST_');
+}
+
+async function readParts(
   request: FastifyRequest,
   limits: UploadLimits,
   fieldNames: readonly string[],
@@ -66,7 +91,9 @@ async function readMultipart(
       if (!fieldNames.includes(part.fieldname))
         throw badRequest('unexpected_field', `Unexpected field "${part.fieldname}"; send ${expected}`);
       if (fields.has(part.fieldname)) throw badRequest(`invalid_${part.fieldname}`, `The "${part.fieldname}" field was sent twice`);
-      fields.set(part.fieldname, String(part.value));
+      const value = String(part.value);
+      refuseUnstorableText(value, `multipart field "${part.fieldname}"`);
+      fields.set(part.fieldname, value);
       continue;
     }
     if (part.fieldname !== 'images') {
@@ -95,6 +122,7 @@ function parseMetadata(text: string | undefined): SpecimenMetadata {
   } catch {
     throw badRequest('invalid_metadata', 'The "metadata" field is not valid JSON');
   }
+  refuseUnstorableText(value, 'multipart field "metadata"');
   if (!metadataValidator.Check(value)) {
     const details = firstErrorPerPath([...metadataValidator.Errors(value)]);
     throw badRequest(

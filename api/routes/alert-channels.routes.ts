@@ -6,7 +6,7 @@ import type { AlertChannelService } from '../services/alert-channel.service.js';
 
 /** Alert channels (ADR 0014): where each unit's alerts go; administrators only. */
 export const alertChannelsRoutes: FastifyPluginAsyncTypebox<{ channels: AlertChannelService }> = async (app, { channels }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.listAlertChannels,

@@ -6,7 +6,7 @@ import type { AlertService } from '../services/alert.service.js';
 
 /** The alert inbox: alerts in the caller's scope, and the responsible person's acknowledge → confirm or dismiss. */
 export const alertsRoutes: FastifyPluginAsyncTypebox<{ alerts: AlertService }> = async (app, { alerts }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.listAlerts,

@@ -47,7 +47,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 
   app.route({
     ...endpoints.getMe,
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     handler: async (request) => ({ user: presentUser(actorOf(request)) }),
   });
 };

@@ -11,7 +11,7 @@ export interface IdentifyRoutesOptions {
 }
 
 export const identifyRoutes: FastifyPluginAsyncTypebox<IdentifyRoutesOptions> = async (app, { identification, uploadLimits }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.identifyImages,

@@ -7,7 +7,7 @@ import type { SpecimenService } from '../services/specimen.service.js';
 export const imagesRoutes: FastifyPluginAsyncTypebox<{ specimens: SpecimenService }> = async (app, { specimens }) => {
   app.route({
     ...endpoints.getImage,
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     handler: async (request, reply) => {
       const file = await specimens.imageFile(actorOf(request), request.params.id, request.params.variant);
       // Content-addressed: the bytes behind an image id never change.

@@ -12,7 +12,7 @@ export interface ModelsRoutesOptions {
 
 /** The model registry: what is on disk, verified, and which version serves (admins change it). */
 export const modelsRoutes: FastifyPluginAsyncTypebox<ModelsRoutesOptions> = async (app, { registry, comparison }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
   const requireAdmin = (request: Parameters<typeof actorOf>[0]) => {
     if (actorOf(request).role !== 'admin') throw forbidden('Only administrators can change which model versions serve');
   };

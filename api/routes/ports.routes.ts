@@ -7,7 +7,7 @@ import type { OrganisationService } from '../services/organisation.service.js';
 export const portsRoutes: FastifyPluginAsyncTypebox<{ organisation: OrganisationService }> = async (app, { organisation }) => {
   app.route({
     ...endpoints.listPorts,
-    preHandler: app.authenticate,
+    onRequest: app.authenticate,
     handler: async (request) => ({ items: (await organisation.ports(actorOf(request))).map(presentPort) }),
   });
 };

@@ -12,7 +12,7 @@ export const recordingsRoutes: FastifyPluginAsyncTypebox<{ recordings: Recording
   app,
   { recordings, hosting },
 ) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
   // Starting and stopping act on the room's media: on the process that hosts the room.
   const onRoomHost = forwardToRoomHost(hosting);
 

@@ -13,7 +13,7 @@ export interface ReviewRoutesOptions {
 
 /** Expert review: the queue, decisions, reference specimens, detections, and the triage rules behind the queue. */
 export const reviewRoutes: FastifyPluginAsyncTypebox<ReviewRoutesOptions> = async (app, { review, triage }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.reviewQueue,

@@ -15,7 +15,7 @@ export interface RoomsRoutesOptions {
 
 /** Live rooms (ADR 0009): consultations around a specimen and classes; room tokens for the `/rtc` signalling. */
 export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async (app, { rooms, hosting }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.createRoom,

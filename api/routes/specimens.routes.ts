@@ -12,7 +12,7 @@ export interface SpecimensRoutesOptions {
 }
 
 export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> = async (app, { specimens, uploadLimits }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.createSpecimen,

@@ -6,7 +6,7 @@ import type { TaxonService } from '../services/taxon.service.js';
 
 /** The curated taxa: searched in both languages and by synonym; the watch list, edited by administrators. */
 export const taxaRoutes: FastifyPluginAsyncTypebox<{ taxa: TaxonService }> = async (app, { taxa }) => {
-  app.addHook('preHandler', app.authenticate);
+  app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.searchTaxa,

@@ -99,3 +99,39 @@ export async function whileImageRowsAreRefused<T>(t: TestApp, body: () => Promis
     await sql`drop function refuse_image_rows()`.execute(t.database.db);
   }
 }
+
+/** Ways a multipart body arrives broken: no boundary in the header, cut short, no closing boundary, LF-only line ends. */
+export const MULTIPART_FLAWS = ['no boundary', 'truncated', 'no closing boundary', 'LF-only lines'] as const;
+
+/** A multipart body of these text `fields` and one JPEG in `images`, broken in the way `flaw` says. */
+export function brokenMultipart(
+  flaw: (typeof MULTIPART_FLAWS)[number],
+  fields: Record<string, string>,
+  jpeg: Buffer,
+): { headers: Record<string, string>; payload: Buffer } {
+  const boundary = 'vectordesk-broken-boundary';
+  const head = (disposition: string, type?: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n`;
+  const parts = [
+    ...Object.entries(fields).map(([name, value]) => Buffer.from(`${head(`name="${name}"`)}${value}\r\n`)),
+    Buffer.from(head('name="images"; filename="a.jpg"', 'image/jpeg')),
+    jpeg,
+    Buffer.from('\r\n'),
+  ];
+  const open = Buffer.concat(parts);
+  const whole = Buffer.concat([open, Buffer.from(`--${boundary}--\r\n`)]);
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  switch (flaw) {
+    case 'no boundary':
+      return { headers: { 'content-type': 'multipart/form-data' }, payload: whole };
+    case 'truncated':
+      return { headers: { 'content-type': contentType }, payload: whole.subarray(0, Math.floor(whole.length / 2)) };
+    case 'no closing boundary':
+      return { headers: { 'content-type': contentType }, payload: open };
+    case 'LF-only lines':
+      return {
+        headers: { 'content-type': contentType },
+        payload: Buffer.from(whole.toString('latin1').replaceAll('\r\n', '\n'), 'latin1'),
+      };
+  }
+}

@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { endpoints } from '../../api/contract/index.js';
+import { endpoints, urlOf, type Endpoint } from '../../api/contract/index.js';
 import { anonymous, as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { jpegImage, pixelBombPng, truncatedJpeg } from '../helpers/images.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
+  brokenMultipart,
   expectRefusedUpload,
+  MULTIPART_FLAWS,
   uploadSpecimen,
   uploadTrace,
   validMetadata,
   whileImageRowsAreRefused,
+  addSpecimenImages,
   type UploadFile,
   type UploadTrace,
 } from '../helpers/uploads.js';
@@ -123,6 +126,91 @@ for (const backend of await testBackends()) {
       const trainee = await as(t, 'trainee.ningbo');
       await expectRejected(await uploadSpecimen(trainee, validMetadata(), [{ name: 'a.jpg', data: good }]), 403, 'forbidden');
       await expectRejected(await uploadSpecimen(anonymous(t), validMetadata(), [{ name: 'a.jpg', data: good }]), 401, 'unauthorized');
+    });
+
+    it('refuses text no database can hold: a NUL character anywhere, an unpaired surrogate in free text (400 invalid_text)', async () => {
+      const login = await anonymous(t).send(endpoints.login, { body: { username: 'a\u0000', password: 'whatever' } });
+      await expectRejected(login, 400, 'invalid_text');
+      for (const field of ['notes', 'collector', 'locationDetail']) {
+        for (const text of ['\ud800', 'x\udfffy', 'a\u0000b']) {
+          const response = await upload(validMetadata({ [field]: text }), [{ name: 'a.jpg', data: good }]);
+          await expectRejected(response, 400, 'invalid_text');
+          expect(response.error().details).toEqual({ part: 'multipart field "metadata"', path: `/${field}` });
+        }
+      }
+      // Refused before any handler runs, so the ids need not exist: nothing reaches a table or the audit log.
+      const id = crypto.randomUUID();
+      await expectRejected(await staff.send(endpoints.updateSpecimen, { params: { id }, body: { notes: '\ud800' } }), 400, 'invalid_text');
+      const expert = await as(t, 'expert.ningbo');
+      const room = await expert.send(endpoints.createRoom, { body: { kind: 'consultation', specimenId: id, title: 'x\ud800' } });
+      await expectRejected(room, 400, 'invalid_text');
+      await expectRejected(await staff.send(endpoints.listSpecimens, { query: { portCode: 'a\u0000' } }), 400, 'invalid_text');
+      await expectRejected(await staff.send(endpoints.getSpecimen, { params: { id: 'a\u0000' } }), 400, 'invalid_text');
+    });
+
+    it('refuses an urn:uuid: id, an offset past 2^53, a leap second, year 0000 and a [Zone] suffix (400)', async () => {
+      const id = `urn:uuid:${crypto.randomUUID()}`;
+      for (const definition of [endpoints.getSpecimen, endpoints.getRoom, endpoints.getAlert] as Endpoint[]) {
+        await expectRejected(await staff.send(definition, { params: { id } }), 400, 'validation_failed');
+      }
+      for (const offset of ['1e20', String(2 ** 53), '100000000000000000000']) {
+        await expectRejected(await staff.send(endpoints.listSpecimens, { query: { offset } }), 400, 'validation_failed');
+      }
+      expect((await staff.send(endpoints.listSpecimens, { query: { offset: String(Number.MAX_SAFE_INTEGER) } })).statusCode).toBe(200);
+      for (const instant of [
+        '2016-12-31T23:59:60Z',
+        '0000-01-01T00:00:00Z',
+        '0001-01-01T00:00:00+01:00',
+        '2026-11-20T06:30:00Z[Europe/Paris]',
+      ]) {
+        await expectRejected(await staff.send(endpoints.listSpecimens, { query: { from: instant } }), 400, 'validation_failed');
+        await expectRejected(await staff.send(endpoints.listSpecimens, { query: { to: instant } }), 400, 'validation_failed');
+        await expectRejected(
+          await upload(validMetadata({ collectedAt: instant }), [{ name: 'a.jpg', data: good }]),
+          400,
+          'invalid_metadata',
+        );
+      }
+      const roomId = `urn:uuid:${crypto.randomUUID()}`;
+      await expectRejected(
+        await addSpecimenImages(staff, crypto.randomUUID(), [{ name: 'b.jpg', data: good }], { roomId }),
+        400,
+        'invalid_roomId',
+      );
+    });
+
+    it('refuses a malformed multipart body on every upload route, with nothing written (400 invalid_multipart)', async () => {
+      // The body is read whole before the specimen is looked up, so it need not exist.
+      const specimenId = crypto.randomUUID();
+      const routes: [Endpoint, string, Record<string, string>][] = [
+        [endpoints.createSpecimen, urlOf(endpoints.createSpecimen, {}), { metadata: JSON.stringify(validMetadata()) }],
+        [endpoints.addSpecimenImages, urlOf(endpoints.addSpecimenImages, { params: { id: specimenId } }), { origin: 'upload' }],
+        [endpoints.identifyImages, urlOf(endpoints.identifyImages, {}), {}],
+      ];
+      for (const [definition, url, fields] of routes) {
+        for (const flaw of MULTIPART_FLAWS) {
+          const response = await staff.inject({ method: definition.method, url, ...brokenMultipart(flaw, fields, good) });
+          await expectRejected(response, 400, 'invalid_multipart');
+        }
+      }
+    });
+
+    it('authenticates before validating: an anonymous request with a bad body, query or id gets 401, not a schema error', async () => {
+      const nobody = anonymous(t);
+      await expectRejected(
+        await nobody.send(endpoints.updateSpecimen, { params: { id: 'not-an-id' }, body: { count: 'many' } }),
+        401,
+        'unauthorized',
+      );
+      await expectRejected(await nobody.send(endpoints.listSpecimens, { query: { offset: '1e20', extra: 'x' } }), 401, 'unauthorized');
+      await expectRejected(await nobody.send(endpoints.createRoom, { body: { kind: 'party' } }), 401, 'unauthorized');
+      const malformed = await nobody.inject({
+        method: 'POST',
+        url: urlOf(endpoints.createSpecimen, {}),
+        ...brokenMultipart('no boundary', {}, good),
+      });
+      await expectRejected(malformed, 401, 'unauthorized');
+      expect((await nobody.send(endpoints.login, { body: { username: 'admin' } })).statusCode).toBe(400);
     });
 
     it('leaves no row and no file when the database insert fails after the files were written', async () => {
