@@ -112,7 +112,8 @@ export interface UsersTable {
 }
 
 /** Why a session ended early (migration 0008): logout, or a change to the account made by a trigger. */
-export type SessionRevocationReason = 'logout' | 'account_disabled' | 'role_changed' | 'unit_changed' | 'password_changed' | 'grant_withdrawn';
+export type SessionRevocationReason =
+  'logout' | 'account_disabled' | 'role_changed' | 'unit_changed' | 'password_changed' | 'grant_withdrawn';
 
 /** One signed-in session: the `sid` claim of its token (ADR 0017). */
 export interface SessionsTable {

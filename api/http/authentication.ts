@@ -70,7 +70,13 @@ export const authentication = fastifyPlugin(async (app: FastifyInstance, options
   app.decorate('signIn', async (actor: Actor, client: { userAgent: string | undefined; ip: string }) => {
     const sessionId = crypto.randomUUID();
     const token = app.jwt.sign({ sub: actor.id, sid: sessionId });
-    await options.auth.openSession({ id: sessionId, userId: actor.id, expiresAt: expiryOf(token), userAgent: client.userAgent, ip: client.ip });
+    await options.auth.openSession({
+      id: sessionId,
+      userId: actor.id,
+      expiresAt: expiryOf(token),
+      userAgent: client.userAgent,
+      ip: client.ip,
+    });
     return token;
   });
 

@@ -1,7 +1,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, as, withToken } from '../helpers/client.js';
-import { testBackends } from '../helpers/database.js';
+import { openTestDatabase, testBackends, type TestDatabase } from '../helpers/database.js';
 import { jpegImage } from '../helpers/images.js';
 import { mediasoupAvailability } from '../helpers/services.js';
 import { connectSignalling } from '../helpers/signalling-client.js';
@@ -39,7 +39,8 @@ const expectSessionRevoked = async (server: TestServer, token: string) => {
   expect(response.statusCode).toBe(401);
   expect(response.error()).toMatchObject({ error: 'session_revoked' });
 };
-const expectSignedIn = async (server: TestServer, token: string) => expect((await withToken(server.app, token).getMe()).statusCode).toBe(200);
+const expectSignedIn = async (server: TestServer, token: string) =>
+  expect((await withToken(server.app, token).getMe()).statusCode).toBe(200);
 const expectClosed = (socket: Socket) => expect.poll(() => socket.connected, { timeout: 10_000 }).toBe(false);
 
 for (const backend of await testBackends()) {
@@ -56,8 +57,16 @@ for (const backend of await testBackends()) {
     afterAll(() => server?.close());
 
     it("logout revokes the token sent (header or cookie) and closes its sockets; the person's other sessions and other people stay", async () => {
-      const [first, second, someoneElse] = [await signIn(server, 'staff.beilun'), await signIn(server, 'staff.beilun'), await signIn(server, 'expert.hq')];
-      const [firstSocket, secondSocket, otherSocket] = [await livePush(server, first), await livePush(server, second), await livePush(server, someoneElse)];
+      const [first, second, someoneElse] = [
+        await signIn(server, 'staff.beilun'),
+        await signIn(server, 'staff.beilun'),
+        await signIn(server, 'expert.hq'),
+      ];
+      const [firstSocket, secondSocket, otherSocket] = [
+        await livePush(server, first),
+        await livePush(server, second),
+        await livePush(server, someoneElse),
+      ];
 
       expect((await withToken(server.app, first).logout()).statusCode).toBe(204);
       await expectSessionRevoked(server, first);
@@ -71,13 +80,25 @@ for (const backend of await testBackends()) {
       await expectSessionRevoked(server, second);
       await expectClosed(secondSocket);
       expect(otherSocket.connected).toBe(true);
-      const revoked = await server.database.db.selectFrom('sessions').select('revoked_reason').where('user_id', '=', await userId('staff.beilun')).execute();
+      const revoked = await server.database.db
+        .selectFrom('sessions')
+        .select('revoked_reason')
+        .where('user_id', '=', await userId('staff.beilun'))
+        .execute();
       expect(revoked.map((row) => row.revoked_reason)).toEqual(['logout', 'logout']);
     });
 
     it('disabling an account ends all its sessions and closes its sockets; others are unaffected', async () => {
-      const [phone, desktop, bystander] = [await signIn(server, 'staff.airport'), await signIn(server, 'staff.airport'), await signIn(server, 'expert.hq')];
-      const [phoneSocket, desktopSocket, bystanderSocket] = [await livePush(server, phone), await livePush(server, desktop), await livePush(server, bystander)];
+      const [phone, desktop, bystander] = [
+        await signIn(server, 'staff.airport'),
+        await signIn(server, 'staff.airport'),
+        await signIn(server, 'expert.hq'),
+      ];
+      const [phoneSocket, desktopSocket, bystanderSocket] = [
+        await livePush(server, phone),
+        await livePush(server, desktop),
+        await livePush(server, bystander),
+      ];
       await updateUser('staff.airport', { disabled: true });
       await expectSessionRevoked(server, phone);
       await expectSessionRevoked(server, desktop);
@@ -115,7 +136,10 @@ for (const backend of await testBackends()) {
       await server.repositories.users.grantUnit(await userId('expert.ningbo'), beilunUnit);
       const consultant = await signIn(server, 'expert.ningbo');
       const consultantSocket = await livePush(server, consultant);
-      await server.database.db.deleteFrom('user_unit_grants').where('user_id', '=', await userId('expert.ningbo')).execute();
+      await server.database.db
+        .deleteFrom('user_unit_grants')
+        .where('user_id', '=', await userId('expert.ningbo'))
+        .execute();
       await expectSessionRevoked(server, consultant);
       await expectClosed(consultantSocket);
 
@@ -147,6 +171,35 @@ for (const backend of await testBackends()) {
     });
   });
 }
+
+const postgres = (await testBackends()).find((backend) => backend.name === 'postgresql')!;
+
+describe.skipIf(!postgres.availability.available)(`across api processes sharing PostgreSQL ${postgres.availability.reason}`, () => {
+  let database: TestDatabase;
+  let signsOut: TestServer;
+  let holdsTheSocket: TestServer;
+  beforeAll(async () => {
+    database = await openTestDatabase('postgresql');
+    const options = { env: { IDENTIFY_JOBS_IN_API: 'false' }, database, sessionCheckIntervalMs: 200 };
+    signsOut = await startTestServer('postgresql', options);
+    holdsTheSocket = await startTestServer('postgresql', options);
+  });
+  afterAll(async () => {
+    await signsOut?.close();
+    await holdsTheSocket?.close();
+    await database?.close();
+  });
+
+  it('closes a socket on one process when its session is revoked through another', async () => {
+    const token = await signIn(signsOut, 'expert.ningbo');
+    const socket = await livePush(holdsTheSocket, token);
+    const bystander = await livePush(holdsTheSocket, await signIn(holdsTheSocket, 'expert.hq'));
+    expect((await withToken(signsOut.app, token).logout()).statusCode).toBe(204);
+    await expectClosed(socket);
+    await expectSessionRevoked(holdsTheSocket, token);
+    expect(bystander.connected).toBe(true);
+  });
+});
 
 describe('token expiry', () => {
   let server: TestServer;

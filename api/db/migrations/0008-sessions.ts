@@ -15,7 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'timestamptz', (col) => col.notNull())
     .addColumn('revoked_at', 'timestamptz')
     .addColumn('revoked_reason', 'text', (col) =>
-      col.check(sql`revoked_reason in ('logout', 'account_disabled', 'role_changed', 'unit_changed', 'password_changed', 'grant_withdrawn')`),
+      col.check(
+        sql`revoked_reason in ('logout', 'account_disabled', 'role_changed', 'unit_changed', 'password_changed', 'grant_withdrawn')`,
+      ),
     )
     .addColumn('user_agent', 'text')
     .addColumn('ip', 'text')
