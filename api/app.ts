@@ -32,6 +32,7 @@ import { RoomHostRepository } from './repositories/room-host.repository.js';
 import { RecordingRepository } from './repositories/recording.repository.js';
 import { ReviewRepository } from './repositories/review.repository.js';
 import { RoomRepository } from './repositories/room.repository.js';
+import { SessionRepository } from './repositories/session.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
@@ -158,7 +159,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   if (rtc) app.addHook('onClose', () => rtc.close());
   const services = {
-    auth: new AuthService(repositories.users),
+    auth: new AuthService(repositories.users, new SessionRepository(database.db)),
     taxa: new TaxonService(taxa),
     specimens: new SpecimenService(
       repositories.specimens,
@@ -285,7 +286,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
 
   const signalling = rtc && {
     rtc,
-    authenticate: (token: string) => app.actorFromToken(token),
+    authenticate: (token: string) => app.sessionFromToken(token),
     admit: (actor: Actor, roomToken: string) => services.rooms.admit(actor, roomToken),
     roomRecords: repositories.rooms,
     log: app.log,

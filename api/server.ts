@@ -22,7 +22,14 @@ if (config.seed.demoUsers) {
 await sweepOrphanFiles(store, repositories.specimens, app.log);
 
 const redis = config.redisUrl ? liveGatewayRedis(config.redisUrl, app.log) : undefined;
-const gateway = new LiveGateway({ httpServer: app.server, events, authenticate: (token) => app.actorFromToken(token), redis });
+const gateway = new LiveGateway({
+  httpServer: app.server,
+  events,
+  authenticate: (token) => app.sessionFromToken(token),
+  sessions: vectorDesk.services.auth,
+  log: app.log,
+  redis,
+});
 // Live-room signalling on the /rtc namespace of the same socket.io server (ADR 0009).
 attachRoomSignalling(gateway.io, vectorDesk.signalling);
 

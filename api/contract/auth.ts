@@ -71,7 +71,7 @@ export const authEndpoints = {
     schema: {
       operationId: 'logout',
       tags: ['auth'],
-      summary: 'Clear the session cookie',
+      summary: 'Sign out: revoke the session of the token sent, if any, and clear the session cookie',
       security: [],
       response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(400, 415) },
     },

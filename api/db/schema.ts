@@ -36,6 +36,7 @@ export interface Database {
   units: UnitsTable;
   ports: PortsTable;
   users: UsersTable;
+  sessions: SessionsTable;
   user_unit_grants: UserUnitGrantsTable;
   specimens: SpecimensTable;
   blobs: BlobsTable;
@@ -108,6 +109,22 @@ export interface UsersTable {
   disabled: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** Why a session ended early (migration 0008): logout, or a change to the account made by a trigger. */
+export type SessionRevocationReason =
+  'logout' | 'account_disabled' | 'role_changed' | 'unit_changed' | 'password_changed' | 'grant_withdrawn';
+
+/** One signed-in session: the `sid` claim of its token (ADR 0017). */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, never>;
+  revoked_at: Nullable<Date>;
+  revoked_reason: Nullable<SessionRevocationReason>;
+  user_agent: string | null;
+  ip: string | null;
 }
 
 export interface UserUnitGrantsTable {

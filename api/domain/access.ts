@@ -36,3 +36,10 @@ export const permissions = {
   /** A responsible person at an alert's unit: acknowledges, confirms or dismisses it. */
   actOnAlerts: (role: Role) => role === 'expert' || role === 'admin',
 };
+
+/** A verified session token (ADR 0017): whom it signs in, the revocable session it names, and when it expires. */
+export interface SignedInSession {
+  actor: Actor;
+  sessionId: string;
+  expiresAt: Date;
+}

@@ -19,6 +19,8 @@ export class AppError extends Error {
 
 export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
 export const unauthorized = (message = 'Authentication required') => new AppError(401, 'unauthorized', message);
+/** A well-formed token whose session was revoked (logout, a change to the account) or never existed (ADR 0017). */
+export const sessionRevoked = () => new AppError(401, 'session_revoked', 'This session has ended; sign in again');
 export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);

@@ -3,13 +3,17 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { SESSION_COOKIE } from '../contract/index.js';
-import type { Actor } from '../domain/access.js';
+import type { Actor, SignedInSession } from '../domain/access.js';
 import type { RoomTokenClaims } from '../domain/room.js';
 import type { AuthService } from '../services/auth.service.js';
-import { unauthorized } from '../domain/errors.js';
+import { sessionRevoked, unauthorized } from '../domain/errors.js';
 
 export interface TokenClaims {
   sub: string;
+  /** The revocable session (ADR 0017) a session token belongs to; room tokens have none. */
+  sid?: string;
+  /** Expiry, seconds since the epoch (set by the signer). */
+  exp?: number;
   /** Only room tokens carry an audience; a session token never does. */
   aud?: string | string[];
 }
@@ -34,9 +38,12 @@ declare module 'fastify' {
      * and validated, so an anonymous caller learns nothing of the API from schema errors.
      */
     authenticate(request: FastifyRequest): Promise<void>;
-    /** Verifies a bearer token (HTTP or socket.io handshake) and returns whom it belongs to. */
-    actorFromToken(token: string): Promise<Actor>;
-    issueToken(actor: Actor): string;
+    /** Verifies a session token (HTTP or socket.io handshake): whom it signs in, and its session. */
+    sessionFromToken(token: string): Promise<SignedInSession>;
+    /** Opens a session for someone whose credentials were checked and returns its token. */
+    signIn(actor: Actor, client: { userAgent: string | undefined; ip: string }): Promise<string>;
+    /** Logout: revokes the session of the request's token, if it carries a valid one. */
+    signOut(request: FastifyRequest): Promise<void>;
     /** A short-lived room token (same signing secret, audience `vectordesk-room`). */
     issueRoomToken(claims: RoomTokenClaims, ttlSeconds: number): { token: string; expiresAt: Date };
     /** The claims of a valid, unexpired room token; throws otherwise. */
@@ -63,13 +70,33 @@ export const authentication = fastifyPlugin(async (app: FastifyInstance, options
   });
   app.decorateRequest('actor', null);
 
-  app.decorate('issueToken', (actor: Actor) => app.jwt.sign({ sub: actor.id }));
+  app.decorate('signIn', async (actor: Actor, client: { userAgent: string | undefined; ip: string }) => {
+    const sessionId = crypto.randomUUID();
+    const token = app.jwt.sign({ sub: actor.id, sid: sessionId });
+    await options.auth.openSession({
+      id: sessionId,
+      userId: actor.id,
+      expiresAt: expiryOf(token),
+      userAgent: client.userAgent,
+      ip: client.ip,
+    });
+    return token;
+  });
+
+  app.decorate('signOut', async (request: FastifyRequest) => {
+    let claims: TokenClaims;
+    try {
+      claims = await request.jwtVerify<TokenClaims>();
+    } catch {
+      return; // Nothing valid to revoke: signing out still clears the cookie.
+    }
+    if (claims.aud === undefined && claims.sid !== undefined) await options.auth.endSession(claims.sid);
+  });
 
   app.decorate('issueRoomToken', (claims: RoomTokenClaims, ttlSeconds: number) => {
     const payload: TokenClaims & RoomTokenClaims = { sub: claims.sub, room: claims.room, role: claims.role, kind: claims.kind };
     const token = app.jwt.sign(payload, { aud: ROOM_TOKEN_AUDIENCE, expiresIn: ttlSeconds });
-    const { exp } = app.jwt.decode<{ exp: number }>(token) ?? { exp: 0 };
-    return { token, expiresAt: new Date(exp * 1000) };
+    return { token, expiresAt: expiryOf(token) };
   });
 
   app.decorate('verifyRoomToken', (token: string) => {
@@ -86,14 +113,14 @@ export const authentication = fastifyPlugin(async (app: FastifyInstance, options
     return { sub, room, role, kind };
   });
 
-  app.decorate('actorFromToken', async (token: string) => {
+  app.decorate('sessionFromToken', async (token: string) => {
     let claims: TokenClaims;
     try {
       claims = app.jwt.verify<TokenClaims>(token);
     } catch {
       throw unauthorized('Missing, invalid or expired token');
     }
-    return resolveActor(options.auth, sessionSubject(claims));
+    return signedIn(options.auth, claims);
   });
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
@@ -103,24 +130,28 @@ export const authentication = fastifyPlugin(async (app: FastifyInstance, options
     } catch {
       throw unauthorized('Missing, invalid or expired token');
     }
-    request.actor = await resolveActor(options.auth, sessionSubject(claims));
+    request.actor = (await signedIn(options.auth, claims)).actor;
   });
+
+  function expiryOf(token: string): Date {
+    const { exp } = app.jwt.decode<{ exp: number }>(token) ?? { exp: 0 };
+    return new Date(exp * 1000);
+  }
 });
 
-/** A session token's subject. Tokens meant for something else (room tokens carry an audience) are not sessions. */
-function sessionSubject(claims: TokenClaims): string {
+/**
+ * The session a verified token names. Tokens meant for something else (room tokens carry an audience) are not
+ * sessions; nor are tokens signed before sessions were revocable (no `sid`): those are refused as revoked.
+ */
+async function signedIn(auth: AuthService, claims: TokenClaims): Promise<SignedInSession> {
   if (claims.aud !== undefined) throw unauthorized('Missing, invalid or expired token');
-  return claims.sub;
+  if (claims.sid === undefined || claims.exp === undefined) throw sessionRevoked();
+  const actor = await auth.signedIn(claims.sid, claims.sub);
+  return { actor, sessionId: claims.sid, expiresAt: new Date(claims.exp * 1000) };
 }
 
 function isRoomRole(role: unknown): role is RoomTokenClaims['role'] {
   return role === 'host' || role === 'participant' || role === 'trainee';
-}
-
-async function resolveActor(auth: AuthService, userId: string): Promise<Actor> {
-  const actor = await auth.actorFor(userId);
-  if (!actor) throw unauthorized('This account no longer exists or is disabled');
-  return actor;
 }
 
 /** The signed-in person of a route behind `app.authenticate`. */

@@ -4,17 +4,23 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import { SESSION_COOKIE, type LiveClientToServerEvents, type LiveServerToClientEvents, type SpecimenEventName } from '../contract/index.js';
-import type { Actor } from '../domain/access.js';
+import type { SignedInSession } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
 import { presentAlertNotice } from '../presenters/alerts.js';
 import { presentSpecimen } from '../presenters/index.js';
+import { SessionGuard, type SessionChecks } from './session-guard.js';
 import { ALL_UNITS_ROOM, roomsForAlertChannel, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
 
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
   events: DomainEventBus;
-  authenticate: (token: string) => Promise<Actor>;
+  authenticate: (token: string) => Promise<SignedInSession>;
+  /** Sockets close when their session expires or is revoked (ADR 0017), in this namespace and `/rtc`. */
+  sessions: SessionChecks;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+  /** How often revocations are looked for (one single-row read); by default every second. */
+  sessionCheckIntervalMs?: number;
   /** With Redis, events reach sockets connected to any api process. */
   redis?: { publisher: Redis; subscriber: Redis } | undefined;
 }
@@ -40,6 +46,7 @@ export function liveGatewayRedis(redisUrl: string, log: Pick<FastifyBaseLogger, 
  */
 export class LiveGateway {
   readonly io: Server<LiveClientToServerEvents, LiveServerToClientEvents>;
+  private readonly sessionGuard: SessionGuard;
 
   constructor(private readonly options: LiveGatewayOptions) {
     this.io = new Server(options.httpServer, {
@@ -49,6 +56,7 @@ export class LiveGateway {
       cors: { origin: true, credentials: false },
     });
     if (options.redis) this.io.adapter(createAdapter(options.redis.publisher, options.redis.subscriber));
+    this.sessionGuard = new SessionGuard(this.io as unknown as Server, options.sessions, options.log, options.sessionCheckIntervalMs);
     this.io.use((socket, next) => {
       this.authenticateSocket(socket).then(
         () => next(),
@@ -56,7 +64,7 @@ export class LiveGateway {
       );
     });
     this.io.on('connection', (socket) => {
-      const actor = socket.data.actor as Actor;
+      const { actor } = socket.data.session as SignedInSession;
       if (actor.role === 'admin') void socket.join(ALL_UNITS_ROOM);
       else void socket.join([actor.unit.path, ...actor.grantedUnitPaths].map((path) => unitRoom(lastUnitId(path))));
     });
@@ -73,6 +81,7 @@ export class LiveGateway {
   }
 
   async close(): Promise<void> {
+    this.sessionGuard.close();
     await this.io.close();
   }
 
@@ -84,7 +93,7 @@ export class LiveGateway {
     const token = sessionTokenOf(socket);
     if (!token) throw new Error('unauthorized: missing token');
     try {
-      socket.data.actor = await this.options.authenticate(token);
+      socket.data.session = await this.options.authenticate(token);
     } catch {
       throw new Error('unauthorized: invalid or expired token');
     }

@@ -4,7 +4,7 @@ import type { RoomKind as RtcRoomKind, RoomRole as RtcRoomRole } from '../../rtc
 import type { RoomEventKind as RtcRoomEventKind, RtcClientToServerEvents, RtcServerToClientEvents } from '../../rtc/protocol.js';
 import { attachSignalling, type RoomTicket } from '../../rtc/signalling.js';
 import type { LiveClientToServerEvents, LiveServerToClientEvents } from '../contract/index.js';
-import type { Actor } from '../domain/access.js';
+import type { Actor, SignedInSession } from '../domain/access.js';
 import type { RoomEventKind, RoomKind, RoomRole } from '../domain/vocabulary.js';
 import type { RoomRepository } from '../repositories/room.repository.js';
 import { DatabaseRoomRecorder } from './room-recorder.js';
@@ -27,7 +27,7 @@ void sameVocabulary;
 export interface RoomSignallingDependencies {
   rtc: RtcRuntime;
   /** Whom a session token belongs to, checked as on every HTTP request. */
-  authenticate(token: string): Promise<Actor>;
+  authenticate(token: string): Promise<SignedInSession>;
   /** Whether a room token lets this person into its room now, and as what. */
   admit(actor: Actor, roomToken: string): Promise<RoomTicket>;
   /** The room's record (joins, chat, annotations, stills). */
@@ -67,13 +67,16 @@ export function attachRoomSignalling(
 async function admit(socket: Socket, dependencies: RoomSignallingDependencies): Promise<RoomTicket> {
   const token = sessionTokenOf(socket);
   if (!token) throw new Error('missing session token');
-  let actor: Actor;
+  let session: SignedInSession;
   try {
-    actor = await dependencies.authenticate(token);
+    session = await dependencies.authenticate(token);
   } catch {
     throw new Error('invalid or expired session token');
   }
   const roomToken = (socket.handshake.auth as { roomToken?: unknown }).roomToken;
   if (typeof roomToken !== 'string' || roomToken === '') throw new Error('missing room token (POST /api/v1/rooms/:id/token)');
-  return dependencies.admit(actor, roomToken);
+  const ticket = await dependencies.admit(session.actor, roomToken);
+  // The gateway's session guard closes the peer's socket when this session expires or is revoked (ADR 0017).
+  socket.data.session = session;
+  return ticket;
 }

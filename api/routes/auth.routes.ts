@@ -28,7 +28,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     handler: async (request, reply) => {
       const actor = await options.auth.login(request.body.username, request.body.password);
-      const token = app.issueToken(actor);
+      const token = await app.signIn(actor, { userAgent: request.headers['user-agent'], ip: request.ip });
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -42,7 +42,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 
   app.route({
     ...endpoints.logout,
-    handler: async (_request, reply) => reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send(null),
+    handler: async (request, reply) => {
+      await app.signOut(request);
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).send(null);
+    },
   });
 
   app.route({

@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import type { Actor } from '../domain/access.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, sessionRevoked, unauthorized } from '../domain/errors.js';
+import type { NewSession, SessionRepository } from '../repositories/session.repository.js';
 import type { UserRepository, UserWithUnit } from '../repositories/user.repository.js';
 
 export const hashPassword = (password: string): Promise<string> => argon2.hash(password, { type: argon2.argon2id });
@@ -9,11 +10,19 @@ export class AuthService {
   /** Verified against when the username is unknown, so a miss costs as long as a wrong password. */
   private readonly decoyHash: Promise<string> = hashPassword(crypto.randomUUID());
 
-  /** Actors as of `epoch`; dropped whole when the access epoch moves. */
-  private cachedActors: { epoch: string; actors: Map<string, Actor> } = { epoch: '', actors: new Map() };
+  /**
+   * Actors and live sessions as of `epoch`; dropped whole when the access epoch moves, as it does on every revocation
+   * (migration 0008), so a cached session is one no process has revoked since.
+   */
+  private cachedActors: { epoch: string; actors: Map<string, Actor>; liveSessions: Set<string> } = {
+    epoch: '',
+    actors: new Map(),
+    liveSessions: new Set(),
+  };
 
   constructor(
     private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
     private readonly maxCachedActors = 10_000,
   ) {}
 
@@ -23,9 +32,45 @@ export class AuthService {
     if (!user || !valid || user.disabled) {
       throw new AppError(401, 'invalid_credentials', 'Unknown username or wrong password');
     }
-    const actor = await this.actorFor(user.id);
+    const actor = await this.actorAt(await this.currentEpoch(), user.id);
     if (!actor) throw new AppError(401, 'invalid_credentials', 'Unknown username or wrong password');
     return actor;
+  }
+
+  /** Records the session a new token names (its `sid`); it is live until it expires or is revoked. */
+  openSession(session: NewSession): Promise<void> {
+    return this.sessions.open(session);
+  }
+
+  /** Logout: the session's tokens stop working in every process, sockets included. */
+  endSession(sessionId: string): Promise<void> {
+    return this.sessions.revoke(sessionId, 'logout');
+  }
+
+  /**
+   * Whom a session token signs in: refused when its session was revoked (logout, or a change to the account) or
+   * never existed (a token from before sessions, or a forged id); otherwise the account's current state.
+   */
+  async signedIn(sessionId: string, userId: string): Promise<Actor> {
+    const epoch = await this.currentEpoch();
+    if (!this.cachedActors.liveSessions.has(sessionId)) {
+      if (!(await this.sessions.isLive(sessionId, userId))) throw sessionRevoked();
+      if (this.cachedActors.epoch === epoch && this.cachedActors.liveSessions.size < this.maxCachedActors)
+        this.cachedActors.liveSessions.add(sessionId);
+    }
+    const actor = await this.actorAt(epoch, userId);
+    if (!actor) throw unauthorized('This account no longer exists or is disabled');
+    return actor;
+  }
+
+  /** Which of these sessions are still live: what open sockets are checked against when the access epoch moves. */
+  liveSessionsAmong(sessionIds: readonly string[]): Promise<Set<string>> {
+    return this.sessions.liveAmong(sessionIds);
+  }
+
+  /** Moves on any change to users, units, grants or sessions' revocation, in any process (migrations 0003, 0008). */
+  accessEpoch(): Promise<string> {
+    return this.users.accessEpoch();
   }
 
   /**
@@ -33,9 +78,7 @@ export class AuthService {
    * request, so the user is reloaded only when the access epoch (bumped by any change to users, units or grants,
    * in any process) has moved since it was cached; otherwise the check costs one single-row read.
    */
-  async actorFor(userId: string): Promise<Actor | undefined> {
-    const epoch = await this.users.accessEpoch();
-    if (epoch !== this.cachedActors.epoch) this.cachedActors = { epoch, actors: new Map() };
+  private async actorAt(epoch: string, userId: string): Promise<Actor | undefined> {
     const cached = this.cachedActors.actors.get(userId);
     if (cached) return cached;
     const found = await this.users.findWithUnit(userId);
@@ -45,6 +88,12 @@ export class AuthService {
     if (this.cachedActors.epoch === epoch && this.cachedActors.actors.size < this.maxCachedActors)
       this.cachedActors.actors.set(userId, actor);
     return actor;
+  }
+
+  private async currentEpoch(): Promise<string> {
+    const epoch = await this.users.accessEpoch();
+    if (epoch !== this.cachedActors.epoch) this.cachedActors = { epoch, actors: new Map(), liveSessions: new Set() };
+    return epoch;
   }
 }
 

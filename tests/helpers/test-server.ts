@@ -15,6 +15,8 @@ export interface TestServerOptions {
   /** Share one database between several servers (scale-out tests). */
   database?: DatabaseHandle;
   redis?: ConstructorParameters<typeof LiveGateway>[0]['redis'];
+  /** How often the gateway looks for revoked sessions (its default when absent). */
+  sessionCheckIntervalMs?: number;
   /** Listen on this port (e.g. one the server's own PUBLIC_URL names); a free one when absent. */
   port?: number;
 }
@@ -25,7 +27,10 @@ export async function startTestServer(backend: BackendName, options: TestServerO
   const gateway = new LiveGateway({
     httpServer: testApp.app.server,
     events: testApp.events,
-    authenticate: (token) => testApp.app.actorFromToken(token),
+    authenticate: (token) => testApp.app.sessionFromToken(token),
+    sessions: testApp.services.auth,
+    log: testApp.app.log,
+    sessionCheckIntervalMs: options.sessionCheckIntervalMs,
     redis: options.redis,
   });
   attachRoomSignalling(gateway.io, testApp.signalling);

@@ -78,15 +78,17 @@ describe('authentication', () => {
     expect((await login('staff.airport', DEMO_PASSWORD, '10.0.0.6')).statusCode).toBe(401);
   });
 
-  it('follows a change of unit on the next request, whoever wrote it to the database', async () => {
+  it('ends the sessions of someone whose unit changes, whoever wrote it to the database; the next sign-in has the new unit', async () => {
     const { token } = (await login('staff.beilun', DEMO_PASSWORD, '10.0.1.1')).json();
-    const me = async () => (await withToken(t.app, token).getMe()).json().user.unit.code;
-    const before = await me();
+    expect((await withToken(t.app, token).getMe()).json().user.unit.code).toBe('BEILUN');
     const yangshan = await t.database.db.selectFrom('units').select('id').where('code', '=', 'YANGSHAN').executeTakeFirstOrThrow();
     // Straight to the database, as another api process (or an administrator's SQL) would.
     await t.database.db.updateTable('users').set({ unit_id: yangshan.id }).where('username', '=', 'staff.beilun').execute();
-    expect(before).not.toBe('YANGSHAN');
-    expect(await me()).toBe('YANGSHAN');
+    const revoked = await withToken(t.app, token).getMe();
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.error()).toMatchObject({ error: 'session_revoked' });
+    const { token: fresh } = (await login('staff.beilun', DEMO_PASSWORD, '10.0.1.1')).json();
+    expect((await withToken(t.app, fresh).getMe()).json().user.unit.code).toBe('YANGSHAN');
   });
 
   it('validates the login body (400)', async () => {
@@ -106,9 +108,11 @@ describe('authentication', () => {
     expect(notJson.error()).toMatchObject({ error: 'invalid_json' });
   });
 
-  it('logs out by clearing the cookie', async () => {
-    const response = await anonymous(t).logout();
-    expect(response.statusCode).toBe(204);
-    expect(response.cookies.find((c) => c.name === 'vd_token')?.value).toBe('');
+  it('logs out by clearing the cookie, with or without a valid token', async () => {
+    for (const headers of [{}, { authorization: 'Bearer not.a.jwt' }]) {
+      const response = await anonymous(t).logout(undefined, { headers });
+      expect(response.statusCode).toBe(204);
+      expect(response.cookies.find((c) => c.name === 'vd_token')?.value).toBe('');
+    }
   });
 });

@@ -6,6 +6,7 @@ import * as liveRooms from './0004-live-rooms.js';
 import * as roomRecordings from './0005-room-recordings.js';
 import * as roomHosts from './0006-room-hosts.js';
 import * as reviewDetectionsAlerts from './0007-review-detections-alerts.js';
+import * as sessions from './0008-sessions.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-room-recordings': roomRecordings,
   '0006-room-hosts': roomHosts,
   '0007-review-detections-alerts': reviewDetectionsAlerts,
+  '0008-sessions': sessions,
 };
 
 export const migrationProvider: MigrationProvider = {
