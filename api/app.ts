@@ -18,6 +18,7 @@ import { openApiDocument } from './http/openapi.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
+import { orphanSweepMetrics } from './http/storage-metrics.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
 import { LiveRecordings } from './realtime/live-recordings.js';
@@ -51,6 +52,7 @@ import { specimensRoutes } from './routes/specimens.routes.js';
 import { alertsRoutes } from './routes/alerts.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
 import { AlertService } from './services/alert.service.js';
+import { OrphanSweeper } from './services/orphan-sweep.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
 import { AlertChannelService } from './services/alert-channel.service.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
@@ -193,6 +195,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
+  const orphanSweeper = new OrphanSweeper(store, repositories.specimens, app.log, config.orphanSweep, orphanSweepMetrics(app.metrics));
+  orphanSweeper.start();
+  app.addHook('onClose', () => orphanSweeper.stop());
   const jobs = openJobQueues(config, app.log);
   const alertDelivery = startAlertDelivery({
     config,

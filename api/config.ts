@@ -17,6 +17,10 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ default: './var' }),
   STORAGE_DIR: Type.Optional(Type.String({ minLength: 1 })),
   MODELS_DIR: Type.String({ default: './models' }),
+  // Stored files no row refers to, and temporary files, older than the age: removed at start and every interval.
+  ORPHAN_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3600_000 }),
+  // At least a minute: younger files may belong to an upload still writing or committing.
+  ORPHAN_MIN_AGE_MS: Type.Integer({ minimum: 60_000, default: 3600_000 }),
   WEB_DIST_DIR: Type.String({ default: './web/dist' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
@@ -82,6 +86,8 @@ export interface AppConfig {
   embeddedDatabaseDir: string;
   redisUrl: string | undefined;
   storageDir: string;
+  /** The orphan file sweep (api/services/orphan-sweep.ts): how often, and how old a file must be to go. */
+  orphanSweep: { intervalMs: number; minAgeMs: number };
   modelsDir: string;
   webDistDir: string;
   logLevel: string;
@@ -189,6 +195,7 @@ function fromEnv(env: Env): AppConfig {
     embeddedDatabaseDir: path.join(dataDir, 'db'),
     redisUrl: env.REDIS_URL,
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'storage')),
+    orphanSweep: { intervalMs: env.ORPHAN_SWEEP_INTERVAL_MS, minAgeMs: env.ORPHAN_MIN_AGE_MS },
     modelsDir: path.resolve(env.MODELS_DIR),
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     logLevel: env.LOG_LEVEL,

@@ -4,14 +4,13 @@ import { migrateToLatest, openDatabase } from './db/database.js';
 import { LiveGateway, liveGatewayRedis } from './realtime/live-gateway.js';
 import { attachRoomSignalling } from './realtime/room-signalling.js';
 import { seedDemoUsers, seedFirstStart } from './seed/demo-organisation.js';
-import { sweepOrphanFiles } from './services/orphan-sweep.js';
 
 const startedAt = performance.now();
 const config = loadConfig();
 const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDatabaseDir, schema: config.databaseSchema });
 const applied = await migrateToLatest(database.db);
 const vectorDesk = await buildApp({ config, database });
-const { app, events, repositories, store } = vectorDesk;
+const { app, events } = vectorDesk;
 app.log.info({ backends: describeBackends(config), migrationsApplied: applied }, 'VectorDesk backends');
 
 await seedFirstStart(database.db, config.seed.adminPassword, app.log);
@@ -19,7 +18,6 @@ if (config.seed.demoUsers) {
   const created = await seedDemoUsers(database.db, config.seed.demoPassword);
   if (created.length > 0) app.log.info({ created }, 'seeded demo users (VECTORDESK_SEED_DEMO)');
 }
-await sweepOrphanFiles(store, repositories.specimens, app.log);
 
 const redis = config.redisUrl ? liveGatewayRedis(config.redisUrl, app.log) : undefined;
 const gateway = new LiveGateway({

@@ -38,7 +38,7 @@ export function inferencePoolMetrics(registry: Registry): PoolMetrics {
   };
 }
 
-/** Queue depth, identify requests by status, job outcomes, consuming workers and the model versions served. */
+/** Queue depth, identify requests by status, the oldest pending request's age, job outcomes, consuming workers and the model versions served. */
 export function identificationMetrics(
   registry: Registry,
   sources: { queue: JobQueue<unknown>; identificationRequests: IdentificationRequestRepository; pool: () => InferencePool | null },
@@ -61,6 +61,15 @@ export function identificationMetrics(
     registers: [registry],
     async collect() {
       for (const [status, value] of Object.entries(await identificationRequests.requestCounts())) this.set({ status }, value);
+    },
+  });
+  new Gauge({
+    name: 'vectordesk_identification_pending_oldest_seconds',
+    help: 'Age of the oldest pending identification request (0 when none is pending): a lost queue shows here as a growing age',
+    registers: [registry],
+    async collect() {
+      const oldest = await identificationRequests.oldestPendingRequestedAt();
+      this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
     },
   });
   new Gauge({

@@ -17,6 +17,7 @@ import {
   type JobQueueHealth,
   type ProcessOptions,
 } from './job-queue.js';
+import { LostJobsWatch } from './lost-jobs-watch.js';
 
 /** Connection options for ioredis from a `redis://` / `rediss://` URL (user, password, db and TLS included). */
 export function redisOptionsFromUrl(redisUrl: string): RedisOptions {
@@ -69,6 +70,8 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
   private readonly producer: Redis;
   private readonly queue: Queue<T, void, string, T, void, string>;
   private readonly listeners: JobEventListener[] = [];
+  private readonly lostListeners: (() => void)[] = [];
+  private lostJobsWatch: LostJobsWatch | undefined;
   private readonly startedAt = new Map<string, number>();
   /** Handlers running now, so that close() can wait for them even when Redis is gone. */
   private readonly running = new Set<Promise<void>>();
@@ -94,6 +97,7 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
       maxStalledCount: options.maxStalledCount ?? JOB_QUEUE_DEFAULTS.maxStalledCount,
       reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? JOB_QUEUE_DEFAULTS.reconnectMaxDelayMs,
       drainDelaySeconds: options.drainDelaySeconds ?? JOB_QUEUE_DEFAULTS.drainDelaySeconds,
+      lostJobsCheckMs: options.lostJobsCheckMs ?? JOB_QUEUE_DEFAULTS.lostJobsCheckMs,
       keepCompleted: options.keepCompleted ?? JOB_QUEUE_DEFAULTS.keepCompleted,
       keepFailed: options.keepFailed ?? JOB_QUEUE_DEFAULTS.keepFailed,
       onError: options.onError,
@@ -228,12 +232,34 @@ export class BullMqJobQueue<T> implements JobQueue<T> {
     this.listeners.push(listener);
   }
 
+  /** Watches a marker key beside the queue's keys from the first listener on (see {@link LostJobsWatch}). */
+  onJobsLost(listener: () => void): void {
+    this.lostListeners.push(listener);
+    if (this.lostJobsWatch || this.closing) return;
+    this.lostJobsWatch = new LostJobsWatch(
+      this.producer,
+      `${this.options.prefix}:${this.name}:data-marker`,
+      () => {
+        for (const lost of this.lostListeners) {
+          try {
+            lost();
+          } catch (error) {
+            this.reportError(error);
+          }
+        }
+      },
+      (error) => this.reportError(error),
+    );
+    this.lostJobsWatch.start(this.options.lostJobsCheckMs);
+  }
+
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
   }
 
   private async shutDown(): Promise<void> {
+    this.lostJobsWatch?.stop();
     const worker = this.worker;
     if (worker) {
       // 1. Stop fetching (no Redis call), then give running handlers up to closeTimeoutMs.

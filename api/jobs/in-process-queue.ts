@@ -102,6 +102,9 @@ export class InProcessJobQueue<T> implements JobQueue<T> {
     this.listeners.push(listener);
   }
 
+  /** Its jobs are lost only with its process, which then calls nobody: the next process's start sweep hands them over. */
+  onJobsLost(): void {}
+
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;

@@ -83,6 +83,12 @@ export interface JobQueue<T> {
   health(): Promise<JobQueueHealth>;
   /** Outcome of each attempt run by THIS instance's consumer (not by other processes). Listener errors are swallowed. */
   onEvent(listener: JobEventListener): void;
+  /**
+   * Calls `listener` each time the backend is found to have lost its jobs (Redis restarted empty, or flushed), so that
+   * what fed them (an outbox) hands them over again. The in-process queue never calls it: its jobs die with its
+   * process, and the next process's start sweeps them.
+   */
+  onJobsLost(listener: () => void): void;
   /** Stops taking new jobs, lets active ones finish (up to `closeTimeoutMs`), closes connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -128,6 +134,8 @@ export interface BullMqQueueOptions extends JobQueueOptions {
   keepCompleted?: KeepJobsOptions;
   /** Failed jobs kept for inspection (default 5000, one week). */
   keepFailed?: KeepJobsOptions;
+  /** How often to check that Redis still holds the queue's data (the marker of {@link JobQueue.onJobsLost}; default 1000). */
+  lostJobsCheckMs?: number;
   /** Called with connection and background errors (for logging); they are otherwise swallowed so they cannot crash the process. */
   onError?: (error: Error) => void;
 }
@@ -143,6 +151,7 @@ export const JOB_QUEUE_DEFAULTS = {
   maxStalledCount: 2,
   reconnectMaxDelayMs: 2000,
   drainDelaySeconds: 5,
+  lostJobsCheckMs: 1000,
   keepCompleted: { count: 1000, ageSeconds: 24 * 3600 },
   keepFailed: { count: 5000, ageSeconds: 7 * 24 * 3600 },
 } as const;
@@ -187,6 +196,8 @@ const RESERVED_JOB_IDS = new Set([
   'marker',
   'de',
   'metrics',
+  // The marker that tells whether Redis lost the queue's data (lost-jobs-watch.ts).
+  'data-marker',
 ]);
 
 /** Job ids valid in both adapters: non-empty, not a plain integer, no `:`, not a name BullMQ uses for a queue key. */

@@ -58,25 +58,52 @@ export class OutboxFeeder<T> {
     return handedOver.length;
   }
 
-  /** Re-enqueues pending rows never handed over, or handed over before `staleBefore`. */
+  /** Re-enqueues pending rows never handed over, or handed over before `staleBefore` (one batch). */
   async sweep(staleBefore = new Date(Date.now() - this.options.requeueAfterMs)): Promise<number> {
     return this.handOver(await this.outbox.pendingToEnqueue(staleBefore, SWEEP_BATCH));
   }
 
   /**
+   * Hands over every pending row last handed over before now, batch after batch: what the queue holds no more once
+   * Redis lost its data. Rows handed over are marked after `staleBefore`, so each batch is new; stops at a short batch
+   * or when Redis refuses (the periodic sweep takes over).
+   */
+  async requeueAll(staleBefore = new Date()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ids = await this.outbox.pendingToEnqueue(staleBefore, SWEEP_BATCH);
+      const handedOver = await this.handOver(ids);
+      total += handedOver;
+      if (ids.length < SWEEP_BATCH || handedOver < ids.length) return total;
+    }
+  }
+
+  /**
    * Sweeps every pending row once now — an in-process queue loses its jobs with the process — and then, every
-   * `intervalMs`, those handed over longer than `requeueAfterMs` ago.
+   * `intervalMs`, those handed over longer than `requeueAfterMs` ago. When the queue reports its jobs lost (Redis
+   * restarted empty), every pending row is handed over again at once rather than `requeueAfterMs` later.
    */
   start(intervalMs: number): void {
+    const { what } = this.options;
+    const failed = (error: unknown) => this.log.error({ err: error }, `${what} outbox sweep failed`);
     const run = (staleBefore?: Date) => {
-      this.sweep(staleBefore).catch((error: unknown) => this.log.error({ err: error }, `${this.options.what} outbox sweep failed`));
+      this.sweep(staleBefore).catch(failed);
     };
     run(new Date());
     this.sweepTimer = setInterval(run, intervalMs);
     this.sweepTimer.unref();
+    this.queue.onJobsLost(() => {
+      if (this.sweepTimer === undefined) return;
+      this.requeueAll()
+        .then((requeued) =>
+          this.log.warn({ requeued }, `the ${what} queue lost its jobs (Redis restarted empty or flushed): pending ones handed over again`),
+        )
+        .catch(failed);
+    });
   }
 
   stop(): void {
     clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
   }
 }

@@ -101,6 +101,16 @@ export class IdentificationRequestRepository {
   }
 
   /** Counts for `/metrics` and `/ready`: requests by status. */
+  /** When the oldest request still pending was made; undefined when none is pending. */
+  async oldestPendingRequestedAt(): Promise<Date | undefined> {
+    const row = await this.db
+      .selectFrom('identification_requests')
+      .select((eb) => eb.fn.min('requested_at').as('oldest'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.oldest ? new Date(row.oldest) : undefined;
+  }
+
   async requestCounts(): Promise<Record<SpecimenIdentification['status'], number>> {
     const rows = await this.db
       .selectFrom('identification_requests')

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 
@@ -35,10 +35,14 @@ export class ImageStore {
     return createHash('sha256').update(buffer).digest('hex');
   }
 
-  /** Stores the original and its thumbnail (EXIF orientation applied to the thumbnail only). */
+  /**
+   * Stores the original and its thumbnail (EXIF orientation applied to the thumbnail only). Identical bytes already
+   * stored are marked written now, so that the orphan sweep, which removes only old files, leaves them to the upload
+   * about to refer to them.
+   */
   async put(buffer: Buffer): Promise<StoredImage> {
     const sha256 = ImageStore.sha256Of(buffer);
-    if (await this.has(sha256)) return { sha256, created: false };
+    if (await this.markWrittenNow(sha256)) return { sha256, created: false };
     const thumbnail = await sharp(buffer)
       .rotate()
       .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
@@ -64,10 +68,39 @@ export class ImageStore {
     for (const first of await readdirOrEmpty(originals)) {
       for (const second of await readdirOrEmpty(path.join(originals, first))) {
         for (const name of await readdirOrEmpty(path.join(originals, first, second))) {
-          const info = await stat(path.join(originals, first, second, name));
-          yield { sha256: name, writtenAt: info.mtime };
+          const writtenAt = await modifiedAt(path.join(originals, first, second, name));
+          if (writtenAt) yield { sha256: name, writtenAt };
         }
       }
+    }
+  }
+
+  /** When the original was last written (or reused by {@link put}); undefined when it is not stored. */
+  writtenAt(sha256: string): Promise<Date | undefined> {
+    return modifiedAt(this.originalPath(sha256));
+  }
+
+  /** The files of writes in progress — or of writes a crash cut short — under `tmp/`, with the time each was last written. */
+  async *listTemporary(): AsyncGenerator<{ name: string; writtenAt: Date }> {
+    for (const name of await readdirOrEmpty(path.join(this.root, 'tmp'))) {
+      const writtenAt = await modifiedAt(path.join(this.root, 'tmp', name));
+      if (writtenAt) yield { name, writtenAt };
+    }
+  }
+
+  async removeTemporary(name: string): Promise<void> {
+    await rm(path.join(this.root, 'tmp', path.basename(name)), { force: true });
+  }
+
+  /** Whether both files of `sha256` are stored; if so, their modification time is now. */
+  private async markWrittenNow(sha256: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      await utimes(this.originalPath(sha256), now, now);
+      await utimes(this.thumbnailPath(sha256), now, now);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -84,6 +117,15 @@ async function isFile(file: string): Promise<boolean> {
     return (await stat(file)).isFile();
   } catch {
     return false;
+  }
+}
+
+async function modifiedAt(file: string): Promise<Date | undefined> {
+  try {
+    return (await stat(file)).mtime;
+  } catch {
+    // Removed meanwhile (another sweep, a failed upload cleaning up).
+    return undefined;
   }
 }
 
