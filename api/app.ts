@@ -18,6 +18,7 @@ import { openApiDocument } from './http/openapi.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
+import { passwordHashMetrics } from './http/password-hash-metrics.js';
 import { orphanSweepMetrics } from './http/storage-metrics.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
@@ -59,6 +60,7 @@ import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import type { AlertDeliveryService } from './services/alert-delivery.service.js';
 import { AuthService } from './services/auth.service.js';
 import { OrganisationService } from './services/organisation.service.js';
+import { PasswordHashPool } from './services/password-hash-pool.js';
 import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
@@ -160,8 +162,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     log: app.log,
   });
   if (rtc) app.addHook('onClose', () => rtc.close());
+  const passwords = new PasswordHashPool(config.auth.passwordHashing);
   const services = {
-    auth: new AuthService(repositories.users, new SessionRepository(database.db)),
+    auth: new AuthService(repositories.users, new SessionRepository(database.db), passwords),
     taxa: new TaxonService(taxa),
     specimens: new SpecimenService(
       repositories.specimens,
@@ -195,6 +198,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
+  passwordHashMetrics(app.metrics, passwords);
   const orphanSweeper = new OrphanSweeper(store, repositories.specimens, app.log, config.orphanSweep, orphanSweepMetrics(app.metrics));
   orphanSweeper.start();
   app.addHook('onClose', () => orphanSweeper.stop());
@@ -260,11 +264,14 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     auth: services.auth,
   });
 
-  await app.register(healthRoutes, { readiness: new ReadinessService({ database, storageDir: config.storageDir, identification, rtc }) });
+  await app.register(healthRoutes, {
+    readiness: new ReadinessService({ database, storageDir: config.storageDir, identification, rtc, passwords }),
+  });
   await app.register(authRoutes, {
     auth: services.auth,
     tokenTtlSeconds: config.auth.tokenTtlSeconds,
     loginRateLimitPerMinute: config.auth.loginRateLimitPerMinute,
+    loginRateLimitPerAddressPerMinute: config.auth.loginRateLimitPerAddressPerMinute,
   });
   await app.register(portsRoutes, { organisation: new OrganisationService(repositories.organisation) });
   await app.register(specimensRoutes, {

@@ -33,6 +33,10 @@ const EnvSchema = Type.Object({
   // Short lifetimes are for tests of expiry; sockets close when their token expires (ADR 0017).
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 2, default: 12 * 3600 }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
+  LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  // One of libuv's 4 shared threads for argon2 by default, so a login flood leaves three to file and image I/O.
+  PASSWORD_HASH_THREADS: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
+  PASSWORD_HASH_QUEUE: Type.Integer({ minimum: 0, default: 32 }),
   // Measured best on 2 cores (docs/benchmarks/inference.md): two threads with one onnxruntime thread each.
   INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   INFERENCE_INTRA_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
@@ -92,7 +96,13 @@ export interface AppConfig {
   webDistDir: string;
   logLevel: string;
   uploads: { maxFileBytes: number; maxFiles: number; maxTotalBytes: number; maxImagePixels: number };
-  auth: { tokenTtlSeconds: number; loginRateLimitPerMinute: number };
+  auth: {
+    tokenTtlSeconds: number;
+    loginRateLimitPerMinute: number;
+    loginRateLimitPerAddressPerMinute: number;
+    /** Hashes at once and hashes waiting (PasswordHashPool). */
+    passwordHashing: { concurrency: number; maxQueued: number };
+  };
   seed: { adminPassword: string | undefined; demoUsers: boolean; demoPassword: string };
   inference: {
     /** Worker threads running ONNX sessions in this process. */
@@ -205,7 +215,12 @@ function fromEnv(env: Env): AppConfig {
       maxTotalBytes: env.MAX_UPLOAD_TOTAL_BYTES,
       maxImagePixels: env.MAX_IMAGE_PIXELS,
     },
-    auth: { tokenTtlSeconds: env.TOKEN_TTL_SECONDS, loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE },
+    auth: {
+      tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+      loginRateLimitPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE,
+      loginRateLimitPerAddressPerMinute: env.LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      passwordHashing: { concurrency: env.PASSWORD_HASH_THREADS, maxQueued: env.PASSWORD_HASH_QUEUE },
+    },
     seed: {
       adminPassword: env.VECTORDESK_ADMIN_PASSWORD,
       demoUsers: env.VECTORDESK_SEED_DEMO,

@@ -60,9 +60,12 @@ export const authEndpoints = {
       operationId: 'login',
       tags: ['auth'],
       summary: 'Sign in; returns a bearer token and sets it as an httpOnly cookie',
+      description:
+        '429 with `Retry-After` when one address tries too often (`too_many_logins`) or one account from one address ' +
+        '(`too_many_requests`); 503 `login_busy` with `Retry-After` when password checks are queued to capacity.',
       security: [],
       body: LoginBody,
-      response: { 200: LoginAnswer, ...errorResponses(400, 401, 429) },
+      response: { 200: LoginAnswer, ...errorResponses(400, 401, 429, 503) },
     },
   }),
   logout: endpoint({

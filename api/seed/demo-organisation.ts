@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { OrganisationRepository } from '../repositories/organisation.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
-import { hashPassword } from '../services/auth.service.js';
+import { hashPassword } from '../services/password-hash-pool.js';
 
 interface UnitSeed {
   code: string;

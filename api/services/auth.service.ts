@@ -1,14 +1,12 @@
-import argon2 from 'argon2';
 import type { Actor } from '../domain/access.js';
 import { AppError, sessionRevoked, unauthorized } from '../domain/errors.js';
 import type { NewSession, SessionRepository } from '../repositories/session.repository.js';
 import type { UserRepository, UserWithUnit } from '../repositories/user.repository.js';
-
-export const hashPassword = (password: string): Promise<string> => argon2.hash(password, { type: argon2.argon2id });
+import type { PasswordHashPool } from './password-hash-pool.js';
 
 export class AuthService {
   /** Verified against when the username is unknown, so a miss costs as long as a wrong password. */
-  private readonly decoyHash: Promise<string> = hashPassword(crypto.randomUUID());
+  private readonly decoyHash: Promise<string>;
 
   /**
    * Actors and live sessions as of `epoch`; dropped whole when the access epoch moves, as it does on every revocation
@@ -23,12 +21,15 @@ export class AuthService {
   constructor(
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
+    private readonly passwords: PasswordHashPool,
     private readonly maxCachedActors = 10_000,
-  ) {}
+  ) {
+    this.decoyHash = passwords.hash(crypto.randomUUID());
+  }
 
   async login(username: string, password: string): Promise<Actor> {
     const user = await this.users.findByUsername(username);
-    const valid = await argon2.verify(user?.password_hash ?? (await this.decoyHash), password);
+    const valid = await this.passwords.verify(user?.password_hash ?? (await this.decoyHash), password);
     if (!user || !valid || user.disabled) {
       throw new AppError(401, 'invalid_credentials', 'Unknown username or wrong password');
     }

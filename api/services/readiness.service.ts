@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import type { RtcRuntime } from '../realtime/rtc-runtime.js';
 import type { IdentificationRuntime } from './identification-runtime.js';
+import type { PasswordHashPool } from './password-hash-pool.js';
 
 export interface ReadinessDependencies {
   database: DatabaseHandle;
@@ -10,6 +11,7 @@ export interface ReadinessDependencies {
   identification: IdentificationRuntime;
   /** Live rooms' mediasoup workers; undefined when live rooms are disabled. */
   rtc: RtcRuntime | undefined;
+  passwords: PasswordHashPool;
 }
 
 export interface ReadinessCheck {
@@ -22,7 +24,7 @@ export class ReadinessService {
   constructor(private readonly dependencies: ReadinessDependencies) {}
 
   async checks(): Promise<Record<string, ReadinessCheck>> {
-    const { database, storageDir, identification, rtc } = this.dependencies;
+    const { database, storageDir, identification, rtc, passwords } = this.dependencies;
     return {
       database: await check(async () => {
         await sql`select 1`.execute(database.db);
@@ -56,6 +58,12 @@ export class ReadinessService {
         const summary = `${alive}/${rtc.pool.size} mediasoup worker(s) alive, ${(await rtc.rooms.openRooms()).length} room(s) open`;
         if (alive === 0) throw new Error(summary);
         return summary;
+      }),
+      passwordHashing: await check(async () => {
+        // Informational: a full queue refuses sign-ins (503 login_busy) but the process still serves everything else.
+        const { active, concurrency, queued, maxQueued, rejected } = passwords.status();
+        const saturated = active >= concurrency && queued >= maxQueued ? '; saturated' : '';
+        return `${active}/${concurrency} hashing, ${queued}/${maxQueued} queued, ${rejected} refused since start${saturated}`;
       }),
     };
   }

@@ -3,7 +3,7 @@ import type { VectorDeskApp } from '../../api/app.js';
 import type { Specimen } from '../../api/contract/index.js';
 import type { AiAnswer } from '../../api/domain/identification.js';
 import type { AiRun } from '../../api/repositories/identification.repository.js';
-import { hashPassword } from '../../api/services/auth.service.js';
+import { hashPassword } from '../../api/services/password-hash-pool.js';
 import type { Client } from './client.js';
 import { jpegImage } from './images.js';
 import { DEMO_PASSWORD, type TestApp } from './test-app.js';

@@ -33,6 +33,7 @@ export async function createTestApp(backend: BackendName, env: Record<string, st
     VECTORDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
     VECTORDESK_DEMO_PASSWORD: DEMO_PASSWORD,
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    LOGIN_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000',
     // One inference thread per test app: test files run two at a time on two cores.
     INFERENCE_THREADS: '1',
     INFERENCE_INTRA_OP_THREADS: '1',

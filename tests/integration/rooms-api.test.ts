@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type NewRoom, type QueryOf, type Room, type RoomToken, type Specimen } from '../../api/contract/index.js';
-import { hashPassword } from '../../api/services/auth.service.js';
+import { hashPassword } from '../../api/services/password-hash-pool.js';
 import { DatabaseRoomRecorder } from '../../api/realtime/room-recorder.js';
 import { anonymous, as, withToken, type Client, type Response } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
