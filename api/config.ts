@@ -30,6 +30,9 @@ const EnvSchema = Type.Object({
   MAX_UPLOAD_FILES: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   MAX_UPLOAD_TOTAL_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
   MAX_IMAGE_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
+  // Degenerate pictures (tiny, blank, one colour) are refused: the models would answer them with confident nonsense.
+  MIN_IMAGE_SIDE: Type.Integer({ minimum: 1, maximum: 4096, default: 32 }),
+  MIN_IMAGE_STDEV: Type.Number({ minimum: 0, maximum: 64, default: 2 }),
   // Short lifetimes are for tests of expiry; sockets close when their token expires (ADR 0017).
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 2, default: 12 * 3600 }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
@@ -95,7 +98,16 @@ export interface AppConfig {
   modelsDir: string;
   webDistDir: string;
   logLevel: string;
-  uploads: { maxFileBytes: number; maxFiles: number; maxTotalBytes: number; maxImagePixels: number };
+  uploads: {
+    maxFileBytes: number;
+    maxFiles: number;
+    maxTotalBytes: number;
+    maxImagePixels: number;
+    /** Images with a shorter side are refused (`degenerate_image`). */
+    minImageSide: number;
+    /** Images whose every colour channel varies less than this (standard deviation, 0–255) are refused as blank. */
+    minImageStdev: number;
+  };
   auth: {
     tokenTtlSeconds: number;
     loginRateLimitPerMinute: number;
@@ -214,6 +226,8 @@ function fromEnv(env: Env): AppConfig {
       maxFiles: env.MAX_UPLOAD_FILES,
       maxTotalBytes: env.MAX_UPLOAD_TOTAL_BYTES,
       maxImagePixels: env.MAX_IMAGE_PIXELS,
+      minImageSide: env.MIN_IMAGE_SIDE,
+      minImageStdev: env.MIN_IMAGE_STDEV,
     },
     auth: {
       tokenTtlSeconds: env.TOKEN_TTL_SECONDS,

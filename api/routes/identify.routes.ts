@@ -18,7 +18,7 @@ export const identifyRoutes: FastifyPluginAsyncTypebox<IdentifyRoutesOptions> = 
     handler: async (request) => {
       actorOf(request);
       const images = await readImagesUpload(request, uploadLimits);
-      const outcome = await identification.identifyUploads(images.map((image) => image.buffer));
+      const outcome = await identification.identifyUploads(images);
       if ('error' in outcome) throw unprocessable('unreadable_images', `No image could be read: ${outcome.error}`);
       return {
         ...outcome.identification,

@@ -78,6 +78,7 @@ export async function startIdentificationRuntime(options: IdentificationRuntimeO
     {
       requeueAfterMs: config.jobs.requeueAfterMs,
       attempts: config.jobs.attempts,
+      imageLimits: config.uploads,
     },
   );
   service.startSweeping(config.jobs.sweepIntervalMs);

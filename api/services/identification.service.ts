@@ -9,7 +9,9 @@ import { AppError, serviceUnavailable } from '../domain/errors.js';
 import { OutboxFeeder, type JobHandler, type JobPayloads, type JobQueue } from '../jobs/index.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { AiRun, IdentificationRepository } from '../repositories/identification.repository.js';
+import { inspectImages, type InspectionLimits } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
+import type { UploadedImage } from './specimen.service.js';
 
 /** The inference engine as the api needs it: the worker-thread pool in production. */
 export type IdentificationEngine = Pick<InferencePool, 'identify'>;
@@ -24,6 +26,8 @@ export interface IdentificationServiceOptions {
   /** How long a request may sit in the queue before the outbox sweep hands it over again. */
   requeueAfterMs: number;
   attempts: number;
+  /** The intake checks of specimen upload, which `identifyUploads` applies too. */
+  imageLimits: InspectionLimits;
 }
 
 /**
@@ -139,12 +143,13 @@ export class IdentificationService {
     return this.requests.recordFailure(specimenId, error, final, (trx) => this.triage.failed(trx, specimenId, error));
   }
 
-  /** `POST /api/v1/identify`: the same models on uploaded images, nothing stored. */
-  async identifyUploads(images: Buffer[]) {
+  /** `POST /api/v1/identify`: the same models on uploaded images, nothing stored; refused as specimen upload refuses them. */
+  async identifyUploads(uploads: UploadedImage[]) {
+    await inspectImages(uploads, this.options.imageLimits);
     if (!this.engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
     let outcome: PoolOutcome;
     try {
-      [outcome] = (await this.engine.identify([images])) as [PoolOutcome];
+      [outcome] = (await this.engine.identify([uploads.map((upload) => upload.buffer)])) as [PoolOutcome];
     } catch (error) {
       if (error instanceof PoolSaturatedError)
         throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);

@@ -10,7 +10,7 @@ import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 import type { NewSpecimenImage, Page, SpecimenFilter, SpecimenRepository } from '../repositories/specimen.repository.js';
-import { inspectImage, type InspectionLimits } from '../storage/image-inspection.js';
+import { inspectImages, type InspectionLimits } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
 
 export interface UploadedImage {
@@ -181,12 +181,13 @@ export class SpecimenService {
 
   /** Proves every upload is a whole image within the limits, before anything is stored. */
   private async inspectUploads(uploads: UploadedImage[]): Promise<NewSpecimenImage[]> {
-    const images: NewSpecimenImage[] = [];
-    for (const [index, upload] of uploads.entries()) {
-      const inspected = await inspectImage(upload.buffer, this.limits, { filename: upload.filename, index });
-      images.push({ ...inspected, sha256: '', bytes: upload.buffer.length, originalFilename: upload.filename });
-    }
-    return images;
+    const inspected = await inspectImages(uploads, this.limits);
+    return inspected.map((image, index) => ({
+      ...image,
+      sha256: '',
+      bytes: uploads[index]!.buffer.length,
+      originalFilename: uploads[index]!.filename,
+    }));
   }
 
   /**

@@ -18,9 +18,25 @@ export async function jpegImage(seed = 1, width = 96, height = 64, options: { or
   return image.jpeg({ quality: 90 }).toBuffer();
 }
 
-export async function pngImage(seed = 1, width = 40, height = 30): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: seed % 256, g: 80, b: 120 } } })
-    .png()
+/** A PNG with smooth gradients (a picture, not a blank: those are refused); `seed` changes its content. */
+export async function pngImage(seed = 1, width = 48, height = 36): Promise<Buffer> {
+  const channels = 3;
+  const pixels = Buffer.alloc(width * height * channels);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const offset = (y * width + x) * channels;
+      pixels[offset] = seed % 256;
+      pixels[offset + 1] = 80 + Math.round((x / width) * 100);
+      pixels[offset + 2] = 120 + Math.round((y / height) * 100);
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels } }).png().toBuffer();
+}
+
+/** A picture of one colour (`#ffffff`: a blank sheet), as the camera of an empty trap would take it. */
+export async function plainImage(width = 200, height = 150, colour = '#ffffff'): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .jpeg()
     .toBuffer();
 }
 

@@ -2,12 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { endpoints, urlOf, type Endpoint } from '../../api/contract/index.js';
 import { anonymous, as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
-import { jpegImage, pixelBombPng, truncatedJpeg } from '../helpers/images.js';
+import { waitForIdentification } from '../helpers/identification.js';
+import sharp from 'sharp';
+import { jpegImage, pixelBombPng, plainImage, truncatedJpeg } from '../helpers/images.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   brokenMultipart,
   expectRefusedUpload,
   MULTIPART_FLAWS,
+  specimenForm,
   uploadSpecimen,
   uploadTrace,
   validMetadata,
@@ -19,6 +22,17 @@ import {
 
 const MAX_FILES = 3;
 const MAX_FILE_BYTES = 200_000;
+const SCRIPTED_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="150"><script>fetch("/api/v1/users")</script><rect width="200" height="150"/></svg>';
+
+/** Pictures that decode fine but cannot show a specimen, with the reason they are refused. */
+async function degenerateImages(): Promise<[string, Buffer, string][]> {
+  return [
+    ['dot.jpg', await jpegImage(1, 1, 1), 'too_small'],
+    ['blank.jpg', await plainImage(), 'uniform'],
+    ['green.jpg', await plainImage(160, 120, '#3a7d44'), 'uniform'],
+  ];
+}
 
 for (const backend of await testBackends()) {
   describe.skipIf(!backend.availability.available)(`bad input on ${backend.name} ${backend.availability.reason}`, () => {
@@ -70,6 +84,38 @@ for (const backend of await testBackends()) {
       const response = await upload(validMetadata(), [{ name: 'bomb.png', data: pixelBombPng(30_000, 30_000), type: 'image/png' }]);
       await expectRejected(response, 413, 'image_too_many_pixels');
       expect(response.error()).toMatchObject({ details: { width: 30000, height: 30000 } });
+    });
+
+    it('refuses degenerate pictures: 1×1, blank white, a single colour (422 degenerate_image)', async () => {
+      for (const [name, data, reason] of await degenerateImages()) {
+        const response = await upload(validMetadata(), [{ name, data }]);
+        await expectRejected(response, 422, 'degenerate_image');
+        expect(response.error()).toMatchObject({ details: { reason } });
+      }
+    });
+
+    it('refuses on POST /api/v1/identify what specimen upload refuses, before inference, and still identifies a photograph', async () => {
+      const identify = (files: UploadFile[]) => staff.identifyImages({ form: specimenForm(undefined, files) });
+      const gif = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#c0ffee' } })
+        .gif()
+        .toBuffer();
+      const refusals: [UploadFile, number, string][] = [
+        [{ name: 'trap.svg', data: Buffer.from(SCRIPTED_SVG), type: 'image/svg+xml' }, 415, 'unsupported_image_format'],
+        [{ name: 'trap.gif', data: gif, type: 'image/gif' }, 415, 'unsupported_image_format'],
+        // The size the issue found accepted: 16,383² pixels, far above this app's MAX_IMAGE_PIXELS.
+        [{ name: 'trap.png', data: pixelBombPng(16_383, 16_383), type: 'image/png' }, 413, 'image_too_many_pixels'],
+        [{ name: 'trap.jpg', data: await truncatedJpeg() }, 422, 'corrupt_image'],
+        ...(await degenerateImages()).map(([name, data]): [UploadFile, number, string] => [{ name, data }, 422, 'degenerate_image']),
+      ];
+      for (const [file, status, code] of refusals) {
+        // A good photograph beside it does not save the request: the whole upload is refused, as on specimen upload.
+        const response = await identify([{ name: 'good.jpg', data: good }, file]);
+        expect([response.statusCode, response.error().error], file.name).toEqual([status, code]);
+        expect(response.error()).toMatchObject({ details: { index: 1, file: file.name } });
+      }
+      const photograph = await identify([{ name: 'good.jpg', data: good }]);
+      expect(photograph.statusCode, photograph.body).toBe(200);
+      expect(photograph.json().images).toEqual([expect.objectContaining({ index: 0 })]);
     });
 
     it('refuses a file over the size limit (413)', async () => {
@@ -223,7 +269,10 @@ for (const backend of await testBackends()) {
 
     it('keeps a file another specimen already committed when a later upload of it fails', async () => {
       const shared = await jpegImage(88);
-      expect((await upload(validMetadata(), [{ name: 'first.jpg', data: shared }])).statusCode).toBe(201);
+      const first = await upload(validMetadata(), [{ name: 'first.jpg', data: shared }]);
+      expect(first.statusCode).toBe(201);
+      // Its identification audits the triage: let it finish, so the trace below changes only by the refused upload.
+      await waitForIdentification(staff, first.json().id);
       before = await uploadTrace(t);
       await expectRejected(
         await upload(validMetadata(), [

@@ -55,7 +55,7 @@ for (const backend of await testBackends()) {
       });
       expect(specimen.images.map((image) => [image.originalFilename, image.format, image.width, image.height])).toEqual([
         ['dorsal.jpg', 'jpeg', 96, 64],
-        ['lateral.png', 'png', 40, 30],
+        ['lateral.png', 'png', 48, 36],
       ]);
       const fetched = await staff.getSpecimen({ params: { id: specimen.id } });
       expect(fetched.json()).toEqual(specimen);

@@ -15,6 +15,8 @@ describe('configuration', () => {
       maxFiles: 20,
       maxTotalBytes: 100 * 1024 * 1024,
       maxImagePixels: 100_000_000,
+      minImageSide: 32,
+      minImageStdev: 2,
     });
     expect(describeBackends(config)).toMatchObject({ database: expect.stringContaining('embedded PGlite'), queue: 'in-process' });
   });

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../api/domain/errors.js';
 import { inspectImage } from '../../api/storage/image-inspection.js';
 import { ImageStore } from '../../api/storage/image-store.js';
-import { jpegImage, pixelBombPng, pngImage, truncatedJpeg } from '../helpers/images.js';
+import { jpegImage, pixelBombPng, plainImage, pngImage, truncatedJpeg } from '../helpers/images.js';
 
-const limits = { maxImagePixels: 10_000_000 };
+const limits = { maxImagePixels: 10_000_000, minImageSide: 32, minImageStdev: 2 };
 const label = { filename: 'x.jpg', index: 0 };
 
 async function inspectionError(buffer: Buffer): Promise<AppError> {
@@ -23,13 +23,13 @@ async function inspectionError(buffer: Buffer): Promise<AppError> {
 
 describe('image inspection', () => {
   it('accepts real images and reports format, size and EXIF orientation', async () => {
-    expect(await inspectImage(await jpegImage(1, 30, 20, { orientation: 8 }), limits, label)).toEqual({
+    expect(await inspectImage(await jpegImage(1, 60, 40, { orientation: 8 }), limits, label)).toEqual({
       format: 'jpeg',
-      width: 30,
-      height: 20,
+      width: 60,
+      height: 40,
       orientation: 8,
     });
-    expect(await inspectImage(await pngImage(1, 12, 9), limits, label)).toMatchObject({ format: 'png', width: 12, height: 9 });
+    expect(await inspectImage(await pngImage(1, 48, 32), limits, label)).toMatchObject({ format: 'png', width: 48, height: 32 });
   });
 
   it('refuses non-images, truncated files, unsupported formats and pixel bombs with distinct codes', async () => {
@@ -41,6 +41,18 @@ describe('image inspection', () => {
     expect((await inspectionError(gif)).code).toBe('unsupported_image_format');
     const bomb = await inspectionError(pixelBombPng(30_000, 30_000));
     expect([bomb.statusCode, bomb.code]).toEqual([413, 'image_too_many_pixels']);
+  });
+
+  it('refuses degenerate pictures: too small, blank or a single colour', async () => {
+    for (const [image, reason] of [
+      [await jpegImage(1, 1, 1), 'too_small'],
+      [await jpegImage(1, 200, 31), 'too_small'],
+      [await plainImage(), 'uniform'],
+      [await plainImage(120, 90, '#3a7d44'), 'uniform'],
+    ] as const) {
+      const error = await inspectionError(image);
+      expect([error.statusCode, error.code, error.details]).toEqual([422, 'degenerate_image', expect.objectContaining({ reason })]);
+    }
   });
 });
 

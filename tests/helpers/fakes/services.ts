@@ -55,7 +55,7 @@ export function specimenServiceOnFakes() {
     handOver<SpecimenServiceDependencies[2]>(world.identifications),
     handOver<SpecimenServiceDependencies[3]>(store),
     world.events,
-    { maxImagePixels: 100_000_000 },
+    { maxImagePixels: 100_000_000, minImageSide: 32, minImageStdev: 2 },
     pino({ level: 'silent' }),
   );
   return { ...world, store, service };
