@@ -1,4 +1,4 @@
-import type { AlertNoticeRecord } from './alert.js';
+import { noticeOf, type AlertNoticeRecord, type AlertRecord } from './alert.js';
 import type { UnitRef } from './review.js';
 import type { DeliveryStatus } from './vocabulary.js';
 
@@ -36,6 +36,12 @@ export interface OutgoingAlert {
   detectionId: string;
   unit: UnitRef;
   responsibleUnit: UnitRef;
+}
+
+export function outgoingAlertOf(alert: AlertRecord): OutgoingAlert {
+  const { path: _unitPath, ...unit } = alert.unit;
+  const { path: _responsiblePath, ...responsibleUnit } = alert.responsibleUnit;
+  return { notice: noticeOf(alert), detectionId: alert.detectionId, unit, responsibleUnit };
 }
 
 /** One alert through one channel (`alert_deliveries`: the outbox of the `alert-delivery` job). */

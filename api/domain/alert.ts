@@ -51,7 +51,7 @@ export interface AlertRecord {
   specimenId: string;
   detectionId: string;
   unit: UnitRef & { path: string };
-  responsibleUnit: (UnitRef & { path: string }) | null;
+  responsibleUnit: UnitRef & { path: string };
   collectedAt: Date;
   createdAt: Date;
   acknowledgedBy: PersonRef | null;
@@ -90,4 +90,18 @@ export function alertReasons(watchList: boolean, firstLevels: readonly Detection
     national: 'first_nationally',
   };
   return [...(watchList ? (['watch_list'] as const) : []), ...firstLevels.map((level) => byLevel[level])];
+}
+
+/** What is pushed about an alert (`alert.changed`, an in-app channel's notice). */
+export function noticeOf(alert: AlertRecord): AlertNoticeRecord {
+  return {
+    alertId: alert.id,
+    status: alert.status,
+    reasons: alert.reasons,
+    taxon: { id: alert.taxon.id, nameZh: alert.taxon.nameZh, nameEn: alert.taxon.nameEn },
+    port: alert.port,
+    specimenId: alert.specimenId,
+    unitPath: alert.unit.path,
+    createdAt: alert.createdAt,
+  };
 }

@@ -13,7 +13,7 @@ export function presentAlert({ alert, deliveries, canAct }: AlertView): Alert {
     ...alert,
     taxon: presentTaxon(alert.taxon),
     unit: unit(alert.unit),
-    responsibleUnit: alert.responsibleUnit && unit(alert.responsibleUnit),
+    responsibleUnit: unit(alert.responsibleUnit),
     collectedAt: alert.collectedAt.toISOString(),
     createdAt: alert.createdAt.toISOString(),
     acknowledgedAt: iso(alert.acknowledgedAt),

@@ -1,9 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import type { DeliveryAttempt, DeliveryRecord, OutgoingAlert } from '../domain/alert-channel.js';
+import type { DeliveryAttempt, DeliveryRecord } from '../domain/alert-channel.js';
 import type { DeliveryStatus } from '../domain/vocabulary.js';
-import { unitRefs } from './review.repository.js';
 
 /**
  * Alert deliveries (`alert_deliveries`): one per alert and channel, the outbox the `alert-delivery` job queue is fed
@@ -61,53 +60,6 @@ export class AlertDeliveryRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     return row && { id: row.id, alertId: row.alert_id, channelId: row.channel_id, status: row.status, attempts: row.attempts };
-  }
-
-  /** What goes out about the alert. Unscoped: delivery jobs send to whoever the alert's channels name. */
-  async outgoingAlert(alertId: string): Promise<OutgoingAlert | undefined> {
-    const row = await this.db
-      .selectFrom('alerts')
-      .innerJoin('taxa', 'taxa.id', 'alerts.taxon_id')
-      .innerJoin('ports', 'ports.id', 'alerts.port_id')
-      .innerJoin('units', 'units.id', 'alerts.unit_id')
-      .select([
-        'alerts.id',
-        'alerts.status',
-        'alerts.reasons',
-        'alerts.specimen_id',
-        'alerts.detection_id',
-        'alerts.unit_id',
-        'alerts.responsible_unit_id',
-        'alerts.created_at',
-        'units.path as unit_path',
-        'taxa.id as taxon_id',
-        'taxa.name_zh as taxon_name_zh',
-        'taxa.name_en as taxon_name_en',
-        'ports.id as port_id',
-        'ports.code as port_code',
-        'ports.name_zh as port_name_zh',
-        'ports.name_en as port_name_en',
-        'ports.type as port_type',
-      ])
-      .where('alerts.id', '=', alertId)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const units = await unitRefs(this.db, [row.unit_id, row.responsible_unit_id]);
-    return {
-      notice: {
-        alertId: row.id,
-        status: row.status,
-        reasons: row.reasons,
-        taxon: { id: row.taxon_id, nameZh: row.taxon_name_zh, nameEn: row.taxon_name_en },
-        port: { id: row.port_id, code: row.port_code, nameZh: row.port_name_zh, nameEn: row.port_name_en, type: row.port_type },
-        specimenId: row.specimen_id,
-        unitPath: row.unit_path,
-        createdAt: row.created_at,
-      },
-      detectionId: row.detection_id,
-      unit: units.get(row.unit_id)!,
-      responsibleUnit: units.get(row.responsible_unit_id)!,
-    };
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
-import type { AlertDeliveryRecord, AlertNoticeRecord, AlertRecord } from '../domain/alert.js';
+import { noticeOf, type AlertDeliveryRecord, type AlertNoticeRecord, type AlertRecord } from '../domain/alert.js';
 import type { AlertReason, AlertStatus } from '../domain/vocabulary.js';
 import { recordAudit } from './audit.repository.js';
 import { unitInScope } from './scope-filter.js';
@@ -219,16 +219,3 @@ export class AlertRepository {
 }
 
 type AlertQuery = ReturnType<AlertRepository['baseQuery']>;
-
-export function noticeOf(alert: AlertRecord): AlertNoticeRecord {
-  return {
-    alertId: alert.id,
-    status: alert.status,
-    reasons: alert.reasons,
-    taxon: { id: alert.taxon.id, nameZh: alert.taxon.nameZh, nameEn: alert.taxon.nameEn },
-    port: alert.port,
-    specimenId: alert.specimenId,
-    unitPath: alert.unit.path,
-    createdAt: alert.createdAt,
-  };
-}

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { JobQueues } from '../jobs/index.js';
 import { AlertChannelRepository } from '../repositories/alert-channel.repository.js';
 import { AlertDeliveryRepository } from '../repositories/alert-delivery.repository.js';
+import { AlertRepository } from '../repositories/alert.repository.js';
 import { AlertDeliveryService, type AlertDeliveryServiceOptions, type InAppPush } from './alert-delivery.service.js';
 
 export interface AlertDeliveryRuntimeOptions {
@@ -25,6 +26,7 @@ export function startAlertDelivery({ config, db, jobs, pushInApp, log, onAttempt
   const service = new AlertDeliveryService(
     new AlertDeliveryRepository(db),
     new AlertChannelRepository(db),
+    new AlertRepository(db),
     jobs.queue('alert-delivery'),
     pushInApp,
     log,

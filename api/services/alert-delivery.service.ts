@@ -1,12 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ALERT_WEBHOOK_HEADERS } from '../contract/index.js';
 import type { AlertNoticeRecord } from '../domain/alert.js';
-import type { AlertChannelRecord, DeliveryAttempt, OutgoingAlert } from '../domain/alert-channel.js';
+import { outgoingAlertOf, type AlertChannelRecord, type DeliveryAttempt, type OutgoingAlert } from '../domain/alert-channel.js';
 import type { AlertChannelKind } from '../domain/vocabulary.js';
 import { OutboxFeeder, type JobHandler, type JobPayloads, type JobQueue } from '../jobs/index.js';
 import { presentAlertWebhookPayload, presentSmsGatewayRequest } from '../presenters/alert-channels.js';
 import type { AlertChannelRepository } from '../repositories/alert-channel.repository.js';
 import type { AlertDeliveryRepository } from '../repositories/alert-delivery.repository.js';
+import type { AlertRepository } from '../repositories/alert.repository.js';
 import { postAlert, webhookSignatureHeaders } from './alert-senders.js';
 
 /**
@@ -41,6 +42,7 @@ export class AlertDeliveryService {
   constructor(
     private readonly deliveries: AlertDeliveryRepository,
     private readonly channels: AlertChannelRepository,
+    private readonly alerts: Pick<AlertRepository, 'findInScope'>,
     queue: JobQueue<JobPayloads['alert-delivery']>,
     private readonly pushInApp: InAppPush,
     private readonly log: FastifyBaseLogger,
@@ -84,8 +86,13 @@ export class AlertDeliveryService {
   async deliver(deliveryId: string, jobAttempt: number): Promise<void> {
     const delivery = await this.deliveries.find(deliveryId);
     if (delivery?.status !== 'pending') return;
-    const [channel, alert] = await Promise.all([this.channels.find(delivery.channelId), this.deliveries.outgoingAlert(delivery.alertId)]);
-    if (!channel || !alert) throw new Error(`alert delivery ${deliveryId}: its channel or alert is missing`);
+    // Unscoped: a delivery job sends to whoever the alert's channels name.
+    const [channel, record] = await Promise.all([
+      this.channels.find(delivery.channelId),
+      this.alerts.findInScope(delivery.alertId, { all: true }),
+    ]);
+    if (!channel || !record) throw new Error(`alert delivery ${deliveryId}: its channel or alert is missing`);
+    const alert = outgoingAlertOf(record);
     if (!channel.enabled) {
       await this.deliveries.abandon(deliveryId, 'the channel was disabled before the alert went out');
       return;

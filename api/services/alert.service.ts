@@ -1,9 +1,9 @@
 import { isUnitPathInScope, permissions, scopeOf, type Actor } from '../domain/access.js';
-import { alertTransition, statesAllowing, type AlertAction, type AlertRecord, type AlertView } from '../domain/alert.js';
+import { alertTransition, noticeOf, statesAllowing, type AlertAction, type AlertRecord, type AlertView } from '../domain/alert.js';
 import { conflict, forbidden, notFound } from '../domain/errors.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { AlertStatus } from '../domain/vocabulary.js';
-import { noticeOf, type AlertChange, type AlertRepository } from '../repositories/alert.repository.js';
+import type { AlertChange, AlertRepository } from '../repositories/alert.repository.js';
 
 /**
  * The alert inbox: alerts about specimens in the caller's scope, and the acknowledge → confirm (or dismiss) steps a
@@ -30,9 +30,7 @@ export class AlertService {
   async act(actor: Actor, id: string, action: AlertAction, reason?: string): Promise<AlertView> {
     const current = await this.get(actor, id);
     if (!current.canAct)
-      throw forbidden(
-        `Only an expert or administrator of ${current.alert.responsibleUnit?.nameEn ?? 'the unit above'} may ${action} this alert`,
-      );
+      throw forbidden(`Only an expert or administrator of ${current.alert.responsibleUnit.nameEn} may ${action} this alert`);
     const to = alertTransition(current.alert.status, action);
     if (!to) throw notAllowedFrom(current.alert.status, action);
     const change: AlertChange =
@@ -55,7 +53,7 @@ export class AlertService {
     return alerts.map((alert) => ({
       alert,
       deliveries: deliveries.get(alert.id) ?? [],
-      canAct: permissions.actOnAlerts(actor.role) && alert.responsibleUnit !== null && isUnitPathInScope(scope, alert.responsibleUnit.path),
+      canAct: permissions.actOnAlerts(actor.role) && isUnitPathInScope(scope, alert.responsibleUnit.path),
     }));
   }
 }
