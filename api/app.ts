@@ -19,6 +19,9 @@ import { identificationMetrics, inferencePoolMetrics } from './http/inference-me
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
 import { passwordHashMetrics } from './http/password-hash-metrics.js';
+import { limitConnectionsPerAddress, slowClientTimeouts } from './http/connection-limits.js';
+import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
+import { UploadReader } from './http/specimen-upload.js';
 import { orphanSweepMetrics } from './http/storage-metrics.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
@@ -73,6 +76,8 @@ import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
 import { TaxonService } from './services/taxon.service.js';
+import { DecodeBudget } from './storage/decode-budget.js';
+import { ImageIntake } from './storage/image-inspection.js';
 import { ImageStore } from './storage/image-store.js';
 
 export interface AppDependencies {
@@ -131,6 +136,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     requestIdHeader: 'x-request-id',
     trustProxy: config.trustProxy,
     frameworkErrors: answerFrameworkError,
+    ...slowClientTimeouts(config.connections),
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   installValidation(app);
@@ -153,6 +159,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await taxa.sync(taxonomy);
   const store = new ImageStore(config.storageDir);
   await store.init();
+  const decodes = new DecodeBudget(config.uploads.decodeBudget);
+  const intake = new ImageIntake(config.uploads, decodes);
+  const uploads = new UploadReader(store, { maxTotalBytes: config.uploads.maxTotalBytes });
   const events = new DomainEventBus();
   // Live rooms first: a mediasoup worker that cannot start stops start-up before anything else is running.
   const rtc = await startRtcRuntime({
@@ -172,7 +181,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       identificationRequests,
       store,
       events,
-      config.uploads,
+      intake,
       app.log,
     ),
     rooms: new RoomService(
@@ -199,6 +208,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(metrics, { events });
   rtcMetrics(app.metrics, rtc);
   passwordHashMetrics(app.metrics, passwords);
+  decodeBudgetMetrics(app.metrics, decodes);
+  if (!config.trustProxy) limitConnectionsPerAddress(app.server, config.connections.maxPerAddress, app.metrics);
   const orphanSweeper = new OrphanSweeper(store, repositories.specimens, app.log, config.orphanSweep, orphanSweepMetrics(app.metrics));
   orphanSweeper.start();
   app.addHook('onClose', () => orphanSweeper.stop());
@@ -233,6 +244,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     identifications,
     settings,
     store,
+    intake,
     triage: triageParts.triage,
     notify: async (specimenId) => {
       const specimen = await repositories.specimens.findInScope(specimenId, { all: true });
@@ -276,12 +288,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(portsRoutes, { organisation: new OrganisationService(repositories.organisation) });
   await app.register(specimensRoutes, {
     specimens: services.specimens,
-    uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes },
+    uploads,
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, {
     identification: identification.service,
-    uploadLimits: { maxTotalBytes: config.uploads.maxTotalBytes },
+    uploads,
   });
   await app.register(modelsRoutes, {
     registry: identification.registry,

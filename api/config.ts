@@ -30,6 +30,15 @@ const EnvSchema = Type.Object({
   MAX_UPLOAD_FILES: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   MAX_UPLOAD_TOTAL_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
   MAX_IMAGE_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
+  // Decoded pixels held at once (width × height × channels × bytes per sample); beyond it requests wait, then get 503.
+  DECODE_MEMORY_BUDGET_MB: Type.Integer({ minimum: 16, default: 1024 }),
+  DECODE_WAIT_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 5000 }),
+  // Slow clients (ADR 0018): a request's headers, its whole body, a silent connection, an idle keep-alive.
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 600_000 }),
+  IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  MAX_CONNECTIONS_PER_ADDRESS: Type.Integer({ minimum: 1, default: 128 }),
   // Degenerate pictures (tiny, blank, one colour) are refused: the models would answer them with confident nonsense.
   MIN_IMAGE_SIDE: Type.Integer({ minimum: 1, maximum: 4096, default: 32 }),
   MIN_IMAGE_STDEV: Type.Number({ minimum: 0, maximum: 64, default: 2 }),
@@ -107,6 +116,21 @@ export interface AppConfig {
     minImageSide: number;
     /** Images whose every colour channel varies less than this (standard deviation, 0–255) are refused as blank. */
     minImageStdev: number;
+    /** Memory for decoded pixels in this process (DecodeBudget). */
+    decodeBudget: { bytes: number; maxWaitMs: number };
+  };
+  /** Limits that keep slow or numerous clients from holding connections (ADR 0018). */
+  connections: {
+    /** Time to receive a request's headers. */
+    headersTimeoutMs: number;
+    /** Time to receive a whole request, body included. */
+    requestTimeoutMs: number;
+    /** A connection on which nothing moves for this long is closed. */
+    idleTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this long. */
+    keepAliveTimeoutMs: number;
+    /** Open connections one client address may hold; more are closed at once. */
+    maxPerAddress: number;
   };
   auth: {
     tokenTtlSeconds: number;
@@ -193,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const parsed = converted as Env;
   const problems: string[] = [];
+  if (parsed.HEADERS_TIMEOUT_MS > parsed.REQUEST_TIMEOUT_MS)
+    problems.push(`HEADERS_TIMEOUT_MS: ${parsed.HEADERS_TIMEOUT_MS} is above REQUEST_TIMEOUT_MS (${parsed.REQUEST_TIMEOUT_MS})`);
   if (parsed.RTC_MIN_PORT > parsed.RTC_MAX_PORT)
     problems.push(`RTC_MIN_PORT: ${parsed.RTC_MIN_PORT} is above RTC_MAX_PORT (${parsed.RTC_MAX_PORT})`);
   if (parsed.RTC_ENABLED && UNSPECIFIED_ADDRESSES.has(parsed.RTC_LISTEN_IP) && !parsed.RTC_ANNOUNCED_ADDRESS) {
@@ -228,6 +254,14 @@ function fromEnv(env: Env): AppConfig {
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       minImageSide: env.MIN_IMAGE_SIDE,
       minImageStdev: env.MIN_IMAGE_STDEV,
+      decodeBudget: { bytes: env.DECODE_MEMORY_BUDGET_MB * 1024 * 1024, maxWaitMs: env.DECODE_WAIT_MS },
+    },
+    connections: {
+      headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: env.IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+      maxPerAddress: env.MAX_CONNECTIONS_PER_ADDRESS,
     },
     auth: {
       tokenTtlSeconds: env.TOKEN_TTL_SECONDS,

@@ -18,10 +18,13 @@ import { ReviewRepository } from './repositories/review.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
+import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
 import { createTriageParts } from './services/review-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
+import { DecodeBudget } from './storage/decode-budget.js';
+import { ImageIntake } from './storage/image-inspection.js';
 import { ImageStore } from './storage/image-store.js';
 
 /**
@@ -45,12 +48,14 @@ const identifications = new IdentificationRepository(database.db, identification
 const specimens = new SpecimenRepository(database.db, identifications, new ReviewRepository(database.db));
 const store = new ImageStore(config.storageDir);
 await store.init();
+const decodes = new DecodeBudget(config.uploads.decodeBudget);
 const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 redis.on('error', (error: Error) => log.warn({ err: error }, 'live push Redis connection problem'));
 const emitter = new Emitter(redis);
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'vectordesk_' });
+decodeBudgetMetrics(registry, decodes);
 
 const jobs = openJobQueues(config, log);
 const runtime = await startIdentificationRuntime({
@@ -60,6 +65,7 @@ const runtime = await startIdentificationRuntime({
   identifications,
   settings: new SettingsRepository(database.db),
   store,
+  intake: new ImageIntake(config.uploads, decodes),
   triage: createTriageParts(database.db, new AlertDeliveryRepository(database.db)).triage,
   notify: async (specimenId) => {
     const specimen = await specimens.findInScope(specimenId, { all: true });

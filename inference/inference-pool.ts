@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Identification, ImageOutcome } from './identifier.js';
+import type { Identification, ImageInput, ImageOutcome } from './identifier.js';
 import type { FromThread, Inventory, ModelSet, ThreadData, ToThread } from './inference-thread.js';
 import { findModelPackageDirs } from './model-package.js';
 
@@ -89,7 +89,7 @@ export class PoolClosedError extends Error {
 }
 
 interface Request {
-  specimens: Uint8Array[][];
+  specimens: (Uint8Array | string)[][];
   images: number;
   enqueuedAt: number;
   resolve(outcomes: PoolOutcome[]): void;
@@ -174,8 +174,11 @@ export class InferencePool {
     return pool;
   }
 
-  /** Identifies specimens (each one or more images). Rejects with `PoolSaturatedError` when the queue is full. */
-  identify(specimens: Buffer[][]): Promise<PoolOutcome[]> {
+  /**
+   * Identifies specimens (each one or more images, as bytes or as file paths the threads read themselves, which keeps
+   * large uploads out of memory). Rejects with `PoolSaturatedError` when the queue is full.
+   */
+  identify(specimens: ImageInput[][]): Promise<PoolOutcome[]> {
     if (this.closed) return Promise.reject(new PoolClosedError());
     if (this.broken) return Promise.reject(new Error(this.broken));
     const images = specimens.reduce((sum, specimen) => sum + specimen.length, 0);
@@ -185,9 +188,9 @@ export class InferencePool {
     if (this.queuedImages + images > this.options.maxQueuedImages)
       return Promise.reject(new PoolSaturatedError(this.retryAfterSeconds(images)));
     return new Promise<PoolOutcome[]>((resolve, reject) => {
-      // Own, exactly-sized copies: a caller's Buffer may be a view of a larger (pooled) ArrayBuffer.
+      // Own, exactly-sized copies: a caller's Buffer may be a view of a larger (pooled) ArrayBuffer. Files go as paths.
       this.queue.push({
-        specimens: specimens.map((images) => images.map((image) => new Uint8Array(image))),
+        specimens: specimens.map((images) => images.map((image) => (typeof image === 'string' ? image : new Uint8Array(image)))),
         images,
         enqueuedAt: performance.now(),
         resolve,

@@ -21,7 +21,7 @@ export interface ThreadData {
 
 export type ToThread =
   | { type: 'load'; id: number; models: ModelSet }
-  | { type: 'batch'; id: number; models: ModelSet; shadow: ModelSet | null; specimens: Uint8Array[][] }
+  | { type: 'batch'; id: number; models: ModelSet; shadow: ModelSet | null; specimens: (Uint8Array | string)[][] }
   | { type: 'fault'; kind: 'exit' | 'throw' }
   | { type: 'close' };
 
@@ -94,7 +94,9 @@ async function identifier(models: ModelSet): Promise<VectorIdentifier> {
 async function runBatch(message: Extract<ToThread, { type: 'batch' }>): Promise<void> {
   try {
     const images = new ImageBatch(
-      message.specimens.map((images) => images.map((image) => Buffer.from(image.buffer, image.byteOffset, image.byteLength))),
+      message.specimens.map((images) =>
+        images.map((image) => (typeof image === 'string' ? image : Buffer.from(image.buffer, image.byteOffset, image.byteLength))),
+      ),
     );
     const main = await identifier(message.models);
     const result = await main.identifyDetailed(images);

@@ -11,7 +11,6 @@
  *
  * Prints progress on stderr and ONE table (plus targets, best settings, images and load) on stdout.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,7 +34,7 @@ import {
   table,
   type CpuReport,
 } from './bench-lib.js';
-import type { FromServer, ToServer } from './bench-server.js';
+import { startBenchServer, type BenchServer } from './bench-server-client.js';
 
 const quick = process.argv.includes('--quick');
 const durations = quick
@@ -467,74 +466,17 @@ async function benchPool(modelsDir: string, active: Record<string, string>, sett
   }
 }
 
-interface BenchServer {
-  url: URL;
-  token: string;
-  inference: string;
-  cpu(): Promise<{ cpuMs: number; mainThreadActiveMs: number }>;
-  stop(): Promise<void>;
-}
-
-async function startServer(modelsDir: string, setting: PoolSetting, dataDir: string): Promise<BenchServer> {
-  const child: ChildProcess = fork(path.resolve('scripts', 'bench-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      DATA_DIR: dataDir,
-      MODELS_DIR: modelsDir,
-      WEB_DIST_DIR: path.join(dataDir, 'no-web'),
-      LOG_LEVEL: 'silent',
-      // Live rooms are not measured here; their mediasoup workers would only take cores from inference.
-      RTC_ENABLED: 'false',
-      VECTORDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      INFERENCE_THREADS: String(setting.threads),
-      INFERENCE_INTRA_OP_THREADS: String(setting.intraOp),
-      INFERENCE_MAX_BATCH_IMAGES: String(MAX_BATCH_IMAGES),
-      INFERENCE_MAX_DELAY_MS: String(MAX_DELAY_MS),
-      INFERENCE_MAX_QUEUED_IMAGES: '256',
-    },
+function startServer(modelsDir: string, setting: PoolSetting, dataDir: string): Promise<BenchServer> {
+  return startBenchServer({
+    MODELS_DIR: modelsDir,
+    DATA_DIR: dataDir,
+    VECTORDESK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    INFERENCE_THREADS: String(setting.threads),
+    INFERENCE_INTRA_OP_THREADS: String(setting.intraOp),
+    INFERENCE_MAX_BATCH_IMAGES: String(MAX_BATCH_IMAGES),
+    INFERENCE_MAX_DELAY_MS: String(MAX_DELAY_MS),
+    INFERENCE_MAX_QUEUED_IMAGES: '256',
   });
-  const waiters: { resolve(message: FromServer): void; reject(error: Error): void }[] = [];
-  let exitCode: number | null | undefined;
-  child.on('message', (message: FromServer) => waiters.shift()?.resolve(message));
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`bench server exited with code ${code}`));
-      resolve();
-    }),
-  );
-  const nextMessage = () =>
-    new Promise<FromServer>((resolve, reject) => {
-      if (exitCode !== undefined) reject(new Error(`bench server exited with code ${exitCode}`));
-      else waiters.push({ resolve, reject });
-    });
-  const ready = await nextMessage();
-  if (ready.type !== 'ready') throw new Error(`bench server failed: ${ready.type === 'failed' ? ready.error : ready.type}`);
-  let stopped = false;
-  return {
-    url: new URL(ready.url),
-    token: ready.token,
-    inference: ready.inference,
-    async cpu() {
-      const answer = nextMessage();
-      child.send({ type: 'cpu' } satisfies ToServer);
-      const message = await answer;
-      if (message.type !== 'cpu') throw new Error(`unexpected message from the bench server: ${message.type}`);
-      return message;
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      child.send({ type: 'stop' } satisfies ToServer);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 function multipartBody(image: Buffer, filename: string): Buffer {

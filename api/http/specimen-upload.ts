@@ -1,5 +1,8 @@
 import type {} from '@fastify/multipart';
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { SpecimenMetadata } from '../contract/index.js';
@@ -8,6 +11,7 @@ import type { ImageProvenance } from '../domain/specimen.js';
 import { refuseUnstorableText } from '../domain/text.js';
 import { IMAGE_ORIGINS, type ImageOrigin } from '../domain/vocabulary.js';
 import type { UploadedImage } from '../services/specimen.service.js';
+import type { ImageStore } from '../storage/image-store.js';
 // Sets the contract's formats in TypeBox's registry, which `Compile` below reads.
 import './formats.js';
 
@@ -24,52 +28,113 @@ export interface UploadLimits {
   maxTotalBytes: number;
 }
 
-/**
- * Reads a specimen upload (`metadata` JSON field + `images` files) fully before anything is
- * stored, so a bad part anywhere in the body fails the whole request with nothing written.
- */
-export async function readSpecimenUpload(
-  request: FastifyRequest,
-  limits: UploadLimits,
-): Promise<{ metadata: SpecimenMetadata; images: UploadedImage[] }> {
-  const { fields, images } = await readMultipart(request, limits, ['metadata']);
-  return { metadata: parseMetadata(fields.get('metadata')), images };
-}
-
-/** Reads a body of `images` files only (`POST /api/v1/identify`); at least one is required. */
-export async function readImagesUpload(request: FastifyRequest, limits: UploadLimits): Promise<UploadedImage[]> {
-  const { images } = await readMultipart(request, limits, []);
-  if (images.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
-  return images;
+interface MultipartBody {
+  fields: Map<string, string>;
+  images: UploadedImage[];
 }
 
 /**
- * Reads images added to an existing specimen (`POST /api/v1/specimens/:id/images`): `images` files and the optional
- * text fields `origin` (one of {@link IMAGE_ORIGINS}, default `upload`) and `roomId` (a UUID).
+ * Reads multipart uploads. Each file is streamed to a temporary file of the image store as it arrives (hashed on the
+ * way), so memory does not grow with the upload's size. The whole body is read before `use` runs, so a bad part
+ * anywhere fails the request with nothing stored; the temporary files are removed when `use` is done, whatever
+ * happened (what `use` stored was moved out of them).
  */
-export async function readAddedImagesUpload(
-  request: FastifyRequest,
-  limits: UploadLimits,
-): Promise<{ provenance: ImageProvenance; images: UploadedImage[] }> {
-  const { fields, images } = await readMultipart(request, limits, ['origin', 'roomId']);
-  return { provenance: parseProvenance(fields), images };
-}
+export class UploadReader {
+  constructor(
+    private readonly store: ImageStore,
+    private readonly limits: UploadLimits,
+  ) {}
 
-/**
- * The whole body read, or a 4xx: the multipart parser's own errors (no boundary, a truncated body, no closing
- * boundary, LF-only line ends) carry no code, so they become `invalid_multipart`; the plugin's limits keep their codes.
- */
-async function readMultipart(
-  request: FastifyRequest,
-  limits: UploadLimits,
-  fieldNames: readonly string[],
-): Promise<{ fields: Map<string, string>; images: UploadedImage[] }> {
-  try {
-    return await readParts(request, limits, fieldNames);
-  } catch (error) {
-    if (error instanceof AppError || isFrameworkError(error)) throw error;
-    throw badRequest('invalid_multipart', `The multipart body is malformed: ${error instanceof Error ? error.message : String(error)}`);
+  /** A specimen upload: the `metadata` JSON field and `images` files. */
+  withSpecimen<T>(
+    request: FastifyRequest,
+    use: (upload: { metadata: SpecimenMetadata; images: UploadedImage[] }) => Promise<T>,
+  ): Promise<T> {
+    return this.read(request, ['metadata'], ({ fields, images }) => use({ metadata: parseMetadata(fields.get('metadata')), images }));
   }
+
+  /** `images` files only (`POST /api/v1/identify`); at least one is required. */
+  withImages<T>(request: FastifyRequest, use: (images: UploadedImage[]) => Promise<T>): Promise<T> {
+    return this.read(request, [], ({ images }) => {
+      if (images.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
+      return use(images);
+    });
+  }
+
+  /**
+   * Images added to an existing specimen (`POST /api/v1/specimens/:id/images`): `images` files and the optional text
+   * fields `origin` (one of {@link IMAGE_ORIGINS}, default `upload`) and `roomId` (a UUID).
+   */
+  withAddedImages<T>(
+    request: FastifyRequest,
+    use: (upload: { provenance: ImageProvenance; images: UploadedImage[] }) => Promise<T>,
+  ): Promise<T> {
+    return this.read(request, ['origin', 'roomId'], ({ fields, images }) => use({ provenance: parseProvenance(fields), images }));
+  }
+
+  private async read<T>(request: FastifyRequest, fieldNames: readonly string[], use: (body: MultipartBody) => Promise<T>): Promise<T> {
+    const body: MultipartBody = { fields: new Map(), images: [] };
+    try {
+      await this.readParts(request, fieldNames, body);
+      return await use(body);
+    } finally {
+      await Promise.all(body.images.map((image) => rm(image.path, { force: true })));
+    }
+  }
+
+  /**
+   * Fills `body` part by part, or fails with a 4xx: the multipart parser's own errors (no boundary, a truncated body,
+   * no closing boundary, LF-only line ends) carry no code, so they become `invalid_multipart`; the plugin's limits keep
+   * their codes; the disk's errors stay server errors.
+   */
+  private async readParts(request: FastifyRequest, fieldNames: readonly string[], body: MultipartBody): Promise<void> {
+    try {
+      const expected = [...fieldNames.map((name) => `"${name}"`), '"images"'].join(' and ');
+      let totalBytes = 0;
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          readField(part.fieldname, part.value, fieldNames, expected, body.fields);
+          continue;
+        }
+        if (part.fieldname !== 'images') {
+          part.file.resume();
+          await finished(part.file).catch(() => undefined);
+          throw badRequest('unexpected_field', `Unexpected file field "${part.fieldname}"; images go in "images"`);
+        }
+        const image = await this.spoolFile(request, part);
+        body.images.push(image);
+        totalBytes += image.bytes;
+        if (totalBytes > this.limits.maxTotalBytes) {
+          throw payloadTooLarge('upload_too_large', `The images together exceed ${this.limits.maxTotalBytes} bytes`, {
+            maxTotalBytes: this.limits.maxTotalBytes,
+          });
+        }
+        if (image.bytes === 0) throw badRequest('empty_file', `${image.filename ? `"${image.filename}"` : 'A file'} is empty`);
+      }
+    } catch (error) {
+      if (error instanceof AppError || isFrameworkError(error) || isSystemError(error)) throw error;
+      throw badRequest('invalid_multipart', `The multipart body is malformed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async spoolFile(request: FastifyRequest, part: MultipartFile): Promise<UploadedImage> {
+    const filename = checkFilename(part.filename);
+    const spooled = await this.store.spool(part.file);
+    const image = { filename, ...spooled };
+    if (part.file.truncated) {
+      await rm(image.path, { force: true });
+      throw new request.server.multipartErrors.RequestFileTooLargeError();
+    }
+    return image;
+  }
+}
+
+function readField(name: string, value: unknown, fieldNames: readonly string[], expected: string, fields: Map<string, string>): void {
+  if (!fieldNames.includes(name)) throw badRequest('unexpected_field', `Unexpected field "${name}"; send ${expected}`);
+  if (fields.has(name)) throw badRequest(`invalid_${name}`, `The "${name}" field was sent twice`);
+  const text = String(value);
+  refuseUnstorableText(text, `multipart field "${name}"`);
+  fields.set(name, text);
 }
 
 function isFrameworkError(error: unknown): boolean {
@@ -77,41 +142,9 @@ function isFrameworkError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('FST_');
 }
 
-async function readParts(
-  request: FastifyRequest,
-  limits: UploadLimits,
-  fieldNames: readonly string[],
-): Promise<{ fields: Map<string, string>; images: UploadedImage[] }> {
-  const fields = new Map<string, string>();
-  const images: UploadedImage[] = [];
-  const expected = [...fieldNames.map((name) => `"${name}"`), '"images"'].join(' and ');
-  let totalBytes = 0;
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      if (!fieldNames.includes(part.fieldname))
-        throw badRequest('unexpected_field', `Unexpected field "${part.fieldname}"; send ${expected}`);
-      if (fields.has(part.fieldname)) throw badRequest(`invalid_${part.fieldname}`, `The "${part.fieldname}" field was sent twice`);
-      const value = String(part.value);
-      refuseUnstorableText(value, `multipart field "${part.fieldname}"`);
-      fields.set(part.fieldname, value);
-      continue;
-    }
-    if (part.fieldname !== 'images') {
-      await part.toBuffer().catch(() => undefined);
-      throw badRequest('unexpected_field', `Unexpected file field "${part.fieldname}"; images go in "images"`);
-    }
-    const filename = checkFilename(part.filename);
-    const buffer = await part.toBuffer();
-    totalBytes += buffer.length;
-    if (totalBytes > limits.maxTotalBytes) {
-      throw payloadTooLarge('upload_too_large', `The images together exceed ${limits.maxTotalBytes} bytes`, {
-        maxTotalBytes: limits.maxTotalBytes,
-      });
-    }
-    if (buffer.length === 0) throw badRequest('empty_file', `${filename ? `"${filename}"` : 'A file'} is empty`);
-    images.push({ filename, buffer });
-  }
-  return { fields, images };
+/** An error of the file system (a full disk, say): the server's trouble, not a malformed body. */
+function isSystemError(error: unknown): boolean {
+  return typeof (error as { syscall?: unknown } | null)?.syscall === 'string';
 }
 
 function parseMetadata(text: string | undefined): SpecimenMetadata {

@@ -2,23 +2,22 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints } from '../contract/index.js';
 import { unprocessable } from '../domain/errors.js';
 import { actorOf } from '../http/authentication.js';
-import { readImagesUpload, type UploadLimits } from '../http/specimen-upload.js';
+import type { UploadReader } from '../http/specimen-upload.js';
 import type { IdentificationService } from '../services/identification.service.js';
 
 export interface IdentifyRoutesOptions {
   identification: IdentificationService;
-  uploadLimits: UploadLimits;
+  uploads: UploadReader;
 }
 
-export const identifyRoutes: FastifyPluginAsyncTypebox<IdentifyRoutesOptions> = async (app, { identification, uploadLimits }) => {
+export const identifyRoutes: FastifyPluginAsyncTypebox<IdentifyRoutesOptions> = async (app, { identification, uploads }) => {
   app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.identifyImages,
     handler: async (request) => {
       actorOf(request);
-      const images = await readImagesUpload(request, uploadLimits);
-      const outcome = await identification.identifyUploads(images);
+      const outcome = await uploads.withImages(request, (images) => identification.identifyUploads(images));
       if ('error' in outcome) throw unprocessable('unreadable_images', `No image could be read: ${outcome.error}`);
       return {
         ...outcome.identification,

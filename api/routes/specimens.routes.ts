@@ -2,24 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints } from '../contract/index.js';
 import { badRequest } from '../domain/errors.js';
 import { actorOf } from '../http/authentication.js';
-import { readAddedImagesUpload, readSpecimenUpload, type UploadLimits } from '../http/specimen-upload.js';
+import type { UploadReader } from '../http/specimen-upload.js';
 import { presentImage, presentSpecimen } from '../presenters/index.js';
 import type { SpecimenService } from '../services/specimen.service.js';
 
 export interface SpecimensRoutesOptions {
   specimens: SpecimenService;
-  uploadLimits: UploadLimits;
+  uploads: UploadReader;
 }
 
-export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> = async (app, { specimens, uploadLimits }) => {
+export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> = async (app, { specimens, uploads }) => {
   app.addHook('onRequest', app.authenticate);
 
   app.route({
     ...endpoints.createSpecimen,
     handler: async (request, reply) => {
       const actor = actorOf(request);
-      const { metadata, images } = await readSpecimenUpload(request, uploadLimits);
-      const specimen = await specimens.create(actor, metadata, images);
+      const specimen = await uploads.withSpecimen(request, ({ metadata, images }) => specimens.create(actor, metadata, images));
       return reply.status(201).send(presentSpecimen(specimen));
     },
   });
@@ -55,8 +54,9 @@ export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> 
     ...endpoints.addSpecimenImages,
     handler: async (request, reply) => {
       const actor = actorOf(request);
-      const { provenance, images } = await readAddedImagesUpload(request, uploadLimits);
-      const { added } = await specimens.addImages(actor, request.params.id, images, provenance);
+      const { added } = await uploads.withAddedImages(request, ({ provenance, images }) =>
+        specimens.addImages(actor, request.params.id, images, provenance),
+      );
       return reply.status(201).send({ images: added.map(presentImage) });
     },
   });

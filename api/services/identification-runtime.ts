@@ -5,6 +5,7 @@ import type { JobPayloads, JobQueue, JobQueues } from '../jobs/index.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
+import type { ImageIntake } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
 import { IdentificationService, type IdentifiedSpecimenTriage } from './identification.service.js';
 import { ModelRegistryService } from './model-registry.service.js';
@@ -25,6 +26,8 @@ export interface IdentificationRuntimeOptions {
   identifications: IdentificationRepository;
   settings: SettingsRepository;
   store: ImageStore;
+  /** Upload checks and the process's decode budget, which identify jobs respect too. */
+  intake: ImageIntake;
   /** Routes each identified specimen to its queue, in the transaction that stores the identification. */
   triage: IdentifiedSpecimenTriage;
   /** Tells the people in scope that a specimen's identification finished. */
@@ -78,7 +81,7 @@ export async function startIdentificationRuntime(options: IdentificationRuntimeO
     {
       requeueAfterMs: config.jobs.requeueAfterMs,
       attempts: config.jobs.attempts,
-      imageLimits: config.uploads,
+      intake: options.intake,
     },
   );
   service.startSweeping(config.jobs.sweepIntervalMs);

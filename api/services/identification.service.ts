@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { InferencePool, PoolOutcome } from '../../inference/inference-pool.js';
@@ -9,7 +9,7 @@ import { AppError, serviceUnavailable } from '../domain/errors.js';
 import { OutboxFeeder, type JobHandler, type JobPayloads, type JobQueue } from '../jobs/index.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { AiRun, IdentificationRepository } from '../repositories/identification.repository.js';
-import { inspectImages, type InspectionLimits } from '../storage/image-inspection.js';
+import type { ImageIntake } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
 import type { UploadedImage } from './specimen.service.js';
 
@@ -26,8 +26,8 @@ export interface IdentificationServiceOptions {
   /** How long a request may sit in the queue before the outbox sweep hands it over again. */
   requeueAfterMs: number;
   attempts: number;
-  /** The intake checks of specimen upload, which `identifyUploads` applies too. */
-  imageLimits: InspectionLimits;
+  /** The intake checks of specimen upload, which `identifyUploads` applies too, and the decode budget jobs respect. */
+  intake: ImageIntake;
 }
 
 /**
@@ -94,10 +94,18 @@ export class IdentificationService {
     const status = await this.requests.requestStatus(specimenId);
     if (status !== 'pending') return;
     const images = await this.requests.jobImages(specimenId);
-    const files = await Promise.all(images.map((image) => readFile(this.store.originalPath(image.sha256)).catch(() => undefined)));
-    const readable = images.flatMap((image, index) => (files[index] ? [{ ...image, buffer: files[index] }] : []));
+    const paths = images.map((image) => this.store.originalPath(image.sha256));
+    const stored = await Promise.all(
+      paths.map((file) =>
+        access(file).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    const readable = images.flatMap((image, index) => (stored[index] ? [{ ...image, path: paths[index]! }] : []));
     const missing: ImageAnswer[] = images
-      .filter((_, index) => !files[index])
+      .filter((_, index) => !stored[index])
       .map((image) => ({ imageId: image.imageId, error: 'stored file missing' }));
     let outcome: PoolOutcome;
     try {
@@ -106,7 +114,8 @@ export class IdentificationService {
         await this.notify(specimenId);
         return;
       }
-      [outcome] = (await engine.identify([readable.map((image) => image.buffer)])) as [PoolOutcome];
+      const files = readable.map((image) => image.path);
+      [outcome] = (await this.options.intake.whileDecoding(files, () => engine.identify([files]))) as [PoolOutcome];
     } catch (error) {
       const final = attempt >= this.options.attempts;
       await this.fail(specimenId, errorMessage(error), final);
@@ -144,18 +153,18 @@ export class IdentificationService {
   }
 
   /** `POST /api/v1/identify`: the same models on uploaded images, nothing stored; refused as specimen upload refuses them. */
-  async identifyUploads(uploads: UploadedImage[]) {
-    await inspectImages(uploads, this.options.imageLimits);
-    if (!this.engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
-    let outcome: PoolOutcome;
-    try {
-      [outcome] = (await this.engine.identify([uploads.map((upload) => upload.buffer)])) as [PoolOutcome];
-    } catch (error) {
-      if (error instanceof PoolSaturatedError)
-        throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);
-      throw error;
-    }
-    return outcome;
+  async identifyUploads(uploads: UploadedImage[]): Promise<PoolOutcome> {
+    return this.options.intake.inspect(uploads, 'all-at-once', async () => {
+      if (!this.engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
+      try {
+        const [outcome] = (await this.engine.identify([uploads.map((upload) => upload.path)])) as [PoolOutcome];
+        return outcome;
+      } catch (error) {
+        if (error instanceof PoolSaturatedError)
+          throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);
+        throw error;
+      }
+    });
   }
 }
 

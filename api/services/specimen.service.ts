@@ -10,13 +10,13 @@ import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 import type { NewSpecimenImage, Page, SpecimenFilter, SpecimenRepository } from '../repositories/specimen.repository.js';
-import { inspectImages, type InspectionLimits } from '../storage/image-inspection.js';
-import type { ImageStore } from '../storage/image-store.js';
+import type { ImageIntake } from '../storage/image-inspection.js';
+import type { ImageStore, SpooledFile } from '../storage/image-store.js';
 
-export interface UploadedImage {
+/** An uploaded file, spooled to disk by the upload reader, which removes it when the request is done. */
+export interface UploadedImage extends SpooledFile {
   /** The client's file name, already checked by the upload parser; kept for people, never used as a path. */
   filename: string | null;
-  buffer: Buffer;
 }
 
 export type ImageVariant = 'original' | 'thumbnail';
@@ -31,7 +31,7 @@ export class SpecimenService {
     private readonly identificationRequests: IdentificationRequestRepository,
     private readonly store: ImageStore,
     private readonly events: DomainEventBus,
-    private readonly limits: InspectionLimits,
+    private readonly intake: ImageIntake,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -47,8 +47,7 @@ export class SpecimenService {
     if (!port)
       throw unprocessable('unknown_port', `No port with code "${metadata.portCode}" in your organisation`, { portCode: metadata.portCode });
 
-    const images = await this.inspectUploads(uploads);
-    const id = await this.storeThenCommit(uploads, images, () =>
+    const id = await this.storeThenCommit(uploads, (images) =>
       this.specimens.createWithImages(
         {
           unitId: port.unit_id,
@@ -105,8 +104,7 @@ export class SpecimenService {
     if (provenance.roomId !== null && !(await this.specimens.hasConsultation(specimenId, provenance.roomId))) {
       throw unprocessable('unknown_room', 'roomId names no consultation about this specimen', { roomId: provenance.roomId });
     }
-    const images = await this.inspectUploads(uploads);
-    const imageIds = await this.storeThenCommit(uploads, images, () =>
+    const imageIds = await this.storeThenCommit(uploads, (images) =>
       this.specimens.addImages(specimenId, images, (trx, ids, backToReview) =>
         recordAudit(trx, {
           userId: actor.id,
@@ -179,35 +177,32 @@ export class SpecimenService {
       : { path: this.store.thumbnailPath(image.sha256), mediaType: 'image/webp' };
   }
 
-  /** Proves every upload is a whole image within the limits, before anything is stored. */
-  private async inspectUploads(uploads: UploadedImage[]): Promise<NewSpecimenImage[]> {
-    const inspected = await inspectImages(uploads, this.limits);
-    return inspected.map((image, index) => ({
-      ...image,
-      sha256: '',
-      bytes: uploads[index]!.buffer.length,
-      originalFilename: uploads[index]!.filename,
-    }));
-  }
-
   /**
-   * Writes the files (filling in each image's sha256), then runs `commit`, the transaction whose rows refer to them.
-   * If anything fails, the files this call created are removed again unless another request committed the same
-   * content meanwhile — so neither dangling rows nor orphan files remain.
+   * Proves every upload is a whole image within the limits, writes the files, then runs `commit`, the transaction whose
+   * rows refer to them — all under one decode lease (the thumbnails decode the images again). If anything fails, the
+   * files this call created are removed again unless another request committed the same content meanwhile — so
+   * neither dangling rows nor orphan files remain.
    */
-  private async storeThenCommit<T>(uploads: UploadedImage[], images: NewSpecimenImage[], commit: () => Promise<T>): Promise<T> {
-    const createdFiles: string[] = [];
-    try {
-      for (const [index, upload] of uploads.entries()) {
-        const stored = await this.store.put(upload.buffer);
-        if (stored.created) createdFiles.push(stored.sha256);
-        images[index]!.sha256 = stored.sha256;
+  private storeThenCommit<T>(uploads: UploadedImage[], commit: (images: NewSpecimenImage[]) => Promise<T>): Promise<T> {
+    return this.intake.inspect(uploads, 'one-at-a-time', async (inspected) => {
+      const images = inspected.map((image, index) => ({
+        ...image,
+        sha256: uploads[index]!.sha256,
+        bytes: uploads[index]!.bytes,
+        originalFilename: uploads[index]!.filename,
+      }));
+      const createdFiles: string[] = [];
+      try {
+        for (const upload of uploads) {
+          const stored = await this.store.put(upload);
+          if (stored.created) createdFiles.push(stored.sha256);
+        }
+        return await commit(images);
+      } catch (error) {
+        await this.removeUncommittedFiles(createdFiles);
+        throw error;
       }
-      return await commit();
-    } catch (error) {
-      await this.removeUncommittedFiles(createdFiles);
-      throw error;
-    }
+    });
   }
 
   private async removeUncommittedFiles(sha256s: string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import sharp, { type Metadata, type Stats } from 'sharp';
 import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../domain/errors.js';
+import { decodedBytes, type DecodeBudget } from './decode-budget.js';
 
 export const ACCEPTED_IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'heif'] as const;
 
@@ -24,18 +25,100 @@ export interface InspectionLimits {
   minImageStdev: number;
 }
 
+/** The header of an accepted image: what it is, and what decoding it will cost ({@link decodedBytes}). */
+interface ImageHeader extends InspectedImage {
+  decodedBytes: number;
+  hasAlpha: boolean;
+}
+
+/** An upload as the intake reads it: the file it was spooled to, and the name the client gave it (for messages). */
+export interface ImageFile {
+  filename: string | null;
+  path: string;
+}
+
 /**
- * Proves a buffer is a whole, decodable photograph before anything is stored or identified: the header is
+ * Proves an image is a whole, decodable photograph before anything is stored or identified: the header is
  * read first so a pixel bomb is refused without being decoded, then the full image is decoded
  * so a truncated or corrupt file is refused too, and so is one too small or too uniform to show a specimen
  * (the models answer such pictures with confident nonsense).
  */
-export async function inspectImage(buffer: Buffer, limits: InspectionLimits, file: ImageLabel): Promise<InspectedImage> {
-  const fileLabel = file.filename ? `"${file.filename}"` : `image ${file.index + 1}`;
-  const fileRef = { file: file.filename, index: file.index };
+export async function inspectImage(source: Buffer | string, limits: InspectionLimits, file: ImageLabel): Promise<InspectedImage> {
+  const header = await readHeader(source, limits, file);
+  await checkPixels(source, header, limits, file);
+  return publicPart(header);
+}
+
+/**
+ * The intake of uploaded images: {@link inspectImage}'s checks, run under a lease of the process's {@link DecodeBudget}
+ * sized from the headers, which the caller keeps while it decodes the same images again (thumbnails, the models).
+ */
+export class ImageIntake {
+  constructor(
+    readonly limits: InspectionLimits,
+    private readonly budget: DecodeBudget,
+  ) {}
+
+  /**
+   * Inspects every file (the first bad one refuses them all), then runs `use` with the results, all under one lease:
+   * the largest image's decoded size when the caller decodes them `one-at-a-time`, their sum when `all-at-once`.
+   * Without room in the budget soon enough, answers 503 `decode_busy`.
+   */
+  async inspect<T>(
+    files: readonly ImageFile[],
+    decodes: 'one-at-a-time' | 'all-at-once',
+    use: (images: InspectedImage[]) => Promise<T>,
+  ): Promise<T> {
+    const headers: ImageHeader[] = [];
+    for (const [index, file] of files.entries()) headers.push(await readHeader(file.path, this.limits, labelOf(file, index)));
+    const sizes = headers.map((header) => header.decodedBytes);
+    const leaseBytes = decodes === 'one-at-a-time' ? Math.max(0, ...sizes) : sizes.reduce((sum, bytes) => sum + bytes, 0);
+    return this.budget.run(leaseBytes, 'bounded', async () => {
+      for (const [index, file] of files.entries()) await checkPixels(file.path, headers[index]!, this.limits, labelOf(file, index));
+      return use(headers.map(publicPart));
+    });
+  }
+
+  /**
+   * Runs `use` under a lease for decoding stored, already inspected images all at once (an identify job), waiting for
+   * room however long it takes: a job has no client to answer 503.
+   */
+  async whileDecoding<T>(paths: readonly string[], use: () => Promise<T>): Promise<T> {
+    const sizes = await Promise.all(paths.map(async (file) => decodedBytes(await headerOf(file))));
+    return this.budget.run(
+      sizes.reduce((sum, bytes) => sum + bytes, 0),
+      'unbounded',
+      use,
+    );
+  }
+}
+
+async function headerOf(file: string): Promise<{ width: number; height: number; channels?: number; depth?: string }> {
+  const { width = 0, height = 0, channels, depth } = await sharp(file, { limitInputPixels: false }).metadata();
+  return { width, height, channels, depth };
+}
+
+function labelOf(file: ImageFile, index: number): ImageLabel {
+  return { filename: file.filename, index };
+}
+
+function publicPart({ format, width, height, orientation }: ImageHeader): InspectedImage {
+  return { format, width, height, orientation };
+}
+
+function describe(file: ImageLabel) {
+  return {
+    fileLabel: file.filename ? `"${file.filename}"` : `image ${file.index + 1}`,
+    fileRef: { file: file.filename, index: file.index },
+  };
+}
+
+/** Reads only the header: refuses what is not an accepted image, or has too many pixels or too short a side. */
+async function readHeader(source: Buffer | string, limits: InspectionLimits, file: ImageLabel): Promise<ImageHeader> {
+  const { fileLabel, fileRef } = describe(file);
   let metadata: Metadata;
   try {
-    metadata = await sharp(buffer, { limitInputPixels: false }).metadata();
+    metadata = await sharp(source, { limitInputPixels: false }).metadata();
   } catch {
     throw unsupportedMediaType('not_an_image', `${fileLabel} is not an image in a supported format`, {
       ...fileRef,
@@ -79,17 +162,30 @@ export async function inspectImage(buffer: Buffer, limits: InspectionLimits, fil
       },
     );
   }
+  return {
+    format,
+    width,
+    height,
+    orientation: metadata.orientation ?? null,
+    decodedBytes: decodedBytes({ width, height, channels: metadata.channels, depth: metadata.depth }),
+    hasAlpha: metadata.hasAlpha ?? false,
+  };
+}
+
+/** Decodes every pixel: refuses a truncated or corrupt file, and a blank or single-colour picture. */
+async function checkPixels(source: Buffer | string, header: ImageHeader, limits: InspectionLimits, file: ImageLabel): Promise<void> {
+  const { fileLabel, fileRef } = describe(file);
   let stats: Stats;
   try {
     // Decoding every pixel is the only reliable way to find truncated or corrupt data; the statistics come with it.
-    stats = await sharp(buffer, { failOn: 'truncated', limitInputPixels: limits.maxImagePixels }).stats();
+    stats = await sharp(source, { failOn: 'truncated', limitInputPixels: limits.maxImagePixels }).stats();
   } catch (error) {
     throw unprocessable('corrupt_image', `${fileLabel} could not be decoded completely (truncated or corrupt)`, {
       ...fileRef,
       reason: error instanceof Error ? error.message : String(error),
     });
   }
-  const colourChannels = metadata.hasAlpha ? stats.channels.slice(0, -1) : stats.channels;
+  const colourChannels = header.hasAlpha ? stats.channels.slice(0, -1) : stats.channels;
   const stdev = Math.max(...colourChannels.map((channel) => channel.stdev));
   if (stdev < limits.minImageStdev) {
     throw unprocessable('degenerate_image', `${fileLabel} is blank or a single colour; it cannot show a specimen`, {
@@ -99,15 +195,4 @@ export async function inspectImage(buffer: Buffer, limits: InspectionLimits, fil
       minStdev: limits.minImageStdev,
     });
   }
-  return { format, width, height, orientation: metadata.orientation ?? null };
-}
-
-/** Inspects every upload in turn ({@link inspectImage}): the first bad one refuses them all. */
-export async function inspectImages(
-  files: readonly { buffer: Buffer; filename: string | null }[],
-  limits: InspectionLimits,
-): Promise<InspectedImage[]> {
-  const inspected: InspectedImage[] = [];
-  for (const [index, file] of files.entries()) inspected.push(await inspectImage(file.buffer, limits, { filename: file.filename, index }));
-  return inspected;
 }

@@ -1,9 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 
 export const THUMBNAIL_SIZE = 320;
+
+// libvips keeps up to 20 recently read files open by default; spooled uploads are moved or deleted right after being
+// read, and an open descriptor would keep a deleted file's disk space until it fell out of that cache.
+sharp.cache({ files: 0 });
+
+/** An upload written to a file under `tmp/` as it arrived, hashed on the way. */
+export interface SpooledFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
 
 export interface StoredImage {
   sha256: string;
@@ -31,26 +45,51 @@ export class ImageStore {
     return path.join(this.root, 'thumbnails', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.webp`);
   }
 
-  static sha256Of(buffer: Buffer): string {
-    return createHash('sha256').update(buffer).digest('hex');
+  /**
+   * Writes a stream to a new file under `tmp/`, hashing it as it goes, so an upload never sits in memory whole. The
+   * file is flushed to disk before this resolves; on failure (a client that stops sending) it is removed again.
+   */
+  async spool(source: Readable | AsyncIterable<Buffer>): Promise<SpooledFile> {
+    const file = path.join(this.root, 'tmp', `${randomUUID()}.upload`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const measure = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, measure, createWriteStream(file, { flush: true }));
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
+    return { path: file, bytes, sha256: hash.digest('hex') };
   }
 
   /**
-   * Stores the original and its thumbnail (EXIF orientation applied to the thumbnail only). Identical bytes already
-   * stored are marked written now, so that the orphan sweep, which removes only old files, leaves them to the upload
-   * about to refer to them.
+   * Stores the original and its thumbnail (EXIF orientation applied to the thumbnail only). A spooled file is moved
+   * into place, not copied; it is gone afterwards either way. Identical bytes already stored are marked written now, so
+   * that the orphan sweep, which removes only old files, leaves them to the upload about to refer to them.
    */
-  async put(buffer: Buffer): Promise<StoredImage> {
-    const sha256 = ImageStore.sha256Of(buffer);
-    if (await this.markWrittenNow(sha256)) return { sha256, created: false };
-    const thumbnail = await sharp(buffer)
-      .rotate()
-      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toBuffer();
-    await this.writeAtomically(this.thumbnailPath(sha256), thumbnail);
-    await this.writeAtomically(this.originalPath(sha256), buffer);
-    return { sha256, created: true };
+  async put(content: Buffer | SpooledFile): Promise<StoredImage> {
+    const file = Buffer.isBuffer(content) ? await this.spool(Readable.from([content])) : content;
+    try {
+      if (await this.markWrittenNow(file.sha256)) return { sha256: file.sha256, created: false };
+      const thumbnail = await sharp(file.path)
+        .rotate()
+        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer();
+      await this.writeAtomically(this.thumbnailPath(file.sha256), thumbnail);
+      await mkdir(path.dirname(this.originalPath(file.sha256)), { recursive: true });
+      await rename(file.path, this.originalPath(file.sha256));
+      return { sha256: file.sha256, created: true };
+    } finally {
+      await rm(file.path, { force: true });
+    }
   }
 
   async has(sha256: string): Promise<boolean> {

@@ -17,6 +17,14 @@ describe('configuration', () => {
       maxImagePixels: 100_000_000,
       minImageSide: 32,
       minImageStdev: 2,
+      decodeBudget: { bytes: 1024 * 1024 * 1024, maxWaitMs: 5000 },
+    });
+    expect(config.connections).toEqual({
+      headersTimeoutMs: 15_000,
+      requestTimeoutMs: 600_000,
+      idleTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5000,
+      maxPerAddress: 128,
     });
     expect(describeBackends(config)).toMatchObject({ database: expect.stringContaining('embedded PGlite'), queue: 'in-process' });
   });
@@ -35,6 +43,12 @@ describe('configuration', () => {
     expect(described).not.toContain('secret');
     expect(described).not.toContain('hunter2');
     expect(described).toContain('db.internal');
+  });
+
+  it('refuses a header timeout longer than the whole request may take', () => {
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /HEADERS_TIMEOUT_MS: 20000 is above REQUEST_TIMEOUT_MS/,
+    );
   });
 
   it('names every invalid variable at once', () => {

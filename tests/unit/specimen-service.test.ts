@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { SpecimenMetadata } from '../../api/contract/index.js';
 import type { ImageProvenance, SpecimenRecord } from '../../api/domain/specimen.js';
 import { specimenServiceOnFakes } from '../helpers/fakes/services.js';
+import { uploadedImage } from '../helpers/fakes/specimens.js';
 import { jpegImage } from '../helpers/images.js';
 
 // Who may submit, see, correct and add photos to specimens, decided by SpecimenService alone: the repositories and
@@ -43,11 +44,11 @@ describe('SpecimenService', () => {
   });
 
   describe('submitting', () => {
-    const submit = (username: string, overrides: Partial<SpecimenMetadata> = {}, files = [photo]) =>
+    const submit = async (username: string, overrides: Partial<SpecimenMetadata> = {}, files = [photo]) =>
       world.service.create(
         actor(username),
         metadata(overrides),
-        files.map((buffer, index) => ({ filename: `${index}.jpg`, buffer })),
+        await Promise.all(files.map((buffer, index) => uploadedImage(buffer, `${index}.jpg`))),
       );
 
     it('stores a specimen submitted by staff, experts or administrators at a port of their scope, with its audit entry and identification request', async () => {
@@ -124,7 +125,7 @@ describe('SpecimenService', () => {
 
   describe('reading', () => {
     it('shows a specimen and its photos to everyone whose scope holds its port, and to no one else', async () => {
-      const specimen = await world.service.create(actor('staff.beilun'), metadata(), [{ filename: 'a.jpg', buffer: photo }]);
+      const specimen = await world.service.create(actor('staff.beilun'), metadata(), [await uploadedImage(photo, 'a.jpg')]);
       const imageId = specimen.images[0]!.id;
       for (const username of ['staff.beilun', 'expert.ningbo', 'trainee.ningbo', 'expert.hq', 'admin']) {
         await expect(world.service.get(actor(username), specimen.id)).resolves.toMatchObject({ id: specimen.id });
@@ -144,8 +145,8 @@ describe('SpecimenService', () => {
       specimen = world.specimens.add('staff.beilun', 'CNNGB-BL');
       world.specimens.addConsultation(specimen.id, roomId);
     });
-    const add = (username: string, provenance: ImageProvenance = { origin: 'upload', roomId: null }, id = specimen.id) =>
-      world.service.addImages(actor(username), id, [{ filename: 'still.jpg', buffer: photo }], provenance);
+    const add = async (username: string, provenance: ImageProvenance = { origin: 'upload', roomId: null }, id = specimen.id) =>
+      world.service.addImages(actor(username), id, [await uploadedImage(photo, 'still.jpg')], provenance);
 
     it('adds them after the existing ones, audited with where they came from, and tells live pages', async () => {
       const first = await add('staff.beilun');

@@ -2,6 +2,8 @@ import pino from 'pino';
 import { DomainEventBus } from '../../../api/domain/events.js';
 import { RoomService, type LiveRooms } from '../../../api/services/room.service.js';
 import { SpecimenService } from '../../../api/services/specimen.service.js';
+import { DecodeBudget } from '../../../api/storage/decode-budget.js';
+import { ImageIntake } from '../../../api/storage/image-inspection.js';
 import { FakeOrganisation } from './organisation.js';
 import { FakeRoomRepository, FakeRoomTokens } from './rooms.js';
 import { FakeIdentificationRepository, FakeImageStore, FakeSpecimenRepository } from './specimens.js';
@@ -55,7 +57,10 @@ export function specimenServiceOnFakes() {
     handOver<SpecimenServiceDependencies[2]>(world.identifications),
     handOver<SpecimenServiceDependencies[3]>(store),
     world.events,
-    { maxImagePixels: 100_000_000, minImageSide: 32, minImageStdev: 2 },
+    new ImageIntake(
+      { maxImagePixels: 100_000_000, minImageSide: 32, minImageStdev: 2 },
+      new DecodeBudget({ bytes: 1 << 30, maxWaitMs: 1000 }),
+    ),
     pino({ level: 'silent' }),
   );
   return { ...world, store, service };

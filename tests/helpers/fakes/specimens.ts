@@ -1,4 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { isUnitPathInScope, type Scope } from '../../../api/domain/access.js';
 import type { ExpertIdentification } from '../../../api/domain/identification.js';
 import type { SpecimenRecord } from '../../../api/domain/specimen.js';
@@ -11,7 +14,8 @@ import type {
   StoredImageLocation,
 } from '../../../api/repositories/specimen.repository.js';
 import type { RoomService } from '../../../api/services/room.service.js';
-import type { SpecimenService } from '../../../api/services/specimen.service.js';
+import type { SpecimenService, UploadedImage } from '../../../api/services/specimen.service.js';
+import type { SpooledFile } from '../../../api/storage/image-store.js';
 import type { FakeOrganisation } from './organisation.js';
 import type { FakeTransaction } from './transaction.js';
 
@@ -241,8 +245,7 @@ export class FakeIdentificationRepository
 export class FakeImageStore implements Pick<Store, 'put' | 'remove' | 'originalPath' | 'thumbnailPath'> {
   readonly stored = new Set<string>();
 
-  async put(buffer: Buffer): Promise<{ sha256: string; created: boolean }> {
-    const sha256 = createHash('sha256').update(buffer).digest('hex');
+  async put({ sha256 }: SpooledFile): Promise<{ sha256: string; created: boolean }> {
     const created = !this.stored.has(sha256);
     this.stored.add(sha256);
     return { sha256, created };
@@ -259,4 +262,11 @@ export class FakeImageStore implements Pick<Store, 'put' | 'remove' | 'originalP
   thumbnailPath(sha256: string): string {
     return `/fake-store/thumbnails/${sha256}.webp`;
   }
+}
+
+/** An upload as the upload reader hands it over: spooled to a file (under the system's temporary directory). */
+export async function uploadedImage(content: Buffer, filename: string | null): Promise<UploadedImage> {
+  const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'vectordesk-upload-')), 'image.upload');
+  await writeFile(file, content);
+  return { filename, path: file, bytes: content.length, sha256: createHash('sha256').update(content).digest('hex') };
 }

@@ -1,0 +1,74 @@
+/**
+ * Starts scripts/bench-server.ts (the real app on an in-memory PGlite) as a child process for a benchmark and talks to
+ * it over IPC. The child gets the parent's environment with the embedded backends, no live rooms and quiet logs,
+ * overridden by `env` (which must set DATA_DIR and VECTORDESK_ADMIN_PASSWORD).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { FromServer, ToServer } from './bench-server.js';
+
+export interface BenchServer {
+  url: URL;
+  token: string;
+  inference: string;
+  /** The server process's id (its /proc entry tells its memory). */
+  pid: number;
+  cpu(): Promise<{ cpuMs: number; mainThreadActiveMs: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(env: Record<string, string> & { DATA_DIR: string }): Promise<BenchServer> {
+  const child: ChildProcess = fork(path.resolve('scripts', 'bench-server.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      WEB_DIST_DIR: path.join(env.DATA_DIR, 'no-web'),
+      LOG_LEVEL: 'silent',
+      // Live rooms are not measured by these benchmarks; their mediasoup workers would only take cores.
+      RTC_ENABLED: 'false',
+      ...env,
+    },
+  });
+  const waiters: { resolve(message: FromServer): void; reject(error: Error): void }[] = [];
+  let exitCode: number | null | undefined;
+  child.on('message', (message: FromServer) => waiters.shift()?.resolve(message));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`bench server exited with code ${code}`));
+      resolve();
+    }),
+  );
+  const nextMessage = () =>
+    new Promise<FromServer>((resolve, reject) => {
+      if (exitCode !== undefined) reject(new Error(`bench server exited with code ${exitCode}`));
+      else waiters.push({ resolve, reject });
+    });
+  const ready = await nextMessage();
+  if (ready.type !== 'ready') throw new Error(`bench server failed: ${ready.type === 'failed' ? ready.error : ready.type}`);
+  let stopped = false;
+  return {
+    url: new URL(ready.url),
+    token: ready.token,
+    inference: ready.inference,
+    pid: child.pid!,
+    async cpu() {
+      const answer = nextMessage();
+      child.send({ type: 'cpu' } satisfies ToServer);
+      const message = await answer;
+      if (message.type !== 'cpu') throw new Error(`unexpected message from the bench server: ${message.type}`);
+      return message;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      child.send({ type: 'stop' } satisfies ToServer);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
