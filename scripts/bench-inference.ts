@@ -34,7 +34,7 @@ import {
   table,
   type CpuReport,
 } from './bench-lib.js';
-import { startBenchServer, type BenchServer } from './bench-server-client.js';
+import { imagesMultipart, postIdentify, startBenchServer, type BenchServer } from './bench-server-client.js';
 
 const quick = process.argv.includes('--quick');
 const durations = quick
@@ -74,7 +74,6 @@ const TARGET_RATIO = 0.85;
 const TARGET_P99_MS = 250;
 const HEALTH_TARGET_MS = 50;
 const ADMIN_PASSWORD = 'bench-admin-password';
-const BOUNDARY = '----vectordesk-bench-boundary';
 
 const settingName = (setting: PoolSetting) => `${setting.threads}×${setting.intraOp}`;
 const rows: string[][] = [];
@@ -232,7 +231,7 @@ try {
   }
 
   // --- (c) HTTP end to end ------------------------------------------------------------------------------------
-  const bodies = images.map((image, index) => multipartBody(image, `bench-${index}.jpg`));
+  const bodies = images.map((image, index) => imagesMultipart([{ data: image, filename: `bench-${index}.jpg`, type: 'image/jpeg' }]));
   const httpAt16: { setting: PoolSetting; imagesPerSecond: number; maxImagesPerSecond: number; health: HttpResult['health'] }[] = [];
   const order = [bestPool.setting, ...(durations.otherSettingsAt16 ? POOL_SETTINGS.filter((setting) => setting !== bestPool.setting) : [])];
   let server: BenchServer | undefined;
@@ -479,16 +478,6 @@ function startServer(modelsDir: string, setting: PoolSetting, dataDir: string): 
   });
 }
 
-function multipartBody(image: Buffer, filename: string): Buffer {
-  return Buffer.concat([
-    Buffer.from(
-      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="images"; filename="${filename}"\r\nContent-Type: image/jpeg\r\n\r\n`,
-    ),
-    image,
-    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
-  ]);
-}
-
 /** `GET /health` every 25 ms on its own connection until `until`, recording each answer's latency. */
 async function probeHealth(server: BenchServer, until: number, latencies: number[]): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -509,32 +498,6 @@ async function probeHealth(server: BenchServer, until: number, latencies: number
   } finally {
     agent.destroy();
   }
-}
-
-function post(server: BenchServer, agent: http.Agent, body: Buffer): Promise<number> {
-  return new Promise((resolve) => {
-    const request = http.request(
-      {
-        host: server.url.hostname,
-        port: server.url.port,
-        path: '/api/v1/identify',
-        method: 'POST',
-        agent,
-        headers: {
-          authorization: `Bearer ${server.token}`,
-          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-          'content-length': body.length,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', () => resolve(-1));
-      },
-    );
-    request.on('error', () => resolve(-1));
-    request.end(body);
-  });
 }
 
 interface HttpResult {
@@ -607,7 +570,7 @@ async function closedLoop(server: BenchServer, bodies: Buffer[], clients: number
       Array.from({ length: clients }, async () => {
         while (performance.now() < until) {
           const sent = performance.now();
-          const status = await post(server, agent, bodies[next++ % bodies.length]!);
+          const status = await postIdentify(server, bodies[next++ % bodies.length]!, agent);
           const done = performance.now();
           record?.(done - sent, status, done <= until);
         }
@@ -661,7 +624,7 @@ async function openLoop(server: BenchServer, bodies: Buffer[], ratePerSecond: nu
         if (wait > 1) await sleep(wait);
         const counted = scheduled - start >= warmupMs;
         pending.push(
-          post(server, agent, bodies[index % bodies.length]!).then((status) => {
+          postIdentify(server, bodies[index % bodies.length]!, agent).then((status) => {
             all.requests += 1;
             if (status === 200) all.ok += 1;
             if (!counted) return;

@@ -4,6 +4,7 @@
  * overridden by `env` (which must set DATA_DIR and VECTORDESK_ADMIN_PASSWORD).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import type { FromServer, ToServer } from './bench-server.js';
 
@@ -71,4 +72,47 @@ export async function startBenchServer(env: Record<string, string> & { DATA_DIR:
       clearTimeout(timer);
     },
   };
+}
+
+const BOUNDARY = '----vectordesk-bench-boundary';
+
+/** A multipart body of `images` files, as a browser sends one. */
+export function imagesMultipart(files: readonly { data: Buffer; filename: string; type: string }[]): Buffer {
+  return Buffer.concat([
+    ...files.flatMap((file) => [
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="images"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.data,
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${BOUNDARY}--\r\n`),
+  ]);
+}
+
+/** `POST /api/v1/identify` with a body from {@link imagesMultipart}: the answer's status, or -1 when the connection failed. */
+export function postIdentify(server: BenchServer, body: Buffer, agent?: http.Agent): Promise<number> {
+  return new Promise((resolve) => {
+    const request = http.request(
+      {
+        host: server.url.hostname,
+        port: server.url.port,
+        path: '/api/v1/identify',
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${server.token}`,
+          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+          'content-length': body.length,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', () => resolve(-1));
+      },
+    );
+    request.on('error', () => resolve(-1));
+    request.end(body);
+  });
 }

@@ -12,17 +12,15 @@
  * variable, e.g. DECODE_MEMORY_BUDGET_MB.
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { fixed, log, mib, sleep, table } from './bench-lib.js';
-import { startBenchServer, type BenchServer } from './bench-server-client.js';
+import { imagesMultipart, postIdentify, startBenchServer, type BenchServer } from './bench-server-client.js';
 
 const ADMIN_PASSWORD = 'bench-admin-password';
-const BOUNDARY = '----vectordesk-bench-upload-memory';
 const IMAGES_PER_UPLOAD = 4;
 const SIDE = 2800;
 const CONCURRENT = 10;
@@ -33,43 +31,6 @@ async function noisePng(): Promise<Buffer> {
   return sharp(randomBytes(SIDE * SIDE * 3), { raw: { width: SIDE, height: SIDE, channels: 3 } })
     .png({ compressionLevel: 0 })
     .toBuffer();
-}
-
-function multipart(files: Buffer[]): Buffer {
-  return Buffer.concat([
-    ...files.flatMap((file, index) => [
-      Buffer.from(
-        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="images"; filename="noise-${index}.png"\r\nContent-Type: image/png\r\n\r\n`,
-      ),
-      file,
-      Buffer.from('\r\n'),
-    ]),
-    Buffer.from(`--${BOUNDARY}--\r\n`),
-  ]);
-}
-
-function identify(server: BenchServer, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        host: server.url.hostname,
-        port: server.url.port,
-        path: '/api/v1/identify',
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${server.token}`,
-          'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
-          'content-length': body.length,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 /** VmRSS and VmHWM (peak) of `pid`, in MiB. */
@@ -91,24 +52,28 @@ async function main(): Promise<void> {
   const server = await startBenchServer({ DATA_DIR: dataDir, VECTORDESK_ADMIN_PASSWORD: ADMIN_PASSWORD });
   try {
     log('generating the images');
-    const large = multipart(await Promise.all(Array.from({ length: IMAGES_PER_UPLOAD }, noisePng)));
-    const small = multipart([
-      await sharp(randomBytes(320 * 240 * 3), { raw: { width: 320, height: 240, channels: 3 } })
-        .png()
-        .toBuffer(),
+    const png = (data: Buffer, index: number) => ({ data, filename: `noise-${index}.png`, type: 'image/png' });
+    const large = imagesMultipart((await Promise.all(Array.from({ length: IMAGES_PER_UPLOAD }, noisePng))).map(png));
+    const small = imagesMultipart([
+      png(
+        await sharp(randomBytes(320 * 240 * 3), { raw: { width: 320, height: 240, channels: 3 } })
+          .png()
+          .toBuffer(),
+        0,
+      ),
     ]);
     log(`one large upload is ${fixed(mib(large.length), 1)} MiB`);
-    const warm = await identify(server, small);
+    const warm = await postIdentify(server, small);
     if (warm !== 200) throw new Error(`the warm-up identify answered ${warm}`);
     await sleep(2000);
     const idle = await peakDuring(server, () => sleep(1000));
 
     const statuses: Record<string, number[]> = { one: [], ten: [] };
     let tenMs = 0;
-    const one = await peakDuring(server, async () => statuses.one!.push(await identify(server, large)));
+    const one = await peakDuring(server, async () => statuses.one!.push(await postIdentify(server, large)));
     const ten = await peakDuring(server, async () => {
       const started = performance.now();
-      statuses.ten = await Promise.all(Array.from({ length: CONCURRENT }, () => identify(server, large)));
+      statuses.ten = await Promise.all(Array.from({ length: CONCURRENT }, () => postIdentify(server, large)));
       tenMs = performance.now() - started;
     });
     await sleep(SETTLE_MS);
