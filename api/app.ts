@@ -75,6 +75,7 @@ import { Transactions } from './repositories/transactions.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
+import { SurveillanceFilterResolver } from './services/surveillance-filters.js';
 import { TaxonService } from './services/taxon.service.js';
 import { DecodeBudget } from './storage/decode-budget.js';
 import { ImageIntake } from './storage/image-inspection.js';
@@ -157,6 +158,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   const settings = new SettingsRepository(database.db);
   const taxa = new TaxonRepository(database.db);
   await taxa.sync(taxonomy);
+  const surveillanceFilters = new SurveillanceFilterResolver(taxa, repositories.organisation);
   const store = new ImageStore(config.storageDir);
   await store.init();
   const decodes = new DecodeBudget(config.uploads.decodeBudget);
@@ -289,6 +291,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(specimensRoutes, {
     specimens: services.specimens,
     uploads,
+    surveillanceFilters,
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, {
@@ -302,7 +305,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await app.register(taxaRoutes, { taxa: services.taxa });
-  await app.register(reviewRoutes, { review, triage: triageParts.triage });
+  await app.register(reviewRoutes, { review, triage: triageParts.triage, surveillanceFilters });
   await app.register(alertsRoutes, { alerts });
   const alertChannels = new AlertChannelService(new AlertChannelRepository(database.db), repositories.organisation);
   await app.register(alertChannelsRoutes, { channels: alertChannels });

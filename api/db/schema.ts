@@ -156,6 +156,12 @@ export interface SpecimensTable {
   triaged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   review_unit_id: ColumnType<string | null, string | null | undefined, string | null>;
   review_round: ColumnType<number, number | undefined, number>;
+  /** Its current identification (migration 0009, kept by triggers): the detection's, else the latest primary answer's. */
+  taxon_id: ColumnType<string | null, string | null | undefined, never>;
+  taxon_group: ColumnType<VectorGroup | null, VectorGroup | null | undefined, never>;
+  identified_by: ColumnType<IdentificationSource | null, IdentificationSource | null | undefined, never>;
+  /** The AI's confidence in its latest primary answer. */
+  ai_confidence: ColumnType<number | null, number | null | undefined, never>;
 }
 
 export interface BlobsTable {
