@@ -39,6 +39,7 @@ export interface Database {
   sessions: SessionsTable;
   user_unit_grants: UserUnitGrantsTable;
   specimens: SpecimensTable;
+  specimen_daily_counts: SpecimenDailyCountsTable;
   blobs: BlobsTable;
   specimen_images: SpecimenImagesTable;
   audit_log: AuditLogTable;
@@ -162,6 +163,27 @@ export interface SpecimensTable {
   identified_by: ColumnType<IdentificationSource | null, IdentificationSource | null | undefined, never>;
   /** The AI's confidence in its latest primary answer. */
   ai_confidence: ColumnType<number | null, number | null | undefined, never>;
+  /** Whether it has a detection (migration 0011, kept by a trigger on detections). */
+  detected: ColumnType<boolean, boolean | undefined, never>;
+}
+
+/**
+ * Specimens per UTC day and the dimensions the statistics count by (migration 0011, kept exact by a trigger on
+ * specimens); `collected_at` is the day's UTC midnight, so the specimen filters apply to it unchanged.
+ */
+export interface SpecimenDailyCountsTable {
+  collected_at: Date;
+  unit_id: string;
+  port_id: string;
+  site_type: SiteType;
+  status: SpecimenStatus;
+  taxon_id: string | null;
+  taxon_group: VectorGroup | null;
+  identified_by: IdentificationSource | null;
+  /** bigint: node-postgres returns it as a string. */
+  specimens: ColumnType<string | number, never, never>;
+  individuals: ColumnType<string | number, never, never>;
+  detections: ColumnType<string | number, never, never>;
 }
 
 export interface BlobsTable {

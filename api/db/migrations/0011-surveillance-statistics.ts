@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * What the surveillance statistics read instead of a million specimen rows (ADR 0019): `specimen_daily_counts`, the
+ * specimens, individuals and detected specimens per UTC day × unit × port × site type × status × current taxon ×
+ * group × who identified it. `collected_at` of a row is its day's UTC midnight, so the specimen filters apply to it
+ * unchanged. A trigger on `specimens` moves each row's contribution from its old key to its new one in the writing
+ * transaction, through `insert … on conflict do update` increments, so concurrent writers never lose a count; rows that
+ * fall to zero stay (harmless: every reader sums). `specimens.detected` (set by a trigger on detections) is what
+ * lets that trigger know both sides of a detection. Plus the indexes of the queries that cannot use the rollup.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('specimens')
+    .addColumn('detected', 'boolean', (col) => col.notNull().defaultTo(false))
+    .execute();
+  await sql`update specimens s set detected = true where exists (select 1 from detections d where d.specimen_id = s.id)`.execute(db);
+
+  await sql`
+    create table specimen_daily_counts (
+      collected_at timestamptz not null,
+      unit_id uuid not null,
+      port_id uuid not null,
+      site_type text not null,
+      status text not null,
+      taxon_id text,
+      taxon_group text,
+      identified_by text,
+      specimens bigint not null,
+      individuals bigint not null,
+      detections bigint not null
+    )`.execute(db);
+  await sql`
+    create unique index specimen_daily_counts_key on specimen_daily_counts
+      (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by) nulls not distinct`.execute(db);
+  await sql`
+    insert into specimen_daily_counts
+    select date_trunc('day', collected_at at time zone 'UTC') at time zone 'UTC', unit_id, port_id, site_type, status,
+      taxon_id, taxon_group, identified_by, count(*), sum(count), count(*) filter (where detected)
+    from specimens
+    group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
+
+  await sql`
+    create function specimen_counted() returns trigger language plpgsql as $$
+    begin
+      if tg_op in ('UPDATE', 'DELETE') then
+        execute format(
+          'insert into %I.specimen_daily_counts as c values
+             (date_trunc(''day'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, -1, -$9, -$10)
+           on conflict (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by)
+           do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
+             detections = c.detections + excluded.detections',
+          tg_table_schema)
+          using old.collected_at, old.unit_id, old.port_id, old.site_type, old.status, old.taxon_id, old.taxon_group,
+            old.identified_by, old.count, old.detected::int;
+      end if;
+      if tg_op in ('INSERT', 'UPDATE') then
+        execute format(
+          'insert into %I.specimen_daily_counts as c values
+             (date_trunc(''day'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
+           on conflict (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by)
+           do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
+             detections = c.detections + excluded.detections',
+          tg_table_schema)
+          using new.collected_at, new.unit_id, new.port_id, new.site_type, new.status, new.taxon_id, new.taxon_group,
+            new.identified_by, new.count, new.detected::int;
+      end if;
+      return null;
+    end
+    $$`.execute(db);
+  await sql`create trigger specimens_daily_counts after insert or delete on specimens
+    for each row execute function specimen_counted()`.execute(db);
+  await sql`create trigger specimens_daily_counts_moved after update on specimens
+    for each row when (
+      (old.collected_at, old.unit_id, old.port_id, old.site_type, old.status, old.taxon_id, old.taxon_group,
+        old.identified_by, old.count, old.detected)
+      is distinct from
+      (new.collected_at, new.unit_id, new.port_id, new.site_type, new.status, new.taxon_id, new.taxon_group,
+        new.identified_by, new.count, new.detected))
+    execute function specimen_counted()`.execute(db);
+
+  await sql`
+    create function specimen_detection_kept() returns trigger language plpgsql as $$
+    begin
+      execute format('update %I.specimens set detected = $2 where id = $1 and detected <> $2', tg_table_schema)
+        using coalesce(new.specimen_id, old.specimen_id), tg_op = 'INSERT';
+      return null;
+    end
+    $$`.execute(db);
+  await sql`create trigger detections_specimen_detected after insert or delete on detections
+    for each row execute function specimen_detection_kept()`.execute(db);
+
+  // The queries the rollup cannot answer: the list's newest first, today's submissions, the turnaround's joins.
+  await db.schema.createIndex('specimens_created').on('specimens').columns(['created_at', 'id']).execute();
+  await db.schema.createIndex('specimens_collected').on('specimens').columns(['collected_at', 'id']).execute();
+  await db.schema.createIndex('specimens_taxon').on('specimens').column('taxon_id').execute();
+  await db.schema.createIndex('alerts_specimen').on('alerts').columns(['specimen_id', 'acknowledged_at']).execute();
+  await sql`create index identifications_primary_ai on identifications (specimen_id, created_at)
+    where source = 'ai' and role = 'primary'`.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const index of ['identifications_primary_ai', 'alerts_specimen', 'specimens_taxon', 'specimens_collected', 'specimens_created'])
+    await db.schema.dropIndex(index).execute();
+  await sql`drop trigger detections_specimen_detected on detections`.execute(db);
+  await sql`drop function specimen_detection_kept()`.execute(db);
+  await sql`drop trigger specimens_daily_counts_moved on specimens`.execute(db);
+  await sql`drop trigger specimens_daily_counts on specimens`.execute(db);
+  await sql`drop function specimen_counted()`.execute(db);
+  await db.schema.dropTable('specimen_daily_counts').execute();
+  await db.schema.alterTable('specimens').dropColumn('detected').execute();
+}
