@@ -93,7 +93,14 @@ export async function seedSpecimens(db: Db, specimens: readonly SeedSpecimen[]):
     if (seed.request) {
       await db
         .insertInto('identification_requests')
-        .values({ specimen_id: id, status: 'done', requested_at: createdAt, enqueued_at: createdAt, completed_at: new Date(seed.request.completedAt), error: null })
+        .values({
+          specimen_id: id,
+          status: 'done',
+          requested_at: createdAt,
+          enqueued_at: createdAt,
+          completed_at: new Date(seed.request.completedAt),
+          error: null,
+        })
         .execute();
     }
     if (seed.ai) {
@@ -249,7 +256,14 @@ export function currentOf(seed: SeedSpecimen) {
 export function seedMatches(seed: SeedSpecimen, filters: SurveillanceFilters): boolean {
   const current = currentOf(seed);
   const confidence = seed.ai?.confidence;
-  const band = confidence === undefined ? undefined : confidence >= CONFIDENCE_BAND_FLOORS.high ? 'high' : confidence >= CONFIDENCE_BAND_FLOORS.medium ? 'medium' : 'low';
+  const band =
+    confidence === undefined
+      ? undefined
+      : confidence >= CONFIDENCE_BAND_FLOORS.high
+        ? 'high'
+        : confidence >= CONFIDENCE_BAND_FLOORS.medium
+          ? 'medium'
+          : 'low';
   const collected = new Date(seed.collectedAt).getTime();
   const checks = [
     filters.taxon === undefined || (current.taxon !== null && SEED_TAXA_INFO[current.taxon]!.within.includes(filters.taxon)),

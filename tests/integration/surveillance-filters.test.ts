@@ -28,24 +28,37 @@ for (const backend of await testBackends()) {
         .map(({ id }) => id)
         .sort();
 
-    it.each(Object.keys(PORTS_SEEN_BY))('lists the specimens and detections every filter picks, within the scope of %s', async (username) => {
-      const client = clients.get(username)!;
-      for (const filters of EVERY_FILTER) {
-        const specimens = await client.listSpecimens({ query: { ...filters, limit: 100 } });
-        expect(specimens.statusCode, specimens.body).toBe(200);
-        const expected = expectedIds(username, filters);
-        expect(specimens.json().items.map((item) => item.id).sort(), JSON.stringify(filters)).toEqual(expected);
-        expect(specimens.json().total).toBe(expected.length);
+    it.each(Object.keys(PORTS_SEEN_BY))(
+      'lists the specimens and detections every filter picks, within the scope of %s',
+      async (username) => {
+        const client = clients.get(username)!;
+        for (const filters of EVERY_FILTER) {
+          const specimens = await client.listSpecimens({ query: { ...filters, limit: 100 } });
+          expect(specimens.statusCode, specimens.body).toBe(200);
+          const expected = expectedIds(username, filters);
+          expect(
+            specimens
+              .json()
+              .items.map((item) => item.id)
+              .sort(),
+            JSON.stringify(filters),
+          ).toEqual(expected);
+          expect(specimens.json().total).toBe(expected.length);
 
-        const detections = await client.listDetections({ query: { ...filters, limit: 100 } });
-        expect(detections.statusCode, detections.body).toBe(200);
-        const byId = new Map(ids.map((id, index) => [id, index]));
-        expect(detections.json().items.map((item) => item.specimenId).sort(), JSON.stringify(filters)).toEqual(
-          expectedIds(username, filters, true),
-        );
-        expect(detections.json().items.every((item) => seeds[byId.get(item.specimenId)!]!.detection?.taxon === item.taxon)).toBe(true);
-      }
-    });
+          const detections = await client.listDetections({ query: { ...filters, limit: 100 } });
+          expect(detections.statusCode, detections.body).toBe(200);
+          const byId = new Map(ids.map((id, index) => [id, index]));
+          expect(
+            detections
+              .json()
+              .items.map((item) => item.specimenId)
+              .sort(),
+            JSON.stringify(filters),
+          ).toEqual(expectedIds(username, filters, true));
+          expect(detections.json().items.every((item) => seeds[byId.get(item.specimenId)!]!.detection?.taxon === item.taxon)).toBe(true);
+        }
+      },
+    );
 
     it('sorts and pages the filtered list', async () => {
       const hq = clients.get('expert.hq')!;
