@@ -39,7 +39,7 @@ export interface Database {
   sessions: SessionsTable;
   user_unit_grants: UserUnitGrantsTable;
   specimens: SpecimensTable;
-  specimen_daily_counts: SpecimenDailyCountsTable;
+  specimen_monthly_counts: SpecimenMonthlyCountsTable;
   blobs: BlobsTable;
   specimen_images: SpecimenImagesTable;
   audit_log: AuditLogTable;
@@ -168,10 +168,10 @@ export interface SpecimensTable {
 }
 
 /**
- * Specimens per UTC day and the dimensions the statistics count by (migration 0011, kept exact by a trigger on
- * specimens); `collected_at` is the day's UTC midnight, so the specimen filters apply to it unchanged.
+ * Specimens per UTC month and the dimensions the statistics count by (migration 0011, kept exact by a trigger on
+ * specimens); `collected_at` is the month's first instant, so the specimen filters apply to it unchanged.
  */
-export interface SpecimenDailyCountsTable {
+export interface SpecimenMonthlyCountsTable {
   collected_at: Date;
   unit_id: string;
   port_id: string;

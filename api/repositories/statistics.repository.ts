@@ -7,7 +7,7 @@ import { unitInScope } from './scope-filter.js';
 import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
 
 export interface StatisticsOptions {
-  /** Read `specimen_daily_counts` where the filters allow (migration 0011); off only to measure what it saves. */
+  /** Read `specimen_monthly_counts` where the filters allow (migration 0011); off only to measure what it saves. */
   rollups: boolean;
 }
 
@@ -54,8 +54,8 @@ export interface SlowCase {
 }
 
 /**
- * Where counts are read from: the specimens themselves, or their daily rollup — aliased `specimens` either way, with
- * what one row contributes, so one query text serves both.
+ * Where counts are read from: the specimens themselves, or the monthly rollup (with the specimens of any month the
+ * date range cuts) — aliased `specimens` either way, with what one row contributes, so one query text serves both.
  */
 interface CountSource {
   table: RawBuilder<unknown>;
@@ -71,25 +71,64 @@ const BASE: CountSource = {
   detections: sql`specimens.detected::int`,
 };
 
-const ROLLUP: CountSource = {
-  table: sql`specimen_daily_counts as specimens`,
-  specimens: sql`specimens.specimens`,
-  individuals: sql`specimens.individuals`,
-  detections: sql`specimens.detections`,
-};
+const ROLLUP_COLUMNS = sql`collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by`;
 
-const MONTH = sql<string>`to_char(specimens.collected_at at time zone 'UTC', 'YYYY-MM')`;
+function rollupSource(from: Date | undefined, to: Date | undefined): CountSource {
+  const whole = wholeMonths(from, to);
+  const rollupPart = sql`select ${ROLLUP_COLUMNS}, specimens, individuals, detections from specimen_monthly_counts`;
+  const measures = {
+    specimens: sql<number>`specimens.specimens`,
+    individuals: sql<number>`specimens.individuals`,
+    detections: sql<number>`specimens.detections`,
+  };
+  if (!whole) return { table: sql`specimen_monthly_counts as specimens`, ...measures };
+  const bounds = (parts: RawBuilder<unknown>[]) => sql.join([sql`true`, ...parts], sql` and `);
+  const within = bounds([
+    ...(whole.start ? [sql`collected_at >= ${whole.start}`] : []),
+    ...(whole.end ? [sql`collected_at < ${whole.end}`] : []),
+  ]);
+  const inRange = bounds([...(from ? [sql`collected_at >= ${from}`] : []), ...(to ? [sql`collected_at <= ${to}`] : [])]);
+  return {
+    table: sql`(
+      ${rollupPart} where ${within}
+      union all
+      select ${ROLLUP_COLUMNS}, 1, count, detected::int from specimens where ${inRange} and not (${within})
+    ) as specimens`,
+    ...measures,
+  };
+}
 
-const DIMENSIONS: Record<StatDimension, RawBuilder<string | null>> = {
-  taxon: sql`specimens.taxon_id`,
-  group: sql`specimens.taxon_group`,
-  port: sql`ports.code`,
-  district: sql`districts.code`,
-  siteType: sql`specimens.site_type`,
-  month: MONTH,
-  week: sql`to_char(specimens.collected_at at time zone 'UTC', 'IYYY-"W"IW')`,
-  identifiedBy: sql`specimens.identified_by`,
-  status: sql`specimens.status`,
+/**
+ * The whole UTC months within [from, to] (`end` exclusive; a missing bound is open), which the rollup answers; what lies
+ * outside them comes from the specimens, where the date filter applies as usual. Undefined without date bounds.
+ */
+function wholeMonths(from: Date | undefined, to: Date | undefined): { start?: Date; end?: Date } | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  const monthStart = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
+  const start = from && (monthStart(from).getTime() === from.getTime() ? from : nextMonth(from));
+  // `to` is inclusive to the millisecond: a month is whole when its last millisecond is within it.
+  const end = to && monthStart(new Date(to.getTime() + 1));
+  return { ...(start && { start }), ...(end && { end: start && end < start ? start : end }) };
+}
+
+function nextMonth(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+}
+
+/** What each dimension groups by (raw values, cheap to hash) and how a grouped value is shown. */
+const DIMENSIONS: Record<StatDimension, { group: RawBuilder<unknown>; show?: (value: RawBuilder<unknown>) => RawBuilder<unknown> }> = {
+  taxon: { group: sql`specimens.taxon_id` },
+  group: { group: sql`specimens.taxon_group` },
+  port: { group: sql`specimens.port_id`, show: (value) => sql`(select ports.code from ports where ports.id = ${value})` },
+  district: { group: sql`districts.code` },
+  siteType: { group: sql`specimens.site_type` },
+  month: { group: sql`date_trunc('month', specimens.collected_at at time zone 'UTC')`, show: (value) => sql`to_char(${value}, 'YYYY-MM')` },
+  week: {
+    group: sql`date_trunc('week', specimens.collected_at at time zone 'UTC')`,
+    show: (value) => sql`to_char(${value}, 'IYYY-"W"IW')`,
+  },
+  identifiedBy: { group: sql`specimens.identified_by` },
+  status: { group: sql`specimens.status` },
 };
 
 /** Positive: its current identification names a vector (a group other than `not_vector`). */
@@ -102,8 +141,8 @@ const sum = (value: RawBuilder<number>, where?: RawBuilder<SqlBool>) =>
 
 /**
  * Surveillance statistics in the caller's scope: counts by dimensions, the overview, positive rates, density per port
- * and turnaround. Counts come from the daily rollup unless a filter needs what only the specimen row has (trap method,
- * confidence, queue, creator, a date bound within a day); the answers are the same either way.
+ * and turnaround. Counts come from the monthly rollup (and the specimens of months a date range cuts) unless the query
+ * needs what only the specimen row has (weeks, trap method, confidence, queue, creator); the answers are the same.
  */
 export class StatisticsRepository {
   constructor(
@@ -112,17 +151,23 @@ export class StatisticsRepository {
   ) {}
 
   async counts(scope: Scope, filter: SurveillanceFilter, by: readonly StatDimension[]): Promise<CountRow[]> {
-    const source = this.sourceFor(filter);
-    const keys = by.map((dimension) => sql`${DIMENSIONS[dimension]} as ${sql.ref(dimension)}`);
+    const source = this.sourceFor(filter, by.includes('week'));
+    const keys = by.map((dimension) => sql`${DIMENSIONS[dimension].group} as ${sql.ref(dimension)}`);
+    const shown = by.map((dimension) => {
+      const show = DIMENSIONS[dimension].show;
+      const value = sql.ref(`cells.${dimension}`);
+      return sql`${show ? show(value) : value} as ${sql.ref(dimension)}`;
+    });
     const positions = sql.join(by.map((_, index) => sql.lit(index + 1)));
     const { rows } = await sql<Record<string, string | null>>`
-      select ${sql.join(keys)}, ${sum(source.specimens)} as count, ${sum(source.individuals)} as individuals
-      from ${source.table}
-      ${by.includes('port') ? sql`join ports on ports.id = specimens.port_id` : sql``}
-      ${by.includes('district') ? sql`join (${DISTRICT_OF_UNIT}) districts on districts.unit_id = specimens.unit_id` : sql``}
-      where ${this.matches(scope, filter)}
-      group by ${positions}
-      having ${sum(source.specimens)} > 0
+      select ${sql.join(shown)}, cells.count, cells.individuals from (
+        select ${sql.join(keys)}, ${sum(source.specimens)} as count, ${sum(source.individuals)} as individuals
+        from ${source.table}
+        ${by.includes('district') ? sql`join (${DISTRICT_OF_UNIT}) districts on districts.unit_id = specimens.unit_id` : sql``}
+        where ${this.matches(scope, filter)}
+        group by ${positions}
+        having ${sum(source.specimens)} > 0
+      ) cells
       order by ${positions}`.execute(this.db);
     return rows.map(({ count, individuals, ...keys }) => ({ ...keys, count: Number(count), individuals: Number(individuals) }));
   }
@@ -197,7 +242,7 @@ export class StatisticsRepository {
     }>`
       select ports.code, ports.longitude, ports.latitude, ${sum(source.specimens)} as specimens,
         ${sum(source.individuals)} as individuals, ${sum(source.detections)} as detections,
-        count(distinct ${MONTH}) filter (where ${source.specimens} > 0) as months
+        count(distinct ${DIMENSIONS.month.group}) filter (where ${source.specimens} > 0) as months
       from ${source.table}
       join ports on ports.id = specimens.port_id
       where ${this.matches(scope, filter)}
@@ -223,63 +268,59 @@ export class StatisticsRepository {
     slowest: number,
   ): Promise<{ rows: TurnaroundRow[]; slowest: SlowCase[] }> {
     const timelines = sql`
-      select specimens.id, specimens.collected_at, ports.code as port, ${MONTH} as month,
+      select specimens.id, specimens.collected_at, ports.code as port,
+        date_trunc('month', specimens.collected_at at time zone 'UTC') as month,
         extract(epoch from specimens.created_at - specimens.collected_at) as collected_to_submitted,
         extract(epoch from ai.at - specimens.created_at) as submitted_to_ai,
         extract(epoch from decision.at - ai.at) as ai_to_decision,
-        extract(epoch from acknowledged.at - decision.at) as decision_to_acknowledged,
-        extract(epoch from coalesce(acknowledged.at, decision.at, ai.at, specimens.created_at) - specimens.collected_at) as total
+        extract(epoch from acknowledged.acknowledged_at - decision.at) as decision_to_acknowledged,
+        extract(epoch from coalesce(acknowledged.acknowledged_at, decision.at, ai.at, specimens.created_at) - specimens.collected_at) as total
       from specimens
       join ports on ports.id = specimens.port_id
       left join identification_requests request on request.specimen_id = specimens.id and request.status = 'done'
-      left join (
-        select specimen_id, min(created_at) as at from identifications
-        where source = 'ai' and role = 'primary' group by specimen_id
-      ) first_ai on first_ai.specimen_id = specimens.id
       left join (select specimen_id, min(created_at) as at from reviews group by specimen_id) first_review
         on first_review.specimen_id = specimens.id
       left join detections expert_detection
         on expert_detection.specimen_id = specimens.id and expert_detection.identified_by = 'expert'
-      left join (select specimen_id, min(acknowledged_at) as at from alerts group by specimen_id) acknowledged
-        on acknowledged.specimen_id = specimens.id
-      cross join lateral (select coalesce(request.completed_at, first_ai.at) as at) ai
+      -- One detection per specimen, one alert per detection: joined as they are, no grouping.
+      left join alerts acknowledged on acknowledged.specimen_id = specimens.id
+      -- An answer without a request (made elsewhere than the identify job) is looked up only where one is missing.
+      cross join lateral (
+        select coalesce(request.completed_at, (
+          select min(i.created_at) from identifications i
+          where i.specimen_id = specimens.id and i.source = 'ai' and i.role = 'primary'
+        )) as at
+      ) ai
       cross join lateral (select coalesce(first_review.at, expert_detection.created_at) as at) decision
       where ${this.matches(scope, filter)}`;
     const figures = TURNAROUND_STEPS.map((step) => {
-      const column = sql.ref(snake(step));
-      return sql`percentile_cont(0.5) within group (order by ${column}) as ${sql.ref(`${step}_p50`)},
-        percentile_cont(0.9) within group (order by ${column}) as ${sql.ref(`${step}_p90`)},
+      const column = sql.ref(`timelines.${snake(step)}`);
+      return sql`percentile_cont(array[0.5, 0.9]) within group (order by ${column}) as ${sql.ref(step)},
         count(${column}) as ${sql.ref(`${step}_n`)}`;
     });
-    const { rows } = await sql<Record<string, string | number | null>>`
-      with timelines as materialized (${timelines})
-      select ${sql.ref(by)} as key, ${sql.join(figures)} from timelines group by 1 order by 1`.execute(this.db);
-    const slow = await sql<{
-      id: string;
-      port: string;
-      collected_at: Date;
-      total: string | number;
-      collected_to_submitted: string | number | null;
-      submitted_to_ai: string | number | null;
-      ai_to_decision: string | number | null;
-      decision_to_acknowledged: string | number | null;
-    }>`
-      with timelines as materialized (${timelines})
-      select * from timelines order by total desc, id limit ${slowest}`.execute(this.db);
+    const key = by === 'month' ? sql`to_char(timelines.month, 'YYYY-MM')` : sql`timelines.port`;
+    // One pass over the timelines for both answers: they are the expensive part.
+    const { rows } = await sql<{ figures: Json<Record<string, unknown>[]>; slowest: Json<Record<string, unknown>[]> }>`
+      with timelines as materialized (${timelines}),
+      figures as (select ${key} as key, ${sql.join(figures)} from timelines group by 1),
+      slowest as (select * from timelines order by total desc, id limit ${slowest})
+      select (select coalesce(json_agg(figures order by key), '[]') from figures) as figures,
+        (select coalesce(json_agg(slowest order by total desc, id), '[]') from slowest) as slowest`.execute(this.db);
+    const answer = rows[0]!;
     return {
-      rows: rows.map((row) => {
+      rows: parsed(answer.figures).map((row) => {
         const steps = Object.fromEntries(
-          TURNAROUND_STEPS.map((step) => [
-            step,
-            { p50: numberOrNull(row[`${step}_p50`]), p90: numberOrNull(row[`${step}_p90`]), n: Number(row[`${step}_n`]) },
-          ]),
+          TURNAROUND_STEPS.map((step) => {
+            const [p50, p90] = (row[step] as (number | null)[] | null) ?? [null, null];
+            return [step, { p50: p50 ?? null, p90: p90 ?? null, n: Number(row[`${step}_n`]) }];
+          }),
         ) as Record<TurnaroundStep, StepFigures>;
         return { key: String(row.key), ...steps };
       }),
-      slowest: slow.rows.map((row) => ({
-        specimenId: row.id,
-        port: row.port,
-        collectedAt: new Date(row.collected_at),
+      slowest: parsed(answer.slowest).map((row) => ({
+        specimenId: String(row.id),
+        port: String(row.port),
+        collectedAt: new Date(String(row.collected_at)),
         totalSeconds: Number(row.total),
         collectedToSubmitted: numberOrNull(row.collected_to_submitted),
         submittedToAi: numberOrNull(row.submitted_to_ai),
@@ -294,16 +335,15 @@ export class StatisticsRepository {
     return eb.and([unitInScope(eb, eb.ref('specimens.unit_id'), scope), matchesSurveillanceFilter(eb, filter)]);
   }
 
-  /** The rollup, unless it is off or a filter needs finer than a day or a column it lacks. */
-  private sourceFor(filter: SurveillanceFilter): CountSource {
+  /** The rollup, unless it is off or the query needs what only the specimen row has (weeks, trap method, confidence …). */
+  private sourceFor(filter: SurveillanceFilter, byWeek = false): CountSource {
     const rollupAnswers =
+      !byWeek &&
       filter.trapMethod === undefined &&
       filter.confidence === undefined &&
       filter.queue === undefined &&
-      filter.createdBy === undefined &&
-      (filter.collectedFrom === undefined || filter.collectedFrom.getTime() % DAY_MS === 0) &&
-      (filter.collectedTo === undefined || (filter.collectedTo.getTime() + 1) % DAY_MS === 0);
-    return this.options.rollups && rollupAnswers ? ROLLUP : BASE;
+      filter.createdBy === undefined;
+    return this.options.rollups && rollupAnswers ? rollupSource(filter.collectedFrom, filter.collectedTo) : BASE;
   }
 }
 
@@ -316,8 +356,14 @@ function isFiltered(filter: SurveillanceFilter): boolean {
   return Object.values(filter).some((value) => value !== undefined);
 }
 
-function numberOrNull(value: string | number | null | undefined): number | null {
+function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
+}
+
+/** JSON as text (node-postgres leaves `json` parsed; a driver may not). */
+type Json<T> = T | string;
+function parsed<T>(value: Json<T>): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
 function snake(step: TurnaroundStep): string {

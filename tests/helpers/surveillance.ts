@@ -13,7 +13,7 @@ import {
 
 /**
  * A specimen as a surveillance test writes it, timestamps and all, straight into the tables (the triggers of
- * migrations 0009 and 0011 then keep the specimen's current identification and the daily counts, as in production).
+ * migrations 0009 and 0011 then keep the specimen's current identification and the monthly counts, as in production).
  */
 export interface SeedSpecimen {
   port: 'CNNGB-BL' | 'CNNGB-LS' | 'CNSHA-YS';
@@ -296,6 +296,8 @@ export const EVERY_FILTER: SurveillanceFilters[] = [
   { status: 'confirmed' },
   { from: '2025-12-01T00:00:00.000Z', to: '2025-12-31T23:59:59.999Z' },
   { from: '2025-12-10T12:00:00.000Z', to: '2026-01-15T06:00:00.000Z' },
+  { from: '2025-11-15T00:00:00.000Z', to: '2026-01-20T00:00:00.000Z' },
+  { to: '2026-01-01T00:00:00.000Z' },
   { confidence: 'high' },
   { confidence: 'medium' },
   { confidence: 'low' },

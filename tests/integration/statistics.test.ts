@@ -128,10 +128,10 @@ for (const backend of await testBackends()) {
       },
     );
 
-    it('gives the same counts from the daily rollup and from the specimens themselves', async () => {
+    it('gives the same counts from the monthly rollup and from the specimens themselves', async () => {
       const rollup = new StatisticsRepository(t.database.db);
       const base = new StatisticsRepository(t.database.db, { rollups: false });
-      const filter = { siteType: 'ship' as const, collectedFrom: new Date('2025-12-01T00:00:00.000Z') };
+      const filter = { siteType: 'ship' as const, collectedFrom: new Date('2025-11-20T06:00:00.000Z') };
       for (const by of BYS) expect(await rollup.counts({ all: true }, filter, by)).toEqual(await base.counts({ all: true }, filter, by));
       expect(await rollup.density({ all: true }, {})).toEqual(await base.density({ all: true }, {}));
       expect(await rollup.positiveRates({ all: true }, {})).toEqual(await base.positiveRates({ all: true }, {}));
@@ -274,7 +274,7 @@ for (const backend of await testBackends()) {
       expect(beilun.slowest.every((slow) => slow.port === 'CNNGB-BL')).toBe(true);
     });
 
-    it('keeps the daily counts exact through updates, deletions and concurrent writes', async () => {
+    it('keeps the monthly counts exact through updates, deletions and concurrent writes', async () => {
       const db = t.database.db;
       const rollup = new StatisticsRepository(db);
       const base = new StatisticsRepository(db, { rollups: false });
@@ -304,7 +304,7 @@ for (const backend of await testBackends()) {
         ),
       );
       expect(await rollup.counts({ all: true }, {}, by)).toEqual(await base.counts({ all: true }, {}, by));
-      const { rows } = await sql<{ n: string }>`select count(*) as n from specimen_daily_counts where specimens < 0`.execute(db);
+      const { rows } = await sql<{ n: string }>`select count(*) as n from specimen_monthly_counts where specimens < 0`.execute(db);
       expect(Number(rows[0]!.n)).toBe(0);
     });
   });

@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * What the surveillance statistics read instead of a million specimen rows (ADR 0019): `specimen_daily_counts`, the
- * specimens, individuals and detected specimens per UTC day × unit × port × site type × status × current taxon ×
- * group × who identified it. `collected_at` of a row is its day's UTC midnight, so the specimen filters apply to it
- * unchanged. A trigger on `specimens` moves each row's contribution from its old key to its new one in the writing
- * transaction, through `insert … on conflict do update` increments, so concurrent writers never lose a count; rows that
- * fall to zero stay (harmless: every reader sums). `specimens.detected` (set by a trigger on detections) is what
- * lets that trigger know both sides of a detection. Plus the indexes of the queries that cannot use the rollup.
+ * What the surveillance statistics read instead of a million specimen rows (ADR 0019): `specimen_monthly_counts`,
+ * the specimens, individuals and detected specimens per UTC month × unit × port × site type × status × current taxon
+ * × group × who identified it. `collected_at` of a row is its month's first instant (UTC), so the specimen filters
+ * apply to it unchanged; a date range that cuts a month reads that month's part from the specimens. A trigger on
+ * `specimens` moves each row's contribution from its old key to its new one in the writing transaction, through
+ * `insert … on conflict do update` increments, so concurrent writers never lose a count; rows that fall to zero stay
+ * (harmless: every reader sums). `specimens.detected` (set by a trigger on detections) is what lets that trigger see
+ * both sides of a detection. Plus the indexes of the queries the rollup cannot answer.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -17,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`update specimens s set detected = true where exists (select 1 from detections d where d.specimen_id = s.id)`.execute(db);
 
   await sql`
-    create table specimen_daily_counts (
+    create table specimen_monthly_counts (
       collected_at timestamptz not null,
       unit_id uuid not null,
       port_id uuid not null,
@@ -31,11 +32,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       detections bigint not null
     )`.execute(db);
   await sql`
-    create unique index specimen_daily_counts_key on specimen_daily_counts
+    create unique index specimen_monthly_counts_key on specimen_monthly_counts
       (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by) nulls not distinct`.execute(db);
   await sql`
-    insert into specimen_daily_counts
-    select date_trunc('day', collected_at at time zone 'UTC') at time zone 'UTC', unit_id, port_id, site_type, status,
+    insert into specimen_monthly_counts
+    select date_trunc('month', collected_at at time zone 'UTC') at time zone 'UTC', unit_id, port_id, site_type, status,
       taxon_id, taxon_group, identified_by, count(*), sum(count), count(*) filter (where detected)
     from specimens
     group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
@@ -45,8 +46,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       if tg_op in ('UPDATE', 'DELETE') then
         execute format(
-          'insert into %I.specimen_daily_counts as c values
-             (date_trunc(''day'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, -1, -$9, -$10)
+          'insert into %I.specimen_monthly_counts as c values
+             (date_trunc(''month'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, -1, -$9, -$10)
            on conflict (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by)
            do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
              detections = c.detections + excluded.detections',
@@ -56,8 +57,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end if;
       if tg_op in ('INSERT', 'UPDATE') then
         execute format(
-          'insert into %I.specimen_daily_counts as c values
-             (date_trunc(''day'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
+          'insert into %I.specimen_monthly_counts as c values
+             (date_trunc(''month'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
            on conflict (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by)
            do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
              detections = c.detections + excluded.detections',
@@ -68,9 +69,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       return null;
     end
     $$`.execute(db);
-  await sql`create trigger specimens_daily_counts after insert or delete on specimens
+  await sql`create trigger specimens_monthly_counts after insert or delete on specimens
     for each row execute function specimen_counted()`.execute(db);
-  await sql`create trigger specimens_daily_counts_moved after update on specimens
+  await sql`create trigger specimens_monthly_counts_moved after update on specimens
     for each row when (
       (old.collected_at, old.unit_id, old.port_id, old.site_type, old.status, old.taxon_id, old.taxon_group,
         old.identified_by, old.count, old.detected)
@@ -104,9 +105,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropIndex(index).execute();
   await sql`drop trigger detections_specimen_detected on detections`.execute(db);
   await sql`drop function specimen_detection_kept()`.execute(db);
-  await sql`drop trigger specimens_daily_counts_moved on specimens`.execute(db);
-  await sql`drop trigger specimens_daily_counts on specimens`.execute(db);
+  await sql`drop trigger specimens_monthly_counts_moved on specimens`.execute(db);
+  await sql`drop trigger specimens_monthly_counts on specimens`.execute(db);
   await sql`drop function specimen_counted()`.execute(db);
-  await db.schema.dropTable('specimen_daily_counts').execute();
+  await db.schema.dropTable('specimen_monthly_counts').execute();
   await db.schema.alterTable('specimens').dropColumn('detected').execute();
 }
