@@ -110,6 +110,7 @@ async function generate(db: Db, rows: number): Promise<void> {
   await sql`update bench_plan set decision_at = ai_at + (0.1 + 96 * power(r_review, 2)) * interval '1 hour'
     where queue in ('review', 'critical') and status in ('confirmed', 'rejected', 'needs_photos')`.execute(db);
 
+  // Inserted in order of submission, as they arrive: the table's physical order follows time, as in a deployment.
   const staff = sql`(select id from users where username = 'staff.beilun')`;
   const expert = sql`(select id from users where username = 'expert.hq')`;
   const headquarters = sql`(select id from units where level = 'headquarters')`;
@@ -119,7 +120,7 @@ async function generate(db: Db, rows: number): Promise<void> {
     select id, unit_id, port_id, site_type, trap_method, collected_at, count, status, ${staff}, created_at,
       coalesce(decision_at, ai_at, created_at), queue, ai_at, taxon_id, taxon_group,
       case when status = 'submitted' then null when decision_at is not null then 'expert' else 'ai' end, ai_confidence
-    from bench_plan`.execute(db);
+    from bench_plan order by created_at`.execute(db);
   await sql`
     insert into identification_requests (specimen_id, status, requested_at, enqueued_at, completed_at)
     select id, case when ai_at is null then 'pending' else 'done' end, created_at, created_at, ai_at from bench_plan`.execute(db);

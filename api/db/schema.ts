@@ -165,6 +165,10 @@ export interface SpecimensTable {
   ai_confidence: ColumnType<number | null, number | null | undefined, never>;
   /** Whether it has a detection (migration 0011, kept by a trigger on detections). */
   detected: ColumnType<boolean, boolean | undefined, never>;
+  /** Its timeline (migration 0011, kept by triggers): the AI's answer, the first expert decision, the alert acknowledged. */
+  ai_answered_at: ColumnType<Date | null, Date | null | undefined, never>;
+  decided_at: ColumnType<Date | null, Date | null | undefined, never>;
+  alert_acknowledged_at: ColumnType<Date | null, Date | null | undefined, never>;
 }
 
 /**

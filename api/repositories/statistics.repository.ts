@@ -240,14 +240,18 @@ export class StatisticsRepository {
       detections: string;
       months: string;
     }>`
-      select ports.code, ports.longitude, ports.latitude, ${sum(source.specimens)} as specimens,
-        ${sum(source.individuals)} as individuals, ${sum(source.detections)} as detections,
-        count(distinct ${DIMENSIONS.month.group}) filter (where ${source.specimens} > 0) as months
-      from ${source.table}
-      join ports on ports.id = specimens.port_id
-      where ${this.matches(scope, filter)}
+      select ports.code, ports.longitude, ports.latitude, sum(months.specimens) as specimens,
+        sum(months.individuals) as individuals, sum(months.detections) as detections, count(*) as months
+      from (
+        select specimens.port_id, ${DIMENSIONS.month.group} as month, ${sum(source.specimens)} as specimens,
+          ${sum(source.individuals)} as individuals, ${sum(source.detections)} as detections
+        from ${source.table}
+        where ${this.matches(scope, filter)}
+        group by 1, 2
+        having ${sum(source.specimens)} > 0
+      ) months
+      join ports on ports.id = months.port_id
       group by ports.id
-      having ${sum(source.specimens)} > 0
       order by ports.code`.execute(this.db);
     return rows.map((row) => ({
       port: row.code,
@@ -267,31 +271,18 @@ export class StatisticsRepository {
     by: TurnaroundDimension,
     slowest: number,
   ): Promise<{ rows: TurnaroundRow[]; slowest: SlowCase[] }> {
+    // The timeline is kept on the specimen row (migration 0011): one scan, no joins but the port's code.
     const timelines = sql`
       select specimens.id, specimens.collected_at, ports.code as port,
         date_trunc('month', specimens.collected_at at time zone 'UTC') as month,
         extract(epoch from specimens.created_at - specimens.collected_at) as collected_to_submitted,
-        extract(epoch from ai.at - specimens.created_at) as submitted_to_ai,
-        extract(epoch from decision.at - ai.at) as ai_to_decision,
-        extract(epoch from acknowledged.acknowledged_at - decision.at) as decision_to_acknowledged,
-        extract(epoch from coalesce(acknowledged.acknowledged_at, decision.at, ai.at, specimens.created_at) - specimens.collected_at) as total
+        extract(epoch from specimens.ai_answered_at - specimens.created_at) as submitted_to_ai,
+        extract(epoch from specimens.decided_at - specimens.ai_answered_at) as ai_to_decision,
+        extract(epoch from specimens.alert_acknowledged_at - specimens.decided_at) as decision_to_acknowledged,
+        extract(epoch from coalesce(specimens.alert_acknowledged_at, specimens.decided_at, specimens.ai_answered_at,
+          specimens.created_at) - specimens.collected_at) as total
       from specimens
       join ports on ports.id = specimens.port_id
-      left join identification_requests request on request.specimen_id = specimens.id and request.status = 'done'
-      left join (select specimen_id, min(created_at) as at from reviews group by specimen_id) first_review
-        on first_review.specimen_id = specimens.id
-      left join detections expert_detection
-        on expert_detection.specimen_id = specimens.id and expert_detection.identified_by = 'expert'
-      -- One detection per specimen, one alert per detection: joined as they are, no grouping.
-      left join alerts acknowledged on acknowledged.specimen_id = specimens.id
-      -- An answer without a request (made elsewhere than the identify job) is looked up only where one is missing.
-      cross join lateral (
-        select coalesce(request.completed_at, (
-          select min(i.created_at) from identifications i
-          where i.specimen_id = specimens.id and i.source = 'ai' and i.role = 'primary'
-        )) as at
-      ) ai
-      cross join lateral (select coalesce(first_review.at, expert_detection.created_at) as at) decision
       where ${this.matches(scope, filter)}`;
     const figures = TURNAROUND_STEPS.map((step) => {
       const column = sql.ref(`timelines.${snake(step)}`);

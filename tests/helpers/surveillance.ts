@@ -10,6 +10,9 @@ import {
   type TriageQueue,
   type VectorGroup,
 } from '../../api/domain/vocabulary.js';
+import { as, type Client } from './client.js';
+import type { BackendName } from './database.js';
+import { createTestApp } from './test-app.js';
 
 /**
  * A specimen as a surveillance test writes it, timestamps and all, straight into the tables (the triggers of
@@ -305,3 +308,12 @@ export const EVERY_FILTER: SurveillanceFilters[] = [
   { identifiedBy: 'expert' },
   { group: 'mosquito', district: 'NINGBO', status: 'confirmed' },
 ];
+
+/** The real app with `seeds` written, and a signed-in client for each user of {@link PORTS_SEEN_BY}. */
+export async function surveillanceApp(backend: BackendName, seeds: readonly SeedSpecimen[]) {
+  const t = await createTestApp(backend, { IDENTIFY_JOBS_IN_API: 'false' });
+  const ids = await seedSpecimens(t.database.db, seeds);
+  const clients = new Map<string, Client>();
+  for (const username of Object.keys(PORTS_SEEN_BY)) clients.set(username, await as(t, username));
+  return { t, ids, clients };
+}

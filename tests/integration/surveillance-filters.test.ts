@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type SurveillanceFilters } from '../../api/contract/index.js';
-import { as, type Client } from '../helpers/client.js';
+import type { Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
-import { EVERY_FILTER, PORTS_SEEN_BY, seedMatches, seedSpecimens, variedSpecimens, type SeedSpecimen } from '../helpers/surveillance.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { EVERY_FILTER, PORTS_SEEN_BY, seedMatches, surveillanceApp, variedSpecimens } from '../helpers/surveillance.js';
+import type { TestApp } from '../helpers/test-app.js';
 
 for (const backend of await testBackends()) {
   describe.skipIf(!backend.availability.available)(`surveillance filters on ${backend.name} ${backend.availability.reason}`, () => {
     let t: TestApp;
-    let seeds: SeedSpecimen[];
     let ids: string[];
-    const clients = new Map<string, Client>();
+    let clients: Map<string, Client>;
+    const seeds = variedSpecimens(new Date());
     beforeAll(async () => {
-      t = await createTestApp(backend.name, { IDENTIFY_JOBS_IN_API: 'false' });
-      seeds = variedSpecimens(new Date());
-      ids = await seedSpecimens(t.database.db, seeds);
-      for (const username of Object.keys(PORTS_SEEN_BY)) clients.set(username, await as(t, username));
+      ({ t, ids, clients } = await surveillanceApp(backend.name, seeds));
     });
     afterAll(() => t?.close());
 

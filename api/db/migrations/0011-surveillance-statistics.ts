@@ -41,30 +41,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     from specimens
     group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
 
+  // Takes a specimen's contribution away from its old key (sign -1) and adds it to its new one (+1).
   await sql`
     create function specimen_counted() returns trigger language plpgsql as $$
+    declare
+      upsert text := format(
+        'insert into %I.specimen_monthly_counts as c values
+           (date_trunc(''month'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, $11, $11 * $9, $11 * $10)
+         on conflict (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by)
+         do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
+           detections = c.detections + excluded.detections',
+        tg_table_schema);
     begin
       if tg_op in ('UPDATE', 'DELETE') then
-        execute format(
-          'insert into %I.specimen_monthly_counts as c values
-             (date_trunc(''month'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, -1, -$9, -$10)
-           on conflict (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by)
-           do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
-             detections = c.detections + excluded.detections',
-          tg_table_schema)
-          using old.collected_at, old.unit_id, old.port_id, old.site_type, old.status, old.taxon_id, old.taxon_group,
-            old.identified_by, old.count, old.detected::int;
+        execute upsert using old.collected_at, old.unit_id, old.port_id, old.site_type, old.status, old.taxon_id,
+          old.taxon_group, old.identified_by, old.count, old.detected::int, -1;
       end if;
       if tg_op in ('INSERT', 'UPDATE') then
-        execute format(
-          'insert into %I.specimen_monthly_counts as c values
-             (date_trunc(''month'', $1 at time zone ''UTC'') at time zone ''UTC'', $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
-           on conflict (collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by)
-           do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
-             detections = c.detections + excluded.detections',
-          tg_table_schema)
-          using new.collected_at, new.unit_id, new.port_id, new.site_type, new.status, new.taxon_id, new.taxon_group,
-            new.identified_by, new.count, new.detected::int;
+        execute upsert using new.collected_at, new.unit_id, new.port_id, new.site_type, new.status, new.taxon_id,
+          new.taxon_group, new.identified_by, new.count, new.detected::int, 1;
       end if;
       return null;
     end
@@ -91,6 +86,51 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create trigger detections_specimen_detected after insert or delete on detections
     for each row execute function specimen_detection_kept()`.execute(db);
 
+  // The turnaround's timeline on the specimen row, so timing a year of specimens reads one table, not five joined.
+  await db.schema
+    .alterTable('specimens')
+    .addColumn('ai_answered_at', 'timestamptz')
+    .addColumn('decided_at', 'timestamptz')
+    .addColumn('alert_acknowledged_at', 'timestamptz')
+    .execute();
+  await sql`
+    update specimens s set ai_answered_at = coalesce(
+      (select r.completed_at from identification_requests r where r.specimen_id = s.id and r.status = 'done'),
+      (select min(i.created_at) from identifications i where i.specimen_id = s.id and i.source = 'ai' and i.role = 'primary'))`.execute(db);
+  await sql`
+    update specimens s set decided_at = least(
+      (select min(v.created_at) from reviews v where v.specimen_id = s.id),
+      (select d.created_at from detections d where d.specimen_id = s.id and d.identified_by = 'expert'))`.execute(db);
+  await sql`update specimens s set alert_acknowledged_at = a.acknowledged_at from alerts a where a.specimen_id = s.id`.execute(db);
+  // The identify job's answer is when its request completed; an AI answer without one (made elsewhere) counts if first.
+  await timelineTrigger(
+    db,
+    'identification_requests',
+    'after insert or update of status, completed_at',
+    `set ai_answered_at = ($1).completed_at where id = ($1).specimen_id and ($1).status = 'done'`,
+  );
+  await timelineTrigger(
+    db,
+    'identifications',
+    'after insert',
+    `set ai_answered_at = ($1).created_at
+     where id = ($1).specimen_id and ai_answered_at is null and ($1).source = 'ai' and ($1).role = 'primary'`,
+  );
+  // The first expert decision: a review, or a detection an expert made without one (a review always precedes its own).
+  await timelineTrigger(db, 'reviews', 'after insert', `set decided_at = least(decided_at, ($1).created_at) where id = ($1).specimen_id`);
+  await timelineTrigger(
+    db,
+    'detections',
+    'after insert',
+    `set decided_at = least(decided_at, ($1).created_at) where id = ($1).specimen_id and ($1).identified_by = 'expert'`,
+  );
+  await timelineTrigger(
+    db,
+    'alerts',
+    'after insert or update of acknowledged_at',
+    `set alert_acknowledged_at = ($1).acknowledged_at where id = ($1).specimen_id`,
+  );
+
   // The queries the rollup cannot answer: the list's newest first, today's submissions, the turnaround's joins.
   await db.schema.createIndex('specimens_created').on('specimens').columns(['created_at', 'id']).execute();
   await db.schema.createIndex('specimens_collected').on('specimens').columns(['collected_at', 'id']).execute();
@@ -100,7 +140,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where source = 'ai' and role = 'primary'`.execute(db);
 }
 
+const TIMELINE_TABLES = ['identification_requests', 'identifications', 'reviews', 'detections', 'alerts'];
+
+/** A row trigger on `table` running `update specimens <assignment>` with the new row as `$1`. */
+async function timelineTrigger(db: Kysely<unknown>, table: string, when: string, assignment: string): Promise<void> {
+  const name = `${table}_specimen_timeline`;
+  await sql`
+    create function ${sql.id(name)}() returns trigger language plpgsql as $$
+    begin
+      execute format('update %I.specimens ${sql.raw(assignment.replaceAll("'", "''"))}', tg_table_schema) using new;
+      return null;
+    end
+    $$`.execute(db);
+  await sql`create trigger ${sql.id(name)} ${sql.raw(when)} on ${sql.id(table)} for each row execute function ${sql.id(name)}()`.execute(
+    db,
+  );
+}
+
 export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const table of TIMELINE_TABLES) {
+    await sql`drop trigger ${sql.id(`${table}_specimen_timeline`)} on ${sql.id(table)}`.execute(db);
+    await sql`drop function ${sql.id(`${table}_specimen_timeline`)}()`.execute(db);
+  }
   for (const index of ['identifications_primary_ai', 'alerts_specimen', 'specimens_taxon', 'specimens_collected', 'specimens_created'])
     await db.schema.dropIndex(index).execute();
   await sql`drop trigger detections_specimen_detected on detections`.execute(db);
@@ -109,5 +170,11 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop trigger specimens_monthly_counts on specimens`.execute(db);
   await sql`drop function specimen_counted()`.execute(db);
   await db.schema.dropTable('specimen_monthly_counts').execute();
-  await db.schema.alterTable('specimens').dropColumn('detected').execute();
+  await db.schema
+    .alterTable('specimens')
+    .dropColumn('detected')
+    .dropColumn('ai_answered_at')
+    .dropColumn('decided_at')
+    .dropColumn('alert_acknowledged_at')
+    .execute();
 }
