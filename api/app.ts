@@ -41,6 +41,7 @@ import { SessionRepository } from './repositories/session.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
+import { StatisticsRepository } from './repositories/statistics.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
@@ -53,6 +54,7 @@ import { portsRoutes } from './routes/ports.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
+import { statsRoutes } from './routes/stats.routes.js';
 import { alertsRoutes } from './routes/alerts.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
 import { AlertService } from './services/alert.service.js';
@@ -75,6 +77,8 @@ import { Transactions } from './repositories/transactions.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
 import { SpecimenService } from './services/specimen.service.js';
+import { StatisticsService } from './services/statistics.service.js';
+import { SurveillanceFilterResolver } from './services/surveillance-filters.js';
 import { TaxonService } from './services/taxon.service.js';
 import { DecodeBudget } from './storage/decode-budget.js';
 import { ImageIntake } from './storage/image-inspection.js';
@@ -157,6 +161,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   const settings = new SettingsRepository(database.db);
   const taxa = new TaxonRepository(database.db);
   await taxa.sync(taxonomy);
+  const surveillanceFilters = new SurveillanceFilterResolver(taxa, repositories.organisation);
   const store = new ImageStore(config.storageDir);
   await store.init();
   const decodes = new DecodeBudget(config.uploads.decodeBudget);
@@ -289,6 +294,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(specimensRoutes, {
     specimens: services.specimens,
     uploads,
+    surveillanceFilters,
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, {
@@ -302,8 +308,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await app.register(taxaRoutes, { taxa: services.taxa });
-  await app.register(reviewRoutes, { review, triage: triageParts.triage });
+  await app.register(reviewRoutes, { review, triage: triageParts.triage, surveillanceFilters });
   await app.register(alertsRoutes, { alerts });
+  await app.register(statsRoutes, {
+    statistics: new StatisticsService(new StatisticsRepository(database.db)),
+    surveillanceFilters,
+  });
   const alertChannels = new AlertChannelService(new AlertChannelRepository(database.db), repositories.organisation);
   await app.register(alertChannelsRoutes, { channels: alertChannels });
   await registerWebApp(app, config.webDistDir);

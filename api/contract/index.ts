@@ -5,6 +5,7 @@
  */
 import { alertEndpoints } from './alerts.js';
 import { authEndpoints } from './auth.js';
+import { exportEndpoints } from './exports.js';
 import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
 import { operationsEndpoints } from './operations.js';
@@ -12,6 +13,7 @@ import { recordingEndpoints } from './recordings.js';
 import { reviewEndpoints } from './review.js';
 import { roomEndpoints } from './rooms.js';
 import { specimenEndpoints } from './specimens.js';
+import { surveillanceEndpoints } from './surveillance.js';
 import { taxonEndpoints } from './taxa.js';
 import { triageEndpoints } from './triage.js';
 
@@ -19,6 +21,7 @@ export * from './alerts.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './endpoint.js';
+export * from './exports.js';
 export * from './identification.js';
 export * from './live.js';
 export * from './models.js';
@@ -29,6 +32,7 @@ export * from './review.js';
 export * from './rooms.js';
 export * from './rtc.js';
 export * from './specimens.js';
+export * from './surveillance.js';
 export * from './taxa.js';
 export * from './triage.js';
 export * from './vocabulary.js';
@@ -46,6 +50,8 @@ export const endpoints = {
   ...triageEndpoints,
   ...reviewEndpoints,
   ...alertEndpoints,
+  ...surveillanceEndpoints,
+  ...exportEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -11,6 +11,7 @@ import {
 import { DateTime, errorResponses, Items, Nullable, Page, pageQuery, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { PortRef, Specimen } from './specimens.js';
+import { surveillanceFilters } from './surveillance.js';
 
 export const ReviewBody = Type.Object(
   {
@@ -79,14 +80,8 @@ export const SimilarSpecimen = Type.Object(
   { title: 'SimilarSpecimen', description: 'A confirmed specimen of one of the AI’s candidate taxa, with a photograph' },
 );
 
-export const DetectionListQuery = Type.Object(
-  {
-    taxon: Type.Optional(Type.String({ maxLength: 200, description: 'This taxon and everything below it' })),
-    portCode: Type.Optional(Type.String({ maxLength: 64 })),
-    ...pageQuery(200, 50),
-  },
-  { additionalProperties: false },
-);
+/** The surveillance filters, applied to the detection's specimen (its taxon, port, dates, how it was identified). */
+export const DetectionListQuery = Type.Object({ ...surveillanceFilters, ...pageQuery(200, 50) }, { additionalProperties: false });
 
 const SpecimenIdParams = Type.Object({ id: Uuid });
 

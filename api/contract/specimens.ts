@@ -1,9 +1,19 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { IMAGE_ORIGINS, LIFE_STAGES, PORT_TYPES, SEXES, SITE_TYPES, SPECIMEN_STATUSES, TRAP_METHODS } from '../domain/vocabulary.js';
+import {
+  IMAGE_ORIGINS,
+  LIFE_STAGES,
+  PORT_TYPES,
+  SEXES,
+  SITE_TYPES,
+  SPECIMEN_SORTS,
+  SPECIMEN_STATUSES,
+  TRAP_METHODS,
+} from '../domain/vocabulary.js';
 import { DateTime, errorResponses, FileResponses, Nullable, Page, pageQuery, PersonRef, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { IdentificationHistoryEntry, SpecimenIdentification } from './identification.js';
 import { SpecimenReview } from './review-state.js';
+import { surveillanceFilters } from './surveillance.js';
 import { Triage } from './triage.js';
 
 const freeText = (maxLength: number, description: string) => Nullable(Type.String({ maxLength }), { description });
@@ -92,12 +102,11 @@ export const Specimen = Type.Object(
 
 export const SpecimenListQuery = Type.Object(
   {
-    portCode: Type.Optional(Type.String({ maxLength: 64 })),
-    status: Type.Optional(Type.Enum(SPECIMEN_STATUSES)),
-    siteType: Type.Optional(Type.Enum(SITE_TYPES)),
-    from: Type.Optional(Type.String({ format: 'date-time', description: 'collectedAt ≥ from' })),
-    to: Type.Optional(Type.String({ format: 'date-time', description: 'collectedAt ≤ to' })),
+    ...surveillanceFilters,
     mine: Type.Optional(Type.Boolean({ description: 'Only specimens the caller submitted' })),
+    sort: Type.Optional(
+      Type.Enum(SPECIMEN_SORTS, { default: '-createdAt', description: 'A field; `-` first for newest or highest first' }),
+    ),
     ...pageQuery(200, 50),
   },
   { additionalProperties: false },

@@ -39,6 +39,7 @@ export interface Database {
   sessions: SessionsTable;
   user_unit_grants: UserUnitGrantsTable;
   specimens: SpecimensTable;
+  specimen_monthly_counts: SpecimenMonthlyCountsTable;
   blobs: BlobsTable;
   specimen_images: SpecimenImagesTable;
   audit_log: AuditLogTable;
@@ -156,6 +157,37 @@ export interface SpecimensTable {
   triaged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   review_unit_id: ColumnType<string | null, string | null | undefined, string | null>;
   review_round: ColumnType<number, number | undefined, number>;
+  /** Its current identification (migration 0009, kept by triggers): the detection's, else the latest primary answer's. */
+  taxon_id: ColumnType<string | null, string | null | undefined, never>;
+  taxon_group: ColumnType<VectorGroup | null, VectorGroup | null | undefined, never>;
+  identified_by: ColumnType<IdentificationSource | null, IdentificationSource | null | undefined, never>;
+  /** The AI's confidence in its latest primary answer. */
+  ai_confidence: ColumnType<number | null, number | null | undefined, never>;
+  /** Whether it has a detection (migration 0011, kept by a trigger on detections). */
+  detected: ColumnType<boolean, boolean | undefined, never>;
+  /** Its timeline (migration 0011, kept by triggers): the AI's answer, the first expert decision, the alert acknowledged. */
+  ai_answered_at: ColumnType<Date | null, Date | null | undefined, never>;
+  decided_at: ColumnType<Date | null, Date | null | undefined, never>;
+  alert_acknowledged_at: ColumnType<Date | null, Date | null | undefined, never>;
+}
+
+/**
+ * Specimens per UTC month and the dimensions the statistics count by (migration 0011, kept exact by a trigger on
+ * specimens); `collected_at` is the month's first instant, so the specimen filters apply to it unchanged.
+ */
+export interface SpecimenMonthlyCountsTable {
+  collected_at: Date;
+  unit_id: string;
+  port_id: string;
+  site_type: SiteType;
+  status: SpecimenStatus;
+  taxon_id: string | null;
+  taxon_group: VectorGroup | null;
+  identified_by: IdentificationSource | null;
+  /** bigint: node-postgres returns it as a string. */
+  specimens: ColumnType<string | number, never, never>;
+  individuals: ColumnType<string | number, never, never>;
+  detections: ColumnType<string | number, never, never>;
 }
 
 export interface BlobsTable {

@@ -130,3 +130,30 @@ export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * How sure the AI was of a specimen's latest answer, in bands a person filters by: `high` ≥ 0.9, `medium` ≥ 0.6,
+ * `low` below (CONFIDENCE_BAND_FLOORS); specimens without an AI confidence fall in none.
+ */
+export const CONFIDENCE_BANDS = ['high', 'medium', 'low'] as const;
+export type ConfidenceBand = (typeof CONFIDENCE_BANDS)[number];
+export const CONFIDENCE_BAND_FLOORS: Record<ConfidenceBand, number> = { high: 0.9, medium: 0.6, low: 0 };
+
+/** What surveillance statistics can be counted by (`GET /api/v1/stats/counts?by=…`). */
+export const STAT_DIMENSIONS = ['taxon', 'group', 'port', 'district', 'siteType', 'month', 'week', 'identifiedBy', 'status'] as const;
+export type StatDimension = (typeof STAT_DIMENSIONS)[number];
+
+/** Orders of the specimen list: a field, `-` first for newest/highest first. */
+export const SPECIMEN_SORTS = ['-createdAt', 'createdAt', '-collectedAt', 'collectedAt', '-confidence', 'confidence'] as const;
+export type SpecimenSort = (typeof SPECIMEN_SORTS)[number];
+
+/** What a surveillance turnaround is broken down by. */
+export const TURNAROUND_DIMENSIONS = ['port', 'month'] as const;
+export type TurnaroundDimension = (typeof TURNAROUND_DIMENSIONS)[number];
+
+/** Export file formats: plain CSV, GeoJSON of ports with counts (RFC 7946), Darwin Core occurrence CSV. */
+export const EXPORT_FORMATS = ['csv', 'geojson', 'dwc'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];

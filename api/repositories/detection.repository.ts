@@ -5,14 +5,9 @@ import type { Scope } from '../domain/access.js';
 import type { DetectionRecord, NewDetection } from '../domain/detection.js';
 import type { DetectionLevel, LifeStage, Sex } from '../domain/vocabulary.js';
 import { escapeLike, unitInScope } from './scope-filter.js';
+import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
 
 type Executor = Db | Transaction<Database>;
-
-export interface DetectionFilter {
-  /** A taxon: it and everything below it. */
-  taxon?: string | undefined;
-  portCode?: string | undefined;
-}
 
 /** Where a taxon has been detected before: what "first record" is measured against. */
 export interface DetectionPlace {
@@ -87,18 +82,19 @@ export class DetectionRepository {
     return record;
   }
 
-  /** A page of detections in scope, newest first; undefined when the filter names a taxon the taxonomy lacks. */
-  async listInScope(scope: Scope, filter: DetectionFilter, page: { limit: number; offset: number }) {
-    const within = filter.taxon
-      ? await this.db.selectFrom('taxa').select('lineage').where('id', '=', filter.taxon).executeTakeFirst()
-      : undefined;
-    if (filter.taxon && !within) return undefined;
-    const restrict = <Q extends DetectionQuery>(query: Q): Q => {
-      let result: DetectionQuery = query;
-      if (filter.portCode) result = result.where('ports.code', '=', filter.portCode);
-      if (within) result = result.where('taxa.lineage', 'like', escapeLike(within.lineage) + '%');
-      return result as Q;
-    };
+  /** A page of detections in scope whose specimens match the filter, newest first. */
+  async listInScope(scope: Scope, filter: SurveillanceFilter, page: { limit: number; offset: number }) {
+    const restrict = <Q extends DetectionQuery>(query: Q): Q =>
+      query.where((eb) =>
+        eb(
+          'detections.specimen_id',
+          'in',
+          eb
+            .selectFrom('specimens')
+            .select('specimens.id')
+            .where((inner) => matchesSurveillanceFilter(inner, filter)),
+        ),
+      ) as Q;
     const { total } = await restrict(this.baseQuery(this.db, scope))
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();

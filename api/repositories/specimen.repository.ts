@@ -1,12 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { Scope } from '../domain/access.js';
 import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
-import type { SiteType, SpecimenStatus } from '../domain/vocabulary.js';
+import type { SpecimenSort } from '../domain/vocabulary.js';
 import type { Db } from '../db/database.js';
 import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
 import type { IdentificationRepository } from './identification.repository.js';
 import type { ReviewRepository } from './review.repository.js';
 import { unitInScope } from './scope-filter.js';
+import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
 
 /** The metadata a new specimen row takes; port and creator are given by id. */
 export type NewSpecimen = Pick<
@@ -16,15 +17,6 @@ export type NewSpecimen = Pick<
 
 /** A stored file's facts (its `blobs` row) and the name it was uploaded under. */
 export type NewSpecimenImage = Omit<BlobRow, 'created_at'> & { originalFilename: string | null };
-
-export interface SpecimenFilter {
-  portCode?: string | undefined;
-  status?: SpecimenStatus | undefined;
-  siteType?: SiteType | undefined;
-  collectedFrom?: Date | undefined;
-  collectedTo?: Date | undefined;
-  createdBy?: string | undefined;
-}
 
 export interface Page {
   limit: number;
@@ -147,13 +139,25 @@ export class SpecimenRepository {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async listInScope(scope: Scope, filter: SpecimenFilter, page: Page): Promise<{ items: SpecimenRecord[]; total: number }> {
-    const restrict = <Q extends FilterableQuery>(query: Q): Q => applyFilter(query, filter);
-    const { total } = await restrict(this.baseQuery(this.db, scope))
+  async listInScope(
+    scope: Scope,
+    filter: SurveillanceFilter,
+    page: Page,
+    sort: SpecimenSort = '-createdAt',
+  ): Promise<{ items: SpecimenRecord[]; total: number }> {
+    const { total } = await this.baseQuery(this.db, scope)
+      .where((eb) => matchesSurveillanceFilter(eb, filter))
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();
+    const direction = sort.startsWith('-') ? 'desc' : 'asc';
+    const column = SORT_COLUMNS[sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
     const items = await this.select(this.db, scope, (query) =>
-      restrict(query).orderBy('specimens.created_at', 'desc').orderBy('specimens.id').limit(page.limit).offset(page.offset),
+      query
+        .where((eb) => matchesSurveillanceFilter(eb, filter))
+        .orderBy(column, (order) => (direction === 'desc' ? order.desc().nullsLast() : order.asc().nullsLast()))
+        .orderBy('specimens.id')
+        .limit(page.limit)
+        .offset(page.offset),
     );
     return { items, total: Number(total) };
   }
@@ -271,6 +275,12 @@ export class SpecimenRepository {
 
 type FilterableQuery = ReturnType<SpecimenRepository['baseQuery']>;
 
+const SORT_COLUMNS = {
+  createdAt: 'specimens.created_at',
+  collectedAt: 'specimens.collected_at',
+  confidence: 'specimens.ai_confidence',
+} as const;
+
 async function detectionIdsOf(executor: Executor, specimenIds: string[]): Promise<Map<string, string>> {
   if (specimenIds.length === 0) return new Map();
   const rows = await executor.selectFrom('detections').select(['id', 'specimen_id']).where('specimen_id', 'in', specimenIds).execute();
@@ -311,15 +321,4 @@ async function insertImages(
     ids.push(id);
   }
   return ids;
-}
-
-function applyFilter<Q extends FilterableQuery>(query: Q, filter: SpecimenFilter): Q {
-  let result: FilterableQuery = query;
-  if (filter.portCode) result = result.where('ports.code', '=', filter.portCode);
-  if (filter.status) result = result.where('specimens.status', '=', filter.status);
-  if (filter.siteType) result = result.where('specimens.site_type', '=', filter.siteType);
-  if (filter.collectedFrom) result = result.where('specimens.collected_at', '>=', filter.collectedFrom);
-  if (filter.collectedTo) result = result.where('specimens.collected_at', '<=', filter.collectedTo);
-  if (filter.createdBy) result = result.where('specimens.created_by', '=', filter.createdBy);
-  return result as Q;
 }

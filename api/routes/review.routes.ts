@@ -4,15 +4,17 @@ import { actorOf } from '../http/authentication.js';
 import { presentSpecimen } from '../presenters/index.js';
 import { presentDetection, presentSimilar, presentTriageRule } from '../presenters/review.js';
 import type { ReviewService } from '../services/review.service.js';
+import type { SurveillanceFilterResolver } from '../services/surveillance-filters.js';
 import type { TriageService } from '../services/triage.service.js';
 
 export interface ReviewRoutesOptions {
   review: ReviewService;
   triage: TriageService;
+  surveillanceFilters: SurveillanceFilterResolver;
 }
 
 /** Expert review: the queue, decisions, reference specimens, detections, and the triage rules behind the queue. */
-export const reviewRoutes: FastifyPluginAsyncTypebox<ReviewRoutesOptions> = async (app, { review, triage }) => {
+export const reviewRoutes: FastifyPluginAsyncTypebox<ReviewRoutesOptions> = async (app, { review, triage, surveillanceFilters }) => {
   app.addHook('onRequest', app.authenticate);
 
   app.route({
@@ -46,8 +48,8 @@ export const reviewRoutes: FastifyPluginAsyncTypebox<ReviewRoutesOptions> = asyn
   app.route({
     ...endpoints.listDetections,
     handler: async (request) => {
-      const { taxon, portCode, limit, offset } = request.query;
-      const { items, total } = await review.listDetections(actorOf(request), { taxon, portCode }, { limit, offset });
+      const { limit, offset, ...filters } = request.query;
+      const { items, total } = await review.listDetections(actorOf(request), await surveillanceFilters.resolve(filters), { limit, offset });
       return { items: items.map(presentDetection), total, limit, offset };
     },
   });

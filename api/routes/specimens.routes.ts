@@ -1,17 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints } from '../contract/index.js';
-import { badRequest } from '../domain/errors.js';
 import { actorOf } from '../http/authentication.js';
 import type { UploadReader } from '../http/specimen-upload.js';
 import { presentImage, presentSpecimen } from '../presenters/index.js';
 import type { SpecimenService } from '../services/specimen.service.js';
+import type { SurveillanceFilterResolver } from '../services/surveillance-filters.js';
 
 export interface SpecimensRoutesOptions {
   specimens: SpecimenService;
   uploads: UploadReader;
+  surveillanceFilters: SurveillanceFilterResolver;
 }
 
-export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> = async (app, { specimens, uploads }) => {
+export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> = async (
+  app,
+  { specimens, uploads, surveillanceFilters },
+) => {
   app.addHook('onRequest', app.authenticate);
 
   app.route({
@@ -27,15 +31,9 @@ export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> 
     ...endpoints.listSpecimens,
     handler: async (request) => {
       const actor = actorOf(request);
-      const { portCode, status, siteType, from, to, mine, limit, offset } = request.query;
-      const collectedFrom = from ? new Date(from) : undefined;
-      const collectedTo = to ? new Date(to) : undefined;
-      if (collectedFrom && collectedTo && collectedFrom > collectedTo) throw badRequest('invalid_date_range', '"from" is after "to"');
-      const { items, total } = await specimens.list(
-        actor,
-        { portCode, status, siteType, collectedFrom, collectedTo, createdBy: mine ? actor.id : undefined },
-        { limit, offset },
-      );
+      const { mine, sort, limit, offset, ...filters } = request.query;
+      const filter = await surveillanceFilters.resolve(filters);
+      const { items, total } = await specimens.list(actor, { ...filter, createdBy: mine ? actor.id : undefined }, { limit, offset }, sort);
       return { items: items.map(presentSpecimen), total, limit, offset };
     },
   });

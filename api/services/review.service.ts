@@ -10,10 +10,11 @@ import { mostUrgent, type TriageReason } from '../domain/triage.js';
 import type { ReviewQueue } from '../domain/vocabulary.js';
 import type { AlertRepository } from '../repositories/alert.repository.js';
 import { recordAudit } from '../repositories/audit.repository.js';
-import type { DetectionFilter, DetectionRepository } from '../repositories/detection.repository.js';
+import type { DetectionRepository } from '../repositories/detection.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { ReviewWorkflowRepository, SpecimenUnderReview, UnitOnPath } from '../repositories/review-workflow.repository.js';
 import type { SpecimenRepository } from '../repositories/specimen.repository.js';
+import type { SurveillanceFilter } from '../repositories/surveillance-filter.js';
 import { findTaxon } from '../repositories/taxon-rows.js';
 import type { Transactions } from '../repositories/transactions.js';
 import type { DetectionRecorder, RecordedDetection } from './detection-recorder.js';
@@ -80,10 +81,8 @@ export class ReviewService {
     return { outcome: result.outcome, specimen, detectionId: result.recorded.detectionId, alertId: result.recorded.alertId };
   }
 
-  async listDetections(actor: Actor, filter: DetectionFilter, page: { limit: number; offset: number }) {
-    const found = await this.detections.listInScope(scopeOf(actor), filter, page);
-    if (!found) throw unprocessable('unknown_taxon', `The taxonomy has no taxon "${filter.taxon}"`, { taxon: filter.taxon });
-    return found;
+  listDetections(actor: Actor, filter: SurveillanceFilter, page: { limit: number; offset: number }) {
+    return this.detections.listInScope(scopeOf(actor), filter, page);
   }
 
   /** The detection a decision created (read right after the decision, so not scoped again). */

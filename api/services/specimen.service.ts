@@ -5,11 +5,12 @@ import type { SpecimenMetadata, SpecimenPatch } from '../contract/index.js';
 import type { ImageProvenance, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { SpecimenRowUpdate } from '../db/schema.js';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
-import type { SpecimenStatus } from '../domain/vocabulary.js';
+import type { SpecimenSort, SpecimenStatus } from '../domain/vocabulary.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
-import type { NewSpecimenImage, Page, SpecimenFilter, SpecimenRepository } from '../repositories/specimen.repository.js';
+import type { NewSpecimenImage, Page, SpecimenRepository } from '../repositories/specimen.repository.js';
+import type { SurveillanceFilter } from '../repositories/surveillance-filter.js';
 import type { ImageIntake } from '../storage/image-inspection.js';
 import type { ImageStore, SpooledFile } from '../storage/image-store.js';
 
@@ -132,8 +133,8 @@ export class SpecimenService {
     return record;
   }
 
-  list(actor: Actor, filter: SpecimenFilter, page: Page) {
-    return this.specimens.listInScope(scopeOf(actor), filter, page);
+  list(actor: Actor, filter: SurveillanceFilter, page: Page, sort?: SpecimenSort) {
+    return this.specimens.listInScope(scopeOf(actor), filter, page, sort);
   }
 
   async update(actor: Actor, id: string, patch: SpecimenPatch): Promise<SpecimenRecord> {

@@ -10,12 +10,12 @@ import type {
   NewSpecimen,
   NewSpecimenImage,
   Page,
-  SpecimenFilter,
   StoredImageLocation,
 } from '../../../api/repositories/specimen.repository.js';
 import type { RoomService } from '../../../api/services/room.service.js';
 import type { SpecimenService, UploadedImage } from '../../../api/services/specimen.service.js';
 import type { SpooledFile } from '../../../api/storage/image-store.js';
+import type { SurveillanceFilter } from '../../../api/repositories/surveillance-filter.js';
 import type { FakeOrganisation } from './organisation.js';
 import type { FakeTransaction } from './transaction.js';
 
@@ -132,7 +132,7 @@ export class FakeSpecimenRepository implements Pick<
     return record && isUnitPathInScope(scope, record.unitPath) ? structuredClone(record) : undefined;
   }
 
-  async listInScope(scope: Scope, filter: SpecimenFilter, page: Page): Promise<{ items: SpecimenRecord[]; total: number }> {
+  async listInScope(scope: Scope, filter: SurveillanceFilter, page: Page): Promise<{ items: SpecimenRecord[]; total: number }> {
     const matching = [...this.specimens.values()]
       .filter((record) => isUnitPathInScope(scope, record.unitPath))
       .filter((record) => !filter.portCode || record.port.code === filter.portCode)
