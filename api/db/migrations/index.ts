@@ -8,6 +8,7 @@ import * as roomHosts from './0006-room-hosts.js';
 import * as reviewDetectionsAlerts from './0007-review-detections-alerts.js';
 import * as sessions from './0008-sessions.js';
 import * as specimenCurrentIdentification from './0009-specimen-current-identification.js';
+import * as exportJobs from './0012-exports.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007-review-detections-alerts': reviewDetectionsAlerts,
   '0008-sessions': sessions,
   '0009-specimen-current-identification': specimenCurrentIdentification,
+  '0012-exports': exportJobs,
 };
 
 export const migrationProvider: MigrationProvider = {
