@@ -24,12 +24,12 @@ export class ExportRowsRepository {
   /** The specimens in batches of `batchSize`, oldest collection first; only one batch is held at a time. */
   async *specimenBatches(scope: Scope, filter: SurveillanceFilter, batchSize: number): AsyncGenerator<SpecimenExportRow[]> {
     const ranks = await this.taxonRanks();
-    let after: string | undefined;
+    let after: Cursor | undefined;
     for (;;) {
       const rows = await this.specimenBatch(scope, filter, batchSize, after);
       if (rows.length === 0) return;
       yield rows.map(({ portCode, portNameZh, portNameEn, portType, longitude, latitude, ...row }) => {
-        const { taxonId, taxonRank, taxonGroup, taxonLineage, detectedAt, confirmedBy, latest, ...specimen } = row;
+        const { taxonId, taxonRank, taxonGroup, taxonLineage, detectedAt, confirmedBy, latest, cursorAt: _cursorAt, ...specimen } = row;
         return {
           ...specimen,
           port: { code: portCode, nameZh: portNameZh, nameEn: portNameEn, type: portType, longitude, latitude },
@@ -45,7 +45,8 @@ export class ExportRowsRepository {
           },
         };
       });
-      after = rows.at(-1)!.id;
+      const last = rows.at(-1)!;
+      after = { collectedAt: last.cursorAt, id: last.id };
     }
   }
 
@@ -83,7 +84,7 @@ export class ExportRowsRepository {
       .where((eb) => matchesSurveillanceFilter(eb, filter));
   }
 
-  private specimenBatch(scope: Scope, filter: SurveillanceFilter, limit: number, after: string | undefined) {
+  private specimenBatch(scope: Scope, filter: SurveillanceFilter, limit: number, after: Cursor | undefined) {
     return (
       this.specimensIn(scope, filter)
         .innerJoin('units', 'units.id', 'specimens.unit_id')
@@ -124,12 +125,12 @@ export class ExportRowsRepository {
           (join) => join.onTrue(),
         )
         .$if(after !== undefined, (query) =>
-          query.where(
-            sql<SqlBool>`(specimens.collected_at, specimens.id) > (select after.collected_at, after.id from specimens as after where after.id = ${after})`,
-          ),
+          query.where(sql<SqlBool>`(specimens.collected_at, specimens.id) > (${after!.collectedAt}::timestamptz, ${after!.id}::uuid)`),
         )
         .select([
           'specimens.id',
+          // In the database's own text: a timestamp passed back exactly, microseconds and all.
+          sql<string>`specimens.collected_at::text`.as('cursorAt'),
           'specimens.site_type as siteType',
           'specimens.location_detail as locationDetail',
           'specimens.trap_method as trapMethod',
@@ -172,6 +173,12 @@ export class ExportRowsRepository {
     const rows = await this.db.selectFrom('taxa').select(['id', 'rank']).execute();
     return new Map(rows.map((row) => [row.id, row.rank]));
   }
+}
+
+/** Where the next batch starts: after this row, in (collected_at, id) order. */
+interface Cursor {
+  collectedAt: string;
+  id: string;
 }
 
 /** The latest primary answer about a specimen, as JSON (`at` an ISO timestamp). */

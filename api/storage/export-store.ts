@@ -47,7 +47,8 @@ export class ExportStore {
         return stream.bytesWritten;
       },
       async abort() {
-        stream.destroy();
+        // Closed first, so that a file still being opened is not created after its removal.
+        if (!stream.closed) await once(stream.destroy(), 'close');
         await rm(temporary, { force: true });
       },
     };

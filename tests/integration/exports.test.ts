@@ -338,9 +338,10 @@ for (const backend of await testBackends()) {
         .where('username', '=', 'staff.yangshan')
         .executeTakeFirstOrThrow();
       const added = 5_000;
+      // Three at a time collected at the same microsecond-precise moment: batches must neither skip nor repeat a tie.
       await sql`
         insert into specimens (unit_id, port_id, site_type, trap_method, collected_at, count, created_by)
-        select ${port.unit_id}, ${port.id}, 'container', 'co2_trap', timestamptz '2025-01-01T00:00:00Z' + n * interval '1 minute', 1 + n % 4, ${userId}
+        select ${port.unit_id}, ${port.id}, 'container', 'co2_trap', timestamptz '2025-01-01T00:00:00Z' + (n / 3) * interval '60.000001 seconds', 1 + n % 4, ${userId}
         from generate_series(1, ${added}) as n`.execute(t.database.db);
 
       const { job, text } = await exported('staff.yangshan', { format: 'csv', filters: { portCode: YANGSHAN } });
