@@ -56,6 +56,7 @@ import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
 import { alertsRoutes } from './routes/alerts.routes.js';
+import { exportsRoutes } from './routes/exports.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
 import { AlertService } from './services/alert.service.js';
 import { OrphanSweeper } from './services/orphan-sweep.js';
@@ -64,6 +65,8 @@ import { AlertChannelService } from './services/alert-channel.service.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import type { AlertDeliveryService } from './services/alert-delivery.service.js';
 import { AuthService } from './services/auth.service.js';
+import { startExports } from './services/export-runtime.js';
+import type { ExportService } from './services/export.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { PasswordHashPool } from './services/password-hash-pool.js';
 import { ReadinessService } from './services/readiness.service.js';
@@ -116,6 +119,8 @@ export interface VectorDeskApp {
     alertChannels: AlertChannelService;
     /** Sends alerts through their channels; `AlertDeliveryRepository.createFor` + `enqueue` hand it an alert's deliveries. */
     alertDelivery: AlertDeliveryService;
+    /** Writes exports of surveillance queries (the `export` job). */
+    exports: ExportService;
   };
   /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
   jobs: JobQueues;
@@ -228,6 +233,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     log: app.log,
     onAttempt: alertDeliveryMetrics(app.metrics),
   });
+  const exports = startExports({ config, db: database.db, jobs, filters: surveillanceFilters, log: app.log });
   const triageParts = createTriageParts(database.db, new AlertDeliveryRepository(database.db));
   const review = new ReviewService(
     new Transactions(database.db),
@@ -260,11 +266,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   identificationMetrics(app.metrics, { queue: identification.queue, identificationRequests, pool: () => identification.pool });
   if (config.jobs.consumeInApi && identification.pool) {
-    startJobConsumers(jobs, { identification: identification.service, alertDelivery }, config);
+    startJobConsumers(jobs, { identification: identification.service, alertDelivery, exports: exports.service }, config);
   }
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
   app.addHook('onClose', async () => {
     alertDelivery.stopSweeping();
+    exports.outbox.stop();
     await identification.close();
     await jobs.close();
   });
@@ -314,6 +321,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     statistics: new StatisticsService(new StatisticsRepository(database.db)),
     surveillanceFilters,
   });
+  await app.register(exportsRoutes, { exports: exports.service });
   const alertChannels = new AlertChannelService(new AlertChannelRepository(database.db), repositories.organisation);
   await app.register(alertChannelsRoutes, { channels: alertChannels });
   await registerWebApp(app, config.webDistDir);
@@ -329,7 +337,16 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     app,
     events,
     repositories,
-    services: { ...services, recordings, review, triage: triageParts.triage, alerts, alertChannels, alertDelivery },
+    services: {
+      ...services,
+      recordings,
+      review,
+      triage: triageParts.triage,
+      alerts,
+      alertChannels,
+      alertDelivery,
+      exports: exports.service,
+    },
     jobs,
     identification,
     rtc,

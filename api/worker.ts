@@ -18,9 +18,12 @@ import { ReviewRepository } from './repositories/review.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
+import { OrganisationRepository } from './repositories/organisation.repository.js';
 import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
+import { startExports } from './services/export-runtime.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
+import { SurveillanceFilterResolver } from './services/surveillance-filters.js';
 import { createTriageParts } from './services/review-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
 import { DecodeBudget } from './storage/decode-budget.js';
@@ -30,7 +33,7 @@ import { ImageStore } from './storage/image-store.js';
 /**
  * `npm run worker`: an inference worker process. It consumes identify jobs from BullMQ, reads the images from
  * storage, writes results to the database, and pushes `identification.completed` to the api processes' sockets
- * through the socket.io Redis adapter. It sends alert deliveries too (every process that runs jobs runs them all),
+ * through the socket.io Redis adapter. It sends alert deliveries and writes exports too (every process that runs jobs runs them all),
  * in-app ones through the same Redis emitter. Run any number, on any machine that reaches Redis, the database and storage.
  */
 const config = loadConfig();
@@ -90,7 +93,14 @@ const alertDelivery = startAlertDelivery({
   log,
   onAttempt: alertDeliveryMetrics(registry),
 });
-startJobConsumers(jobs, { identification: runtime.service, alertDelivery }, config);
+const exports = startExports({
+  config,
+  db: database.db,
+  jobs,
+  filters: new SurveillanceFilterResolver(new TaxonRepository(database.db), new OrganisationRepository(database.db)),
+  log,
+});
+startJobConsumers(jobs, { identification: runtime.service, alertDelivery, exports: exports.service }, config);
 // Batch sizes and stage latencies are measured where inference runs: each worker serves its own /metrics.
 const metricsServer =
   config.jobs.workerMetricsPort === undefined
@@ -107,7 +117,7 @@ const metricsServer =
       }).listen(config.jobs.workerMetricsPort, config.host);
 log.info(
   { backends: describeBackends(config), models: runtime.pool.active(), metricsPort: config.jobs.workerMetricsPort ?? null },
-  'inference worker consuming identify and alert-delivery jobs',
+  'inference worker consuming identify, alert-delivery and export jobs',
 );
 
 let stopping = false;
@@ -119,6 +129,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (async () => {
       metricsServer?.close();
       alertDelivery.stopSweeping();
+      exports.outbox.stop();
       await runtime.close();
       await jobs.close();
       redis.disconnect();

@@ -4,6 +4,8 @@ import type {
   AlertStatus,
   DeliveryStatus,
   DetectionLevel,
+  ExportFormat,
+  ExportStatus,
   IdentificationSource,
   IdentificationStatus,
   LifeStage,
@@ -25,6 +27,8 @@ import type {
   UnitLevel,
   VectorGroup,
 } from '../domain/vocabulary.js';
+import type { SurveillanceFilters } from '../contract/surveillance.js';
+import type { Scope } from '../domain/access.js';
 import type { TriageReason } from '../domain/triage.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
@@ -59,6 +63,7 @@ export interface Database {
   alert_channels: AlertChannelsTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_delivery_attempts: AlertDeliveryAttemptsTable;
+  exports: ExportsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -458,6 +463,28 @@ export interface AlertDeliveryAttemptsTable {
   error: string | null;
   duration_ms: number;
   response_excerpt: string | null;
+}
+
+/** A requested export (migration 0012, ADR 0021): the outbox of its `export` job and its progress. */
+export interface ExportsTable {
+  id: Generated<string>;
+  requested_by: string;
+  /** The requester's scope when asking (`Scope`): what the file may hold. */
+  scope: JSONColumnType<Scope, string, never>;
+  format: ExportFormat;
+  /** The surveillance filters as requested (contract `SurveillanceFilters`). */
+  filters: JSONColumnType<SurveillanceFilters, string, never>;
+  status: ColumnType<ExportStatus, ExportStatus | undefined, ExportStatus>;
+  rows_written: ColumnType<number, number | undefined, number>;
+  rows_total: Nullable<number>;
+  error: Nullable<string>;
+  file_name: Nullable<string>;
+  /** bigint: node-postgres returns it as a string. */
+  bytes: ColumnType<string | number | null, number | null | undefined, number | null>;
+  created_at: CreatedAt;
+  enqueued_at: Nullable<Date>;
+  started_at: Nullable<Date>;
+  finished_at: Nullable<Date>;
 }
 
 export type TaxonRow = Selectable<TaxaTable>;

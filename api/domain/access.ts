@@ -35,6 +35,8 @@ export const permissions = {
   reviewSpecimens: (role: Role) => role === 'expert',
   /** A responsible person at an alert's unit: acknowledges, confirms or dismisses it. */
   actOnAlerts: (role: Role) => role === 'expert' || role === 'admin',
+  /** Exports take data out of VectorDesk: people who work with it, not trainees. */
+  exportSpecimens: (role: Role) => role !== 'trainee',
 };
 
 /** A verified session token (ADR 0017): whom it signs in, the revocable session it names, and when it expires. */

@@ -8,12 +8,14 @@ export interface JobPayloads {
   identify: { specimenId: string };
   /** Send one alert through one channel (the row in `alert_deliveries` is the outbox; ADR 0014). */
   'alert-delivery': { deliveryId: string };
+  /** Write one export's file (the row in `exports` is the outbox; ADR 0021). */
+  export: { exportId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
 /** A record, not a list, so that the compiler holds it to exactly the names of {@link JobPayloads}. */
-const everyJobName: { [Name in JobName]: true } = { identify: true, 'alert-delivery': true };
+const everyJobName: { [Name in JobName]: true } = { identify: true, 'alert-delivery': true, export: true };
 
 /** Every job name, at run time. */
 export const JOB_NAMES = Object.keys(everyJobName) as readonly JobName[];

@@ -3,13 +3,18 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { DeliveryAttempt, DeliveryRecord } from '../domain/alert-channel.js';
 import type { DeliveryStatus } from '../domain/vocabulary.js';
+import { outboxRows } from './outbox-rows.js';
 
 /**
  * Alert deliveries (`alert_deliveries`): one per alert and channel, the outbox the `alert-delivery` job queue is fed
  * from; each attempt at sending one is kept in `alert_delivery_attempts`.
  */
 export class AlertDeliveryRepository {
-  constructor(private readonly db: Db) {}
+  private readonly outbox: ReturnType<typeof outboxRows>;
+
+  constructor(private readonly db: Db) {
+    this.outbox = outboxRows(db, 'alert_deliveries', ['pending']);
+  }
 
   /**
    * One pending delivery per enabled channel whose unit is the specimen's unit or above it; returns their ids. Called
@@ -36,21 +41,12 @@ export class AlertDeliveryRepository {
   }
 
   /** Pending deliveries never handed to the queue, or handed over before `staleBefore` (the outbox). */
-  async pendingToEnqueue(staleBefore: Date, limit: number): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('alert_deliveries')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where((eb) => eb.or([eb('enqueued_at', 'is', null), eb('enqueued_at', '<', staleBefore)]))
-      .orderBy('created_at')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => row.id);
+  pendingToEnqueue(staleBefore: Date, limit: number): Promise<string[]> {
+    return this.outbox.pendingToEnqueue(staleBefore, limit);
   }
 
-  async markEnqueued(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.updateTable('alert_deliveries').set({ enqueued_at: new Date() }).where('id', 'in', ids).execute();
+  markEnqueued(ids: string[]): Promise<void> {
+    return this.outbox.markEnqueued(ids);
   }
 
   async find(id: string): Promise<DeliveryRecord | undefined> {

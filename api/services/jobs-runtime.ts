@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config.js';
 import { JobQueues } from '../jobs/index.js';
 import type { AlertDeliveryService } from './alert-delivery.service.js';
+import type { ExportService } from './export.service.js';
 import type { IdentificationService } from './identification.service.js';
 
 /** The process's job queues: BullMQ under `QUEUE_PREFIX` with `REDIS_URL`, else in-process; the same for the api and `npm run worker`. */
@@ -20,6 +21,7 @@ export interface JobHandlerSources {
   /** With its models loaded (`jobHandler` throws otherwise). */
   identification: IdentificationService;
   alertDelivery: AlertDeliveryService;
+  exports: ExportService;
 }
 
 /**
@@ -28,7 +30,11 @@ export interface JobHandlerSources {
  */
 export function startJobConsumers(jobs: JobQueues, sources: JobHandlerSources, config: AppConfig): void {
   jobs.consume(
-    { identify: sources.identification.jobHandler(), 'alert-delivery': sources.alertDelivery.jobHandler() },
+    {
+      identify: sources.identification.jobHandler(),
+      'alert-delivery': sources.alertDelivery.jobHandler(),
+      export: sources.exports.jobHandler(),
+    },
     { identify: config.jobs.concurrency, 'alert-delivery': config.alertDelivery.concurrency },
   );
 }

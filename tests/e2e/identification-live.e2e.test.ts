@@ -37,7 +37,11 @@ describeInChromium('live identification in Chromium against the real server on P
     if (consuming) return;
     if (!testBed.server.identification.pool) throw new Error('the server has no inference pool: the models could not be loaded');
     const { jobs, identification, services, config } = testBed.server;
-    startJobConsumers(jobs, { identification: identification.service, alertDelivery: services.alertDelivery }, config);
+    startJobConsumers(
+      jobs,
+      { identification: identification.service, alertDelivery: services.alertDelivery, exports: services.exports },
+      config,
+    );
     consuming = true;
   }
 

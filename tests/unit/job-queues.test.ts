@@ -24,6 +24,7 @@ describe('job queues, one per job of the job map', () => {
         done();
       },
       'alert-delivery': async () => undefined,
+      export: async () => undefined,
     });
     for (const name of JOB_NAMES) expect(await jobs.queue(name).workerCount(), name).toBe(1);
 
@@ -37,7 +38,7 @@ describe('job queues, one per job of the job map', () => {
 
   it('gives a job its own retry policy where `perJob` names one; the others keep the shared one', async () => {
     jobs = new JobQueues({ attempts: 1, backoffMs: 5, perJob: { 'alert-delivery': { attempts: 3, backoffMs: 5 } } });
-    const tries: Record<JobName, number> = { identify: 0, 'alert-delivery': 0 };
+    const tries: Record<JobName, number> = { identify: 0, 'alert-delivery': 0, export: 0 };
     const gaveUp = (name: JobName) =>
       new Promise<JobEvent>((resolve) => jobs.queue(name).onEvent((event) => event.type === 'failed' && resolve(event)));
     const finalAttempts = Promise.all([gaveUp('identify'), gaveUp('alert-delivery')]).then((events) =>
@@ -47,10 +48,10 @@ describe('job queues, one per job of the job map', () => {
       tries[name] += 1;
       throw new Error(`${name} fails`);
     };
-    jobs.consume({ identify: failing('identify'), 'alert-delivery': failing('alert-delivery') });
+    jobs.consume({ identify: failing('identify'), 'alert-delivery': failing('alert-delivery'), export: failing('export') });
     await jobs.queue('identify').add({ specimenId: 'specimen-1' }, { jobId: 'specimen-1' });
     await jobs.queue('alert-delivery').add({ deliveryId: 'delivery-1' }, { jobId: 'delivery-1' });
     expect(await finalAttempts).toEqual([1, 3]);
-    expect(tries).toEqual({ identify: 1, 'alert-delivery': 3 });
+    expect(tries).toEqual({ identify: 1, 'alert-delivery': 3, export: 0 });
   });
 });

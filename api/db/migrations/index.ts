@@ -9,6 +9,7 @@ import * as reviewDetectionsAlerts from './0007-review-detections-alerts.js';
 import * as sessions from './0008-sessions.js';
 import * as specimenCurrentIdentification from './0009-specimen-current-identification.js';
 import * as surveillanceStatistics from './0011-surveillance-statistics.js';
+import * as exportJobs from './0012-exports.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008-sessions': sessions,
   '0009-specimen-current-identification': specimenCurrentIdentification,
   '0011-surveillance-statistics': surveillanceStatistics,
+  '0012-exports': exportJobs,
 };
 
 export const migrationProvider: MigrationProvider = {
