@@ -1,0 +1,202 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { Port, Taxon } from '@contract';
+import { taxonQuery } from '../api/taxa-queries';
+import { DEFAULT_SORT, hasFilters, type SpecimenSearch } from '../specimen-search';
+import { Field } from './Field';
+import { EnumSelect, PortSelect } from './Select';
+import { TaxonPicker } from './TaxonPicker';
+
+export type Filters = Omit<SpecimenSearch, 'page'>;
+
+interface Props {
+  search: SpecimenSearch;
+  ports: readonly Port[];
+  /** A changed filter (or order): the page starts again from the first page. */
+  onChange: (filters: Filters) => void;
+  onClear: () => void;
+}
+
+/**
+ * The taxon of the URL, once the taxonomy has named it. The picker starts from its text when mounted, so it is mounted
+ * again (its `key`) when the taxon arrives or changes. Typing over a chosen taxon keeps the filter until another is
+ * chosen; the filter is taken off with its own button.
+ */
+function TaxonFilter({ search, onChange }: Pick<Props, 'search' | 'onChange'>) {
+  const { t } = useTranslation();
+  const { data } = useQuery({ ...taxonQuery(search.taxon ?? ''), enabled: search.taxon !== undefined });
+  const taxon: Taxon | null = search.taxon && data?.id === search.taxon ? data : null;
+  return (
+    <div className="filters-taxon" data-testid="filter-taxon" data-taxon={search.taxon ?? ''}>
+      <TaxonPicker
+        key={`${search.taxon ?? ''}:${taxon ? 'named' : ''}`}
+        label={t('list.taxon')}
+        value={taxon}
+        onChange={(chosen) => chosen && onChange({ taxon: chosen.id })}
+        group={search.group ?? ''}
+        onGroupChange={(group) => onChange({ group: group || undefined })}
+      />
+      {search.taxon && (
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          onClick={() => onChange({ taxon: undefined })}
+          data-testid="filter-taxon-clear"
+        >
+          {t('list.anyTaxon')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Free text committed when the field is left or Enter is pressed, not at every key (each commit is an address). */
+function CodeInput({
+  value,
+  onCommit,
+  placeholder,
+  testId,
+}: {
+  value: string;
+  onCommit: (value: string) => void;
+  placeholder: string;
+  testId: string;
+}) {
+  return (
+    <input
+      key={value}
+      type="text"
+      defaultValue={value}
+      placeholder={placeholder}
+      spellCheck={false}
+      onBlur={(e) => e.target.value.trim() !== value && onCommit(e.target.value.trim())}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') e.currentTarget.blur();
+      }}
+      data-testid={testId}
+    />
+  );
+}
+
+/** The specimen list's filters and order, each control showing the URL's value. */
+export function SpecimenFilters({ search, ports, onChange, onClear }: Props) {
+  const { t } = useTranslation();
+  return (
+    <form className="card filters" aria-label={t('list.filters')} onSubmit={(e) => e.preventDefault()}>
+      <TaxonFilter search={search} onChange={onChange} />
+      <Field label={t('list.port')}>
+        <PortSelect
+          ports={ports}
+          value={search.portCode ?? ''}
+          placeholder={t('common.any')}
+          onChange={(v) => onChange({ portCode: v || undefined })}
+          testId="filter-port"
+        />
+      </Field>
+      <Field label={t('list.district')}>
+        <CodeInput
+          value={search.district ?? ''}
+          placeholder={t('list.districtPlaceholder')}
+          onCommit={(v) => onChange({ district: v || undefined })}
+          testId="filter-district"
+        />
+      </Field>
+      <Field label={t('list.status')}>
+        <EnumSelect
+          kind="status"
+          value={search.status ?? ''}
+          placeholder={t('common.any')}
+          onChange={(v) => onChange({ status: v || undefined })}
+          testId="filter-status"
+        />
+      </Field>
+      <Field label={t('list.siteType')}>
+        <EnumSelect
+          kind="siteType"
+          value={search.siteType ?? ''}
+          placeholder={t('common.any')}
+          onChange={(v) => onChange({ siteType: v || undefined })}
+          testId="filter-site-type"
+        />
+      </Field>
+      <Field label={t('list.trapMethod')}>
+        <EnumSelect
+          kind="trapMethod"
+          value={search.trapMethod ?? ''}
+          placeholder={t('common.any')}
+          onChange={(v) => onChange({ trapMethod: v || undefined })}
+          testId="filter-trap-method"
+        />
+      </Field>
+      <Field label={t('list.from')}>
+        <input
+          type="date"
+          value={search.from ?? ''}
+          max={search.to}
+          onChange={(e) => onChange({ from: e.target.value || undefined })}
+          data-testid="filter-from"
+        />
+      </Field>
+      <Field label={t('list.to')}>
+        <input
+          type="date"
+          value={search.to ?? ''}
+          min={search.from}
+          onChange={(e) => onChange({ to: e.target.value || undefined })}
+          data-testid="filter-to"
+        />
+      </Field>
+      <Field label={t('list.confidence')}>
+        <EnumSelect
+          kind="confidenceBand"
+          value={search.confidence ?? ''}
+          placeholder={t('common.any')}
+          onChange={(v) => onChange({ confidence: v || undefined })}
+          testId="filter-confidence"
+        />
+      </Field>
+      <Field label={t('list.queue')}>
+        <EnumSelect
+          kind="triageQueue"
+          value={search.queue ?? ''}
+          placeholder={t('common.any')}
+          onChange={(v) => onChange({ queue: v || undefined })}
+          testId="filter-queue"
+        />
+      </Field>
+      <Field label={t('list.identifiedBy')}>
+        <EnumSelect
+          kind="identifiedBy"
+          value={search.identifiedBy ?? ''}
+          placeholder={t('common.any')}
+          onChange={(v) => onChange({ identifiedBy: v || undefined })}
+          testId="filter-identified-by"
+        />
+      </Field>
+      <Field label={t('list.sort')}>
+        <EnumSelect
+          kind="specimenSort"
+          value={search.sort ?? DEFAULT_SORT}
+          onChange={(v) => onChange({ sort: v === DEFAULT_SORT ? undefined : v })}
+          testId="filter-sort"
+        />
+      </Field>
+      <div className="filters-footer">
+        <label className="field-check">
+          <input
+            type="checkbox"
+            checked={search.mine === true}
+            onChange={(e) => onChange({ mine: e.target.checked || undefined })}
+            data-testid="filter-mine"
+          />
+          <span>{t('list.onlyMine')}</span>
+        </label>
+        <div className="filters-actions">
+          <button type="button" className="btn btn-ghost" disabled={!hasFilters(search)} onClick={onClear}>
+            {t('list.clearFilters')}
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}
