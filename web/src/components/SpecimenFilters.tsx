@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Port, Taxon } from '@contract';
 import { taxonQuery } from '../api/taxa-queries';
 import { DEFAULT_SORT, hasFilters, type SpecimenSearch } from '../specimen-search';
+import { DateRangeFields } from './DateRangeFields';
 import { Field } from './Field';
 import { EnumSelect, PortSelect } from './Select';
 import { TaxonPicker } from './TaxonPicker';
@@ -128,24 +129,13 @@ export function SpecimenFilters({ search, ports, onChange, onClear }: Props) {
           testId="filter-trap-method"
         />
       </Field>
-      <Field label={t('list.from')}>
-        <input
-          type="date"
-          value={search.from ?? ''}
-          max={search.to}
-          onChange={(e) => onChange({ from: e.target.value || undefined })}
-          data-testid="filter-from"
-        />
-      </Field>
-      <Field label={t('list.to')}>
-        <input
-          type="date"
-          value={search.to ?? ''}
-          min={search.from}
-          onChange={(e) => onChange({ to: e.target.value || undefined })}
-          data-testid="filter-to"
-        />
-      </Field>
+      <DateRangeFields
+        from={search.from}
+        to={search.to}
+        labels={{ from: t('list.from'), to: t('list.to') }}
+        onChange={onChange}
+        testIdPrefix="filter"
+      />
       <Field label={t('list.confidence')}>
         <EnumSelect
           kind="confidenceBand"
