@@ -1,7 +1,9 @@
 // The surveillance statistics the dashboard draws (`api.statsOverview`, `statCounts`, `portDensity`, `turnaround`).
-// Nothing pushes them: a dashboard opened again, or left open a minute, asks again.
+// Nothing pushes them: a dashboard opened again, or left open a minute, asks again. The dashboard's route starts them
+// all with its code, so none is cancelled by the page mounting while they load.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { StatCountsQuery, SurveillanceFilters, TurnaroundQuery } from '@contract';
+import { statsFiltersFor, type DashboardSearch } from '../dashboard/search';
 import { api } from './client';
 import { queryKeys } from './query-keys';
 
@@ -32,3 +34,17 @@ export const portDensityQuery = (query: SurveillanceFilters) =>
 
 export const turnaroundQuery = (query: TurnaroundQuery) =>
   statsQuery('turnaround', query, (q, signal) => api.turnaround({ query: q }, { signal }));
+
+/** Every statistic the dashboard shows for its address, as its route prefetches them and its panels read them. */
+export function dashboardQueries(search: DashboardSearch) {
+  const filters = statsFiltersFor(search);
+  return {
+    overview: statsOverviewQuery(filters),
+    overTime: statCountsQuery({ by: `${search.interval ?? 'month'},group`, ...filters }),
+    taxa: statCountsQuery({ by: 'taxon', ...filters }),
+    ports: portDensityQuery(filters),
+    turnaround: turnaroundQuery({ by: search.turnaroundBy ?? 'port', ...filters }),
+  };
+}
+
+export type DashboardQueries = ReturnType<typeof dashboardQueries>;

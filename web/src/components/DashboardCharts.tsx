@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TURNAROUND_DIMENSIONS, type Port, type SurveillanceFilters, type TurnaroundDimension } from '@contract';
-import { portDensityQuery, statCountsQuery, turnaroundQuery } from '../api/stats-queries';
+import { TURNAROUND_DIMENSIONS, type Port, type TurnaroundDimension } from '@contract';
+import type { DashboardQueries } from '../api/stats-queries';
 import { useTaxa } from '../api/taxa-queries';
 import { PERCENTILES, taxonChart, timeSeriesChart, turnaroundChart, type DrawnChart, type Percentile } from '../dashboard/charts';
 import { baseMapQuery, portMapChart } from '../dashboard/port-map';
@@ -18,7 +18,7 @@ import { Select } from './Select';
 
 /** What every panel is drawn with, and where a click leads. */
 interface PanelProps {
-  filters: SurveillanceFilters;
+  queries: DashboardQueries;
   /** Opens the specimen list with these filters on top of the dashboard's. */
   openList: (clicked: FilterSearch) => void;
 }
@@ -65,14 +65,14 @@ function Panel({ title, testId, controls, error, empty, loading = false, drawn, 
 }
 
 export function TimeSeriesPanel({
-  filters,
+  queries,
   openList,
   interval,
   onInterval,
 }: PanelProps & { interval: Interval; onInterval: (interval: Interval) => void }) {
   const { t } = useTranslation();
   const enumLabel = useEnumLabel();
-  const { data, error } = useQuery(statCountsQuery({ by: `${interval},group`, ...filters }));
+  const { data, error } = useQuery(queries.overTime);
   const rows = data?.items;
   const drawn = timeSeriesChart(rows ?? [], interval, (group) =>
     group ? enumLabel('group', group as EnumValue<'group'>) : t('dashboard.noGroup'),
@@ -99,10 +99,10 @@ export function TimeSeriesPanel({
   );
 }
 
-export function TaxaPanel({ filters, openList }: PanelProps) {
+export function TaxaPanel({ queries, openList }: PanelProps) {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { data, error } = useQuery(statCountsQuery({ by: 'taxon', ...filters }));
+  const { data, error } = useQuery(queries.taxa);
   const rows = data?.items;
   const taxa = useTaxa((rows ?? []).flatMap((row) => (row.taxon ? [row.taxon] : [])));
   const drawn = taxonChart(rows ?? [], (id) => {
@@ -116,10 +116,10 @@ export function TaxaPanel({ filters, openList }: PanelProps) {
   );
 }
 
-export function PortMapPanel({ filters, openList, ports }: PanelProps & { ports: readonly Port[] }) {
+export function PortMapPanel({ queries, openList, ports }: PanelProps & { ports: readonly Port[] }) {
   const { t } = useTranslation();
   const lng = useLanguage();
-  const { data, error } = useQuery(portDensityQuery(filters));
+  const { data, error } = useQuery(queries.ports);
   const baseMap = useQuery(baseMapQuery);
   const rows = data?.items;
   const byCode = new Map(ports.map((port) => [port.code, port]));
@@ -143,14 +143,14 @@ export function PortMapPanel({ filters, openList, ports }: PanelProps & { ports:
 }
 
 export function TurnaroundPanel({
-  filters,
+  queries,
   openList,
   by,
   onBy,
 }: PanelProps & { by: TurnaroundDimension; onBy: (by: TurnaroundDimension) => void }) {
   const { t } = useTranslation();
   const [percentile, setPercentile] = useState<Percentile>('p50');
-  const { data, error } = useQuery(turnaroundQuery({ by, ...filters }));
+  const { data, error } = useQuery(queries.turnaround);
   const drawn = turnaroundChart(data ?? { items: [], slowest: [] }, percentile, (step) => t(`dashboard.steps.${step}`));
   const controls = (
     <div className="dashboard-panel-controls">

@@ -2,12 +2,12 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { usePorts } from '../api/queries';
-import { statsOverviewQuery } from '../api/stats-queries';
+import { dashboardQueries } from '../api/stats-queries';
 import { PortMapPanel, TaxaPanel, TimeSeriesPanel, TurnaroundPanel } from '../components/DashboardCharts';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { DateRangeFields } from '../components/DateRangeFields';
 import { listSearchFor } from '../dashboard/click-through';
-import { dashboardFilters, statsFiltersFor, type DashboardSearch } from '../dashboard/search';
+import { dashboardFilters, type DashboardSearch } from '../dashboard/search';
 import type { FilterSearch } from '../specimen-search';
 
 const route = getRouteApi('/signed-in/dashboard');
@@ -33,8 +33,8 @@ export function DashboardPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const { ports } = usePorts();
-  const filters = statsFiltersFor(search);
-  const { data: overview, error } = useQuery(statsOverviewQuery(filters));
+  const queries = dashboardQueries(search);
+  const { data: overview, error } = useQuery(queries.overview);
 
   function setSearch(changed: Partial<DashboardSearch>): void {
     void navigate({ search: (previous) => ({ ...previous, ...changed }) });
@@ -79,15 +79,15 @@ export function DashboardPage() {
       <p className="muted small">{t('dashboard.clickHint')}</p>
       <div className="dashboard-charts">
         <TimeSeriesPanel
-          filters={filters}
+          queries={queries}
           openList={openList}
           interval={search.interval ?? 'month'}
           onInterval={(interval) => setSearch({ interval: interval === 'month' ? undefined : interval })}
         />
-        <TaxaPanel filters={filters} openList={openList} />
-        <PortMapPanel filters={filters} openList={openList} ports={ports} />
+        <TaxaPanel queries={queries} openList={openList} />
+        <PortMapPanel queries={queries} openList={openList} ports={ports} />
         <TurnaroundPanel
-          filters={filters}
+          queries={queries}
           openList={openList}
           by={search.turnaroundBy ?? 'port'}
           onBy={(by) => setSearch({ turnaroundBy: by === 'port' ? undefined : by })}
