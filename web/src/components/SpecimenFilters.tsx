@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Port, Taxon } from '@contract';
 import { taxonQuery } from '../api/taxa-queries';
+import type { EnumKind, EnumValue } from '../enums';
 import { DEFAULT_SORT, hasFilters, type SpecimenSearch } from '../specimen-search';
 import { DateRangeFields } from './DateRangeFields';
 import { Field } from './Field';
@@ -79,6 +80,34 @@ function CodeInput({
   );
 }
 
+/** A filter by one value of an enum, or by none ("all"). */
+function EnumFilter<K extends EnumKind>({
+  label,
+  kind,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  kind: K;
+  value: EnumValue<K> | undefined;
+  onChange: (value: EnumValue<K> | undefined) => void;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field label={label}>
+      <EnumSelect<K, EnumValue<K> | ''>
+        kind={kind}
+        value={value ?? ''}
+        placeholder={t('common.any')}
+        onChange={(chosen) => onChange(chosen === '' ? undefined : (chosen as EnumValue<K>))}
+        testId={testId}
+      />
+    </Field>
+  );
+}
+
 /** The specimen list's filters and order, each control showing the URL's value. */
 export function SpecimenFilters({ search, ports, onChange, onClear }: Props) {
   const { t } = useTranslation();
@@ -102,33 +131,27 @@ export function SpecimenFilters({ search, ports, onChange, onClear }: Props) {
           testId="filter-district"
         />
       </Field>
-      <Field label={t('list.status')}>
-        <EnumSelect
-          kind="status"
-          value={search.status ?? ''}
-          placeholder={t('common.any')}
-          onChange={(v) => onChange({ status: v || undefined })}
-          testId="filter-status"
-        />
-      </Field>
-      <Field label={t('list.siteType')}>
-        <EnumSelect
-          kind="siteType"
-          value={search.siteType ?? ''}
-          placeholder={t('common.any')}
-          onChange={(v) => onChange({ siteType: v || undefined })}
-          testId="filter-site-type"
-        />
-      </Field>
-      <Field label={t('list.trapMethod')}>
-        <EnumSelect
-          kind="trapMethod"
-          value={search.trapMethod ?? ''}
-          placeholder={t('common.any')}
-          onChange={(v) => onChange({ trapMethod: v || undefined })}
-          testId="filter-trap-method"
-        />
-      </Field>
+      <EnumFilter
+        label={t('list.status')}
+        kind="status"
+        value={search.status}
+        onChange={(status) => onChange({ status })}
+        testId="filter-status"
+      />
+      <EnumFilter
+        label={t('list.siteType')}
+        kind="siteType"
+        value={search.siteType}
+        onChange={(siteType) => onChange({ siteType })}
+        testId="filter-site-type"
+      />
+      <EnumFilter
+        label={t('list.trapMethod')}
+        kind="trapMethod"
+        value={search.trapMethod}
+        onChange={(trapMethod) => onChange({ trapMethod })}
+        testId="filter-trap-method"
+      />
       <DateRangeFields
         from={search.from}
         to={search.to}
@@ -136,33 +159,27 @@ export function SpecimenFilters({ search, ports, onChange, onClear }: Props) {
         onChange={onChange}
         testIdPrefix="filter"
       />
-      <Field label={t('list.confidence')}>
-        <EnumSelect
-          kind="confidenceBand"
-          value={search.confidence ?? ''}
-          placeholder={t('common.any')}
-          onChange={(v) => onChange({ confidence: v || undefined })}
-          testId="filter-confidence"
-        />
-      </Field>
-      <Field label={t('list.queue')}>
-        <EnumSelect
-          kind="triageQueue"
-          value={search.queue ?? ''}
-          placeholder={t('common.any')}
-          onChange={(v) => onChange({ queue: v || undefined })}
-          testId="filter-queue"
-        />
-      </Field>
-      <Field label={t('list.identifiedBy')}>
-        <EnumSelect
-          kind="identifiedBy"
-          value={search.identifiedBy ?? ''}
-          placeholder={t('common.any')}
-          onChange={(v) => onChange({ identifiedBy: v || undefined })}
-          testId="filter-identified-by"
-        />
-      </Field>
+      <EnumFilter
+        label={t('list.confidence')}
+        kind="confidenceBand"
+        value={search.confidence}
+        onChange={(confidence) => onChange({ confidence })}
+        testId="filter-confidence"
+      />
+      <EnumFilter
+        label={t('list.queue')}
+        kind="triageQueue"
+        value={search.queue}
+        onChange={(queue) => onChange({ queue })}
+        testId="filter-queue"
+      />
+      <EnumFilter
+        label={t('list.identifiedBy')}
+        kind="identifiedBy"
+        value={search.identifiedBy}
+        onChange={(identifiedBy) => onChange({ identifiedBy })}
+        testId="filter-identified-by"
+      />
       <Field label={t('list.sort')}>
         <EnumSelect
           kind="specimenSort"
