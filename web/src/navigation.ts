@@ -20,6 +20,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/submit', label: 'submit', testId: 'nav-submit', roles: ['staff'] },
   { to: '/specimens', label: 'specimens', testId: 'nav-specimens', roles: ['staff', 'expert', 'admin'] },
+  { to: '/dashboard', label: 'dashboard', testId: 'nav-dashboard', roles: ['staff', 'expert', 'admin'] },
   { to: '/review', label: 'review', testId: 'nav-review', roles: ['expert'] },
   { to: '/alerts', label: 'alerts', testId: 'nav-alerts', roles: ['staff', 'expert', 'admin'], badge: 'openAlerts' },
   { to: '/rooms', label: 'rooms', testId: 'nav-rooms', roles: ['expert', 'admin'] },

@@ -16,12 +16,14 @@ import { alertListQuery, alertQuery } from './api/alert-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
+import { dashboardQueries } from './api/stats-queries';
 import { triageRulesQuery } from './api/taxa-queries';
 import { getSession, type Session } from './api/session';
 import { Layout } from './components/Layout';
 import { HOME } from './navigation';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { parseReviewSearch, reviewQueueQueryFor } from './review/search';
+import { parseDashboardSearch } from './dashboard/search';
 import { parseSpecimenSearch, specimenListQueryFor } from './specimen-search';
 
 export interface RouterContext {
@@ -86,6 +88,23 @@ const specimensRoute = createRoute({
   loaderDeps: ({ search }) => search,
   loader: ({ context, deps }) => void context.queryClient.prefetchQuery(specimenListQuery(specimenListQueryFor(deps))),
   component: lazyRouteComponent(() => import('./pages/MySpecimensPage'), 'MySpecimensPage'),
+});
+
+// The charts (ECharts; the base map when first drawn) load with the page, their figures with its code.
+const dashboardRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'dashboard',
+  validateSearch: parseDashboardSearch,
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => {
+    const { overview, overTime, taxa, ports, turnaround } = dashboardQueries(deps);
+    void context.queryClient.prefetchQuery(overview);
+    void context.queryClient.prefetchQuery(overTime);
+    void context.queryClient.prefetchQuery(taxa);
+    void context.queryClient.prefetchQuery(ports);
+    void context.queryClient.prefetchQuery(turnaround);
+  },
+  component: lazyRouteComponent(() => import('./pages/DashboardPage'), 'DashboardPage'),
 });
 
 const specimenRoute = createRoute({
@@ -184,6 +203,7 @@ const routeTree = rootRoute.addChildren([
     homeRoute,
     submitRoute,
     specimensRoute,
+    dashboardRoute,
     specimenRoute,
     roomsRoute,
     roomRoute,

@@ -25,6 +25,7 @@ export const queryKeys = {
   alerts: ['alerts'] as const,
   alertList: (query: Partial<AlertListQuery>) => ['alerts', 'list', query] as const,
   alert: (id: string) => ['alerts', 'detail', id] as const,
+  stats: (kind: 'counts' | 'overview' | 'density' | 'turnaround', query: object) => ['stats', kind, query] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */

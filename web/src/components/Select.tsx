@@ -12,11 +12,20 @@ interface SelectProps<V extends string> {
   testId: string;
   required?: boolean;
   disabled?: boolean;
+  /** Names a select that has no visible label. */
+  ariaLabel?: string;
 }
 
-function Select<V extends string>({ options, value, onChange, placeholder, testId, required, disabled }: SelectProps<V>) {
+export function Select<V extends string>({ options, value, onChange, placeholder, testId, required, disabled, ariaLabel }: SelectProps<V>) {
   return (
-    <select value={value} onChange={(e) => onChange(e.target.value as V)} disabled={disabled} required={required} data-testid={testId}>
+    <select
+      value={value}
+      onChange={(e) => onChange(e.target.value as V)}
+      disabled={disabled}
+      required={required}
+      aria-label={ariaLabel}
+      data-testid={testId}
+    >
       {placeholder !== undefined && <option value="">{placeholder}</option>}
       {options.map((option) => (
         <option key={option.value} value={option.value}>

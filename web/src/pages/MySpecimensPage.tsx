@@ -3,19 +3,16 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { specimenListQuery, usePorts } from '../api/queries';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { Field } from '../components/Field';
-import { EnumSelect, PortSelect } from '../components/Select';
 import { IdentificationBadge } from '../components/IdentificationBadge';
+import { SpecimenFilters, type Filters } from '../components/SpecimenFilters';
 import { StatusBadge } from '../components/StatusBadge';
 import { useCurrentUser } from '../current-user';
 import { useEnumLabel } from '../enums';
 import { formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
-import { hasFilters, PAGE_SIZE, specimenListQueryFor, type SpecimenSearch } from '../specimen-search';
+import { PAGE_SIZE, specimenListQueryFor } from '../specimen-search';
 
 const route = getRouteApi('/signed-in/specimens');
-
-type Filters = Omit<SpecimenSearch, 'page'>;
 
 /** The specimen list; its filters and page are the URL's (specimen-search.ts), its rows follow the live push. */
 export function MySpecimensPage() {
@@ -54,69 +51,7 @@ export function MySpecimensPage() {
         )}
       </div>
 
-      <form className="card filters" aria-label={t('list.filters')} onSubmit={(e) => e.preventDefault()}>
-        <Field label={t('list.port')}>
-          <PortSelect
-            ports={ports}
-            value={search.portCode ?? ''}
-            placeholder={t('common.any')}
-            onChange={(v) => setFilters({ portCode: v || undefined })}
-            testId="filter-port"
-          />
-        </Field>
-        <Field label={t('list.status')}>
-          <EnumSelect
-            kind="status"
-            value={search.status ?? ''}
-            placeholder={t('common.any')}
-            onChange={(v) => setFilters({ status: v || undefined })}
-            testId="filter-status"
-          />
-        </Field>
-        <Field label={t('list.siteType')}>
-          <EnumSelect
-            kind="siteType"
-            value={search.siteType ?? ''}
-            placeholder={t('common.any')}
-            onChange={(v) => setFilters({ siteType: v || undefined })}
-            testId="filter-site-type"
-          />
-        </Field>
-        <Field label={t('list.from')}>
-          <input
-            type="date"
-            value={search.from ?? ''}
-            max={search.to}
-            onChange={(e) => setFilters({ from: e.target.value || undefined })}
-            data-testid="filter-from"
-          />
-        </Field>
-        <Field label={t('list.to')}>
-          <input
-            type="date"
-            value={search.to ?? ''}
-            min={search.from}
-            onChange={(e) => setFilters({ to: e.target.value || undefined })}
-            data-testid="filter-to"
-          />
-        </Field>
-        <div className="filters-footer">
-          <label className="field-check">
-            <input
-              type="checkbox"
-              checked={search.mine === true}
-              onChange={(e) => setFilters({ mine: e.target.checked || undefined })}
-              data-testid="filter-mine"
-            />
-            <span>{t('list.onlyMine')}</span>
-          </label>
-          <div className="filters-actions">
-            <button type="button" className="btn btn-ghost" disabled={!hasFilters(search)} onClick={() => void navigate({ search: {} })}>
-              {t('list.clearFilters')}
-            </button>
-          </div>
-        </div>
-      </form>
+      <SpecimenFilters search={search} ports={ports} onChange={setFilters} onClear={() => void navigate({ search: {} })} />
 
       <ErrorMessage error={error} onRetry={() => void refetch()} />
 
