@@ -130,3 +130,7 @@ export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** booked → cancelled (by the booking unit's people or the lab's managers); a cancelled appointment holds no place. */
+export const APPOINTMENT_STATUSES = ['booked', 'cancelled'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];

@@ -7,6 +7,7 @@ import * as roomRecordings from './0005-room-recordings.js';
 import * as roomHosts from './0006-room-hosts.js';
 import * as reviewDetectionsAlerts from './0007-review-detections-alerts.js';
 import * as sessions from './0008-sessions.js';
+import * as appointments from './0010-appointments.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-room-hosts': roomHosts,
   '0007-review-detections-alerts': reviewDetectionsAlerts,
   '0008-sessions': sessions,
+  '0010-appointments': appointments,
 };
 
 export const migrationProvider: MigrationProvider = {
