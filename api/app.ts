@@ -30,6 +30,8 @@ import type { RoomSignallingDependencies } from './realtime/room-signalling.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { AlertDeliveryRepository } from './repositories/alert-delivery.repository.js';
 import { AlertChannelRepository } from './repositories/alert-channel.repository.js';
+import { AppointmentRepository } from './repositories/appointment.repository.js';
+import { LabRepository } from './repositories/lab.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
@@ -45,6 +47,7 @@ import { StatisticsRepository } from './repositories/statistics.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
+import { appointmentsRoutes } from './routes/appointments.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { identifyRoutes } from './routes/identify.routes.js';
@@ -62,6 +65,8 @@ import { AlertService } from './services/alert.service.js';
 import { OrphanSweeper } from './services/orphan-sweep.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
 import { AlertChannelService } from './services/alert-channel.service.js';
+import { AppointmentService } from './services/appointment.service.js';
+import { LabService } from './services/lab.service.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import type { AlertDeliveryService } from './services/alert-delivery.service.js';
 import { AuthService } from './services/auth.service.js';
@@ -324,6 +329,13 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(exportsRoutes, { exports: exports.service });
   const alertChannels = new AlertChannelService(new AlertChannelRepository(database.db), repositories.organisation);
   await app.register(alertChannelsRoutes, { channels: alertChannels });
+  const transactions = new Transactions(database.db);
+  const labRepository = new LabRepository(database.db);
+  const appointmentRepository = new AppointmentRepository(database.db);
+  await app.register(appointmentsRoutes, {
+    labs: new LabService(transactions, labRepository, appointmentRepository),
+    appointments: new AppointmentService(transactions, appointmentRepository, labRepository),
+  });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {

@@ -4,6 +4,7 @@
  * document from it; the web app and the tests take their types from it (`Static<…>`, `AnswerOf<…>`).
  */
 import { alertEndpoints } from './alerts.js';
+import { appointmentEndpoints } from './appointments.js';
 import { authEndpoints } from './auth.js';
 import { exportEndpoints } from './exports.js';
 import { identificationEndpoints } from './identification.js';
@@ -18,6 +19,7 @@ import { taxonEndpoints } from './taxa.js';
 import { triageEndpoints } from './triage.js';
 
 export * from './alerts.js';
+export * from './appointments.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './endpoint.js';
@@ -52,6 +54,7 @@ export const endpoints = {
   ...alertEndpoints,
   ...surveillanceEndpoints,
   ...exportEndpoints,
+  ...appointmentEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -1,5 +1,6 @@
 import type {
   AlertChannelKind,
+  AppointmentStatus,
   AlertReason,
   AlertStatus,
   DeliveryStatus,
@@ -64,6 +65,11 @@ export interface Database {
   alert_deliveries: AlertDeliveriesTable;
   alert_delivery_attempts: AlertDeliveryAttemptsTable;
   exports: ExportsTable;
+  labs: LabsTable;
+  lab_managers: LabManagersTable;
+  lab_slots: LabSlotsTable;
+  appointments: AppointmentsTable;
+  appointment_specimens: AppointmentSpecimensTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -494,3 +500,51 @@ export type DetectionRow = Selectable<DetectionsTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type AlertChannelRow = Selectable<AlertChannelsTable>;
 export type AlertDeliveryRow = Selectable<AlertDeliveriesTable>;
+
+/** A laboratory that receives specimens from the units of its unit's subtree (migration 0010, ADR 0020). */
+export interface LabsTable {
+  id: Generated<string>;
+  unit_id: string;
+  name_zh: string;
+  name_en: string;
+  address: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+/** Who publishes a lab's slots and sees its whole schedule, besides administrators. */
+export interface LabManagersTable {
+  lab_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+export interface LabSlotsTable {
+  id: Generated<string>;
+  lab_id: string;
+  starts_at: ColumnType<Date, Date | string, never>;
+  ends_at: ColumnType<Date, Date | string, never>;
+  capacity: ColumnType<number, number, never>;
+  /** Places held by booked appointments; the database keeps it within 0…capacity. */
+  booked: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface AppointmentsTable {
+  id: Generated<string>;
+  slot_id: string;
+  unit_id: string;
+  booked_by: string;
+  notes: string | null;
+  status: ColumnType<AppointmentStatus, AppointmentStatus | undefined, AppointmentStatus>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  cancelled_at: Nullable<Date>;
+  cancelled_by: Nullable<string>;
+}
+
+export interface AppointmentSpecimensTable {
+  appointment_id: string;
+  specimen_id: string;
+}

@@ -157,3 +157,6 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+/** booked → cancelled (by the booking unit's people or the lab's managers); a cancelled appointment holds no place. */
+export const APPOINTMENT_STATUSES = ['booked', 'cancelled'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { AlertChannelRecord, AlertChannelSettings, SmsSettings, WebhookSettings } from '../domain/alert-channel.js';
 import type { AlertChannelKind } from '../domain/vocabulary.js';
+import { UNIT_COLUMNS, unitOf } from './unit-columns.js';
 
 export interface NewAlertChannel {
   unitId: string;
@@ -88,12 +89,7 @@ function selectChannels(db: Db) {
       'alert_channels.config',
       'alert_channels.created_at',
       'alert_channels.updated_at',
-      'units.id as unit_id',
-      'units.code as unit_code',
-      'units.level as unit_level',
-      'units.name_zh as unit_name_zh',
-      'units.name_en as unit_name_en',
-      'units.path as unit_path',
+      ...UNIT_COLUMNS,
       'users.id as creator_id',
       'users.username as creator_username',
       'users.display_name as creator_display_name',
@@ -106,14 +102,7 @@ function channelRecordOf(row: ChannelRow): AlertChannelRecord {
   return {
     ...settingsOf(row.kind, row.config as StoredConfig),
     id: row.id,
-    unit: {
-      id: row.unit_id,
-      code: row.unit_code,
-      level: row.unit_level,
-      nameZh: row.unit_name_zh,
-      nameEn: row.unit_name_en,
-      path: row.unit_path,
-    },
+    unit: unitOf(row),
     name: row.name,
     enabled: row.enabled,
     createdBy: { id: row.creator_id, username: row.creator_username, displayName: row.creator_display_name },

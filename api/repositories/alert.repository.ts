@@ -7,6 +7,7 @@ import type { AlertReason, AlertStatus } from '../domain/vocabulary.js';
 import { recordAudit } from './audit.repository.js';
 import { unitInScope } from './scope-filter.js';
 import { TAXON_COLUMNS, taxonRecord } from './taxon-rows.js';
+import { unitOf } from './unit-columns.js';
 
 type Executor = Db | Transaction<Database>;
 
@@ -189,14 +190,7 @@ export class AlertRepository {
       port: { id: row.port_id, code: row.port_code, nameZh: row.port_name_zh, nameEn: row.port_name_en, type: row.port_type },
       specimenId: row.specimen_id,
       detectionId: row.detection_id,
-      unit: {
-        id: row.unit_id,
-        code: row.unit_code,
-        level: row.unit_level,
-        nameZh: row.unit_name_zh,
-        nameEn: row.unit_name_en,
-        path: row.unit_path,
-      },
+      unit: unitOf(row),
       responsibleUnit: {
         id: row.responsible_unit_id,
         code: row.responsible_code,

@@ -2,6 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PortType, Role, UnitLevel } from '../domain/vocabulary.js';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { UnitRow } from '../db/schema.js';
+import { LabRepository } from '../repositories/lab.repository.js';
 import { OrganisationRepository } from '../repositories/organisation.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { hashPassword } from '../services/password-hash-pool.js';
@@ -11,6 +13,8 @@ interface UnitSeed {
   level: UnitLevel;
   nameZh: string;
   nameEn: string;
+  /** The laboratory that receives the specimens of the unit's subtree (ADR 0020). */
+  lab?: { nameZh: string; nameEn: string; address: string };
   ports?: { code: string; nameZh: string; nameEn: string; type: PortType; longitude: number; latitude: number }[];
   children?: UnitSeed[];
 }
@@ -27,6 +31,11 @@ export const DEMO_ORGANISATION: UnitSeed = {
       level: 'district',
       nameZh: '宁波海关',
       nameEn: 'Ningbo Customs District',
+      lab: {
+        nameZh: '宁波海关技术中心实验室',
+        nameEn: 'Ningbo Customs Technical Centre Laboratory',
+        address: '浙江省宁波市 Ningbo, Zhejiang',
+      },
       children: [
         {
           code: 'BEILUN',
@@ -67,6 +76,11 @@ export const DEMO_ORGANISATION: UnitSeed = {
       level: 'district',
       nameZh: '上海海关',
       nameEn: 'Shanghai Customs District',
+      lab: {
+        nameZh: '上海海关技术中心实验室',
+        nameEn: 'Shanghai Customs Technical Centre Laboratory',
+        address: '上海市浦东新区 Pudong, Shanghai',
+      },
       children: [
         {
           code: 'YANGSHAN',
@@ -89,18 +103,27 @@ export const DEMO_ORGANISATION: UnitSeed = {
   ],
 };
 
-export const DEMO_USERS: { username: string; displayName: string; role: Role; unitCode: string }[] = [
+export const DEMO_USERS: {
+  username: string;
+  displayName: string;
+  role: Role;
+  unitCode: string;
+  /** The unit whose laboratory this person manages (publishes its slots, sees its schedule). */
+  managesLabOf?: string;
+}[] = [
   { username: 'staff.beilun', displayName: '北仑口岸工作人员 Beilun staff', role: 'staff', unitCode: 'BEILUN' },
   { username: 'staff.airport', displayName: '栎社机场工作人员 Lishe staff', role: 'staff', unitCode: 'NINGBO-AIRPORT' },
   { username: 'staff.yangshan', displayName: '洋山口岸工作人员 Yangshan staff', role: 'staff', unitCode: 'YANGSHAN' },
-  { username: 'expert.ningbo', displayName: '宁波媒介专家 Ningbo expert', role: 'expert', unitCode: 'NINGBO' },
-  { username: 'expert.hq', displayName: '总署媒介专家 HQ expert', role: 'expert', unitCode: 'HQ' },
+  { username: 'expert.ningbo', displayName: '宁波媒介专家 Ningbo expert', role: 'expert', unitCode: 'NINGBO', managesLabOf: 'NINGBO' },
+  // Shanghai has no demo expert of its own: headquarters' expert runs its laboratory's schedule.
+  { username: 'expert.hq', displayName: '总署媒介专家 HQ expert', role: 'expert', unitCode: 'HQ', managesLabOf: 'SHANGHAI' },
   { username: 'trainee.ningbo', displayName: '宁波学员 Ningbo trainee', role: 'trainee', unitCode: 'NINGBO' },
 ];
 
 interface SeedRepositories {
   organisation: OrganisationRepository;
   users: UserRepository;
+  labs: LabRepository;
 }
 
 /** Any fixed number: the advisory lock that lets only one of several starting processes seed at a time. */
@@ -113,19 +136,31 @@ const SEED_LOCK_ID = 7_311_001;
 async function withSeedLock<T>(db: Db, seed: (repos: SeedRepositories) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${SEED_LOCK_ID})`.execute(trx);
-    return seed({ organisation: new OrganisationRepository(trx), users: new UserRepository(trx) });
+    return seed({ organisation: new OrganisationRepository(trx), users: new UserRepository(trx), labs: new LabRepository(trx) });
   });
 }
 
-/** First start: the demo organisation and the `admin` account. Does nothing once units exist. */
+/**
+ * First start: the demo organisation and the `admin` account; nothing more once units exist, except that a demo district
+ * without a laboratory (an installation seeded before labs existed) gets its demo laboratory.
+ */
 export async function seedFirstStart(db: Db, adminPassword: string | undefined, log: FastifyBaseLogger): Promise<void> {
   const password = adminPassword ?? generatePassword();
   const passwordHash = await hashPassword(password);
   const seeded = await withSeedLock(db, async (repos) => {
-    if ((await repos.organisation.countUnits()) > 0) return false;
-    const headquarters = await createUnitTree(repos.organisation, DEMO_ORGANISATION, null);
-    await repos.users.create({ username: 'admin', passwordHash, displayName: 'Administrator 管理员', role: 'admin', unitId: headquarters });
-    return true;
+    const first = (await repos.organisation.countUnits()) === 0;
+    if (first) {
+      const headquarters = await createUnitTree(repos.organisation, DEMO_ORGANISATION, null);
+      await repos.users.create({
+        username: 'admin',
+        passwordHash,
+        displayName: 'Administrator 管理员',
+        role: 'admin',
+        unitId: headquarters,
+      });
+    }
+    await createMissingLabs(repos, DEMO_ORGANISATION);
+    return first;
   });
   if (!seeded) return;
   if (adminPassword) {
@@ -136,26 +171,50 @@ export async function seedFirstStart(db: Db, adminPassword: string | undefined, 
   }
 }
 
-/** `npm run seed:demo`: staff, experts and a trainee in the demo units. Existing usernames are left alone. */
+/**
+ * `npm run seed:demo`: staff, experts and a trainee in the demo units, and the managers of the demo laboratories.
+ * Existing usernames are left alone (though they still become the managers the demo names).
+ */
 export async function seedDemoUsers(db: Db, password: string): Promise<string[]> {
   const passwordHash = await hashPassword(password);
   return withSeedLock(db, async (repos) => {
     const created: string[] = [];
     for (const demoUser of DEMO_USERS) {
-      if (await repos.users.findByUsername(demoUser.username)) continue;
-      const unit = await repos.organisation.findUnitByCode(demoUser.unitCode);
-      if (!unit) throw new Error(`Demo unit ${demoUser.unitCode} is missing: start the service once first so it seeds the organisation`);
-      await repos.users.create({
-        username: demoUser.username,
-        passwordHash,
-        displayName: demoUser.displayName,
-        role: demoUser.role,
-        unitId: unit.id,
-      });
-      created.push(demoUser.username);
+      const existing = await repos.users.findByUsername(demoUser.username);
+      const userId = existing?.id ?? (await createDemoUser(repos, demoUser, passwordHash));
+      if (!existing) created.push(demoUser.username);
+      if (demoUser.managesLabOf) {
+        const unit = await demoUnit(repos, demoUser.managesLabOf);
+        for (const labId of await repos.labs.idsOfUnit(unit.id)) await repos.labs.addManager(labId, userId);
+      }
     }
     return created;
   });
+}
+
+async function demoUnit(repos: SeedRepositories, code: string): Promise<UnitRow> {
+  const unit = await repos.organisation.findUnitByCode(code);
+  if (!unit) throw new Error(`Demo unit ${code} is missing: start the service once first so it seeds the organisation`);
+  return unit;
+}
+
+async function createDemoUser(repos: SeedRepositories, demoUser: (typeof DEMO_USERS)[number], passwordHash: string): Promise<string> {
+  const unit = await demoUnit(repos, demoUser.unitCode);
+  const user = await repos.users.create({
+    username: demoUser.username,
+    passwordHash,
+    displayName: demoUser.displayName,
+    role: demoUser.role,
+    unitId: unit.id,
+  });
+  return user.id;
+}
+
+/** Each unit of the seed that should have a laboratory and has none (in service or not) gets the seed's. */
+async function createMissingLabs(repos: SeedRepositories, seed: UnitSeed): Promise<void> {
+  const unit = seed.lab && (await repos.organisation.findUnitByCode(seed.code));
+  if (seed.lab && unit && (await repos.labs.idsOfUnit(unit.id)).length === 0) await repos.labs.create({ unitId: unit.id, ...seed.lab });
+  for (const child of seed.children ?? []) await createMissingLabs(repos, child);
 }
 
 async function createUnitTree(organisation: OrganisationRepository, seed: UnitSeed, parentId: string | null): Promise<string> {

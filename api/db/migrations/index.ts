@@ -8,6 +8,7 @@ import * as roomHosts from './0006-room-hosts.js';
 import * as reviewDetectionsAlerts from './0007-review-detections-alerts.js';
 import * as sessions from './0008-sessions.js';
 import * as specimenCurrentIdentification from './0009-specimen-current-identification.js';
+import * as appointments from './0010-appointments.js';
 import * as surveillanceStatistics from './0011-surveillance-statistics.js';
 import * as exportJobs from './0012-exports.js';
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0007-review-detections-alerts': reviewDetectionsAlerts,
   '0008-sessions': sessions,
   '0009-specimen-current-identification': specimenCurrentIdentification,
+  '0010-appointments': appointments,
   '0011-surveillance-statistics': surveillanceStatistics,
   '0012-exports': exportJobs,
 };
