@@ -162,16 +162,29 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
 
   it('shows each role its own navigation and start page', async () => {
     const expected = [
-      { username: 'staff.beilun', navigation: ['nav-submit', 'nav-specimens', 'nav-dashboard', 'nav-alerts'], start: '/specimens' },
+      {
+        username: 'staff.beilun',
+        navigation: ['nav-submit', 'nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-appointments'],
+        start: '/specimens',
+      },
       {
         username: 'expert.ningbo',
-        navigation: ['nav-specimens', 'nav-dashboard', 'nav-review', 'nav-alerts', 'nav-rooms'],
+        navigation: ['nav-specimens', 'nav-dashboard', 'nav-review', 'nav-alerts', 'nav-appointments', 'nav-lab-schedule', 'nav-rooms'],
         start: '/specimens',
       },
       { username: 'trainee.ningbo', navigation: ['nav-classes'], start: '/rooms' },
       {
         username: 'admin',
-        navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-rooms', 'nav-models', 'nav-taxa', 'nav-triage'],
+        navigation: [
+          'nav-specimens',
+          'nav-dashboard',
+          'nav-alerts',
+          'nav-lab-schedule',
+          'nav-rooms',
+          'nav-models',
+          'nav-taxa',
+          'nav-triage',
+        ],
         start: '/specimens',
       },
     ];

@@ -52,3 +52,16 @@ export function dateToIso(value: string, endOfDay: boolean): string | undefined 
   if (endOfDay) d.setHours(23, 59, 59, 999);
   return d.toISOString();
 }
+
+/** A slot's time of day, start to end, in local time (`09:00–10:30`). */
+export function formatTimeRange(startsAt: string, endsAt: string, lng: Language): string {
+  const time = new Intl.DateTimeFormat(localeFor(lng), { hour: '2-digit', minute: '2-digit' });
+  return `${time.format(new Date(startsAt))}–${time.format(new Date(endsAt))}`;
+}
+
+/** A local day (`yyyy-mm-dd`) as a heading: weekday and date. */
+export function formatDay(day: string, lng: Language): string {
+  const date = new Date(`${day}T00:00:00`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(localeFor(lng), { weekday: 'short', month: 'short', day: 'numeric' }).format(date);
+}

@@ -23,6 +23,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/dashboard', label: 'dashboard', testId: 'nav-dashboard', roles: ['staff', 'expert', 'admin'] },
   { to: '/review', label: 'review', testId: 'nav-review', roles: ['expert'] },
   { to: '/alerts', label: 'alerts', testId: 'nav-alerts', roles: ['staff', 'expert', 'admin'], badge: 'openAlerts' },
+  { to: '/appointments', label: 'appointments', testId: 'nav-appointments', roles: ['staff', 'expert'] },
+  { to: '/lab-schedule', label: 'labSchedule', testId: 'nav-lab-schedule', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'rooms', testId: 'nav-rooms', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'classes', testId: 'nav-classes', roles: ['trainee'] },
   { to: '/models', label: 'models', testId: 'nav-models', roles: ['admin'] },

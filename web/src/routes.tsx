@@ -13,12 +13,14 @@ import {
 import { useTranslation } from 'react-i18next';
 import { parseAlertSearch, alertListQueryFor } from './alert-inbox';
 import { alertListQuery, alertQuery } from './api/alert-queries';
+import { labsQuery } from './api/appointment-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
 import { dashboardQueries } from './api/stats-queries';
 import { triageRulesQuery } from './api/taxa-queries';
 import { getSession, type Session } from './api/session';
+import { parseScheduleSearch } from './appointments';
 import { Layout } from './components/Layout';
 import { HOME } from './navigation';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -190,6 +192,22 @@ const triageRulesRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/TriageRulesPage'), 'TriageRulesPage'),
 });
 
+const appointmentsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'appointments',
+  validateSearch: parseScheduleSearch,
+  loader: ({ context }) => void context.queryClient.prefetchQuery(labsQuery),
+  component: lazyRouteComponent(() => import('./pages/AppointmentsPage'), 'AppointmentsPage'),
+});
+
+const labScheduleRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'lab-schedule',
+  validateSearch: parseScheduleSearch,
+  loader: ({ context }) => void context.queryClient.prefetchQuery(labsQuery),
+  component: lazyRouteComponent(() => import('./pages/LabSchedulePage'), 'LabSchedulePage'),
+});
+
 // Any other address, signed in: says so inside the app's frame, with the way home.
 const unknownRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -214,6 +232,8 @@ const routeTree = rootRoute.addChildren([
     alertRoute,
     taxaAdminRoute,
     triageRulesRoute,
+    appointmentsRoute,
+    labScheduleRoute,
     unknownRoute,
   ]),
 ]);

@@ -1,5 +1,15 @@
 // Every key of the server-state cache, in one place: invalidating `specimens` reaches every list and every specimen.
-import type { AlertListQuery, AnswerOf, Endpoints, ReviewQueueQuery, RoomListQuery, SpecimenListQuery, TaxonSearchQuery } from '@contract';
+import type {
+  AlertListQuery,
+  AnswerOf,
+  AppointmentListQuery,
+  Endpoints,
+  ReviewQueueQuery,
+  RoomListQuery,
+  ScheduleQuery,
+  SpecimenListQuery,
+  TaxonSearchQuery,
+} from '@contract';
 
 export type SpecimenPage = AnswerOf<Endpoints['listSpecimens']>;
 export type RoomList = AnswerOf<Endpoints['listRooms']>;
@@ -26,6 +36,11 @@ export const queryKeys = {
   alertList: (query: Partial<AlertListQuery>) => ['alerts', 'list', query] as const,
   alert: (id: string) => ['alerts', 'detail', id] as const,
   stats: (kind: 'counts' | 'overview' | 'density' | 'turnaround', query: object) => ['stats', kind, query] as const,
+  labs: ['labs'] as const,
+  /** Schedules and appointment lists: what every booking change makes stale. */
+  appointmentsRoot: ['appointments'] as const,
+  labSchedule: (labId: string, period: ScheduleQuery) => ['appointments', 'schedule', labId, period] as const,
+  appointmentList: (query: Partial<AppointmentListQuery>) => ['appointments', 'list', query] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */
