@@ -67,6 +67,21 @@ for (const backend of await testBackends()) {
       }
     };
 
+    /** An export row written straight into the table (as a request writes it, or as a test needs it), not handed over. */
+    const storedExport = async (username: string, columns: { scope?: string; filters?: string; enqueued_at?: Date } = {}) => {
+      const { id: userId } = await t.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', username)
+        .executeTakeFirstOrThrow();
+      const { id } = await t.database.db
+        .insertInto('exports')
+        .values({ requested_by: userId, scope: JSON.stringify({ all: false, unitPaths: [] }), format: 'csv', filters: '{}', ...columns })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return id;
+    };
+
     /** Requests an export, waits for it and downloads its file. */
     const exported = async (person: string, body: ExportRequest) => {
       const id = await requested(person, body);
@@ -79,7 +94,8 @@ for (const backend of await testBackends()) {
 
     beforeAll(async () => {
       // Identifications are the tests' own answers; export jobs run here, as in any process that consumes jobs.
-      t = await createTestApp(backend.name, { IDENTIFY_JOBS_IN_API: 'false' });
+      // Outbox sweeps every 200 ms: an export that never reached the queue is found quickly.
+      t = await createTestApp(backend.name, { IDENTIFY_JOBS_IN_API: 'false', IDENTIFY_SWEEP_INTERVAL_MS: '200' });
       t.jobs.queue('export').process(t.services.exports.jobHandler());
       await addUsers(t, [['expert.ningbo2', 'expert', 'NINGBO']]);
 
@@ -279,17 +295,8 @@ for (const backend of await testBackends()) {
 
     it('answers 409 export_not_ready for the file of an export not written yet, and writes it once only', async () => {
       const staff = await client('staff.beilun');
-      const { id: userId } = await t.database.db
-        .selectFrom('users')
-        .select('id')
-        .where('username', '=', 'staff.beilun')
-        .executeTakeFirstOrThrow();
-      // Stored as a request stores it, but not handed to the queue: it waits as it would for a busy worker.
-      const { id } = await t.database.db
-        .insertInto('exports')
-        .values({ requested_by: userId, scope: JSON.stringify({ all: false, unitPaths: [] }), format: 'csv', filters: '{}' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      // Handed over just now, and lost on the way: it waits as it would behind a busy worker (the sweep leaves it be).
+      const id = await storedExport('staff.beilun', { enqueued_at: new Date() });
       const waiting = (await staff.getExport({ params: { id } })).json();
       expect(waiting).toMatchObject({ status: 'queued', progress: 0, rows: null, fileUrl: null, finishedAt: null, filters: {} });
       expectError(await staff.exportFile({ params: { id } }), 409, 'export_not_ready');
@@ -302,6 +309,29 @@ for (const backend of await testBackends()) {
       // A job seen again after it finished leaves the export alone.
       await t.services.exports.run(id, 1);
       expect((await staff.getExport({ params: { id } })).json()).toEqual(done);
+    });
+
+    it('hands an export that never reached the queue (Redis down, the process gone) to it with the next sweep', async () => {
+      const id = await storedExport('staff.beilun', { scope: JSON.stringify({ all: true }) });
+      expect(await finished('staff.beilun', id)).toMatchObject({ status: 'done', rows: 4 });
+    });
+
+    it('marks an export failed after its last attempt, with the reason, and leaves no file behind', async () => {
+      const staff = await client('staff.beilun');
+      // The taxon named nothing by the time the export was written (the taxonomy changed after the request).
+      const id = await storedExport('staff.beilun', {
+        filters: JSON.stringify({ taxon: 'Nessiteras rhombopteryx' }),
+        enqueued_at: new Date(),
+      });
+      await expect(t.services.exports.run(id, 1)).rejects.toThrow(/Nessiteras/);
+      expect((await staff.getExport({ params: { id } })).json()).toMatchObject({ status: 'running', error: null });
+      await expect(t.services.exports.run(id, t.config.jobs.attempts)).rejects.toThrow(/Nessiteras/);
+      const failed = (await staff.getExport({ params: { id } })).json();
+      expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/Nessiteras/), fileUrl: null });
+      expect(failed.finishedAt).not.toBeNull();
+      expectError(await staff.exportFile({ params: { id } }), 409, 'export_failed');
+      expect((await t.storedFiles()).filter((file) => file.startsWith('exports/') && file.includes(id))).toEqual([]);
+      expect((await t.storedFiles()).filter((file) => file.endsWith('.part'))).toEqual([]);
     });
 
     it('refuses trainees, unknown formats and filters, and filters that name nothing', async () => {
