@@ -6,12 +6,7 @@ import { isUnitPathInScope, type Scope } from '../../../api/domain/access.js';
 import type { ExpertIdentification } from '../../../api/domain/identification.js';
 import type { SpecimenRecord } from '../../../api/domain/specimen.js';
 import type { SpecimenRowUpdate } from '../../../api/db/schema.js';
-import type {
-  NewSpecimen,
-  NewSpecimenImage,
-  Page,
-  StoredImageLocation,
-} from '../../../api/repositories/specimen.repository.js';
+import type { NewSpecimen, NewSpecimenImage, Page, StoredImageLocation } from '../../../api/repositories/specimen.repository.js';
 import type { RoomService } from '../../../api/services/room.service.js';
 import type { SpecimenService, UploadedImage } from '../../../api/services/specimen.service.js';
 import type { SpooledFile } from '../../../api/storage/image-store.js';
