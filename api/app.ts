@@ -44,6 +44,7 @@ import { SettingsRepository } from './repositories/settings.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { StatisticsRepository } from './repositories/statistics.repository.js';
+import { TurnaroundRepository } from './repositories/turnaround.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
@@ -323,7 +324,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(reviewRoutes, { review, triage: triageParts.triage, surveillanceFilters });
   await app.register(alertsRoutes, { alerts });
   await app.register(statsRoutes, {
-    statistics: new StatisticsService(new StatisticsRepository(database.db)),
+    statistics: new StatisticsService(new StatisticsRepository(database.db), new TurnaroundRepository(database.db)),
     surveillanceFilters,
   });
   await app.register(exportsRoutes, { exports: exports.service });

@@ -8,6 +8,7 @@ import {
   TRAP_METHODS,
   TRIAGE_QUEUES,
   TURNAROUND_DIMENSIONS,
+  TURNAROUND_STEPS,
   VECTOR_GROUPS,
 } from '../domain/vocabulary.js';
 import { errorResponses, Items, Nullable, Uuid } from './common.js';
@@ -81,7 +82,7 @@ export const StatsOverview = Type.Object(
 
 export const PositiveRate = Type.Object(
   {
-    siteType: Type.String(),
+    siteType: Type.Enum(SITE_TYPES),
     specimens: Type.Integer({ minimum: 0 }),
     positives: Type.Integer({ minimum: 0, description: 'Specimens whose current identification is a vector' }),
     rate: Type.Number({ minimum: 0, maximum: 1 }),
@@ -109,13 +110,10 @@ export const StepTimes = Type.Object(
   { title: 'StepTimes' },
 );
 
-const turnaroundSteps = {
-  collectedToSubmitted: StepTimes,
-  submittedToAi: StepTimes,
-  aiToDecision: StepTimes,
-  decisionToAcknowledged: StepTimes,
-  total: StepTimes,
-};
+const turnaroundSteps = Object.fromEntries(TURNAROUND_STEPS.map((step) => [step, StepTimes])) as Record<
+  (typeof TURNAROUND_STEPS)[number],
+  typeof StepTimes
+>;
 
 export const TurnaroundQuery = Type.Object(
   { by: Type.Enum(TURNAROUND_DIMENSIONS), ...surveillanceFilters },

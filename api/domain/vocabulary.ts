@@ -150,6 +150,9 @@ export type SpecimenSort = (typeof SPECIMEN_SORTS)[number];
 /** What a surveillance turnaround is broken down by. */
 export const TURNAROUND_DIMENSIONS = ['port', 'month'] as const;
 export type TurnaroundDimension = (typeof TURNAROUND_DIMENSIONS)[number];
+/** The turnaround's steps in timeline order; the database numbers them 1 to 5 (migration 0013). */
+export const TURNAROUND_STEPS = ['collectedToSubmitted', 'submittedToAi', 'aiToDecision', 'decisionToAcknowledged', 'total'] as const;
+export type TurnaroundStep = (typeof TURNAROUND_STEPS)[number];
 
 /** Export file formats: plain CSV, GeoJSON of ports with counts (RFC 7946), Darwin Core occurrence CSV. */
 export const EXPORT_FORMATS = ['csv', 'geojson', 'dwc'] as const;

@@ -1,6 +1,7 @@
 import type { StatCount, Turnaround } from '../contract/index.js';
 import type { TurnaroundDimension } from '../domain/vocabulary.js';
-import type { CountRow, SlowCase, TurnaroundRow } from '../repositories/statistics.repository.js';
+import type { CountRow } from '../repositories/statistics.repository.js';
+import type { SlowCase, TurnaroundRow } from '../repositories/turnaround.repository.js';
 
 /** The SQL yields null only for the dimensions a specimen may lack (taxon, group, identifiedBy), as the contract says. */
 export function presentStatCount(row: CountRow): StatCount {

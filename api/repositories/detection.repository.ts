@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
 import type { DetectionRecord, NewDetection } from '../domain/detection.js';
 import type { DetectionLevel, LifeStage, Sex } from '../domain/vocabulary.js';
+import { countSpecimens, type StatisticsOptions } from './monthly-rollup.js';
 import { escapeLike, unitInScope } from './scope-filter.js';
 import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
 
@@ -18,7 +19,10 @@ export interface DetectionPlace {
 
 /** Confirmed records and what they say about where a taxon has been found before. */
 export class DetectionRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly options: StatisticsOptions = { rollups: true },
+  ) {}
 
   /**
    * The levels at which nothing of `taxon` — the taxon or anything below it — has been detected yet: at the port, in
@@ -95,13 +99,11 @@ export class DetectionRepository {
             .where((inner) => matchesSurveillanceFilter(inner, filter)),
         ),
       ) as Q;
-    const { total } = await restrict(this.baseQuery(this.db, scope))
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .executeTakeFirstOrThrow();
+    const total = await countSpecimens(this.db, scope, filter, this.options, 'detections');
     const items = await this.select(this.db, scope, (query) =>
-      restrict(query).orderBy('detections.created_at', 'desc').orderBy('detections.id').limit(page.limit).offset(page.offset),
+      restrict(query).orderBy('detections.created_at', 'desc').orderBy('detections.id', 'desc').limit(page.limit).offset(page.offset),
     );
-    return { items, total: Number(total) };
+    return { items, total };
   }
 
   /**

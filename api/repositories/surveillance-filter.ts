@@ -1,4 +1,5 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Scope } from '../domain/access.js';
 import type { Database } from '../db/schema.js';
 import {
   CONFIDENCE_BAND_FLOORS,
@@ -11,7 +12,7 @@ import {
   type TriageQueue,
   type VectorGroup,
 } from '../domain/vocabulary.js';
-import { escapeLike } from './scope-filter.js';
+import { escapeLike, unitInScope } from './scope-filter.js';
 
 /**
  * The surveillance filters (contract `SurveillanceFilters`) as the repositories apply them, with names already
@@ -86,4 +87,10 @@ export function matchesSurveillanceFilter(eb: ExpressionBuilder<Database, 'speci
     if (ceiling !== undefined) conditions.push(eb('specimens.ai_confidence', '<', ceiling));
   }
   return conditions.length > 0 ? eb.and(conditions) : sql<SqlBool>`true`;
+}
+
+/** In the caller's scope and matching the filters; for a query over `specimens` or a rollup aliased `specimens`. */
+export function specimenInScopeMatching(scope: Scope, filter: SurveillanceFilter): Expression<SqlBool> {
+  const eb = expressionBuilder<Database, 'specimens'>();
+  return eb.and([unitInScope(eb, eb.ref('specimens.unit_id'), scope), matchesSurveillanceFilter(eb, filter)]);
 }

@@ -2,6 +2,7 @@ import { scopeOf, type Actor } from '../domain/access.js';
 import type { StatDimension, TurnaroundDimension } from '../domain/vocabulary.js';
 import type { StatisticsRepository } from '../repositories/statistics.repository.js';
 import type { SurveillanceFilter } from '../repositories/surveillance-filter.js';
+import type { TurnaroundRepository } from '../repositories/turnaround.repository.js';
 
 /** How many of the slowest specimens a turnaround lists. */
 export const SLOWEST_CASES = 20;
@@ -10,6 +11,7 @@ export const SLOWEST_CASES = 20;
 export class StatisticsService {
   constructor(
     private readonly statistics: StatisticsRepository,
+    private readonly timelines: TurnaroundRepository,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -32,6 +34,6 @@ export class StatisticsService {
   }
 
   turnaround(actor: Actor, filter: SurveillanceFilter, by: TurnaroundDimension) {
-    return this.statistics.turnaround(scopeOf(actor), filter, by, SLOWEST_CASES);
+    return this.timelines.turnaround(scopeOf(actor), filter, by, SLOWEST_CASES);
   }
 }

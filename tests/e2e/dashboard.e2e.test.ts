@@ -59,6 +59,8 @@ async function clickChartItem(chart: Locator, pick: (data: unknown[]) => number[
   const data = await chart.evaluate((element) => (element as unknown as { chart: ChartInPage }).chart.getOption().series[0]?.data ?? []);
   const value = pick(data);
   if (!value) throw new Error(`no such data item in ${JSON.stringify(data)}`);
+  // The mouse clicks in the viewport: the chart must be in it.
+  await chart.scrollIntoViewIfNeeded();
   const [x, y] = await chart.evaluate(
     (element, at) => (element as unknown as { chart: ChartInPage }).chart.convertToPixel({ seriesIndex: 0 }, at),
     value,
@@ -117,7 +119,7 @@ describeInChromium('the surveillance dashboard in Chromium against the real serv
       .toBe('5');
     expect(await page.getByTestId('tile-submitted-today-value').textContent()).toBe('5');
 
-    const charts = ['chart-time', 'chart-taxa', 'chart-map', 'chart-turnaround'] as const;
+    const charts = ['chart-time', 'chart-taxa', 'chart-map', 'chart-positive-rate', 'chart-turnaround'] as const;
     for (const testId of charts) await page.locator(`[data-testid="${testId}"][data-rendered="true"]`).waitFor();
 
     // The whole page as a person sees it, kept beside the test's other temporary files for a look when it fails.
@@ -132,6 +134,15 @@ describeInChromium('the surveillance dashboard in Chromium against the real serv
     const { width = 0, height = 0 } = await sharp(map).metadata();
     expect(await pixelsLike(map, [0xe8, 0xee, 0xf5]), `base map (screenshot in ${screenshotDir})`).toBeGreaterThan(width * height * 0.1);
     expect(await reddishPixels(map), `port points (screenshot in ${screenshotDir})`).toBeGreaterThan(10);
+
+    // The slowest specimens under the turnaround chart, each a link to its page.
+    await page.getByTestId('turnaround-slowest').locator('summary').click();
+    const slowLinks = page.getByTestId('turnaround-slowest').locator('a');
+    expect(await slowLinks.count()).toBe(5);
+    const linked = await slowLinks.evaluateAll((all: { getAttribute(name: string): string | null }[]) =>
+      all.map((link) => link.getAttribute('href')?.split('/').at(-1)),
+    );
+    expect(linked.sort()).toEqual([...culex, ...aedes].map((specimen) => specimen.id).sort());
 
     // The taxa, most counted first: Culex pipiens (3) above Aedes albopictus (2). A click on the Aedes bar opens its specimens.
     await clickChartItem(page.getByTestId('chart-taxa'), (data) => {

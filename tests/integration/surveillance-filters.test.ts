@@ -52,6 +52,7 @@ for (const backend of await testBackends()) {
               .sort(),
             JSON.stringify(filters),
           ).toEqual(expectedIds(username, filters, true));
+          expect(detections.json().total, JSON.stringify(filters)).toBe(expectedIds(username, filters, true).length);
           expect(detections.json().items.every((item) => seeds[byId.get(item.specimenId)!]!.detection?.taxon === item.taxon)).toBe(true);
         }
       },

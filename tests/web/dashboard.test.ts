@@ -1,8 +1,8 @@
 // The dashboard's pure parts: its address, the days of a clicked period, and what a click on each chart filters the
 // specimen list by.
 import { describe, expect, it } from 'vitest';
-import type { PortDensity, StatCount, StepTimes, Turnaround } from '@contract';
-import { taxonChart, timeSeriesChart, turnaroundChart, type ChartClick } from '../../web/src/dashboard/charts';
+import type { PortDensity, PositiveRate, StatCount, StepTimes, Turnaround } from '@contract';
+import { positiveRateChart, taxonChart, timeSeriesChart, turnaroundChart, type ChartClick } from '../../web/src/dashboard/charts';
 import { listSearchFor, periodDays } from '../../web/src/dashboard/click-through';
 import { portMapChart, symbolSize } from '../../web/src/dashboard/port-map';
 import { dashboardFilters, parseDashboardSearch, statsFiltersFor } from '../../web/src/dashboard/search';
@@ -91,6 +91,20 @@ describe('a click-through', () => {
     expect(chart.filterAt({ componentType: 'geo', dataIndex: 0 })).toBeUndefined();
     expect(symbolSize(9, 9)).toBeGreaterThan(symbolSize(1, 9));
     expect(symbolSize(0, 0)).toBeGreaterThan(0);
+  });
+
+  it('from the positive rates opens the site type of the bar, highest rate first, in percent', () => {
+    const rate = (siteType: PositiveRate['siteType'], positives: number, specimens: number): PositiveRate => ({
+      siteType,
+      specimens,
+      positives,
+      rate: positives / specimens,
+    });
+    const chart = positiveRateChart([rate('ship', 1, 4), rate('aircraft', 2, 3)], (siteType) => siteType);
+    expect(chart.option.xAxis).toMatchObject({ data: ['aircraft', 'ship'] });
+    expect(chart.option.series).toEqual([expect.objectContaining({ data: [66.7, 25] })]);
+    expect(chart.filterAt(bar(1))).toEqual({ siteType: 'ship' });
+    expect(chart.filterAt(bar(2))).toBeUndefined();
   });
 
   it('from turnaround opens the port or the month of the column', () => {

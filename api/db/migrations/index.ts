@@ -11,6 +11,7 @@ import * as specimenCurrentIdentification from './0009-specimen-current-identifi
 import * as appointments from './0010-appointments.js';
 import * as surveillanceStatistics from './0011-surveillance-statistics.js';
 import * as exportJobs from './0012-exports.js';
+import * as surveillanceAtScale from './0013-surveillance-at-scale.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010-appointments': appointments,
   '0011-surveillance-statistics': surveillanceStatistics,
   '0012-exports': exportJobs,
+  '0013-surveillance-at-scale': surveillanceAtScale,
 };
 
 export const migrationProvider: MigrationProvider = {

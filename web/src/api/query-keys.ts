@@ -35,7 +35,7 @@ export const queryKeys = {
   alerts: ['alerts'] as const,
   alertList: (query: Partial<AlertListQuery>) => ['alerts', 'list', query] as const,
   alert: (id: string) => ['alerts', 'detail', id] as const,
-  stats: (kind: 'counts' | 'overview' | 'density' | 'turnaround', query: object) => ['stats', kind, query] as const,
+  stats: (kind: 'counts' | 'overview' | 'density' | 'positiveRates' | 'turnaround', query: object) => ['stats', kind, query] as const,
   labs: ['labs'] as const,
   /** Schedules and appointment lists: what every booking change makes stale. */
   appointmentsRoot: ['appointments'] as const,

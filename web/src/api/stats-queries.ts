@@ -1,4 +1,5 @@
-// The surveillance statistics the dashboard draws (`api.statsOverview`, `statCounts`, `portDensity`, `turnaround`).
+// The surveillance statistics the dashboard draws (`api.statsOverview`, `statCounts`, `portDensity`, `positiveRates`,
+// `turnaround`).
 // Nothing pushes them: a dashboard opened again, or left open a minute, asks again. The dashboard's route starts them
 // all with its code, so none is cancelled by the page mounting while they load.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
@@ -32,6 +33,9 @@ export const statCountsQuery = (query: StatCountsQuery) =>
 export const portDensityQuery = (query: SurveillanceFilters) =>
   statsQuery('density', query, (q, signal) => api.portDensity({ query: q }, { signal }));
 
+export const positiveRatesQuery = (query: SurveillanceFilters) =>
+  statsQuery('positiveRates', query, (q, signal) => api.positiveRates({ query: q }, { signal }));
+
 export const turnaroundQuery = (query: TurnaroundQuery) =>
   statsQuery('turnaround', query, (q, signal) => api.turnaround({ query: q }, { signal }));
 
@@ -43,6 +47,7 @@ export function dashboardQueries(search: DashboardSearch) {
     overTime: statCountsQuery({ by: `${search.interval ?? 'month'},group`, ...filters }),
     taxa: statCountsQuery({ by: 'taxon', ...filters }),
     ports: portDensityQuery(filters),
+    positiveRates: positiveRatesQuery(filters),
     turnaround: turnaroundQuery({ by: search.turnaroundBy ?? 'port', ...filters }),
   };
 }

@@ -1,14 +1,24 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { TURNAROUND_DIMENSIONS, type Port, type TurnaroundDimension } from '@contract';
+import { TURNAROUND_DIMENSIONS, type Port, type Turnaround, type TurnaroundDimension } from '@contract';
+import { Link } from '@tanstack/react-router';
 import type { DashboardQueries } from '../api/stats-queries';
 import { useTaxa } from '../api/taxa-queries';
-import { PERCENTILES, taxonChart, timeSeriesChart, turnaroundChart, type DrawnChart, type Percentile } from '../dashboard/charts';
+import {
+  hours,
+  PERCENTILES,
+  positiveRateChart,
+  taxonChart,
+  timeSeriesChart,
+  turnaroundChart,
+  type DrawnChart,
+  type Percentile,
+} from '../dashboard/charts';
 import { baseMapQuery, portMapChart } from '../dashboard/port-map';
 import { INTERVALS, type Interval } from '../dashboard/search';
 import { useEnumLabel, type EnumValue } from '../enums';
-import { portLabel } from '../format';
+import { formatDateTime, portLabel } from '../format';
 import { useLanguage } from '../i18n';
 import { UNKNOWN_TAXON } from '../identification';
 import type { FilterSearch } from '../specimen-search';
@@ -34,9 +44,11 @@ interface PanelFrameProps {
   loading?: boolean;
   drawn: DrawnChart;
   openList: (clicked: FilterSearch) => void;
+  /** Shown under the chart. */
+  footer?: ReactNode;
 }
 
-function Panel({ title, testId, controls, error, empty, loading = false, drawn, openList }: PanelFrameProps) {
+function Panel({ title, testId, controls, error, empty, loading = false, drawn, openList, footer }: PanelFrameProps) {
   const { t } = useTranslation();
   return (
     <section className="card dashboard-panel" data-testid={`${testId}-panel`}>
@@ -60,6 +72,7 @@ function Panel({ title, testId, controls, error, empty, loading = false, drawn, 
           }}
         />
       )}
+      {footer}
     </section>
   );
 }
@@ -177,6 +190,60 @@ export function TurnaroundPanel({
       controls={controls}
       error={error}
       empty={data?.items.length === 0}
+      drawn={drawn}
+      openList={openList}
+      footer={data && data.slowest.length > 0 && <SlowestCases slowest={data.slowest} />}
+    />
+  );
+}
+
+/** The specimens that took longest from collection to the last step they reached, each a link to its page. */
+function SlowestCases({ slowest }: { slowest: Turnaround['slowest'] }) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  return (
+    <details className="dashboard-slowest" data-testid="turnaround-slowest">
+      <summary>{t('dashboard.slowest', { count: slowest.length })}</summary>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th>{t('dashboard.slowestSpecimen')}</th>
+            <th>{t('dashboard.slowestCollected')}</th>
+            <th className="num">
+              {t('dashboard.steps.total')} ({t('dashboard.hours')})
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {slowest.map((slow) => (
+            <tr key={slow.specimenId}>
+              <td>
+                <Link to="/specimens/$id" params={{ id: slow.specimenId }}>
+                  {slow.port} · {slow.specimenId.slice(0, 8)}
+                </Link>
+              </td>
+              <td>{formatDateTime(slow.collectedAt, lng)}</td>
+              <td className="num">{hours(slow.totalSeconds)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
+export function PositiveRatePanel({ queries, openList }: PanelProps) {
+  const { t } = useTranslation();
+  const enumLabel = useEnumLabel();
+  const { data, error } = useQuery(queries.positiveRates);
+  const rows = data?.items;
+  const drawn = positiveRateChart(rows ?? [], (siteType) => enumLabel('siteType', siteType));
+  return (
+    <Panel
+      title={t('dashboard.positiveRate')}
+      testId="chart-positive-rate"
+      error={error}
+      empty={rows?.length === 0}
       drawn={drawn}
       openList={openList}
     />

@@ -1,6 +1,15 @@
 // The dashboard's charts as ECharts options, each with what a click on one of its data items filters the specimen
 // list by. Pure: the page gives the figures and the words.
-import { VECTOR_GROUPS, type StatCount, type Turnaround, type VectorGroup } from '@contract';
+import {
+  TURNAROUND_STEPS,
+  VECTOR_GROUPS,
+  type PositiveRate,
+  type SiteType,
+  type StatCount,
+  type Turnaround,
+  type TurnaroundStep,
+  type VectorGroup,
+} from '@contract';
 import type { FilterSearch } from '../specimen-search';
 import { periodDays } from './click-through';
 import type { ChartOption, ECElementEvent } from './echarts';
@@ -82,14 +91,39 @@ export function taxonChart(rows: readonly StatCount[], taxonLabel: (taxon: strin
   };
 }
 
-export const TURNAROUND_STEPS = ['collectedToSubmitted', 'submittedToAi', 'aiToDecision', 'decisionToAcknowledged', 'total'] as const;
-export type TurnaroundStep = (typeof TURNAROUND_STEPS)[number];
+/**
+ * The share of specimens whose identification names a vector, in percent per site type (the counts in the tooltip);
+ * a bar opens that site type's specimens.
+ */
+export function positiveRateChart(rows: readonly PositiveRate[], siteLabel: (siteType: SiteType) => string): DrawnChart {
+  const shown = rows.toSorted((a, b) => b.rate - a.rate);
+  return {
+    option: {
+      tooltip: {
+        trigger: 'item',
+        formatter: (params) => {
+          const row = shown[(Array.isArray(params) ? params[0] : params)?.dataIndex ?? -1];
+          return row ? `${siteLabel(row.siteType)}: ${row.positives} / ${row.specimens}` : '';
+        },
+      },
+      grid: { ...GRID, top: 8 },
+      xAxis: { type: 'category', data: shown.map((row) => siteLabel(row.siteType)) },
+      yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      series: [{ type: 'bar', data: shown.map((row) => Math.round(row.rate * 1000) / 10) }],
+    },
+    filterAt: (click) => {
+      const siteType = shown[clickedSeries(click)?.index ?? -1]?.siteType;
+      return siteType ? { siteType } : undefined;
+    },
+  };
+}
+
 export const PERCENTILES = ['p50', 'p90'] as const;
 export type Percentile = (typeof PERCENTILES)[number];
 
 const HOUR_S = 3600;
 
-function hours(seconds: number | null): number | null {
+export function hours(seconds: number | null): number | null {
   return seconds === null ? null : Math.round((seconds / HOUR_S) * 10) / 10;
 }
 

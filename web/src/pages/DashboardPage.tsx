@@ -3,7 +3,7 @@ import { getRouteApi } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { usePorts } from '../api/queries';
 import { dashboardQueries } from '../api/stats-queries';
-import { PortMapPanel, TaxaPanel, TimeSeriesPanel, TurnaroundPanel } from '../components/DashboardCharts';
+import { PortMapPanel, PositiveRatePanel, TaxaPanel, TimeSeriesPanel, TurnaroundPanel } from '../components/DashboardCharts';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { DateRangeFields } from '../components/DateRangeFields';
 import { listSearchFor } from '../dashboard/click-through';
@@ -86,6 +86,7 @@ export function DashboardPage() {
         />
         <TaxaPanel queries={queries} openList={openList} />
         <PortMapPanel queries={queries} openList={openList} ports={ports} />
+        <PositiveRatePanel queries={queries} openList={openList} />
         <TurnaroundPanel
           queries={queries}
           openList={openList}

@@ -1,0 +1,118 @@
+// The monthly rollups (ADR 0019, 0022): how a query reads them for a date range, and the counts they answer.
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { Scope } from '../domain/access.js';
+import { specimenInScopeMatching, type SurveillanceFilter } from './surveillance-filter.js';
+
+export interface StatisticsOptions {
+  /** Read the rollups where the filters allow (migrations 0011, 0013); off only to measure what it saves. */
+  rollups: boolean;
+}
+
+/**
+ * Where counts are read from: the specimens themselves, or the monthly rollup (with the specimens of any month the
+ * date range cuts) — aliased `specimens` either way, with what one row contributes, so one query text serves both.
+ */
+export interface CountSource {
+  table: RawBuilder<unknown>;
+  specimens: RawBuilder<number>;
+  individuals: RawBuilder<number>;
+  detections: RawBuilder<number>;
+}
+
+const BASE: CountSource = {
+  table: sql`specimens`,
+  specimens: sql`1`,
+  individuals: sql`specimens.count`,
+  detections: sql`specimens.detected::int`,
+};
+
+const ROLLUP_COLUMNS = sql`collected_at, unit_id, port_id, site_type, status, taxon_id, taxon_group, identified_by`;
+
+/** The rollup's rows, and the specimens' rows in the same columns (one specimen each). */
+const ROLLUP_ROWS = sql`select ${ROLLUP_COLUMNS}, specimens, individuals, detections from specimen_monthly_counts`;
+const SPECIMEN_ROWS = sql`select ${ROLLUP_COLUMNS}, 1, count, detected::int from specimens`;
+
+function rollupSource(from: Date | undefined, to: Date | undefined): CountSource {
+  return {
+    table: rollupOverRange(ROLLUP_ROWS, SPECIMEN_ROWS, from, to),
+    specimens: sql<number>`specimens.specimens`,
+    individuals: sql<number>`specimens.individuals`,
+    detections: sql<number>`specimens.detections`,
+  };
+}
+
+/** The rollup, unless it is off or the query needs what only the specimen row has (weeks, trap method, confidence …). */
+export function countSource(filter: SurveillanceFilter, options: StatisticsOptions, byWeek = false): CountSource {
+  const rollupAnswers =
+    !byWeek &&
+    filter.trapMethod === undefined &&
+    filter.confidence === undefined &&
+    filter.queue === undefined &&
+    filter.createdBy === undefined;
+  return options.rollups && rollupAnswers ? rollupSource(filter.collectedFrom, filter.collectedTo) : BASE;
+}
+
+/**
+ * How many specimens in scope match the filters, or how many of them were detected (a detection has its specimen's
+ * unit, and a specimen has at most one): a list's total, from the rollup where it answers.
+ */
+export async function countSpecimens(
+  db: Db,
+  scope: Scope,
+  filter: SurveillanceFilter,
+  options: StatisticsOptions,
+  measure: 'specimens' | 'detections' = 'specimens',
+): Promise<number> {
+  const source = countSource(filter, options);
+  const { rows } = await sql<{ total: string | null }>`
+    select sum(${source[measure]}) as total from ${source.table} where ${specimenInScopeMatching(scope, filter)}`.execute(db);
+  return Number(rows[0]?.total ?? 0);
+}
+
+/**
+ * A monthly rollup read for a date range (ADR 0019): its rows for the whole UTC months within the range, and the
+ * specimens of the months the range cuts, as one table aliased `specimens`. `rollup` and `specimens` are `select …
+ * from …` texts without a `where`, giving the same columns, the first being `collected_at` (a rollup row's month start):
+ * the specimen filters then apply to either unchanged. Without date bounds the rollup alone answers.
+ */
+export function rollupOverRange(
+  rollup: RawBuilder<unknown>,
+  specimens: RawBuilder<unknown>,
+  from: Date | undefined,
+  to: Date | undefined,
+): RawBuilder<unknown> {
+  const whole = wholeMonths(from, to);
+  if (!whole) return sql`(${rollup}) as specimens`;
+  const bounds = (parts: RawBuilder<unknown>[]) => sql.join([sql`true`, ...parts], sql` and `);
+  const within = bounds([
+    ...(whole.start ? [sql`collected_at >= ${whole.start}`] : []),
+    ...(whole.end ? [sql`collected_at < ${whole.end}`] : []),
+  ]);
+  const inRange = bounds([...(from ? [sql`collected_at >= ${from}`] : []), ...(to ? [sql`collected_at <= ${to}`] : [])]);
+  return sql`(
+    ${rollup} where ${within}
+    union all
+    ${specimens} where ${inRange} and not (${within})
+  ) as specimens`;
+}
+
+/**
+ * The whole UTC months within [from, to] (`end` exclusive; a missing bound is open), which the rollup answers; what lies
+ * outside them comes from the specimens, where the date filter applies as usual. Undefined without date bounds.
+ */
+function wholeMonths(from: Date | undefined, to: Date | undefined): { start?: Date; end?: Date } | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  const monthStart = (date: Date) => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1));
+  const start = from && (monthStart(from).getTime() === from.getTime() ? from : nextMonth(from));
+  // `to` is inclusive to the millisecond: a month is whole when its last millisecond is within it.
+  const end = to && monthStart(new Date(to.getTime() + 1));
+  return { ...(start && { start }), ...(end && { end: start && end < start ? start : end }) };
+}
+
+function nextMonth(date: Date): Date {
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
+}
+
+/** A UTC month's first instant, as the rollups key it. */
+export const MONTH_OF_COLLECTION = sql`date_trunc('month', specimens.collected_at at time zone 'UTC')`;
