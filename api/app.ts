@@ -277,7 +277,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
   app.addHook('onClose', async () => {
     alertDelivery.stopSweeping();
-    exports.outbox.stop();
+    await exports.stop();
     await identification.close();
     await jobs.close();
   });

@@ -61,6 +61,8 @@ const EnvSchema = Type.Object({
   IDENTIFY_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 15_000 }),
   IDENTIFY_REQUEUE_AFTER_MS: Type.Integer({ minimum: 1000, default: 5 * 60_000 }),
   MODEL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  // Exports (ADR 0021): a finished file is kept this long, then deleted and its export `expired`.
+  EXPORT_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 366, default: 7 * 24 }),
   WORKER_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   // Alert delivery (ADR 0014): with the defaults, 8 tries over about ten minutes (5 s, 10 s, … 320 s between them).
   ALERT_DELIVERY_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
@@ -165,6 +167,10 @@ export interface AppConfig {
     modelSyncIntervalMs: number;
     /** `npm run worker`: serve `/metrics` (Prometheus) on this port; none when unset. */
     workerMetricsPort: number | undefined;
+  };
+  exports: {
+    /** How long a finished export's file is kept before it is deleted and the export `expired`. */
+    retentionMs: number;
   };
   /** How alerts go out through their channels (ADR 0014): one `alert-delivery` job per alert and channel. */
   alertDelivery: {
@@ -291,6 +297,7 @@ function fromEnv(env: Env): AppConfig {
       modelSyncIntervalMs: env.MODEL_SYNC_INTERVAL_MS,
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },
+    exports: { retentionMs: env.EXPORT_RETENTION_HOURS * 3_600_000 },
     alertDelivery: {
       attempts: env.ALERT_DELIVERY_ATTEMPTS,
       backoffMs: env.ALERT_DELIVERY_BACKOFF_MS,

@@ -129,7 +129,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (async () => {
       metricsServer?.close();
       alertDelivery.stopSweeping();
-      exports.outbox.stop();
+      await exports.stop();
       await runtime.close();
       await jobs.close();
       redis.disconnect();

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { EXPORT_FORMATS, EXPORT_STATUSES } from '../domain/vocabulary.js';
-import { DateTime, errorResponses, FileResponses, Nullable, Uuid } from './common.js';
+import { DateTime, errorResponses, FileResponses, Items, Nullable, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { SurveillanceFilters } from './surveillance.js';
 
@@ -46,6 +46,16 @@ export const exportEndpoints = {
       response: { 202: ExportAccepted, ...errorResponses(400, 401, 403) },
     },
   }),
+  listExports: endpoint({
+    method: 'GET',
+    url: '/api/v1/exports',
+    schema: {
+      operationId: 'listExports',
+      tags: ['exports'],
+      summary: "The caller's own exports, newest first (the last 50)",
+      response: { 200: Items(ExportJob), ...errorResponses(401) },
+    },
+  }),
   getExport: endpoint({
     method: 'GET',
     url: '/api/v1/exports/:id',
@@ -63,9 +73,9 @@ export const exportEndpoints = {
     schema: {
       operationId: 'exportFile',
       tags: ['exports'],
-      summary: 'The exported file, once the export is done (409 export_not_ready before)',
+      summary: 'The exported file, once the export is done (409 export_not_ready before, 410 export_expired after the retention)',
       params: ExportIdParams,
-      response: { ...FileResponses, ...errorResponses(400, 401, 404, 409) },
+      response: { ...FileResponses, ...errorResponses(400, 401, 404, 409, 410) },
     },
   }),
 };

@@ -24,6 +24,7 @@ export const sessionRevoked = () => new AppError(401, 'session_revoked', 'This s
 export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
+export const gone = (code: string, message: string) => new AppError(410, code, message);
 export const payloadTooLarge = (code: string, message: string, details?: unknown) => new AppError(413, code, message, details);
 export const unsupportedMediaType = (code: string, message: string, details?: unknown) => new AppError(415, code, message, details);
 export const serviceUnavailable = (code: string, message: string, retryAfterSeconds: number) =>

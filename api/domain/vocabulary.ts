@@ -158,7 +158,8 @@ export type TurnaroundStep = (typeof TURNAROUND_STEPS)[number];
 export const EXPORT_FORMATS = ['csv', 'geojson', 'dwc'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+/** `expired`: done, and its file deleted after the retention (`EXPORT_RETENTION_HOURS`). */
+export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'expired'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 /** booked → cancelled (by the booking unit's people or the lab's managers); a cancelled appointment holds no place. */
 export const APPOINTMENT_STATUSES = ['booked', 'cancelled'] as const;

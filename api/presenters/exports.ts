@@ -8,7 +8,7 @@ export function presentExport(record: ExportRecord): ExportJob {
     format: record.format,
     filters: record.filters,
     status,
-    progress: status === 'done' ? 1 : rowsTotal ? Math.min(1, rowsWritten / rowsTotal) : 0,
+    progress: status === 'done' || status === 'expired' ? 1 : rowsTotal ? Math.min(1, rowsWritten / rowsTotal) : 0,
     rows: status === 'queued' ? null : rowsWritten,
     error: record.error,
     createdAt: record.createdAt.toISOString(),

@@ -1,6 +1,6 @@
 import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Db } from '../db/database.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ExportsTable } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
 import type { ExportFormat, ExportStatus } from '../domain/vocabulary.js';
@@ -60,6 +60,19 @@ export class ExportRepository {
     return row && recordOf(row);
   }
 
+  /** The latest `limit` exports `requestedBy` asked for, newest first. */
+  async listOwn(requestedBy: string, limit: number): Promise<ExportRecord[]> {
+    const rows = await this.db
+      .selectFrom('exports')
+      .selectAll()
+      .where('requested_by', '=', requestedBy)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(recordOf);
+  }
+
   /** Queued or running exports never handed to the queue, or handed over before `staleBefore` (the outbox). */
   pendingToEnqueue(staleBefore: Date, limit: number): Promise<string[]> {
     return this.outbox.pendingToEnqueue(staleBefore, limit);
@@ -100,6 +113,28 @@ export class ExportRepository {
       .where('id', '=', id)
       .where('status', '=', 'running')
       .execute();
+  }
+
+  /** Done exports finished before `finishedBefore` become `expired`; the names of the files they had. */
+  async expire(finishedBefore: Date): Promise<string[]> {
+    const { rows } = await sql<{ file_name: string | null }>`
+      update exports set status = 'expired', file_name = null
+      from (select id, file_name from exports where status = 'done' and finished_at < ${finishedBefore} for update) expiring
+      where exports.id = expiring.id
+      returning expiring.file_name`.execute(this.db);
+    return rows.flatMap((row) => (row.file_name ? [row.file_name] : []));
+  }
+
+  /** Which of `fileNames` are the files of done exports. */
+  async doneFiles(fileNames: string[]): Promise<string[]> {
+    if (fileNames.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('exports')
+      .select('file_name')
+      .where('status', '=', 'done')
+      .where('file_name', 'in', fileNames)
+      .execute();
+    return rows.flatMap((row) => (row.file_name ? [row.file_name] : []));
   }
 
   async fail(id: string, error: string): Promise<void> {

@@ -15,6 +15,11 @@ export const exportsRoutes: FastifyPluginAsyncTypebox<{ exports: ExportService }
   });
 
   app.route({
+    ...endpoints.listExports,
+    handler: async (request) => ({ items: (await exports.list(actorOf(request))).map(presentExport) }),
+  });
+
+  app.route({
     ...endpoints.getExport,
     handler: async (request) => presentExport(await exports.get(actorOf(request), request.params.id)),
   });

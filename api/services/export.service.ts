@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExportRequest } from '../contract/index.js';
 import { permissions, scopeOf, type Actor } from '../domain/access.js';
-import { conflict, forbidden, notFound } from '../domain/errors.js';
+import { conflict, forbidden, gone, notFound } from '../domain/errors.js';
 import {
   darwinCoreWriter,
   EXPORT_EXTENSIONS,
@@ -24,6 +24,9 @@ export interface ExportServiceOptions {
   /** Tries per export job, the first included (the queue's `attempts`): the last failure marks the export `failed`. */
   attempts: number;
 }
+
+/** How many of a person's exports the list shows. */
+const LISTED_EXPORTS = 50;
 
 /** A finished export's file, for the route to stream. */
 export interface ExportFile {
@@ -60,6 +63,11 @@ export class ExportService {
     return id;
   }
 
+  /** The actor's own latest exports, newest first. */
+  list(actor: Actor): Promise<ExportRecord[]> {
+    return this.exports.listOwn(actor.id, LISTED_EXPORTS);
+  }
+
   async get(actor: Actor, id: string): Promise<ExportRecord> {
     const record = await this.exports.findOwn(id, actor.id);
     if (!record) throw notFound('Export');
@@ -69,6 +77,8 @@ export class ExportService {
   async file(actor: Actor, id: string): Promise<ExportFile> {
     const record = await this.get(actor, id);
     if (record.status === 'failed') throw conflict('export_failed', `This export failed: ${record.error ?? 'no reason recorded'}`);
+    if (record.status === 'expired')
+      throw gone('export_expired', 'This export was deleted after its retention; ask for it again: POST /api/v1/exports');
     if (record.status !== 'done' || !record.fileName)
       throw conflict('export_not_ready', `This export is ${record.status}; its file is not ready`);
     return {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 
@@ -26,6 +26,25 @@ export class ExportStore {
 
   pathOf(fileName: string): string {
     return path.join(this.root, fileName);
+  }
+
+  /** Every file here (finished and `.part`), with when it was last written. */
+  async list(): Promise<{ name: string; modifiedAt: Date }[]> {
+    const names = await readdir(this.root).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    const files = await Promise.all(
+      names.map(async (name) => {
+        const facts = await stat(this.pathOf(name)).catch(() => undefined);
+        return facts?.isFile() ? [{ name, modifiedAt: facts.mtime }] : [];
+      }),
+    );
+    return files.flat();
+  }
+
+  async remove(fileName: string): Promise<void> {
+    await rm(this.pathOf(fileName), { force: true });
   }
 
   async create(fileName: string): Promise<ExportFileWriter> {

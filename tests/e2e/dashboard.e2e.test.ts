@@ -1,11 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Specimen } from '../../api/contract/index.js';
+import { parseCsv } from '../../datasets/csv.js';
 import { BrowserTestBed, describeInChromium, UI_TIMEOUT, waitForListLoaded } from '../helpers/browser.js';
+import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
 import { aiAnswer, recordIdentification } from '../helpers/review.js';
 
@@ -171,6 +173,40 @@ describeInChromium('the surveillance dashboard in Chromium against the real serv
       .toEqual({ path: '/specimens', search: { group: 'mosquito', from: '2026-10-01', to: '2026-10-31' } });
     await expect.poll(() => page.getByTestId('pagination-range').textContent(), { timeout: UI_TIMEOUT }).toBe('1–1 of 1');
     expect(await rows.first().getAttribute('data-specimen-id')).toBe(culex[2]!.id);
+
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("exports the list's filtered specimens from the list page, shows the progress and downloads the file", async () => {
+    // Export jobs run in this process, as in any that consumes jobs.
+    testBed.server.jobs.queue('export').process(testBed.server.services.exports.jobHandler());
+    await identifiedSpecimen('staff.airport', 'CNNGB-LS', '2026-11-22T06:30:00Z', 'Aedes albopictus', 6);
+    const { page, dialogs, errors } = await testBed.signIn('expert.ningbo');
+    await page.goto('/#/specimens?portCode=CNNGB-LS');
+    await waitForListLoaded(page);
+    await page.getByTestId('export-panel').locator('summary').click();
+    await page.getByTestId('export-format').selectOption('csv');
+    await page.getByTestId('export-start').click();
+
+    const job = page.getByTestId('export-job').first();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: UI_TIMEOUT }).toBe('done');
+    const downloading = page.waitForEvent('download');
+    await job.getByTestId('export-download').click();
+    const download = await downloading;
+    const csv = await readFile((await download.path())!, 'utf8');
+
+    const listed = await (await as(testBed.server, 'expert.ningbo')).listSpecimens({ query: { portCode: 'CNNGB-LS', limit: 100 } });
+    const [header, ...rows] = parseCsv(csv.replace(/^\uFEFF/, ''));
+    const idColumn = header!.indexOf('id');
+    expect(idColumn, header!.join(',')).toBeGreaterThanOrEqual(0);
+    expect(rows.map((row) => row[idColumn]).sort()).toEqual(
+      listed
+        .json()
+        .items.map((item) => item.id)
+        .sort(),
+    );
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
 
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);

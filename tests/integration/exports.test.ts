@@ -1,3 +1,4 @@
+import { utimes, writeFile } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORGANISATION } from '../../api/seed/demo-organisation.js';
@@ -8,6 +9,9 @@ import { as, type Response, type SignedInClient } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { addUsers, aiAnswer, triagedSpecimen } from '../helpers/review.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { ExportRepository } from '../../api/repositories/export.repository.js';
+import { ExportExpiry } from '../../api/services/export-expiry.js';
+import { ExportStore } from '../../api/storage/export-store.js';
 
 const BEILUN = 'CNNGB-BL';
 const LISHE = 'CNNGB-LS';
@@ -390,6 +394,49 @@ for (const backend of await testBackends()) {
         features: { properties: { specimens: number; individuals: number } }[];
       };
       expect(density.features[0]!.properties).toMatchObject({ specimens: added + 1, individuals });
+    });
+
+    it("lists a person's own exports, newest first, and expires a done one after the retention: file gone, 410 export_expired", async () => {
+      const staff = await client('staff.beilun');
+      const id = await requested('staff.beilun', { format: 'geojson' });
+      await finished('staff.beilun', id);
+      const listed = (await staff.listExports()).json().items;
+      expect(listed[0]).toMatchObject({ id, status: 'done', format: 'geojson' });
+      expect(listed.map((job) => job.createdAt)).toEqual(
+        listed
+          .map((job) => job.createdAt)
+          .toSorted()
+          .toReversed(),
+      );
+      expect((await (await client('staff.airport')).listExports()).json().items.map((job) => job.id)).not.toContain(id);
+
+      const store = new ExportStore(t.config.storageDir);
+      const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+      const leftover = async (name: string, writtenAt: Date) => {
+        await writeFile(store.pathOf(name), 'half a file');
+        await utimes(store.pathOf(name), writtenAt, writtenAt);
+      };
+      // An attempt that died two hours ago, one writing now, and a file committed whose row was never marked done.
+      await leftover('.dead-attempt.part', hoursAgo(2));
+      await leftover('.live-attempt.part', new Date());
+      await leftover(`${crypto.randomUUID()}.csv`, hoursAgo(2));
+      const expiry = new ExportExpiry(new ExportRepository(t.database.db), store, t.app.log, {
+        retentionMs: t.config.exports.retentionMs,
+        intervalMs: 60_000,
+      });
+      expect(await expiry.sweep()).toEqual({ expired: 0, leftovers: 2 });
+      const exportFiles = async () => (await t.storedFiles()).filter((file) => file.startsWith('exports/'));
+      expect(await exportFiles()).toContain('exports/.live-attempt.part');
+      expect((await staff.exportFile({ params: { id } })).statusCode).toBe(200);
+
+      const afterRetention = new Date(Date.now() + t.config.exports.retentionMs + 60_000);
+      const swept = await expiry.sweep(afterRetention);
+      expect(swept.expired).toBeGreaterThanOrEqual(1);
+      expect((await staff.getExport({ params: { id } })).json()).toMatchObject({ status: 'expired', progress: 1, fileUrl: null });
+      expectError(await staff.exportFile({ params: { id } }), 410, 'export_expired');
+      // Every done export was older than the retention by then, and the live attempt's file had stopped growing.
+      expect(await exportFiles()).toEqual([]);
+      expect(await expiry.sweep(afterRetention)).toEqual({ expired: 0, leftovers: 0 });
     });
   });
 }

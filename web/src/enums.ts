@@ -6,6 +6,8 @@ import {
   ALERT_STATUSES,
   CONFIDENCE_BANDS,
   DELIVERY_STATUSES,
+  EXPORT_FORMATS,
+  EXPORT_STATUSES,
   IDENTIFICATION_SOURCES,
   LIFE_STAGES,
   PORT_TYPES,
@@ -42,6 +44,8 @@ export const ENUMS = {
   confidenceBand: CONFIDENCE_BANDS,
   identifiedBy: IDENTIFICATION_SOURCES,
   specimenSort: SPECIMEN_SORTS,
+  exportFormat: EXPORT_FORMATS,
+  exportStatus: EXPORT_STATUSES,
 } as const;
 
 export type EnumKind = keyof typeof ENUMS;

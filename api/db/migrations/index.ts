@@ -12,6 +12,7 @@ import * as appointments from './0010-appointments.js';
 import * as surveillanceStatistics from './0011-surveillance-statistics.js';
 import * as exportJobs from './0012-exports.js';
 import * as surveillanceAtScale from './0013-surveillance-at-scale.js';
+import * as exportExpiry from './0014-export-expiry.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011-surveillance-statistics': surveillanceStatistics,
   '0012-exports': exportJobs,
   '0013-surveillance-at-scale': surveillanceAtScale,
+  '0014-export-expiry': exportExpiry,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -37,6 +37,7 @@ export const queryKeys = {
   alert: (id: string) => ['alerts', 'detail', id] as const,
   stats: (kind: 'counts' | 'overview' | 'density' | 'positiveRates' | 'turnaround', query: object) => ['stats', kind, query] as const,
   labs: ['labs'] as const,
+  exports: ['exports'] as const,
   /** Schedules and appointment lists: what every booking change makes stale. */
   appointmentsRoot: ['appointments'] as const,
   labSchedule: (labId: string, period: ScheduleQuery) => ['appointments', 'schedule', labId, period] as const,

@@ -3,6 +3,7 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { specimenListQuery, usePorts } from '../api/queries';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ExportPanel } from '../components/ExportPanel';
 import { IdentificationBadge } from '../components/IdentificationBadge';
 import { SpecimenFilters, type Filters } from '../components/SpecimenFilters';
 import { StatusBadge } from '../components/StatusBadge';
@@ -10,7 +11,7 @@ import { useCurrentUser } from '../current-user';
 import { useEnumLabel } from '../enums';
 import { formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
-import { PAGE_SIZE, specimenListQueryFor } from '../specimen-search';
+import { PAGE_SIZE, specimenListQueryFor, surveillanceFiltersFor } from '../specimen-search';
 
 const route = getRouteApi('/signed-in/specimens');
 
@@ -52,6 +53,7 @@ export function MySpecimensPage() {
       </div>
 
       <SpecimenFilters search={search} ports={ports} onChange={setFilters} onClear={() => void navigate({ search: {} })} />
+      {user.role !== 'trainee' && <ExportPanel filters={surveillanceFiltersFor(search)} />}
 
       <ErrorMessage error={error} onRetry={() => void refetch()} />
 
