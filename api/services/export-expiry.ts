@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExportRepository } from '../repositories/export.repository.js';
 import type { ExportStore } from '../storage/export-store.js';
+import { PeriodicSweep } from './periodic-sweep.js';
 
 export interface ExportExpiryOptions {
   /** How long a finished export's file is kept. */
@@ -29,15 +30,16 @@ const LEFTOVER_AGE_MS = 60 * 60_000;
  * no done export refers to are removed once an hour old.
  */
 export class ExportExpiry {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicSweep;
 
   constructor(
     private readonly exports: Pick<ExportRepository, 'expire' | 'doneFiles'>,
     private readonly store: ExportStore,
     private readonly log: FastifyBaseLogger,
     private readonly options: ExportExpiryOptions,
-  ) {}
+  ) {
+    this.periodic = new PeriodicSweep(() => this.sweep(), log, 'export expiry sweep');
+  }
 
   async sweep(now = new Date()): Promise<ExportExpiryResult> {
     // The rows first: a crash between the two leaves a file no done export refers to, which the next sweep removes.
@@ -54,20 +56,11 @@ export class ExportExpiry {
 
   /** Sweeps now, then every `intervalMs`; a sweep still running when the next is due is not doubled. */
   start(): void {
-    const run = () => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((error: unknown) => this.log.error({ err: error }, 'export expiry sweep failed'))
-        .finally(() => (this.running = undefined));
-    };
-    run();
-    this.timer = setInterval(run, this.options.intervalMs);
-    this.timer.unref();
+    this.periodic.start(this.options.intervalMs);
   }
 
   /** Stops sweeping and waits for a sweep in progress (before the database closes). */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 }

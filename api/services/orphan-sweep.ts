@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SpecimenRepository } from '../repositories/specimen.repository.js';
 import type { ImageStore } from '../storage/image-store.js';
+import { PeriodicSweep } from './periodic-sweep.js';
 
 export interface OrphanSweepOptions {
   /** How often the sweep runs (it runs at start too). */
@@ -28,8 +29,7 @@ export interface OrphanSweepResult {
  * removing: an old unreferenced file an upload picks up meanwhile is seen young and kept.
  */
 export class OrphanSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicSweep;
 
   constructor(
     private readonly store: ImageStore,
@@ -38,7 +38,9 @@ export class OrphanSweeper {
     private readonly options: OrphanSweepOptions,
     /** Told what each sweep removed (the metrics). */
     private readonly onSwept: (result: OrphanSweepResult) => void = () => undefined,
-  ) {}
+  ) {
+    this.periodic = new PeriodicSweep(() => this.sweep(), log, 'orphan file sweep');
+  }
 
   async sweep(now = new Date()): Promise<OrphanSweepResult> {
     const oldEnough = (writtenAt: Date | undefined) =>
@@ -69,20 +71,11 @@ export class OrphanSweeper {
 
   /** Sweeps now, then every `intervalMs`; a sweep still running when the next is due is not doubled. */
   start(): void {
-    const run = () => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((error: unknown) => this.log.error({ err: error }, 'orphan file sweep failed'))
-        .finally(() => (this.running = undefined));
-    };
-    run();
-    this.timer = setInterval(run, this.options.intervalMs);
-    this.timer.unref();
+    this.periodic.start(this.options.intervalMs);
   }
 
   /** Stops sweeping and waits for a sweep in progress (before the database closes). */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 }
