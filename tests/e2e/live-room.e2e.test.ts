@@ -631,7 +631,7 @@ describe.skipIf(Boolean(skipReason))(
     });
 
     it.skipIf(!ffmpeg.available)(
-      `the host records the consultation: everyone sees the REC badge, and the room page plays (and seeks in) the WebM and offers it to download ${ffmpeg.reason}`,
+      `the host records the consultation: everyone sees the REC badge, the room page plays (and seeks in) the WebM of both cameras and offers it to download, and still does read-only once the room ended ${ffmpeg.reason}`,
       async () => {
         const room = await createConsultation();
         const expert = await testBed.signIn('expert.ningbo');
@@ -690,7 +690,8 @@ describe.skipIf(Boolean(skipReason))(
             }),
         );
         expect(played.duration).toBeGreaterThan(1.5);
-        expect(played.width).toBeGreaterThan(0);
+        // Both cameras, side by side in the playback file.
+        expect(played.width).toBe(1280);
         expect(played.seekedTo).toBeCloseTo(played.duration / 2, 0);
 
         // Both people's camera and microphone, as sent; the playback file holds VP8 video and the mixed Opus audio.
@@ -707,6 +708,36 @@ describe.skipIf(Boolean(skipReason))(
         ).getRecordingFile({ params: { id: room.id, recordingId: items[0]!.id } });
         const probed = await probeMediaBytes(file.rawPayload);
         expect(probed?.streams.map((stream) => `${stream.kind}:${stream.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
+
+        // The room ends; its page stays, read-only: who took part, and the recording, which still plays.
+        await apiAs('expert.ningbo', (client) => client.endRoom({ params: { id: room.id } }));
+        await staff.page.goto('/#/specimens');
+        await openRoom(staff, room.id);
+        const record = staff.page.getByTestId('room-record');
+        await record.waitFor({ timeout: UI_TIMEOUT });
+        const people = await record
+          .getByTestId('room-record-people')
+          .locator('li')
+          .evaluateAll((items) =>
+            items.map((item) => (item as unknown as { getAttribute(name: string): string | null }).getAttribute('data-user-id')),
+          );
+        expect(people).toHaveLength(2);
+        const kept = staff.page.locator('[data-testid="recording"][data-status="ready"]');
+        await kept.getByTestId('recording-play').click();
+        const replayed = await kept.getByTestId('recording-player').evaluate(
+          (element) =>
+            new Promise<number>((resolve, reject) => {
+              const video = element as unknown as {
+                videoWidth: number;
+                readyState: number;
+                addEventListener(type: string, listener: () => void, options?: { once: boolean }): void;
+              };
+              video.addEventListener('error', () => reject(new Error('the player failed')));
+              if (video.readyState >= 1) resolve(video.videoWidth);
+              else video.addEventListener('loadedmetadata', () => resolve(video.videoWidth), { once: true });
+            }),
+        );
+        expect(replayed).toBe(1280);
         expect(uncaught(expert)).toEqual([]);
         expect(uncaught(staff)).toEqual([]);
       },

@@ -158,7 +158,7 @@ describe.skipIf(!mediasoup.available || !ffmpeg.available)(
       return { producer: created, source, peerId: `peer-${source}`, userId: `user-${source}`, displayName: `Sender of ${source}`, router };
     }
 
-    it('records every producer, present and added later, as sent, and composes one playable WebM', async () => {
+    it('records every producer, present and added later, as sent, and composes one playable WebM showing every video', async () => {
       const camera = await producer('video', 'camera', VP8, VPX_TEST_PATTERN);
       const microphone = await producer('audio', 'microphone', OPUS, OPUS_TONE);
       const silent = await producer('audio', 'microphone', OPUS);
@@ -192,6 +192,8 @@ describe.skipIf(!mediasoup.available || !ffmpeg.available)(
       expect(outcome.composite!.durationMs).toBeGreaterThanOrEqual(bySource.camera!.durationMs);
       const composite = await probeMedia(FFMPEG_TOOLS, path.join(directory, 'recording.webm'));
       expect(composite?.streams.map((stream) => `${stream.kind}:${stream.codec}`).sort()).toEqual(['audio:opus', 'video:vp8']);
+      // Both video tracks, side by side: two 640×360 cells, each track scaled into its own.
+      expect(composite?.streams.find((stream) => stream.kind === 'video')).toMatchObject({ width: 1280, height: 360 });
       // Stopping again answers the same outcome rather than recording anew.
       await expect(recording.stop()).resolves.toBe(outcome);
     });

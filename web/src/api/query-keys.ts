@@ -24,6 +24,7 @@ export const queryKeys = {
   roomLists: ['rooms', 'list'] as const,
   roomList: (query: Partial<RoomListQuery>) => ['rooms', 'list', query] as const,
   room: (id: string) => ['rooms', 'detail', id] as const,
+  roomRecord: (id: string) => ['rooms', 'record', id] as const,
   models: ['models'] as const,
   taxonSearches: ['taxa', 'search'] as const,
   taxonSearch: (query: Partial<TaxonSearchQuery>) => ['taxa', 'search', query] as const,

@@ -70,7 +70,9 @@ export function SpecimenRooms({ specimenId, user }: { specimenId: string; user: 
                   <span className="badge">{t('rooms.active')}</span>
                 )
               ) : (
-                <span className="badge muted">{t('rooms.ended')}</span>
+                <Link className="btn btn-secondary btn-small" to="/rooms/$id" params={{ id: room.id }} data-testid="room-record-link">
+                  {t('rooms.openRecord')}
+                </Link>
               )}
             </li>
           ))}

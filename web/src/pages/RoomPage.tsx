@@ -10,6 +10,7 @@ import { RoomClosed } from '../components/room/RoomClosed';
 import { RoomBackLink } from '../components/room/RoomBackLink';
 import { RoomHeader } from '../components/room/RoomHeader';
 import { useRoomConnection, useRoomDetail, useRoomState } from '../components/room/room-hooks';
+import { RoomRecordView } from '../components/room/RoomRecordView';
 import { RoomRecordings } from '../components/room/RoomRecordings';
 import { allows } from '../rtc/room-state';
 
@@ -57,9 +58,12 @@ export function RoomPage({ id, user }: { id: string; user: User }) {
     <section className="page room-page" data-testid="room-page" data-room-id={id} data-phase={client ? state.phase : 'idle'}>
       <RoomHeader detail={detail} state={client ? state : null} />
       {!detail.room.active && !client ? (
-        <p className="empty" data-testid="room-ended">
-          {t('room.endedNotice')}
-        </p>
+        <>
+          <p className="empty" data-testid="room-ended">
+            {t('room.endedNotice')}
+          </p>
+          <RoomRecordView roomId={id} />
+        </>
       ) : !client ? (
         <PreJoin subject={{ kind: detail.room.kind, role: expectedRole(detail, user) }} onJoin={join} />
       ) : state.phase === 'closed' ? (
