@@ -3,7 +3,8 @@
  * time-limited grant, so the server enforces exactly what the browser shows.
  *
  * - consultation (linked to a specimen): the expert is `host`; port staff and other experts are `participant`s
- *   and may all send camera, microscope, screen and microphone, chat and annotate the shared still.
+ *   and may all send camera, microscope, screen and microphone, chat, annotate the shared still and raise a hand
+ *   (to ask for the floor without talking over the others).
  * - class: the presenter is `host`; `trainee`s receive only, chat and raise a hand; the host may grant a trainee
  *   the microphone for a while.
  * Hosts moderate: mute, remove, grant, end, record.
@@ -47,8 +48,9 @@ export function canShareStill(subject: PermissionSubject): boolean {
   return canAnnotate(subject);
 }
 
+/** Everyone but the host, who gives the floor rather than asks for it. */
 export function canRaiseHand(subject: PermissionSubject): boolean {
-  return subject.kind === 'class' && subject.role === 'trainee';
+  return subject.role !== 'host';
 }
 
 export function canModerate(subject: PermissionSubject, action: ModerationAction): boolean {

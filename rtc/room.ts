@@ -302,7 +302,7 @@ export class Room extends EventEmitter<RoomEvents> {
 
   raiseHand(peerId: string, raised: boolean): void {
     const peer = this.peer(peerId);
-    if (!canRaiseHand(peer.subject)) throw new PermissionDenied('only trainees in a class raise hands');
+    if (!canRaiseHand(peer.subject)) throw new PermissionDenied('the host gives the floor rather than raising a hand');
     peer.handRaised = raised;
     this.emit('peer-updated', peer.info());
   }

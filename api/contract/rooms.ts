@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { RoomEventRecord } from '../../rtc/protocol.js';
 import { ROOM_TOKEN_TTL_SECONDS } from '../domain/room.js';
-import { ROOM_EVENT_KINDS, ROOM_KINDS, ROOM_ROLES } from '../domain/vocabulary.js';
+import { ROOM_EVENT_KINDS, ROOM_KINDS, ROOM_REFUSALS, ROOM_ROLES } from '../domain/vocabulary.js';
 import { DateTime, errorResponses, Nullable, Page, pageQuery, PersonRef, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { ExpertIdentificationBody, IdentificationHistoryEntry } from './identification.js';
@@ -31,6 +31,19 @@ export const RoomParticipant = Type.Object(
   { title: 'RoomParticipant' },
 );
 
+export const RoomAccess = Type.Union(
+  [
+    Type.Object({ role: Type.Enum(ROOM_ROLES), refusal: Type.Null() }),
+    Type.Object({ role: Type.Null(), refusal: Type.Enum(ROOM_REFUSALS) }),
+  ],
+  {
+    title: 'RoomAccess',
+    description:
+      'What `POST /api/v1/rooms/:id/token` gives the caller: the role they join with, or (role null) why they are refused (403). ' +
+      'An ended room refuses everyone (409) whatever this says.',
+  },
+);
+
 export const RoomDetail = Type.Object(
   {
     room: Room,
@@ -43,6 +56,7 @@ export const RoomDetail = Type.Object(
       { open: Type.Boolean(), peers: Type.Integer({ minimum: 0 }) },
       { description: 'Whether the room is open on this API process now, and how many people are connected to it' },
     ),
+    access: RoomAccess,
   },
   { title: 'RoomDetail' },
 );
@@ -134,7 +148,7 @@ export const roomEndpoints = {
     schema: {
       operationId: 'getRoom',
       tags: ['rooms'],
-      summary: 'A room, its participants and counts',
+      summary: 'A room, its participants and counts, and whether (as what) the caller may join it',
       params: RoomIdParams,
       response: { 200: RoomDetail, ...errorResponses(400, 401, 404) },
     },
@@ -204,6 +218,7 @@ export const roomEndpoints = {
 
 export type Room = Static<typeof Room>;
 export type RoomParticipant = Static<typeof RoomParticipant>;
+export type RoomAccess = Static<typeof RoomAccess>;
 export type RoomDetail = Static<typeof RoomDetail>;
 export type RoomToken = Static<typeof RoomToken>;
 export type NewRoom = Static<typeof NewRoom>;

@@ -71,6 +71,10 @@ export type RoomKind = (typeof ROOM_KINDS)[number];
 export const ROOM_ROLES = ['host', 'participant', 'trainee'] as const;
 export type RoomRole = (typeof ROOM_ROLES)[number];
 
+/** Why a person who sees a room may not join it: a trainee and a consultation, a specimen outside their scope, a class they are not enrolled in. */
+export const ROOM_REFUSALS = ['trainee_in_consultation', 'out_of_scope', 'not_enrolled'] as const;
+export type RoomRefusal = (typeof ROOM_REFUSALS)[number];
+
 export const ROOM_EVENT_KINDS = ['joined', 'left', 'chat', 'annotation', 'annotations-cleared', 'still'] as const;
 export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
 

@@ -10,7 +10,7 @@ import {
   type RoomRecord,
   type RoomTokenClaims,
 } from '../domain/room.js';
-import type { RoomEventKind, RoomKind, RoomRole } from '../domain/vocabulary.js';
+import type { RoomEventKind, RoomKind, RoomRefusal, RoomRole } from '../domain/vocabulary.js';
 
 import { conflict, forbidden, notFound, unauthorized, unprocessable } from '../domain/errors.js';
 import { recordAudit } from '../repositories/audit.repository.js';
@@ -39,6 +39,8 @@ export interface RoomDetail {
   counts: { participants: number; events: Record<RoomEventKind, number> };
   /** Whether the room is open in this process now, and how many peers are in it. */
   live: { open: boolean; peers: number };
+  /** What a room token would give the caller: the pre-join screen shows it rather than guessing. */
+  access: RoomAccess;
 }
 
 export interface RoomToken {
@@ -49,7 +51,13 @@ export interface RoomToken {
   expiresAt: Date;
 }
 
-type Access = { role: RoomRole } | { refused: string };
+export type RoomAccess = { role: RoomRole; refusal: null } | { role: null; refusal: RoomRefusal };
+
+const REFUSAL_MESSAGES: Record<RoomRefusal, string> = {
+  trainee_in_consultation: 'Trainees join classes, not consultations',
+  out_of_scope: 'This specimen is outside your scope',
+  not_enrolled: 'Only the presenter and the trainees enrolled in this class join it',
+};
 
 /**
  * Live rooms on the API side (ADR 0009): who may open, see, join and end them, the room tokens that let people into
@@ -100,10 +108,11 @@ export class RoomService {
 
   async get(actor: Actor, roomId: string): Promise<RoomDetail> {
     const room = await this.visibleRoom(actor, roomId);
-    const [participants, counted, open] = await Promise.all([
+    const [participants, counted, open, access] = await Promise.all([
       this.rooms.participants(room.id),
       this.rooms.eventCounts(room.id),
       this.live()?.find(room.id),
+      this.accessOf(actor, room),
     ]);
     const events = { joined: 0, left: 0, chat: 0, annotation: 0, 'annotations-cleared': 0, still: 0, ...counted };
     return {
@@ -111,6 +120,7 @@ export class RoomService {
       participants,
       counts: { participants: participants.length, events },
       live: { open: open !== undefined, peers: open?.peers.size ?? 0 },
+      access,
     };
   }
 
@@ -184,7 +194,7 @@ export class RoomService {
   async token(actor: Actor, roomId: string): Promise<RoomToken> {
     const room = await this.visibleRoom(actor, roomId);
     const access = await this.accessOf(actor, room);
-    if ('refused' in access) throw forbidden(access.refused);
+    if (access.role === null) throw forbidden(REFUSAL_MESSAGES[access.refusal]);
     if (room.endedAt) throw conflict('room_ended', 'This room has ended');
     const { token, expiresAt } = this.tokens.issue(
       { sub: actor.id, room: room.id, role: access.role, kind: room.kind },
@@ -204,7 +214,7 @@ export class RoomService {
     if (!room || room.kind !== claims.kind) throw unauthorized('This room token names no room you can see');
     if (room.endedAt) throw conflict('room_ended', 'This room has ended');
     const access = await this.accessOf(actor, room);
-    if ('refused' in access) throw forbidden(access.refused);
+    if (access.role === null) throw forbidden(REFUSAL_MESSAGES[access.refusal]);
     return { roomId: room.id, kind: room.kind, userId: actor.id, displayName: actor.displayName, role: access.role };
   }
 
@@ -249,23 +259,25 @@ export class RoomService {
    * Who joins as what (ADR 0009). Consultation: its creator and administrators host, other experts and staff in scope
    * of the specimen take part, trainees do not. Class: its presenter and administrators host, enrolled trainees attend.
    */
-  private async accessOf(actor: Actor, room: RoomRecord): Promise<Access> {
-    if (actor.role === 'admin') return { role: 'host' };
+  private async accessOf(actor: Actor, room: RoomRecord): Promise<RoomAccess> {
+    const joinsAs = (role: RoomRole): RoomAccess => ({ role, refusal: null });
+    const refused = (refusal: RoomRefusal): RoomAccess => ({ role: null, refusal });
+    if (actor.role === 'admin') return joinsAs('host');
     if (room.kind === 'consultation') {
-      if (room.createdBy.id === actor.id) return { role: 'host' };
-      if (actor.role === 'trainee') return { refused: 'Trainees join classes, not consultations' };
-      if (!isUnitPathInScope(scopeOf(actor), room.unitPath)) return { refused: 'This specimen is outside your scope' };
-      return { role: 'participant' };
+      if (room.createdBy.id === actor.id) return joinsAs('host');
+      if (actor.role === 'trainee') return refused('trainee_in_consultation');
+      if (!isUnitPathInScope(scopeOf(actor), room.unitPath)) return refused('out_of_scope');
+      return joinsAs('participant');
     }
     const enrolled = await this.rooms.participantRole(room.id, actor.id);
-    if (enrolled === 'host' || enrolled === 'trainee') return { role: enrolled };
-    return { refused: 'Only the presenter and the trainees enrolled in this class join it' };
+    if (enrolled === 'host' || enrolled === 'trainee') return joinsAs(enrolled);
+    return refused('not_enrolled');
   }
 
   /** 403 with `message` unless the actor hosts the room (its host, or an administrator). */
   async assertHost(actor: Actor, room: RoomRecord, message: string): Promise<void> {
     const access = await this.accessOf(actor, room);
-    if (!('role' in access) || access.role !== 'host') throw forbidden(message);
+    if (access.role !== 'host') throw forbidden(message);
   }
 
   /** Trainees to enrol must exist in the enrolling person's scope, be active and have the trainee role. */

@@ -75,6 +75,15 @@ interface HookScope {
   };
 }
 
+/** The page's global scope with the count of getUserMedia calls (the tests' tsconfig has no DOM types). */
+interface GetUserMediaCount {
+  __getUserMediaCalls: number;
+  navigator: { mediaDevices: { getUserMedia(constraints?: unknown): Promise<unknown> } };
+}
+
+/** Emoji and the symbols (arrows, shapes, dingbats …) once used as icons, which show as boxes without an emoji font. */
+const SYMBOL_CHARACTERS = /\p{Extended_Pictographic}|[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2980-\u29ff]/u;
+
 function hookInfo(page: Page): Promise<HookInfo | null> {
   return page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom?.info() ?? null);
 }
@@ -185,6 +194,30 @@ describe.skipIf(Boolean(skipReason))(
       const room = await testBed.server.rtc?.rooms.find(roomId);
       const consumers = [...(room?.peers.get(peerId)?.consumers.values() ?? [])];
       return consumers.filter((consumer) => consumer.kind === 'video').map((consumer) => consumer.preferredLayers?.spatialLayer ?? null);
+    }
+
+    /**
+     * Counts the page's getUserMedia calls from now on (the page is loaded again so the count is in place before the
+     * app's code runs).
+     */
+    async function countGetUserMedia(page: Page): Promise<void> {
+      await page.addInitScript(() => {
+        const scope = globalThis as unknown as GetUserMediaCount;
+        scope.__getUserMediaCalls = 0;
+        const media = scope.navigator.mediaDevices;
+        // about:blank, on the way to the app, is no secure context and has none.
+        if (!media) return;
+        const original = media.getUserMedia.bind(media);
+        media.getUserMedia = (constraints) => {
+          scope.__getUserMediaCalls += 1;
+          return original(constraints);
+        };
+      });
+      await page.goto('about:blank');
+    }
+
+    function getUserMediaCalls(page: Page): Promise<number> {
+      return page.evaluate(() => (globalThis as unknown as GetUserMediaCount).__getUserMediaCalls);
     }
 
     function uncaught(session: BrowserSession): string[] {
@@ -333,6 +366,67 @@ describe.skipIf(Boolean(skipReason))(
 
       expect(uncaught(presenter)).toEqual([]);
       expect(uncaught(student)).toEqual([]);
+    });
+
+    it("a trainee opening a consultation's link is refused on the pre-join screen without their camera starting; staff raise a hand the host sees; the controls' icons are SVG", async () => {
+      const room = await createConsultation();
+      const student = await testBed.signIn('trainee.ningbo');
+      await countGetUserMedia(student.page);
+      await openRoom(student, room.id);
+      const refusal = student.page.getByTestId('join-refused');
+      await refusal.waitFor();
+      expect(await refusal.getAttribute('data-refusal')).toBe('trainee_in_consultation');
+      expect(await student.page.getByTestId('prejoin').count()).toBe(0);
+      expect(await student.page.getByTestId('room-join').count()).toBe(0);
+      // The server's answer is shown; a moment more for anything that would still ask for a device.
+      await sleep(1_000);
+      expect(await getUserMediaCalls(student.page)).toBe(0);
+
+      const expert = await testBed.signIn('expert.ningbo');
+      await openRoom(expert, room.id);
+      expect(await expert.page.getByTestId('prejoin-role').getAttribute('data-role')).toBe('host');
+      await join(expert.page);
+      const staff = await testBed.signIn('staff.beilun');
+      await countGetUserMedia(staff.page);
+      await openRoom(staff, room.id);
+      expect(await staff.page.getByTestId('prejoin-role').getAttribute('data-role')).toBe('participant');
+      await join(staff.page);
+      // The same count sees the camera and microphone of someone who may send.
+      expect(await getUserMediaCalls(staff.page)).toBeGreaterThan(0);
+
+      const controls = staff.page.getByTestId('room-controls');
+      await controls.getByTestId('control-hand').click();
+      const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+      const row = expert.page.locator(`[data-testid="participant"][data-peer-id="${staffPeerId}"]`);
+      await expect.poll(() => row.getAttribute('data-hand-raised'), { timeout: UI_TIMEOUT }).toBe('true');
+      expect(await row.getByTestId('participant-hand').locator('svg[data-icon="hand"]').count()).toBe(1);
+      expect(await controls.getByTestId('control-hand').getAttribute('data-raised')).toBe('true');
+      // The host gives the floor rather than asking for it.
+      expect(await expert.page.getByTestId('room-controls').getByTestId('control-hand').count()).toBe(0);
+      await controls.getByTestId('control-hand').click();
+      await expect.poll(() => row.getAttribute('data-hand-raised'), { timeout: UI_TIMEOUT }).toBe('false');
+
+      for (const page of [staff.page, expert.page]) {
+        const buttons = await page
+          .getByTestId('room-controls')
+          .locator('button')
+          .evaluateAll((found) =>
+            found.map((button) => ({
+              button: button.getAttribute('data-testid'),
+              svg: button.querySelector('svg[data-icon]') !== null,
+              text: button.textContent ?? '',
+            })),
+          );
+        expect(buttons.length).toBeGreaterThanOrEqual(4);
+        for (const { button, svg, text } of buttons) {
+          expect(svg, `${button} has an SVG icon`).toBe(true);
+          expect(text, `${button} has no symbol for an icon`).not.toMatch(SYMBOL_CHARACTERS);
+          expect(text.trim(), `${button} says what it does`).not.toBe('');
+        }
+      }
+      expect(uncaught(student)).toEqual([]);
+      expect(uncaught(staff)).toEqual([]);
+      expect(uncaught(expert)).toEqual([]);
     });
 
     it('a peer restarts ICE, and when its connection is cut reconnects by itself and receives (and sends) video again', async () => {

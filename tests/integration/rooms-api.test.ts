@@ -223,6 +223,16 @@ for (const backend of await testBackends()) {
     describe('room tokens', () => {
       let consultation: Room;
       let ningboClass: Room;
+      const accessOf = async (username: Username, roomId: string) =>
+        (await people[username].getRoom({ params: { id: roomId } })).json().access;
+      /** The room's detail tells each person who sees it what a token gives them: the role, or a refusal where the token is refused. */
+      const expectAccessAsTokens = async (roomId: string, roles: [Username, number, RoomToken['role'] | null][]) => {
+        for (const [username, status, role] of roles.filter(([, status]) => status !== 404)) {
+          const access = await accessOf(username, roomId);
+          expect(access.role, username).toBe(role);
+          expect(access.refusal === null, username).toBe(status === 200);
+        }
+      };
       beforeAll(async () => {
         consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId: beilunSpecimen.id });
         ningboClass = await createRoom('expert.ningbo', { kind: 'class', title: 'Larvae', trainees: [users['trainee.ningbo']] });
@@ -244,6 +254,8 @@ for (const backend of await testBackends()) {
           if (role) expect(response.json()).toMatchObject({ roomId: consultation.id, kind: 'consultation', role });
           else expectError(response, status, status === 403 ? 'forbidden' : 'not_found');
         }
+        await expectAccessAsTokens(consultation.id, roles);
+        expect(await accessOf('trainee.ningbo', consultation.id)).toEqual({ role: null, refusal: 'trainee_in_consultation' });
       });
 
       it("gives a class's presenter and administrators host, enrolled trainees trainee, and refuses everyone else", async () => {
@@ -264,6 +276,8 @@ for (const backend of await testBackends()) {
           if (role) expect(response.json()).toMatchObject({ roomId: ningboClass.id, kind: 'class', role });
           else expectError(response, status, status === 403 ? 'forbidden' : 'not_found');
         }
+        await expectAccessAsTokens(ningboClass.id, roles);
+        expect(await accessOf('expert.hq', ningboClass.id)).toEqual({ role: null, refusal: 'not_enrolled' });
       });
 
       it('signs a 10-minute JWT for the room audience that is no session token', async () => {

@@ -77,6 +77,25 @@ describe.skipIf(!mediasoup.available)(`rtc Room on real mediasoup workers ${medi
     }
   });
 
+  it("lets a consultation's participant raise and lower a hand, which the others are told of; never the host", async () => {
+    const room = await Room.create({ id: 'hands', kind: 'consultation', pool, transport });
+    try {
+      await room.join('expert', { userId: 'user-expert', displayName: 'expert', role: 'host' });
+      await room.join('staff', { userId: 'user-staff', displayName: 'staff', role: 'participant' });
+      const updates: [string, boolean][] = [];
+      room.on('peer-updated', (peer) => updates.push([peer.peerId, peer.handRaised]));
+      room.raiseHand('staff', true);
+      room.raiseHand('staff', false);
+      expect(updates).toEqual([
+        ['staff', true],
+        ['staff', false],
+      ]);
+      expect(() => room.raiseHand('expert', true)).toThrow(PermissionDenied);
+    } finally {
+      room.close();
+    }
+  });
+
   it('closes the rooms of a worker that dies (clients rejoin) and replaces the worker', async () => {
     const room = await Room.create({ id: 'doomed', kind: 'consultation', pool, transport });
     await joinWithTransports(room, 'expert', 'host');

@@ -38,11 +38,14 @@ describe('live-room permissions', () => {
     expect(canProduce(trainee(now), 'microphone', now)).toBe(false);
   });
 
-  it('keeps annotation to hosts and participants, hands to trainees', () => {
+  it('keeps annotation to hosts and participants', () => {
     expect(canAnnotate(participant) && canAnnotate(host('class'))).toBe(true);
     expect(canAnnotate(trainee(now + 1000))).toBe(false);
-    expect(canRaiseHand(trainee())).toBe(true);
-    expect(canRaiseHand(participant) || canRaiseHand(host('class'))).toBe(false);
+  });
+
+  it('lets trainees in a class and participants in a consultation raise a hand, never the host', () => {
+    expect(canRaiseHand(trainee()) && canRaiseHand(participant)).toBe(true);
+    expect(canRaiseHand(host('class')) || canRaiseHand(host('consultation'))).toBe(false);
   });
 
   it('gives moderation to hosts only, and microphone grants only in classes', () => {

@@ -7,6 +7,7 @@ import { useEnumLabel } from '../enums';
 import { portLabel } from '../format';
 import { useLanguage } from '../i18n';
 import { TaxonLabel } from './TaxonLabel';
+import { Icon } from './Icon';
 
 /** Alerts raised while the app is open, over every page until dismissed or dealt with; each leads to its alert. */
 export function AlertNotices() {
@@ -40,7 +41,7 @@ export function AlertNotices() {
               onClick={() => dismissAlertNotice(notice.alertId)}
               data-testid="alert-notice-dismiss"
             >
-              ×
+              <Icon name="close" />
             </button>
           </span>
         </div>

@@ -14,6 +14,7 @@ import {
   type Size,
   type View,
 } from '../review/zoom';
+import { Icon } from './Icon';
 
 interface ViewerState {
   index: number;
@@ -161,7 +162,7 @@ export function PhotoViewer({ images, viewer }: { images: readonly SpecimenImage
           aria-label={t('viewer.previousPhoto')}
           data-testid="photo-previous"
         >
-          ←
+          <Icon name="chevronLeft" />
         </button>
         <span className="muted small" data-testid="photo-position">
           {t('viewer.position', { n: index + 1, total: images.length })}
@@ -174,7 +175,7 @@ export function PhotoViewer({ images, viewer }: { images: readonly SpecimenImage
           aria-label={t('viewer.nextPhoto')}
           data-testid="photo-next"
         >
-          →
+          <Icon name="chevronRight" />
         </button>
         <span className="toolbar-spacer" />
         <button
@@ -185,7 +186,7 @@ export function PhotoViewer({ images, viewer }: { images: readonly SpecimenImage
           aria-label={t('viewer.zoomOut')}
           data-testid="photo-zoom-out"
         >
-          −
+          <Icon name="minus" />
         </button>
         <span className="zoom-level small" aria-live="polite" data-testid="photo-zoom-level">
           {percent}%
@@ -197,7 +198,7 @@ export function PhotoViewer({ images, viewer }: { images: readonly SpecimenImage
           aria-label={t('viewer.zoomIn')}
           data-testid="photo-zoom-in"
         >
-          +
+          <Icon name="plus" />
         </button>
         <button type="button" className="btn btn-ghost btn-small" onClick={viewer.toggleZoom} data-testid="photo-zoom-toggle">
           {isZoomed(view) ? t('viewer.fit') : t('viewer.zoom')}

@@ -5,6 +5,7 @@ import { taxonQuery } from '../api/taxa-queries';
 import { useLanguage } from '../i18n';
 import { NOT_VECTOR_TAXON, UNKNOWN_TAXON } from '../identification';
 import { TaxonName } from './TaxonName';
+import { Icon } from './Icon';
 
 type TaxonNames = Pick<Taxon, 'id' | 'nameZh' | 'nameEn'> & Partial<Pick<Taxon, 'watchList'>>;
 
@@ -12,14 +13,8 @@ type TaxonNames = Pick<Taxon, 'id' | 'nameZh' | 'nameEn'> & Partial<Pick<Taxon, 
 export function WatchListMarker() {
   const { t } = useTranslation();
   return (
-    <span
-      className="watch-marker"
-      role="img"
-      aria-label={t('taxonomy.watchList')}
-      title={t('taxonomy.watchList')}
-      data-testid="watch-marker"
-    >
-      ⚑
+    <span className="watch-marker" title={t('taxonomy.watchList')} data-testid="watch-marker">
+      <Icon name="flag" label={t('taxonomy.watchList')} />
     </span>
   );
 }

@@ -5,6 +5,7 @@ import { alertQuery } from '../api/alert-queries';
 import { ApiError } from '../api/client';
 import { AlertCard } from '../components/AlertCard';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Icon } from '../components/Icon';
 
 const route = getRouteApi('/signed-in/alerts/$alertId');
 
@@ -18,7 +19,7 @@ export function AlertPage() {
     <section className="page" data-testid="alert-page" data-alert-id={alertId}>
       <p>
         <Link to="/alerts" search={alert && alert.status !== 'open' ? { status: alert.status } : {}}>
-          ← {t('alerts.back')}
+          <Icon name="arrowLeft" /> {t('alerts.back')}
         </Link>
       </p>
       <h1 className="page-title">{t('alerts.one')}</h1>

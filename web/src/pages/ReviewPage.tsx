@@ -27,6 +27,7 @@ import { queuePosition } from '../review/queue';
 import { reviewQueueQueryFor, type ReviewSearch } from '../review/search';
 import { shortcutFor } from '../review/shortcuts';
 import { useLatest } from '../use-latest';
+import { Icon } from '../components/Icon';
 
 const route = getRouteApi('/signed-in/review/$specimenId');
 
@@ -263,7 +264,7 @@ export function ReviewPage() {
       <section className="page">
         <p>
           <Link to="/review" search={search}>
-            ← {t('review.backToQueue')}
+            <Icon name="arrowLeft" /> {t('review.backToQueue')}
           </Link>
         </p>
         {notFound ? (

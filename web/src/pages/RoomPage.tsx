@@ -2,9 +2,10 @@
 // chat and the shared specimen still with annotations (components/room). The connection itself is RoomClient's.
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
-import { canModerate, type RoomDetail, type RoomRole, type User } from '@contract';
+import { canModerate, type User } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { InRoom } from '../components/room/InRoom';
+import { JoinRefused } from '../components/room/JoinRefused';
 import { PreJoin } from '../components/room/PreJoin';
 import { RoomClosed } from '../components/room/RoomClosed';
 import { RoomBackLink } from '../components/room/RoomBackLink';
@@ -13,13 +14,7 @@ import { useRoomConnection, useRoomDetail, useRoomState } from '../components/ro
 import { RoomRecordView } from '../components/room/RoomRecordView';
 import { RoomRecordings } from '../components/room/RoomRecordings';
 import { allows } from '../rtc/room-state';
-
-/** The role the API will give this person (the token decides; this only shapes the pre-join screen). */
-function expectedRole(detail: RoomDetail, user: User): RoomRole {
-  const own = detail.room.createdBy.id === user.id || user.role === 'admin';
-  if (own) return 'host';
-  return detail.room.kind === 'consultation' ? 'participant' : 'trainee';
-}
+import { Icon } from '../components/Icon';
 
 export function RoomPage({ id, user }: { id: string; user: User }) {
   const { t } = useTranslation();
@@ -32,7 +27,9 @@ export function RoomPage({ id, user }: { id: string; user: User }) {
     return (
       <section className="page">
         <p>
-          <RoomBackLink specimenId={null}>← {t('common.back')}</RoomBackLink>
+          <RoomBackLink specimenId={null}>
+            <Icon name="arrowLeft" /> {t('common.back')}
+          </RoomBackLink>
         </p>
         {notFound ? (
           <p className="empty" data-testid="room-not-found">
@@ -65,7 +62,12 @@ export function RoomPage({ id, user }: { id: string; user: User }) {
           <RoomRecordView roomId={id} />
         </>
       ) : !client ? (
-        <PreJoin subject={{ kind: detail.room.kind, role: expectedRole(detail, user) }} onJoin={join} />
+        // The server says who joins as what: a person it would refuse is told so before any device is opened.
+        detail.access.role === null ? (
+          <JoinRefused refusal={detail.access.refusal} specimenId={detail.room.specimenId} />
+        ) : (
+          <PreJoin subject={{ kind: detail.room.kind, role: detail.access.role }} onJoin={join} />
+        )
       ) : state.phase === 'closed' ? (
         <RoomClosed reason={state.closedReason ?? 'failed'} error={state.error} specimenId={detail.room.specimenId} onRejoin={reset} />
       ) : (

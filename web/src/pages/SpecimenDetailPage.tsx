@@ -19,6 +19,7 @@ import { useEnumLabel, type EnumKind, type EnumValue } from '../enums';
 import { formatBytes, formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
 import { reviewProgress } from '../review/progress';
+import { Icon } from '../components/Icon';
 
 const route = getRouteApi('/signed-in/specimens/$id');
 
@@ -72,7 +73,9 @@ export function SpecimenDetailPage() {
     return (
       <section className="page">
         <p>
-          <Link to="/specimens">← {t('common.back')}</Link>
+          <Link to="/specimens">
+            <Icon name="arrowLeft" /> {t('common.back')}
+          </Link>
         </p>
         {notFound ? (
           <p className="empty" data-testid="specimen-not-found">
@@ -101,7 +104,9 @@ export function SpecimenDetailPage() {
   return (
     <section className="page" data-testid="specimen-detail" data-specimen-id={s.id}>
       <p>
-        <Link to="/specimens">← {t('common.back')}</Link>
+        <Link to="/specimens">
+          <Icon name="arrowLeft" /> {t('common.back')}
+        </Link>
       </p>
       <div className="page-head">
         <h1 className="page-title">

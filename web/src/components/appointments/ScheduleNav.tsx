@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { addDays, dayKeyOf, SCHEDULE_VIEWS, type ScheduleSearch, type ScheduleView } from '../../appointments';
 import { formatDay } from '../../format';
 import { useLanguage } from '../../i18n';
+import { Icon } from '../Icon';
 
 interface Props {
   days: readonly string[];
@@ -26,7 +27,7 @@ export function ScheduleNav({ days, view, switchable = false, go }: Props) {
         onClick={() => go({ day: addDays(first, -step) })}
         data-testid="schedule-previous"
       >
-        {t(view === 'day' ? 'schedule.previousDay' : 'schedule.previousWeek')}
+        <Icon name="arrowLeft" /> {t(view === 'day' ? 'schedule.previousDay' : 'schedule.previousWeek')}
       </button>
       <button type="button" className="btn btn-ghost btn-small" onClick={() => go({ day: undefined })} data-testid="schedule-today">
         {t('schedule.today')}
@@ -37,7 +38,7 @@ export function ScheduleNav({ days, view, switchable = false, go }: Props) {
         onClick={() => go({ day: addDays(first, step) })}
         data-testid="schedule-next"
       >
-        {t(view === 'day' ? 'schedule.nextDay' : 'schedule.nextWeek')}
+        {t(view === 'day' ? 'schedule.nextDay' : 'schedule.nextWeek')} <Icon name="arrowRight" />
       </button>
       <strong className="schedule-period" data-testid="schedule-period">
         {label}

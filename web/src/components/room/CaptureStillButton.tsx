@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { captureFrame } from '../../rtc/frame-capture';
 import { saveOntoSpecimen, type StillTarget } from './StillView';
+import { Icon } from '../Icon';
 
 interface Props {
   /** The person's own camera or microscope track, as it is being sent. */
@@ -37,7 +38,7 @@ export function CaptureStillButton({ track, target, onShare, onError }: Props) {
 
   return (
     <button type="button" className="btn btn-secondary" disabled={capturing} onClick={() => void capture()} data-testid="still-capture">
-      {capturing ? t('room.still.capturing') : t('room.controls.captureStill')}
+      <Icon name="camera" /> {capturing ? t('room.still.capturing') : t('room.controls.captureStill')}
     </button>
   );
 }

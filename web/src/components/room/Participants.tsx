@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { canModerate, type ModerationAction, type PeerInfo } from '@contract';
 import type { RoomClient } from '../../rtc/room-client';
 import { allows, type RoomState } from '../../rtc/room-state';
+import { Icon } from '../Icon';
 
 /** Everybody in the room, raised hands first; for the host, the buttons to grant the microphone, mute and remove. */
 export function Participants({
@@ -43,7 +44,7 @@ export function Participants({
               <span className="muted small">{t(`room.role.${peer.role}`)}</span>
               {peer.handRaised && (
                 <span className="participant-hand" title={t('room.participants.handRaised')} data-testid="participant-hand">
-                  ✋ {t('room.participants.handRaised')}
+                  <Icon name="hand" /> {t('room.participants.handRaised')}
                 </span>
               )}
               {granted && peer.microphoneGrantedUntil !== null && (

@@ -13,6 +13,7 @@ import {
   type JoinMedia,
 } from '../../rtc/local-media';
 import { DeviceSelect } from './DeviceSelect';
+import { Icon } from '../Icon';
 
 interface PreviewTrack {
   track: MediaStreamTrack | null;
@@ -162,8 +163,8 @@ export function PreJoin({ subject, onJoin }: { subject: PermissionSubject; onJoi
                 data-testid="prejoin-preview"
               />
             ) : (
-              <div className="tile-avatar" aria-hidden="true">
-                ⦸
+              <div className="tile-avatar">
+                <Icon name="videoOff" label={t('room.cameraOffTile')} />
               </div>
             )}
           </div>

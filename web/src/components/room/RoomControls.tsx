@@ -4,6 +4,7 @@ import { canModerate, canProduce, canRaiseHand, canShareStill, type MediaSource,
 import { canShareScreen, listDevices, openAudio, openScreen, openVideo, type DeviceChoice } from '../../rtc/local-media';
 import type { RoomClient } from '../../rtc/room-client';
 import { allows, type RoomState } from '../../rtc/room-state';
+import { Icon } from '../Icon';
 import { CaptureStillButton } from './CaptureStillButton';
 import { DeviceOptions } from './DeviceSelect';
 import type { StillTarget } from './StillView';
@@ -69,6 +70,7 @@ export function RoomControls({ client, state, devices, now, hasImages, onPickSti
           data-testid="control-mic"
           data-state={microphone ? (microphone.paused ? 'muted' : 'on') : 'off'}
         >
+          <Icon name={microphone && !microphone.paused ? 'microphone' : 'microphoneOff'} />
           {microphone ? (microphone.paused ? t('room.controls.unmute') : t('room.controls.mute')) : t('room.controls.startMicrophone')}
         </button>
       )}
@@ -85,6 +87,7 @@ export function RoomControls({ client, state, devices, now, hasImages, onPickSti
           data-testid="control-camera"
           data-state={camera ? (camera.paused ? 'paused' : 'on') : 'off'}
         >
+          <Icon name={camera && !camera.paused ? 'video' : 'videoOff'} />
           {camera && !camera.paused ? t('room.controls.stopCamera') : t('room.controls.startCamera')}
         </button>
       )}
@@ -100,12 +103,14 @@ export function RoomControls({ client, state, devices, now, hasImages, onPickSti
             <DeviceOptions devices={videoInputs} unnamed={t('room.prejoin.camera')} />
           </select>
           <button type="button" className="btn btn-secondary" onClick={() => run(toggleMicroscope)} data-testid="control-microscope">
+            <Icon name="microscope" />
             {local('microscope') ? t('room.controls.stopMicroscope') : t('room.controls.startMicroscope')}
           </button>
         </span>
       )}
       {mayProduce('screen') && canShareScreen() && (
         <button type="button" className="btn btn-secondary" onClick={() => run(toggleScreen)} data-testid="control-screen">
+          <Icon name="screen" />
           {local('screen') ? t('room.controls.stopScreen') : t('room.controls.shareScreen')}
         </button>
       )}
@@ -117,11 +122,13 @@ export function RoomControls({ client, state, devices, now, hasImages, onPickSti
           data-testid="control-hand"
           data-raised={me?.handRaised ? 'true' : 'false'}
         >
+          <Icon name="hand" />
           {me?.handRaised ? t('room.controls.lowerHand') : t('room.controls.raiseHand')}
         </button>
       )}
       {may(canShareStill) && hasImages && (
         <button type="button" className="btn btn-secondary" onClick={onPickStill} data-testid="control-still">
+          <Icon name="image" />
           {t('room.controls.shareStill')}
         </button>
       )}
@@ -130,10 +137,12 @@ export function RoomControls({ client, state, devices, now, hasImages, onPickSti
       )}
       <span className="control-spacer" />
       <button type="button" className="btn btn-secondary" onClick={() => client.leave()} data-testid="control-leave">
+        <Icon name="leave" />
         {t('room.controls.leave')}
       </button>
       {may((subject) => canModerate(subject, 'end')) && (
         <button type="button" className="btn btn-danger" onClick={() => run(() => client.end())} data-testid="control-end">
+          <Icon name="power" />
           {t('room.controls.end')}
         </button>
       )}

@@ -3,6 +3,7 @@ import type { RoomDetail } from '@contract';
 import type { RoomState } from '../../rtc/room-state';
 import { RoomBackLink } from './RoomBackLink';
 import { QualityDot } from './VideoTile';
+import { Icon } from '../Icon';
 
 /** The room's title, kind, this person's role, the connection's phase and quality, and the REC badge. */
 export function RoomHeader({ detail, state }: { detail: RoomDetail; state: RoomState | null }) {
@@ -12,7 +13,7 @@ export function RoomHeader({ detail, state }: { detail: RoomDetail; state: RoomS
     <>
       <p>
         <RoomBackLink specimenId={detail.room.specimenId}>
-          ← {detail.room.specimenId ? t('room.specimenLink') : t('common.back')}
+          <Icon name="arrowLeft" /> {detail.room.specimenId ? t('room.specimenLink') : t('common.back')}
         </RoomBackLink>
       </p>
       <div className="page-head room-head">
@@ -37,7 +38,7 @@ export function RoomHeader({ detail, state }: { detail: RoomDetail; state: RoomS
             title={t('recordings.notice', { name: state.recording.startedBy })}
             data-testid="room-recording-indicator"
           >
-            {t('recordings.indicator')}
+            <Icon name="record" /> {t('recordings.indicator')}
           </span>
         )}
       </div>

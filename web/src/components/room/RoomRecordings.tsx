@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import { formatBytes, formatDateTime } from '../../format';
 import { useLanguage } from '../../i18n';
 import { ErrorMessage } from '../ErrorMessage';
+import { Icon } from '../Icon';
 
 interface Props {
   roomId: string;
@@ -93,7 +94,7 @@ export function RoomRecordings({ roomId, canRecord, recording }: Props) {
             onClick={() => void toggle()}
             data-testid={recording ? 'recording-stop' : 'recording-start'}
           >
-            {recording ? t('recordings.stop') : t('recordings.start')}
+            <Icon name={recording ? 'stop' : 'record'} /> {recording ? t('recordings.stop') : t('recordings.start')}
           </button>
         )}
       </div>

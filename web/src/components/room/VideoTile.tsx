@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Quality } from '../../rtc/quality';
 import { useLatest } from '../../use-latest';
+import { Icon } from '../Icon';
 
 /** Attaches a track to a media element for as long as both exist. */
 function useTrack(ref: React.RefObject<HTMLMediaElement | null>, track: MediaStreamTrack | null): void {
@@ -122,8 +123,8 @@ export function VideoTile({
         <span className="tile-name">{name}</span>
         {label && <span className="tile-label">{label}</span>}
         {micMuted && (
-          <span className="tile-muted" title={t('room.muted')} aria-label={t('room.muted')} role="img">
-            ✕🎙
+          <span className="tile-muted" title={t('room.muted')}>
+            <Icon name="microphoneOff" label={t('room.muted')} />
           </span>
         )}
         {speaking && <span className="visually-hidden">{t('room.speaking')}</span>}
