@@ -62,6 +62,7 @@ import { statsRoutes } from './routes/stats.routes.js';
 import { alertsRoutes } from './routes/alerts.routes.js';
 import { exportsRoutes } from './routes/exports.routes.js';
 import { reviewRoutes } from './routes/review.routes.js';
+import { usersRoutes } from './routes/users.routes.js';
 import { AlertService } from './services/alert.service.js';
 import { OrphanSweeper } from './services/orphan-sweep.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
@@ -74,6 +75,7 @@ import { AuthService } from './services/auth.service.js';
 import { startExports } from './services/export-runtime.js';
 import type { ExportService } from './services/export.service.js';
 import { OrganisationService } from './services/organisation.service.js';
+import { PeopleService } from './services/people.service.js';
 import { PasswordHashPool } from './services/password-hash-pool.js';
 import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
@@ -183,6 +185,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   const rtc = await startRtcRuntime({
     config: config.rtc,
     onRoomEnded: (roomId) => services.rooms.endedLive(roomId),
+    onClassStarted: (roomId) => services.rooms.startedLive(roomId),
     hosts: repositories.roomHosts,
     log: app.log,
   });
@@ -303,6 +306,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     loginRateLimitPerMinute: config.auth.loginRateLimitPerMinute,
     loginRateLimitPerAddressPerMinute: config.auth.loginRateLimitPerAddressPerMinute,
   });
+  await app.register(usersRoutes, { people: new PeopleService(repositories.users) });
   await app.register(portsRoutes, { organisation: new OrganisationService(repositories.organisation) });
   await app.register(specimensRoutes, {
     specimens: services.specimens,

@@ -17,6 +17,7 @@ import { specimenEndpoints } from './specimens.js';
 import { surveillanceEndpoints } from './surveillance.js';
 import { taxonEndpoints } from './taxa.js';
 import { triageEndpoints } from './triage.js';
+import { userEndpoints } from './users.js';
 
 export * from './alerts.js';
 export * from './appointments.js';
@@ -37,11 +38,13 @@ export * from './specimens.js';
 export * from './surveillance.js';
 export * from './taxa.js';
 export * from './triage.js';
+export * from './users.js';
 export * from './vocabulary.js';
 
 /** Every HTTP operation, by its OpenAPI `operationId`. */
 export const endpoints = {
   ...authEndpoints,
+  ...userEndpoints,
   ...specimenEndpoints,
   ...identificationEndpoints,
   ...modelEndpoints,

@@ -1,10 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { AlertNotice } from './alerts.js';
+import { Room } from './rooms.js';
 import { Specimen } from './specimens.js';
 
 /**
  * The live push on the default socket.io namespace (same origin, `auth: {token}` or the session cookie): event name →
- * payload, sent to everyone whose scope contains the specimen (`alert.raised`: the people of the in-app channel's unit).
+ * payload, sent to everyone whose scope contains the specimen (`alert.raised`: the people of the in-app channel's unit;
+ * `class.started`: the trainees enrolled in the class).
  */
 export const LiveEvents = {
   'specimen.created': Type.Object({ specimen: Specimen }),
@@ -15,6 +17,8 @@ export const LiveEvents = {
   'alert.changed': Type.Object({ alert: AlertNotice }),
   /** An in-app alert channel's notification: a first or watch-list detection needs attention now. */
   'alert.raised': Type.Object({ alert: AlertNotice }),
+  /** A class its receiver is enrolled in went live: its presenter joined it (sent to the enrolled trainees only). */
+  'class.started': Type.Object({ room: Room }),
 };
 
 export type LiveEventName = keyof typeof LiveEvents;

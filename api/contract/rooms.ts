@@ -7,6 +7,7 @@ import { endpoint } from './endpoint.js';
 import { ExpertIdentificationBody, IdentificationHistoryEntry } from './identification.js';
 
 const Title = Type.String({ minLength: 1, maxLength: 200 });
+const Description = Type.String({ maxLength: 2000 });
 
 export const Room = Type.Object(
   {
@@ -22,6 +23,8 @@ export const Room = Type.Object(
     createdAt: DateTime,
     endedAt: Nullable(DateTime),
     active: Type.Boolean({ description: 'Not ended' }),
+    scheduledAt: Nullable(DateTime, { description: 'When a class is due to start; null: a consultation, or a class started at once' }),
+    description: Nullable(Type.String(), { description: 'What a class is about' }),
   },
   { title: 'Room' },
 );
@@ -87,6 +90,8 @@ export const NewRoom = Type.Union(
       {
         kind: Type.Literal('class'),
         title: Title,
+        scheduledAt: Type.Optional(DateTime),
+        description: Type.Optional(Description),
         trainees: Type.Optional(Type.Array(Uuid, { maxItems: 500, description: 'User ids of trainees to enrol' })),
       },
       { additionalProperties: false, description: 'A class you present; enrolled trainees attend' },
@@ -100,6 +105,7 @@ export const RoomListQuery = Type.Object(
     specimenId: Type.Optional(Uuid),
     kind: Type.Optional(Type.Enum(ROOM_KINDS)),
     active: Type.Optional(Type.Boolean({ description: 'true: not ended; false: ended' })),
+    enrolled: Type.Optional(Type.Boolean({ description: 'true: only the rooms the caller is enrolled in (hosts or attends)' })),
     ...pageQuery(200, 50),
   },
   { additionalProperties: false },

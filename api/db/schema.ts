@@ -284,6 +284,9 @@ export interface RoomsTable {
   created_by: string;
   created_at: CreatedAt;
   ended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When a class is due to start; null: whenever its presenter opens it. */
+  scheduled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  description: string | null;
 }
 
 /** The host of a room and the trainees enrolled in a class. */

@@ -37,6 +37,8 @@ export const permissions = {
   actOnAlerts: (role: Role) => role === 'expert' || role === 'admin',
   /** Exports take data out of VectorDesk: people who work with it, not trainees. */
   exportSpecimens: (role: Role) => role !== 'trainee',
+  /** Finding colleagues by name (to enrol them in a class, say) is for people who work here, not trainees. */
+  lookUpPeople: (role: Role) => role !== 'trainee',
 };
 
 /** A verified session token (ADR 0017): whom it signs in, the revocable session it names, and when it expires. */

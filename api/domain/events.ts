@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AlertNoticeRecord } from './alert.js';
+import type { RoomRecord } from './room.js';
 import type { SpecimenRecord } from './specimen.js';
 
 /** Facts other parts react to (the live push channel, identification, alerts). */
@@ -12,6 +13,8 @@ export interface DomainEvents {
   'alert.changed': [AlertNoticeRecord];
   /** An in-app alert channel delivers a notice to the people whose scope root lies in `channelUnitPath`'s subtree. */
   'alert.raised': [AlertNoticeRecord, { channelUnitPath: string }];
+  /** A class went live: its enrolled trainees are reminded. */
+  'class.started': [RoomRecord, { traineeIds: string[] }];
 }
 
 export class DomainEventBus extends EventEmitter<DomainEvents> {}

@@ -20,6 +20,9 @@ export interface RoomRecord {
   createdBy: PersonRef;
   createdAt: Date;
   endedAt: Date | null;
+  /** When a class is due to start (null: a consultation, or a class started at once). */
+  scheduledAt: Date | null;
+  description: string | null;
 }
 
 export interface RoomParticipantRecord {

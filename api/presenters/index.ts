@@ -97,6 +97,7 @@ export function presentRoom(room: RoomRecord): Room {
     createdAt: room.createdAt.toISOString(),
     endedAt: room.endedAt?.toISOString() ?? null,
     active: room.endedAt === null,
+    scheduledAt: room.scheduledAt?.toISOString() ?? null,
   };
 }
 

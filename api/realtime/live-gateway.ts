@@ -8,9 +8,9 @@ import type { SignedInSession } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenRecord } from '../domain/specimen.js';
 import { presentAlertNotice } from '../presenters/alerts.js';
-import { presentSpecimen } from '../presenters/index.js';
+import { presentRoom, presentSpecimen } from '../presenters/index.js';
 import { SessionGuard, type SessionChecks } from './session-guard.js';
-import { ALL_UNITS_ROOM, roomsForAlertChannel, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
+import { ALL_UNITS_ROOM, personRoom, roomsForAlertChannel, roomsForUnitPath, unitRoom, unitIdsOnPath } from './unit-channels.js';
 
 export interface LiveGatewayOptions {
   httpServer: HttpServer;
@@ -65,6 +65,7 @@ export class LiveGateway {
     });
     this.io.on('connection', (socket) => {
       const { actor } = socket.data.session as SignedInSession;
+      void socket.join(personRoom(actor.id));
       if (actor.role === 'admin') void socket.join(ALL_UNITS_ROOM);
       else void socket.join([actor.unit.path, ...actor.grantedUnitPaths].map((path) => unitRoom(lastUnitId(path))));
     });
@@ -78,6 +79,9 @@ export class LiveGateway {
       const rooms = roomsForAlertChannel(notice.unitPath, channelUnitPath);
       if (rooms.length > 0) this.io.to(rooms).emit('alert.raised', { alert: presentAlertNotice(notice) });
     });
+    options.events.on('class.started', (room, { traineeIds }) =>
+      this.io.to(traineeIds.map(personRoom)).emit('class.started', { room: presentRoom(room) }),
+    );
   }
 
   async close(): Promise<void> {

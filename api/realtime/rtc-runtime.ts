@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { types } from 'mediasoup';
+import type { PeerInfo } from '../../rtc/protocol.js';
 import { RoomRegistry } from '../../rtc/room-registry.js';
 import { WorkerPool } from '../../rtc/worker-pool.js';
 import type { AppConfig } from '../config.js';
@@ -19,6 +20,8 @@ export interface RtcRuntimeOptions {
   config: AppConfig['rtc'];
   /** A host ended a live room (through the signalling, or the API closed it): record that it is over. */
   onRoomEnded(roomId: string): Promise<void>;
+  /** A class went live: its presenter (or an administrator, as host) joined it, the first time since it opened here. */
+  onClassStarted(roomId: string): Promise<void>;
   hosts: RoomHostRepository;
   log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
 }
@@ -30,7 +33,13 @@ export class RtcStartError extends Error {}
  * cannot start at all (no binary for this platform, say) stops start-up with a message saying what to set: running
  * without live rooms is a decision (`RTC_ENABLED=false`), not something to discover from a failed call.
  */
-export async function startRtcRuntime({ config, onRoomEnded, hosts, log }: RtcRuntimeOptions): Promise<RtcRuntime | undefined> {
+export async function startRtcRuntime({
+  config,
+  onRoomEnded,
+  onClassStarted,
+  hosts,
+  log,
+}: RtcRuntimeOptions): Promise<RtcRuntime | undefined> {
   if (!config.enabled) return undefined;
   let pool: WorkerPool;
   try {
@@ -53,6 +62,15 @@ export async function startRtcRuntime({ config, onRoomEnded, hosts, log }: RtcRu
       if (reason === 'ended')
         onRoomEnded(room.id).catch((error: unknown) => log.warn({ err: error, room: room.id }, 'could not record that a room ended'));
     });
+    // Trainees who joined early wait for the presenter: the class starts when a host arrives.
+    if (room.kind === 'class') {
+      const announceOnHost = (peer: PeerInfo) => {
+        if (peer.role !== 'host') return;
+        room.off('peer-joined', announceOnHost);
+        onClassStarted(room.id).catch((error: unknown) => log.warn({ err: error, room: room.id }, 'could not announce a class start'));
+      };
+      room.on('peer-joined', announceOnHost);
+    }
   });
   const hosting = new RoomHosting(hosts, rooms, { publicUrl: config.publicUrl, leaseMs: config.hostLeaseMs, log });
   return {

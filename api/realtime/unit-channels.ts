@@ -6,6 +6,9 @@ export const ALL_UNITS_ROOM = 'scope:all';
 
 export const unitRoom = (unitId: string) => `unit:${unitId}`;
 
+/** Each person's own channel: pushes meant for them alone (a class they are enrolled in started). */
+export const personRoom = (userId: string) => `person:${userId}`;
+
 export function unitIdsOnPath(path: string): string[] {
   return path.split('/').filter(Boolean);
 }

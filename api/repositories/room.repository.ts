@@ -12,6 +12,8 @@ export interface NewRoom {
   specimenId: string | null;
   unitId: string;
   createdBy: string;
+  scheduledAt: Date | null;
+  description: string | null;
 }
 
 export interface RoomFilter {
@@ -19,6 +21,8 @@ export interface RoomFilter {
   kind?: RoomKind | undefined;
   /** true: not ended; false: ended. */
   active?: boolean | undefined;
+  /** Only the rooms the viewer is enrolled in (hosts or attends). */
+  enrolled?: boolean | undefined;
 }
 
 export interface Page {
@@ -54,7 +58,15 @@ export class RoomRepository {
     return this.db.transaction().execute(async (trx) => {
       const { id } = await trx
         .insertInto('rooms')
-        .values({ kind: room.kind, title: room.title, specimen_id: room.specimenId, unit_id: room.unitId, created_by: room.createdBy })
+        .values({
+          kind: room.kind,
+          title: room.title,
+          specimen_id: room.specimenId,
+          unit_id: room.unitId,
+          created_by: room.createdBy,
+          scheduled_at: room.scheduledAt,
+          description: room.description,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       if (participants.length > 0) {
@@ -74,8 +86,14 @@ export class RoomRepository {
     return room;
   }
 
+  /** A room whatever the scope: for the live side, whose peers were admitted already. */
+  async findById(id: string): Promise<RoomRecord | undefined> {
+    const [room] = await this.select(undefined, (query) => query.where('rooms.id', '=', id));
+    return room;
+  }
+
   async listVisible(viewer: Viewer, filter: RoomFilter, page: Page): Promise<{ items: RoomRecord[]; total: number }> {
-    const restrict = <Q extends RoomQuery>(query: Q): Q => applyFilter(query, filter);
+    const restrict = <Q extends RoomQuery>(query: Q): Q => applyFilter(query, filter, viewer);
     const { total } = await restrict(this.baseQuery(viewer))
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();
@@ -225,15 +243,16 @@ export class RoomRepository {
     return Object.fromEntries(rows.map((row) => [row.kind, Number(row.n)]));
   }
 
-  private baseQuery(viewer: Viewer) {
+  /** Rooms with their unit and creator: the ones `viewer` may see, or all (the live side's reads). */
+  private baseQuery(viewer: Viewer | undefined) {
     return this.db
       .selectFrom('rooms')
       .innerJoin('units', 'units.id', 'rooms.unit_id')
       .innerJoin('users', 'users.id', 'rooms.created_by')
-      .where((eb) => visibleTo(eb, viewer));
+      .$if(viewer !== undefined, (query) => query.where((eb) => visibleTo(eb, viewer!)));
   }
 
-  private async select(viewer: Viewer, refine: (query: RoomQuery) => RoomQuery): Promise<RoomRecord[]> {
+  private async select(viewer: Viewer | undefined, refine: (query: RoomQuery) => RoomQuery): Promise<RoomRecord[]> {
     const rows = await refine(this.baseQuery(viewer))
       .selectAll('rooms')
       .select(['units.path as unit_path', 'users.username as creator_username', 'users.display_name as creator_display_name'])
@@ -248,6 +267,8 @@ export class RoomRepository {
       createdBy: { id: row.created_by, username: row.creator_username, displayName: row.creator_display_name },
       createdAt: row.created_at,
       endedAt: row.ended_at,
+      scheduledAt: row.scheduled_at,
+      description: row.description,
     }));
   }
 }
@@ -256,23 +277,27 @@ type RoomQuery = ReturnType<RoomRepository['baseQuery']>;
 
 /** Rooms of units in the viewer's scope, and rooms the viewer is enrolled in. */
 function visibleTo(eb: ExpressionBuilder<Database, 'rooms'>, viewer: Viewer): Expression<SqlBool> {
-  return eb.or([
-    unitInScope(eb, eb.ref('rooms.unit_id'), viewer.scope),
-    eb.exists(
-      eb
-        .selectFrom('room_participants as enrolled')
-        .select('enrolled.room_id')
-        .whereRef('enrolled.room_id', '=', 'rooms.id')
-        .where('enrolled.user_id', '=', viewer.userId),
-    ),
-  ]);
+  return eb.or([unitInScope(eb, eb.ref('rooms.unit_id'), viewer.scope), enrolledIn(eb, viewer.userId)]);
 }
 
-function applyFilter<Q extends RoomQuery>(query: Q, filter: RoomFilter): Q {
+function enrolledIn(eb: ExpressionBuilder<Database, 'rooms'>, userId: string): Expression<SqlBool> {
+  return eb.exists(
+    eb
+      .selectFrom('room_participants as enrolled')
+      .select('enrolled.room_id')
+      .whereRef('enrolled.room_id', '=', 'rooms.id')
+      .where('enrolled.user_id', '=', userId),
+  );
+}
+
+function applyFilter<Q extends RoomQuery>(query: Q, filter: RoomFilter, viewer: Viewer): Q {
   let result: RoomQuery = query;
   if (filter.specimenId) result = result.where('rooms.specimen_id', '=', filter.specimenId);
   if (filter.kind) result = result.where('rooms.kind', '=', filter.kind);
   if (filter.active !== undefined) result = result.where('rooms.ended_at', filter.active ? 'is' : 'is not', null);
+  if (filter.enrolled !== undefined) {
+    result = result.where((eb) => (filter.enrolled ? enrolledIn(eb, viewer.userId) : eb.not(enrolledIn(eb, viewer.userId))));
+  }
   return result as Q;
 }
 

@@ -1,6 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, UnitRow, UserRow } from '../db/schema.js';
+import type { Scope } from '../domain/access.js';
+import type { PersonRef } from '../domain/room.js';
 import type { Role } from '../domain/vocabulary.js';
+import { escapeLike, unitInScope } from './scope-filter.js';
 
 export interface NewUser {
   username: string;
@@ -14,6 +17,18 @@ export interface UserWithUnit {
   user: UserRow;
   unit: UnitRow;
   grantedUnitPaths: string[];
+}
+
+export interface PersonMatch extends PersonRef {
+  role: Role;
+  unitId: string;
+}
+
+export interface PeopleLookup {
+  /** Part of the username or display name, any case; empty: everyone. */
+  text: string;
+  role: Role | undefined;
+  limit: number;
 }
 
 export class UserRepository {
@@ -70,6 +85,23 @@ export class UserRepository {
       .where('user_unit_grants.user_id', '=', userId)
       .execute();
     return { user, unit, grantedUnitPaths: grants.map((grant) => grant.path) };
+  }
+
+  /** Active people whose unit lies in `scope` and whose username or display name contains the text, by name. */
+  async lookup(scope: Scope, { text, role, limit }: PeopleLookup): Promise<PersonMatch[]> {
+    const pattern = `%${escapeLike(text)}%`;
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'display_name', 'role', 'unit_id'])
+      .where('disabled', '=', false)
+      .where((eb) => unitInScope(eb, eb.ref('users.unit_id'), scope))
+      .$if(text !== '', (query) => query.where((eb) => eb.or([eb('username', 'ilike', pattern), eb('display_name', 'ilike', pattern)])))
+      .$if(role !== undefined, (query) => query.where('role', '=', role!))
+      .orderBy('display_name')
+      .orderBy('username')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ id: row.id, username: row.username, displayName: row.display_name, role: row.role, unitId: row.unit_id }));
   }
 
   async grantUnit(userId: string, unitId: string): Promise<void> {

@@ -25,8 +25,8 @@ export const roomsRoutes: FastifyPluginAsyncTypebox<RoomsRoutesOptions> = async 
   app.route({
     ...endpoints.listRooms,
     handler: async (request) => {
-      const { specimenId, kind, active, limit, offset } = request.query;
-      const { items, total } = await rooms.list(actorOf(request), { specimenId, kind, active }, { limit, offset });
+      const { specimenId, kind, active, enrolled, limit, offset } = request.query;
+      const { items, total } = await rooms.list(actorOf(request), { specimenId, kind, active, enrolled }, { limit, offset });
       return { items: items.map(presentRoom), total, limit, offset };
     },
   });

@@ -20,7 +20,13 @@ import type { SpecimenRepository } from '../repositories/specimen.repository.js'
 
 export type NewRoomRequest =
   | { kind: 'consultation'; specimenId: string; title?: string | undefined }
-  | { kind: 'class'; title: string; trainees?: string[] | undefined };
+  | {
+      kind: 'class';
+      title: string;
+      scheduledAt?: string | undefined;
+      description?: string | undefined;
+      trainees?: string[] | undefined;
+    };
 
 /** Signs and checks room tokens (the app's JWT secret, audience `vectordesk-room`). */
 export interface RoomTokens {
@@ -86,17 +92,27 @@ export class RoomService {
       if (!specimen) throw notFound('Specimen');
       const title = request.title ?? `Consultation: ${specimen.port.code} specimen of ${specimen.collectedAt.toISOString().slice(0, 10)}`;
       id = await this.rooms.create(
-        { kind: 'consultation', title, specimenId: specimen.id, unitId: specimen.unitId, createdBy: actor.id },
+        {
+          kind: 'consultation',
+          title,
+          specimenId: specimen.id,
+          unitId: specimen.unitId,
+          createdBy: actor.id,
+          scheduledAt: null,
+          description: null,
+        },
         [{ userId: actor.id, role: 'host' }],
         audited({ kind: 'consultation', title, specimenId: specimen.id }),
       );
     } else {
       const trainees = [...new Set(request.trainees ?? [])];
       await this.checkTrainees(actor, trainees);
+      const scheduledAt = request.scheduledAt === undefined ? null : new Date(request.scheduledAt);
+      const description = request.description?.trim() || null;
       id = await this.rooms.create(
-        { kind: 'class', title: request.title, specimenId: null, unitId: actor.unit.id, createdBy: actor.id },
+        { kind: 'class', title: request.title, specimenId: null, unitId: actor.unit.id, createdBy: actor.id, scheduledAt, description },
         [{ userId: actor.id, role: 'host' }, ...trainees.map((userId) => ({ userId, role: 'trainee' as const }))],
-        audited({ kind: 'class', title: request.title, trainees }),
+        audited({ kind: 'class', title: request.title, scheduledAt: request.scheduledAt ?? null, description, trainees }),
       );
     }
     return this.visibleRoom(actor, id);
@@ -188,6 +204,16 @@ export class RoomService {
         after: { via: 'live room' },
       }),
     );
+  }
+
+  /** A class went live (its presenter joined it): its enrolled trainees are told (the live push's `class.started`). */
+  async startedLive(roomId: string): Promise<void> {
+    const room = await this.rooms.findById(roomId);
+    if (!room || room.kind !== 'class' || room.endedAt) return;
+    const traineeIds = (await this.rooms.participants(room.id))
+      .filter((participant) => participant.role === 'trainee')
+      .map((participant) => participant.user.id);
+    if (traineeIds.length > 0) this.bus.emit('class.started', room, { traineeIds });
   }
 
   /** A room token for the caller, with the role they have in the room; refused (403) to people who may see but not join it. */

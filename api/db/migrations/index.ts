@@ -13,6 +13,7 @@ import * as surveillanceStatistics from './0011-surveillance-statistics.js';
 import * as exportJobs from './0012-exports.js';
 import * as surveillanceAtScale from './0013-surveillance-at-scale.js';
 import * as exportExpiry from './0014-export-expiry.js';
+import * as classSchedule from './0015-class-schedule.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012-exports': exportJobs,
   '0013-surveillance-at-scale': surveillanceAtScale,
   '0014-export-expiry': exportExpiry,
+  '0015-class-schedule': classSchedule,
 };
 
 export const migrationProvider: MigrationProvider = {

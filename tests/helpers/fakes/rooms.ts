@@ -43,7 +43,7 @@ export class FakeRoomRepository implements Pick<
   ): Promise<string> {
     const id = randomUUID();
     await afterInsert(this.transaction.trx, id);
-    const { specimenId, unitId, kind, title } = room;
+    const { specimenId, unitId, kind, title, scheduledAt, description } = room;
     const unitPath = this.organisation.unitById(unitId).path;
     this.rooms.set(id, {
       id,
@@ -55,6 +55,8 @@ export class FakeRoomRepository implements Pick<
       createdBy: this.personRef(room.createdBy),
       createdAt: new Date(),
       endedAt: null,
+      scheduledAt,
+      description,
     });
     this.enrolled.set(id, []);
     for (const participant of participants) this.enrol(id, participant.userId, participant.role);
@@ -72,6 +74,7 @@ export class FakeRoomRepository implements Pick<
       .filter((room) => !filter.specimenId || room.specimenId === filter.specimenId)
       .filter((room) => !filter.kind || room.kind === filter.kind)
       .filter((room) => filter.active === undefined || (room.endedAt === null) === filter.active)
+      .filter((room) => filter.enrolled === undefined || this.isEnrolled(room.id, viewer.userId) === filter.enrolled)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
     return { items: matching.slice(page.offset, page.offset + page.limit).map((room) => ({ ...room })), total: matching.length };
   }
@@ -117,10 +120,11 @@ export class FakeRoomRepository implements Pick<
   }
 
   private isVisible(room: RoomRecord, viewer: Viewer): boolean {
-    return (
-      isUnitPathInScope(viewer.scope, room.unitPath) ||
-      this.enrolled.get(room.id)!.some((participant) => participant.user.id === viewer.userId)
-    );
+    return isUnitPathInScope(viewer.scope, room.unitPath) || this.isEnrolled(room.id, viewer.userId);
+  }
+
+  private isEnrolled(roomId: string, userId: string): boolean {
+    return this.enrolled.get(roomId)!.some((participant) => participant.user.id === userId);
   }
 
   private enrol(roomId: string, userId: string, role: RoomRole): void {

@@ -1,7 +1,7 @@
 // The notices of alerts raised while the app is open (the live push's `alert.raised`): newest first, a few at most,
 // each until it is dismissed or its alert is dealt with (`alert.changed` to another status than open).
-import { useSyncExternalStore } from 'react';
 import type { AlertNotice } from '@contract';
+import { noticeStore } from './notice-store';
 
 export const MAX_ALERT_NOTICES = 3;
 
@@ -20,30 +20,10 @@ export function afterAlertChange(notices: readonly AlertNotice[], notice: AlertN
   return notices.map((shown) => (shown.alertId === notice.alertId ? notice : shown));
 }
 
-const NONE: readonly AlertNotice[] = [];
-let notices = NONE;
-const listeners = new Set<() => void>();
+const store = noticeStore<AlertNotice>();
 
-function update(next: readonly AlertNotice[]): void {
-  if (next === notices) return;
-  notices = next;
-  for (const listener of listeners) listener();
-}
-
-export const showAlertNotice = (notice: AlertNotice): void => update(withNotice(notices, notice));
-export const noteAlertChange = (notice: AlertNotice): void => update(afterAlertChange(notices, notice));
-export const dismissAlertNotice = (alertId: string): void => update(withoutNotice(notices, alertId));
-export const clearAlertNotices = (): void => update(NONE);
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function useAlertNotices(): readonly AlertNotice[] {
-  return useSyncExternalStore(
-    subscribe,
-    () => notices,
-    () => NONE,
-  );
-}
+export const showAlertNotice = (notice: AlertNotice): void => store.update((notices) => withNotice(notices, notice));
+export const noteAlertChange = (notice: AlertNotice): void => store.update((notices) => afterAlertChange(notices, notice));
+export const dismissAlertNotice = (alertId: string): void => store.update((notices) => withoutNotice(notices, alertId));
+export const clearAlertNotices = (): void => store.clear();
+export const useAlertNotices = (): readonly AlertNotice[] => store.use();

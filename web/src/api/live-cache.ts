@@ -1,7 +1,8 @@
 // The live push written into the query cache: every page showing a specimen follows it without asking again; the
-// review queues and the alert inboxes, whose membership only the server knows, ask again.
+// review queues, the alert inboxes and the room lists, whose membership only the server knows, ask again.
 import type { QueryClient } from '@tanstack/react-query';
 import { clearAlertNotices, noteAlertChange, showAlertNotice } from './alert-notices';
+import { clearClassNotices, showClassNotice } from './class-notices';
 import { onLive, onLiveReconnected } from './live';
 import { queryKeys } from './query-keys';
 import { addSpecimen, storeSpecimen } from './specimen-cache';
@@ -24,6 +25,11 @@ export function applyLivePushes(queryClient: QueryClient): () => void {
       askAgain(queryKeys.alerts);
     }),
     onLive('alert.raised', ({ alert }) => showAlertNotice(alert)),
+    onLive('class.started', ({ room }) => {
+      showClassNotice(room);
+      askAgain(queryKeys.roomLists);
+      askAgain(queryKeys.room(room.id));
+    }),
     // Pushes sent while the connection was down are lost: whatever is cached of them is asked again.
     onLiveReconnected(() => {
       for (const queryKey of [queryKeys.specimens, queryKeys.reviewQueues, queryKeys.alerts]) askAgain(queryKey);
@@ -32,5 +38,6 @@ export function applyLivePushes(queryClient: QueryClient): () => void {
   return () => {
     for (const stop of stops) stop();
     clearAlertNotices();
+    clearClassNotices();
   };
 }

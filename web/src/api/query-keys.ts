@@ -7,6 +7,7 @@ import type {
   ReviewQueueQuery,
   RoomListQuery,
   ScheduleQuery,
+  UserLookupQuery,
   SpecimenListQuery,
   TaxonSearchQuery,
 } from '@contract';
@@ -25,6 +26,7 @@ export const queryKeys = {
   roomList: (query: Partial<RoomListQuery>) => ['rooms', 'list', query] as const,
   room: (id: string) => ['rooms', 'detail', id] as const,
   roomRecord: (id: string) => ['rooms', 'record', id] as const,
+  peopleLookup: (query: Partial<UserLookupQuery>) => ['people', 'lookup', query] as const,
   models: ['models'] as const,
   taxonSearches: ['taxa', 'search'] as const,
   taxonSearch: (query: Partial<TaxonSearchQuery>) => ['taxa', 'search', query] as const,

@@ -9,6 +9,7 @@ import { useLanguage } from '../i18n';
 import { useLiveConnected } from '../api/live';
 import { navItemsFor } from '../navigation';
 import { AlertNotices, OpenAlertsBadge } from './AlertNotices';
+import { ClassNotices } from './ClassNotices';
 import { LanguageSwitch } from './LanguageSwitch';
 
 /** The signed-in pages' frame: header with the role's navigation, live status, user and logout; the page below. */
@@ -75,6 +76,7 @@ export function Layout() {
           </div>
         </header>
         <AlertNotices />
+        <ClassNotices />
         <main className="main">
           <Outlet />
         </main>

@@ -1,17 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { Room, RoomListQuery } from '@contract';
-import { roomListQuery, roomQuery, useCreateRoom } from '../api/queries';
+import { roomListQuery, roomQuery } from '../api/queries';
+import { ScheduleClassForm } from '../components/classes/ScheduleClassForm';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { Field } from '../components/Field';
 import { useCurrentUser } from '../current-user';
 import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n';
 
-// What a trainee may join is a class they are enrolled in; everyone else sees the open rooms of their scope too.
-const TRAINEE_ROOMS: Partial<RoomListQuery> = { active: true, kind: 'class' };
+// What a trainee may join is a class they are enrolled in (upcoming or live); everyone else sees the open rooms of their scope.
+const TRAINEE_ROOMS: Partial<RoomListQuery> = { active: true, kind: 'class', enrolled: true };
 const OPEN_ROOMS: Partial<RoomListQuery> = { active: true };
 
 /** Whether someone is in the room now (on this server), else just that it is open. */
@@ -36,8 +35,12 @@ function RoomRow({ room }: { room: Room }) {
         <Link to="/rooms/$id" params={{ id: room.id }} className="row-link" data-testid="room-link">
           {room.title}
         </Link>
+        {room.description && <div className="muted">{room.description}</div>}
       </td>
       <td data-label={t('roomsPage.createdBy')}>{room.createdBy.displayName}</td>
+      <td data-label={t('classes.startsAt')} data-testid="room-starts">
+        {room.scheduledAt && <time dateTime={room.scheduledAt}>{formatDateTime(room.scheduledAt, lng)}</time>}
+      </td>
       <td data-label={t('roomsPage.createdAt')}>
         <time dateTime={room.createdAt}>{formatDateTime(room.createdAt, lng)}</time>
       </td>
@@ -53,44 +56,6 @@ function RoomRow({ room }: { room: Room }) {
   );
 }
 
-/** Experts and administrators open a class here and go straight into it to present. */
-function NewClassForm() {
-  const { t } = useTranslation();
-  const navigate = useNavigate();
-  const createRoom = useCreateRoom();
-  const [title, setTitle] = useState('');
-  const busy = createRoom.isPending || createRoom.isSuccess;
-
-  function onSubmit(event: FormEvent<HTMLFormElement>): void {
-    event.preventDefault();
-    const trimmed = title.trim();
-    if (!trimmed || busy) return;
-    createRoom.mutate(
-      { kind: 'class', title: trimmed },
-      { onSuccess: (room) => void navigate({ to: '/rooms/$id', params: { id: room.id } }) },
-    );
-  }
-
-  return (
-    <form className="card new-class" onSubmit={onSubmit} aria-label={t('roomsPage.newClass')}>
-      <Field label={t('roomsPage.classTitle')} layout="inline">
-        <input
-          type="text"
-          value={title}
-          maxLength={200}
-          onChange={(e) => setTitle(e.target.value)}
-          data-testid="new-class-title"
-          required
-        />
-      </Field>
-      <button type="submit" className="btn btn-primary" disabled={busy || !title.trim()} data-testid="new-class-submit">
-        {busy ? t('roomsPage.creating') : t('roomsPage.createClass')}
-      </button>
-      <ErrorMessage error={createRoom.error} />
-    </form>
-  );
-}
-
 /** `#/rooms`: the open consultations and classes the user may join; a trainee finds their classes here. */
 export function RoomsPage() {
   const { t } = useTranslation();
@@ -102,7 +67,7 @@ export function RoomsPage() {
   return (
     <section className="page" data-testid="rooms-page">
       <h1 className="page-title">{t(trainee ? 'roomsPage.classesTitle' : 'roomsPage.title')}</h1>
-      {(user.role === 'expert' || user.role === 'admin') && <NewClassForm />}
+      {(user.role === 'expert' || user.role === 'admin') && <ScheduleClassForm />}
       <ErrorMessage error={error} onRetry={() => void refetch()} />
       {isPending ? (
         <p className="muted">{t('common.loading')}</p>
@@ -120,6 +85,7 @@ export function RoomsPage() {
                 <th scope="col">{t('roomsPage.kind')}</th>
                 <th scope="col">{t('roomsPage.roomTitle')}</th>
                 <th scope="col">{t('roomsPage.createdBy')}</th>
+                <th scope="col">{t('classes.startsAt')}</th>
                 <th scope="col">{t('roomsPage.createdAt')}</th>
                 <th scope="col">{t('roomsPage.now')}</th>
                 <th scope="col" className="num">
