@@ -805,8 +805,8 @@ describe.skipIf(Boolean(skipReason))(
 
         // The room ends; its page stays, read-only: who took part, and the recording, which still plays.
         await apiAs('expert.ningbo', (client) => client.endRoom({ params: { id: room.id } }));
-        await staff.page.goto('/#/specimens');
-        await openRoom(staff, room.id);
+        await staff.page.goto('/#/rooms');
+        await staff.page.locator(`[data-testid="ended-room"][data-room-id="${room.id}"]`).getByTestId('room-record-link').click();
         const record = staff.page.getByTestId('room-record');
         await record.waitFor({ timeout: UI_TIMEOUT });
         const people = await record

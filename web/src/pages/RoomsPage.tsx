@@ -12,6 +12,13 @@ import { useLanguage } from '../i18n';
 // What a trainee may join is a class they are enrolled in (upcoming or live); everyone else sees the open rooms of their scope.
 const TRAINEE_ROOMS: Partial<RoomListQuery> = { active: true, kind: 'class', enrolled: true };
 const OPEN_ROOMS: Partial<RoomListQuery> = { active: true };
+/** The latest ended rooms whose record a person may read: a trainee's own classes, everyone else's scope. */
+const ENDED_ROOMS = 20;
+const endedRooms = (trainee: boolean): Partial<RoomListQuery> => ({
+  active: false,
+  limit: ENDED_ROOMS,
+  ...(trainee ? { kind: 'class', enrolled: true } : {}),
+});
 
 /** Whether someone is in the room now (on this server), else just that it is open. */
 function LiveStatus({ roomId }: { roomId: string }) {
@@ -53,6 +60,35 @@ function RoomRow({ room }: { room: Room }) {
         </Link>
       </td>
     </tr>
+  );
+}
+
+/** Rooms that ended, newest first, each opening its read-only record (participants, chat, stills, recordings). */
+function EndedRooms({ trainee }: { trainee: boolean }) {
+  const { t } = useTranslation();
+  const lng = useLanguage();
+  const { data } = useQuery(roomListQuery(endedRooms(trainee)));
+  const rooms = data?.items ?? [];
+  if (rooms.length === 0) return null;
+  return (
+    <section className="card ended-rooms" data-testid="ended-rooms">
+      <h2>{t('roomsPage.ended')}</h2>
+      <ul className="room-list">
+        {rooms.map((room) => (
+          <li key={room.id} className="room-list-item" data-testid="ended-room" data-room-id={room.id}>
+            <div>
+              <div className="room-list-title">
+                {t(`room.kind.${room.kind}`)} · {room.title}
+              </div>
+              {room.endedAt && <div className="muted small">{t('roomsPage.endedAt', { time: formatDateTime(room.endedAt, lng) })}</div>}
+            </div>
+            <Link className="btn btn-secondary btn-small" to="/rooms/$id" params={{ id: room.id }} data-testid="room-record-link">
+              {t('rooms.openRecord')}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -101,6 +137,7 @@ export function RoomsPage() {
           </table>
         </div>
       )}
+      <EndedRooms trainee={trainee} />
     </section>
   );
 }
