@@ -7,7 +7,7 @@ import { useEnumLabel } from '../enums';
 import { portLabel } from '../format';
 import { useLanguage } from '../i18n';
 import { TaxonLabel } from './TaxonLabel';
-import { Icon } from './Icon';
+import { Notice } from './Notice';
 
 /** Alerts raised while the app is open, over every page until dismissed or dealt with; each leads to its alert. */
 export function AlertNotices() {
@@ -19,12 +19,14 @@ export function AlertNotices() {
   return (
     <div className="alert-notices">
       {notices.map((notice) => (
-        <div key={notice.alertId} className="alert-notice" role="alert" data-testid="alert-notice" data-alert-id={notice.alertId}>
-          <span className="alert-notice-title">{t('alerts.notice')}</span>
-          <TaxonLabel taxon={notice.taxon} />
-          <span>{portLabel(notice.port, lng)}</span>
-          <span className="muted">{notice.reasons.map((reason) => enumLabel('alertReason', reason)).join(' · ')}</span>
-          <span className="alert-notice-actions">
+        <Notice
+          key={notice.alertId}
+          kind="alert"
+          data-alert-id={notice.alertId}
+          title={t('alerts.notice')}
+          dismissLabel={t('alerts.dismissNotice')}
+          onDismiss={() => dismissAlertNotice(notice.alertId)}
+          action={
             <Link
               to="/alerts/$alertId"
               params={{ alertId: notice.alertId }}
@@ -34,17 +36,12 @@ export function AlertNotices() {
             >
               {t('alerts.view')}
             </Link>
-            <button
-              type="button"
-              className="btn btn-ghost btn-small"
-              aria-label={t('alerts.dismissNotice')}
-              onClick={() => dismissAlertNotice(notice.alertId)}
-              data-testid="alert-notice-dismiss"
-            >
-              <Icon name="close" />
-            </button>
-          </span>
-        </div>
+          }
+        >
+          <TaxonLabel taxon={notice.taxon} />
+          <span>{portLabel(notice.port, lng)}</span>
+          <span className="muted">{notice.reasons.map((reason) => enumLabel('alertReason', reason)).join(' · ')}</span>
+        </Notice>
       ))}
     </div>
   );

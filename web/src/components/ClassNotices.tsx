@@ -1,6 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { dismissClassNotice, useClassNotices } from '../api/class-notices';
+import { Notice } from './Notice';
 
 /** A trainee's reminder that a class of theirs has started, over every page until joined or dismissed. */
 export function ClassNotices() {
@@ -10,11 +11,14 @@ export function ClassNotices() {
   return (
     <div className="alert-notices">
       {rooms.map((room) => (
-        <div key={room.id} className="alert-notice class-notice" role="status" data-testid="class-notice" data-room-id={room.id}>
-          <span className="alert-notice-title">{t('classes.started')}</span>
-          <span>{room.title}</span>
-          <span className="muted">{room.createdBy.displayName}</span>
-          <span className="alert-notice-actions">
+        <Notice
+          key={room.id}
+          kind="class"
+          data-room-id={room.id}
+          title={t('classes.started')}
+          dismissLabel={t('classes.dismissNotice')}
+          onDismiss={() => dismissClassNotice(room.id)}
+          action={
             <Link
               to="/rooms/$id"
               params={{ id: room.id }}
@@ -24,17 +28,11 @@ export function ClassNotices() {
             >
               {t('rooms.join')}
             </Link>
-            <button
-              type="button"
-              className="btn btn-ghost btn-small"
-              aria-label={t('classes.dismissNotice')}
-              onClick={() => dismissClassNotice(room.id)}
-              data-testid="class-notice-dismiss"
-            >
-              ×
-            </button>
-          </span>
-        </div>
+          }
+        >
+          <span>{room.title}</span>
+          <span className="muted">{room.createdBy.displayName}</span>
+        </Notice>
       ))}
     </div>
   );
