@@ -724,6 +724,64 @@ describe.skipIf(Boolean(skipReason))(
       expect(uncaught(staff)).toEqual([]);
     });
 
+    it('a shared screen fills the stage of a 1366×768 window; the speaker is highlighted; a pinned tile takes the stage, which goes full screen', async () => {
+      const room = await createConsultation();
+      const expert = await testBed.signIn('expert.ningbo');
+      const staff = await testBed.signIn('staff.beilun');
+      await expert.page.setViewportSize({ width: 1366, height: 768 });
+      for (const session of [expert, staff]) await joinSending(session, room.id);
+      const staffPeerId = (await hookInfo(staff.page))!.peerId!;
+      const stage = expert.page.getByTestId('room-stage');
+      const strip = expert.page.getByTestId('room-tiles');
+      const staffTile = (source: string) => `[data-testid="remote-tile"][data-peer-id="${staffPeerId}"][data-source="${source}"]`;
+
+      // Only the staff member's microphone is open: the server's speaker observer names them, from the fake microphone's beep.
+      await expert.page.getByTestId('control-mic').click();
+      await expect.poll(() => expert.page.getByTestId('control-mic').getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('muted');
+      await expect
+        .poll(() => expert.page.locator(staffTile('camera')).getAttribute('data-speaking'), { timeout: MEDIA_TIMEOUT })
+        .toBe('true');
+      expect(await expert.page.locator('[data-testid="local-tile"]').getAttribute('data-speaking')).toBe('false');
+
+      await staff.page.getByTestId('control-screen').click();
+      const sharedScreen = stage.locator(staffTile('screen'));
+      await sharedScreen.waitFor({ timeout: MEDIA_TIMEOUT });
+      await expect
+        .poll(() => sharedScreen.locator('video').evaluate((video: { videoWidth: number }) => video.videoWidth), { timeout: MEDIA_TIMEOUT })
+        .toBeGreaterThan(0);
+      // Readable: nearly the window's width, where the even grid gave it about 265 px.
+      expect((await sharedScreen.boundingBox())!.width).toBeGreaterThanOrEqual(1000);
+      await strip.locator(staffTile('camera')).waitFor();
+
+      // Pinning the camera puts it on the stage and the screen in the strip; pinning it again gives the screen back.
+      await strip.locator(staffTile('camera')).getByTestId('remote-tile-pin').click();
+      await stage.locator(`${staffTile('camera')}[data-pinned="true"]`).waitFor({ timeout: UI_TIMEOUT });
+      await strip.locator(staffTile('screen')).waitFor({ timeout: UI_TIMEOUT });
+      await stage.locator(staffTile('camera')).getByTestId('remote-tile-pin').click();
+      await sharedScreen.waitFor({ timeout: UI_TIMEOUT });
+
+      // The grid layout stages nothing; back to the stage layout.
+      await expert.page.getByTestId('layout-toggle').click();
+      await stage.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+      expect(await strip.locator(staffTile('screen')).count()).toBe(1);
+      await expert.page.getByTestId('layout-toggle').click();
+
+      await sharedScreen.getByTestId('remote-tile-fullscreen').click();
+      await expect
+        .poll(
+          () =>
+            expert.page.evaluate(() => {
+              const element = (globalThis as unknown as { document: { fullscreenElement: { dataset: Record<string, string> } | null } })
+                .document.fullscreenElement;
+              return element ? `${element.dataset.testid}:${element.dataset.source}` : null;
+            }),
+          { timeout: UI_TIMEOUT },
+        )
+        .toBe('remote-tile:screen');
+      expect(uncaught(expert)).toEqual([]);
+      expect(uncaught(staff)).toEqual([]);
+    });
+
     it.skipIf(!ffmpeg.available)(
       `the host records the consultation: everyone sees the REC badge, the room page plays (and seeks in) the WebM of both cameras and offers it to download, and still does read-only once the room ended ${ffmpeg.reason}`,
       async () => {

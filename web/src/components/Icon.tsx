@@ -41,6 +41,18 @@ const ICONS = {
   plus: stroked('M12 5v14', 'M5 12h14'),
   minus: stroked('M5 12h14'),
   close: stroked('M18 6L6 18', 'M6 6l12 12'),
+  pin: stroked('M9 4h6', 'M10 4v6l-3 4h10l-3-4V4', 'M12 14v7'),
+  fullscreen: stroked('M4 9V4h5', 'M15 4h5v5', 'M20 15v5h-5', 'M9 20H4v-5'),
+  grid: [
+    <rect key="top-left" x="3" y="3" width="8" height="8" rx="1" />,
+    <rect key="top-right" x="13" y="3" width="8" height="8" rx="1" />,
+    <rect key="bottom-left" x="3" y="13" width="8" height="8" rx="1" />,
+    <rect key="bottom-right" x="13" y="13" width="8" height="8" rx="1" />,
+  ],
+  stage: [
+    <rect key="stage" x="2" y="3" width="20" height="12" rx="1" />,
+    ...['3', '10', '17'].map((x) => <rect key={`strip-${x}`} x={x} y="18" width="4" height="3" rx="0.5" />),
+  ],
 } satisfies Record<string, ReactElement[]>;
 
 export type IconName = keyof typeof ICONS;

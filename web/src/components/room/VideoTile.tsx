@@ -17,6 +17,13 @@ function useTrack(ref: React.RefObject<HTMLMediaElement | null>, track: MediaStr
   }, [ref, track]);
 }
 
+/** The element full screen, or back out of full screen when it already is. */
+function toggleFullscreen(element: HTMLElement | null): void {
+  if (!element) return;
+  const leaving = document.fullscreenElement === element;
+  (leaving ? document.exitFullscreen() : element.requestFullscreen()).catch(() => undefined);
+}
+
 export function QualityDot({ quality, testId }: { quality: Quality; testId?: string }) {
   const { t } = useTranslation();
   return (
@@ -41,7 +48,11 @@ interface VideoTileProps {
   quality?: Quality;
   paused?: boolean;
   micMuted?: boolean;
+  /** On the stage: large, and offered full screen. */
   large?: boolean;
+  pinned?: boolean;
+  /** Offers the pin button: pins this tile to the stage, or unpins it when pinned. */
+  onPin?: () => void;
   testId: string;
   data?: Record<string, string>;
   /** Width of the tile in CSS px whenever it changes (for simulcast layer selection). */
@@ -61,6 +72,8 @@ export function VideoTile({
   paused = false,
   micMuted = false,
   large = false,
+  pinned = false,
+  onPin,
   testId,
   data = {},
   onWidth,
@@ -108,6 +121,7 @@ export function VideoTile({
       className={`tile${speaking ? ' is-speaking' : ''}${large ? ' is-large' : ''}${local ? ' is-local' : ''}`}
       data-testid={testId}
       data-speaking={speaking ? 'true' : 'false'}
+      data-pinned={pinned ? 'true' : 'false'}
       {...Object.fromEntries(Object.entries(data).map(([key, value]) => [`data-${key}`, value]))}
     >
       {track ? (
@@ -128,6 +142,31 @@ export function VideoTile({
           </span>
         )}
         {speaking && <span className="visually-hidden">{t('room.speaking')}</span>}
+      </div>
+      <div className="tile-actions">
+        {onPin && (
+          <button
+            type="button"
+            className={`tile-action${pinned ? ' is-on' : ''}`}
+            aria-pressed={pinned}
+            title={t(pinned ? 'room.unpin' : 'room.pin')}
+            onClick={onPin}
+            data-testid={`${testId}-pin`}
+          >
+            <Icon name="pin" label={t(pinned ? 'room.unpin' : 'room.pin')} />
+          </button>
+        )}
+        {large && (
+          <button
+            type="button"
+            className="tile-action"
+            title={t('room.fullscreen')}
+            onClick={() => toggleFullscreen(tileRef.current)}
+            data-testid={`${testId}-fullscreen`}
+          >
+            <Icon name="fullscreen" label={t('room.fullscreen')} />
+          </button>
+        )}
       </div>
       {children}
     </div>
