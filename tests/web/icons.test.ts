@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Icon, type IconName } from '../../web/src/components/Icon';
 
 const WEB_SOURCES = new URL('../../web/src/', import.meta.url).pathname;
-const ICON_NAMES: IconName[] = ['hand', 'microphoneOff', 'videoOff', 'record', 'flag', 'arrowLeft', 'close'];
+const ICON_NAMES: IconName[] = ['hand', 'microphoneOff', 'videoOff', 'record', 'flag', 'arrowLeft', 'close', 'pen'];
 
 /** Emoji, and the arrows, technical symbols, geometric shapes, dingbats and math symbols used as pictures. */
 const SYMBOL_ICON = /\p{Extended_Pictographic}|[\u2190-\u21ff\u2300-\u23ff\u25a0-\u27bf\u2980-\u29ff]/u;

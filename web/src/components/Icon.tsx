@@ -41,6 +41,7 @@ const ICONS = {
   plus: stroked('M12 5v14', 'M5 12h14'),
   minus: stroked('M5 12h14'),
   close: stroked('M18 6L6 18', 'M6 6l12 12'),
+  pen: stroked('M12 20h9', 'M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z'),
 } satisfies Record<string, ReactElement[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -31,6 +31,7 @@ export function VideoStage({ client, state, myName }: { client: RoomClient; stat
             speaking={me !== null && state.activeSpeaker === me.peerId}
             testId="local-tile"
             data={{ source: track.source }}
+            producerId={track.producerId}
           />
         ))}
         {state.peers.map((peer) => {
@@ -63,6 +64,7 @@ export function VideoStage({ client, state, myName }: { client: RoomClient; stat
               large={oneLarge}
               testId="remote-tile"
               data={{ 'peer-id': peer.peerId, source: video.source, 'producer-id': video.producerId }}
+              producerId={video.producerId}
               onWidth={(width) => client.setTileWidth(video.producerId, width)}
               onFirstFrame={() => client.noteFirstFrame()}
             />
