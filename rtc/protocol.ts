@@ -100,7 +100,9 @@ export const JoinAnswer = Type.Object({
   peers: Type.Array(PeerInfo, { description: 'Everybody else in the room' }),
   producers: Type.Array(ProducerInfo, { description: 'What everybody else sends' }),
   recording: Type.Union([RecordingNotice, Type.Null()]),
-  history: Type.Array(RoomEventRecord, { description: 'The chat, the current still and its annotations since the last clear' }),
+  history: Type.Array(RoomEventRecord, {
+    description: 'The chat, the current still and its annotations since the last clear, and the kept marks over live video',
+  }),
 });
 
 const request = <Payload extends TSchema, Answer extends TSchema>(payload: Payload, answer: Answer) => ({ payload, answer });

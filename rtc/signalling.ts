@@ -31,7 +31,7 @@ export interface RoomTicket {
 /** Where a room's record (participants, chat, annotations, shared stills) is kept: the API's database. */
 export interface RoomRecorder {
   record(roomId: string, event: Omit<RoomEventRecord, 'id' | 'at'>): Promise<RoomEventRecord>;
-  /** What a late joiner replays: the chat, the current still and its annotations since the last clear. */
+  /** What a late joiner replays: the chat, the current still and its annotations since the last clear, kept marks over video. */
   history(roomId: string): Promise<RoomEventRecord[]>;
 }
 
