@@ -15,6 +15,7 @@ import {
 } from '../../web/src/rtc/quality';
 import {
   allows,
+  FADING_MARKS_KEPT_MS,
   initialRoomState,
   reduce,
   subjectOf,
@@ -229,6 +230,24 @@ describe('room state', () => {
 
     const late = joined([mark('microscope-1'), mark('microscope-1', true)]);
     expect(late.liveMarks.map((live) => live.persistent)).toEqual([true]);
+
+    // Fading marks long past are let go as new ones arrive (by the server's clock); kept ones stay.
+    const later = (event: RoomEventRecord, seconds: number) => ({
+      ...event,
+      at: new Date(Date.parse(event.at) + seconds * 1000).toISOString(),
+    });
+    const pointer = apply(
+      joined(),
+      { type: 'roomEvent', event: mark('screen-1') },
+      { type: 'roomEvent', event: mark('screen-1', true) },
+      { type: 'roomEvent', event: later(mark('screen-1'), 10) },
+      { type: 'roomEvent', event: later(mark('screen-1'), FADING_MARKS_KEPT_MS / 1000 + 5) },
+    );
+    expect(pointer.liveMarks.map((live) => [live.persistent ?? false, live.at.slice(11, 19)])).toEqual([
+      [true, '10:00:00'],
+      [false, '10:00:10'],
+      [false, '10:00:35'],
+    ]);
   });
 
   it('ignores what it cannot show: an annotation of an unknown shape, a still without an image, joined and left records', () => {

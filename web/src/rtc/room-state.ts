@@ -202,7 +202,7 @@ function applyRoomEvent(state: RoomState, event: RoomEventRecord): RoomState {
       if (!annotation) return next;
       const shared = { ...annotation, id: event.id, userId: event.userId };
       const { target } = annotation;
-      if (target) return { ...next, liveMarks: [...state.liveMarks, { ...shared, target, at: event.at }] };
+      if (target) return { ...next, liveMarks: [...recentOrKept(state.liveMarks, event.at), { ...shared, target, at: event.at }] };
       return { ...next, annotations: [...state.annotations, shared] };
     }
     case 'annotations-cleared': {
@@ -214,6 +214,17 @@ function applyRoomEvent(state: RoomState, event: RoomEventRecord): RoomState {
     case 'left':
       return next;
   }
+}
+
+/**
+ * How long a fading mark over live video is kept in the state, by the server's clock: well past its fading on any
+ * page, so a pointer used all session long does not pile up.
+ */
+export const FADING_MARKS_KEPT_MS = 30_000;
+
+function recentOrKept(marks: LiveMark[], now: string): LiveMark[] {
+  const horizon = Date.parse(now) - FADING_MARKS_KEPT_MS;
+  return marks.filter((mark) => mark.persistent || Date.parse(mark.at) >= horizon);
 }
 
 /** Whether the room has seen `event` since the last join (it changes nothing a second time). */

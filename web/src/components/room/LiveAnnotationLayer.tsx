@@ -100,6 +100,7 @@ export function LiveAnnotationLayer({ producerId, videoRef }: Props) {
       visible += 1;
       draw(mark, opacity);
     }
+    for (const id of firstShown.current.keys()) if (!marks.some((mark) => mark.id === id)) firstShown.current.delete(id);
     if (draft.current) draw({ shape: 'freehand', points: draft.current, colour }, 1);
     ctx.globalAlpha = 1;
     setVisibleCount(visible);
