@@ -15,7 +15,7 @@ import { framePointOf, pixelOf, type Size } from '../../rtc/video-frame';
 import { Icon } from '../Icon';
 
 /** How long a mark not drawn as persistent stays, fading out over its last part: a pointer, not a drawing. */
-export const FADE_AFTER_MS = 4000;
+const FADE_AFTER_MS = 4000;
 const FADING_FOR_MS = 1500;
 
 /** What the layers over the room's videos share: the marks, who draws, and where their strokes and clears go. */
