@@ -43,6 +43,11 @@ export function canAnnotate(subject: PermissionSubject): boolean {
   return subject.role === 'host' || subject.role === 'participant';
 }
 
+/** Marks over a live picture: whoever may annotate the still, on a video that is in the room (never on audio). */
+export function canAnnotateVideo(subject: PermissionSubject, source: MediaSource | undefined): boolean {
+  return canAnnotate(subject) && source !== undefined && mediaKindOf(source) === 'video';
+}
+
 /** Sharing a still: the specimen photo everybody annotates. */
 export function canShareStill(subject: PermissionSubject): boolean {
   return canAnnotate(subject);

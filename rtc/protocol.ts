@@ -24,6 +24,13 @@ export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
 
 export const ANNOTATION_SHAPES = ['arrow', 'circle', 'freehand', 'text'] as const;
 
+/**
+ * A mark over a live video instead of the shared still: the producer whose picture it is drawn on. Its points are
+ * relative to that video's own frame (0–1 of its intrinsic width and height), whatever box each page shows it in.
+ */
+export const AnnotationTarget = Type.Object({ producerId: Id });
+export type AnnotationTarget = Static<typeof AnnotationTarget>;
+
 export const PeerInfo = Type.Object({
   peerId: Type.String(),
   userId: Type.String(),
@@ -58,7 +65,9 @@ export const RoomEventRecord = Type.Object(
     userId: Type.String({ format: 'uuid' }),
     displayName: Type.String(),
     payload: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'chat: {text}; annotation: {shape, points, colour, text?}; still: {imageId}; joined: {role}',
+      description:
+        'chat: {text}; annotation: {shape, points, colour, text?, target?, persistent?} (with a target: a mark over that live ' +
+        'video, drawn at `at`); annotations-cleared: {target?}; still: {imageId}; joined: {role}',
     }),
     at: Type.String({ format: 'date-time' }),
   },
@@ -91,7 +100,9 @@ export const JoinAnswer = Type.Object({
   peers: Type.Array(PeerInfo, { description: 'Everybody else in the room' }),
   producers: Type.Array(ProducerInfo, { description: 'What everybody else sends' }),
   recording: Type.Union([RecordingNotice, Type.Null()]),
-  history: Type.Array(RoomEventRecord, { description: 'The chat, the current still and its annotations since the last clear' }),
+  history: Type.Array(RoomEventRecord, {
+    description: 'The chat, the current still and its annotations since the last clear, and the kept marks over live video',
+  }),
 });
 
 const request = <Payload extends TSchema, Answer extends TSchema>(payload: Payload, answer: Answer) => ({ payload, answer });
@@ -126,17 +137,23 @@ export const RtcRequests = {
   remove: request(Type.Object({ peerId: Id }), Nothing),
   end: request(Type.Object({}), Nothing),
   chat: request(Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }), RoomEventRecord),
-  /** Shapes on the shared still, in coordinates relative to the image (0–1), so every screen size agrees. */
+  /**
+   * Shapes on the shared still, in coordinates relative to the image (0–1), so every screen size agrees; with a
+   * `target`, over that live video instead (relative to its frame), fading after a few seconds unless `persistent`.
+   */
   annotate: request(
     Type.Object({
       shape: Type.Enum(ANNOTATION_SHAPES),
       points: Type.Array(Point, { minItems: 1, maxItems: 2000 }),
       colour: Colour,
       text: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+      target: Type.Optional(AnnotationTarget),
+      persistent: Type.Optional(Type.Boolean({ description: 'A mark over live video stays until cleared instead of fading' })),
     }),
     RoomEventRecord,
   ),
-  clearAnnotations: request(Type.Object({}), RoomEventRecord),
+  /** Wipes the still's annotations, or with a `target` the marks over that live video only. */
+  clearAnnotations: request(Type.Object({ target: Type.Optional(AnnotationTarget) }), RoomEventRecord),
   /** The still everybody sees sharp: an image of the specimen, by its id in the API's image store. */
   shareStill: request(Type.Object({ imageId: Id }), RoomEventRecord),
 };

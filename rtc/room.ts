@@ -166,6 +166,15 @@ export class Room extends EventEmitter<RoomEvents> {
     );
   }
 
+  /** What the producer carries, if it is in the room (anyone's). */
+  sourceOf(producerId: string): MediaSource | undefined {
+    for (const peer of this.peers.values()) {
+      const produced = peer.producers.get(producerId);
+      if (produced) return produced.source;
+    }
+    return undefined;
+  }
+
   get recording(): RecordingNotice | null {
     return this.recordingNotice;
   }

@@ -1,9 +1,10 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { types } from 'mediasoup';
 import { Compile } from 'typebox/compile';
-import { canAnnotate, canShareStill, PermissionDenied, type RoomKind, type RoomRole } from './permissions.js';
+import { canAnnotate, canAnnotateVideo, canShareStill, PermissionDenied, type RoomKind, type RoomRole } from './permissions.js';
 import {
   RtcRequests,
+  type AnnotationTarget,
   type RoomElsewhere,
   type RoomEventKind,
   type RoomEventRecord,
@@ -30,7 +31,7 @@ export interface RoomTicket {
 /** Where a room's record (participants, chat, annotations, shared stills) is kept: the API's database. */
 export interface RoomRecorder {
   record(roomId: string, event: Omit<RoomEventRecord, 'id' | 'at'>): Promise<RoomEventRecord>;
-  /** What a late joiner replays: the chat, the current still and its annotations since the last clear. */
+  /** What a late joiner replays: the chat, the current still and its annotations since the last clear, kept marks over video. */
   history(roomId: string): Promise<RoomEventRecord[]>;
 }
 
@@ -208,13 +209,12 @@ class PeerSession {
       return this.recordAndBroadcast('chat', { text });
     },
     annotate: (annotation) => {
-      if (!canAnnotate(this.joinedRoom().peer(this.socket.id).subject)) throw new PermissionDenied('you may not annotate in this room');
+      this.mayAnnotate(annotation.target, 'annotate');
       return this.recordAndBroadcast('annotation', { ...annotation });
     },
-    clearAnnotations: () => {
-      if (!canAnnotate(this.joinedRoom().peer(this.socket.id).subject))
-        throw new PermissionDenied('you may not clear annotations in this room');
-      return this.recordAndBroadcast('annotations-cleared', {});
+    clearAnnotations: ({ target }) => {
+      this.mayAnnotate(target, 'clear annotations');
+      return this.recordAndBroadcast('annotations-cleared', target ? { target } : {});
     },
     shareStill: ({ imageId }) => {
       if (!canShareStill(this.joinedRoom().peer(this.socket.id).subject))
@@ -222,6 +222,15 @@ class PeerSession {
       return this.recordAndBroadcast('still', { imageId });
     },
   };
+
+  /** Refuses `what` on the still, or over the target's live video, unless this peer may. */
+  private mayAnnotate(target: AnnotationTarget | undefined, what: string): void {
+    const room = this.joinedRoom();
+    const subject = room.peer(this.socket.id).subject;
+    if (!canAnnotate(subject)) throw new PermissionDenied(`you may not ${what} in this room`);
+    if (target && !canAnnotateVideo(subject, room.sourceOf(target.producerId)))
+      throw new PermissionDenied(`no video ${target.producerId} in this room to ${what} over`);
+  }
 
   private async join(rtpCapabilities: types.RtpCapabilities): Promise<RtcAnswer<'join'>> {
     if (this.room && !this.room.closed) throw new Error('already joined; reconnect to join again');

@@ -15,6 +15,7 @@ export {
   RTC_ERROR_CODES,
   ROOM_CLOSE_REASONS,
   ANNOTATION_SHAPES,
+  AnnotationTarget,
   TransportParameters,
   type RtcAck,
   type RtcAnswer,
@@ -28,6 +29,7 @@ export {
 } from '../../rtc/protocol.js';
 export {
   canAnnotate,
+  canAnnotateVideo,
   canModerate,
   canProduce,
   canRaiseHand,

@@ -205,17 +205,24 @@ export class RoomRepository {
 
   /**
    * What a late joiner replays: every chat message, the latest shared still, and the annotations and clears made
-   * since that still (all of them when no still was shared), oldest first.
+   * since that still (all of them when no still was shared), and the kept marks over live video with their clears
+   * (whenever drawn: a still does not wipe them; fading ones have faded), oldest first.
    */
   async history(roomId: string): Promise<RoomEventRecordRow[]> {
     const sinceLatestStill = sql<SqlBool>`room_events.seq >= coalesce(
       (select max(still.seq) from room_events as still where still.room_id = ${roomId} and still.kind = 'still'), 0)`;
+    const overLiveVideo = sql<SqlBool>`room_events.payload -> 'target' is not null`;
+    const kept = sql<SqlBool>`room_events.payload ->> 'persistent' = 'true'`;
     const rows = await this.db
       .selectFrom('room_events')
       .selectAll()
       .where('room_id', '=', roomId)
       .where((eb) =>
-        eb.or([eb('kind', '=', 'chat'), eb.and([eb('kind', 'in', ['still', 'annotation', 'annotations-cleared']), sinceLatestStill])]),
+        eb.or([
+          eb('kind', '=', 'chat'),
+          eb.and([eb('kind', 'in', ['still', 'annotation', 'annotations-cleared']), sinceLatestStill, eb.not(overLiveVideo)]),
+          eb.and([overLiveVideo, eb.or([eb('kind', '=', 'annotations-cleared'), eb.and([eb('kind', '=', 'annotation'), kept])])]),
+        ]),
       )
       .orderBy('seq')
       .execute();

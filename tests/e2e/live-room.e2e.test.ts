@@ -92,6 +92,8 @@ function videoStats(page: Page): Promise<InboundVideoStats[]> {
   return page.evaluate(() => (globalThis as unknown as HookScope).__vectordeskRoom?.stats() ?? Promise.resolve([]));
 }
 
+type Point = [number, number];
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -628,6 +630,117 @@ describe.skipIf(Boolean(skipReason))(
       ]);
 
       for (const session of [expert, staff, late]) expect(uncaught(session)).toEqual([]);
+    });
+
+    it("a mark drawn over the expert's live video on the staff page shows at the same place of the picture on the expert's page, fades unless kept, and is recorded", async () => {
+      const room = await createConsultation();
+      const expert = await testBed.signIn('expert.ningbo');
+      const staff = await testBed.signIn('staff.beilun');
+      // Another window shape: the tiles differ, and so does how the picture is letterboxed in them.
+      await staff.page.setViewportSize({ width: 900, height: 1000 });
+      await joinSending(expert, room.id);
+      await joinSending(staff, room.id);
+
+      const overRemote = staff.page.locator('[data-testid="remote-tile"][data-source="camera"]');
+      const overOwn = expert.page.locator('[data-testid="local-tile"][data-source="camera"]');
+      await expect
+        .poll(() => overRemote.locator('video').evaluate((video: { videoWidth: number }) => video.videoWidth), { timeout: MEDIA_TIMEOUT })
+        .toBeGreaterThan(0);
+      const producerId = (await overRemote.getAttribute('data-producer-id'))!;
+
+      /** The canvas over a tile: its box on screen, the video's intrinsic frame, its pixel ratio and whether it is mirrored. */
+      async function layout(tile: typeof overRemote) {
+        const canvas = tile.getByTestId('live-marks');
+        await canvas.scrollIntoViewIfNeeded();
+        const box = (await canvas.boundingBox())!;
+        const frame = await tile.locator('video').evaluate((video: { videoWidth: number; videoHeight: number }) => ({
+          width: video.videoWidth,
+          height: video.videoHeight,
+        }));
+        return { canvas, box, frame };
+      }
+      /** Painted (non-transparent) canvas pixels within `radius` CSS px of a point of the canvas box. */
+      function paintedNear(canvas: ReturnType<typeof overRemote.getByTestId>, [x, y]: readonly [number, number], radius = 6) {
+        return canvas.evaluate(
+          (element, [cx, cy, r]) => {
+            const c = element as unknown as {
+              width: number;
+              clientWidth: number;
+              getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+            };
+            const scale = c.width / c.clientWidth;
+            const side = Math.round(2 * r * scale);
+            const { data } = c.getContext('2d').getImageData(Math.round((cx - r) * scale), Math.round((cy - r) * scale), side, side);
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
+            return painted;
+          },
+          [x, y, radius] as const,
+        );
+      }
+
+      /** Where a point of the frame (0–1) shows in a box that letterboxes the frame (object-fit: contain), in CSS px. */
+      function pixelOf(
+        [x, y]: Point,
+        box: { width: number; height: number },
+        frame: { width: number; height: number },
+        { mirrored = false } = {},
+      ): Point {
+        const scale = Math.min(box.width / frame.width, box.height / frame.height);
+        const [width, height] = [frame.width * scale, frame.height * scale];
+        return [(box.width - width) / 2 + (mirrored ? 1 - x : x) * width, (box.height - height) / 2 + y * height];
+      }
+
+      // A kept stroke over the picture at (0.25, 0.4) of the expert's camera frame, drawn on the staff page.
+      const point: Point = [0.25, 0.4];
+      await overRemote.getByTestId('live-marks-draw').click();
+      await overRemote.getByTestId('live-marks-keep').check();
+      const drawer = await layout(overRemote);
+      const from = pixelOf(point, drawer.box, drawer.frame);
+      const to = pixelOf([0.3, 0.45], drawer.box, drawer.frame);
+      await staff.page.mouse.move(drawer.box.x + from[0], drawer.box.y + from[1]);
+      await staff.page.mouse.down();
+      await staff.page.mouse.move(drawer.box.x + to[0], drawer.box.y + to[1], { steps: 6 });
+      await staff.page.mouse.up();
+
+      // Stored with its target, kept, and the moment it was drawn; its first point is where the stroke began.
+      const eventsOf = (kinds: string) =>
+        apiAs('expert.ningbo', (client) => client.listRoomEvents({ params: { id: room.id }, query: { kinds } }));
+      await expect.poll(async () => (await eventsOf('annotation')).items.length, { timeout: UI_TIMEOUT }).toBe(1);
+      const [stored] = (await eventsOf('annotation')).items;
+      expect(stored!.payload).toMatchObject({ shape: 'freehand', target: { producerId }, persistent: true });
+      expect(Date.parse(stored!.at)).toBeGreaterThan(Date.now() - 60_000);
+      const [firstX, firstY] = (stored!.payload.points as Point[])[0]!;
+      expect(firstX).toBeCloseTo(point[0], 2);
+      expect(firstY).toBeCloseTo(point[1], 2);
+
+      // The expert sees it over their own camera (shown mirrored) at that point of the picture, and nowhere else.
+      const viewer = await layout(overOwn);
+      await expect.poll(() => viewer.canvas.getAttribute('data-mark-count'), { timeout: UI_TIMEOUT }).toBe('1');
+      const expected = pixelOf(point, viewer.box, viewer.frame, { mirrored: true });
+      expect(await paintedNear(viewer.canvas, expected)).toBeGreaterThan(0);
+      expect(await paintedNear(viewer.canvas, pixelOf(point, viewer.box, viewer.frame))).toBe(0);
+      // The staff page shows it where it was drawn.
+      expect(await paintedNear(drawer.canvas, from)).toBeGreaterThan(0);
+
+      // Not kept, a mark fades on every page after a few seconds; the kept one stays.
+      await overRemote.getByTestId('live-marks-keep').uncheck();
+      await staff.page.mouse.move(drawer.box.x + to[0], drawer.box.y + from[1]);
+      await staff.page.mouse.down();
+      await staff.page.mouse.move(drawer.box.x + from[0], drawer.box.y + to[1], { steps: 4 });
+      await staff.page.mouse.up();
+      await expect.poll(() => viewer.canvas.getAttribute('data-mark-count'), { timeout: UI_TIMEOUT }).toBe('2');
+      await expect.poll(() => viewer.canvas.getAttribute('data-mark-count'), { timeout: UI_TIMEOUT }).toBe('1');
+
+      // Clearing this video's marks clears them on every page, and is recorded for that video.
+      await overRemote.getByTestId('live-marks-clear').click();
+      for (const canvas of [viewer.canvas, drawer.canvas])
+        await expect.poll(() => canvas.getAttribute('data-mark-count'), { timeout: UI_TIMEOUT }).toBe('0');
+      expect(await paintedNear(viewer.canvas, expected)).toBe(0);
+      const cleared = await eventsOf('annotations-cleared');
+      expect(cleared.items.map((event) => event.payload)).toEqual([{ target: { producerId } }]);
+
+      for (const session of [expert, staff]) expect(uncaught(session)).toEqual([]);
     });
 
     it('staff capture a frame of their camera: it is saved onto the specimen and shared as the still', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { NewRoom, RtcAck, RtcAnswer } from '../../api/contract/index.js';
+import type { NewRoom, RtcAck, RtcAnswer, RtcRequestPayload } from '../../api/contract/index.js';
 import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
 import { mediasoupAvailability } from '../helpers/services.js';
@@ -164,6 +164,77 @@ describe.skipIf(!mediasoup.available)(`live-room signalling on /rtc with a real 
     await expect.poll(async () => (await eventsOf('expert.ningbo', 'left')).json().items.length).toBe(3);
     await expect.poll(async () => (await expert.getRoom({ params: { id: consultation } })).json().room.endedAt).toEqual(expect.any(String));
     expect((await (await as(server, 'staff.beilun')).issueRoomToken({ params: { id: consultation } })).statusCode).toBe(409);
+  });
+
+  it('relays and records a mark over a live video, refused over a producer not in the room or for a trainee', async () => {
+    const consultation = await createRoom('expert.ningbo', { kind: 'consultation', specimenId });
+    const host = await join('expert.ningbo', consultation);
+    const staff = await join('staff.beilun', consultation);
+    const transport = await staff.request('createTransport', { direction: 'send' });
+    if (!transport.ok) throw new Error(JSON.stringify(transport));
+    const microscope = await staff.request('produce', {
+      transportId: transport.data.id,
+      kind: 'video',
+      source: 'microscope',
+      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 1111 }] },
+    });
+    if (!microscope.ok) throw new Error(JSON.stringify(microscope));
+    const target = { producerId: microscope.data.producerId };
+
+    const mark: RtcRequestPayload<'annotate'> = { shape: 'circle', points: [[0.25, 0.75]], colour: '#ff8800', target };
+    const drawn = await host.request('annotate', mark);
+    if (!drawn.ok) throw new Error(JSON.stringify(drawn));
+    expect(drawn.data).toMatchObject({ kind: 'annotation', payload: mark, at: expect.any(String) });
+    await expect.poll(() => notificationsNamed(staff, 'roomEvent')).toEqual([drawn.data]);
+    const cleared = await staff.request('clearAnnotations', { target });
+    expect(cleared).toMatchObject({ ok: true, data: { kind: 'annotations-cleared', payload: { target } } });
+    const stored = await (
+      await as(server, 'expert.ningbo')
+    ).listRoomEvents({
+      params: { id: consultation },
+      query: { kinds: 'annotation,annotations-cleared' },
+    });
+    expect(stored.json().items).toEqual([drawn.data, (cleared as Extract<RtcAck<'clearAnnotations'>, { ok: true }>).data]);
+
+    // A late joiner replays the kept marks over live video, though a still was shared since; not fading ones, nor cleared ones.
+    const kept = await staff.request('annotate', { ...mark, persistent: true });
+    await host.request('shareStill', { imageId: 'image-1' });
+    await host.request('annotate', { ...mark, points: [[0.5, 0.5]] });
+    const late = await join('expert.hq', consultation);
+    expect(late.joined.history.filter((event) => event.kind !== 'chat').map((event) => event.id)).toEqual([
+      (cleared as Extract<RtcAck<'clearAnnotations'>, { ok: true }>).data.id,
+      (kept as Extract<RtcAck<'annotate'>, { ok: true }>).data.id,
+      expect.any(String),
+    ]);
+    expect(late.joined.history.at(-1)).toMatchObject({ kind: 'still' });
+
+    const elsewhere = await host.request('annotate', { ...mark, target: { producerId: 'not-in-this-room' } });
+    expect(elsewhere).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/no video/) } });
+    expect(await host.request('clearAnnotations', { target: { producerId: 'not-in-this-room' } })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+
+    const classId = await createRoom('expert.ningbo', {
+      kind: 'class',
+      title: 'Culex',
+      trainees: [(await server.repositories.users.findByUsername('trainee.ningbo'))!.id],
+    });
+    const presenter = await join('expert.ningbo', classId);
+    const trainee = await join('trainee.ningbo', classId);
+    const presenterTransport = await presenter.request('createTransport', { direction: 'send' });
+    if (!presenterTransport.ok) throw new Error(JSON.stringify(presenterTransport));
+    const screen = await presenter.request('produce', {
+      transportId: presenterTransport.data.id,
+      kind: 'video',
+      source: 'screen',
+      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 2222 }] },
+    });
+    if (!screen.ok) throw new Error(JSON.stringify(screen));
+    const overScreen = { ...mark, target: { producerId: screen.data.producerId } };
+    expect(await trainee.request('annotate', overScreen)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await presenter.request('annotate', overScreen)).toMatchObject({ ok: true });
+    await expect.poll(() => notificationsNamed(trainee, 'roomEvent').map((event) => event.kind)).toEqual(['annotation']);
   });
 
   it('ends a live room through the API too, and refuses a room token of an ended room at the handshake', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canAnnotate,
+  canAnnotateVideo,
   canModerate,
   canProduce,
   canRaiseHand,
@@ -41,6 +42,15 @@ describe('live-room permissions', () => {
   it('keeps annotation to hosts and participants', () => {
     expect(canAnnotate(participant) && canAnnotate(host('class'))).toBe(true);
     expect(canAnnotate(trainee(now + 1000))).toBe(false);
+  });
+
+  it('lets whoever annotates mark live video, but not audio nor a producer that is not there', () => {
+    for (const source of ['camera', 'microscope', 'screen'] as const) {
+      expect(canAnnotateVideo(participant, source) && canAnnotateVideo(host('class'), source)).toBe(true);
+      expect(canAnnotateVideo(trainee(now + 1000), source)).toBe(false);
+    }
+    expect(canAnnotateVideo(host('consultation'), 'microphone')).toBe(false);
+    expect(canAnnotateVideo(host('consultation'), undefined)).toBe(false);
   });
 
   it('lets trainees in a class and participants in a consultation raise a hand, never the host', () => {

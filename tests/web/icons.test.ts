@@ -19,6 +19,7 @@ const ICON_NAMES: IconName[] = [
   'fullscreen',
   'grid',
   'stage',
+  'pen',
 ];
 
 /** Emoji, and the arrows, technical symbols, geometric shapes, dingbats and math symbols used as pictures. */

@@ -50,4 +50,22 @@ describe('the record of an ended room', () => {
       ['image-2', []],
     ]);
   });
+
+  it('keeps marks drawn over live video, and their clears, out of the stills', () => {
+    const overVideo = { target: { producerId: 'microscope-1' } };
+    const record = roomRecordOf([
+      event('annotation', 'u-expert', { ...stroke(0.05), ...overVideo }),
+      event('still', 'u-expert', { imageId: 'image-1' }),
+      event('annotation', 'u-staff', stroke(0.1)),
+      event('annotation', 'u-expert', { ...stroke(0.3), ...overVideo, persistent: true }),
+      event('annotations-cleared', 'u-expert', overVideo),
+      event('annotation', 'u-staff', stroke(0.2)),
+    ]);
+    expect(record.stills.map(({ annotations }) => annotations.map((mark) => [mark.points[0]![0], mark.target]))).toEqual([
+      [
+        [0.1, undefined],
+        [0.2, undefined],
+      ],
+    ]);
+  });
 });

@@ -15,6 +15,7 @@ import {
 } from '../../web/src/rtc/quality';
 import {
   allows,
+  FADING_MARKS_KEPT_MS,
   initialRoomState,
   reduce,
   subjectOf,
@@ -191,6 +192,62 @@ describe('room state', () => {
     state = apply(state, { type: 'roomEvent', event: arrow() }, { type: 'roomEvent', event: roomEvent('annotations-cleared') });
     expect(state.annotations).toEqual([]);
     expect(state.still?.imageId).toBe('image-2');
+  });
+
+  it('keeps marks over live video apart from the still: cleared per video, gone with their video, only persistent ones replayed', () => {
+    const mark = (producerId: string, persistent = false) =>
+      roomEvent('annotation', {
+        shape: 'freehand',
+        points: [[0.2, 0.3]],
+        colour: '#00ff00',
+        target: { producerId },
+        ...(persistent ? { persistent } : {}),
+      });
+    const microscopeMark = mark('microscope-1');
+    let state = apply(
+      joined(),
+      { type: 'roomEvent', event: roomEvent('still', { imageId: 'image-1' }) },
+      { type: 'roomEvent', event: arrow() },
+      { type: 'roomEvent', event: microscopeMark },
+      { type: 'roomEvent', event: mark('screen-1', true) },
+      { type: 'roomEvent', event: mark('camera-1') },
+    );
+    expect(state.annotations).toHaveLength(1);
+    expect(state.liveMarks.map((live) => live.target.producerId)).toEqual(['microscope-1', 'screen-1', 'camera-1']);
+    expect(state.liveMarks[0]).toMatchObject({ id: microscopeMark.id, points: [[0.2, 0.3]], at: microscopeMark.at, userId: 'user-host' });
+    expect(state.liveMarks[1]!.persistent).toBe(true);
+
+    state = apply(
+      state,
+      { type: 'roomEvent', event: roomEvent('annotations-cleared', { target: { producerId: 'microscope-1' } }) },
+      { type: 'producerClosed', producerId: 'camera-1' },
+    );
+    expect(state.liveMarks.map((live) => live.target.producerId)).toEqual(['screen-1']);
+    expect(state.annotations).toHaveLength(1);
+
+    state = reduce(state, { type: 'roomEvent', event: roomEvent('annotations-cleared') });
+    expect([state.annotations, state.liveMarks.length]).toEqual([[], 1]);
+
+    const late = joined([mark('microscope-1'), mark('microscope-1', true)]);
+    expect(late.liveMarks.map((live) => live.persistent)).toEqual([true]);
+
+    // Fading marks long past are let go as new ones arrive (by the server's clock); kept ones stay.
+    const later = (event: RoomEventRecord, seconds: number) => ({
+      ...event,
+      at: new Date(Date.parse(event.at) + seconds * 1000).toISOString(),
+    });
+    const pointer = apply(
+      joined(),
+      { type: 'roomEvent', event: mark('screen-1') },
+      { type: 'roomEvent', event: mark('screen-1', true) },
+      { type: 'roomEvent', event: later(mark('screen-1'), 10) },
+      { type: 'roomEvent', event: later(mark('screen-1'), FADING_MARKS_KEPT_MS / 1000 + 5) },
+    );
+    expect(pointer.liveMarks.map((live) => [live.persistent ?? false, live.at.slice(11, 19)])).toEqual([
+      [true, '10:00:00'],
+      [false, '10:00:10'],
+      [false, '10:00:35'],
+    ]);
   });
 
   it('ignores what it cannot show: an annotation of an unknown shape, a still without an image, joined and left records', () => {

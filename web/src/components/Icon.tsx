@@ -53,6 +53,7 @@ const ICONS = {
     <rect key="stage" x="2" y="3" width="20" height="12" rx="1" />,
     ...['3', '10', '17'].map((x) => <rect key={`strip-${x}`} x={x} y="18" width="4" height="3" rx="0.5" />),
   ],
+  pen: stroked('M12 20h9', 'M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z'),
 } satisfies Record<string, ReactElement[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -11,6 +11,7 @@ export type AnnotationShape = (typeof ANNOTATION_SHAPES)[number];
  */
 export type Annotation = RtcRequestPayload<'annotate'>;
 export type Point = Annotation['points'][number];
+export type AnnotationTarget = NonNullable<Annotation['target']>;
 
 /** The server accepts at most this many points per shape. */
 export const MAX_POINTS = 2000;
@@ -51,14 +52,31 @@ export function simplify(points: Point[], max = MAX_POINTS): Point[] {
   return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]!);
 }
 
-/** The annotation a room event carries, or null when the payload is not one this client can draw. */
+/**
+ * The annotation a room event carries, or null when the payload is not one this client can draw. One with a
+ * `target` is a mark over that live video, not on the still.
+ */
 export function annotationOf(event: RoomEventRecord): Annotation | null {
   if (event.kind !== 'annotation') return null;
-  const { shape, points, colour, text } = event.payload as Partial<Annotation>;
+  const { shape, points, colour, text, persistent } = event.payload as Partial<Annotation>;
   if (!shape || !(ANNOTATION_SHAPES as readonly string[]).includes(shape)) return null;
   if (!Array.isArray(points) || points.length === 0) return null;
   if (typeof colour !== 'string') return null;
-  return { shape, points, colour, ...(typeof text === 'string' ? { text } : {}) };
+  const target = targetOf(event);
+  return {
+    shape,
+    points,
+    colour,
+    ...(typeof text === 'string' ? { text } : {}),
+    ...(target ? { target } : {}),
+    ...(persistent === true ? { persistent } : {}),
+  };
+}
+
+/** The live video an annotation or a clear is about; undefined for the still. */
+export function targetOf(event: RoomEventRecord): AnnotationTarget | undefined {
+  const { target } = event.payload as { target?: Partial<AnnotationTarget> };
+  return typeof target?.producerId === 'string' ? { producerId: target.producerId } : undefined;
 }
 
 /** Draws one annotation on a canvas whose drawing area is `width` × `height` pixels (the image's extent). */

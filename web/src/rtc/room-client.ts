@@ -25,7 +25,7 @@ import {
   type RtcRequestPayload,
 } from '@contract';
 import { ApiError, api } from '../api/client';
-import type { Annotation } from './annotations';
+import type { Annotation, AnnotationTarget } from './annotations';
 import {
   inboundCountsOf,
   inboundVideoTotalsOf,
@@ -772,8 +772,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return this.act('annotate', { ...annotation });
   }
 
-  clearAnnotations(): Promise<RoomEventRecord> {
-    return this.act('clearAnnotations', {});
+  /** The still's annotations, or with a target the marks over that live video. */
+  clearAnnotations(target?: AnnotationTarget): Promise<RoomEventRecord> {
+    return this.act('clearAnnotations', target ? { target } : {});
   }
 
   shareStill(imageId: string): Promise<RoomEventRecord> {

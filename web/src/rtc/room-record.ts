@@ -1,7 +1,7 @@
 // What an ended room leaves (issue 15): who took part, what was said, and each shared still as it last looked — read
 // from its stored events (`GET /api/v1/rooms/:id/events`), oldest first.
 import type { RoomEventRecord, RoomRole } from '@contract';
-import { annotationOf, type Annotation } from './annotations';
+import { annotationOf, targetOf, type Annotation } from './annotations';
 import type { StillState } from './room-state';
 
 export interface RecordedPerson {
@@ -16,7 +16,10 @@ export interface RecordedPerson {
 
 export interface RecordedStill {
   still: StillState;
-  /** The annotations on it when the next still replaced it or the room ended (a clear wipes the earlier ones). */
+  /**
+   * The annotations on it when the next still replaced it or the room ended (a clear wipes the earlier ones); marks
+   * drawn over live video meanwhile are not among them.
+   */
   annotations: Annotation[];
 }
 
@@ -48,9 +51,9 @@ export function roomRecordOf(events: readonly RoomEventRecord[]): RoomRecord {
         still: { imageId: event.payload.imageId, userId: event.userId, displayName: event.displayName, at: event.at },
         annotations: [],
       });
-    } else if (event.kind === 'annotations-cleared' && current) {
-      current.annotations = [];
-    } else if (event.kind === 'annotation' && current) {
+    } else if (current && !targetOf(event)) {
+      // Marks over live video (and their clears) change no still: the video they pointed at is not in the record.
+      if (event.kind === 'annotations-cleared') current.annotations = [];
       const annotation = annotationOf(event);
       if (annotation) current.annotations.push(annotation);
     }

@@ -11,7 +11,7 @@ import type {
   RoomKind,
   RtcAnswer,
 } from '@contract';
-import { annotationOf, type Annotation } from './annotations';
+import { annotationOf, targetOf, type Annotation } from './annotations';
 import type { Quality } from './quality';
 
 export type RoomPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
@@ -48,6 +48,8 @@ export interface StillState {
 }
 
 export type SharedAnnotation = Annotation & { id: string; userId: string };
+/** A mark over a live video (its `target`), with the moment it was drawn. */
+export type LiveMark = SharedAnnotation & { target: NonNullable<Annotation['target']>; at: string };
 
 export interface RoomState {
   phase: RoomPhase;
@@ -67,6 +69,11 @@ export interface RoomState {
   still: StillState | null;
   /** Annotations on the current still since it was shared or last cleared, oldest first. */
   annotations: SharedAnnotation[];
+  /**
+   * Marks over live videos, oldest first, until cleared or their video goes; the layer over each video fades the
+   * ones not `persistent`. Only persistent ones are replayed on joining (the others have long faded).
+   */
+  liveMarks: LiveMark[];
   /** Set while the room is being recorded. */
   recording: RecordingNotice | null;
   closedReason: ClosedReason | null;
@@ -93,6 +100,7 @@ export function initialRoomState(roomId: string): RoomState {
     chat: [],
     still: null,
     annotations: [],
+    liveMarks: [],
     recording: null,
     closedReason: null,
     error: null,
@@ -131,12 +139,14 @@ export function reduce(state: RoomState, event: RoomStateEvent): RoomState {
         chat: [],
         still: null,
         annotations: [],
+        liveMarks: [],
         recording: answer.recording,
         error: null,
         joins: state.joins + 1,
         seenEventIds: new Set(),
       };
-      return answer.history.reduce(applyRoomEvent, joined);
+      const replayed = answer.history.reduce(applyRoomEvent, joined);
+      return { ...replayed, liveMarks: replayed.liveMarks.filter((mark) => mark.persistent) };
     }
     case 'peerJoined':
       return { ...state, peers: [...state.peers.filter((peer) => peer.peerId !== event.peer.peerId), event.peer] };
@@ -158,7 +168,11 @@ export function reduce(state: RoomState, event: RoomStateEvent): RoomState {
       return { ...state, remote: state.remote.map((remote) => (remote.producerId === producerId ? { ...remote, paused } : remote)) };
     }
     case 'producerClosed':
-      return { ...state, remote: state.remote.filter((remote) => remote.producerId !== event.producerId) };
+      return {
+        ...state,
+        remote: state.remote.filter((remote) => remote.producerId !== event.producerId),
+        liveMarks: state.liveMarks.filter((mark) => mark.target.producerId !== event.producerId),
+      };
     case 'remoteTrackAdded':
       return { ...state, remote: [...state.remote.filter((remote) => remote.producerId !== event.remote.producerId), event.remote] };
     case 'remoteTrackRemoved':
@@ -185,14 +199,32 @@ function applyRoomEvent(state: RoomState, event: RoomEventRecord): RoomState {
     }
     case 'annotation': {
       const annotation = annotationOf(event);
-      return annotation ? { ...next, annotations: [...state.annotations, { ...annotation, id: event.id, userId: event.userId }] } : next;
+      if (!annotation) return next;
+      const shared = { ...annotation, id: event.id, userId: event.userId };
+      const { target } = annotation;
+      if (target) return { ...next, liveMarks: [...recentOrKept(state.liveMarks, event.at), { ...shared, target, at: event.at }] };
+      return { ...next, annotations: [...state.annotations, shared] };
     }
-    case 'annotations-cleared':
-      return { ...next, annotations: [] };
+    case 'annotations-cleared': {
+      const target = targetOf(event);
+      if (!target) return { ...next, annotations: [] };
+      return { ...next, liveMarks: state.liveMarks.filter((mark) => mark.target.producerId !== target.producerId) };
+    }
     case 'joined':
     case 'left':
       return next;
   }
+}
+
+/**
+ * How long a fading mark over live video is kept in the state, by the server's clock: well past its fading on any
+ * page, so a pointer used all session long does not pile up.
+ */
+export const FADING_MARKS_KEPT_MS = 30_000;
+
+function recentOrKept(marks: LiveMark[], now: string): LiveMark[] {
+  const horizon = Date.parse(now) - FADING_MARKS_KEPT_MS;
+  return marks.filter((mark) => mark.persistent || Date.parse(mark.at) >= horizon);
 }
 
 /** Whether the room has seen `event` since the last join (it changes nothing a second time). */

@@ -5,6 +5,7 @@ import type { DeviceChoice } from '../../rtc/local-media';
 import type { RoomClient } from '../../rtc/room-client';
 import { allows, type RoomState } from '../../rtc/room-state';
 import { useErrorText } from '../ErrorMessage';
+import { LiveAnnotationsContext } from './LiveAnnotationLayer';
 import { Participants } from './Participants';
 import { RoomChat } from './RoomChat';
 import { RoomControls } from './RoomControls';
@@ -68,7 +69,18 @@ export function InRoom({ client, state, detail, specimen, user, devices }: Props
             onError={setActionError}
           />
         )}
-        <VideoStage client={client} state={state} myName={user.displayName} />
+        <LiveAnnotationsContext.Provider
+          value={{
+            marks: state.liveMarks,
+            userId: user.id,
+            canAnnotate: allows(state, canAnnotate),
+            annotate: (annotation) => client.annotate(annotation),
+            clear: (target) => client.clearAnnotations(target),
+            onError: setActionError,
+          }}
+        >
+          <VideoStage client={client} state={state} myName={user.displayName} />
+        </LiveAnnotationsContext.Provider>
         <RoomControls
           client={client}
           state={state}

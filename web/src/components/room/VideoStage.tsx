@@ -49,6 +49,7 @@ export function VideoStage({ client, state, myName }: { client: RoomClient; stat
         {...placement}
         testId="local-tile"
         data={{ source: track.source }}
+        producerId={track.producerId}
       />
     ),
   }));
@@ -88,6 +89,7 @@ export function VideoStage({ client, state, myName }: { client: RoomClient; stat
           {...placement}
           testId="remote-tile"
           data={{ 'peer-id': peer.peerId, source: video.source, 'producer-id': video.producerId }}
+          producerId={video.producerId}
           onWidth={(width) => client.setTileWidth(video.producerId, width)}
           onFirstFrame={() => client.noteFirstFrame()}
         />

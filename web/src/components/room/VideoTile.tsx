@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Quality } from '../../rtc/quality';
 import { useLatest } from '../../use-latest';
 import { Icon } from '../Icon';
+import { LiveAnnotationLayer } from './LiveAnnotationLayer';
 
 /** Attaches a track to a media element for as long as both exist. */
 function useTrack(ref: React.RefObject<HTMLMediaElement | null>, track: MediaStreamTrack | null): void {
@@ -57,6 +58,8 @@ interface VideoTileProps {
   data?: Record<string, string>;
   /** Width of the tile in CSS px whenever it changes (for simulcast layer selection). */
   onWidth?: (width: number) => void;
+  /** The producer this tile shows: marks over the live video go to it. */
+  producerId?: string | null;
   /** Called once, when the first frame is shown. */
   onFirstFrame?: () => void;
   children?: ReactNode;
@@ -78,6 +81,7 @@ export function VideoTile({
   data = {},
   onWidth,
   onFirstFrame,
+  producerId = null,
   children,
 }: VideoTileProps) {
   const { t } = useTranslation();
@@ -131,6 +135,7 @@ export function VideoTile({
           {name.trim().charAt(0).toUpperCase() || '?'}
         </div>
       )}
+      {track && producerId && <LiveAnnotationLayer producerId={producerId} videoRef={videoRef} />}
       {paused && <div className="tile-paused">{t('room.cameraOffTile')}</div>}
       <div className="tile-caption">
         {quality && <QualityDot quality={quality} testId={`${testId}-quality`} />}
