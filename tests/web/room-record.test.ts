@@ -51,7 +51,7 @@ describe('the record of an ended room', () => {
     ]);
   });
 
-  it('keeps marks drawn over live video, and their clears, out of the stills', () => {
+  it('keeps marks drawn over live video, and their clears, out of the stills, and lists who drew them when', () => {
     const overVideo = { target: { producerId: 'microscope-1' } };
     const record = roomRecordOf([
       event('annotation', 'u-expert', { ...stroke(0.05), ...overVideo }),
@@ -66,6 +66,11 @@ describe('the record of an ended room', () => {
         [0.1, undefined],
         [0.2, undefined],
       ],
+    ]);
+    // Listed apart instead: who drew over the video, when, and whether the mark was kept.
+    expect(record.liveMarks.map(({ displayName, persistent }) => [displayName, persistent])).toEqual([
+      ['Expert', false],
+      ['Expert', true],
     ]);
   });
 });

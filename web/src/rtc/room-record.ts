@@ -1,4 +1,5 @@
-// What an ended room leaves (issue 15): who took part, what was said, and each shared still as it last looked — read
+// What an ended room leaves (issue 15): who took part, what was said, each shared still as it last looked and who drew
+// over live video when — read
 // from its stored events (`GET /api/v1/rooms/:id/events`), oldest first.
 import type { RoomEventRecord, RoomRole } from '@contract';
 import { annotationOf, targetOf, type Annotation } from './annotations';
@@ -23,16 +24,27 @@ export interface RecordedStill {
   annotations: Annotation[];
 }
 
+/** A mark drawn over a live video tile: who drew it and when (the video itself is not in the record). */
+export interface RecordedLiveMark {
+  id: string;
+  displayName: string;
+  at: string;
+  /** Kept until cleared, rather than a pointer that faded. */
+  persistent: boolean;
+}
+
 export interface RoomRecord {
   people: RecordedPerson[];
   chat: { id: string; displayName: string; text: string; at: string }[];
   stills: RecordedStill[];
+  liveMarks: RecordedLiveMark[];
 }
 
 export function roomRecordOf(events: readonly RoomEventRecord[]): RoomRecord {
   const people = new Map<string, RecordedPerson>();
   const chat: RoomRecord['chat'] = [];
   const stills: RecordedStill[] = [];
+  const liveMarks: RecordedLiveMark[] = [];
   for (const event of events) {
     const current = stills.at(-1);
     if (event.kind === 'joined') {
@@ -51,6 +63,8 @@ export function roomRecordOf(events: readonly RoomEventRecord[]): RoomRecord {
         still: { imageId: event.payload.imageId, userId: event.userId, displayName: event.displayName, at: event.at },
         annotations: [],
       });
+    } else if (event.kind === 'annotation' && targetOf(event)) {
+      liveMarks.push({ id: event.id, displayName: event.displayName, at: event.at, persistent: event.payload.persistent === true });
     } else if (current && !targetOf(event)) {
       // Marks over live video (and their clears) change no still: the video they pointed at is not in the record.
       if (event.kind === 'annotations-cleared') current.annotations = [];
@@ -58,5 +72,5 @@ export function roomRecordOf(events: readonly RoomEventRecord[]): RoomRecord {
       if (annotation) current.annotations.push(annotation);
     }
   }
-  return { people: [...people.values()], chat, stills };
+  return { people: [...people.values()], chat, stills, liveMarks };
 }

@@ -13,7 +13,10 @@ const RECORD_EVENTS = 5000;
 
 const nothing = () => Promise.resolve();
 
-/** An ended room, read-only: who took part, the chat, and each shared still with the annotations it ended with. */
+/**
+ * An ended room, read-only: who took part, the chat, who drew over live video when, and each shared still with the
+ * annotations it ended with.
+ */
 export function RoomRecordView({ roomId }: { roomId: string }) {
   const { t } = useTranslation();
   const lng = useLanguage();
@@ -53,6 +56,19 @@ export function RoomRecordView({ roomId }: { roomId: string }) {
           </ol>
         )}
       </section>
+      {record.liveMarks.length > 0 && (
+        <section className="card">
+          <h2>{t('room.record.liveMarks')}</h2>
+          <ol className="room-record-chat" data-testid="room-record-live-marks">
+            {record.liveMarks.map((mark) => (
+              <li key={mark.id}>
+                <span className="muted small">{formatDateTime(mark.at, lng)}</span> <strong>{mark.displayName}</strong>{' '}
+                {t(mark.persistent ? 'room.record.liveMarkKept' : 'room.record.liveMarkPointer')}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
       {record.stills.map(({ still, annotations }, index) => (
         <section className="card" key={`${still.imageId}-${index}`} data-testid="room-record-still">
           <h2>{t('room.record.still', { name: still.displayName, at: formatDateTime(still.at, lng) })}</h2>
