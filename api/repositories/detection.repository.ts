@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
 import type { DetectionRecord, NewDetection } from '../domain/detection.js';
 import type { DetectionLevel, LifeStage, Sex } from '../domain/vocabulary.js';
-import { countSpecimens, type StatisticsOptions } from './monthly-rollup.js';
+import { countSpecimens, type RollupOptions } from './monthly-rollup.js';
 import { escapeLike, unitInScope } from './scope-filter.js';
 import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
 
@@ -21,7 +21,7 @@ export interface DetectionPlace {
 export class DetectionRepository {
   constructor(
     private readonly db: Db,
-    private readonly options: StatisticsOptions = { rollups: true },
+    private readonly options: RollupOptions = { rollups: true },
   ) {}
 
   /**

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Scope } from '../domain/access.js';
 import { specimenInScopeMatching, type SurveillanceFilter } from './surveillance-filter.js';
 
-export interface StatisticsOptions {
+export interface RollupOptions {
   /** Read the rollups where the filters allow (migrations 0011, 0013); off only to measure what it saves. */
   rollups: boolean;
 }
@@ -43,7 +43,7 @@ function rollupSource(from: Date | undefined, to: Date | undefined): CountSource
 }
 
 /** The rollup, unless it is off or the query needs what only the specimen row has (weeks, trap method, confidence …). */
-export function countSource(filter: SurveillanceFilter, options: StatisticsOptions, byWeek = false): CountSource {
+export function countSource(filter: SurveillanceFilter, options: RollupOptions, byWeek = false): CountSource {
   const rollupAnswers =
     !byWeek &&
     filter.trapMethod === undefined &&
@@ -61,7 +61,7 @@ export async function countSpecimens(
   db: Db,
   scope: Scope,
   filter: SurveillanceFilter,
-  options: StatisticsOptions,
+  options: RollupOptions,
   measure: 'specimens' | 'detections' = 'specimens',
 ): Promise<number> {
   const source = countSource(filter, options);

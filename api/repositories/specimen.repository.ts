@@ -5,7 +5,7 @@ import type { SpecimenSort } from '../domain/vocabulary.js';
 import type { Db } from '../db/database.js';
 import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
 import type { IdentificationRepository } from './identification.repository.js';
-import { countSpecimens, type StatisticsOptions } from './monthly-rollup.js';
+import { countSpecimens, type RollupOptions } from './monthly-rollup.js';
 import type { ReviewRepository } from './review.repository.js';
 import { unitInScope } from './scope-filter.js';
 import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
@@ -37,7 +37,7 @@ export class SpecimenRepository {
     private readonly db: Db,
     private readonly identifications: IdentificationRepository,
     private readonly reviews: ReviewRepository,
-    private readonly options: StatisticsOptions = { rollups: true },
+    private readonly options: RollupOptions = { rollups: true },
   ) {}
 
   /** Specimen, its images and their blobs in one transaction; `afterInsert` runs inside it (audit). */

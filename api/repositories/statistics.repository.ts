@@ -2,7 +2,7 @@ import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Scope } from '../domain/access.js';
 import type { SiteType, StatDimension } from '../domain/vocabulary.js';
-import { countSource, MONTH_OF_COLLECTION, type StatisticsOptions } from './monthly-rollup.js';
+import { countSource, MONTH_OF_COLLECTION, type RollupOptions } from './monthly-rollup.js';
 import { unitInScope } from './scope-filter.js';
 import { matchesSurveillanceFilter, specimenInScopeMatching, type SurveillanceFilter } from './surveillance-filter.js';
 
@@ -65,7 +65,7 @@ const sum = (value: RawBuilder<number>, where?: RawBuilder<SqlBool>) =>
 export class StatisticsRepository {
   constructor(
     private readonly db: Db,
-    private readonly options: StatisticsOptions = { rollups: true },
+    private readonly options: RollupOptions = { rollups: true },
   ) {}
 
   async counts(scope: Scope, filter: SurveillanceFilter, by: readonly StatDimension[]): Promise<CountRow[]> {

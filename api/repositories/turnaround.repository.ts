@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Scope } from '../domain/access.js';
 import { TURNAROUND_STEPS, type TurnaroundDimension, type TurnaroundStep } from '../domain/vocabulary.js';
-import { MONTH_OF_COLLECTION, rollupOverRange, type StatisticsOptions } from './monthly-rollup.js';
+import { MONTH_OF_COLLECTION, rollupOverRange, type RollupOptions } from './monthly-rollup.js';
 import { specimenInScopeMatching, type SurveillanceFilter } from './surveillance-filter.js';
 
 export type StepFigures = { p50: number | null; p90: number | null; n: number };
@@ -60,7 +60,7 @@ function rollupBuckets(from: Date | undefined, to: Date | undefined): BucketSour
 export class TurnaroundRepository {
   constructor(
     private readonly db: Db,
-    private readonly options: StatisticsOptions = { rollups: true },
+    private readonly options: RollupOptions = { rollups: true },
   ) {}
 
   async turnaround(
