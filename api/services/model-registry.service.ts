@@ -14,7 +14,10 @@ export interface ModelListing extends RegisteredModel {
   shadow: boolean;
 }
 
-/** Which versions of one model serve: what the audit log records before and after a change. */
+/**
+ * Which versions of one model serve: what the audit log records before and after a change (a type alias, not an
+ * interface: audit entries take plain records).
+ */
 type Serving = {
   active: string | null;
   shadow: string | null;
