@@ -8,9 +8,10 @@ import type {
   Specimen,
   SpecimenIdentification,
   SpecimenImage,
+  Unit,
   User,
 } from '../contract/index.js';
-import type { PortRow } from '../db/schema.js';
+import type { PortRow, UnitRow } from '../db/schema.js';
 import type { Actor } from '../domain/access.js';
 import type {
   IdentificationHistoryEntry as HistoryEntryRecord,
@@ -38,6 +39,10 @@ export function presentPort(port: PortRow): Port {
     latitude: port.latitude,
     unitId: port.unit_id,
   };
+}
+
+export function presentUnit(unit: UnitRow): Unit {
+  return { id: unit.id, code: unit.code, level: unit.level, nameZh: unit.name_zh, nameEn: unit.name_en };
 }
 
 export function presentSpecimen(specimen: SpecimenRecord): Specimen {

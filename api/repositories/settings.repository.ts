@@ -1,4 +1,6 @@
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 
 /** Small instance-wide values that every api process must agree on (e.g. the token signing secret). */
 export class SettingsRepository {
@@ -21,10 +23,22 @@ export class SettingsRepository {
   }
 
   async set(key: string, value: string): Promise<void> {
-    await this.db
-      .insertInto('settings')
-      .values({ key, value })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-      .execute();
+    await upsert(this.db, key, value);
   }
+
+  /** Every value of `values` and whatever `alsoWrite` writes (the audit entry) in one transaction. */
+  async setAll(values: Record<string, string>, alsoWrite: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const [key, value] of Object.entries(values)) await upsert(trx, key, value);
+      await alsoWrite(trx);
+    });
+  }
+}
+
+async function upsert(db: Kysely<Database>, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
 }

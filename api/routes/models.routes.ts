@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints } from '../contract/index.js';
-import { forbidden } from '../domain/errors.js';
 import { actorOf } from '../http/authentication.js';
 import type { ModelRegistryService } from '../services/model-registry.service.js';
 import type { ShadowComparisonService } from '../services/shadow-comparison.service.js';
@@ -13,9 +12,6 @@ export interface ModelsRoutesOptions {
 /** The model registry: what is on disk, verified, and which version serves (admins change it). */
 export const modelsRoutes: FastifyPluginAsyncTypebox<ModelsRoutesOptions> = async (app, { registry, comparison }) => {
   app.addHook('onRequest', app.authenticate);
-  const requireAdmin = (request: Parameters<typeof actorOf>[0]) => {
-    if (actorOf(request).role !== 'admin') throw forbidden('Only administrators can change which model versions serve');
-  };
   const present = (items: Awaited<ReturnType<ModelRegistryService['list']>>) => ({
     items: items.map(({ directory: _directory, ...model }) => model),
   });
@@ -35,25 +31,16 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<ModelsRoutesOptions> = asyn
 
   app.route({
     ...endpoints.activateModel,
-    handler: async (request) => {
-      requireAdmin(request);
-      return present(await registry.activate(request.params.name, request.params.version));
-    },
+    handler: async (request) => present(await registry.activate(actorOf(request), request.params.name, request.params.version)),
   });
 
   app.route({
     ...endpoints.startShadowModel,
-    handler: async (request) => {
-      requireAdmin(request);
-      return present(await registry.setShadow(request.params.name, request.params.version));
-    },
+    handler: async (request) => present(await registry.setShadow(actorOf(request), request.params.name, request.params.version)),
   });
 
   app.route({
     ...endpoints.stopShadowModel,
-    handler: async (request) => {
-      requireAdmin(request);
-      return present(await registry.setShadow(request.params.name, null));
-    },
+    handler: async (request) => present(await registry.setShadow(actorOf(request), request.params.name, null)),
   });
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints } from '../contract/index.js';
 import { actorOf } from '../http/authentication.js';
-import { presentPort } from '../presenters/index.js';
+import { presentPort, presentUnit } from '../presenters/index.js';
 import type { OrganisationService } from '../services/organisation.service.js';
 
 export const portsRoutes: FastifyPluginAsyncTypebox<{ organisation: OrganisationService }> = async (app, { organisation }) => {
@@ -9,5 +9,10 @@ export const portsRoutes: FastifyPluginAsyncTypebox<{ organisation: Organisation
     ...endpoints.listPorts,
     onRequest: app.authenticate,
     handler: async (request) => ({ items: (await organisation.ports(actorOf(request))).map(presentPort) }),
+  });
+  app.route({
+    ...endpoints.listUnits,
+    onRequest: app.authenticate,
+    handler: async (request) => ({ items: (await organisation.units(actorOf(request))).map(presentUnit) }),
   });
 };

@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { InferencePool } from '../../inference/inference-pool.js';
 import { chooseActiveVersions, scanModels, type RegisteredModel } from '../../inference/model-registry.js';
-import { AppError, notFound, unprocessable } from '../domain/errors.js';
+import type { Actor } from '../domain/access.js';
+import { AppError, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import { recordAudit } from '../repositories/audit.repository.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
 
 const ACTIVE_SETTING = 'models.active';
@@ -10,6 +12,23 @@ const SHADOW_SETTING = 'models.shadow';
 export interface ModelListing extends RegisteredModel {
   active: boolean;
   shadow: boolean;
+}
+
+/**
+ * Which versions of one model serve: what the audit log records before and after a change (a type alias, not an
+ * interface: audit entries take plain records).
+ */
+type Serving = {
+  active: string | null;
+  shadow: string | null;
+};
+
+/** An administrator's change to the versions of one model, as the audit log records it. */
+interface ServingChange {
+  actor: Actor;
+  action: 'model.activated' | 'model.shadow_started' | 'model.shadow_stopped';
+  name: string;
+  before: Serving;
 }
 
 /**
@@ -55,25 +74,30 @@ export class ModelRegistryService {
     }));
   }
 
-  async activate(name: string, version: string): Promise<ModelListing[]> {
+  async activate(actor: Actor, name: string, version: string): Promise<ModelListing[]> {
+    requireAdmin(actor);
     const pool = this.requirePool();
     await this.requireUsable(name, version);
+    const before = servingOf(pool, name);
     await pool.activate(name, version);
     if (pool.shadow()[name] === version) await pool.setShadow(name, null);
-    await this.storeChoices(pool);
+    await this.storeChoices(pool, { actor, action: 'model.activated', name, before });
     this.log.info({ model: `${name}@${version}` }, 'model version activated');
     return this.list();
   }
 
-  async setShadow(name: string, version: string | null): Promise<ModelListing[]> {
+  async setShadow(actor: Actor, name: string, version: string | null): Promise<ModelListing[]> {
+    requireAdmin(actor);
     const pool = this.requirePool();
     if (version !== null) {
       await this.requireUsable(name, version);
       if (pool.active()[name] === version)
         throw unprocessable('already_active', `${name}@${version} is the active version; a shadow must be another one`);
     }
+    const before = servingOf(pool, name);
     await pool.setShadow(name, version);
-    await this.storeChoices(pool);
+    const action = version === null ? 'model.shadow_stopped' : 'model.shadow_started';
+    await this.storeChoices(pool, { actor, action, name, before });
     return this.list();
   }
 
@@ -136,10 +160,33 @@ export class ModelRegistryService {
     };
   }
 
-  private async storeChoices(pool: InferencePool): Promise<void> {
-    await this.settings.set(ACTIVE_SETTING, JSON.stringify(pool.active()));
-    await this.settings.set(SHADOW_SETTING, JSON.stringify(pool.shadow()));
+  /** The versions now serving, for the other processes, and the change that led to them in the audit log (if any). */
+  private async storeChoices(pool: InferencePool, change: ServingChange): Promise<void> {
+    const after = servingOf(pool, change.name);
+    const changed = after.active !== change.before.active || after.shadow !== change.before.shadow;
+    await this.settings.setAll(
+      { [ACTIVE_SETTING]: JSON.stringify(pool.active()), [SHADOW_SETTING]: JSON.stringify(pool.shadow()) },
+      async (trx) => {
+        if (!changed) return;
+        await recordAudit(trx, {
+          userId: change.actor.id,
+          action: change.action,
+          entityType: 'model',
+          entityId: change.name,
+          before: change.before,
+          after,
+        });
+      },
+    );
   }
+}
+
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw forbidden('Only administrators can change which model versions serve');
+}
+
+function servingOf(pool: InferencePool, name: string): Serving {
+  return { active: pool.active()[name] ?? null, shadow: pool.shadow()[name] ?? null };
 }
 
 function describe(models: RegisteredModel[]): string {

@@ -1,4 +1,4 @@
-import type { PortRow } from '../db/schema.js';
+import type { PortRow, UnitRow } from '../db/schema.js';
 import { scopeOf, type Actor } from '../domain/access.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 
@@ -8,5 +8,9 @@ export class OrganisationService {
 
   ports(actor: Actor): Promise<PortRow[]> {
     return this.organisation.listPortsInScope(scopeOf(actor));
+  }
+
+  units(actor: Actor): Promise<UnitRow[]> {
+    return this.organisation.listUnitsInScope(scopeOf(actor));
   }
 }

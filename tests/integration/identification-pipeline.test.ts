@@ -7,7 +7,7 @@ import { anonymous, as, type Client } from '../helpers/client.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { identificationOf, waitForIdentification } from '../helpers/identification.js';
 import { jpegImage, pngImage, truncatedJpeg } from '../helpers/images.js';
-import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
+import { MODELS_DIR, modelsDirWithSecondVersion, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { specimenForm, uploadSpecimen, validMetadata } from '../helpers/uploads.js';
@@ -216,16 +216,7 @@ describe('model registry', () => {
   let admin: Client;
   beforeAll(async () => {
     // Two versions of the group model (the same network under a newer version), plus the refiners.
-    modelsDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-registry-'));
-    await cp(MODELS_DIR, modelsDir, {
-      recursive: true,
-      filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
-    });
-    const group = await newestPackageDir('vector-group');
-    const newer = path.join(modelsDir, 'vector-group', '2099.1.1');
-    await cp(group, newer, { recursive: true });
-    const card = JSON.parse(await readFile(path.join(newer, 'model.json'), 'utf8')) as Record<string, unknown>;
-    await writeFile(path.join(newer, 'model.json'), JSON.stringify({ ...card, version: '2099.1.1' }));
+    modelsDir = await modelsDirWithSecondVersion('vector-group', '2099.1.1');
     app = await createTestApp('pglite', { MODELS_DIR: modelsDir });
     admin = await as(app, 'admin');
   });

@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type QueryOf } from '../../api/contract/index.js';
@@ -7,7 +6,7 @@ import { anonymous, as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { waitForIdentification } from '../helpers/identification.js';
 import { jpegImage } from '../helpers/images.js';
-import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
+import { modelsDirWithSecondVersion, newestPackageDir } from '../helpers/models.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { uploadSpecimen, validMetadata } from '../helpers/uploads.js';
 
@@ -38,23 +37,14 @@ for (const backend of await testBackends()) {
     beforeAll(async () => {
       // Two versions of the group model with the same network (as in identification-pipeline.test.ts): the newer
       // one is activated, the older one runs in shadow, so both must give exactly the same answers.
-      modelsDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-shadow-'));
-      await cp(MODELS_DIR, modelsDir, {
-        recursive: true,
-        filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
-      });
-      const group = await newestPackageDir('vector-group');
-      const newer = path.join(modelsDir, 'vector-group', '2099.1.1');
-      await cp(group, newer, { recursive: true });
-      const card = JSON.parse(await readFile(path.join(newer, 'model.json'), 'utf8')) as Record<string, unknown>;
-      await writeFile(path.join(newer, 'model.json'), JSON.stringify({ ...card, version: '2099.1.1' }));
+      modelsDir = await modelsDirWithSecondVersion('vector-group', '2099.1.1');
       t = await createTestApp(backend.name, { MODELS_DIR: modelsDir });
       admin = await as(t, 'admin');
 
       const models = await admin.listModels();
       const groups = models.json().items.filter((item) => item.name === 'vector-group');
       expect(groups.find((item) => item.active)?.version).toBe('2099.1.1');
-      shadowVersion = path.basename(group);
+      shadowVersion = path.basename(await newestPackageDir('vector-group'));
       const set = await admin.startShadowModel({ params: { name: 'vector-group', version: shadowVersion } });
       expect(set.statusCode, set.body).toBe(200);
 

@@ -12,9 +12,10 @@ import {
 } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { parseAlertSearch, alertListQueryFor } from './alert-inbox';
+import { alertChannelsQuery } from './api/alert-channel-queries';
 import { alertListQuery, alertQuery } from './api/alert-queries';
 import { labsQuery } from './api/appointment-queries';
-import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
+import { modelsQuery, portsQuery, specimenListQuery, specimenQuery, unitsQuery } from './api/queries';
 import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
 import { dashboardQueries } from './api/stats-queries';
@@ -192,6 +193,16 @@ const triageRulesRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/TriageRulesPage'), 'TriageRulesPage'),
 });
 
+const alertChannelsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'admin/alert-channels',
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(alertChannelsQuery);
+    void context.queryClient.prefetchQuery(unitsQuery);
+  },
+  component: lazyRouteComponent(() => import('./pages/AlertChannelsPage'), 'AlertChannelsPage'),
+});
+
 const appointmentsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'appointments',
@@ -232,6 +243,7 @@ const routeTree = rootRoute.addChildren([
     alertRoute,
     taxaAdminRoute,
     triageRulesRoute,
+    alertChannelsRoute,
     appointmentsRoute,
     labScheduleRoute,
     unknownRoute,

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { ModelInfo } from '@contract';
 import { modelsQuery } from '../api/queries';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ModelVersionActions } from '../components/models/ModelVersionActions';
+import { ShadowComparisons } from '../components/models/ShadowComparisons';
 import { useLanguage } from '../i18n';
 import { formatPercent } from '../identification';
 
@@ -23,24 +25,39 @@ function State({ model }: { model: ModelInfo }) {
   const { t } = useTranslation();
   if (!model.verified) {
     return (
-      <span className="badge badge-rejected" title={model.error ?? undefined}>
-        {t('models.broken')}
-      </span>
+      <>
+        <span className="badge badge-rejected" data-testid="model-broken">
+          {t('models.broken')}
+        </span>
+        <div className="muted small">{model.error}</div>
+      </>
     );
   }
   return (
     <>
-      {model.active && <span className="badge badge-confirmed">{t('models.active')}</span>}{' '}
-      {model.shadow && <span className="badge badge-in_review">{t('models.shadow')}</span>}
+      {model.active && (
+        <span className="badge badge-confirmed" data-testid="model-active">
+          {t('models.active')}
+        </span>
+      )}{' '}
+      {model.shadow && (
+        <span className="badge badge-in_review" data-testid="model-shadow">
+          {t('models.shadow')}
+        </span>
+      )}
     </>
   );
 }
 
-/** `#/models` (administrators): every model package version with its card metrics, and which ones serve. */
+/**
+ * `#/models` (administrators): every model package version with its card metrics and which ones serve; a version is
+ * activated or run in shadow from here, and the shadow runs compared with the primary answers.
+ */
 export function ModelsPage() {
   const { t } = useTranslation();
   const { data, error, isPending, refetch } = useQuery(modelsQuery);
   const models = data?.items ?? [];
+  const shadowModels = models.filter((model) => model.shadow).map((model) => model.ref);
 
   return (
     <section className="page" data-testid="models-page">
@@ -63,6 +80,7 @@ export function ModelsPage() {
                 <th scope="col">{t('models.task')}</th>
                 <th scope="col">{t('models.metrics')}</th>
                 <th scope="col">{t('models.state')}</th>
+                <th scope="col">{t('models.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -81,12 +99,16 @@ export function ModelsPage() {
                   <td>
                     <State model={model} />
                   </td>
+                  <td>
+                    <ModelVersionActions model={model} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {data && <ShadowComparisons shadowModels={shadowModels} />}
     </section>
   );
 }
