@@ -1,5 +1,4 @@
 import { Type, type Static } from 'typebox';
-import { PASSWORD_MIN_LENGTH } from '../domain/user-account.js';
 import { ROLES } from '../domain/vocabulary.js';
 import { Unit } from './auth.js';
 import { DateTime, errorResponses, Items, Page, pageQuery, PersonRef, Uuid } from './common.js';
@@ -7,7 +6,8 @@ import { endpoint } from './endpoint.js';
 
 export const USER_LOOKUP_MAX = 200;
 export const USER_ACCOUNTS_PAGE_MAX = 200;
-export { PASSWORD_MIN_LENGTH };
+/** The shortest password an administrator may set. */
+export const PASSWORD_MIN_LENGTH = 10;
 
 export const PersonMatch = Type.Object({ ...PersonRef.properties, role: Type.Enum(ROLES), unitId: Uuid }, { title: 'PersonMatch' });
 

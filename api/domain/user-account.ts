@@ -1,9 +1,6 @@
 import type { UnitRef } from './review.js';
 import type { Role } from './vocabulary.js';
 
-/** The shortest password an administrator may set. */
-export const PASSWORD_MIN_LENGTH = 10;
-
 /** An account as its administrators see it; its password hash stays in the repository. */
 export interface UserAccountRecord {
   id: string;

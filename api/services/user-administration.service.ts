@@ -1,8 +1,8 @@
-import type { NewUserAccount, UserAccountPatch, UserAccountQuery } from '../contract/index.js';
+import { PASSWORD_MIN_LENGTH, type NewUserAccount, type UserAccountPatch, type UserAccountQuery } from '../contract/index.js';
 import type { UnitRow } from '../db/schema.js';
 import { administeredScopeOf, permissions, type Actor, type Scope } from '../domain/access.js';
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
-import { auditViewOf, PASSWORD_MIN_LENGTH, type UserAccountRecord } from '../domain/user-account.js';
+import { auditViewOf, type UserAccountRecord } from '../domain/user-account.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 import type { UserAccountRepository } from '../repositories/user-account.repository.js';
