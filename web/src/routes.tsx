@@ -19,6 +19,7 @@ import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
 import { dashboardQueries } from './api/stats-queries';
 import { triageRulesQuery } from './api/taxa-queries';
+import { ACCOUNTS_SHOWN, administeredUnitsQuery, userAccountsQuery } from './api/user-queries';
 import { getSession, type Session } from './api/session';
 import { parseScheduleSearch } from './appointments';
 import { Layout } from './components/Layout';
@@ -192,6 +193,16 @@ const triageRulesRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/TriageRulesPage'), 'TriageRulesPage'),
 });
 
+const usersAdminRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'admin/users',
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(userAccountsQuery({ limit: ACCOUNTS_SHOWN }));
+    void context.queryClient.prefetchQuery(administeredUnitsQuery);
+  },
+  component: lazyRouteComponent(() => import('./pages/UsersAdminPage'), 'UsersAdminPage'),
+});
+
 const appointmentsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'appointments',
@@ -232,6 +243,7 @@ const routeTree = rootRoute.addChildren([
     alertRoute,
     taxaAdminRoute,
     triageRulesRoute,
+    usersAdminRoute,
     appointmentsRoute,
     labScheduleRoute,
     unknownRoute,
