@@ -6,7 +6,7 @@ import type { UserAccountRecord } from '../domain/user-account.js';
 import type { Role } from '../domain/vocabulary.js';
 import { escapeLike, unitInScope } from './scope-filter.js';
 import { UNIT_COLUMNS, unitOf } from './unit-columns.js';
-import type { NewUser } from './user.repository.js';
+import { userRowOf, type NewUser } from './user.repository.js';
 
 export interface UserAccountFilter {
   /** Part of the username or display name, any case; empty: everyone. */
@@ -53,13 +53,7 @@ export class UserAccountRepository {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('users')
-        .values({
-          username: user.username,
-          password_hash: user.passwordHash,
-          display_name: user.displayName,
-          role: user.role,
-          unit_id: user.unitId,
-        })
+        .values(userRowOf(user))
         .onConflict((conflict) => conflict.column('username').doNothing())
         .returning('id')
         .executeTakeFirst();
