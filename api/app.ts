@@ -46,6 +46,7 @@ import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { StatisticsRepository } from './repositories/statistics.repository.js';
 import { TurnaroundRepository } from './repositories/turnaround.repository.js';
 import { TaxonRepository } from './repositories/taxon.repository.js';
+import { UserAccountRepository } from './repositories/user-account.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
 import { appointmentsRoutes } from './routes/appointments.routes.js';
@@ -77,6 +78,7 @@ import type { ExportService } from './services/export.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { PeopleService } from './services/people.service.js';
 import { PasswordHashPool } from './services/password-hash-pool.js';
+import { UserAdministrationService } from './services/user-administration.service.js';
 import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
 import { openJobQueues, startJobConsumers } from './services/jobs-runtime.js';
@@ -306,7 +308,10 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     loginRateLimitPerMinute: config.auth.loginRateLimitPerMinute,
     loginRateLimitPerAddressPerMinute: config.auth.loginRateLimitPerAddressPerMinute,
   });
-  await app.register(usersRoutes, { people: new PeopleService(repositories.users) });
+  await app.register(usersRoutes, {
+    people: new PeopleService(repositories.users),
+    accounts: new UserAdministrationService(new UserAccountRepository(database.db), repositories.organisation, passwords),
+  });
   await app.register(portsRoutes, { organisation: new OrganisationService(repositories.organisation) });
   await app.register(specimensRoutes, {
     specimens: services.specimens,

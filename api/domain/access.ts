@@ -23,6 +23,14 @@ export function scopeOf(actor: Actor): Scope {
   return { all: false, unitPaths: [actor.unit.path, ...actor.grantedUnitPaths] };
 }
 
+/**
+ * Whose accounts an administrator manages: the people of their own unit's subtree, whatever they may see. Headquarters'
+ * administrators manage everyone; a district's, their district.
+ */
+export function administeredScopeOf(actor: Actor): Scope {
+  return { all: false, unitPaths: [actor.unit.path] };
+}
+
 export function isUnitPathInScope(scope: Scope, unitPath: string): boolean {
   return scope.all || scope.unitPaths.some((prefix) => unitPath.startsWith(prefix));
 }
@@ -39,6 +47,8 @@ export const permissions = {
   exportSpecimens: (role: Role) => role !== 'trainee',
   /** Finding colleagues by name (to enrol them in a class, say) is for people who work here, not trainees. */
   lookUpPeople: (role: Role) => role !== 'trainee',
+  /** Creating accounts, disabling them, resetting passwords, changing roles and units. */
+  administerAccounts: (role: Role) => role === 'admin',
 };
 
 /** A verified session token (ADR 0017): whom it signs in, the revocable session it names, and when it expires. */

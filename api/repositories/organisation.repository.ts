@@ -1,5 +1,5 @@
 import type { Scope } from '../domain/access.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { PortRow, UnitRow } from '../db/schema.js';
 import type { PortType, UnitLevel } from '../domain/vocabulary.js';
@@ -63,6 +63,25 @@ export class OrganisationRepository {
 
   findUnitByCode(code: string): Promise<UnitRow | undefined> {
     return this.db.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirst();
+  }
+
+  findUnitInScope(id: string, scope: Scope): Promise<UnitRow | undefined> {
+    return this.db
+      .selectFrom('units')
+      .selectAll()
+      .where('id', '=', id)
+      .where((eb) => unitInScope(eb, eb.ref('units.id'), scope))
+      .executeTakeFirst();
+  }
+
+  /** Each unit after its parent ("C": the path's separator sorts before every id). */
+  listUnitsInScope(scope: Scope): Promise<UnitRow[]> {
+    return this.db
+      .selectFrom('units')
+      .selectAll()
+      .where((eb) => unitInScope(eb, eb.ref('units.id'), scope))
+      .orderBy(sql`path collate "C"`)
+      .execute();
   }
 
   async countUnits(): Promise<number> {

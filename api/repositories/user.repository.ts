@@ -13,6 +13,17 @@ export interface NewUser {
   unitId: string;
 }
 
+/** The `users` row of a new account. */
+export function userRowOf(user: NewUser) {
+  return {
+    username: user.username,
+    password_hash: user.passwordHash,
+    display_name: user.displayName,
+    role: user.role,
+    unit_id: user.unitId,
+  };
+}
+
 export interface UserWithUnit {
   user: UserRow;
   unit: UnitRow;
@@ -41,17 +52,7 @@ export class UserRepository {
   ) {}
 
   create(user: NewUser): Promise<UserRow> {
-    return this.db
-      .insertInto('users')
-      .values({
-        username: user.username,
-        password_hash: user.passwordHash,
-        display_name: user.displayName,
-        role: user.role,
-        unit_id: user.unitId,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return this.db.insertInto('users').values(userRowOf(user)).returningAll().executeTakeFirstOrThrow();
   }
 
   findByUsername(username: string): Promise<UserRow | undefined> {

@@ -1,10 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints } from '../contract/index.js';
 import { actorOf } from '../http/authentication.js';
+import { presentUnit, presentUserAccount } from '../presenters/users.js';
 import type { PeopleService } from '../services/people.service.js';
+import type { UserAdministrationService } from '../services/user-administration.service.js';
 
-/** The user lookup: people in the caller's scope by name or username. */
-export const usersRoutes: FastifyPluginAsyncTypebox<{ people: PeopleService }> = async (app, { people }) => {
+/** The user lookup (people in the caller's scope by name or username) and the administration of accounts. */
+export const usersRoutes: FastifyPluginAsyncTypebox<{ people: PeopleService; accounts: UserAdministrationService }> = async (
+  app,
+  { people, accounts },
+) => {
   app.addHook('onRequest', app.authenticate);
 
   app.route({
@@ -13,5 +18,28 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ people: PeopleService }> =
       const { q, role, limit } = request.query;
       return { items: await people.lookup(actorOf(request), { text: q ?? '', role, limit }) };
     },
+  });
+
+  app.route({
+    ...endpoints.listUserAccounts,
+    handler: async (request) => {
+      const { items, total } = await accounts.list(actorOf(request), request.query);
+      return { items: items.map(presentUserAccount), total, limit: request.query.limit, offset: request.query.offset };
+    },
+  });
+
+  app.route({
+    ...endpoints.listAdministeredUnits,
+    handler: async (request) => ({ items: (await accounts.units(actorOf(request))).map(presentUnit) }),
+  });
+
+  app.route({
+    ...endpoints.createUser,
+    handler: async (request, reply) => reply.status(201).send(presentUserAccount(await accounts.create(actorOf(request), request.body))),
+  });
+
+  app.route({
+    ...endpoints.updateUser,
+    handler: async (request) => presentUserAccount(await accounts.update(actorOf(request), request.params.id, request.body)),
   });
 };

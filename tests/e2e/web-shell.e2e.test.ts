@@ -185,6 +185,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
           'nav-taxa',
           'nav-triage',
           'nav-alert-channels',
+          'nav-users',
         ],
         start: '/specimens',
       },

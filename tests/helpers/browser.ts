@@ -291,11 +291,11 @@ export class BrowserTestBed {
   }
 
   /**
-   * Signs `username` (a demo user, or `admin`) in through the login page of `server` (this bed's own unless given), in a
-   * fresh profile; see {@link signIn}.
+   * Signs `username` (a demo user, or `admin`, unless a `password` is given) in through the login page of `server` (this
+   * bed's own unless given), in a fresh profile; see {@link signIn}.
    */
-  signIn(username: string, server: TestServer = this.server): Promise<BrowserSession> {
-    return signIn(this.browser, server.baseUrl, username, passwordOf(username), {
+  signIn(username: string, server: TestServer = this.server, password = passwordOf(username)): Promise<BrowserSession> {
+    return signIn(this.browser, server.baseUrl, username, password, {
       timeoutMs: this.timeoutMs,
       openContexts: this.openContexts,
     });

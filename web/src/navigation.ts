@@ -31,6 +31,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/admin/taxa', label: 'taxa', testId: 'nav-taxa', roles: ['admin'] },
   { to: '/admin/triage', label: 'triage', testId: 'nav-triage', roles: ['admin'] },
   { to: '/admin/alert-channels', label: 'alertChannels', testId: 'nav-alert-channels', roles: ['admin'] },
+  { to: '/admin/users', label: 'users', testId: 'nav-users', roles: ['admin'] },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

@@ -20,6 +20,7 @@ import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
 import { dashboardQueries } from './api/stats-queries';
 import { triageRulesQuery } from './api/taxa-queries';
+import { ACCOUNTS_SHOWN, administeredUnitsQuery, userAccountsQuery } from './api/user-queries';
 import { getSession, type Session } from './api/session';
 import { parseScheduleSearch } from './appointments';
 import { Layout } from './components/Layout';
@@ -203,6 +204,16 @@ const alertChannelsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/AlertChannelsPage'), 'AlertChannelsPage'),
 });
 
+const usersAdminRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'admin/users',
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(userAccountsQuery({ limit: ACCOUNTS_SHOWN }));
+    void context.queryClient.prefetchQuery(administeredUnitsQuery);
+  },
+  component: lazyRouteComponent(() => import('./pages/UsersAdminPage'), 'UsersAdminPage'),
+});
+
 const appointmentsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'appointments',
@@ -244,6 +255,7 @@ const routeTree = rootRoute.addChildren([
     taxaAdminRoute,
     triageRulesRoute,
     alertChannelsRoute,
+    usersAdminRoute,
     appointmentsRoute,
     labScheduleRoute,
     unknownRoute,

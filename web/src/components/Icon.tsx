@@ -54,6 +54,7 @@ const ICONS = {
     ...['3', '10', '17'].map((x) => <rect key={`strip-${x}`} x={x} y="18" width="4" height="3" rx="0.5" />),
   ],
   pen: stroked('M12 20h9', 'M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z'),
+  key: [<circle key="bow" cx="7.5" cy="15.5" r="4.5" />, ...stroked('M10.7 12.3L21 2', 'M16 7l3 3', 'M13.5 9.5l2.5 2.5')],
 } satisfies Record<string, ReactElement[]>;
 
 export type IconName = keyof typeof ICONS;

@@ -1,6 +1,6 @@
-import type { Port } from '@contract';
+import type { Port, Unit, UnitLevel } from '@contract';
 import { ENUMS, useEnumLabel, type EnumKind, type EnumValue } from '../enums';
-import { portLabel } from '../format';
+import { portLabel, unitName } from '../format';
 import { useLanguage } from '../i18n';
 
 interface SelectProps<V extends string> {
@@ -51,5 +51,17 @@ export function EnumSelect<K extends EnumKind, V extends EnumValue<K> | ''>({
 export function PortSelect({ ports, ...props }: Omit<SelectProps<string>, 'options'> & { ports: readonly Port[] }) {
   const lng = useLanguage();
   const options = ports.map((port) => ({ value: port.code, label: portLabel(port, lng) }));
+  return <Select {...props} options={options} />;
+}
+
+const UNIT_DEPTH: Readonly<Record<UnitLevel, number>> = { headquarters: 0, district: 1, port: 2 };
+
+/** Offers units by id in the order given (each after its parent), indented by level, with name and code. */
+export function UnitSelect({ units, ...props }: Omit<SelectProps<string>, 'options'> & { units: readonly Unit[] }) {
+  const lng = useLanguage();
+  const options = units.map((unit) => ({
+    value: unit.id,
+    label: `${'\u00a0\u00a0\u00a0'.repeat(UNIT_DEPTH[unit.level])}${unitName(unit, lng)} · ${unit.code}`,
+  }));
   return <Select {...props} options={options} />;
 }
