@@ -51,16 +51,6 @@ export class OrganisationRepository {
     return this.db.selectFrom('units').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Ordered by path: every unit comes before the units under it. */
-  listUnitsInScope(scope: Scope): Promise<UnitRow[]> {
-    return this.db
-      .selectFrom('units')
-      .selectAll()
-      .where((eb) => unitInScope(eb, eb.ref('units.id'), scope))
-      .orderBy('path')
-      .execute();
-  }
-
   findUnitByCode(code: string): Promise<UnitRow | undefined> {
     return this.db.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirst();
   }
