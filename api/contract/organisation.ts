@@ -6,16 +6,23 @@ import { endpoint } from './endpoint.js';
 import { PersonMatch } from './users.js';
 
 /** Unit and port codes: capitals, digits and single hyphens (`NINGBO-AIRPORT`, `CNNGB-BL`). */
-export const Code = Type.String({
+export const ORGANISATION_CODE_PATTERN = '^[A-Z0-9]+(-[A-Z0-9]+)*$';
+export const ORGANISATION_CODE_MAX_LENGTH = 40;
+export const OrganisationCode = Type.String({
   minLength: 1,
-  maxLength: 40,
-  pattern: '^[A-Z0-9]+(-[A-Z0-9]+)*$',
+  maxLength: ORGANISATION_CODE_MAX_LENGTH,
+  pattern: ORGANISATION_CODE_PATTERN,
   description: 'Capital letters and digits, words joined by single hyphens; unique among units (or among ports)',
 });
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Not blank' });
-const Longitude = Type.Number({ minimum: -180, maximum: 180, description: 'WGS 84 degrees east' });
-const Latitude = Type.Number({ minimum: -90, maximum: 90, description: 'WGS 84 degrees north' });
-const Address = Type.String({ maxLength: 500 });
+export const ORGANISATION_NAME_MAX_LENGTH = 200;
+export const LAB_ADDRESS_MAX_LENGTH = 500;
+const Name = Type.String({ minLength: 1, maxLength: ORGANISATION_NAME_MAX_LENGTH, pattern: '\\S', description: 'Not blank' });
+/** The globe's bounds, in degrees: what a port's position may be (the web form offers the same). */
+export const LONGITUDE_RANGE = { minimum: -180, maximum: 180 } as const;
+export const LATITUDE_RANGE = { minimum: -90, maximum: 90 } as const;
+const Longitude = Type.Number({ ...LONGITUDE_RANGE, description: 'WGS 84 degrees east' });
+const Latitude = Type.Number({ ...LATITUDE_RANGE, description: 'WGS 84 degrees north' });
+const Address = Type.String({ maxLength: LAB_ADDRESS_MAX_LENGTH });
 
 export const UnitNode = Type.Object(
   {
@@ -33,7 +40,7 @@ export const UnitNode = Type.Object(
 export const UnitBody = Type.Object(
   {
     parentId: Uuid,
-    code: Code,
+    code: OrganisationCode,
     nameZh: Name,
     nameEn: Name,
   },
@@ -57,7 +64,7 @@ export const UnitPatch = Type.Object(
 export const PortBody = Type.Object(
   {
     unitId: Uuid,
-    code: Code,
+    code: OrganisationCode,
     nameZh: Name,
     nameEn: Name,
     type: Type.Enum(PORT_TYPES),

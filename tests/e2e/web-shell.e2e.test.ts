@@ -184,6 +184,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
           'nav-models',
           'nav-taxa',
           'nav-triage',
+          'nav-units',
         ],
         start: '/specimens',
       },

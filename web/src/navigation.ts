@@ -30,6 +30,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/models', label: 'models', testId: 'nav-models', roles: ['admin'] },
   { to: '/admin/taxa', label: 'taxa', testId: 'nav-taxa', roles: ['admin'] },
   { to: '/admin/triage', label: 'triage', testId: 'nav-triage', roles: ['admin'] },
+  { to: '/admin/units', label: 'units', testId: 'nav-units', roles: ['admin'] },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { parseAlertSearch, alertListQueryFor } from './alert-inbox';
 import { alertListQuery, alertQuery } from './api/alert-queries';
 import { labsQuery } from './api/appointment-queries';
+import { labDetailsQuery, unitsQuery } from './api/organisation-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
@@ -192,6 +193,16 @@ const triageRulesRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/TriageRulesPage'), 'TriageRulesPage'),
 });
 
+const unitsAdminRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'admin/units',
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(unitsQuery);
+    void context.queryClient.prefetchQuery(labDetailsQuery);
+  },
+  component: lazyRouteComponent(() => import('./pages/UnitsAdminPage'), 'UnitsAdminPage'),
+});
+
 const appointmentsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'appointments',
@@ -232,6 +243,7 @@ const routeTree = rootRoute.addChildren([
     alertRoute,
     taxaAdminRoute,
     triageRulesRoute,
+    unitsAdminRoute,
     appointmentsRoute,
     labScheduleRoute,
     unknownRoute,
