@@ -31,6 +31,7 @@ import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { AlertDeliveryRepository } from './repositories/alert-delivery.repository.js';
 import { AlertChannelRepository } from './repositories/alert-channel.repository.js';
 import { AppointmentRepository } from './repositories/appointment.repository.js';
+import { LabDirectoryRepository } from './repositories/lab-directory.repository.js';
 import { LabRepository } from './repositories/lab.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
@@ -55,7 +56,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { identifyRoutes } from './routes/identify.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
-import { portsRoutes } from './routes/ports.routes.js';
+import { organisationRoutes } from './routes/organisation.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
@@ -69,6 +70,7 @@ import { OrphanSweeper } from './services/orphan-sweep.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
 import { AlertChannelService } from './services/alert-channel.service.js';
 import { AppointmentService } from './services/appointment.service.js';
+import { LabAdministrationService } from './services/lab-administration.service.js';
 import { LabService } from './services/lab.service.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import type { AlertDeliveryService } from './services/alert-delivery.service.js';
@@ -312,7 +314,6 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     people: new PeopleService(repositories.users),
     accounts: new UserAdministrationService(new UserAccountRepository(database.db), repositories.organisation, passwords),
   });
-  await app.register(portsRoutes, { organisation: new OrganisationService(repositories.organisation) });
   await app.register(specimensRoutes, {
     specimens: services.specimens,
     uploads,
@@ -342,6 +343,16 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   const transactions = new Transactions(database.db);
   const labRepository = new LabRepository(database.db);
   const appointmentRepository = new AppointmentRepository(database.db);
+  await app.register(organisationRoutes, {
+    organisation: new OrganisationService(transactions, repositories.organisation),
+    labs: new LabAdministrationService(
+      transactions,
+      new LabDirectoryRepository(database.db),
+      labRepository,
+      repositories.organisation,
+      repositories.users,
+    ),
+  });
   await app.register(appointmentsRoutes, {
     labs: new LabService(transactions, labRepository, appointmentRepository),
     appointments: new AppointmentService(transactions, appointmentRepository, labRepository),

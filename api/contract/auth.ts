@@ -99,16 +99,6 @@ export const authEndpoints = {
       response: { 200: Items(Port), ...errorResponses(401) },
     },
   }),
-  listUnits: endpoint({
-    method: 'GET',
-    url: '/api/v1/units',
-    schema: {
-      operationId: 'listUnits',
-      tags: ['organisation'],
-      summary: "Units in the caller's part of the organisation, each before the units under it",
-      response: { 200: Items(Unit), ...errorResponses(401) },
-    },
-  }),
 };
 
 export type Unit = Static<typeof Unit>;

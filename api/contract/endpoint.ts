@@ -1,6 +1,6 @@
 import type { Static, TObject, TSchema } from 'typebox';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What the server validates and what the OpenAPI document shows of one operation (fastify's route `schema`). */
 export interface EndpointSchema {

@@ -10,6 +10,7 @@ import { exportEndpoints } from './exports.js';
 import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
 import { operationsEndpoints } from './operations.js';
+import { organisationEndpoints } from './organisation.js';
 import { recordingEndpoints } from './recordings.js';
 import { reviewEndpoints } from './review.js';
 import { roomEndpoints } from './rooms.js';
@@ -29,6 +30,7 @@ export * from './identification.js';
 export * from './live.js';
 export * from './models.js';
 export * from './operations.js';
+export * from './organisation.js';
 export * from './recordings.js';
 export * from './review-state.js';
 export * from './review.js';
@@ -58,6 +60,7 @@ export const endpoints = {
   ...surveillanceEndpoints,
   ...exportEndpoints,
   ...appointmentEndpoints,
+  ...organisationEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -18,9 +18,12 @@ export interface Actor {
  */
 export type Scope = { readonly all: true } | { readonly all: false; readonly unitPaths: readonly string[] };
 
-export function scopeOf(actor: Actor): Scope {
-  if (actor.role === 'admin') return { all: true };
-  return { all: false, unitPaths: [actor.unit.path, ...actor.grantedUnitPaths] };
+/** The person a scope is worked out for: the signed-in actor, or someone else (a lab's prospective manager). */
+export type ScopeHolder = Pick<Actor, 'role' | 'grantedUnitPaths'> & { unit: Pick<Actor['unit'], 'path'> };
+
+export function scopeOf(person: ScopeHolder): Scope {
+  if (person.role === 'admin') return { all: true };
+  return { all: false, unitPaths: [person.unit.path, ...person.grantedUnitPaths] };
 }
 
 /**
@@ -49,6 +52,10 @@ export const permissions = {
   lookUpPeople: (role: Role) => role !== 'trainee',
   /** Creating accounts, disabling them, resetting passwords, changing roles and units. */
   administerAccounts: (role: Role) => role === 'admin',
+  /** Units, ports and laboratories, and who manages each laboratory, are set by administrators. */
+  administerOrganisation: (role: Role) => role === 'admin',
+  /** Who may be listed as a laboratory's manager: people who judge specimens or run the service. */
+  manageLabs: (role: Role) => role === 'expert' || role === 'admin',
 };
 
 /** A verified session token (ADR 0017): whom it signs in, the revocable session it names, and when it expires. */

@@ -8,6 +8,8 @@ export type Role = (typeof ROLES)[number];
 
 export const UNIT_LEVELS = ['headquarters', 'district', 'port'] as const;
 export type UnitLevel = (typeof UNIT_LEVELS)[number];
+/** The level of a unit's children, which follows from its own; port-level units have none. */
+export const CHILD_UNIT_LEVEL: Readonly<Record<UnitLevel, UnitLevel | null>> = { headquarters: 'district', district: 'port', port: null };
 
 export const PORT_TYPES = ['sea', 'air', 'land'] as const;
 export type PortType = (typeof PORT_TYPES)[number];

@@ -1,16 +1,142 @@
+import type { PortBody, PortPatch, UnitBody, UnitPatch } from '../contract/index.js';
 import type { PortRow, UnitRow } from '../db/schema.js';
-import { scopeOf, type Actor } from '../domain/access.js';
+import { permissions, scopeOf, type Actor } from '../domain/access.js';
+import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import { CHILD_UNIT_LEVEL } from '../domain/vocabulary.js';
+import { recordAudit } from '../repositories/audit.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
+import type { Transactions } from '../repositories/transactions.js';
 
-/** The organisation as a person sees it: the units and ports of their part of it. */
+/** A unit of the tree and the ports it runs. */
+export interface UnitWithPorts {
+  unit: UnitRow;
+  ports: PortRow[];
+}
+
+/** Refuses anyone but administrators a change to the organisation. */
+export function requireOrganisationAdministrator(actor: Actor): void {
+  if (!permissions.administerOrganisation(actor.role)) throw forbidden('Only administrators change the organisation');
+}
+
+/** A body's reference to a unit that is unknown or outside the caller's scope (the two look the same, ADR 0002). */
+export const unknownUnit = (unitId: string) => unprocessable('unknown_unit', `No unit of yours has the id ${unitId}`, { unitId });
+
+/**
+ * The organisation as a person sees it — the units and ports of their part of it — and as administrators change it
+ * (ADR 0025): units are added under a parent and renamed, never moved; ports are added and edited. Every change is
+ * audited in its transaction; changes to units move the access epoch (migration 0003), so cached actors see them.
+ */
 export class OrganisationService {
-  constructor(private readonly organisation: OrganisationRepository) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly organisation: OrganisationRepository,
+  ) {}
 
   ports(actor: Actor): Promise<PortRow[]> {
     return this.organisation.listPortsInScope(scopeOf(actor));
   }
 
-  units(actor: Actor): Promise<UnitRow[]> {
-    return this.organisation.listUnitsInScope(scopeOf(actor));
+  async unitTree(actor: Actor): Promise<UnitWithPorts[]> {
+    const scope = scopeOf(actor);
+    const units = await this.organisation.listUnitsInScope(scope);
+    const ports = await this.organisation.listPortsInScope(scope);
+    return units.map((unit) => ({ unit, ports: ports.filter((port) => port.unit_id === unit.id) }));
   }
+
+  async createUnit(actor: Actor, body: UnitBody): Promise<UnitWithPorts> {
+    requireOrganisationAdministrator(actor);
+    return this.transactions.run(async (trx) => {
+      const parent = await this.organisation.findUnitInScope(body.parentId, scopeOf(actor), trx);
+      if (!parent) throw unknownUnit(body.parentId);
+      const level = CHILD_UNIT_LEVEL[parent.level];
+      if (!level)
+        throw unprocessable('unit_has_no_children', `A ${parent.level}-level unit has no units under it`, {
+          parentId: parent.id,
+          level: parent.level,
+        });
+      const unit = await this.organisation.insertUnitUnlessCodeTaken(trx, { ...body, level }, parent.path);
+      if (!unit) throw conflict('unit_code_taken', `Another unit has the code ${body.code}`, { code: body.code });
+      await recordAudit(trx, {
+        userId: actor.id,
+        action: 'unit.created',
+        entityType: 'unit',
+        entityId: unit.id,
+        before: null,
+        after: unitAuditView(unit),
+      });
+      return { unit, ports: [] };
+    });
+  }
+
+  async renameUnit(actor: Actor, id: string, patch: UnitPatch): Promise<UnitWithPorts> {
+    requireOrganisationAdministrator(actor);
+    const scope = scopeOf(actor);
+    const unit = await this.transactions.run(async (trx) => {
+      const before = await this.organisation.lockUnitInScope(trx, id, scope);
+      if (!before) throw notFound('Unit');
+      const after = await this.organisation.renameUnit(trx, id, patch);
+      await recordAudit(trx, {
+        userId: actor.id,
+        action: 'unit.renamed',
+        entityType: 'unit',
+        entityId: id,
+        before: unitAuditView(before),
+        after: unitAuditView(after),
+      });
+      return after;
+    });
+    return { unit, ports: await this.organisation.listPortsOfUnit(unit.id) };
+  }
+
+  async createPort(actor: Actor, body: PortBody): Promise<PortRow> {
+    requireOrganisationAdministrator(actor);
+    return this.transactions.run(async (trx) => {
+      if (!(await this.organisation.findUnitInScope(body.unitId, scopeOf(actor), trx))) throw unknownUnit(body.unitId);
+      const port = await this.organisation.insertPortUnlessCodeTaken(trx, body);
+      if (!port) throw conflict('port_code_taken', `Another port has the code ${body.code}`, { code: body.code });
+      await recordAudit(trx, {
+        userId: actor.id,
+        action: 'port.created',
+        entityType: 'port',
+        entityId: port.id,
+        before: null,
+        after: portAuditView(port),
+      });
+      return port;
+    });
+  }
+
+  async updatePort(actor: Actor, id: string, patch: PortPatch): Promise<PortRow> {
+    requireOrganisationAdministrator(actor);
+    return this.transactions.run(async (trx) => {
+      const before = await this.organisation.lockPortInScope(trx, id, scopeOf(actor));
+      if (!before) throw notFound('Port');
+      const after = await this.organisation.updatePort(trx, id, patch);
+      await recordAudit(trx, {
+        userId: actor.id,
+        action: 'port.updated',
+        entityType: 'port',
+        entityId: id,
+        before: portAuditView(before),
+        after: portAuditView(after),
+      });
+      return after;
+    });
+  }
+}
+
+function unitAuditView(unit: UnitRow): Record<string, unknown> {
+  return { parentId: unit.parent_id, level: unit.level, code: unit.code, nameZh: unit.name_zh, nameEn: unit.name_en };
+}
+
+function portAuditView(port: PortRow): Record<string, unknown> {
+  return {
+    unitId: port.unit_id,
+    code: port.code,
+    nameZh: port.name_zh,
+    nameEn: port.name_en,
+    type: port.type,
+    longitude: port.longitude,
+    latitude: port.latitude,
+  };
 }

@@ -186,6 +186,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
           'nav-triage',
           'nav-alert-channels',
           'nav-users',
+          'nav-units',
         ],
         start: '/specimens',
       },

@@ -21,11 +21,13 @@ import {
   TRAP_METHODS,
   TRIAGE_QUEUES,
   TRIAGE_REASON_CODES,
+  UNIT_LEVELS,
   VECTOR_GROUPS,
 } from '@contract';
 
 export const ENUMS = {
   role: ROLES,
+  unitLevel: UNIT_LEVELS,
   portType: PORT_TYPES,
   siteType: SITE_TYPES,
   trapMethod: TRAP_METHODS,

@@ -32,6 +32,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/admin/triage', label: 'triage', testId: 'nav-triage', roles: ['admin'] },
   { to: '/admin/alert-channels', label: 'alertChannels', testId: 'nav-alert-channels', roles: ['admin'] },
   { to: '/admin/users', label: 'users', testId: 'nav-users', roles: ['admin'] },
+  { to: '/admin/units', label: 'units', testId: 'nav-units', roles: ['admin'] },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

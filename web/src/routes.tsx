@@ -15,7 +15,8 @@ import { parseAlertSearch, alertListQueryFor } from './alert-inbox';
 import { alertChannelsQuery } from './api/alert-channel-queries';
 import { alertListQuery, alertQuery } from './api/alert-queries';
 import { labsQuery } from './api/appointment-queries';
-import { modelsQuery, portsQuery, specimenListQuery, specimenQuery, unitsQuery } from './api/queries';
+import { labDetailsQuery, unitsQuery } from './api/organisation-queries';
+import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
 import { dashboardQueries } from './api/stats-queries';
@@ -214,6 +215,16 @@ const usersAdminRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/UsersAdminPage'), 'UsersAdminPage'),
 });
 
+const unitsAdminRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'admin/units',
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(unitsQuery);
+    void context.queryClient.prefetchQuery(labDetailsQuery);
+  },
+  component: lazyRouteComponent(() => import('./pages/UnitsAdminPage'), 'UnitsAdminPage'),
+});
+
 const appointmentsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'appointments',
@@ -256,6 +267,7 @@ const routeTree = rootRoute.addChildren([
     triageRulesRoute,
     alertChannelsRoute,
     usersAdminRoute,
+    unitsAdminRoute,
     appointmentsRoute,
     labScheduleRoute,
     unknownRoute,

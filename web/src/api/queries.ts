@@ -37,13 +37,6 @@ export function usePorts(): { ports: readonly Port[]; loading: boolean; error: E
   return { ports: data ?? NO_PORTS, loading: isPending, error };
 }
 
-/** Units in the user's scope, each before the units under it; like ports, they hardly change. */
-export const unitsQuery = queryOptions({
-  queryKey: queryKeys.units,
-  queryFn: async ({ signal }) => (await api.listUnits(undefined, { signal })).items,
-  staleTime: Infinity,
-});
-
 /** Keeps an identification a push finished while this page was being fetched (see mergeSpecimen). */
 function mergePage(previous: SpecimenPage | undefined, incoming: SpecimenPage): SpecimenPage {
   if (!previous) return incoming;

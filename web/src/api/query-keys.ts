@@ -48,7 +48,9 @@ export const queryKeys = {
   alertList: (query: Partial<AlertListQuery>) => ['alerts', 'list', query] as const,
   alert: (id: string) => ['alerts', 'detail', id] as const,
   stats: (kind: 'counts' | 'overview' | 'density' | 'positiveRates' | 'turnaround', query: object) => ['stats', kind, query] as const,
+  /** Every lab list: the labs people book at and administrators' details of every lab. */
   labs: ['labs'] as const,
+  labDetails: ['labs', 'details'] as const,
   exports: ['exports'] as const,
   /** Schedules and appointment lists: what every booking change makes stale. */
   appointmentsRoot: ['appointments'] as const,

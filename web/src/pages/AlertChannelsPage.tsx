@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AlertChannel, Unit } from '@contract';
 import { alertChannelsQuery } from '../api/alert-channel-queries';
-import { unitsQuery } from '../api/queries';
+import { unitsQuery } from '../api/organisation-queries';
 import { ChannelRows } from '../components/alert-channels/ChannelRows';
 import { NewChannelForm } from '../components/alert-channels/NewChannelForm';
 import { ErrorMessage } from '../components/ErrorMessage';
