@@ -33,6 +33,10 @@ export const UnitNode = Type.Object(
     nameZh: Type.String(),
     nameEn: Type.String(),
     ports: Type.Array(Port, { description: 'The ports the unit runs, by code' }),
+    administered: Type.Boolean({
+      description:
+        'The caller administers it: an administrator’s own unit and those below it, which they may change, add to and put accounts in (ADR 0024)',
+    }),
   },
   { title: 'UnitNode', description: 'A unit of the organisation tree with its ports' },
 );

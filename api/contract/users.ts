@@ -136,17 +136,6 @@ export const userEndpoints = {
       response: { 200: Page(UserAccount), ...errorResponses(400, 401, 403) },
     },
   }),
-  listAdministeredUnits: endpoint({
-    method: 'GET',
-    url: '/api/v1/admin/units',
-    schema: {
-      operationId: 'listAdministeredUnits',
-      tags: ['users'],
-      summary: 'The units an administrator may place accounts in: their own and those below it (administrators)',
-      description: 'Each unit after its parent.',
-      response: { 200: Items(Unit), ...errorResponses(401, 403) },
-    },
-  }),
 };
 
 export type PersonMatch = Static<typeof PersonMatch>;

@@ -3,7 +3,7 @@ import type { LabDetailRecord } from '../repositories/lab-directory.repository.j
 import type { UnitWithPorts } from '../services/organisation.service.js';
 import { presentPort } from './index.js';
 
-export function presentUnitNode({ unit, ports }: UnitWithPorts): UnitNode {
+export function presentUnitNode({ unit, ports, administered }: UnitWithPorts): UnitNode {
   return {
     id: unit.id,
     parentId: unit.parent_id,
@@ -12,6 +12,7 @@ export function presentUnitNode({ unit, ports }: UnitWithPorts): UnitNode {
     nameZh: unit.name_zh,
     nameEn: unit.name_en,
     ports: ports.map(presentPort),
+    administered,
   };
 }
 

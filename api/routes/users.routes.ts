@@ -29,11 +29,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ people: PeopleService; acc
   });
 
   app.route({
-    ...endpoints.listAdministeredUnits,
-    handler: async (request) => ({ items: (await accounts.units(actorOf(request))).map(presentUnit) }),
-  });
-
-  app.route({
     ...endpoints.createUser,
     handler: async (request, reply) => reply.status(201).send(presentUserAccount(await accounts.create(actorOf(request), request.body))),
   });

@@ -26,13 +26,11 @@ export class LabAdministrationService {
   ) {}
 
   list(actor: Actor): Promise<LabDetailRecord[]> {
-    requireOrganisationAdministrator(actor);
-    return this.directory.listInScope(scopeOf(actor));
+    return this.directory.listInScope(requireOrganisationAdministrator(actor));
   }
 
   async create(actor: Actor, body: LabBody): Promise<LabDetailRecord> {
-    requireOrganisationAdministrator(actor);
-    const scope = scopeOf(actor);
+    const scope = requireOrganisationAdministrator(actor);
     return this.transactions.run(async (trx) => {
       if (!(await this.organisation.findUnitInScope(body.unitId, scope, trx))) throw unknownUnit(body.unitId);
       const address = body.address ?? null;
@@ -51,8 +49,7 @@ export class LabAdministrationService {
   }
 
   async update(actor: Actor, id: string, patch: LabPatch): Promise<LabDetailRecord> {
-    requireOrganisationAdministrator(actor);
-    const scope = scopeOf(actor);
+    const scope = requireOrganisationAdministrator(actor);
     return this.transactions.run(async (trx) => {
       const before = await this.locked(trx, id, scope);
       await this.directory.update(trx, id, patch);
@@ -70,8 +67,7 @@ export class LabAdministrationService {
   }
 
   async addManager(actor: Actor, labId: string, userId: string): Promise<LabDetailRecord> {
-    requireOrganisationAdministrator(actor);
-    const scope = scopeOf(actor);
+    const scope = requireOrganisationAdministrator(actor);
     const person = await this.personInScope(userId, scope);
     if (person.user.disabled) throw unprocessable('user_disabled', 'A disabled account cannot manage a laboratory', { userId });
     if (!permissions.manageLabs(person.user.role))
@@ -90,8 +86,7 @@ export class LabAdministrationService {
   }
 
   async removeManager(actor: Actor, labId: string, userId: string): Promise<LabDetailRecord> {
-    requireOrganisationAdministrator(actor);
-    const scope = scopeOf(actor);
+    const scope = requireOrganisationAdministrator(actor);
     await this.personInScope(userId, scope);
     return this.changeManagers(actor, labId, scope, 'lab.manager_removed', async (trx, lab) => {
       if (!isManager(lab, userId)) return false;

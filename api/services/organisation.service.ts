@@ -1,21 +1,26 @@
 import type { PortBody, PortPatch, UnitBody, UnitPatch } from '../contract/index.js';
 import type { PortRow, UnitRow } from '../db/schema.js';
-import { permissions, scopeOf, type Actor } from '../domain/access.js';
+import { administeredScopeOf, isUnitPathInScope, permissions, scopeOf, type Actor, type Scope } from '../domain/access.js';
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { CHILD_UNIT_LEVEL } from '../domain/vocabulary.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 import type { Transactions } from '../repositories/transactions.js';
 
-/** A unit of the tree and the ports it runs. */
+/** A unit of the tree, the ports it runs, and whether the caller administers it. */
 export interface UnitWithPorts {
   unit: UnitRow;
   ports: PortRow[];
+  administered: boolean;
 }
 
-/** Refuses anyone but administrators a change to the organisation. */
-export function requireOrganisationAdministrator(actor: Actor): void {
+/**
+ * Refuses anyone but administrators a change to the organisation; answers the part of it they change: their own unit
+ * and below (ADR 0024), though they see everything.
+ */
+export function requireOrganisationAdministrator(actor: Actor): Scope {
   if (!permissions.administerOrganisation(actor.role)) throw forbidden('Only administrators change the organisation');
+  return administeredScopeOf(actor);
 }
 
 /** A body's reference to a unit that is unknown or outside the caller's scope (the two look the same, ADR 0002). */
@@ -38,15 +43,17 @@ export class OrganisationService {
 
   async unitTree(actor: Actor): Promise<UnitWithPorts[]> {
     const scope = scopeOf(actor);
+    const administers = (unit: UnitRow) =>
+      permissions.administerOrganisation(actor.role) && isUnitPathInScope(administeredScopeOf(actor), unit.path);
     const units = await this.organisation.listUnitsInScope(scope);
     const ports = await this.organisation.listPortsInScope(scope);
-    return units.map((unit) => ({ unit, ports: ports.filter((port) => port.unit_id === unit.id) }));
+    return units.map((unit) => ({ unit, ports: ports.filter((port) => port.unit_id === unit.id), administered: administers(unit) }));
   }
 
   async createUnit(actor: Actor, body: UnitBody): Promise<UnitWithPorts> {
-    requireOrganisationAdministrator(actor);
+    const scope = requireOrganisationAdministrator(actor);
     return this.transactions.run(async (trx) => {
-      const parent = await this.organisation.findUnitInScope(body.parentId, scopeOf(actor), trx);
+      const parent = await this.organisation.findUnitInScope(body.parentId, scope, trx);
       if (!parent) throw unknownUnit(body.parentId);
       const level = CHILD_UNIT_LEVEL[parent.level];
       if (!level)
@@ -64,13 +71,12 @@ export class OrganisationService {
         before: null,
         after: unitAuditView(unit),
       });
-      return { unit, ports: [] };
+      return { unit, ports: [], administered: true };
     });
   }
 
   async renameUnit(actor: Actor, id: string, patch: UnitPatch): Promise<UnitWithPorts> {
-    requireOrganisationAdministrator(actor);
-    const scope = scopeOf(actor);
+    const scope = requireOrganisationAdministrator(actor);
     const unit = await this.transactions.run(async (trx) => {
       const before = await this.organisation.lockUnitInScope(trx, id, scope);
       if (!before) throw notFound('Unit');
@@ -85,13 +91,13 @@ export class OrganisationService {
       });
       return after;
     });
-    return { unit, ports: await this.organisation.listPortsOfUnit(unit.id) };
+    return { unit, ports: await this.organisation.listPortsOfUnit(unit.id), administered: true };
   }
 
   async createPort(actor: Actor, body: PortBody): Promise<PortRow> {
-    requireOrganisationAdministrator(actor);
+    const scope = requireOrganisationAdministrator(actor);
     return this.transactions.run(async (trx) => {
-      if (!(await this.organisation.findUnitInScope(body.unitId, scopeOf(actor), trx))) throw unknownUnit(body.unitId);
+      if (!(await this.organisation.findUnitInScope(body.unitId, scope, trx))) throw unknownUnit(body.unitId);
       const port = await this.organisation.insertPortUnlessCodeTaken(trx, body);
       if (!port) throw conflict('port_code_taken', `Another port has the code ${body.code}`, { code: body.code });
       await recordAudit(trx, {
@@ -107,9 +113,9 @@ export class OrganisationService {
   }
 
   async updatePort(actor: Actor, id: string, patch: PortPatch): Promise<PortRow> {
-    requireOrganisationAdministrator(actor);
+    const scope = requireOrganisationAdministrator(actor);
     return this.transactions.run(async (trx) => {
-      const before = await this.organisation.lockPortInScope(trx, id, scopeOf(actor));
+      const before = await this.organisation.lockPortInScope(trx, id, scope);
       if (!before) throw notFound('Port');
       const after = await this.organisation.updatePort(trx, id, patch);
       await recordAudit(trx, {

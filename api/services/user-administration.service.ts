@@ -24,10 +24,6 @@ export class UserAdministrationService {
     return this.accounts.list(scopeFor(actor), { text: (q ?? '').trim(), role, disabled }, { limit, offset });
   }
 
-  units(actor: Actor): Promise<UnitRow[]> {
-    return this.organisation.listUnitsInScope(scopeFor(actor));
-  }
-
   async create(actor: Actor, body: NewUserAccount): Promise<UserAccountRecord> {
     const scope = scopeFor(actor);
     requireLongEnough(body.password);

@@ -48,6 +48,7 @@ for (const backend of await testBackends()) {
           nameZh: '宁波海关',
           nameEn: 'Ningbo Customs District',
           ports: [],
+          administered: true,
         });
         expect(tree.find((unit) => unit.code === 'BEILUN')?.ports.map((port) => port.code)).toEqual(['CNNGB-BL']);
 
@@ -99,7 +100,7 @@ for (const backend of await testBackends()) {
           unitId: gaoqi.id,
         });
         const staff = await as(t, 'staff.gaoqi');
-        expect((await staff.listUnits()).json().items).toEqual([{ ...gaoqi, ports: [port] }]);
+        expect((await staff.listUnits()).json().items).toEqual([{ ...gaoqi, ports: [port], administered: false }]);
         expect((await staff.listPorts()).json().items).toEqual([port]);
         expect(await portCodesOf('expert.hq')).toContain('CNXMN-GQ');
         expect(await portCodesOf('expert.ningbo')).not.toContain('CNXMN-GQ');
@@ -249,6 +250,34 @@ for (const backend of await testBackends()) {
           for (const attempt of attempts) await refused(attempt, 403, 'forbidden');
           expect((await person.listUnits()).statusCode).toBe(200);
         }
+      });
+
+      it("a district's administrator changes their district only: other units answer as unknown ones, and are not marked administered", async () => {
+        const created = await admin.createUser({
+          body: {
+            username: 'admin.shanghai',
+            displayName: 'Shanghai admin',
+            password: DEMO_PASSWORD,
+            role: 'admin',
+            unitId: units.SHANGHAI!,
+          },
+        });
+        expect(created.statusCode, created.body).toBe(201);
+        const districtAdmin = await as(t, 'admin.shanghai');
+        const tree = (await districtAdmin.listUnits()).json().items;
+        const administered = new Map(tree.map((unit) => [unit.code, unit.administered]));
+        expect([administered.get('SHANGHAI'), administered.get('YANGSHAN')]).toEqual([true, true]);
+        expect([administered.get('HQ'), administered.get('NINGBO'), administered.get('BEILUN')]).toEqual([false, false, false]);
+        const beilunPort = (await admin.listPorts()).json().items.find((port) => port.code === 'CNNGB-BL')!;
+        await refused(
+          () => districtAdmin.createUnit({ body: { parentId: units.NINGBO!, code: 'ZHENHAI-SH', nameZh: '镇海', nameEn: 'Zhenhai' } }),
+          422,
+          'unknown_unit',
+        );
+        await refused(() => districtAdmin.updateUnit({ params: { id: units.BEILUN! }, body: { nameEn: 'Renamed' } }), 404, 'not_found');
+        await refused(() => districtAdmin.updatePort({ params: { id: beilunPort.id }, body: { nameEn: 'Renamed' } }), 404, 'not_found');
+        const own = await districtAdmin.updateUnit({ params: { id: units.YANGSHAN! }, body: { nameEn: 'Yangshan Port' } });
+        expect(own.statusCode, own.body).toBe(200);
       });
     });
   });

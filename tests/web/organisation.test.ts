@@ -12,6 +12,7 @@ const unit = (code: string, id: string, parentId: string | null, level: UnitNode
   nameZh: code,
   nameEn: code,
   ports: [],
+  administered: true,
 });
 
 /** The tree as nested codes: `[code, [children…]]`. */

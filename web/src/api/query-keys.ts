@@ -31,7 +31,6 @@ export const queryKeys = {
   people: ['people'] as const,
   peopleLookup: (query: Partial<UserLookupQuery>) => ['people', 'lookup', query] as const,
   userAccountList: (query: Partial<UserAccountQuery>) => ['people', 'accounts', query] as const,
-  administeredUnits: ['administered-units'] as const,
   models: ['models'] as const,
   shadowComparisons: ['models', 'shadow-comparison'] as const,
   shadowComparison: (shadowModel: string) => ['models', 'shadow-comparison', shadowModel] as const,

@@ -1,8 +1,9 @@
-// Accounts as administrators read and change them (`api.listUserAccounts`, `listAdministeredUnits`, `createUser`,
-// `updateUser`). Any change makes every account list and people lookup stale.
+// Accounts as administrators read and change them (`api.listUserAccounts`, `createUser`, `updateUser`; the units from
+// `listUnits`). Any change makes every account list and people lookup stale.
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { NewUserAccount, UserAccountPatch, UserAccountQuery } from '@contract';
+import type { NewUserAccount, UnitNode, UserAccountPatch, UserAccountQuery } from '@contract';
 import { api } from './client';
+import { unitsQuery } from './organisation-queries';
 import { queryKeys } from './query-keys';
 
 /** How many accounts the page shows, in name order: a search narrows a longer list. */
@@ -17,11 +18,10 @@ export function userAccountsQuery(query: Partial<UserAccountQuery>) {
   });
 }
 
-/** Units hardly change: asked once per visit to the page. */
+/** The units an administrator puts accounts in: their part of the organisation tree. */
 export const administeredUnitsQuery = queryOptions({
-  queryKey: queryKeys.administeredUnits,
-  queryFn: async ({ signal }) => (await api.listAdministeredUnits(undefined, { signal })).items,
-  staleTime: 5 * 60_000,
+  ...unitsQuery,
+  select: (units: UnitNode[]) => units.filter((unit) => unit.administered),
 });
 
 function useRefreshPeople() {

@@ -46,12 +46,14 @@ export function UnitBranchView({ branch, labsByUnit }: Props) {
         <span className="badge">{enumLabel('unitLevel', unit.level)}</span>
         <strong data-testid="unit-name">{unitName(unit, lng)}</strong>
         <span className="port-code">{unit.code}</span>
-        <span className="org-actions">
-          {action('rename', 'pen', t('organisation.rename'))}
-          {takesChildUnits(unit) && action('unit', 'plus', t('organisation.addUnit'))}
-          {action('port', 'plus', t('organisation.addPort'))}
-          {action('lab', 'plus', t('organisation.addLab'))}
-        </span>
+        {unit.administered && (
+          <span className="org-actions">
+            {action('rename', 'pen', t('organisation.rename'))}
+            {takesChildUnits(unit) && action('unit', 'plus', t('organisation.addUnit'))}
+            {action('port', 'plus', t('organisation.addPort'))}
+            {action('lab', 'plus', t('organisation.addLab'))}
+          </span>
+        )}
       </div>
       {open === 'rename' && <RenameUnitForm unit={unit} onDone={close} />}
       {open === 'unit' && <NewUnitForm unit={unit} onDone={close} />}
