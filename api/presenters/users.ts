@@ -1,5 +1,4 @@
-import type { Unit, UserAccount } from '../contract/index.js';
-import type { UnitRow } from '../db/schema.js';
+import type { UserAccount } from '../contract/index.js';
 import type { UserAccountRecord } from '../domain/user-account.js';
 
 export function presentUserAccount(account: UserAccountRecord): UserAccount {
@@ -15,8 +14,4 @@ export function presentUserAccount(account: UserAccountRecord): UserAccount {
     createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),
   };
-}
-
-export function presentUnit(unit: UnitRow): Unit {
-  return { id: unit.id, code: unit.code, level: unit.level, nameZh: unit.name_zh, nameEn: unit.name_en };
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints } from '../contract/index.js';
 import { actorOf } from '../http/authentication.js';
-import { presentUnit, presentUserAccount } from '../presenters/users.js';
+import { presentUserAccount } from '../presenters/users.js';
 import type { PeopleService } from '../services/people.service.js';
 import type { UserAdministrationService } from '../services/user-administration.service.js';
 

@@ -1,5 +1,4 @@
 import { PASSWORD_MIN_LENGTH, type NewUserAccount, type UserAccountPatch, type UserAccountQuery } from '../contract/index.js';
-import type { UnitRow } from '../db/schema.js';
 import { administeredScopeOf, permissions, type Actor, type Scope } from '../domain/access.js';
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { auditViewOf, type UserAccountRecord } from '../domain/user-account.js';
