@@ -29,6 +29,7 @@ describeInChromium('the alert channels page in Chromium against the real server 
   it("lets an administrator add a webhook and an SMS channel to units, showing the server's refusal of a bad URL", async () => {
     const admin = await testBed.signIn('admin');
     const { page } = admin;
+    await page.getByTestId('nav-admin').click();
     await page.getByTestId('nav-alert-channels').click();
     await page.getByTestId('alert-channels-empty').waitFor();
 

@@ -46,6 +46,7 @@ describeInChromium('the models page in Chromium against the real server on PGlit
 
   async function openModelsPage() {
     const admin = await testBed.signIn('admin');
+    await admin.page.getByTestId('nav-admin').click();
     await admin.page.getByTestId('nav-models').click();
     await admin.page.getByTestId('models-table').waitFor();
     return admin;

@@ -20,6 +20,7 @@ describeInChromium('the units and ports admin page in Chromium against the real 
 
   it('lets an administrator add a port-level unit and a port under a district; a taken code shows the server’s error and the form stays usable', async () => {
     const { page, dialogs, errors } = await testBed.signIn('admin');
+    await page.getByTestId('nav-admin').click();
     await page.getByTestId('nav-units').click();
     await page.getByTestId('units-admin-page').waitFor();
     const ningbo = unitNode(page, 'NINGBO');

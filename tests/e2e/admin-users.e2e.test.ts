@@ -20,6 +20,7 @@ describeInChromium('account administration in Chromium against the real server o
     const beilun = await unitIdOf('BEILUN');
 
     const admin = await testBed.signIn('admin');
+    await admin.page.getByTestId('nav-admin').click();
     await admin.page.getByTestId('nav-users').click();
     await admin.page.getByTestId('users-table').waitFor();
     await admin.page.getByTestId('new-user-toggle').click();

@@ -175,19 +175,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
       { username: 'trainee.ningbo', navigation: ['nav-classes'], start: '/rooms' },
       {
         username: 'admin',
-        navigation: [
-          'nav-specimens',
-          'nav-dashboard',
-          'nav-alerts',
-          'nav-lab-schedule',
-          'nav-rooms',
-          'nav-models',
-          'nav-taxa',
-          'nav-triage',
-          'nav-alert-channels',
-          'nav-users',
-          'nav-units',
-        ],
+        navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-lab-schedule', 'nav-rooms', 'nav-admin'],
         start: '/specimens',
       },
     ];
@@ -201,10 +189,21 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
 
     // The administrator's models page lists the installed model versions (or says there are none).
     const admin = await testBed.signIn('admin');
+    // It is one section of the admin console, which lists them all; the page's old address leads there too.
+    await admin.page.getByTestId('nav-admin').click();
+    await admin.page.getByTestId('admin-home').waitFor();
+    expect(await admin.page.locator('[data-testid^="admin-section-"]').count()).toBe(6);
     await admin.page.getByTestId('nav-models').click();
     await admin.page.getByTestId('models-table').or(admin.page.getByTestId('models-empty')).waitFor();
     const { items } = succeeded(await (await client('admin')).listModels());
     expect(await admin.page.getByTestId('model-row').count()).toBe(items.length);
+    await admin.page.getByTestId('nav-specimens').click();
+    await waitForListLoaded(admin.page);
+    await admin.page.evaluate(() => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = '#/models';
+    });
+    await admin.page.getByTestId('models-page').waitFor();
+    expect(routeOf(admin.page).path).toBe('/admin/models');
     expect(admin.errors).toEqual([]);
   });
 

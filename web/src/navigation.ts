@@ -4,8 +4,8 @@ import type { RegisteredRouter } from '@tanstack/react-router';
 import type { Role } from '@contract';
 import type en from './locales/en.json';
 
-/** A path of the route tree (routes.tsx), e.g. `/specimens`. */
-type Path = keyof RegisteredRouter['routesByPath'];
+/** A path of the route tree (routes.tsx), e.g. `/specimens`; an index route (`/admin/`) is linked to as its parent (`/admin`). */
+type Path = Exclude<keyof RegisteredRouter['routesByPath'], `${string}/`> | '/';
 
 export interface NavItem {
   to: Path;
@@ -27,12 +27,19 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/lab-schedule', label: 'labSchedule', testId: 'nav-lab-schedule', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'rooms', testId: 'nav-rooms', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'classes', testId: 'nav-classes', roles: ['trainee'] },
-  { to: '/models', label: 'models', testId: 'nav-models', roles: ['admin'] },
-  { to: '/admin/taxa', label: 'taxa', testId: 'nav-taxa', roles: ['admin'] },
-  { to: '/admin/triage', label: 'triage', testId: 'nav-triage', roles: ['admin'] },
-  { to: '/admin/alert-channels', label: 'alertChannels', testId: 'nav-alert-channels', roles: ['admin'] },
-  { to: '/admin/users', label: 'users', testId: 'nav-users', roles: ['admin'] },
-  { to: '/admin/units', label: 'units', testId: 'nav-units', roles: ['admin'] },
+  { to: '/admin', label: 'admin', testId: 'nav-admin', roles: ['admin'] },
+];
+
+export type AdminSection = Omit<NavItem, 'roles' | 'badge'>;
+
+/** The admin console's sections (`#/admin`), in the order of its own navigation. */
+export const ADMIN_SECTIONS: readonly AdminSection[] = [
+  { to: '/admin/users', label: 'users', testId: 'nav-users' },
+  { to: '/admin/units', label: 'units', testId: 'nav-units' },
+  { to: '/admin/models', label: 'models', testId: 'nav-models' },
+  { to: '/admin/taxa', label: 'taxa', testId: 'nav-taxa' },
+  { to: '/admin/triage', label: 'triage', testId: 'nav-triage' },
+  { to: '/admin/alert-channels', label: 'alertChannels', testId: 'nav-alert-channels' },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

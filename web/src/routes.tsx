@@ -134,8 +134,30 @@ const roomRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/RoomRoute'), 'RoomRoute'),
 });
 
-const modelsRoute = createRoute({
+// The admin console: its sections share one frame, with their own navigation, under `#/admin`.
+const adminRoute = createRoute({
   getParentRoute: () => signedInRoute,
+  path: 'admin',
+  component: lazyRouteComponent(() => import('./pages/AdminConsole'), 'AdminConsole'),
+});
+
+const adminHomeRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('./pages/AdminConsole'), 'AdminHomePage'),
+});
+
+// Where the models page was before the console: old bookmarks still arrive.
+const oldModelsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'models',
+  beforeLoad: () => {
+    throw redirect({ to: '/admin/models', replace: true });
+  },
+});
+
+const modelsRoute = createRoute({
+  getParentRoute: () => adminRoute,
   path: 'models',
   loader: ({ context }) => void context.queryClient.prefetchQuery(modelsQuery),
   component: lazyRouteComponent(() => import('./pages/ModelsPage'), 'ModelsPage'),
@@ -183,21 +205,21 @@ const alertRoute = createRoute({
 });
 
 const taxaAdminRoute = createRoute({
-  getParentRoute: () => signedInRoute,
-  path: 'admin/taxa',
+  getParentRoute: () => adminRoute,
+  path: 'taxa',
   component: lazyRouteComponent(() => import('./pages/TaxaAdminPage'), 'TaxaAdminPage'),
 });
 
 const triageRulesRoute = createRoute({
-  getParentRoute: () => signedInRoute,
-  path: 'admin/triage',
+  getParentRoute: () => adminRoute,
+  path: 'triage',
   loader: ({ context }) => void context.queryClient.prefetchQuery(triageRulesQuery),
   component: lazyRouteComponent(() => import('./pages/TriageRulesPage'), 'TriageRulesPage'),
 });
 
 const alertChannelsRoute = createRoute({
-  getParentRoute: () => signedInRoute,
-  path: 'admin/alert-channels',
+  getParentRoute: () => adminRoute,
+  path: 'alert-channels',
   loader: ({ context }) => {
     void context.queryClient.prefetchQuery(alertChannelsQuery);
     void context.queryClient.prefetchQuery(unitsQuery);
@@ -206,8 +228,8 @@ const alertChannelsRoute = createRoute({
 });
 
 const usersAdminRoute = createRoute({
-  getParentRoute: () => signedInRoute,
-  path: 'admin/users',
+  getParentRoute: () => adminRoute,
+  path: 'users',
   loader: ({ context }) => {
     void context.queryClient.prefetchQuery(userAccountsQuery({ limit: ACCOUNTS_SHOWN }));
     void context.queryClient.prefetchQuery(administeredUnitsQuery);
@@ -216,8 +238,8 @@ const usersAdminRoute = createRoute({
 });
 
 const unitsAdminRoute = createRoute({
-  getParentRoute: () => signedInRoute,
-  path: 'admin/units',
+  getParentRoute: () => adminRoute,
+  path: 'units',
   loader: ({ context }) => {
     void context.queryClient.prefetchQuery(unitsQuery);
     void context.queryClient.prefetchQuery(labDetailsQuery);
@@ -258,16 +280,20 @@ const routeTree = rootRoute.addChildren([
     specimenRoute,
     roomsRoute,
     roomRoute,
-    modelsRoute,
+    oldModelsRoute,
     reviewQueueRoute,
     reviewRoute,
     alertsRoute,
     alertRoute,
-    taxaAdminRoute,
-    triageRulesRoute,
-    alertChannelsRoute,
-    usersAdminRoute,
-    unitsAdminRoute,
+    adminRoute.addChildren([
+      adminHomeRoute,
+      usersAdminRoute,
+      unitsAdminRoute,
+      modelsRoute,
+      taxaAdminRoute,
+      triageRulesRoute,
+      alertChannelsRoute,
+    ]),
     appointmentsRoute,
     labScheduleRoute,
     unknownRoute,

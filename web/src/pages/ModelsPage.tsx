@@ -50,7 +50,7 @@ function State({ model }: { model: ModelInfo }) {
 }
 
 /**
- * `#/models` (administrators): every model package version with its card metrics and which ones serve; a version is
+ * `#/admin/models` (administrators): every model package version with its card metrics and which ones serve; a version is
  * activated or run in shadow from here, and the shadow runs compared with the primary answers.
  */
 export function ModelsPage() {
