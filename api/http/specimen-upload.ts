@@ -12,7 +12,6 @@ import { refuseUnstorableText } from '../domain/text.js';
 import { IMAGE_ORIGINS, type ImageOrigin } from '../domain/vocabulary.js';
 import type { UploadedImage } from '../services/specimen.service.js';
 import type { ImageStore } from '../storage/image-store.js';
-import { discardRestOfBody } from './refused-body.js';
 // Sets the contract's formats in TypeBox's registry, which `Compile` below reads.
 import './formats.js';
 
@@ -86,8 +85,7 @@ export class UploadReader {
   /**
    * Fills `body` part by part, or fails with a 4xx: the multipart parser's own errors (no boundary, a truncated body,
    * no closing boundary, LF-only line ends) carry no code, so they become `invalid_multipart`; the plugin's limits keep
-   * their codes; the disk's errors stay server errors. A refusal before the body's end reads the rest away, bounded,
-   * so the client gets to read the answer ({@link discardRestOfBody}).
+   * their codes; the disk's errors stay server errors.
    */
   private async readParts(request: FastifyRequest, fieldNames: readonly string[], body: MultipartBody): Promise<void> {
     try {
@@ -114,7 +112,6 @@ export class UploadReader {
         if (image.bytes === 0) throw badRequest('empty_file', `${image.filename ? `"${image.filename}"` : 'A file'} is empty`);
       }
     } catch (error) {
-      discardRestOfBody(request.raw, this.limits.maxTotalBytes);
       if (error instanceof AppError || isFrameworkError(error) || isSystemError(error)) throw error;
       throw badRequest('invalid_multipart', `The multipart body is malformed: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as } from '../helpers/client.js';
 import { noisyJpeg } from '../helpers/images.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { uploadTrace, validMetadata } from '../helpers/uploads.js';
@@ -107,6 +108,21 @@ describe('an upload refused before its body has all arrived', () => {
       expect(await unlessStalled(upload.bodySent)).toBe('connection closed');
       expect(await upload.answer()).toMatchObject({ status: 400, body: { error: 'empty_file' } });
       expect(await uploadTrace(server)).toEqual(before);
+    });
+
+    it('tells signed-in clients its limits, so they can check files before sending them', async () => {
+      const limits = await (await as(server, 'staff.beilun')).getUploadLimits();
+      expect(limits.statusCode).toBe(200);
+      expect(limits.json()).toMatchObject({
+        maxFileBytes: server.config.uploads.maxFileBytes,
+        maxFiles: server.config.uploads.maxFiles,
+        maxTotalBytes: 2 * 1024 * 1024,
+        maxImagePixels: server.config.uploads.maxImagePixels,
+        minImageSide: server.config.uploads.minImageSide,
+      });
+      expect(limits.json().formats.map(({ format }) => format)).toEqual(['jpeg', 'png', 'webp', 'tiff', 'heif']);
+      expect(limits.json().formats[0]).toEqual({ format: 'jpeg', mediaTypes: ['image/jpeg'], extensions: ['jpg', 'jpeg', 'jfif'] });
+      expect((await server.app.inject({ url: '/api/v1/upload-limits' })).statusCode).toBe(401);
     });
   });
 });
