@@ -124,6 +124,7 @@ export function SubmitSpecimenPage() {
     setError(null);
     setCancelled(false);
     setCreated(null);
+    setProgress(null);
     setUploading(true);
     const controller = new AbortController();
     abortRef.current = controller;
@@ -278,7 +279,7 @@ export function SubmitSpecimenPage() {
 
         <div className="submit-bar" ref={resultRef}>
           {progress !== null && (uploading || (error === null && !cancelled)) && (
-            <UploadProgress value={progress} testId="upload-progress" onCancel={uploading ? () => cancel() : undefined} />
+            <UploadProgress value={progress} testId="upload-progress" onCancel={uploading ? cancel : undefined} />
           )}
           <ErrorMessage error={error} testId="form-error" />
           {cancelled && (
