@@ -15,6 +15,7 @@ import { alertDeliveryMetrics } from './http/alert-delivery-metrics.js';
 import { authentication } from './http/authentication.js';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
+import { discardRefusedBodies } from './http/refused-body.js';
 import { identificationMetrics, inferencePoolMetrics } from './http/inference-metrics.js';
 import { metrics } from './http/metrics.js';
 import { rtcMetrics } from './http/rtc-metrics.js';
@@ -25,6 +26,7 @@ import { UploadReader } from './http/specimen-upload.js';
 import { orphanSweepMetrics } from './http/storage-metrics.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
+import { presentUploadLimits } from './presenters/upload-limits.js';
 import { LiveRecordings } from './realtime/live-recordings.js';
 import type { RoomSignallingDependencies } from './realtime/room-signalling.js';
 import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
@@ -161,6 +163,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   installValidation(app);
+  discardRefusedBodies(app, config.uploads.maxTotalBytes);
 
   const identificationRequests = new IdentificationRequestRepository(database.db);
   const identifications = new IdentificationRepository(database.db, identificationRequests);
@@ -318,6 +321,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     specimens: services.specimens,
     uploads,
     surveillanceFilters,
+    uploadLimits: presentUploadLimits(config.uploads),
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, {

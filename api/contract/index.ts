@@ -18,6 +18,7 @@ import { specimenEndpoints } from './specimens.js';
 import { surveillanceEndpoints } from './surveillance.js';
 import { taxonEndpoints } from './taxa.js';
 import { triageEndpoints } from './triage.js';
+import { uploadEndpoints } from './uploads.js';
 import { userEndpoints } from './users.js';
 
 export * from './alerts.js';
@@ -40,6 +41,7 @@ export * from './specimens.js';
 export * from './surveillance.js';
 export * from './taxa.js';
 export * from './triage.js';
+export * from './uploads.js';
 export * from './users.js';
 export * from './vocabulary.js';
 
@@ -48,6 +50,7 @@ export const endpoints = {
   ...authEndpoints,
   ...userEndpoints,
   ...specimenEndpoints,
+  ...uploadEndpoints,
   ...identificationEndpoints,
   ...modelEndpoints,
   ...roomEndpoints,

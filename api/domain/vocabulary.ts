@@ -53,6 +53,19 @@ export type SpecimenStatus = (typeof SPECIMEN_STATUSES)[number];
 export const IMAGE_ORIGINS = ['upload', 'camera-still', 'annotated-still'] as const;
 export type ImageOrigin = (typeof IMAGE_ORIGINS)[number];
 
+/** The formats an uploaded photograph may be in, as the image decoder (sharp) names them; AVIF is read as `heif`. */
+export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'heif'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+/** How browsers name files of each accepted format: media types, and name endings for files that come without one. */
+export const IMAGE_FORMAT_FILES: Readonly<Record<ImageFormat, { mediaTypes: readonly string[]; extensions: readonly string[] }>> = {
+  jpeg: { mediaTypes: ['image/jpeg'], extensions: ['jpg', 'jpeg', 'jfif'] },
+  png: { mediaTypes: ['image/png'], extensions: ['png'] },
+  webp: { mediaTypes: ['image/webp'], extensions: ['webp'] },
+  tiff: { mediaTypes: ['image/tiff'], extensions: ['tif', 'tiff'] },
+  heif: { mediaTypes: ['image/heif', 'image/heic', 'image/avif'], extensions: ['heif', 'heic', 'hif', 'avif'] },
+};
+
 /** The vector groups the group model tells apart (the same list as the training taxonomy's, checked by a test). */
 export const VECTOR_GROUPS = ['mosquito', 'tick', 'rodent', 'flea', 'cockroach', 'fly', 'not_vector'] as const;
 export type VectorGroup = (typeof VECTOR_GROUPS)[number];

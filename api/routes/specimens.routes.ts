@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { endpoints } from '../contract/index.js';
+import { endpoints, type UploadLimits } from '../contract/index.js';
 import { actorOf } from '../http/authentication.js';
 import type { UploadReader } from '../http/specimen-upload.js';
 import { presentImage, presentSpecimen } from '../presenters/index.js';
@@ -10,13 +10,16 @@ export interface SpecimensRoutesOptions {
   specimens: SpecimenService;
   uploads: UploadReader;
   surveillanceFilters: SurveillanceFilterResolver;
+  uploadLimits: UploadLimits;
 }
 
 export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> = async (
   app,
-  { specimens, uploads, surveillanceFilters },
+  { specimens, uploads, surveillanceFilters, uploadLimits },
 ) => {
   app.addHook('onRequest', app.authenticate);
+
+  app.route({ ...endpoints.getUploadLimits, handler: () => uploadLimits });
 
   app.route({
     ...endpoints.createSpecimen,

@@ -1,8 +1,7 @@
 import sharp, { type Metadata, type Stats } from 'sharp';
 import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../domain/errors.js';
+import { IMAGE_FORMATS } from '../domain/vocabulary.js';
 import { decodedBytes, type DecodeBudget } from './decode-budget.js';
-
-export const ACCEPTED_IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'heif'] as const;
 
 export interface InspectedImage {
   format: string;
@@ -122,18 +121,18 @@ async function readHeader(source: Buffer | string, limits: InspectionLimits, fil
   } catch {
     throw unsupportedMediaType('not_an_image', `${fileLabel} is not an image in a supported format`, {
       ...fileRef,
-      accepted: ACCEPTED_IMAGE_FORMATS,
+      accepted: IMAGE_FORMATS,
     });
   }
   const { format, width, height } = metadata;
-  if (!format || !(ACCEPTED_IMAGE_FORMATS as readonly string[]).includes(format) || !width || !height) {
+  if (!format || !(IMAGE_FORMATS as readonly string[]).includes(format) || !width || !height) {
     throw unsupportedMediaType(
       'unsupported_image_format',
-      `${fileLabel} is a ${format ?? 'unknown'} file; accepted formats are ${ACCEPTED_IMAGE_FORMATS.join(', ')}`,
+      `${fileLabel} is a ${format ?? 'unknown'} file; accepted formats are ${IMAGE_FORMATS.join(', ')}`,
       {
         ...fileRef,
         format: format ?? null,
-        accepted: ACCEPTED_IMAGE_FORMATS,
+        accepted: IMAGE_FORMATS,
       },
     );
   }

@@ -94,7 +94,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
     expect(session.errors).toEqual([]);
   });
 
-  it('a filtered specimen list is an address: opened directly it shows its filters, and Back/Forward walk filter states and pages', async () => {
+  it('a filtered specimen list is an address: opened directly it shows its filters, a specimen opened from it leads Back to it, and Back/Forward walk filter states and pages', async () => {
     // The airport's own unit: 51 aircraft specimens (two pages of 50) and two cargo ones, one of them withdrawn.
     for (let i = 0; i < 51; i += 1) await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'aircraft' }, 100 + i);
     await createSpecimenAs('staff.airport', { portCode: 'CNNGB-LS', siteType: 'cargo' }, 200);
@@ -138,6 +138,12 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
       path: '/specimens',
       search: { siteType: 'cargo', status: 'rejected', from: '2026-11-20', to: '2026-11-20', mine: 'true' },
     });
+
+    // A specimen opened from the filtered list, Back returns to the list as it was filtered.
+    await page.locator(`[data-testid="specimen-row"][data-specimen-id="${withdrawn.id}"]`).click();
+    await page.locator(`[data-testid="specimen-detail"][data-specimen-id="${withdrawn.id}"]`).waitFor();
+    await page.goBack();
+    expect(await listShowing(page, '1–1 of 1')).toEqual(withdrawnCargo);
 
     // Back walks the way back, filter by filter and page by page; Forward walks it again.
     await page.goBack();

@@ -33,6 +33,13 @@ export async function pngImage(seed = 1, width = 48, height = 36): Promise<Buffe
   return sharp(pixels, { raw: { width, height, channels } }).png().toBuffer();
 }
 
+/** A JPEG of random noise: it compresses badly (2400×1800 is about 3 MB), so a few of them make a large upload. */
+export async function noisyJpeg(width = 2400, height = 1800): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
 /** A picture of one colour (`#ffffff`: a blank sheet), as the camera of an empty trap would take it. */
 export async function plainImage(width = 200, height = 150, colour = '#ffffff'): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: colour } })

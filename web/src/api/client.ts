@@ -89,7 +89,7 @@ export async function call<E extends Endpoint>(definition: E, ...[input, options
       signal: signal ?? null,
     });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    if (isAbortError(error)) throw error;
     throw new ApiError(0, 'network_error', error instanceof Error ? error.message : String(error));
   }
   const data = parseJson(await response.text());
@@ -107,6 +107,11 @@ export const api = Object.fromEntries(
     (...args: CallArguments<Endpoint>) => call(definition, ...args),
   ]),
 ) as unknown as { [Id in keyof Endpoints]: (...args: CallArguments<Endpoints[Id]>) => Promise<AnswerOf<Endpoints[Id]>> };
+
+/** Whether `error` is the end of a request its caller aborted (leaving a page, a Cancel button). */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
 
 export interface UploadOptions {
   onProgress?: (percent: number) => void;
@@ -160,7 +165,8 @@ export function upload<E extends Endpoint>(
       if (xhr.status === 401) unauthorizedHandler?.();
       reject(toApiError(xhr.status, xhr.statusText, data));
     });
-    xhr.addEventListener('error', () => reject(new ApiError(0, 'network_error', 'Network error')));
+    // The connection broke mid-way (a server refusing an upload answers it: that arrives as `load` above).
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'upload_interrupted', 'The connection broke during the upload')));
     xhr.addEventListener('timeout', () => reject(new ApiError(0, 'timeout', 'Request timed out')));
     xhr.addEventListener('abort', () => reject(new DOMException('Upload aborted', 'AbortError')));
 

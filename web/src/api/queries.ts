@@ -1,7 +1,16 @@
 // What the pages read from the server and what they change there, as TanStack Query options and hooks built on
 // `api.<operationId>`. Keys live in query-keys.ts; the live push writes into the same cache (live-cache.ts).
 import { keepPreviousData, queryOptions, replaceEqualDeep, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { endpoints, type NewRoom, type Port, type RoomListQuery, type Specimen, type SpecimenListQuery, type User } from '@contract';
+import {
+  endpoints,
+  type NewRoom,
+  type Port,
+  type RoomListQuery,
+  type Specimen,
+  type SpecimenListQuery,
+  type UploadLimits,
+  type User,
+} from '@contract';
 import { mergeSpecimen } from '../identification';
 import { api, formOf, upload } from './client';
 import { queryKeys, type SpecimenPage } from './query-keys';
@@ -35,6 +44,18 @@ const NO_PORTS: readonly Port[] = [];
 export function usePorts(): { ports: readonly Port[]; loading: boolean; error: Error | null } {
   const { data, isPending, error } = useQuery(portsQuery);
   return { ports: data ?? NO_PORTS, loading: isPending, error };
+}
+
+export const uploadLimitsQuery = queryOptions({
+  queryKey: queryKeys.uploadLimits,
+  queryFn: ({ signal }) => api.getUploadLimits(undefined, { signal }),
+  // The server's configuration: it changes with a restart at most.
+  staleTime: Infinity,
+});
+
+/** What one upload may hold, as the server is configured (undefined while it loads). */
+export function useUploadLimits(): UploadLimits | undefined {
+  return useQuery(uploadLimitsQuery).data;
 }
 
 /** Keeps an identification a push finished while this page was being fetched (see mergeSpecimen). */
@@ -109,13 +130,16 @@ export function useAddPhotos() {
       specimenId,
       files,
       onProgress,
+      signal,
     }: {
       specimenId: string;
       files: readonly File[];
       onProgress: (percent: number) => void;
+      signal: AbortSignal;
     }) =>
       upload(endpoints.addSpecimenImages, { id: specimenId }, formOf(endpoints.addSpecimenImages, { origin: 'upload' }, files), {
         onProgress,
+        signal,
       }),
     onSuccess: (_added, { specimenId }) => queryClient.invalidateQueries({ queryKey: queryKeys.specimen(specimenId) }),
   });

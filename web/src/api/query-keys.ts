@@ -19,6 +19,7 @@ export type RoomList = AnswerOf<Endpoints['listRooms']>;
 export const queryKeys = {
   me: ['me'] as const,
   ports: ['ports'] as const,
+  uploadLimits: ['upload-limits'] as const,
   specimens: ['specimens'] as const,
   specimenLists: ['specimens', 'list'] as const,
   specimenList: (query: SpecimenListQuery) => ['specimens', 'list', query] as const,

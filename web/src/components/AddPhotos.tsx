@@ -1,9 +1,13 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAddPhotos } from '../api/queries';
+import { isAbortError } from '../api/client';
+import { useAddPhotos, useUploadLimits } from '../api/queries';
+import { keysWithProblems } from '../submit/file-checks';
+import { usePhotoProblems } from '../submit/photo-checks';
 import { ErrorMessage } from './ErrorMessage';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from './ImageDropZone';
-import { ProgressBar } from './ProgressBar';
+import { PhotoProblems } from './PhotoProblems';
+import { UploadProgress } from './UploadProgress';
 
 /** Adds photographs to a specimen: pick or drop them, then upload; the specimen's page shows them once stored. */
 export function AddPhotos({ specimenId }: { specimenId: string }) {
@@ -12,11 +16,17 @@ export function AddPhotos({ specimenId }: { specimenId: string }) {
   const [progress, setProgress] = useState(0);
   const [added, setAdded] = useState(0);
   const { mutate, isPending: uploading, error, reset } = useAddPhotos();
+  const limits = useUploadLimits();
+  const { problems, checking } = usePhotoProblems(images, limits);
+  const abortRef = useRef<AbortController | null>(null);
+  const cancelled = isAbortError(error);
 
   function send(): void {
     setProgress(0);
+    const controller = new AbortController();
+    abortRef.current = controller;
     mutate(
-      { specimenId, files: images.map((image) => image.file), onProgress: setProgress },
+      { specimenId, files: images.map((image) => image.file), onProgress: setProgress, signal: controller.signal },
       {
         onSuccess: ({ images: stored }) => {
           setImages([]);
@@ -31,6 +41,8 @@ export function AddPhotos({ specimenId }: { specimenId: string }) {
       <ImageDropZone
         images={images}
         disabled={uploading}
+        limits={limits}
+        problemKeys={keysWithProblems(problems)}
         onAdd={(files) => {
           reset();
           setAdded(0);
@@ -38,15 +50,29 @@ export function AddPhotos({ specimenId }: { specimenId: string }) {
         }}
         onRemove={(key) => setImages((current) => current.filter((image) => image.key !== key))}
       />
-      {uploading && <ProgressBar value={progress} label={t('submit.progress')} testId="add-photos-progress" />}
-      <ErrorMessage error={error} testId="add-photos-error" />
+      <PhotoProblems problems={problems} />
+      {uploading && <UploadProgress value={progress} testId="add-photos-progress" onCancel={() => abortRef.current?.abort()} />}
+      {cancelled ? (
+        <p className="alert alert-info" role="status" data-testid="add-photos-cancelled">
+          {t('upload.cancelled')}
+        </p>
+      ) : (
+        <ErrorMessage error={error} testId="add-photos-error" />
+      )}
       {added > 0 && images.length === 0 && (
         <p className="alert alert-success" role="status" data-testid="add-photos-done">
           {t('addPhotos.added', { count: added })}
         </p>
       )}
       {images.length > 0 && (
-        <button type="button" className="btn btn-primary" disabled={uploading} onClick={send} data-testid="add-photos-submit">
+        <button
+          type="button"
+          className="btn btn-primary"
+          // Nothing is sent while a photo has a problem, or before every photo has been checked.
+          disabled={uploading || checking || !limits || problems.length > 0}
+          onClick={send}
+          data-testid="add-photos-submit"
+        >
           {uploading ? t('submit.uploading') : t('addPhotos.upload', { count: images.length })}
         </button>
       )}

@@ -1,5 +1,9 @@
 import { useCallback, useId, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { UploadLimits } from '@contract';
+import { formatBytes } from '../format';
+import { useLanguage } from '../i18n';
+import { acceptAttribute, formatNames } from '../submit/file-checks';
 
 export interface SelectedImage {
   key: string;
@@ -25,13 +29,18 @@ function fileIdentity(f: File): string {
   return `${f.name}\u0000${f.size}\u0000${f.lastModified}`;
 }
 
-function isImage(file: File): boolean {
-  if (file.type) return file.type.startsWith('image/');
-  return /\.(jpe?g|png|gif|webp|bmp|tiff?|heic|heif|avif)$/i.test(file.name);
-}
-
 /** One preview; owns its object URL and revokes it when removed/unmounted. */
-function Preview({ image, onRemove, disabled }: { image: SelectedImage; onRemove: () => void; disabled: boolean }) {
+function Preview({
+  image,
+  onRemove,
+  disabled,
+  hasProblem,
+}: {
+  image: SelectedImage;
+  onRemove: () => void;
+  disabled: boolean;
+  hasProblem: boolean;
+}) {
   const { t } = useTranslation();
   // The image element owns its object URL: made when it appears, revoked when it goes.
   const showFile = useCallback(
@@ -45,7 +54,7 @@ function Preview({ image, onRemove, disabled }: { image: SelectedImage; onRemove
   );
 
   return (
-    <li className="preview" data-testid="preview" title={image.file.name}>
+    <li className={`preview${hasProblem ? ' has-problem' : ''}`} data-testid="preview" data-problem={hasProblem} title={image.file.name}>
       <div className="preview-img">
         <img ref={showFile} alt={image.file.name} />
       </div>
@@ -71,22 +80,26 @@ interface Props {
   onAdd: (files: File[]) => void;
   onRemove: (key: string) => void;
   disabled?: boolean;
+  /** The server's limits: the picker offers the accepted formats, and the limits are shown (any image while unknown). */
+  limits?: UploadLimits | undefined;
+  /** Photos with a problem of their own (see PhotoProblems), marked so they can be found and removed. */
+  problemKeys?: ReadonlySet<string>;
 }
 
-export function ImageDropZone({ images, onAdd, onRemove, disabled = false }: Props) {
+const NO_PROBLEMS: ReadonlySet<string> = new Set();
+
+export function ImageDropZone({ images, onAdd, onRemove, disabled = false, limits, problemKeys = NO_PROBLEMS }: Props) {
   const { t } = useTranslation();
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const dragDepth = useRef(0);
   const [dragging, setDragging] = useState(false);
-  const [skipped, setSkipped] = useState<string[]>([]);
+  const lng = useLanguage();
 
+  // Every file is taken, whatever it is: the photo checks name what cannot be sent, and why.
   function accept(list: FileList | null): void {
-    if (!list || disabled) return;
-    const all = Array.from(list);
-    const ok = all.filter(isImage);
-    setSkipped(all.filter((f) => !isImage(f)).map((f) => f.name));
-    if (ok.length > 0) onAdd(ok);
+    if (!list || disabled || list.length === 0) return;
+    onAdd(Array.from(list));
   }
 
   function onDragEnter(e: DragEvent<HTMLDivElement>): void {
@@ -133,7 +146,7 @@ export function ImageDropZone({ images, onAdd, onRemove, disabled = false }: Pro
           id={inputId}
           className="visually-hidden"
           type="file"
-          accept="image/*"
+          accept={limits ? acceptAttribute(limits.formats) : 'image/*'}
           multiple
           disabled={disabled}
           data-testid="file-input"
@@ -143,12 +156,17 @@ export function ImageDropZone({ images, onAdd, onRemove, disabled = false }: Pro
           }}
         />
         <p className="hint">{t('submit.photoHint')}</p>
+        {limits && (
+          <p className="hint" data-testid="upload-limits">
+            {t('upload.limits', {
+              formats: formatNames(limits.formats).join(', '),
+              fileLimit: formatBytes(limits.maxFileBytes, lng),
+              files: limits.maxFiles,
+              totalLimit: formatBytes(limits.maxTotalBytes, lng),
+            })}
+          </p>
+        )}
       </div>
-      {skipped.length > 0 && (
-        <p className="field-warning" role="status">
-          {t('submit.notImage', { names: skipped.join(', ') })}
-        </p>
-      )}
       {images.length > 0 && (
         <>
           <p className="hint" aria-live="polite">
@@ -156,7 +174,13 @@ export function ImageDropZone({ images, onAdd, onRemove, disabled = false }: Pro
           </p>
           <ul className="previews">
             {images.map((img) => (
-              <Preview key={img.key} image={img} disabled={disabled} onRemove={() => onRemove(img.key)} />
+              <Preview
+                key={img.key}
+                image={img}
+                disabled={disabled}
+                hasProblem={problemKeys.has(img.key)}
+                onRemove={() => onRemove(img.key)}
+              />
             ))}
           </ul>
         </>

@@ -1,15 +1,21 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formOf, upload } from '../api/client';
-import { usePorts } from '../api/queries';
+import { formOf, isAbortError, upload } from '../api/client';
+import { uploadLimitsQuery, usePorts, useUploadLimits } from '../api/queries';
 import { endpoints, type LifeStage, type Sex, type SiteType, type Specimen, type SpecimenMetadata, type TrapMethod } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from '../components/ImageDropZone';
-import { ProgressBar } from '../components/ProgressBar';
+import { PhotoProblems } from '../components/PhotoProblems';
 import { EnumSelect, PortSelect } from '../components/Select';
+import { UploadProgress } from '../components/UploadProgress';
+import { useCurrentUser } from '../current-user';
 import { dateTimeLocalToIso, toDateTimeLocalValue } from '../format';
+import { keysWithProblems } from '../submit/file-checks';
+import { useDraft } from '../submit/form-draft';
+import { checkPhotos, usePhotoProblems } from '../submit/photo-checks';
 
 interface FormState {
   portCode: string;
@@ -47,11 +53,17 @@ function optionalText(value: string): string | undefined {
 export function SubmitSpecimenPage() {
   const { t } = useTranslation();
   const { ports, loading: portsLoading, error: portsError } = usePorts();
-  const [form, setForm] = useState<FormState>(initialForm);
-  const [images, setImages] = useState<SelectedImage[]>([]);
+  const queryClient = useQueryClient();
+  const limits = useUploadLimits();
+  const user = useCurrentUser();
+  // A half-filled form, its photos included, is still here after a visit to another page.
+  const [form, setForm, startFormAfresh] = useDraft<FormState>('submit-specimen.form', user.id, initialForm);
+  const [images, setImages, startImagesAfresh] = useDraft<SelectedImage[]>('submit-specimen.photos', user.id, () => []);
+  const { problems } = usePhotoProblems(images, limits);
   const [uploading, setUploading] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [cancelled, setCancelled] = useState(false);
   const [created, setCreated] = useState<Specimen | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
@@ -66,6 +78,11 @@ export function SubmitSpecimenPage() {
 
   // Abort a running upload when leaving the page.
   useEffect(() => () => abortRef.current?.abort(), []);
+
+  function cancel(): void {
+    abortRef.current?.abort();
+    setCancelled(true);
+  }
 
   function set<K extends keyof FormState>(key: K, value: FormState[K]): void {
     setForm((f) => ({ ...f, [key]: value }));
@@ -105,12 +122,20 @@ export function SubmitSpecimenPage() {
       return;
     }
     setError(null);
+    setCancelled(false);
     setCreated(null);
+    setProgress(null);
     setUploading(true);
-    setProgress(0);
     const controller = new AbortController();
     abortRef.current = controller;
     try {
+      // Nothing is sent while any photo has a problem (they are listed with the photos).
+      if ((await checkPhotos(images, await queryClient.ensureQueryData(uploadLimitsQuery))).length > 0) {
+        setError(t('upload.fixPhotos'));
+        return;
+      }
+      if (controller.signal.aborted) return;
+      setProgress(0);
       const form = formOf(
         endpoints.createSpecimen,
         { metadata: result.metadata },
@@ -118,11 +143,10 @@ export function SubmitSpecimenPage() {
       );
       const specimen = await upload(endpoints.createSpecimen, {}, form, { onProgress: setProgress, signal: controller.signal });
       setCreated(specimen);
-      setImages([]); // unmounting the previews revokes their object URLs
-      setForm((f) => ({ ...f, notes: '', count: '1', collectedAt: toDateTimeLocalValue(new Date()) }));
+      startImagesAfresh([]); // unmounting the previews revokes their object URLs
+      startFormAfresh((f) => ({ ...f, notes: '', count: '1', collectedAt: toDateTimeLocalValue(new Date()) }));
     } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return;
-      setError(err);
+      if (!isAbortError(err)) setError(err);
     } finally {
       if (abortRef.current === controller) abortRef.current = null;
       setUploading(false);
@@ -138,12 +162,15 @@ export function SubmitSpecimenPage() {
           <ImageDropZone
             images={images}
             disabled={uploading}
+            limits={limits}
+            problemKeys={keysWithProblems(problems)}
             onAdd={(files) => {
               setCreated(null);
               setImages((prev) => [...prev, ...toSelectedImages(files, prev)]);
             }}
             onRemove={(key) => setImages((prev) => prev.filter((i) => i.key !== key))}
           />
+          <PhotoProblems problems={problems} />
         </div>
 
         <div className="card">
@@ -251,10 +278,15 @@ export function SubmitSpecimenPage() {
         </div>
 
         <div className="submit-bar" ref={resultRef}>
-          {progress !== null && (uploading || error === null) && (
-            <ProgressBar value={progress} label={t('submit.progress')} testId="upload-progress" />
+          {progress !== null && (uploading || (error === null && !cancelled)) && (
+            <UploadProgress value={progress} testId="upload-progress" onCancel={uploading ? cancel : undefined} />
           )}
           <ErrorMessage error={error} testId="form-error" />
+          {cancelled && (
+            <p className="alert alert-info" role="status" data-testid="upload-cancelled">
+              {t('upload.cancelled')}
+            </p>
+          )}
           {created && (
             <div className="alert alert-success" role="status" data-testid="submit-success" data-specimen-id={created.id}>
               <span>{t('submit.success')}</span>{' '}
