@@ -5,6 +5,7 @@ import { endpoints, type NewRoom, type Port, type RoomListQuery, type Specimen, 
 import { mergeSpecimen } from '../identification';
 import { api, formOf, upload } from './client';
 import { queryKeys, type SpecimenPage } from './query-keys';
+import { rememberedPorts, rememberPorts } from '../field/remembered-ports';
 import { getSession, updateUser } from './session';
 import { storeSpecimen } from './specimen-cache';
 
@@ -24,9 +25,16 @@ export function useMe(): User | undefined {
 
 export const portsQuery = queryOptions({
   queryKey: queryKeys.ports,
-  queryFn: async ({ signal }) => (await api.listPorts(undefined, { signal })).items.toSorted((a, b) => a.code.localeCompare(b.code)),
-  // Ports hardly change; the cache goes with the session.
-  staleTime: Infinity,
+  queryFn: async ({ signal }) => {
+    const ports = (await api.listPorts(undefined, { signal })).items.toSorted((a, b) => a.code.localeCompare(b.code));
+    rememberPorts(ports);
+    return ports;
+  },
+  // The ports this device saw last stand in until the server answers: a phone offline in the field still offers them.
+  initialData: rememberedPorts,
+  initialDataUpdatedAt: 0,
+  // Ports hardly change: asked once per session (the remembered ones count as old).
+  staleTime: (query) => (query.state.dataUpdatedAt === 0 ? 0 : Infinity),
 });
 
 const NO_PORTS: readonly Port[] = [];

@@ -1,5 +1,6 @@
 import { useCallback, useId, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { TakePhotoButton } from './TakePhotoButton';
 
 export interface SelectedImage {
   key: string;
@@ -125,6 +126,7 @@ export function ImageDropZone({ images, onAdd, onRemove, disabled = false }: Pro
         </svg>
         <p className="dropzone-title">{t('submit.dropHere')}</p>
         <p className="dropzone-or">{t('submit.or')}</p>
+        <TakePhotoButton disabled={disabled} onPick={accept} />
         <label htmlFor={inputId} className={`btn btn-secondary${disabled ? ' is-disabled' : ''}`}>
           {t('submit.chooseFiles')}
         </label>

@@ -1,14 +1,19 @@
 import { Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formOf, upload } from '../api/client';
 import { usePorts } from '../api/queries';
-import { endpoints, type LifeStage, type Sex, type SiteType, type Specimen, type SpecimenMetadata, type TrapMethod } from '@contract';
+import type { GeoPosition, LifeStage, Sex, SiteType, Specimen, SpecimenMetadata, TrapMethod } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
+import { Icon } from '../components/Icon';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from '../components/ImageDropZone';
+import { OutboxPanel } from '../components/OutboxPanel';
+import { PositionField } from '../components/PositionField';
 import { ProgressBar } from '../components/ProgressBar';
 import { EnumSelect, PortSelect } from '../components/Select';
+import { useCurrentUser } from '../current-user';
+import { rememberedMetadata } from '../field/remembered-metadata';
+import { submitOrQueue } from '../field/submit-or-queue';
 import { dateTimeLocalToIso, toDateTimeLocalValue } from '../format';
 
 interface FormState {
@@ -24,12 +29,14 @@ interface FormState {
   notes: string;
 }
 
-function initialForm(): FormState {
+/** An empty form, but for what the person chose last time on this device (port, site, trap, location). */
+function initialForm(userId: string): FormState {
+  const remembered = rememberedMetadata(userId);
   return {
-    portCode: '',
-    siteType: 'ship',
-    locationDetail: '',
-    trapMethod: '',
+    portCode: remembered.portCode ?? '',
+    siteType: remembered.siteType ?? 'ship',
+    locationDetail: remembered.locationDetail ?? '',
+    trapMethod: remembered.trapMethod ?? '',
     collectedAt: toDateTimeLocalValue(new Date()),
     collector: '',
     count: '1',
@@ -46,23 +53,26 @@ function optionalText(value: string): string | undefined {
 
 export function SubmitSpecimenPage() {
   const { t } = useTranslation();
+  const user = useCurrentUser();
   const { ports, loading: portsLoading, error: portsError } = usePorts();
-  const [form, setForm] = useState<FormState>(initialForm);
+  const [form, setForm] = useState<FormState>(() => initialForm(user.id));
+  const [position, setPosition] = useState<GeoPosition | null>(null);
   const [images, setImages] = useState<SelectedImage[]>([]);
   const [uploading, setUploading] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<Specimen | null>(null);
+  const [queued, setQueued] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
 
-  // A user attached to a single port gets it preselected.
-  const portCode = form.portCode || (ports.length === 1 ? (ports[0]?.code ?? '') : '');
+  // A user attached to a single port gets it preselected; a remembered port no longer in their scope is not kept.
+  const portCode = ports.some((port) => port.code === form.portCode) ? form.portCode : ports.length === 1 ? (ports[0]?.code ?? '') : '';
 
   // Bring the outcome into view (the form is long on phones).
   useEffect(() => {
-    if (created || (error && !uploading)) resultRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
-  }, [created, error, uploading]);
+    if (created || queued || (error && !uploading)) resultRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [created, queued, error, uploading]);
 
   // Abort a running upload when leaving the page.
   useEffect(() => () => abortRef.current?.abort(), []);
@@ -93,6 +103,7 @@ export function SubmitSpecimenPage() {
     if (form.sex) metadata.sex = form.sex;
     const notes = optionalText(form.notes);
     if (notes) metadata.notes = notes;
+    if (position) metadata.position = position;
     return { metadata };
   }
 
@@ -106,19 +117,18 @@ export function SubmitSpecimenPage() {
     }
     setError(null);
     setCreated(null);
+    setQueued(false);
     setUploading(true);
     setProgress(0);
     const controller = new AbortController();
     abortRef.current = controller;
     try {
-      const form = formOf(
-        endpoints.createSpecimen,
-        { metadata: result.metadata },
-        images.map((i) => i.file),
-      );
-      const specimen = await upload(endpoints.createSpecimen, {}, form, { onProgress: setProgress, signal: controller.signal });
-      setCreated(specimen);
+      const photos = images.map((i) => i.file);
+      const outcome = await submitOrQueue(user.id, result.metadata, photos, { onProgress: setProgress, signal: controller.signal });
+      if (outcome.kind === 'sent') setCreated(outcome.specimen);
+      else setQueued(true);
       setImages([]); // unmounting the previews revokes their object URLs
+      setPosition(null);
       setForm((f) => ({ ...f, notes: '', count: '1', collectedAt: toDateTimeLocalValue(new Date()) }));
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') return;
@@ -140,6 +150,7 @@ export function SubmitSpecimenPage() {
             disabled={uploading}
             onAdd={(files) => {
               setCreated(null);
+              setQueued(false);
               setImages((prev) => [...prev, ...toSelectedImages(files, prev)]);
             }}
             onRemove={(key) => setImages((prev) => prev.filter((i) => i.key !== key))}
@@ -175,6 +186,8 @@ export function SubmitSpecimenPage() {
                 data-testid="field-location"
               />
             </Field>
+
+            <PositionField value={position} onChange={setPosition} disabled={uploading} />
 
             <Field label={t('submit.trapMethod')}>
               <EnumSelect
@@ -251,7 +264,7 @@ export function SubmitSpecimenPage() {
         </div>
 
         <div className="submit-bar" ref={resultRef}>
-          {progress !== null && (uploading || error === null) && (
+          {progress !== null && !queued && (uploading || error === null) && (
             <ProgressBar value={progress} label={t('submit.progress')} testId="upload-progress" />
           )}
           <ErrorMessage error={error} testId="form-error" />
@@ -263,11 +276,17 @@ export function SubmitSpecimenPage() {
               </Link>
             </div>
           )}
+          {queued && (
+            <div className="alert alert-info" role="status" data-testid="submit-queued">
+              <Icon name="cloudOff" /> {t('field.queued')}
+            </div>
+          )}
           <button type="submit" className="btn btn-primary" disabled={uploading} aria-busy={uploading} data-testid="submit-specimen">
             {uploading ? t('submit.uploading') : t('submit.submit')}
           </button>
         </div>
       </form>
+      <OutboxPanel />
     </section>
   );
 }
