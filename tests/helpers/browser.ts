@@ -86,7 +86,12 @@ export async function ensureWebAppBuilt(): Promise<'built' | 'up to date'> {
   const newestSource = Math.max(...(await Promise.all(sources.map(modifiedAt))));
   if (builtAt !== 0 && builtAt >= newestSource) return 'up to date';
   try {
-    await promisify(execFile)('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    // A production build, as shipped: vitest's NODE_ENV=test would give React's development build and no service worker.
+    await promisify(execFile)('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`building the web app failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
