@@ -19,6 +19,18 @@ import { Triage } from './triage.js';
 const freeText = (maxLength: number, description: string) => Nullable(Type.String({ maxLength }), { description });
 const optionalNullable = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
 
+/** Where a specimen was trapped, as a device's positioning (GPS) reported it: WGS 84 degrees. */
+export const GeoPosition = Type.Object(
+  {
+    latitude: Type.Number({ minimum: -90, maximum: 90 }),
+    longitude: Type.Number({ minimum: -180, maximum: 180 }),
+    accuracyMetres: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1_000_000, description: 'Radius of 95% confidence the device reported, in metres' }),
+    ),
+  },
+  { title: 'GeoPosition', additionalProperties: false },
+);
+
 const editableFields = {
   siteType: Type.Enum(SITE_TYPES, { description: 'Where the specimen was trapped' }),
   locationDetail: Type.Optional(freeText(500, 'Conveyance or location detail: ship name, flight number, container number, area')),
@@ -29,11 +41,23 @@ const editableFields = {
   lifeStage: optionalNullable(Type.Enum(LIFE_STAGES, { description: 'Life stage' })),
   sex: optionalNullable(Type.Enum(SEXES, { description: 'Sex' })),
   notes: Type.Optional(freeText(5000, 'Free notes')),
+  position: optionalNullable(GeoPosition),
 };
 
 /** The `metadata` part of a specimen upload (a JSON document in a multipart text field). */
 export const SpecimenMetadata = Type.Object(
-  { portCode: Type.String({ minLength: 1, maxLength: 64, description: 'Code of the port it was trapped at' }), ...editableFields },
+  {
+    portCode: Type.String({ minLength: 1, maxLength: 64, description: 'Code of the port it was trapped at' }),
+    ...editableFields,
+    clientSubmissionId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Made by the client when the person submits; sending it again (a retry after a lost answer, a queued submission ' +
+          'sent when the device is back online) answers the specimen it created instead of a second one (ADR 0023)',
+      }),
+    ),
+  },
   { title: 'SpecimenMetadata', additionalProperties: false },
 );
 
@@ -84,6 +108,7 @@ export const Specimen = Type.Object(
     lifeStage: Nullable(Type.Enum(LIFE_STAGES)),
     sex: Nullable(Type.Enum(SEXES)),
     notes: Nullable(Type.String()),
+    position: Nullable(GeoPosition),
     status: Type.Enum(SPECIMEN_STATUSES),
     createdBy: PersonRef,
     createdAt: DateTime,
@@ -128,9 +153,12 @@ export const specimenEndpoints = {
       summary: 'Submit a specimen with its photographs',
       description:
         'multipart/form-data: a `metadata` field holding JSON (`portCode`, `siteType`, `collectedAt`, and optionally `locationDetail`, ' +
-        '`trapMethod`, `collector`, `count`, `lifeStage`, `sex`, `notes`) and one or more `images` files (JPEG, PNG, WebP, TIFF, HEIF).',
+        '`trapMethod`, `collector`, `count`, `lifeStage`, `sex`, `notes`, `position`, `clientSubmissionId`) and one or more `images` ' +
+        'files (JPEG, PNG, WebP, TIFF, HEIF). 201: created. With a `clientSubmissionId` the caller sent before with the same metadata ' +
+        'and images: 200 and that specimen as it is now, nothing created; with different metadata or images: 409 `submission_reused`. ' +
+        "The ids are the submitter's own: another person's same id is another submission.",
       consumes: ['multipart/form-data'],
-      response: { 201: Specimen, ...errorResponses(400, 401, 403, 413, 415, 422) },
+      response: { 200: Specimen, 201: Specimen, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
     },
     multipart: { fields: Type.Object({ metadata: SpecimenMetadata }), jsonFields: ['metadata'], files: imageFiles },
   }),
@@ -207,6 +235,7 @@ export const specimenEndpoints = {
   }),
 };
 
+export type GeoPosition = Static<typeof GeoPosition>;
 export type SpecimenMetadata = Static<typeof SpecimenMetadata>;
 export type SpecimenPatch = Static<typeof SpecimenPatch>;
 export type SpecimenImage = Static<typeof SpecimenImage>;

@@ -180,6 +180,13 @@ export interface SpecimensTable {
   ai_answered_at: ColumnType<Date | null, Date | null | undefined, never>;
   decided_at: ColumnType<Date | null, Date | null | undefined, never>;
   alert_acknowledged_at: ColumnType<Date | null, Date | null | undefined, never>;
+  /** Where it was trapped, as the submitter's device reported it (migration 0016): both or neither. */
+  latitude: ColumnType<number | null, number | null | undefined, number | null>;
+  longitude: ColumnType<number | null, number | null | undefined, number | null>;
+  position_accuracy_m: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The submitter's id for the submission and the digest of what it carried (migration 0016, ADR 0023). */
+  client_submission_id: ColumnType<string | null, string | null | undefined, never>;
+  submission_digest: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /**

@@ -9,6 +9,22 @@ export interface ImageProvenance {
   roomId: string | null;
 }
 
+/** Where a specimen was trapped, as the submitter's device reported it (WGS 84 degrees; accuracy in metres). */
+export interface GeoPosition {
+  latitude: number;
+  longitude: number;
+  accuracyMetres?: number;
+}
+
+/**
+ * The submitter's own id for a submission and a digest of what it carried (ADR 0023): a repeat with the same id and
+ * digest is the same submission.
+ */
+export interface ClientSubmission {
+  id: string;
+  digest: string;
+}
+
 /** A specimen as the domain sees it: its row joined with port, creator and images. */
 export interface SpecimenImageRecord {
   id: string;
@@ -35,6 +51,7 @@ export interface SpecimenRecord {
   lifeStage: LifeStage | null;
   sex: Sex | null;
   notes: string | null;
+  position: GeoPosition | null;
   status: SpecimenStatus;
   createdBy: { id: string; username: string; displayName: string };
   createdAt: Date;

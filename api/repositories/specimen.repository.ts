@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Scope } from '../domain/access.js';
-import type { SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
+import type { ClientSubmission, GeoPosition, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { SpecimenSort } from '../domain/vocabulary.js';
 import type { Db } from '../db/database.js';
 import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
@@ -10,11 +10,21 @@ import type { ReviewRepository } from './review.repository.js';
 import { unitInScope } from './scope-filter.js';
 import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
 
-/** The metadata a new specimen row takes; port and creator are given by id. */
+/** The metadata a new specimen row takes; port and creator are given by id, the client's submission id if it sent one. */
 export type NewSpecimen = Pick<
   SpecimenRecord,
-  'unitId' | 'siteType' | 'locationDetail' | 'trapMethod' | 'collectedAt' | 'collector' | 'count' | 'lifeStage' | 'sex' | 'notes'
-> & { portId: string; createdBy: string };
+  | 'unitId'
+  | 'siteType'
+  | 'locationDetail'
+  | 'trapMethod'
+  | 'collectedAt'
+  | 'collector'
+  | 'count'
+  | 'lifeStage'
+  | 'sex'
+  | 'notes'
+  | 'position'
+> & { portId: string; createdBy: string; submission: ClientSubmission | null };
 
 /** A stored file's facts (its `blobs` row) and the name it was uploaded under. */
 export type NewSpecimenImage = Omit<BlobRow, 'created_at'> & { originalFilename: string | null };
@@ -40,14 +50,18 @@ export class SpecimenRepository {
     private readonly options: RollupOptions = { rollups: true },
   ) {}
 
-  /** Specimen, its images and their blobs in one transaction; `afterInsert` runs inside it (audit). */
+  /**
+   * Specimen, its images and their blobs in one transaction; `afterInsert` runs inside it (audit). Undefined, with
+   * nothing written, when its creator already has a specimen of the same client submission id (a concurrent request
+   * with that id is waited for: the unique index decides).
+   */
   async createWithImages(
     specimen: NewSpecimen,
     images: NewSpecimenImage[],
     afterInsert: (trx: Transaction<Database>, specimenId: string) => Promise<void>,
-  ): Promise<string> {
+  ): Promise<string | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const { id } = await trx
+      const inserted = await trx
         .insertInto('specimens')
         .values({
           unit_id: specimen.unitId,
@@ -61,14 +75,30 @@ export class SpecimenRepository {
           life_stage: specimen.lifeStage,
           sex: specimen.sex,
           notes: specimen.notes,
+          ...positionColumns(specimen.position),
           created_by: specimen.createdBy,
+          client_submission_id: specimen.submission?.id ?? null,
+          submission_digest: specimen.submission?.digest ?? null,
         })
+        .onConflict((oc) => oc.columns(['created_by', 'client_submission_id']).where('client_submission_id', 'is not', null).doNothing())
         .returning('id')
-        .executeTakeFirstOrThrow();
-      await insertImages(trx, id, images, 0);
-      await afterInsert(trx, id);
-      return id;
+        .executeTakeFirst();
+      if (!inserted) return undefined;
+      await insertImages(trx, inserted.id, images, 0);
+      await afterInsert(trx, inserted.id);
+      return inserted.id;
     });
+  }
+
+  /** The specimen `createdBy` submitted under `clientSubmissionId`, whatever scope it is in now, and the digest it was sent with. */
+  findSubmission(createdBy: string, clientSubmissionId: string): Promise<{ id: string; digest: string } | undefined> {
+    return this.db
+      .selectFrom('specimens')
+      .select(['id', 'submission_digest as digest'])
+      .where('created_by', '=', createdBy)
+      .where('client_submission_id', '=', clientSubmissionId)
+      .$narrowType<{ digest: string }>()
+      .executeTakeFirst();
   }
 
   /**
@@ -226,6 +256,7 @@ export class SpecimenRepository {
       lifeStage: row.life_stage,
       sex: row.sex,
       notes: row.notes,
+      position: positionOf(row),
       status: row.status,
       createdBy: { id: row.created_by, username: row.creator_username, displayName: row.creator_display_name },
       createdAt: row.created_at,
@@ -279,6 +310,24 @@ export class SpecimenRepository {
 }
 
 type FilterableQuery = ReturnType<SpecimenRepository['baseQuery']>;
+
+/** A position as the row's columns: both coordinates or neither (a check constraint holds them to it). */
+export function positionColumns(position: GeoPosition | null): Pick<SpecimenRowUpdate, 'latitude' | 'longitude' | 'position_accuracy_m'> {
+  return {
+    latitude: position?.latitude ?? null,
+    longitude: position?.longitude ?? null,
+    position_accuracy_m: position?.accuracyMetres ?? null,
+  };
+}
+
+function positionOf(row: { latitude: number | null; longitude: number | null; position_accuracy_m: number | null }): GeoPosition | null {
+  if (row.latitude === null || row.longitude === null) return null;
+  return {
+    latitude: row.latitude,
+    longitude: row.longitude,
+    ...(row.position_accuracy_m === null ? {} : { accuracyMetres: row.position_accuracy_m }),
+  };
+}
 
 const SORT_COLUMNS = {
   createdAt: { name: 'specimens.created_at', nullable: false },

@@ -25,8 +25,10 @@ export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> 
     ...endpoints.createSpecimen,
     handler: async (request, reply) => {
       const actor = actorOf(request);
-      const specimen = await uploads.withSpecimen(request, ({ metadata, images }) => specimens.create(actor, metadata, images));
-      return reply.status(201).send(presentSpecimen(specimen));
+      const { specimen, created } = await uploads.withSpecimen(request, ({ metadata, images }) =>
+        specimens.create(actor, metadata, images),
+      );
+      return reply.status(created ? 201 : 200).send(presentSpecimen(specimen));
     },
   });
 

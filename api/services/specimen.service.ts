@@ -2,14 +2,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import { permissions, scopeOf, type Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
 import type { SpecimenMetadata, SpecimenPatch } from '../contract/index.js';
-import type { ImageProvenance, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
-import type { SpecimenRowUpdate } from '../db/schema.js';
+import type { ClientSubmission, ImageProvenance, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
+import { submissionDigest } from './submission-digest.js';
+import type { PortRow, SpecimenRowUpdate } from '../db/schema.js';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import type { SpecimenSort, SpecimenStatus } from '../domain/vocabulary.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
-import type { NewSpecimenImage, Page, SpecimenRepository } from '../repositories/specimen.repository.js';
+import { positionColumns, type NewSpecimenImage, type Page, type SpecimenRepository } from '../repositories/specimen.repository.js';
 import type { SurveillanceFilter } from '../repositories/surveillance-filter.js';
 import type { ImageIntake } from '../storage/image-inspection.js';
 import type { ImageStore, SpooledFile } from '../storage/image-store.js';
@@ -25,6 +26,22 @@ export type ImageVariant = 'original' | 'thumbnail';
 /** The status an expert or administrator sets by hand: withdrawing a specimen. */
 const MANUAL_STATUSES: readonly SpecimenStatus[] = ['rejected'];
 
+/** A submission: the specimen, and whether this request created it or answers an earlier one with the same client id. */
+export interface Submitted {
+  specimen: SpecimenRecord;
+  created: boolean;
+}
+
+/**
+ * Raised inside the commit when a concurrent request with the same client submission id committed first: the files
+ * this request stored are undone as for any failed commit, and the earlier specimen is the answer.
+ */
+class SubmittedMeanwhile extends Error {
+  constructor(readonly submission: ClientSubmission) {
+    super(`Submission ${submission.id} was committed by a concurrent request`);
+  }
+}
+
 export class SpecimenService {
   constructor(
     private readonly specimens: SpecimenRepository,
@@ -38,50 +55,100 @@ export class SpecimenService {
 
   /**
    * Validates everything first, writes the files, then commits all rows — the specimen, its images, the audit entry
-   * and its identification request — in one transaction (see {@link storeThenCommit} for a failed one).
+   * and its identification request — in one transaction (see {@link storeThenCommit} for a failed one). A repeat of a
+   * client submission id the actor used before answers that specimen and creates nothing (ADR 0023), also when the
+   * first request is committing at the same time.
    */
-  async create(actor: Actor, metadata: SpecimenMetadata, uploads: UploadedImage[]): Promise<SpecimenRecord> {
+  async create(actor: Actor, metadata: SpecimenMetadata, uploads: UploadedImage[]): Promise<Submitted> {
     if (!permissions.submitSpecimens(actor.role)) throw forbidden('Trainees cannot submit specimens');
     requireImages(uploads);
     const scope = scopeOf(actor);
+    const submission = clientSubmissionOf(metadata, uploads);
+    const earlier = submission && (await this.earlierSubmission(actor, submission));
+    if (earlier) return { specimen: earlier, created: false };
     const port = await this.organisation.findPortByCodeInScope(metadata.portCode, scope);
     if (!port)
       throw unprocessable('unknown_port', `No port with code "${metadata.portCode}" in your organisation`, { portCode: metadata.portCode });
 
-    const id = await this.storeThenCommit(uploads, (images) =>
-      this.specimens.createWithImages(
-        {
-          unitId: port.unit_id,
-          portId: port.id,
-          siteType: metadata.siteType,
-          locationDetail: metadata.locationDetail ?? null,
-          trapMethod: metadata.trapMethod ?? null,
-          collectedAt: new Date(metadata.collectedAt),
-          collector: metadata.collector ?? null,
-          count: metadata.count ?? 1,
-          lifeStage: metadata.lifeStage ?? null,
-          sex: metadata.sex ?? null,
-          notes: metadata.notes ?? null,
-          createdBy: actor.id,
-        },
-        images,
-        async (trx, specimenId) => {
-          await recordAudit(trx, {
-            userId: actor.id,
-            action: 'specimen.create',
-            entityType: 'specimen',
-            entityId: specimenId,
-            before: null,
-            after: { ...metadata, images: images.map((image) => image.sha256) },
-          });
-          await this.identificationRequests.createRequest(trx, specimenId);
-        },
-      ),
-    );
+    let id: string;
+    try {
+      id = await this.storeThenCommit(uploads, (images) => this.insert(actor, metadata, port, submission, images));
+    } catch (error) {
+      if (!(error instanceof SubmittedMeanwhile)) throw error;
+      const meanwhile = await this.earlierSubmission(actor, error.submission);
+      if (!meanwhile) throw new Error(`The submission ${error.submission.id} was committed and is gone`, { cause: error });
+      return { specimen: meanwhile, created: false };
+    }
     const record = await this.specimens.findInScope(id, scope);
     if (!record) throw new Error(`Specimen ${id} vanished right after it was created`);
     this.events.emit('specimen.created', record);
-    return record;
+    return { specimen: record, created: true };
+  }
+
+  /** The specimen's rows, its audit entry and identification request; {@link SubmittedMeanwhile} if its submission was committed first. */
+  private async insert(
+    actor: Actor,
+    metadata: SpecimenMetadata,
+    port: PortRow,
+    submission: ClientSubmission | null,
+    images: NewSpecimenImage[],
+  ): Promise<string> {
+    const id = await this.specimens.createWithImages(
+      {
+        unitId: port.unit_id,
+        portId: port.id,
+        siteType: metadata.siteType,
+        locationDetail: metadata.locationDetail ?? null,
+        trapMethod: metadata.trapMethod ?? null,
+        collectedAt: new Date(metadata.collectedAt),
+        collector: metadata.collector ?? null,
+        count: metadata.count ?? 1,
+        lifeStage: metadata.lifeStage ?? null,
+        sex: metadata.sex ?? null,
+        notes: metadata.notes ?? null,
+        position: metadata.position ?? null,
+        createdBy: actor.id,
+        submission,
+      },
+      images,
+      async (trx, specimenId) => {
+        await recordAudit(trx, {
+          userId: actor.id,
+          action: 'specimen.create',
+          entityType: 'specimen',
+          entityId: specimenId,
+          before: null,
+          after: { ...metadata, images: images.map((image) => image.sha256) },
+        });
+        await this.identificationRequests.createRequest(trx, specimenId);
+      },
+    );
+    // Only a submission with a client id can meet an earlier one of its creator.
+    if (id === undefined) throw new SubmittedMeanwhile(submission!);
+    return id;
+  }
+
+  /**
+   * The specimen the actor submitted before under this client id, as it is now. 409 `submission_reused` when that
+   * submission carried other metadata or images (the client reused an id); 409 `submission_out_of_scope` when the
+   * specimen has left the actor's scope since (it was received, but is not theirs to see).
+   */
+  private async earlierSubmission(actor: Actor, submission: ClientSubmission): Promise<SpecimenRecord | undefined> {
+    const earlier = await this.specimens.findSubmission(actor.id, submission.id);
+    if (!earlier) return undefined;
+    const details = { clientSubmissionId: submission.id };
+    if (earlier.digest !== submission.digest) {
+      throw conflict('submission_reused', `clientSubmissionId ${submission.id} was used for another submission of yours`, details);
+    }
+    const specimen = await this.specimens.findInScope(earlier.id, scopeOf(actor));
+    if (!specimen) {
+      throw conflict(
+        'submission_out_of_scope',
+        'This submission was received before; its specimen is outside your organisation now',
+        details,
+      );
+    }
+    return specimen;
   }
 
   /**
@@ -217,6 +284,16 @@ export class SpecimenService {
   }
 }
 
+/** The client's id for the submission and the digest of what it carries; null when it sent no id. */
+function clientSubmissionOf(metadata: SpecimenMetadata, uploads: UploadedImage[]): ClientSubmission | null {
+  if (metadata.clientSubmissionId === undefined) return null;
+  const digest = submissionDigest(
+    metadata,
+    uploads.map((upload) => upload.sha256),
+  );
+  return { id: metadata.clientSubmissionId, digest };
+}
+
 function requireImages(uploads: UploadedImage[]): void {
   if (uploads.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
 }
@@ -232,6 +309,7 @@ function toRowUpdate(patch: SpecimenPatch): SpecimenRowUpdate {
   if (patch.lifeStage !== undefined) changes.life_stage = patch.lifeStage;
   if (patch.sex !== undefined) changes.sex = patch.sex;
   if (patch.notes !== undefined) changes.notes = patch.notes;
+  if (patch.position !== undefined) Object.assign(changes, positionColumns(patch.position));
   if (patch.status !== undefined) changes.status = patch.status;
   return changes;
 }

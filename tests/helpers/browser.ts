@@ -4,7 +4,16 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type JSHandle, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  devices,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type JSHandle,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { describe } from 'vitest';
 import type { Specimen } from '../../api/contract/index.js';
 import type { DatabaseHandle } from '../../api/db/database.js';
@@ -68,15 +77,21 @@ export function launchChromium({ media = false }: LaunchOptions = {}): Promise<B
 
 /**
  * Builds the web app with vite when `web/dist/index.html` is missing or older than any source
- * (`web/src/**`, `web/index.html`), so the browser always runs the code under test.
+ * (`web/src/**`, `web/public/**`, `web/pwa/**`, `web/index.html`), so the browser always runs the code under test.
  */
 export async function ensureWebAppBuilt(): Promise<'built' | 'up to date'> {
   const builtAt = await modifiedAt(path.join(WEB_DIST_DIR, 'index.html'));
-  const sources = [path.join(REPO_ROOT, 'web', 'index.html'), ...(await filesUnder(path.join(REPO_ROOT, 'web', 'src')))];
+  const sourceFolders = ['src', 'public', 'pwa'].map((folder) => path.join(REPO_ROOT, 'web', folder));
+  const sources = [path.join(REPO_ROOT, 'web', 'index.html'), ...(await Promise.all(sourceFolders.map(filesUnder))).flat()];
   const newestSource = Math.max(...(await Promise.all(sources.map(modifiedAt))));
   if (builtAt !== 0 && builtAt >= newestSource) return 'up to date';
   try {
-    await promisify(execFile)('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    // A production build, as shipped: vitest's NODE_ENV=test would give React's development build and no service worker.
+    await promisify(execFile)('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'production' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
     throw new Error(`building the web app failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
@@ -97,9 +112,16 @@ async function filesUnder(root: string): Promise<string[]> {
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-/** A browser context (fresh cookies and localStorage) in English, so visible texts are predictable. */
-export function newEnglishContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
+const { defaultBrowserType: _defaultBrowserType, ...pixel5 } = devices['Pixel 5'];
+/** A phone as Chromium emulates one: Playwright's Pixel 5 (393 CSS pixels wide, touch, a mobile Chrome user agent). */
+export const PHONE: BrowserContextOptions = pixel5;
+
+/**
+ * A browser context (fresh cookies and localStorage) in English, so visible texts are predictable; `device` emulates
+ * another screen (e.g. {@link PHONE}) and may grant permissions.
+ */
+export function newEnglishContext(browser: Browser, baseURL: string, device: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ ...device, baseURL, locale: 'en-GB', timezoneId: 'Asia/Shanghai' });
 }
 
 /** Everything the page itself reported as broken: uncaught exceptions and console errors. */
@@ -153,14 +175,20 @@ export interface SignInOptions {
   timeoutMs: number;
   /** The new context is added here, for the test to close it (e.g. in `afterEach`). */
   openContexts: BrowserContext[];
+  /** The screen and permissions of the context; a desktop window unless given (see {@link newEnglishContext}). */
+  device?: BrowserContextOptions;
 }
 
 /**
  * A tab in a fresh browser profile (English, see {@link newEnglishContext}), signed out, on no page yet. Dialogs are
  * recorded and dismissed, page errors collected.
  */
-export async function openFreshTab(browser: Browser, baseUrl: string, { timeoutMs, openContexts }: SignInOptions): Promise<BrowserSession> {
-  const context = await newEnglishContext(browser, baseUrl);
+export async function openFreshTab(
+  browser: Browser,
+  baseUrl: string,
+  { timeoutMs, openContexts, device }: SignInOptions,
+): Promise<BrowserSession> {
+  const context = await newEnglishContext(browser, baseUrl, device);
   openContexts.push(context);
   context.setDefaultTimeout(timeoutMs);
   const page = await context.newPage();
@@ -183,7 +211,8 @@ export async function submitLogin({ page, errors }: BrowserSession, username: st
   await page.getByTestId('login-submit').click();
   // Signing in is the set-up of a test, not what it checks: it may take longer than an action on a machine busy
   // with other pages' video, and when it fails the error says what the page showed.
-  const signedIn = page.getByTestId('current-user');
+  // The header, rather than the user's name in it, which a phone's header keeps behind its menu.
+  const signedIn = page.getByTestId('topbar');
   const refused = page.getByTestId('form-error');
   const signInTimeoutMs = Math.max(timeoutMs, SIGN_IN_TIMEOUT);
   try {
@@ -298,6 +327,15 @@ export class BrowserTestBed {
     return signIn(this.browser, server.baseUrl, username, password, {
       timeoutMs: this.timeoutMs,
       openContexts: this.openContexts,
+    });
+  }
+
+  /** Signs `username` in on an emulated phone, with the context options `extra` (e.g. a position); see {@link PHONE}. */
+  signInOnPhone(username: string, extra: BrowserContextOptions = {}): Promise<BrowserSession> {
+    return signIn(this.browser, this.server.baseUrl, username, passwordOf(username), {
+      timeoutMs: this.timeoutMs,
+      openContexts: this.openContexts,
+      device: { ...PHONE, ...extra },
     });
   }
 

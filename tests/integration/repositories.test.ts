@@ -83,7 +83,9 @@ for (const backend of await testBackends()) {
       lifeStage: null,
       sex: null,
       notes: null,
+      position: null,
       createdBy: creator,
+      submission: null,
       ...overrides,
     });
     const image = (sha: string) => ({
@@ -112,7 +114,7 @@ for (const backend of await testBackends()) {
     });
 
     it('writes a specimen, its images and shared blobs in one transaction', async () => {
-      const id = await specimens.createWithImages(newSpecimen('harbour', 'harbour'), [image('a'), image('b')], async () => undefined);
+      const id = (await specimens.createWithImages(newSpecimen('harbour', 'harbour'), [image('a'), image('b')], async () => undefined))!;
       await specimens.createWithImages(newSpecimen('harbour', 'harbour'), [image('a')], async () => undefined);
       const record = await specimens.findInScope(id, scopeOfUnits('east'));
       expect(record?.images.map((img) => [img.position, img.originalFilename])).toEqual([

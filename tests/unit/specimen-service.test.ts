@@ -44,12 +44,10 @@ describe('SpecimenService', () => {
   });
 
   describe('submitting', () => {
-    const submit = async (username: string, overrides: Partial<SpecimenMetadata> = {}, files = [photo]) =>
-      world.service.create(
-        actor(username),
-        metadata(overrides),
-        await Promise.all(files.map((buffer, index) => uploadedImage(buffer, `${index}.jpg`))),
-      );
+    const submit = async (username: string, overrides: Partial<SpecimenMetadata> = {}, files = [photo]) => {
+      const uploads = await Promise.all(files.map((buffer, index) => uploadedImage(buffer, `${index}.jpg`)));
+      return (await world.service.create(actor(username), metadata(overrides), uploads)).specimen;
+    };
 
     it('stores a specimen submitted by staff, experts or administrators at a port of their scope, with its audit entry and identification request', async () => {
       const specimen = await submit('staff.beilun');
@@ -125,7 +123,7 @@ describe('SpecimenService', () => {
 
   describe('reading', () => {
     it('shows a specimen and its photos to everyone whose scope holds its port, and to no one else', async () => {
-      const specimen = await world.service.create(actor('staff.beilun'), metadata(), [await uploadedImage(photo, 'a.jpg')]);
+      const { specimen } = await world.service.create(actor('staff.beilun'), metadata(), [await uploadedImage(photo, 'a.jpg')]);
       const imageId = specimen.images[0]!.id;
       for (const username of ['staff.beilun', 'expert.ningbo', 'trainee.ningbo', 'expert.hq', 'admin']) {
         await expect(world.service.get(actor(username), specimen.id)).resolves.toMatchObject({ id: specimen.id });

@@ -1,5 +1,5 @@
 // Display helpers that depend on the current language.
-import type { PortRef, Unit } from '@contract';
+import type { GeoPosition, PortRef, Unit } from '@contract';
 import { localeFor, type Language } from './i18n';
 
 export function portName(port: Pick<PortRef, 'nameZh' | 'nameEn'>, lng: Language): string {
@@ -12,6 +12,11 @@ export function unitName(unit: Pick<Unit, 'nameZh' | 'nameEn'>, lng: Language): 
 
 export function portLabel(port: Pick<PortRef, 'code' | 'nameZh' | 'nameEn'>, lng: Language): string {
   return `${port.code} · ${portName(port, lng)}`;
+}
+
+/** Latitude, longitude in signed decimal degrees, as maps and GPS units take them (five decimals: about a metre). */
+export function formatCoordinates({ latitude, longitude }: GeoPosition): string {
+  return `${latitude.toFixed(5)}, ${longitude.toFixed(5)}`;
 }
 
 export function formatDateTime(iso: string | null | undefined, lng: Language): string {

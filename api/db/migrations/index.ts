@@ -14,6 +14,7 @@ import * as exportJobs from './0012-exports.js';
 import * as surveillanceAtScale from './0013-surveillance-at-scale.js';
 import * as exportExpiry from './0014-export-expiry.js';
 import * as classSchedule from './0015-class-schedule.js';
+import * as fieldSubmissions from './0016-field-submissions.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013-surveillance-at-scale': surveillanceAtScale,
   '0014-export-expiry': exportExpiry,
   '0015-class-schedule': classSchedule,
+  '0016-field-submissions': fieldSubmissions,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -40,9 +40,19 @@ const FIELD_OF_COLUMN = {
  */
 export class FakeSpecimenRepository implements Pick<
   Specimens,
-  'createWithImages' | 'addImages' | 'update' | 'hasConsultation' | 'findInScope' | 'listInScope' | 'findImageInScope' | 'isBlobReferenced'
+  | 'createWithImages'
+  | 'findSubmission'
+  | 'addImages'
+  | 'update'
+  | 'hasConsultation'
+  | 'findInScope'
+  | 'listInScope'
+  | 'findImageInScope'
+  | 'isBlobReferenced'
 > {
   private readonly specimens = new Map<string, SpecimenRecord>();
+  /** The client submissions (`creator id` + `client id`) and the specimen each made, as the unique index keeps them. */
+  private readonly submissions = new Map<string, { id: string; digest: string }>();
   private readonly consultations = new Set<string>();
 
   constructor(
@@ -66,7 +76,9 @@ export class FakeSpecimenRepository implements Pick<
       lifeStage: null,
       sex: null,
       notes: null,
+      position: null,
       createdBy: creator.id,
+      submission: null,
     });
     this.specimens.set(record.id, record);
     return structuredClone(record);
@@ -81,12 +93,19 @@ export class FakeSpecimenRepository implements Pick<
     specimen: NewSpecimen,
     images: NewSpecimenImage[],
     afterInsert: Transactional<[specimenId: string]>,
-  ): Promise<string> {
+  ): Promise<string | undefined> {
+    const submissionKey = specimen.submission && `${specimen.createdBy} ${specimen.submission.id}`;
+    if (submissionKey && this.submissions.has(submissionKey)) return undefined;
     const record = this.record(randomUUID(), specimen);
     record.images = images.map((image, position) => imageRecord(image, position));
     await afterInsert(this.transaction.trx, record.id);
     this.specimens.set(record.id, record);
+    if (submissionKey) this.submissions.set(submissionKey, { id: record.id, digest: specimen.submission!.digest });
     return record.id;
+  }
+
+  async findSubmission(createdBy: string, clientSubmissionId: string): Promise<{ id: string; digest: string } | undefined> {
+    return this.submissions.get(`${createdBy} ${clientSubmissionId}`);
   }
 
   async addImages(
@@ -163,7 +182,7 @@ export class FakeSpecimenRepository implements Pick<
   }
 
   private record(id: string, specimen: NewSpecimen): SpecimenRecord {
-    const { portId, createdBy, ...fields } = specimen;
+    const { portId, createdBy, submission: _submission, ...fields } = specimen;
     const port = this.organisation.ports.find((candidate) => candidate.id === portId);
     const creator = this.organisation.personById(createdBy)?.actor;
     if (!port || !creator) throw new Error(`no port ${portId} or no person ${createdBy} in the fake organisation`);

@@ -14,6 +14,7 @@ import {
 import { mergeSpecimen } from '../identification';
 import { api, formOf, upload } from './client';
 import { queryKeys, type SpecimenPage } from './query-keys';
+import { keptPorts, keptUploadLimits } from '../field/kept-answers';
 import { getSession, updateUser } from './session';
 import { storeSpecimen } from './specimen-cache';
 
@@ -31,11 +32,29 @@ export function useMe(): User | undefined {
   return useQuery({ ...meQuery, initialData: getSession()?.user, initialDataUpdatedAt: 0 }).data;
 }
 
+const byCode = (ports: readonly Port[]) => ports.toSorted((a, b) => a.code.localeCompare(b.code));
+
+/**
+ * Asked once per session, an answer this device kept standing in until the server's arrives (a phone offline in the
+ * field still has it): the kept one counts as old, the server's as current for the rest of the session.
+ */
+const ONCE_PER_SESSION = {
+  initialDataUpdatedAt: 0,
+  staleTime: (query: { state: { dataUpdatedAt: number } }) => (query.state.dataUpdatedAt === 0 ? 0 : Infinity),
+} as const;
+
 export const portsQuery = queryOptions({
   queryKey: queryKeys.ports,
-  queryFn: async ({ signal }) => (await api.listPorts(undefined, { signal })).items.toSorted((a, b) => a.code.localeCompare(b.code)),
-  // Ports hardly change; the cache goes with the session.
-  staleTime: Infinity,
+  queryFn: async ({ signal }) => {
+    const answer = await api.listPorts(undefined, { signal });
+    keptPorts.remember(answer);
+    return byCode(answer.items);
+  },
+  initialData: () => {
+    const kept = keptPorts.remembered();
+    return kept && byCode(kept.items);
+  },
+  ...ONCE_PER_SESSION,
 });
 
 const NO_PORTS: readonly Port[] = [];
@@ -46,11 +65,16 @@ export function usePorts(): { ports: readonly Port[]; loading: boolean; error: E
   return { ports: data ?? NO_PORTS, loading: isPending, error };
 }
 
+// The server's configuration: it changes with a restart at most.
 export const uploadLimitsQuery = queryOptions({
   queryKey: queryKeys.uploadLimits,
-  queryFn: ({ signal }) => api.getUploadLimits(undefined, { signal }),
-  // The server's configuration: it changes with a restart at most.
-  staleTime: Infinity,
+  queryFn: async ({ signal }) => {
+    const limits = await api.getUploadLimits(undefined, { signal });
+    keptUploadLimits.remember(limits);
+    return limits;
+  },
+  initialData: () => keptUploadLimits.remembered(),
+  ...ONCE_PER_SESSION,
 });
 
 /** What one upload may hold, as the server is configured (undefined while it loads). */

@@ -55,6 +55,13 @@ const ICONS = {
   ],
   pen: stroked('M12 20h9', 'M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z'),
   key: [<circle key="bow" cx="7.5" cy="15.5" r="4.5" />, ...stroked('M10.7 12.3L21 2', 'M16 7l3 3', 'M13.5 9.5l2.5 2.5')],
+  menu: stroked('M4 6h16', 'M4 12h16', 'M4 18h16'),
+  locate: [
+    <circle key="centre" cx="12" cy="12" r="3" />,
+    <circle key="ring" cx="12" cy="12" r="7" />,
+    ...stroked('M12 2v3', 'M12 19v3', 'M2 12h3', 'M19 12h3'),
+  ],
+  cloudOff: stroked('M17.5 19H7a5 5 0 1 1 1.1-9.9A6 6 0 0 1 19.5 11a4 4 0 0 1-2 8z', 'M3 3l18 18'),
 } satisfies Record<string, ReactElement[]>;
 
 export type IconName = keyof typeof ICONS;

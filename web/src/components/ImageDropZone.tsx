@@ -4,6 +4,7 @@ import type { UploadLimits } from '@contract';
 import { formatBytes } from '../format';
 import { useLanguage } from '../i18n';
 import { acceptAttribute, formatNames } from '../submit/file-checks';
+import { TakePhotoButton } from './TakePhotoButton';
 
 export interface SelectedImage {
   key: string;
@@ -138,6 +139,7 @@ export function ImageDropZone({ images, onAdd, onRemove, disabled = false, limit
         </svg>
         <p className="dropzone-title">{t('submit.dropHere')}</p>
         <p className="dropzone-or">{t('submit.or')}</p>
+        <TakePhotoButton disabled={disabled} onPick={accept} />
         <label htmlFor={inputId} className={`btn btn-secondary${disabled ? ' is-disabled' : ''}`}>
           {t('submit.chooseFiles')}
         </label>

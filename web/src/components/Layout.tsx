@@ -1,18 +1,25 @@
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { useMe } from '../api/queries';
 import { clearSession } from '../api/session';
 import { CurrentUserContext } from '../current-user';
 import { useEnumLabel } from '../enums';
+import { useOutboxSender } from '../field/use-outbox';
 import { useLanguage } from '../i18n';
 import { useLiveConnected } from '../api/live';
 import { navItemsFor } from '../navigation';
 import { AlertNotices, OpenAlertsBadge } from './AlertNotices';
 import { ClassNotices } from './ClassNotices';
+import { Icon } from './Icon';
 import { LanguageSwitch } from './LanguageSwitch';
 
-/** The signed-in pages' frame: header with the role's navigation, live status, user and logout; the page below. */
+/**
+ * The signed-in pages' frame: header with the role's navigation, live status, user and logout; the page below. On a
+ * phone the header is one line — brand, live status, a menu button that opens the rest. It sends the person's
+ * outbox (submissions kept on the device) whatever page they are on.
+ */
 export function Layout() {
   const { t } = useTranslation();
   const lng = useLanguage();
@@ -20,6 +27,7 @@ export function Layout() {
   const live = useLiveConnected();
   const user = useMe();
   const navigate = useNavigate();
+  const [menuOpen, setMenuOpen] = useState(false);
   if (!user) return null;
   const unitName = lng === 'zh' ? user.unit.nameZh : user.unit.nameEn;
 
@@ -32,20 +40,32 @@ export function Layout() {
 
   return (
     <CurrentUserContext value={user}>
+      <OutboxSender userId={user.id} />
       <div className="app">
-        <header className="topbar">
+        <header className={`topbar${menuOpen ? ' is-menu-open' : ''}`} data-testid="topbar">
           <div className="topbar-inner">
-            <Link className="brand" to="/">
+            <Link className="brand" to="/" onClick={() => setMenuOpen(false)}>
               <span className="brand-mark" aria-hidden="true" />
               <span className="brand-name">{t('app.name')}</span>
             </Link>
-            <nav className="nav" aria-label="main">
+            <button
+              type="button"
+              className="btn btn-ghost menu-button"
+              aria-expanded={menuOpen}
+              aria-controls="main-menu"
+              onClick={() => setMenuOpen((open) => !open)}
+              data-testid="menu-button"
+            >
+              <Icon name={menuOpen ? 'close' : 'menu'} label={menuOpen ? t('nav.closeMenu') : t('nav.menu')} />
+            </button>
+            <nav className="nav" id="main-menu" aria-label="main">
               {navItemsFor(user.role).map((item) => (
                 <Link
                   key={item.testId}
                   to={item.to}
                   className="nav-link"
                   activeProps={{ className: 'is-active' }}
+                  onClick={() => setMenuOpen(false)}
                   data-testid={item.testId}
                 >
                   {t(`nav.${item.label}`)}
@@ -83,4 +103,10 @@ export function Layout() {
       </div>
     </CurrentUserContext>
   );
+}
+
+/** The outbox's sender, for the signed-in person: a component, as the frame knows who that is only after its hooks ran. */
+function OutboxSender({ userId }: { userId: string }) {
+  useOutboxSender(userId);
+  return null;
 }

@@ -11,6 +11,7 @@ const WITHDRAWABLE: readonly SpecimenStatus[] = ['submitted', 'in_review', 'need
 import { AddPhotos, NeedsPhotosBanner } from '../components/AddPhotos';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { IdentificationPanel } from '../components/IdentificationPanel';
+import { PositionText } from '../components/PositionText';
 import { SpecimenReviewPanel } from '../components/ReviewState';
 import { SpecimenRooms } from '../components/SpecimenRooms';
 import { StatusBadge } from '../components/StatusBadge';
@@ -183,6 +184,9 @@ export function SpecimenDetailPage() {
             </DetailRow>
             <DetailRow label={t('detail.location')} testId="detail-location">
               {text(s.locationDetail)}
+            </DetailRow>
+            <DetailRow label={t('detail.position')} testId="detail-position">
+              {s.position ? <PositionText position={s.position} /> : none}
             </DetailRow>
             <DetailRow label={t('detail.trapMethod')} testId="detail-trap-method">
               {optionalEnum('trapMethod', s.trapMethod)}

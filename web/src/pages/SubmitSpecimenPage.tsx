@@ -2,16 +2,21 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formOf, isAbortError, upload } from '../api/client';
+import { isAbortError } from '../api/client';
 import { uploadLimitsQuery, usePorts, useUploadLimits } from '../api/queries';
-import { endpoints, type LifeStage, type Sex, type SiteType, type Specimen, type SpecimenMetadata, type TrapMethod } from '@contract';
+import type { GeoPosition, LifeStage, Sex, SiteType, Specimen, SpecimenMetadata, TrapMethod } from '@contract';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
+import { Icon } from '../components/Icon';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from '../components/ImageDropZone';
+import { OutboxPanel } from '../components/OutboxPanel';
 import { PhotoProblems } from '../components/PhotoProblems';
+import { PositionField } from '../components/PositionField';
 import { EnumSelect, PortSelect } from '../components/Select';
 import { UploadProgress } from '../components/UploadProgress';
 import { useCurrentUser } from '../current-user';
+import { rememberedMetadata } from '../field/remembered-metadata';
+import { submitOrQueue } from '../field/submit-or-queue';
 import { dateTimeLocalToIso, toDateTimeLocalValue } from '../format';
 import { keysWithProblems } from '../submit/file-checks';
 import { useDraft } from '../submit/form-draft';
@@ -30,12 +35,14 @@ interface FormState {
   notes: string;
 }
 
-function initialForm(): FormState {
+/** An empty form, but for what the person chose last time on this device (port, site, trap, location). */
+function initialForm(userId: string): FormState {
+  const remembered = rememberedMetadata(userId);
   return {
-    portCode: '',
-    siteType: 'ship',
-    locationDetail: '',
-    trapMethod: '',
+    portCode: remembered.portCode ?? '',
+    siteType: remembered.siteType ?? 'ship',
+    locationDetail: remembered.locationDetail ?? '',
+    trapMethod: remembered.trapMethod ?? '',
     collectedAt: toDateTimeLocalValue(new Date()),
     collector: '',
     count: '1',
@@ -52,12 +59,13 @@ function optionalText(value: string): string | undefined {
 
 export function SubmitSpecimenPage() {
   const { t } = useTranslation();
+  const user = useCurrentUser();
   const { ports, loading: portsLoading, error: portsError } = usePorts();
   const queryClient = useQueryClient();
   const limits = useUploadLimits();
-  const user = useCurrentUser();
-  // A half-filled form, its photos included, is still here after a visit to another page.
-  const [form, setForm, startFormAfresh] = useDraft<FormState>('submit-specimen.form', user.id, initialForm);
+  // A half-filled form, its position and photos included, is still here after a visit to another page.
+  const [form, setForm, startFormAfresh] = useDraft<FormState>('submit-specimen.form', user.id, () => initialForm(user.id));
+  const [position, setPosition, startPositionAfresh] = useDraft<GeoPosition | null>('submit-specimen.position', user.id, () => null);
   const [images, setImages, startImagesAfresh] = useDraft<SelectedImage[]>('submit-specimen.photos', user.id, () => []);
   const { problems } = usePhotoProblems(images, limits);
   const [uploading, setUploading] = useState(false);
@@ -65,16 +73,17 @@ export function SubmitSpecimenPage() {
   const [error, setError] = useState<unknown>(null);
   const [cancelled, setCancelled] = useState(false);
   const [created, setCreated] = useState<Specimen | null>(null);
+  const [queued, setQueued] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
   const resultRef = useRef<HTMLDivElement>(null);
 
-  // A user attached to a single port gets it preselected.
-  const portCode = form.portCode || (ports.length === 1 ? (ports[0]?.code ?? '') : '');
+  // A user attached to a single port gets it preselected; a remembered port no longer in their scope is not kept.
+  const portCode = ports.some((port) => port.code === form.portCode) ? form.portCode : ports.length === 1 ? (ports[0]?.code ?? '') : '';
 
   // Bring the outcome into view (the form is long on phones).
   useEffect(() => {
-    if (created || (error && !uploading)) resultRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
-  }, [created, error, uploading]);
+    if (created || queued || (error && !uploading)) resultRef.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [created, queued, error, uploading]);
 
   // Abort a running upload when leaving the page.
   useEffect(() => () => abortRef.current?.abort(), []);
@@ -110,6 +119,7 @@ export function SubmitSpecimenPage() {
     if (form.sex) metadata.sex = form.sex;
     const notes = optionalText(form.notes);
     if (notes) metadata.notes = notes;
+    if (position) metadata.position = position;
     return { metadata };
   }
 
@@ -125,6 +135,7 @@ export function SubmitSpecimenPage() {
     setCancelled(false);
     setCreated(null);
     setProgress(null);
+    setQueued(false);
     setUploading(true);
     const controller = new AbortController();
     abortRef.current = controller;
@@ -136,14 +147,12 @@ export function SubmitSpecimenPage() {
       }
       if (controller.signal.aborted) return;
       setProgress(0);
-      const form = formOf(
-        endpoints.createSpecimen,
-        { metadata: result.metadata },
-        images.map((i) => i.file),
-      );
-      const specimen = await upload(endpoints.createSpecimen, {}, form, { onProgress: setProgress, signal: controller.signal });
-      setCreated(specimen);
+      const photos = images.map((i) => i.file);
+      const outcome = await submitOrQueue(user.id, result.metadata, photos, { onProgress: setProgress, signal: controller.signal });
+      if (outcome.kind === 'sent') setCreated(outcome.specimen);
+      else setQueued(true);
       startImagesAfresh([]); // unmounting the previews revokes their object URLs
+      startPositionAfresh(null);
       startFormAfresh((f) => ({ ...f, notes: '', count: '1', collectedAt: toDateTimeLocalValue(new Date()) }));
     } catch (err) {
       if (!isAbortError(err)) setError(err);
@@ -166,6 +175,7 @@ export function SubmitSpecimenPage() {
             problemKeys={keysWithProblems(problems)}
             onAdd={(files) => {
               setCreated(null);
+              setQueued(false);
               setImages((prev) => [...prev, ...toSelectedImages(files, prev)]);
             }}
             onRemove={(key) => setImages((prev) => prev.filter((i) => i.key !== key))}
@@ -202,6 +212,8 @@ export function SubmitSpecimenPage() {
                 data-testid="field-location"
               />
             </Field>
+
+            <PositionField value={position} onChange={setPosition} disabled={uploading} />
 
             <Field label={t('submit.trapMethod')}>
               <EnumSelect
@@ -278,7 +290,7 @@ export function SubmitSpecimenPage() {
         </div>
 
         <div className="submit-bar" ref={resultRef}>
-          {progress !== null && (uploading || (error === null && !cancelled)) && (
+          {progress !== null && !queued && (uploading || (error === null && !cancelled)) && (
             <UploadProgress value={progress} testId="upload-progress" onCancel={uploading ? cancel : undefined} />
           )}
           <ErrorMessage error={error} testId="form-error" />
@@ -295,11 +307,17 @@ export function SubmitSpecimenPage() {
               </Link>
             </div>
           )}
+          {queued && (
+            <div className="alert alert-info" role="status" data-testid="submit-queued">
+              <Icon name="cloudOff" /> {t('field.queued')}
+            </div>
+          )}
           <button type="submit" className="btn btn-primary" disabled={uploading} aria-busy={uploading} data-testid="submit-specimen">
             {uploading ? t('submit.uploading') : t('submit.submit')}
           </button>
         </div>
       </form>
+      <OutboxPanel />
     </section>
   );
 }
