@@ -293,14 +293,15 @@ describeInChromium('the submit page’s rough edges in Chromium against the real
     await page.getByTestId('field-location').waitFor();
     expect(await filled()).toEqual(halfFilled);
 
-    // Sent, it is done with: back again, the form starts afresh.
+    // Sent, it is done with: back again, the form starts afresh, but for the collection details the field keeps from one
+    // specimen to the next (port, site type, trap, location).
     const specimenId = await submitAndSucceed(page);
     expect((await testBed.fetchSpecimenAs('staff.yangshan', specimenId)).locationDetail).toBe('Flight MU 5101, hold');
     await page.getByTestId('nav-specimens').click();
     await waitForListLoaded(page);
     await page.getByTestId('nav-submit').click();
     await page.getByTestId('field-location').waitFor();
-    expect(await filled()).toMatchObject({ siteType: 'ship', location: '', collector: '', notes: '', photos: [] });
+    expect(await filled()).toEqual({ ...halfFilled, collector: '', notes: '', photos: [] });
 
     // Another person signing in on the same tab does not find someone else's draft.
     await page.getByTestId('field-location').fill('Someone else’s draft');
