@@ -80,7 +80,7 @@ export function ShadowComparisonCard({ comparison }: { comparison: ShadowCompari
           </thead>
           <tbody>
             {confusion.map((pair) => (
-              <tr key={`${pair.primaryTaxon}→${pair.shadowTaxon}`}>
+              <tr key={JSON.stringify([pair.primaryTaxon, pair.shadowTaxon])}>
                 <td>
                   <TaxonName taxon={pair.primaryTaxon} short />
                 </td>
