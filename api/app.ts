@@ -33,6 +33,7 @@ import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { AlertDeliveryRepository } from './repositories/alert-delivery.repository.js';
 import { AlertChannelRepository } from './repositories/alert-channel.repository.js';
 import { AppointmentRepository } from './repositories/appointment.repository.js';
+import { AuditTrailRepository } from './repositories/audit-trail.repository.js';
 import { LabDirectoryRepository } from './repositories/lab-directory.repository.js';
 import { LabRepository } from './repositories/lab.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
@@ -53,6 +54,7 @@ import { UserAccountRepository } from './repositories/user-account.repository.js
 import { UserRepository } from './repositories/user.repository.js';
 import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
 import { appointmentsRoutes } from './routes/appointments.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { identifyRoutes } from './routes/identify.routes.js';
@@ -76,6 +78,7 @@ import { LabAdministrationService } from './services/lab-administration.service.
 import { LabService } from './services/lab.service.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import type { AlertDeliveryService } from './services/alert-delivery.service.js';
+import { AuditTrailService } from './services/audit-trail.service.js';
 import { AuthService } from './services/auth.service.js';
 import { startExports } from './services/export-runtime.js';
 import type { ExportService } from './services/export.service.js';
@@ -361,6 +364,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     labs: new LabService(transactions, labRepository, appointmentRepository),
     appointments: new AppointmentService(transactions, appointmentRepository, labRepository),
   });
+  await app.register(auditRoutes, { trail: new AuditTrailService(new AuditTrailRepository(database.db)) });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {

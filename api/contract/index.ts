@@ -5,6 +5,7 @@
  */
 import { alertEndpoints } from './alerts.js';
 import { appointmentEndpoints } from './appointments.js';
+import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
 import { exportEndpoints } from './exports.js';
 import { identificationEndpoints } from './identification.js';
@@ -23,6 +24,7 @@ import { userEndpoints } from './users.js';
 
 export * from './alerts.js';
 export * from './appointments.js';
+export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './endpoint.js';
@@ -64,6 +66,7 @@ export const endpoints = {
   ...exportEndpoints,
   ...appointmentEndpoints,
   ...organisationEndpoints,
+  ...auditEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

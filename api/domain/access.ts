@@ -54,6 +54,8 @@ export const permissions = {
   administerAccounts: (role: Role) => role === 'admin',
   /** Units, ports and laboratories, and who manages each laboratory, are set by administrators. */
   administerOrganisation: (role: Role) => role === 'admin',
+  /** Who changed what, when: the record of administration is read by administrators. */
+  readAuditTrail: (role: Role) => role === 'admin',
   /** Who may be listed as a laboratory's manager: people who judge specimens or run the service. */
   manageLabs: (role: Role) => role === 'expert' || role === 'admin',
 };

@@ -11,6 +11,25 @@ export type UnitLevel = (typeof UNIT_LEVELS)[number];
 /** The level of a unit's children, which follows from its own; port-level units have none. */
 export const CHILD_UNIT_LEVEL: Readonly<Record<UnitLevel, UnitLevel | null>> = { headquarters: 'district', district: 'port', port: null };
 
+/** What an audit entry is about: every kind of thing whose changes are recorded in the audit trail. */
+export const AUDIT_ENTITY_TYPES = [
+  'user',
+  'unit',
+  'port',
+  'lab',
+  'lab_slot',
+  'appointment',
+  'model',
+  'taxon',
+  'triage_rule',
+  'alert_channel',
+  'alert',
+  'specimen',
+  'detection',
+  'room',
+] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
+
 export const PORT_TYPES = ['sea', 'air', 'land'] as const;
 export type PortType = (typeof PORT_TYPES)[number];
 

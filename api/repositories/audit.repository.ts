@@ -1,10 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { AuditEntityType } from '../domain/vocabulary.js';
 
 export interface AuditEntry {
   userId: string | null;
   action: string;
-  entityType: string;
+  entityType: AuditEntityType;
   entityId: string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;

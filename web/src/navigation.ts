@@ -40,6 +40,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { to: '/admin/taxa', label: 'taxa', testId: 'nav-taxa' },
   { to: '/admin/triage', label: 'triage', testId: 'nav-triage' },
   { to: '/admin/alert-channels', label: 'alertChannels', testId: 'nav-alert-channels' },
+  { to: '/admin/audit', label: 'audit', testId: 'nav-audit' },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { parseAlertSearch, alertListQueryFor } from './alert-inbox';
 import { alertChannelsQuery } from './api/alert-channel-queries';
 import { alertListQuery, alertQuery } from './api/alert-queries';
+import { auditEntriesQuery } from './api/audit-queries';
 import { labsQuery } from './api/appointment-queries';
 import { labDetailsQuery, unitsQuery } from './api/organisation-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
@@ -24,6 +25,7 @@ import { triageRulesQuery } from './api/taxa-queries';
 import { ACCOUNTS_SHOWN, administeredUnitsQuery, userAccountsQuery } from './api/user-queries';
 import { getSession, type Session } from './api/session';
 import { parseScheduleSearch } from './appointments';
+import { auditQueryFor, parseAuditSearch } from './audit-search';
 import { Layout } from './components/Layout';
 import { HOME } from './navigation';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -247,6 +249,15 @@ const unitsAdminRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/UnitsAdminPage'), 'UnitsAdminPage'),
 });
 
+const auditRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: 'audit',
+  validateSearch: parseAuditSearch,
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => void context.queryClient.prefetchQuery(auditEntriesQuery(auditQueryFor(deps))),
+  component: lazyRouteComponent(() => import('./pages/AuditTrailPage'), 'AuditTrailPage'),
+});
+
 const appointmentsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'appointments',
@@ -293,6 +304,7 @@ const routeTree = rootRoute.addChildren([
       taxaAdminRoute,
       triageRulesRoute,
       alertChannelsRoute,
+      auditRoute,
     ]),
     appointmentsRoute,
     labScheduleRoute,

@@ -15,6 +15,7 @@ import * as surveillanceAtScale from './0013-surveillance-at-scale.js';
 import * as exportExpiry from './0014-export-expiry.js';
 import * as classSchedule from './0015-class-schedule.js';
 import * as fieldSubmissions from './0016-field-submissions.js';
+import * as auditTrailOrder from './0017-audit-trail-order.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014-export-expiry': exportExpiry,
   '0015-class-schedule': classSchedule,
   '0016-field-submissions': fieldSubmissions,
+  '0017-audit-trail-order': auditTrailOrder,
 };
 
 export const migrationProvider: MigrationProvider = {
