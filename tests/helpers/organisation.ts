@@ -1,13 +1,10 @@
 import { expect } from 'vitest';
 import type { ErrorBody } from '../../api/contract/index.js';
-import type { Response } from './client.js';
+import { expectError, type Refusal } from './audit.js';
 import type { TestApp } from './test-app.js';
 
 /** A well-formed id no row has. */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-
-/** The part of an answer a refusal is judged by. */
-export type Refusal = Pick<Response, 'statusCode' | 'body' | 'error'>;
 
 /** The ids of the demo organisation's units, by code. */
 export async function demoUnitIds(t: TestApp): Promise<Record<string, string>> {
@@ -18,18 +15,6 @@ export async function demoUnitIds(t: TestApp): Promise<Record<string, string>> {
 export async function userIdOf(t: TestApp, username: string): Promise<string> {
   const { id } = await t.database.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
   return id;
-}
-
-/** The audit entries of one entity, oldest first. */
-export function auditOf(t: TestApp, entityType: string, entityId: string) {
-  return t.database.db
-    .selectFrom('audit_log')
-    .select(['action', 'user_id', 'before', 'after'])
-    .where('entity_type', '=', entityType)
-    .where('entity_id', '=', entityId)
-    .orderBy('at')
-    .orderBy('id')
-    .execute();
 }
 
 /** Every row administering the organisation may write: a refused or repeated change leaves them all as they were. */
@@ -47,11 +32,9 @@ async function organisationRows(t: TestApp) {
 /** `attempt` is answered `status` with the error `code`, and nothing was written; returns the error body. */
 export async function expectRefused(t: TestApp, attempt: () => Promise<Refusal>, status: number, code: string): Promise<ErrorBody> {
   const before = await organisationRows(t);
-  const response = await attempt();
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.error()).toMatchObject({ error: code, message: expect.any(String) });
+  const error = expectError(await attempt(), status, code);
   expect(await organisationRows(t)).toEqual(before);
-  return response.error();
+  return error;
 }
 
 /** `attempt` (a request repeated) answers 200 and writes nothing, not even an audit entry. */

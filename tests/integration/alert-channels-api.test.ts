@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type AlertChannel, type AlertChannelBody } from '../../api/contract/index.js';
 import { unitId } from '../helpers/alerts.js';
-import { as, type Client, type Response } from '../helpers/client.js';
+import { auditOf, expectError } from '../helpers/audit.js';
+import { as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -23,19 +24,7 @@ for (const backend of await testBackends()) {
       channels: await t.database.db.selectFrom('alert_channels').selectAll().orderBy('id').execute(),
       audit: (await t.database.db.selectFrom('audit_log').select('id').execute()).length,
     });
-    const auditOf = (channelId: string) =>
-      t.database.db
-        .selectFrom('audit_log')
-        .select(['action', 'user_id', 'before', 'after'])
-        .where('entity_type', '=', 'alert_channel')
-        .where('entity_id', '=', channelId)
-        .orderBy('at')
-        .execute();
-    const expectError = (response: Pick<Response, 'statusCode' | 'body' | 'error'>, status: number, code: string) => {
-      expect(response.statusCode, response.body).toBe(status);
-      expect(response.error()).toMatchObject({ error: code, message: expect.any(String) });
-      return response.error();
-    };
+    const auditOfChannel = (channelId: string) => auditOf(t, 'alert_channel', channelId);
     const created = async (body: AlertChannelBody): Promise<AlertChannel> => {
       const response = await admin.createAlertChannel({ body });
       expect(response.statusCode, response.body).toBe(201);
@@ -63,7 +52,7 @@ for (const backend of await testBackends()) {
       const listed = (await admin.listAlertChannels()).json().items.find((item) => item.id === channel.id)!;
       const { secret: _secret, ...withoutSecret } = channel;
       expect(listed).toEqual(withoutSecret);
-      const audit = await auditOf(channel.id);
+      const audit = await auditOfChannel(channel.id);
       expect(audit).toMatchObject([
         {
           action: 'alert_channel.created',
@@ -96,7 +85,7 @@ for (const backend of await testBackends()) {
       const inApp = await created({ kind: 'in_app', unitId: ningbo, name: 'Inbox', enabled: false });
       expect(inApp).toMatchObject({ kind: 'in_app', enabled: false, webhook: null, sms: null });
 
-      const everything = JSON.stringify([(await admin.listAlertChannels()).body, await auditOf(sms.id)]);
+      const everything = JSON.stringify([(await admin.listAlertChannels()).body, await auditOfChannel(sms.id)]);
       expect(everything).not.toContain('gateway-token-secret');
     });
 
@@ -150,7 +139,7 @@ for (const backend of await testBackends()) {
       });
       expect(chosen.json().secret).toBe('a-secret-of-the-admins-choice');
 
-      const audit = await auditOf(channel.id);
+      const audit = await auditOfChannel(channel.id);
       expect(audit.map((entry) => entry.action)).toEqual([
         'alert_channel.created',
         'alert_channel.updated',

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type LabDetail } from '../../api/contract/index.js';
 import { as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
-import { auditOf, demoUnitIds, expectRefused, expectUnchanged, UNKNOWN_ID, userIdOf, type Refusal } from '../helpers/organisation.js';
+import { auditOf, type Refusal } from '../helpers/audit.js';
+import { demoUnitIds, expectRefused, expectUnchanged, UNKNOWN_ID, userIdOf } from '../helpers/organisation.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 for (const backend of await testBackends()) {

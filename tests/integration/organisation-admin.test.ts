@@ -3,7 +3,8 @@ import { endpoints, type Port, type PortBody, type UnitBody, type UnitNode } fro
 import { hashPassword } from '../../api/services/password-hash-pool.js';
 import { as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
-import { auditOf, demoUnitIds, expectRefused, UNKNOWN_ID, userIdOf, type Refusal } from '../helpers/organisation.js';
+import { auditOf, type Refusal } from '../helpers/audit.js';
+import { demoUnitIds, expectRefused, UNKNOWN_ID, userIdOf } from '../helpers/organisation.js';
 import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.js';
 
 for (const backend of await testBackends()) {

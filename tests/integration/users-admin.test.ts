@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints, type NewUserAccount, type UserAccount } from '../../api/contract/index.js';
 import { unitId } from '../helpers/alerts.js';
-import { anonymous, as, withToken, type Client, type Response } from '../helpers/client.js';
+import { auditOf, expectError } from '../helpers/audit.js';
+import { anonymous, as, withToken, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -25,19 +26,7 @@ for (const backend of await testBackends()) {
       users: await t.database.db.selectFrom('users').selectAll().orderBy('id').execute(),
       audit: (await t.database.db.selectFrom('audit_log').select('id').execute()).length,
     });
-    const auditOf = (userId: string) =>
-      t.database.db
-        .selectFrom('audit_log')
-        .select(['action', 'user_id', 'before', 'after'])
-        .where('entity_type', '=', 'user')
-        .where('entity_id', '=', userId)
-        .orderBy('at')
-        .execute();
-    const expectError = (response: Pick<Response, 'statusCode' | 'body' | 'error'>, status: number, code: string) => {
-      expect(response.statusCode, response.body).toBe(status);
-      expect(response.error()).toMatchObject({ error: code, message: expect.any(String) });
-      return response.error();
-    };
+    const auditOfUser = (userId: string) => auditOf(t, 'user', userId);
     const newAccount = (username: string, changes: Partial<NewUserAccount> = {}): NewUserAccount => ({
       username,
       displayName: `  ${username} person  `,
@@ -72,7 +61,7 @@ for (const backend of await testBackends()) {
       );
       expect((await (await signIn('staff.new')).getMe()).json().user).toMatchObject({ id: account.id, role: 'staff' });
 
-      const audit = await auditOf(account.id);
+      const audit = await auditOfUser(account.id);
       expect(audit).toEqual([
         {
           action: 'user.created',
@@ -139,7 +128,7 @@ for (const backend of await testBackends()) {
       await admin.updateUser({ params: { id: account.id }, body: { disabled: false } });
       expectError(await session.getMe(), 401, 'session_revoked');
       expect((await (await signIn('staff.leaving')).getMe()).statusCode).toBe(200);
-      expect((await auditOf(account.id)).map(({ action, before, after }) => [action, before?.disabled, after?.disabled])).toEqual([
+      expect((await auditOfUser(account.id)).map(({ action, before, after }) => [action, before?.disabled, after?.disabled])).toEqual([
         ['user.created', undefined, false],
         ['user.updated', false, true],
         ['user.updated', true, false],
@@ -173,11 +162,11 @@ for (const backend of await testBackends()) {
       expect((await admin.updateUser({ params: { id: account.id }, body: { displayName: ' Moved expert ' } })).statusCode).toBe(200);
       expect(await trace()).toEqual(before); // Nothing changed, nothing written.
 
-      const [, passwordReset, move] = await auditOf(account.id);
+      const [, passwordReset, move] = await auditOfUser(account.id);
       expect(passwordReset).toMatchObject({ before: { role: 'staff' }, after: { role: 'staff', passwordReset: true } });
       expect(move).toMatchObject({ before: { role: 'staff', unitId: units.beilun }, after: { role: 'expert', unitId: units.yangshan } });
       expect(move!.after).not.toHaveProperty('passwordReset');
-      expect(JSON.stringify(await auditOf(account.id))).not.toContain('second-password-2');
+      expect(JSON.stringify(await auditOfUser(account.id))).not.toContain('second-password-2');
     });
 
     it.each(['disabled', 'role', 'unitId'] as const)(

@@ -6,6 +6,8 @@ import { auditEntriesQuery } from '../api/audit-queries';
 import { AuditChange } from '../components/audit/AuditChange';
 import { DateRangeFields } from '../components/DateRangeFields';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ListBody } from '../components/ListBody';
+import { Pagination } from '../components/Pagination';
 import { Field } from '../components/Field';
 import { EnumSelect } from '../components/Select';
 import { AUDIT_PAGE_SIZE, auditQueryFor, type AuditSearch } from '../audit-search';
@@ -57,8 +59,7 @@ export function AuditTrailPage() {
 
   const items = data?.items ?? [];
   const total = data?.total ?? 0;
-  const page = search.page ?? 1;
-  const offset = (page - 1) * AUDIT_PAGE_SIZE;
+  const offset = ((search.page ?? 1) - 1) * AUDIT_PAGE_SIZE;
 
   return (
     <section className="page" data-testid="audit-page">
@@ -92,79 +93,50 @@ export function AuditTrailPage() {
         />
       </form>
       <ErrorMessage error={error} onRetry={() => void refetch()} />
-      {isPending ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : items.length === 0 ? (
-        !error && (
-          <p className="empty" data-testid="audit-empty">
-            {t('audit.noMatch')}
-          </p>
-        )
-      ) : (
-        <div className={`table-wrap${loading ? ' is-loading' : ''}`} aria-busy={loading}>
-          <table className="data-table" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.when')}</th>
-                <th scope="col">{t('audit.who')}</th>
-                <th scope="col">{t('audit.action')}</th>
-                <th scope="col">{t('audit.entity')}</th>
-                <th scope="col">{t('audit.change')}</th>
+      <ListBody
+        pending={isPending}
+        error={error}
+        empty={items.length === 0}
+        emptyText={t('audit.noMatch')}
+        emptyTestId="audit-empty"
+        loading={loading}
+      >
+        <table className="data-table" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('audit.when')}</th>
+              <th scope="col">{t('audit.who')}</th>
+              <th scope="col">{t('audit.action')}</th>
+              <th scope="col">{t('audit.entity')}</th>
+              <th scope="col">{t('audit.change')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((entry) => (
+              <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
+                <td>{formatDateTime(entry.at, lng)}</td>
+                <td>
+                  {entry.actor ? (
+                    <span title={entry.actor.username}>{entry.actor.displayName}</span>
+                  ) : (
+                    <span className="muted">{t('audit.service')}</span>
+                  )}
+                </td>
+                <td>
+                  <code>{entry.action}</code>
+                </td>
+                <td>
+                  <AuditEntity entry={entry} />
+                </td>
+                <td>
+                  <AuditChange entry={entry} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((entry) => (
-                <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
-                  <td>{formatDateTime(entry.at, lng)}</td>
-                  <td>
-                    {entry.actor ? (
-                      <span title={entry.actor.username}>{entry.actor.displayName}</span>
-                    ) : (
-                      <span className="muted">{t('audit.service')}</span>
-                    )}
-                  </td>
-                  <td>
-                    <code>{entry.action}</code>
-                  </td>
-                  <td>
-                    <AuditEntity entry={entry} />
-                  </td>
-                  <td>
-                    <AuditChange entry={entry} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {total > 0 && (
-        <nav className="pagination" aria-label="pagination">
-          <span className="muted" data-testid="pagination-range">
-            {t('list.range', { from: Math.min(offset + 1, total), to: Math.min(offset + items.length, total), total })}
-          </span>
-          <div className="pagination-buttons">
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={page === 1 || loading}
-              onClick={() => goToPage(page - 1)}
-              data-testid="page-prev"
-            >
-              {t('list.previous')}
-            </button>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={offset + AUDIT_PAGE_SIZE >= total || loading}
-              onClick={() => goToPage(page + 1)}
-              data-testid="page-next"
-            >
-              {t('list.next')}
-            </button>
-          </div>
-        </nav>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
+      <Pagination offset={offset} shown={items.length} total={total} pageSize={AUDIT_PAGE_SIZE} loading={loading} onPage={goToPage} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { specimenListQuery, usePorts } from '../api/queries';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Pagination } from '../components/Pagination';
 import { ExportPanel } from '../components/ExportPanel';
 import { IdentificationBadge } from '../components/IdentificationBadge';
 import { SpecimenFilters, type Filters } from '../components/SpecimenFilters';
@@ -39,7 +40,6 @@ export function MySpecimensPage() {
   const items = data?.items ?? [];
   const total = data?.total ?? 0;
   const offset = query.offset ?? 0;
-  const page = search.page ?? 1;
 
   return (
     <section className="page">
@@ -136,37 +136,7 @@ export function MySpecimensPage() {
         </div>
       ) : null}
 
-      {total > 0 && (
-        <nav className="pagination" aria-label="pagination">
-          <span className="muted" data-testid="pagination-range">
-            {t('list.range', {
-              from: Math.min(offset + 1, total),
-              to: Math.min(offset + items.length, total),
-              total,
-            })}
-          </span>
-          <div className="pagination-buttons">
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={page === 1 || loading}
-              onClick={() => goToPage(page - 1)}
-              data-testid="page-prev"
-            >
-              {t('list.previous')}
-            </button>
-            <button
-              type="button"
-              className="btn btn-secondary"
-              disabled={offset + PAGE_SIZE >= total || loading}
-              onClick={() => goToPage(page + 1)}
-              data-testid="page-next"
-            >
-              {t('list.next')}
-            </button>
-          </div>
-        </nav>
-      )}
+      <Pagination offset={offset} shown={items.length} total={total} pageSize={PAGE_SIZE} loading={loading} onPage={goToPage} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Taxon, VectorGroup } from '@contract';
 import { taxonSearchQuery, useUpdateTaxon } from '../api/taxa-queries';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ListBody } from '../components/ListBody';
 import { Field } from '../components/Field';
 import { EnumSelect } from '../components/Select';
 import { TaxonName } from '../components/TaxonName';
@@ -75,46 +76,43 @@ export function TaxaAdminPage() {
         </label>
       </form>
       <ErrorMessage error={error} onRetry={() => void refetch()} />
-      {isPending ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : items.length === 0 ? (
-        !error && (
-          <p className="empty" data-testid="taxa-empty">
-            {t('taxonomy.noMatch')}
-          </p>
-        )
-      ) : (
-        <div className={`table-wrap${loading ? ' is-loading' : ''}`} aria-busy={loading}>
-          <table className="data-table" data-testid="taxa-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('taxonomy.scientificName')}</th>
-                <th scope="col">{t('taxonomy.nameZh')}</th>
-                <th scope="col">{t('taxonomy.nameEn')}</th>
-                <th scope="col">{t('taxonomy.rank')}</th>
-                <th scope="col">{t('taxonomy.group')}</th>
-                <th scope="col">{t('taxonomy.watchList')}</th>
+      <ListBody
+        pending={isPending}
+        error={error}
+        empty={items.length === 0}
+        emptyText={t('taxonomy.noMatch')}
+        emptyTestId="taxa-empty"
+        loading={loading}
+      >
+        <table className="data-table" data-testid="taxa-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('taxonomy.scientificName')}</th>
+              <th scope="col">{t('taxonomy.nameZh')}</th>
+              <th scope="col">{t('taxonomy.nameEn')}</th>
+              <th scope="col">{t('taxonomy.rank')}</th>
+              <th scope="col">{t('taxonomy.group')}</th>
+              <th scope="col">{t('taxonomy.watchList')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((taxon) => (
+              <tr key={taxon.id} data-testid="taxon-row" data-taxon={taxon.id} data-watch-list={taxon.watchList}>
+                <td>
+                  <TaxonName taxon={taxon.id} />
+                </td>
+                <td lang="zh-CN">{taxon.nameZh}</td>
+                <td lang="en">{taxon.nameEn}</td>
+                <td>{enumLabel('rank', taxon.rank)}</td>
+                <td>{enumLabel('group', taxon.group)}</td>
+                <td>
+                  <WatchListToggle taxon={taxon} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((taxon) => (
-                <tr key={taxon.id} data-testid="taxon-row" data-taxon={taxon.id} data-watch-list={taxon.watchList}>
-                  <td>
-                    <TaxonName taxon={taxon.id} />
-                  </td>
-                  <td lang="zh-CN">{taxon.nameZh}</td>
-                  <td lang="en">{taxon.nameEn}</td>
-                  <td>{enumLabel('rank', taxon.rank)}</td>
-                  <td>{enumLabel('group', taxon.group)}</td>
-                  <td>
-                    <WatchListToggle taxon={taxon} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
     </section>
   );
 }

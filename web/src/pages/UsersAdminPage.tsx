@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Role } from '@contract';
 import { ACCOUNTS_SHOWN, administeredUnitsQuery, userAccountsQuery } from '../api/user-queries';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ListBody } from '../components/ListBody';
 import { Field } from '../components/Field';
 import { Icon } from '../components/Icon';
 import { EnumSelect, Select } from '../components/Select';
@@ -73,35 +74,32 @@ export function UsersAdminPage() {
         </Field>
       </form>
       <ErrorMessage error={error} onRetry={() => void refetch()} />
-      {isPending ? (
-        <p className="muted">{t('common.loading')}</p>
-      ) : items.length === 0 ? (
-        !error && (
-          <p className="empty" data-testid="users-empty">
-            {t('users.noMatch')}
-          </p>
-        )
-      ) : (
-        <div className={`table-wrap${loading ? ' is-loading' : ''}`} aria-busy={loading}>
-          <table className="data-table" data-testid="users-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('users.displayName')}</th>
-                <th scope="col">{t('users.username')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('users.unit')}</th>
-                <th scope="col">{t('users.state')}</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((account) => (
-                <UserAccountRow key={account.id} account={account} units={units.data ?? []} isSelf={account.id === me.id} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListBody
+        pending={isPending}
+        error={error}
+        empty={items.length === 0}
+        emptyText={t('users.noMatch')}
+        emptyTestId="users-empty"
+        loading={loading}
+      >
+        <table className="data-table" data-testid="users-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('users.displayName')}</th>
+              <th scope="col">{t('users.username')}</th>
+              <th scope="col">{t('users.role')}</th>
+              <th scope="col">{t('users.unit')}</th>
+              <th scope="col">{t('users.state')}</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((account) => (
+              <UserAccountRow key={account.id} account={account} units={units.data ?? []} isSelf={account.id === me.id} />
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
       {data && data.total > items.length && <p className="hint">{t('users.more', { shown: items.length, total: data.total })}</p>}
     </section>
   );

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@contract';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../Icon';
 
 /** Longer values are cut here: the row shows what changed, not every byte of it. */
 const VALUE_SHOWN = 80;
@@ -14,7 +15,7 @@ function shown(value: unknown): string {
   return text.length > VALUE_SHOWN ? `${text.slice(0, VALUE_SHOWN - 1)}…` : text;
 }
 
-/** The fields a change touched, each as it was → as it became (a creation shows only the new, a removal the old). */
+/** The fields a change touched, each as it was, then as it became (a creation shows only the new, a removal the old). */
 export function AuditChange({ entry }: { entry: AuditEntry }) {
   const { t } = useTranslation();
   const keys = changedKeys(entry);
@@ -27,7 +28,7 @@ export function AuditChange({ entry }: { entry: AuditEntry }) {
         return (
           <li key={key} data-key={key}>
             <span className="audit-field">{key}</span> {entry.before !== null && <del>{was === undefined ? '—' : shown(was)}</del>}
-            {entry.before !== null && entry.after !== null && ' → '}
+            {entry.before !== null && entry.after !== null && <Icon name="arrowRight" />}
             {entry.after !== null && <ins>{becomes === undefined ? '—' : shown(becomes)}</ins>}
           </li>
         );
