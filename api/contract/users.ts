@@ -8,6 +8,7 @@ export const USER_LOOKUP_MAX = 200;
 export const USER_ACCOUNTS_PAGE_MAX = 200;
 /** The shortest password an administrator may set. */
 export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MAX_LENGTH = 1000;
 
 export const PersonMatch = Type.Object({ ...PersonRef.properties, role: Type.Enum(ROLES), unitId: Uuid }, { title: 'PersonMatch' });
 
@@ -55,7 +56,7 @@ const Username = Type.String({
 });
 const DisplayName = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Stored trimmed' });
 const Password = (description: string) =>
-  Type.String({ minLength: 1, maxLength: 1000, description: `${description}: at least ${PASSWORD_MIN_LENGTH} characters` });
+  Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH, description: `${description}: at least ${PASSWORD_MIN_LENGTH} characters` });
 
 export const NewUserAccount = Type.Object(
   { username: Username, displayName: DisplayName, password: Password('The first password'), role: Type.Enum(ROLES), unitId: Uuid },

@@ -4,6 +4,7 @@ import { PASSWORD_MIN_LENGTH, type Role, type Unit } from '@contract';
 import { useCreateUser } from '../../api/user-queries';
 import { ErrorMessage } from '../ErrorMessage';
 import { Field } from '../Field';
+import { NewPasswordInput } from './NewPasswordInput';
 import { EnumSelect, UnitSelect } from '../Select';
 
 /** A new account in one of the units the administrator manages; it may sign in at once with the password given. */
@@ -60,16 +61,7 @@ export function NewUserForm({ units }: { units: readonly Unit[] }) {
           />
         </Field>
         <Field label={t('users.password')} required>
-          <input
-            type="password"
-            value={password}
-            minLength={PASSWORD_MIN_LENGTH}
-            maxLength={1000}
-            autoComplete="new-password"
-            onChange={(event) => setPassword(event.target.value)}
-            data-testid="new-user-password"
-            required
-          />
+          <NewPasswordInput value={password} onChange={setPassword} testId="new-user-password" />
         </Field>
         <Field label={t('users.role')} required>
           <EnumSelect kind="role" value={role} onChange={setRole} testId="new-user-role" required />

@@ -4,6 +4,7 @@ import { PASSWORD_MIN_LENGTH, type UserAccount } from '@contract';
 import { useUpdateUser } from '../../api/user-queries';
 import { ErrorMessage } from '../ErrorMessage';
 import { Field } from '../Field';
+import { NewPasswordInput } from './NewPasswordInput';
 
 /** The administrator sets a new password for the person (who is signed out everywhere) and tells it to them. */
 export function PasswordResetForm({ account, onReset, onCancel }: { account: UserAccount; onReset: () => void; onCancel: () => void }) {
@@ -19,16 +20,7 @@ export function PasswordResetForm({ account, onReset, onCancel }: { account: Use
   return (
     <form onSubmit={onSubmit} aria-label={t('users.resetPassword')} data-testid="user-password-form">
       <Field label={t('users.newPassword', { name: account.displayName })} layout="inline">
-        <input
-          type="password"
-          value={password}
-          minLength={PASSWORD_MIN_LENGTH}
-          maxLength={1000}
-          autoComplete="new-password"
-          onChange={(event) => setPassword(event.target.value)}
-          data-testid="user-password-input"
-          required
-        />
+        <NewPasswordInput value={password} onChange={setPassword} testId="user-password-input" />
       </Field>
       <p className="hint">{t('users.passwordRule', { count: PASSWORD_MIN_LENGTH })}</p>
       <div className="form-actions">
