@@ -473,8 +473,9 @@ describe.skipIf(!servicesReady)(
             .poll(async () => (await ready(deployment)).body.checks.queue, { timeout: 15_000, message: round })
             .toEqual({ ok: true, detail: 'bullmq' });
           expect((await ready(deployment)).statusCode, round).toBe(200);
-          // The live push works again too: the worker's event reaches the api's socket through the restarted Redis.
-          await expect.poll(() => completionsFor(events, duringOutage.id).length, { timeout: 10_000, message: round }).toBe(1);
+          // The live push works again too: the worker's event reaches the api's socket through the restarted Redis. The
+          // adapter's subscriber reconnects on its own backoff, which a busy machine stretches: what counts is that it comes.
+          await expect.poll(() => completionsFor(events, duringOutage.id).length, { timeout: 20_000, message: round }).toBe(1);
           return [queuedBefore.id, duringOutage.id];
         };
 
