@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { submitNewAccount } from '../helpers/accounts-page.js';
 import { BrowserTestBed, describeInChromium } from '../helpers/browser.js';
 
 const NEWCOMER = { username: 'staff.audited', displayName: 'Audited staff 审计', password: 'audited-password-1' };
@@ -19,14 +20,7 @@ describeInChromium('the audit trail in Chromium against the real server on PGlit
     const admin = await testBed.signIn('admin');
     await admin.page.goto('/#/admin/users');
     await admin.page.getByTestId('users-table').waitFor();
-    await admin.page.getByTestId('new-user-toggle').click();
-    const form = admin.page.getByTestId('new-user-form');
-    await form.getByTestId('new-user-username').fill(NEWCOMER.username);
-    await form.getByTestId('new-user-display-name').fill(NEWCOMER.displayName);
-    await form.getByTestId('new-user-password').fill(NEWCOMER.password);
-    await form.getByTestId('new-user-role').selectOption('staff');
-    await form.getByTestId('new-user-unit').selectOption(beilun);
-    await form.getByTestId('new-user-submit').click();
+    const form = await submitNewAccount(admin.page, { ...NEWCOMER, role: 'staff', unitId: beilun });
     await form.getByTestId('new-user-created').waitFor();
 
     await admin.page.getByTestId('nav-admin').click();

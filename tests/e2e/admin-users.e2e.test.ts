@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { submitNewAccount } from '../helpers/accounts-page.js';
 import { BrowserTestBed, describeInChromium } from '../helpers/browser.js';
 import { anonymous, as } from '../helpers/client.js';
 
@@ -23,14 +24,7 @@ describeInChromium('account administration in Chromium against the real server o
     await admin.page.getByTestId('nav-admin').click();
     await admin.page.getByTestId('nav-users').click();
     await admin.page.getByTestId('users-table').waitFor();
-    await admin.page.getByTestId('new-user-toggle').click();
-    const form = admin.page.getByTestId('new-user-form');
-    await form.getByTestId('new-user-username').fill(NEWCOMER.username);
-    await form.getByTestId('new-user-display-name').fill(NEWCOMER.displayName);
-    await form.getByTestId('new-user-password').fill(NEWCOMER.password);
-    await form.getByTestId('new-user-role').selectOption('staff');
-    await form.getByTestId('new-user-unit').selectOption(beilun);
-    await form.getByTestId('new-user-submit').click();
+    const form = await submitNewAccount(admin.page, { ...NEWCOMER, role: 'staff', unitId: beilun });
     await form.getByTestId('new-user-created').waitFor();
     const row = admin.page.locator(`[data-testid="user-row"][data-username="${NEWCOMER.username}"]`);
     expect(await row.getAttribute('data-disabled')).toBe('false');
@@ -59,13 +53,13 @@ describeInChromium('account administration in Chromium against the real server o
   it("shows the server's refusal on the form, and changes an account's role, unit and password in place", async () => {
     const admin = await testBed.signIn('admin');
     await admin.page.goto('/#/admin/users');
-    await admin.page.getByTestId('new-user-toggle').click();
-    const form = admin.page.getByTestId('new-user-form');
-    await form.getByTestId('new-user-username').fill('staff.beilun');
-    await form.getByTestId('new-user-display-name').fill('A second Beilun');
-    await form.getByTestId('new-user-password').fill('another-password-1');
-    await form.getByTestId('new-user-unit').selectOption(await unitIdOf('BEILUN'));
-    await form.getByTestId('new-user-submit').click();
+    const form = await submitNewAccount(admin.page, {
+      username: 'staff.beilun',
+      displayName: 'A second Beilun',
+      password: 'another-password-1',
+      role: 'staff',
+      unitId: await unitIdOf('BEILUN'),
+    });
     await form.locator('[data-testid="new-user-error"][data-error-code="username_taken"]').waitFor();
 
     const own = admin.page.locator('[data-testid="user-row"][data-username="admin"]');
