@@ -3,6 +3,7 @@ import type {
   AppointmentStatus,
   AlertReason,
   AlertStatus,
+  AssignmentKind,
   DeliveryStatus,
   DetectionLevel,
   ExportFormat,
@@ -22,6 +23,7 @@ import type {
   SiteType,
   SpecimenStatus,
   TaxonRank,
+  TeachingMark,
   TrapMethod,
   TriageCondition,
   TriageQueue,
@@ -70,6 +72,15 @@ export interface Database {
   lab_slots: LabSlotsTable;
   appointments: AppointmentsTable;
   appointment_specimens: AppointmentSpecimensTable;
+  specimen_teaching_marks: SpecimenTeachingMarksTable;
+  courses: CoursesTable;
+  course_members: CourseMembersTable;
+  course_assignments: CourseAssignmentsTable;
+  practice_sessions: PracticeSessionsTable;
+  practice_questions: PracticeQuestionsTable;
+  practice_cards: PracticeCardsTable;
+  room_quizzes: RoomQuizzesTable;
+  room_quiz_answers: RoomQuizAnswersTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -557,4 +568,113 @@ export interface AppointmentsTable {
 export interface AppointmentSpecimensTable {
   appointment_id: string;
   specimen_id: string;
+}
+
+/** An expert's mark on a specimen for the specimen bank (migration 0018, ADR 0027). */
+export interface SpecimenTeachingMarksTable {
+  specimen_id: string;
+  mark: TeachingMark;
+  note: string | null;
+  marked_by: string;
+  marked_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A group of trainees run by instructors of its unit (migration 0018). */
+export interface CoursesTable {
+  id: Generated<string>;
+  unit_id: string;
+  title: string;
+  description: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  archived_at: Nullable<Date>;
+}
+
+export interface CourseMembersTable {
+  course_id: string;
+  user_id: string;
+  added_at: CreatedAt;
+}
+
+/** A practice set to work through, or a class to attend, by a due date (migration 0018). */
+export interface CourseAssignmentsTable {
+  id: Generated<string>;
+  course_id: string;
+  kind: AssignmentKind;
+  title: string;
+  /** `class`: the class room to attend. */
+  room_id: string | null;
+  /** `practice`: how many questions, from which groups and taxa (empty: any). */
+  practice_size: number | null;
+  practice_groups: JSONColumnType<VectorGroup[], string | undefined, string>;
+  practice_taxa: JSONColumnType<string[], string | undefined, string>;
+  due_at: ColumnType<Date, Date | string, Date | string>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+/** A trainee's practice set (migration 0018): its questions are drawn when it starts. */
+export interface PracticeSessionsTable {
+  id: Generated<string>;
+  trainee_id: string;
+  size: number;
+  groups: JSONColumnType<VectorGroup[], string | undefined, string>;
+  taxa: JSONColumnType<string[], string | undefined, string>;
+  assignment_id: string | null;
+  created_at: CreatedAt;
+  finished_at: Nullable<Date>;
+}
+
+/**
+ * One photo to identify in a practice set, with the confirmed answer as it stood when the set was drawn; answered once
+ * (`answered_at` is set by one conditional update).
+ */
+export interface PracticeQuestionsTable {
+  id: Generated<string>;
+  session_id: string;
+  position: number;
+  specimen_id: string;
+  image_id: string;
+  taxon_id: string;
+  life_stage: string | null;
+  notes: string | null;
+  answered_taxon_id: Nullable<string>;
+  correct: Nullable<boolean>;
+  answered_at: Nullable<Date>;
+}
+
+/** A trainee's spaced-repetition card for a taxon (Leitner box; migration 0018). */
+export interface PracticeCardsTable {
+  trainee_id: string;
+  taxon_id: string;
+  box: number;
+  due_at: ColumnType<Date, Date | string, Date | string>;
+  answered: number;
+  correct: number;
+  last_answered_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** A question launched in a live class (migration 0018): one open at a time per room. */
+export interface RoomQuizzesTable {
+  id: Generated<string>;
+  room_id: string;
+  specimen_id: string;
+  image_id: string;
+  taxon_id: string;
+  life_stage: string | null;
+  notes: string | null;
+  options: JSONColumnType<string[], string, string>;
+  launched_by: string;
+  launched_at: CreatedAt;
+  closes_at: ColumnType<Date, Date | string, Date | string>;
+  revealed_at: Nullable<Date>;
+}
+
+/** A trainee's one answer to a class quiz (migration 0018): the primary key counts it once. */
+export interface RoomQuizAnswersTable {
+  quiz_id: string;
+  user_id: string;
+  taxon_id: string;
+  correct: boolean;
+  answered_at: CreatedAt;
 }

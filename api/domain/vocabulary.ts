@@ -202,3 +202,11 @@ export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 /** booked → cancelled (by the booking unit's people or the lab's managers); a cancelled appointment holds no place. */
 export const APPOINTMENT_STATUSES = ['booked', 'cancelled'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+/** An expert's mark on a confirmed specimen in the specimen bank: a teaching example, or hidden as a poor one. */
+export const TEACHING_MARKS = ['example', 'hidden'] as const;
+export type TeachingMark = (typeof TEACHING_MARKS)[number];
+
+/** What a course gives its trainees to do by a due date: work through a practice set, or attend a class. */
+export const ASSIGNMENT_KINDS = ['practice', 'class'] as const;
+export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];

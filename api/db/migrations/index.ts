@@ -16,6 +16,7 @@ import * as exportExpiry from './0014-export-expiry.js';
 import * as classSchedule from './0015-class-schedule.js';
 import * as fieldSubmissions from './0016-field-submissions.js';
 import * as auditTrailOrder from './0017-audit-trail-order.js';
+import * as training from './0018-training.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0015-class-schedule': classSchedule,
   '0016-field-submissions': fieldSubmissions,
   '0017-audit-trail-order': auditTrailOrder,
+  '0018-training': training,
 };
 
 export const migrationProvider: MigrationProvider = {
