@@ -36,6 +36,7 @@ import { AppointmentRepository } from './repositories/appointment.repository.js'
 import { AuditTrailRepository } from './repositories/audit-trail.repository.js';
 import { LabDirectoryRepository } from './repositories/lab-directory.repository.js';
 import { LabRepository } from './repositories/lab.repository.js';
+import { LookAlikeRepository } from './repositories/look-alike.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
@@ -45,6 +46,7 @@ import { ReviewRepository } from './repositories/review.repository.js';
 import { RoomRepository } from './repositories/room.repository.js';
 import { SessionRepository } from './repositories/session.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
+import { SpecimenBankRepository } from './repositories/specimen-bank.repository.js';
 import { ShadowComparisonRepository } from './repositories/shadow-comparison.repository.js';
 import { SpecimenRepository } from './repositories/specimen.repository.js';
 import { StatisticsRepository } from './repositories/statistics.repository.js';
@@ -63,6 +65,7 @@ import { modelsRoutes } from './routes/models.routes.js';
 import { organisationRoutes } from './routes/organisation.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
+import { specimenBankRoutes } from './routes/specimen-bank.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
 import { statsRoutes } from './routes/stats.routes.js';
 import { alertsRoutes } from './routes/alerts.routes.js';
@@ -96,6 +99,7 @@ import { createTriageParts } from './services/review-runtime.js';
 import { Transactions } from './repositories/transactions.js';
 import { RoomService } from './services/room.service.js';
 import { ShadowComparisonService } from './services/shadow-comparison.service.js';
+import { SpecimenBankService } from './services/specimen-bank.service.js';
 import { SpecimenService } from './services/specimen.service.js';
 import { StatisticsService } from './services/statistics.service.js';
 import { SurveillanceFilterResolver } from './services/surveillance-filters.js';
@@ -365,6 +369,15 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     appointments: new AppointmentService(transactions, appointmentRepository, labRepository),
   });
   await app.register(auditRoutes, { trail: new AuditTrailService(new AuditTrailRepository(database.db)) });
+  await app.register(specimenBankRoutes, {
+    bank: new SpecimenBankService(
+      transactions,
+      new SpecimenBankRepository(database.db),
+      repositories.specimens,
+      taxa,
+      new LookAlikeRepository(database.db),
+    ),
+  });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {

@@ -15,6 +15,7 @@ import { organisationEndpoints } from './organisation.js';
 import { recordingEndpoints } from './recordings.js';
 import { reviewEndpoints } from './review.js';
 import { roomEndpoints } from './rooms.js';
+import { specimenBankEndpoints } from './specimen-bank.js';
 import { specimenEndpoints } from './specimens.js';
 import { surveillanceEndpoints } from './surveillance.js';
 import { taxonEndpoints } from './taxa.js';
@@ -39,6 +40,7 @@ export * from './review-state.js';
 export * from './review.js';
 export * from './rooms.js';
 export * from './rtc.js';
+export * from './specimen-bank.js';
 export * from './specimens.js';
 export * from './surveillance.js';
 export * from './taxa.js';
@@ -67,6 +69,7 @@ export const endpoints = {
   ...appointmentEndpoints,
   ...organisationEndpoints,
   ...auditEndpoints,
+  ...specimenBankEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

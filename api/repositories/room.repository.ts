@@ -308,7 +308,8 @@ function applyFilter<Q extends RoomQuery>(query: Q, filter: RoomFilter, viewer: 
   return result as Q;
 }
 
-function toEvent(row: {
+/** A `room_events` row as the record the live side and the API share. */
+export function toEvent(row: {
   id: string;
   kind: RoomEventKind;
   user_id: string;
