@@ -156,7 +156,12 @@ export class SpecimenBankRepository {
       .offset(page.offset)
       .execute();
     return {
-      items: rows.map((row) => ({ specimenId: row.specimen_id, taxonId: row.taxon_id, confirmedAt: row.confirmed_at, mark: markOfRow(row) })),
+      items: rows.map((row) => ({
+        specimenId: row.specimen_id,
+        taxonId: row.taxon_id,
+        confirmedAt: row.confirmed_at,
+        mark: markOfRow(row),
+      })),
       total: Number(total),
     };
   }

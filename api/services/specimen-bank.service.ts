@@ -76,7 +76,11 @@ export class SpecimenBankService {
     };
   }
 
-  async mark(actor: Actor, specimenId: string, body: { mark: TeachingMark; note?: string | null | undefined }): Promise<TeachingMarkRecord> {
+  async mark(
+    actor: Actor,
+    specimenId: string,
+    body: { mark: TeachingMark; note?: string | null | undefined },
+  ): Promise<TeachingMarkRecord> {
     requireMarker(actor);
     const note = body.note?.trim() || null;
     return this.transactions.run(async (trx) => {
@@ -127,7 +131,11 @@ export class SpecimenBankService {
     const ids = found.map((lookAlike) => lookAlike.taxonId);
     const refs = await this.bank.taxonRefs(ids);
     const counts = new Map((await this.bank.taxa(scope, { ids, includeHidden })).map((row) => [row.taxon.id, row.specimens]));
-    const photos = await this.bank.teachingSpecimens(scope, { taxa: ids, perTaxon: LOOK_ALIKE_PHOTOS, limit: LOOK_ALIKE_PHOTOS * ids.length });
+    const photos = await this.bank.teachingSpecimens(scope, {
+      taxa: ids,
+      perTaxon: LOOK_ALIKE_PHOTOS,
+      limit: LOOK_ALIKE_PHOTOS * ids.length,
+    });
     return found.flatMap((lookAlike) => {
       const taxon = refs.get(lookAlike.taxonId);
       if (!taxon) return [];
