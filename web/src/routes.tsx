@@ -274,6 +274,20 @@ const labScheduleRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/LabSchedulePage'), 'LabSchedulePage'),
 });
 
+const bankRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'bank',
+  component: lazyRouteComponent(() => import('./pages/BankPage'), 'BankPage'),
+});
+
+// Another taxon is another entry (its own page of specimens).
+const bankEntryRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'bank/$taxonId',
+  remountDeps: ({ params }) => params.taxonId,
+  component: lazyRouteComponent(() => import('./pages/BankTaxonPage'), 'BankTaxonPage'),
+});
+
 // Any other address, signed in: says so inside the app's frame, with the way home.
 const unknownRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -308,6 +322,8 @@ const routeTree = rootRoute.addChildren([
     ]),
     appointmentsRoute,
     labScheduleRoute,
+    bankRoute,
+    bankEntryRoute,
     unknownRoute,
   ]),
 ]);

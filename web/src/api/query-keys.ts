@@ -4,6 +4,8 @@ import type {
   AnswerOf,
   AppointmentListQuery,
   AuditQuery,
+  BankEntryQuery,
+  BankTaxaQuery,
   Endpoints,
   ReviewQueueQuery,
   RoomListQuery,
@@ -58,6 +60,10 @@ export const queryKeys = {
   appointmentsRoot: ['appointments'] as const,
   labSchedule: (labId: string, period: ScheduleQuery) => ['appointments', 'schedule', labId, period] as const,
   appointmentList: (query: Partial<AppointmentListQuery>) => ['appointments', 'list', query] as const,
+  /** The specimen bank's lists and entries: what a teaching mark makes stale. */
+  bank: ['bank'] as const,
+  bankTaxa: (query: Partial<BankTaxaQuery>) => ['bank', 'taxa', query] as const,
+  bankEntry: (taxonId: string, query: Partial<BankEntryQuery>) => ['bank', 'entry', taxonId, query] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */

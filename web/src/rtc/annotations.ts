@@ -149,6 +149,27 @@ export function drawAnnotation(ctx: CanvasRenderingContext2D, annotation: Annota
 }
 
 /**
+ * Sizes `canvas` to the box `image` is shown in (at the screen's pixel density) and clears it, so that annotations
+ * drawn on it sit on the image; its context and drawing area, or null where there is no 2D canvas.
+ */
+export function canvasOver(
+  canvas: HTMLCanvasElement,
+  image: HTMLImageElement,
+): { ctx: CanvasRenderingContext2D; width: number; height: number } | null {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(1, Math.round(image.clientWidth * ratio));
+  const height = Math.max(1, Math.round(image.clientHeight * ratio));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  ctx.clearRect(0, 0, width, height);
+  return { ctx, width, height };
+}
+
+/**
  * The still with its annotations at the image's full resolution, as a PNG. The image must be same-origin (it is:
  * `/api/v1/images/:id/original`, sent with the session cookie), else the canvas would be tainted.
  */

@@ -4,6 +4,7 @@ import { endpoints, urlOf, type ImageOrigin, type SpecimenImage } from '@contrac
 import { formOf, upload } from '../../api/client';
 import {
   ANNOTATION_SHAPES,
+  canvasOver,
   clampPoint,
   colourFor,
   downloadBlob,
@@ -71,17 +72,9 @@ export function StillView({ still, annotations, userId, canAnnotate, saveTarget,
   const redraw = useCallback(() => {
     const canvas = canvasRef.current;
     const image = imageRef.current;
-    if (!canvas || !image) return;
-    const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(1, Math.round(image.clientWidth * ratio));
-    const height = Math.max(1, Math.round(image.clientHeight * ratio));
-    if (canvas.width !== width || canvas.height !== height) {
-      canvas.width = width;
-      canvas.height = height;
-    }
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, width, height);
+    const area = canvas && image && canvasOver(canvas, image);
+    if (!area) return;
+    const { ctx, width, height } = area;
     for (const annotation of annotations) drawAnnotation(ctx, annotation, width, height);
     const points = draft.current;
     if (points && points.length > 0)
