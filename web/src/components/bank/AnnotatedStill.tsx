@@ -34,7 +34,7 @@ export function AnnotatedStill({ still }: { still: ConsultationStill }) {
     <figure className="bank-still" data-testid="bank-still" data-room-id={still.roomId} data-annotation-count={annotations.length}>
       <div className="still-stage">
         <img ref={imageRef} className="still-image" src={still.image.originalUrl} alt={still.roomTitle} onLoad={redraw} draggable={false} />
-        <canvas ref={canvasRef} className="still-canvas" aria-hidden="true" />
+        <canvas ref={canvasRef} className="still-canvas" aria-hidden="true" data-testid="bank-still-canvas" />
       </div>
       <figcaption className="muted small">
         {t('bank.stillCaption', { room: still.roomTitle, name: still.sharedBy, at: formatDateTime(still.sharedAt, lng) })}
