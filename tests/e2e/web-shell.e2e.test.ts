@@ -170,18 +170,27 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
     const expected = [
       {
         username: 'staff.beilun',
-        navigation: ['nav-submit', 'nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-appointments'],
+        navigation: ['nav-submit', 'nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-appointments', 'nav-bank'],
         start: '/specimens',
       },
       {
         username: 'expert.ningbo',
-        navigation: ['nav-specimens', 'nav-dashboard', 'nav-review', 'nav-alerts', 'nav-appointments', 'nav-lab-schedule', 'nav-rooms'],
+        navigation: [
+          'nav-specimens',
+          'nav-dashboard',
+          'nav-review',
+          'nav-alerts',
+          'nav-appointments',
+          'nav-lab-schedule',
+          'nav-rooms',
+          'nav-bank',
+        ],
         start: '/specimens',
       },
-      { username: 'trainee.ningbo', navigation: ['nav-classes'], start: '/rooms' },
+      { username: 'trainee.ningbo', navigation: ['nav-classes', 'nav-bank'], start: '/rooms' },
       {
         username: 'admin',
-        navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-lab-schedule', 'nav-rooms', 'nav-admin'],
+        navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-lab-schedule', 'nav-rooms', 'nav-bank', 'nav-admin'],
         start: '/specimens',
       },
     ];
