@@ -43,20 +43,25 @@ export async function usableTeachingSpecimens(db: Executor, scope: Scope, option
       'specimens.life_stage',
       'specimens.collected_at',
       example.as('example'),
-      sql<SpecimenImageRecord[] | null>`(
-        select json_agg(json_build_object('id', si.id, 'sha256', b.sha256, 'width', b.width, 'height', b.height,
-          'format', b.format, 'bytes', b.bytes, 'originalFilename', si.original_filename, 'position', si.position) order by si.position)
-          from specimen_images si join blobs b on b.sha256 = si.blob_sha256
-         where si.specimen_id = detections.specimen_id)`.as('images'),
       sql<number>`row_number() over (partition by detections.taxon_id
         order by ${example} desc, detections.created_at desc, detections.specimen_id)`.as('rank_in_taxon'),
     ])
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom('specimen_images as photo').select('photo.id').whereRef('photo.specimen_id', '=', 'detections.specimen_id')),
+    )
     .$if(taxa !== undefined, (query) => query.where('detections.taxon_id', 'in', [...taxa!]))
     .$if(groups !== undefined, (query) => query.where('taxa.group', 'in', [...groups!]));
+  // The photos are gathered in the outer query, so only for the specimens chosen.
   const rows = await db
     .selectFrom(ranked.as('ranked'))
     .selectAll()
-    .where('images', 'is not', null)
+    .select(
+      sql<SpecimenImageRecord[]>`(
+        select json_agg(json_build_object('id', si.id, 'sha256', b.sha256, 'width', b.width, 'height', b.height,
+          'format', b.format, 'bytes', b.bytes, 'originalFilename', si.original_filename, 'position', si.position) order by si.position)
+          from specimen_images si join blobs b on b.sha256 = si.blob_sha256
+         where si.specimen_id = ranked.specimen_id)`.as('images'),
+    )
     .$if(perTaxon !== undefined, (query) => query.where('rank_in_taxon', '<=', perTaxon!))
     .orderBy('example', 'desc')
     .orderBy('confirmed_at', 'desc')
@@ -69,7 +74,7 @@ export async function usableTeachingSpecimens(db: Executor, scope: Scope, option
     example: row.example,
     lifeStage: row.life_stage,
     collectedAt: row.collected_at,
-    images: row.images!,
+    images: row.images,
   }));
 }
 
