@@ -13,7 +13,7 @@ import type {
 import { RequestRefused } from './request-refused.js';
 import type { Room } from './room.js';
 
-/** Who asks: the room and the person as admission vouched for them. */
+/** Who asks: the room and the person as admission vouched for them (the very ticket it issued, so the API may know it again). */
 export interface QuizSeat {
   roomId: string;
   userId: string;

@@ -16,7 +16,7 @@ import {
   type RtcRequestPayload,
   type RtcServerToClientEvents,
 } from './protocol.js';
-import { ClassQuizzes, hostChannel, roomChannel, type QuizMaster, type QuizSeat } from './quiz-signalling.js';
+import { ClassQuizzes, hostChannel, roomChannel, type QuizMaster } from './quiz-signalling.js';
 import { RequestRefused } from './request-refused.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -235,14 +235,10 @@ class PeerSession {
         throw new PermissionDenied('you may not share a still in this room');
       return this.recordAndBroadcast('still', { imageId });
     },
-    launchQuiz: (request) => this.quizzes.launch(this.joinedRoom(), this.seat, request),
-    answerQuiz: (request) => this.quizzes.answer(this.joinedRoom(), this.seat, request),
-    revealQuiz: ({ quizId }) => this.quizzes.reveal(this.joinedRoom(), this.seat, quizId),
+    launchQuiz: (request) => this.quizzes.launch(this.joinedRoom(), this.ticket, request),
+    answerQuiz: (request) => this.quizzes.answer(this.joinedRoom(), this.ticket, request),
+    revealQuiz: ({ quizId }) => this.quizzes.reveal(this.joinedRoom(), this.ticket, quizId),
   };
-
-  private get seat(): QuizSeat {
-    return { roomId: this.ticket.roomId, userId: this.ticket.userId, role: this.ticket.role };
-  }
 
   /** Refuses `what` on the still, or over the target's live video, unless this peer may. */
   private mayAnnotate(target: AnnotationTarget | undefined, what: string): void {
@@ -272,7 +268,7 @@ class PeerSession {
       routerRtpCapabilities: room.rtpCapabilities,
       ...room.snapshot(peer.id),
       history: await this.options.recorder.history(this.ticket.roomId),
-      quiz: await this.quizzes.snapshot(room, this.seat),
+      quiz: await this.quizzes.snapshot(room, this.ticket),
     };
   }
 
