@@ -37,6 +37,7 @@ import { AuditTrailRepository } from './repositories/audit-trail.repository.js';
 import { LabDirectoryRepository } from './repositories/lab-directory.repository.js';
 import { LabRepository } from './repositories/lab.repository.js';
 import { LookAlikeRepository } from './repositories/look-alike.repository.js';
+import { QuizRepository } from './repositories/quiz.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
@@ -63,6 +64,7 @@ import { identifyRoutes } from './routes/identify.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { organisationRoutes } from './routes/organisation.routes.js';
+import { quizzesRoutes } from './routes/quizzes.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimenBankRoutes } from './routes/specimen-bank.routes.js';
@@ -88,6 +90,7 @@ import type { ExportService } from './services/export.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { PeopleService } from './services/people.service.js';
 import { PasswordHashPool } from './services/password-hash-pool.js';
+import { QuizService } from './services/quiz.service.js';
 import { UserAdministrationService } from './services/user-administration.service.js';
 import { ReadinessService } from './services/readiness.service.js';
 import { startIdentificationRuntime, type IdentificationRuntime } from './services/identification-runtime.js';
@@ -229,6 +232,14 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   };
   // Recorder traffic stays on this machine: FFmpeg listens on loopback, whatever address browsers use.
   const liveRecordings = rtc && new LiveRecordings(rtc.rooms, { listenIp: '127.0.0.1', tools: config.rtc.recorder });
+  const lookAlikes = new LookAlikeRepository(database.db);
+  const quizzes = new QuizService(
+    services.rooms,
+    new QuizRepository(database.db),
+    repositories.specimens,
+    lookAlikes,
+    { store, decodes },
+  );
   const recordings = new RecordingService(services.rooms, repositories.recordings, liveRecordings, config.storageDir, app.log);
   // Shutdown finishes running recordings (their files, their rows) before the database closes.
   app.addHook('onClose', async () => {
@@ -340,6 +351,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     comparison: new ShadowComparisonService(new ShadowComparisonRepository(database.db)),
   });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
+  await app.register(quizzesRoutes, { quizzes });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });
   await app.register(taxaRoutes, { taxa: services.taxa });
   await app.register(reviewRoutes, { review, triage: triageParts.triage, surveillanceFilters });
@@ -375,7 +387,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       new SpecimenBankRepository(database.db),
       repositories.specimens,
       taxa,
-      new LookAlikeRepository(database.db),
+      lookAlikes,
     ),
   });
   await registerWebApp(app, config.webDistDir);
@@ -385,6 +397,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     authenticate: (token: string) => app.sessionFromToken(token),
     admit: (actor: Actor, roomToken: string) => services.rooms.admit(actor, roomToken),
     roomRecords: repositories.rooms,
+    quizzes,
     log: app.log,
   };
   return {

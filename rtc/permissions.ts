@@ -8,6 +8,7 @@
  * - class: the presenter is `host`; `trainee`s receive only, chat and raise a hand; the host may grant a trainee
  *   the microphone for a while.
  * Hosts moderate: mute, remove, grant, end, record.
+ * Quizzes belong to classes: the host launches and reveals questions, trainees answer them.
  */
 
 export const ROOM_KINDS = ['consultation', 'class'] as const;
@@ -61,6 +62,16 @@ export function canRaiseHand(subject: PermissionSubject): boolean {
 export function canModerate(subject: PermissionSubject, action: ModerationAction): boolean {
   if (subject.role !== 'host') return false;
   return action !== 'grant-microphone' || subject.kind === 'class';
+}
+
+/** Launching and revealing a class quiz: the class's host. */
+export function canRunQuiz(subject: PermissionSubject): boolean {
+  return subject.kind === 'class' && subject.role === 'host';
+}
+
+/** Answering a class quiz: its trainees (the host knows the answer). */
+export function canAnswerQuiz(subject: PermissionSubject): boolean {
+  return subject.kind === 'class' && subject.role === 'trainee';
 }
 
 export class PermissionDenied extends Error {

@@ -8,6 +8,18 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { MEDIA_SOURCES, ROOM_KINDS, ROOM_ROLES } from './permissions.js';
+import {
+  AnswerQuizRequest,
+  LaunchQuizRequest,
+  QUIZ_ERROR_CODES,
+  QuizAnswerReceipt,
+  QuizQuestion,
+  QuizResult,
+  QuizSnapshot,
+  QuizTally,
+} from './quiz-protocol.js';
+
+export * from './quiz-protocol.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const AnyObject = Type.Object({}, { additionalProperties: true });
@@ -103,6 +115,7 @@ export const JoinAnswer = Type.Object({
   history: Type.Array(RoomEventRecord, {
     description: 'The chat, the current still and its annotations since the last clear, and the kept marks over live video',
   }),
+  quiz: Type.Union([QuizSnapshot, Type.Null()], { description: "A class's open question, or the last one revealed" }),
 });
 
 const request = <Payload extends TSchema, Answer extends TSchema>(payload: Payload, answer: Answer) => ({ payload, answer });
@@ -156,13 +169,19 @@ export const RtcRequests = {
   clearAnnotations: request(Type.Object({ target: Type.Optional(AnnotationTarget) }), RoomEventRecord),
   /** The still everybody sees sharp: an image of the specimen, by its id in the API's image store. */
   shareStill: request(Type.Object({ imageId: Id }), RoomEventRecord),
+  /** The class's host asks a question about a confirmed specimen in their scope, open for `seconds` (ADR 0029). */
+  launchQuiz: request(LaunchQuizRequest, QuizQuestion),
+  /** A trainee's one answer to the open question, before it closes. */
+  answerQuiz: request(AnswerQuizRequest, QuizAnswerReceipt),
+  /** The host shows everyone the right answer and how the class answered; it closes the question. */
+  revealQuiz: request(Type.Object({ quizId: Id }), QuizResult),
 };
 
 export type RtcRequestName = keyof typeof RtcRequests;
 export type RtcRequestPayload<Name extends RtcRequestName> = Static<(typeof RtcRequests)[Name]['payload']>;
 export type RtcAnswer<Name extends RtcRequestName> = Static<(typeof RtcRequests)[Name]['answer']>;
 
-export const RTC_ERROR_CODES = ['bad_request', 'forbidden', 'not_joined', 'failed'] as const;
+export const RTC_ERROR_CODES = ['bad_request', 'forbidden', 'not_joined', 'failed', ...QUIZ_ERROR_CODES] as const;
 export type RtcErrorCode = (typeof RTC_ERROR_CODES)[number];
 export type RtcAck<Name extends RtcRequestName> =
   { ok: true; data: RtcAnswer<Name> } | { ok: false; error: { code: RtcErrorCode; message: string } };
@@ -186,6 +205,12 @@ export const RtcNotifications = {
   roomEvent: RoomEventRecord,
   /** `rejoin`: a dead worker took the room's router and clients should join again; an ended room sends everyone home. */
   roomClosed: Type.Object({ reason: Type.Enum(ROOM_CLOSE_REASONS), rejoin: Type.Boolean() }),
+  /** A class's host launched a question: to everyone in the room (the host too). */
+  quizLaunched: QuizQuestion,
+  /** To the class's host only: the answers so far, after each one. */
+  quizTally: QuizTally,
+  /** The host revealed the question: to everyone. */
+  quizRevealed: QuizResult,
 };
 
 export type RtcNotificationName = keyof typeof RtcNotifications;

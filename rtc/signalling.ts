@@ -16,6 +16,8 @@ import {
   type RtcRequestPayload,
   type RtcServerToClientEvents,
 } from './protocol.js';
+import { ClassQuizzes, hostChannel, roomChannel, type QuizMaster } from './quiz-signalling.js';
+import { RequestRefused } from './request-refused.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
 
@@ -38,6 +40,8 @@ export interface RoomRecorder {
 export interface SignallingOptions {
   rooms: RoomRegistry;
   recorder: RoomRecorder;
+  /** Where class quizzes are decided and kept (ADR 0029). */
+  quizzes: QuizMaster;
   /** Checks the handshake (the person's session and their room token) and says who joins which room. */
   admit(socket: Socket): Promise<RoomTicket>;
   log?: { warn(details: object, message: string): void };
@@ -103,14 +107,16 @@ export function attachSignalling(namespace: RtcNamespace, options: SignallingOpt
         ),
     );
   });
-  options.rooms.on('room-opened', (room) => forwardRoomEvents(namespace, room));
-  namespace.on('connection', (socket) => new PeerSession(socket, socket.data.ticket as RoomTicket, options).listen());
+  const quizzes = new ClassQuizzes(namespace, options.quizzes, options.log);
+  options.rooms.on('room-opened', (room) => {
+    forwardRoomEvents(namespace, room);
+    quizzes.watch(room);
+  });
+  namespace.on('connection', (socket) => new PeerSession(socket, socket.data.ticket as RoomTicket, options, quizzes).listen());
 }
 
-const channelOf = (roomId: string) => `room:${roomId}`;
-
 function forwardRoomEvents(namespace: RtcNamespace, room: Room): void {
-  const everyone = () => namespace.to(channelOf(room.id));
+  const everyone = () => namespace.to(roomChannel(room.id));
   room.on('peer-joined', (peer) => everyone().except(peer.peerId).emit('peerJoined', peer));
   room.on('peer-left', (peerId) => everyone().emit('peerLeft', { peerId }));
   room.on('peer-updated', (peer) => everyone().emit('peerUpdated', peer));
@@ -128,7 +134,7 @@ function forwardRoomEvents(namespace: RtcNamespace, room: Room): void {
     // A dead worker took the router: clients rejoin (a new router on a live worker); an ended room sends everyone home.
     everyone().emit('roomClosed', { reason, rejoin: reason === 'worker-died' });
     // After this turn, so the host's `end` request is answered before its socket goes.
-    if (reason === 'ended') setImmediate(() => namespace.in(channelOf(room.id)).disconnectSockets(true));
+    if (reason === 'ended') setImmediate(() => namespace.in(roomChannel(room.id)).disconnectSockets(true));
   });
 }
 
@@ -139,10 +145,11 @@ class PeerSession {
     private readonly socket: RtcSocket,
     private readonly ticket: RoomTicket,
     private readonly options: SignallingOptions,
+    private readonly quizzes: ClassQuizzes,
   ) {}
 
   listen(): void {
-    void this.socket.join(channelOf(this.ticket.roomId));
+    void this.socket.join(roomChannel(this.ticket.roomId));
     // Typed by the protocol, but sent by anyone: every argument is checked before use.
     this.socket.on('request', (name: unknown, payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
@@ -164,7 +171,14 @@ class PeerSession {
     try {
       ack({ ok: true, data: await this.handle(name, parsed.value) });
     } catch (error) {
-      const code: RtcErrorCode = error instanceof PermissionDenied ? 'forbidden' : error instanceof NotJoined ? 'not_joined' : 'failed';
+      const code: RtcErrorCode =
+        error instanceof RequestRefused
+          ? error.code
+          : error instanceof PermissionDenied
+            ? 'forbidden'
+            : error instanceof NotJoined
+              ? 'not_joined'
+              : 'failed';
       if (code === 'failed') this.options.log?.warn({ err: error, request: name, room: this.ticket.roomId }, 'room request failed');
       ack({ ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } });
     }
@@ -221,6 +235,9 @@ class PeerSession {
         throw new PermissionDenied('you may not share a still in this room');
       return this.recordAndBroadcast('still', { imageId });
     },
+    launchQuiz: (request) => this.quizzes.launch(this.joinedRoom(), this.ticket, request),
+    answerQuiz: (request) => this.quizzes.answer(this.joinedRoom(), this.ticket, request),
+    revealQuiz: ({ quizId }) => this.quizzes.reveal(this.joinedRoom(), this.ticket, quizId),
   };
 
   /** Refuses `what` on the still, or over the target's live video, unless this peer may. */
@@ -242,6 +259,7 @@ class PeerSession {
     });
     peer.rtpCapabilities = rtpCapabilities;
     this.room = room;
+    if (this.ticket.role === 'host') void this.socket.join(hostChannel(room.id));
     await this.record('joined', { role: this.ticket.role });
     return {
       peerId: peer.id,
@@ -250,6 +268,7 @@ class PeerSession {
       routerRtpCapabilities: room.rtpCapabilities,
       ...room.snapshot(peer.id),
       history: await this.options.recorder.history(this.ticket.roomId),
+      quiz: await this.quizzes.snapshot(room, this.ticket),
     };
   }
 
@@ -264,7 +283,7 @@ class PeerSession {
 
   private async recordAndBroadcast(kind: RoomEventKind, payload: Record<string, unknown>): Promise<RoomEventRecord> {
     const event = await this.record(kind, payload);
-    this.socket.nsp.to(channelOf(this.ticket.roomId)).emit('roomEvent', event);
+    this.socket.nsp.to(roomChannel(this.ticket.roomId)).emit('roomEvent', event);
     return event;
   }
 

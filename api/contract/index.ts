@@ -12,6 +12,7 @@ import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
 import { operationsEndpoints } from './operations.js';
 import { organisationEndpoints } from './organisation.js';
+import { quizEndpoints } from './quizzes.js';
 import { recordingEndpoints } from './recordings.js';
 import { reviewEndpoints } from './review.js';
 import { roomEndpoints } from './rooms.js';
@@ -35,6 +36,7 @@ export * from './live.js';
 export * from './models.js';
 export * from './operations.js';
 export * from './organisation.js';
+export * from './quizzes.js';
 export * from './recordings.js';
 export * from './review-state.js';
 export * from './review.js';
@@ -58,6 +60,7 @@ export const endpoints = {
   ...identificationEndpoints,
   ...modelEndpoints,
   ...roomEndpoints,
+  ...quizEndpoints,
   ...recordingEndpoints,
   ...operationsEndpoints,
   ...taxonEndpoints,

@@ -7,6 +7,8 @@ import type { LiveClientToServerEvents, LiveServerToClientEvents } from '../cont
 import type { Actor, SignedInSession } from '../domain/access.js';
 import type { RoomEventKind, RoomKind, RoomRole } from '../domain/vocabulary.js';
 import type { RoomRepository } from '../repositories/room.repository.js';
+import type { QuizService } from '../services/quiz.service.js';
+import { DatabaseQuizMaster } from './room-quizzes.js';
 import { DatabaseRoomRecorder } from './room-recorder.js';
 import type { RtcRuntime } from './rtc-runtime.js';
 import { sessionTokenOf } from './live-gateway.js';
@@ -32,6 +34,8 @@ export interface RoomSignallingDependencies {
   admit(actor: Actor, roomToken: string): Promise<RoomTicket>;
   /** The room's record (joins, chat, annotations, stills). */
   roomRecords: RoomRepository;
+  /** Class quizzes (ADR 0029). */
+  quizzes: QuizService;
   log: FastifyBaseLogger;
 }
 
@@ -45,14 +49,17 @@ export function attachRoomSignalling(
 ): boolean {
   if (!dependencies) return false;
   const { rtc } = dependencies;
+  const quizzes = new DatabaseQuizMaster(dependencies.quizzes);
   // Its own event map: the namespace shares the server with the live push, not its events.
   attachSignalling(io.of(RTC_NAMESPACE) as unknown as Namespace<RtcClientToServerEvents, RtcServerToClientEvents>, {
     rooms: rtc.rooms,
     recorder: new DatabaseRoomRecorder(dependencies.roomRecords),
+    quizzes,
     admit: async (socket) => {
-      const ticket = await admit(socket, dependencies);
+      const { ticket, actor } = await admit(socket, dependencies);
       // Several processes may serve the rooms: the peer joins here only if this process hosts the room (ADR 0011).
       await rtc.hosting.claim(ticket.roomId);
+      quizzes.seated(ticket, actor);
       return ticket;
     },
     log: dependencies.log,
@@ -64,7 +71,7 @@ export function attachRoomSignalling(
  * Who the socket is (the session token, exactly as the live push checks it) and whether their room token lets them
  * into the room it names, now: the ticket `rtc/` admits the peer with.
  */
-async function admit(socket: Socket, dependencies: RoomSignallingDependencies): Promise<RoomTicket> {
+async function admit(socket: Socket, dependencies: RoomSignallingDependencies): Promise<{ ticket: RoomTicket; actor: Actor }> {
   const token = sessionTokenOf(socket);
   if (!token) throw new Error('missing session token');
   let session: SignedInSession;
@@ -78,5 +85,5 @@ async function admit(socket: Socket, dependencies: RoomSignallingDependencies): 
   const ticket = await dependencies.admit(session.actor, roomToken);
   // The gateway's session guard closes the peer's socket when this session expires or is revoked (ADR 0017).
   socket.data.session = session;
-  return ticket;
+  return { ticket, actor: session.actor };
 }

@@ -285,7 +285,7 @@ export class RoomService {
    * Who joins as what (ADR 0009). Consultation: its creator and administrators host, other experts and staff in scope
    * of the specimen take part, trainees do not. Class: its presenter and administrators host, enrolled trainees attend.
    */
-  private async accessOf(actor: Actor, room: RoomRecord): Promise<RoomAccess> {
+  async accessOf(actor: Actor, room: RoomRecord): Promise<RoomAccess> {
     const joinsAs = (role: RoomRole): RoomAccess => ({ role, refusal: null });
     const refused = (refusal: RoomRefusal): RoomAccess => ({ role: null, refusal });
     if (actor.role === 'admin') return joinsAs('host');

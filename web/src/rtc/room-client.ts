@@ -16,8 +16,12 @@ import {
   canProduce,
   MEDIA_SOURCES,
   type MediaSource,
+  type LaunchQuizRequest,
   type PeerInfo,
   type ProducerInfo,
+  type QuizAnswerReceipt,
+  type QuizQuestion,
+  type QuizResult,
   type RoomEventRecord,
   type RoomRole,
   type RtcAnswer,
@@ -381,6 +385,18 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       'recordingChanged',
       whenJoined(({ recording }) => this.dispatch({ type: 'recordingChanged', recording })),
     );
+    socket.on(
+      'quizLaunched',
+      whenJoined((question) => this.dispatch({ type: 'quiz', event: { type: 'launched', question, receivedAt: Date.now() } })),
+    );
+    socket.on(
+      'quizTally',
+      whenJoined((tally) => this.dispatch({ type: 'quiz', event: { type: 'tally', tally } })),
+    );
+    socket.on(
+      'quizRevealed',
+      whenJoined((result) => this.dispatch({ type: 'quiz', event: { type: 'revealed', result } })),
+    );
     socket.on('removed', () => live() && this.close('removed'));
     socket.on('roomClosed', ({ reason, rejoin: again }) => {
       if (!live()) return;
@@ -405,6 +421,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
     this.timing.joinedAt ??= performance.now();
     this.dispatch({ type: 'joined', answer });
+    this.dispatch({ type: 'quiz', event: { type: 'snapshot', snapshot: answer.quiz, receivedAt: Date.now() } });
 
     ready = true;
     for (const producer of answer.producers) void this.consume(connection, producer);
@@ -779,6 +796,22 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   shareStill(imageId: string): Promise<RoomEventRecord> {
     return this.act('shareStill', { imageId });
+  }
+
+  /** The class's host asks a question (everyone, the host too, is told through `quizLaunched`). */
+  launchQuiz(request: LaunchQuizRequest): Promise<QuizQuestion> {
+    return this.act('launchQuiz', request);
+  }
+
+  /** A trainee's one answer; kept in the state once the server took it. */
+  async answerQuiz(quizId: string, taxonId: string): Promise<QuizAnswerReceipt> {
+    const receipt = await this.act('answerQuiz', { quizId, taxonId });
+    this.dispatch({ type: 'quiz', event: { type: 'answered', quizId: receipt.quizId, taxonId: receipt.taxonId } });
+    return receipt;
+  }
+
+  revealQuiz(quizId: string): Promise<QuizResult> {
+    return this.act('revealQuiz', { quizId });
   }
 
   raiseHand(raised: boolean): Promise<void> {

@@ -13,6 +13,7 @@ import type {
 } from '@contract';
 import { annotationOf, targetOf, type Annotation } from './annotations';
 import type { Quality } from './quality';
+import { reduceQuiz, type QuizEvent, type QuizState } from './quiz-state';
 
 export type RoomPhase = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
 /** Why the client stopped: the person left, the host ended the room or removed them, or it could not (re)join. */
@@ -76,6 +77,8 @@ export interface RoomState {
   liveMarks: LiveMark[];
   /** Set while the room is being recorded. */
   recording: RecordingNotice | null;
+  /** A class's open question, or the last one revealed. */
+  quiz: QuizState | null;
   closedReason: ClosedReason | null;
   /** The last problem worth showing (a refused request, a failed rejoin attempt). */
   error: string | null;
@@ -102,6 +105,7 @@ export function initialRoomState(roomId: string): RoomState {
     annotations: [],
     liveMarks: [],
     recording: null,
+    quiz: null,
     closedReason: null,
     error: null,
     joins: 0,
@@ -122,7 +126,9 @@ export type RoomStateEvent =
   | { type: 'activeSpeaker'; peerId: string | null }
   | { type: 'recordingChanged'; recording: RecordingNotice | null }
   /** Chat, stills and annotations, pushed live or replayed from the join answer. */
-  | { type: 'roomEvent'; event: RoomEventRecord };
+  | { type: 'roomEvent'; event: RoomEventRecord }
+  /** A class quiz's question, tally, answer or result (the join answer's question arrives as its own event, after `joined`). */
+  | { type: 'quiz'; event: QuizEvent };
 
 export function reduce(state: RoomState, event: RoomStateEvent): RoomState {
   switch (event.type) {
@@ -141,6 +147,7 @@ export function reduce(state: RoomState, event: RoomStateEvent): RoomState {
         annotations: [],
         liveMarks: [],
         recording: answer.recording,
+        quiz: null,
         error: null,
         joins: state.joins + 1,
         seenEventIds: new Set(),
@@ -183,6 +190,8 @@ export function reduce(state: RoomState, event: RoomStateEvent): RoomState {
       return { ...state, recording: event.recording };
     case 'roomEvent':
       return applyRoomEvent(state, event.event);
+    case 'quiz':
+      return { ...state, quiz: reduceQuiz(state.quiz, event.event) };
   }
 }
 

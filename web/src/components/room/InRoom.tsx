@@ -7,6 +7,7 @@ import { allows, type RoomState } from '../../rtc/room-state';
 import { useErrorText } from '../ErrorMessage';
 import { LiveAnnotationsContext } from './LiveAnnotationLayer';
 import { Participants } from './Participants';
+import { QuizPanel } from './QuizPanel';
 import { RoomChat } from './RoomChat';
 import { RoomControls } from './RoomControls';
 import { RoomIdentificationForm } from './RoomIdentificationForm';
@@ -105,6 +106,7 @@ export function InRoom({ client, state, detail, specimen, user, devices }: Props
       </div>
 
       <aside className="room-side">
+        {room.kind === 'class' && <QuizPanel client={client} state={state} />}
         <Participants client={client} state={state} now={now} onError={setActionError} />
         <RoomChat client={client} state={state} userId={user.id} onError={setActionError} />
         {/* The API's rule, not one of the room's permissions: the consultation's host records its outcome. */}
