@@ -233,13 +233,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   // Recorder traffic stays on this machine: FFmpeg listens on loopback, whatever address browsers use.
   const liveRecordings = rtc && new LiveRecordings(rtc.rooms, { listenIp: '127.0.0.1', tools: config.rtc.recorder });
   const lookAlikes = new LookAlikeRepository(database.db);
-  const quizzes = new QuizService(
-    services.rooms,
-    new QuizRepository(database.db),
-    repositories.specimens,
-    lookAlikes,
-    { store, decodes },
-  );
+  const quizzes = new QuizService(services.rooms, new QuizRepository(database.db), repositories.specimens, lookAlikes, { store, decodes });
   const recordings = new RecordingService(services.rooms, repositories.recordings, liveRecordings, config.storageDir, app.log);
   // Shutdown finishes running recordings (their files, their rows) before the database closes.
   app.addHook('onClose', async () => {
@@ -382,13 +376,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(auditRoutes, { trail: new AuditTrailService(new AuditTrailRepository(database.db)) });
   await app.register(specimenBankRoutes, {
-    bank: new SpecimenBankService(
-      transactions,
-      new SpecimenBankRepository(database.db),
-      repositories.specimens,
-      taxa,
-      lookAlikes,
-    ),
+    bank: new SpecimenBankService(transactions, new SpecimenBankRepository(database.db), repositories.specimens, taxa, lookAlikes),
   });
   await registerWebApp(app, config.webDistDir);
 
