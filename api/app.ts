@@ -36,9 +36,11 @@ import { AppointmentRepository } from './repositories/appointment.repository.js'
 import { AuditTrailRepository } from './repositories/audit-trail.repository.js';
 import { LabDirectoryRepository } from './repositories/lab-directory.repository.js';
 import { LabRepository } from './repositories/lab.repository.js';
+import { LookAlikeRepository } from './repositories/look-alike.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
+import { PracticeRepository } from './repositories/practice.repository.js';
 import { RoomHostRepository } from './repositories/room-host.repository.js';
 import { RecordingRepository } from './repositories/recording.repository.js';
 import { ReviewRepository } from './repositories/review.repository.js';
@@ -61,6 +63,7 @@ import { identifyRoutes } from './routes/identify.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { organisationRoutes } from './routes/organisation.routes.js';
+import { practiceRoutes } from './routes/practice.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
 import { specimensRoutes } from './routes/specimens.routes.js';
@@ -84,6 +87,7 @@ import { startExports } from './services/export-runtime.js';
 import type { ExportService } from './services/export.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { PeopleService } from './services/people.service.js';
+import { PracticeService } from './services/practice.service.js';
 import { PasswordHashPool } from './services/password-hash-pool.js';
 import { UserAdministrationService } from './services/user-administration.service.js';
 import { ReadinessService } from './services/readiness.service.js';
@@ -365,6 +369,16 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     appointments: new AppointmentService(transactions, appointmentRepository, labRepository),
   });
   await app.register(auditRoutes, { trail: new AuditTrailService(new AuditTrailRepository(database.db)) });
+  await app.register(practiceRoutes, {
+    practice: new PracticeService(
+      transactions,
+      new PracticeRepository(database.db),
+      taxa,
+      new LookAlikeRepository(database.db),
+      store,
+      decodes,
+    ),
+  });
   await registerWebApp(app, config.webDistDir);
 
   const signalling = rtc && {

@@ -12,6 +12,7 @@ import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
 import { operationsEndpoints } from './operations.js';
 import { organisationEndpoints } from './organisation.js';
+import { practiceEndpoints } from './practice.js';
 import { recordingEndpoints } from './recordings.js';
 import { reviewEndpoints } from './review.js';
 import { roomEndpoints } from './rooms.js';
@@ -34,6 +35,7 @@ export * from './live.js';
 export * from './models.js';
 export * from './operations.js';
 export * from './organisation.js';
+export * from './practice.js';
 export * from './recordings.js';
 export * from './review-state.js';
 export * from './review.js';
@@ -67,6 +69,7 @@ export const endpoints = {
   ...appointmentEndpoints,
   ...organisationEndpoints,
   ...auditEndpoints,
+  ...practiceEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -33,6 +33,7 @@ import type {
 import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Scope } from '../domain/access.js';
 import type { TriageReason } from '../domain/triage.js';
+import type { PracticeDifficulty } from '../domain/practice.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 
@@ -620,6 +621,7 @@ export interface PracticeSessionsTable {
   size: number;
   groups: JSONColumnType<VectorGroup[], string | undefined, string>;
   taxa: JSONColumnType<string[], string | undefined, string>;
+  difficulty: ColumnType<PracticeDifficulty, PracticeDifficulty | undefined, never>;
   assignment_id: string | null;
   created_at: CreatedAt;
   finished_at: Nullable<Date>;
