@@ -137,9 +137,8 @@ export class PracticeRepository {
     if (filter.groups.length > 0) query = query.where('taxa.group', 'in', [...filter.groups]);
     if (filter.lineages.length > 0)
       query = query.where((eb) => eb.or(filter.lineages.map((lineage) => eb('taxa.lineage', 'like', escapeLike(lineage) + '%'))));
-    const priority = priorityTaxa.length > 0 ? sql`case when taxa.id in (${sql.join([...priorityTaxa])}) then 0 else 1 end` : sql`0`;
+    if (priorityTaxa.length > 0) query = query.orderBy(sql`case when taxa.id in (${sql.join([...priorityTaxa])}) then 0 else 1 end`);
     return query
-      .orderBy(priority)
       .orderBy(sql`random()`)
       .limit(CANDIDATE_LIMIT)
       .execute();
