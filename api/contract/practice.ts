@@ -12,7 +12,9 @@ export const MAX_PRACTICE_SIZE = 50;
 
 export const PracticeSessionRequest = Type.Object(
   {
-    size: Type.Integer({ minimum: 1, maximum: MAX_PRACTICE_SIZE, description: 'How many questions' }),
+    size: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_PRACTICE_SIZE, description: 'How many questions (required unless `assignmentId` is given)' }),
+    ),
     groups: Type.Optional(
       Type.Array(Type.Enum(VECTOR_GROUPS), { maxItems: VECTOR_GROUPS.length, uniqueItems: true, description: 'Only these vector groups' }),
     ),
@@ -27,7 +29,7 @@ export const PracticeSessionRequest = Type.Object(
     assignmentId: Type.Optional(
       Type.String({
         format: 'uuid',
-        description: "A course assignment of kind `practice` of one of the trainee's courses: its size, groups and taxa apply",
+        description: "A course assignment of kind `practice` of one of the trainee's courses: its size, groups and taxa replace the body's",
       }),
     ),
   },

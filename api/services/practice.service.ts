@@ -1,6 +1,6 @@
 import type { PracticeSessionRequest } from '../contract/index.js';
 import { scopeOf, type Actor } from '../domain/access.js';
-import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { drawQuestions } from '../domain/practice.js';
 import { lineagePath } from '../domain/taxon.js';
 import type { VectorGroup } from '../domain/vocabulary.js';
@@ -138,7 +138,10 @@ export class PracticeService {
     actor: Actor,
     request: PracticeSessionRequest,
   ): Promise<{ size: number; groups: VectorGroup[]; taxa: string[]; assignmentId: string | null }> {
-    if (!request.assignmentId) return { size: request.size, groups: request.groups ?? [], taxa: request.taxa ?? [], assignmentId: null };
+    if (!request.assignmentId) {
+      if (request.size === undefined) throw badRequest('size_required', 'Say how many questions the set should have (size)');
+      return { size: request.size, groups: request.groups ?? [], taxa: request.taxa ?? [], assignmentId: null };
+    }
     const assignment = await this.practice.assignmentOfMember(request.assignmentId, actor.id);
     if (!assignment) throw notFound('Course assignment');
     if (assignment.kind !== 'practice' || assignment.size === null)

@@ -140,6 +140,7 @@ for (const backend of await testBackends()) {
       // A genus takes in its species: two Culex pipiens are in scope (the hidden one is not).
       expectError(await trainee.startPracticeSession({ body: { size: 3, taxa: ['Culex'] } }), 422, 'not_enough_specimens');
       expectError(await trainee.startPracticeSession({ body: { size: 1, taxa: ['Culex imaginarius'] } }), 422, 'unknown_taxon');
+      expectError(await trainee.startPracticeSession({ body: {} }), 400, 'size_required');
       const sets = await t.database.db.selectFrom('practice_sessions').select('id').execute();
       expect(sets).toHaveLength(1);
     });
@@ -299,7 +300,7 @@ for (const backend of await testBackends()) {
 
       it("takes the assignment's size and taxa, and records the assignment", async () => {
         const assignmentId = await assignment({ kind: 'practice', size: 2, taxa: ['Culex'] });
-        const set = await start(trainee, { size: 1, assignmentId });
+        const set = await start(trainee, { assignmentId });
         expect(set.questions).toHaveLength(2);
         const drawn = await Promise.all(set.questions.map((question) => questionRow(question.id)));
         expect(drawn.map((row) => row.taxon_id)).toEqual([PIPIENS, PIPIENS]);

@@ -58,6 +58,11 @@ export const queryKeys = {
   appointmentsRoot: ['appointments'] as const,
   labSchedule: (labId: string, period: ScheduleQuery) => ['appointments', 'schedule', labId, period] as const,
   appointmentList: (query: Partial<AppointmentListQuery>) => ['appointments', 'list', query] as const,
+  /** A trainee's practice sets and progress: what every answer makes stale. */
+  practiceRoot: ['practice'] as const,
+  practiceSessions: ['practice', 'sessions'] as const,
+  practiceSession: (id: string) => ['practice', 'sessions', id] as const,
+  practiceProgress: ['practice', 'progress'] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */
