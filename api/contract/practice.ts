@@ -1,11 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { PRACTICE_DIFFICULTIES } from '../domain/practice.js';
-import { LIFE_STAGES, VECTOR_GROUPS } from '../domain/vocabulary.js';
+import { LIFE_STAGES, PRACTICE_DIFFICULTIES, VECTOR_GROUPS } from '../domain/vocabulary.js';
 import { DateTime, errorResponses, FileResponses, Items, Nullable, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { TaxonId } from './taxa.js';
-
-export { PRACTICE_DIFFICULTIES, type PracticeDifficulty } from '../domain/practice.js';
 
 /** The largest practice set. */
 export const MAX_PRACTICE_SIZE = 50;

@@ -12,6 +12,7 @@ import type {
   IdentificationStatus,
   LifeStage,
   PortType,
+  PracticeDifficulty,
   RecordingStatus,
   Role,
   RoomEventKind,
@@ -33,7 +34,6 @@ import type {
 import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Scope } from '../domain/access.js';
 import type { TriageReason } from '../domain/triage.js';
-import type { PracticeDifficulty } from '../domain/practice.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 

@@ -2,13 +2,7 @@
  * Self-study practice (ADR 0028): how a set is drawn for a difficulty, and the Leitner boxes of spaced repetition.
  * Pure rules; the service feeds them what the repositories read.
  */
-
-/**
- * How a set is drawn. `gentle`: teaching examples first, look-alikes left to chance; `mixed`: a little of each;
- * `hard`: the look-alikes of the taxa the trainee confused first. Whatever the difficulty, what is due comes first.
- */
-export const PRACTICE_DIFFICULTIES = ['gentle', 'mixed', 'hard'] as const;
-export type PracticeDifficulty = (typeof PRACTICE_DIFFICULTIES)[number];
+import type { PracticeDifficulty } from './vocabulary.js';
 
 /** Days until a card in box N (index N − 1) is due again: box 1 is due at once, so a wrong answer comes back next set. */
 export const LEITNER_INTERVAL_DAYS = [0, 1, 3, 7, 14] as const;

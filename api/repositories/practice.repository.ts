@@ -2,8 +2,8 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
-import { nextCard, type PracticeCandidate, type PracticeDifficulty } from '../domain/practice.js';
-import type { LifeStage, VectorGroup } from '../domain/vocabulary.js';
+import { nextCard, type PracticeCandidate } from '../domain/practice.js';
+import type { LifeStage, PracticeDifficulty, VectorGroup } from '../domain/vocabulary.js';
 import { escapeLike, unitInScope } from './scope-filter.js';
 
 /** The most specimens a set is drawn from: those of the priority taxa first, then a random sample of the rest. */
