@@ -355,8 +355,12 @@ export class PracticeRepository {
       .execute();
   }
 
-  /** Marks the set finished once none of its questions is left unanswered; whether it is finished now. */
+  /**
+   * Marks the set finished once none of its questions is left unanswered; whether it is finished now. The set is locked
+   * first, so of its last two questions answered at once the second to commit sees the first's answer.
+   */
   async finishIfAnswered(trx: Transaction<Database>, sessionId: string): Promise<boolean> {
+    await trx.selectFrom('practice_sessions').select('id').where('id', '=', sessionId).forUpdate().execute();
     await trx
       .updateTable('practice_sessions')
       .set({ finished_at: sql`now()` })

@@ -308,6 +308,18 @@ for (const backend of await testBackends()) {
           assignmentId,
           size: 2,
           taxa: ['Culex'],
+          finishedAt: null,
+        });
+        // Its two questions answered at once: whichever commits last sees the other, and finishes the set.
+        const answers = await Promise.all(
+          set.questions.map((question) => trainee.answerPracticeQuestion({ params: { id: question.id }, body: { taxon: PIPIENS } })),
+        );
+        expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
+        expect(answers.map((answer) => answer.json().sessionFinished).sort()).toEqual([false, true]);
+        expect((await trainee.getPracticeSession({ params: { id: set.id } })).json()).toMatchObject({
+          answered: 2,
+          correct: 2,
+          finishedAt: expect.any(String),
         });
       });
 
