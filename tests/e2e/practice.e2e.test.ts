@@ -85,4 +85,44 @@ describeInChromium('a trainee practises, in Chromium against the real server on 
     await page.locator('[data-testid="practice-confusion-chart"][data-rendered="true"]').waitFor();
     expect(errors).toEqual([]);
   });
+
+  it("opens a course's practice assignment as its set, and resumes that set when opened again", async () => {
+    const db = testBed.server.database.db;
+    const expert = await testBed.server.repositories.users.findByUsername('expert.ningbo');
+    const trainee = await testBed.server.repositories.users.findByUsername('trainee.ningbo');
+    const course = await db
+      .insertInto('courses')
+      .values({ unit_id: expert!.unit_id, title: 'Mosquitoes of the port', created_by: expert!.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.insertInto('course_members').values({ course_id: course.id, user_id: trainee!.id }).execute();
+    const assignment = await db
+      .insertInto('course_assignments')
+      .values({
+        course_id: course.id,
+        kind: 'practice',
+        title: 'Culex first',
+        practice_size: 1,
+        practice_taxa: JSON.stringify(['Culex']),
+        due_at: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000),
+        created_by: expert!.id,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const setsOfAssignment = () => db.selectFrom('practice_sessions').select('id').where('assignment_id', '=', assignment.id).execute();
+
+    const { page, errors } = await testBed.signIn('trainee.ningbo');
+    await page.goto(`/#/practice/assignments/${assignment.id}`);
+    await page.getByTestId('practice-question').getByText('Question 1 of 1').waitFor();
+    expect(await setsOfAssignment()).toHaveLength(1);
+    await page.reload();
+    await page.getByTestId('practice-question').getByText('Question 1 of 1').waitFor();
+    expect(await setsOfAssignment()).toHaveLength(1);
+
+    await answerCulexPipiens(page);
+    expect(await page.getByTestId('practice-verdict').getAttribute('data-correct')).toBe('true');
+    await page.getByTestId('practice-next').click();
+    expect(await page.getByTestId('practice-score-value').textContent()).toBe('1 of 1 right');
+    expect(errors).toEqual([]);
+  });
 });
