@@ -48,7 +48,7 @@ const DUE_WEIGHT = 10;
 const WEIGHTS: Record<PracticeDifficulty, { lookAlike: number; example: number }> = {
   gentle: { lookAlike: 0, example: 3 },
   mixed: { lookAlike: 1.5, example: 1 },
-  hard: { lookAlike: 4, example: 0 },
+  hard: { lookAlike: 4, example: 0.5 },
 };
 
 /**

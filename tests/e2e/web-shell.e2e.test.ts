@@ -178,7 +178,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
         navigation: ['nav-specimens', 'nav-dashboard', 'nav-review', 'nav-alerts', 'nav-appointments', 'nav-lab-schedule', 'nav-rooms'],
         start: '/specimens',
       },
-      { username: 'trainee.ningbo', navigation: ['nav-classes'], start: '/rooms' },
+      { username: 'trainee.ningbo', navigation: ['nav-classes', 'nav-practice'], start: '/rooms' },
       {
         username: 'admin',
         navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-lab-schedule', 'nav-rooms', 'nav-admin'],
