@@ -26,6 +26,7 @@ export function confusionChartOption(
       type: 'bar',
       stack: 'confusions',
       name: label,
+      barMaxWidth: 48,
       data: weeks.map((week) => counts.get(`${week}|${key}`) ?? 0),
     })),
   };
