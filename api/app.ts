@@ -41,6 +41,7 @@ import { QuizRepository } from './repositories/quiz.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
+import { PracticeRepository } from './repositories/practice.repository.js';
 import { RoomHostRepository } from './repositories/room-host.repository.js';
 import { RecordingRepository } from './repositories/recording.repository.js';
 import { ReviewRepository } from './repositories/review.repository.js';
@@ -64,6 +65,7 @@ import { identifyRoutes } from './routes/identify.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { organisationRoutes } from './routes/organisation.routes.js';
+import { practiceRoutes } from './routes/practice.routes.js';
 import { quizzesRoutes } from './routes/quizzes.routes.js';
 import { recordingsRoutes } from './routes/recordings.routes.js';
 import { roomsRoutes } from './routes/rooms.routes.js';
@@ -89,6 +91,7 @@ import { startExports } from './services/export-runtime.js';
 import type { ExportService } from './services/export.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { PeopleService } from './services/people.service.js';
+import { PracticeService } from './services/practice.service.js';
 import { PasswordHashPool } from './services/password-hash-pool.js';
 import { QuizService } from './services/quiz.service.js';
 import { UserAdministrationService } from './services/user-administration.service.js';
@@ -377,6 +380,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(auditRoutes, { trail: new AuditTrailService(new AuditTrailRepository(database.db)) });
   await app.register(specimenBankRoutes, {
     bank: new SpecimenBankService(transactions, new SpecimenBankRepository(database.db), repositories.specimens, taxa, lookAlikes),
+  });
+  await app.register(practiceRoutes, {
+    practice: new PracticeService(transactions, new PracticeRepository(database.db), taxa, lookAlikes, store, decodes),
   });
   await registerWebApp(app, config.webDistDir);
 

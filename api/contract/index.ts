@@ -13,6 +13,7 @@ import { modelEndpoints } from './models.js';
 import { operationsEndpoints } from './operations.js';
 import { organisationEndpoints } from './organisation.js';
 import { quizEndpoints } from './quizzes.js';
+import { practiceEndpoints } from './practice.js';
 import { recordingEndpoints } from './recordings.js';
 import { reviewEndpoints } from './review.js';
 import { roomEndpoints } from './rooms.js';
@@ -37,6 +38,7 @@ export * from './models.js';
 export * from './operations.js';
 export * from './organisation.js';
 export * from './quizzes.js';
+export * from './practice.js';
 export * from './recordings.js';
 export * from './review-state.js';
 export * from './review.js';
@@ -73,6 +75,7 @@ export const endpoints = {
   ...organisationEndpoints,
   ...auditEndpoints,
   ...specimenBankEndpoints,
+  ...practiceEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -12,6 +12,7 @@ import type {
   IdentificationStatus,
   LifeStage,
   PortType,
+  PracticeDifficulty,
   RecordingStatus,
   Role,
   RoomEventKind,
@@ -620,6 +621,7 @@ export interface PracticeSessionsTable {
   size: number;
   groups: JSONColumnType<VectorGroup[], string | undefined, string>;
   taxa: JSONColumnType<string[], string | undefined, string>;
+  difficulty: ColumnType<PracticeDifficulty, PracticeDifficulty | undefined, never>;
   assignment_id: string | null;
   created_at: CreatedAt;
   finished_at: Nullable<Date>;

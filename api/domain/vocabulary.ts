@@ -210,3 +210,11 @@ export type TeachingMark = (typeof TEACHING_MARKS)[number];
 /** What a course gives its trainees to do by a due date: work through a practice set, or attend a class. */
 export const ASSIGNMENT_KINDS = ['practice', 'class'] as const;
 export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
+
+/**
+ * How a practice set is drawn (ADR 0028). `gentle`: teaching examples first, look-alikes left to chance; `mixed`: a
+ * little of each; `hard`: the look-alikes of the taxa the trainee confused first. Whatever the difficulty, what is due
+ * for repetition comes first.
+ */
+export const PRACTICE_DIFFICULTIES = ['gentle', 'mixed', 'hard'] as const;
+export type PracticeDifficulty = (typeof PRACTICE_DIFFICULTIES)[number];

@@ -187,7 +187,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
         ],
         start: '/specimens',
       },
-      { username: 'trainee.ningbo', navigation: ['nav-classes', 'nav-bank'], start: '/rooms' },
+      { username: 'trainee.ningbo', navigation: ['nav-classes', 'nav-practice', 'nav-bank'], start: '/rooms' },
       {
         username: 'admin',
         navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-lab-schedule', 'nav-rooms', 'nav-bank', 'nav-admin'],

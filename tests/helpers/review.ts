@@ -47,15 +47,20 @@ export async function recordIdentification(
   await t.repositories.identifications.recordRun(specimenId, run, (trx) => t.services.triage.identified(trx, specimenId, run));
 }
 
-/** Submits a specimen at `portCode` as `client` and stores `answer` as its identification; the specimen as it then is. */
+/**
+ * Submits a specimen at `portCode` as `client` (with `photo`, by default a plain test JPEG) and stores `answer` as its
+ * identification; the specimen as it then is.
+ */
 export async function triagedSpecimen(
   t: TestApp,
   client: Client,
   portCode: string,
   answer: AiAnswer,
   shadow?: AiAnswer,
+  photo?: Buffer,
 ): Promise<Specimen> {
-  const response = await uploadSpecimen(client, validMetadata({ portCode }), [{ name: 'specimen.jpg', data: await jpegImage() }]);
+  const data = photo ?? (await jpegImage());
+  const response = await uploadSpecimen(client, validMetadata({ portCode }), [{ name: 'specimen.jpg', data }]);
   expect(response.statusCode, response.body).toBe(201);
   const { id } = response.json();
   await recordIdentification(t, id, answer, shadow);

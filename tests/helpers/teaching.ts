@@ -22,6 +22,8 @@ export interface ConfirmedSpecimenOptions {
   aiTaxon?: string;
   notes?: string;
   lifeStage?: 'adult' | 'larva' | 'pupa' | 'nymph' | 'egg';
+  /** The photo submitted (default: a plain test JPEG). */
+  photo?: Buffer;
 }
 
 /**
@@ -30,11 +32,11 @@ export interface ConfirmedSpecimenOptions {
  * and by a second expert where the taxon is watched. The specimen as it then is.
  */
 export async function confirmedSpecimen(t: TestApp, options: ConfirmedSpecimenOptions): Promise<Specimen> {
-  const { portCode, taxon, aiTaxon = taxon, notes, lifeStage = 'adult' } = options;
+  const { portCode, taxon, aiTaxon = taxon, notes, lifeStage = 'adult', photo } = options;
   if (portCode === 'CNSHA-YS' && !(await t.repositories.users.findByUsername('expert.shanghai')))
     await addUsers(t, [['expert.shanghai', 'expert', 'SHANGHAI']]);
   const submitter = await as(t, `staff.${portCode === 'CNNGB-BL' ? 'beilun' : portCode === 'CNNGB-LS' ? 'airport' : 'yangshan'}`);
-  const triaged = await triagedSpecimen(t, submitter, portCode, aiAnswer(aiTaxon, 0.41, { lifeStage }));
+  const triaged = await triagedSpecimen(t, submitter, portCode, aiAnswer(aiTaxon, 0.41, { lifeStage }), undefined, photo);
   let specimen = triaged;
   for (const reviewer of REVIEWERS[portCode]!) {
     const expert = await as(t, reviewer);

@@ -17,6 +17,7 @@ import { alertListQuery, alertQuery } from './api/alert-queries';
 import { auditEntriesQuery } from './api/audit-queries';
 import { labsQuery } from './api/appointment-queries';
 import { labDetailsQuery, unitsQuery } from './api/organisation-queries';
+import { practiceProgressQuery, practiceSessionQuery, practiceSessionsQuery } from './api/practice-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
 import { reviewQueueQuery, similarSpecimensQuery } from './api/review-queries';
@@ -288,6 +289,34 @@ const bankEntryRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/BankTaxonPage'), 'BankTaxonPage'),
 });
 
+// A trainee's practice: `?set=` is the set being worked through.
+const practiceRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'practice',
+  validateSearch: (search): { set?: string | undefined } => ({ set: typeof search.set === 'string' ? search.set : undefined }),
+  loaderDeps: ({ search }) => search,
+  loader: ({ context, deps }) => {
+    if (deps.set) void context.queryClient.prefetchQuery(practiceSessionQuery(deps.set));
+    else void context.queryClient.prefetchQuery(practiceSessionsQuery);
+  },
+  component: lazyRouteComponent(() => import('./pages/PracticePage'), 'PracticePage'),
+});
+
+const practiceProgressRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'practice/progress',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(practiceProgressQuery),
+  component: lazyRouteComponent(() => import('./pages/PracticeProgressPage'), 'PracticeProgressPage'),
+});
+
+// A course's practice assignment: opening it starts (or resumes) its set.
+const practiceAssignmentRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'practice/assignments/$assignmentId',
+  remountDeps: ({ params }) => params.assignmentId,
+  component: lazyRouteComponent(() => import('./pages/PracticeAssignmentPage'), 'PracticeAssignmentPage'),
+});
+
 // Any other address, signed in: says so inside the app's frame, with the way home.
 const unknownRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -324,6 +353,9 @@ const routeTree = rootRoute.addChildren([
     labScheduleRoute,
     bankRoute,
     bankEntryRoute,
+    practiceRoute,
+    practiceProgressRoute,
+    practiceAssignmentRoute,
     unknownRoute,
   ]),
 ]);

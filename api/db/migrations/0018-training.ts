@@ -70,11 +70,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('size', 'integer', (col) => col.notNull())
     .addColumn('groups', 'jsonb', (col) => col.notNull().defaultTo(emptyJsonList))
     .addColumn('taxa', 'jsonb', (col) => col.notNull().defaultTo(emptyJsonList))
+    // How its questions were drawn (ADR 0028): `gentle`, `mixed` or `hard`.
+    .addColumn('difficulty', 'text', (col) => col.notNull().defaultTo('mixed'))
     // The course assignment it was started for, if any: what the course's progress counts.
     .addColumn('assignment_id', 'uuid', (col) => col.references('course_assignments.id').onDelete('set null'))
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(now))
     .addColumn('finished_at', 'timestamptz')
     .addCheckConstraint('practice_sessions_size', sql`size >= 1`)
+    .addCheckConstraint('practice_sessions_difficulty', sql`difficulty in ('gentle', 'mixed', 'hard')`)
     .execute();
   await db.schema.createIndex('practice_sessions_trainee').on('practice_sessions').columns(['trainee_id', 'created_at']).execute();
   await db.schema.createIndex('practice_sessions_assignment').on('practice_sessions').column('assignment_id').execute();

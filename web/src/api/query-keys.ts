@@ -64,6 +64,11 @@ export const queryKeys = {
   bank: ['bank'] as const,
   bankTaxa: (query: Partial<BankTaxaQuery>) => ['bank', 'taxa', query] as const,
   bankEntry: (taxonId: string, query: Partial<BankEntryQuery>) => ['bank', 'entry', taxonId, query] as const,
+  /** A trainee's practice sets and progress: what every answer makes stale. */
+  practiceRoot: ['practice'] as const,
+  practiceSessions: ['practice', 'sessions'] as const,
+  practiceSession: (id: string) => ['practice', 'sessions', id] as const,
+  practiceProgress: ['practice', 'progress'] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */

@@ -41,6 +41,7 @@ const ICONS = {
   plus: stroked('M12 5v14', 'M5 12h14'),
   minus: stroked('M5 12h14'),
   close: stroked('M18 6L6 18', 'M6 6l12 12'),
+  check: stroked('M20 6L9 17l-5-5'),
   pin: stroked('M9 4h6', 'M10 4v6l-3 4h10l-3-4V4', 'M12 14v7'),
   fullscreen: stroked('M4 9V4h5', 'M15 4h5v5', 'M20 15v5h-5', 'M9 20H4v-5'),
   grid: [
