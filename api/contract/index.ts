@@ -7,6 +7,7 @@ import { alertEndpoints } from './alerts.js';
 import { appointmentEndpoints } from './appointments.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
+import { courseEndpoints } from './courses.js';
 import { exportEndpoints } from './exports.js';
 import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
@@ -27,6 +28,7 @@ export * from './appointments.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './courses.js';
 export * from './endpoint.js';
 export * from './exports.js';
 export * from './identification.js';
@@ -67,6 +69,7 @@ export const endpoints = {
   ...appointmentEndpoints,
   ...organisationEndpoints,
   ...auditEndpoints,
+  ...courseEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

@@ -27,6 +27,7 @@ export const AUDIT_ENTITY_TYPES = [
   'specimen',
   'detection',
   'room',
+  'course',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -210,3 +211,10 @@ export type TeachingMark = (typeof TEACHING_MARKS)[number];
 /** What a course gives its trainees to do by a due date: work through a practice set, or attend a class. */
 export const ASSIGNMENT_KINDS = ['practice', 'class'] as const;
 export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
+
+/**
+ * Where a trainee stands with an assignment: `done` (the practice set worked through, the class attended), else
+ * `pending` until its due date and `overdue` after it. Work done late still counts as done.
+ */
+export const ASSIGNMENT_STATUSES = ['done', 'pending', 'overdue'] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
