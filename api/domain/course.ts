@@ -119,6 +119,16 @@ export interface GroupProgress {
   totals: ProgressTotals;
 }
 
+const names = new Intl.Collator('zh-Hans-CN');
+
+/**
+ * People in the order a Chinese reader expects, the same on both databases (whose collations differ): by display name,
+ * Chinese ones by pinyin, then by username.
+ */
+export function byName(a: PersonRef, b: PersonRef): number {
+  return names.compare(a.displayName, b.displayName) || names.compare(a.username, b.username);
+}
+
 export const attendanceKey = (roomId: string, userId: string) => `${roomId}/${userId}`;
 
 function statusOf(done: boolean, dueAt: Date, now: Date): AssignmentStatus {

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
 import {
   attendanceKey,
+  byName,
   type AssignmentRecord,
   type CourseMemberRecord,
   type CourseRecord,
@@ -20,9 +21,12 @@ export interface CourseViewer {
   instructor: boolean;
 }
 
-export type NewAssignmentRow = { courseId: string; title: string; dueAt: Date; createdBy: string } & (
-  { kind: 'practice'; size: number; groups: VectorGroup[]; taxa: string[] } | { kind: 'class'; roomId: string }
-);
+/** What an assignment asks for: a practice set, or a class room to attend. */
+export type AssignmentContent =
+  | { kind: 'practice'; title: string; size: number; groups: VectorGroup[]; taxa: string[] }
+  | { kind: 'class'; title: string; roomId: string };
+
+export type NewAssignmentRow = AssignmentContent & { courseId: string; dueAt: Date; createdBy: string };
 
 type Executor = Db | Transaction<Database>;
 
@@ -105,10 +109,10 @@ export class CourseRepository {
       .innerJoin('users', 'users.id', 'course_members.user_id')
       .select(['users.id', 'users.username', 'users.display_name', 'course_members.added_at'])
       .where('course_members.course_id', '=', courseId)
-      .orderBy('users.display_name')
-      .orderBy('users.username')
       .execute();
-    return rows.map((row) => ({ user: { id: row.id, username: row.username, displayName: row.display_name }, addedAt: row.added_at }));
+    return rows
+      .map((row) => ({ user: { id: row.id, username: row.username, displayName: row.display_name }, addedAt: row.added_at }))
+      .sort((a, b) => byName(a.user, b.user));
   }
 
   /** Adds members; returns the ids that were not members already. */

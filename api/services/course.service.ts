@@ -16,7 +16,7 @@ import {
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import type { Role } from '../domain/vocabulary.js';
 import { recordAudit } from '../repositories/audit.repository.js';
-import type { CourseRepository, CourseViewer, NewAssignmentRow } from '../repositories/course.repository.js';
+import type { AssignmentContent, CourseRepository, CourseViewer } from '../repositories/course.repository.js';
 import { enrolInRoom, type RoomRepository } from '../repositories/room.repository.js';
 import type { Transactions } from '../repositories/transactions.js';
 import { requireActiveTrainees } from './trainees.js';
@@ -140,21 +140,21 @@ export class CourseService {
   async addAssignment(actor: Actor, id: string, body: NewCourseAssignment): Promise<AssignmentRecord> {
     const dueAt = new Date(body.dueAt);
     if (dueAt.getTime() <= Date.now()) throw unprocessable('due_in_past', 'The due date has passed', { dueAt: body.dueAt });
-    if (body.kind === 'practice') await this.checkTaxa(body.taxa ?? []);
+    const what = body.kind === 'practice' ? await this.practiceSet(body) : await this.classToAttend(actor, body);
     let assignmentId = '';
     await this.change(actor, id, async (trx, course) => {
-      const row = await this.assignmentRow(trx, actor, course, body, dueAt);
-      assignmentId = await this.courses.insertAssignment(trx, row);
-      if (row.kind === 'class') {
+      if (what.kind === 'class' && (await this.courses.assignsRoom(trx, course.id, what.roomId)))
+        throw conflict('already_assigned', 'This class is assigned to the course already', { roomId: what.roomId });
+      assignmentId = await this.courses.insertAssignment(trx, { ...what, courseId: course.id, dueAt, createdBy: actor.id });
+      if (what.kind === 'class') {
         const members = await this.courses.members(course.id, trx);
         await enrolInRoom(
           trx,
-          row.roomId,
+          what.roomId,
           members.map((member) => ({ userId: member.user.id, role: 'trainee' as const })),
         );
       }
-      const { courseId: _courseId, createdBy: _createdBy, ...after } = row;
-      return { action: 'course.assignment.add', before: null, after: { assignmentId, ...after } };
+      return { action: 'course.assignment.add', before: null, after: { assignmentId, ...what, dueAt: body.dueAt } };
     });
     const assignment = (await this.courses.assignments([id])).find((candidate) => candidate.id === assignmentId);
     if (!assignment) throw new Error(`assignment ${assignmentId} vanished right after it was created`);
@@ -221,36 +221,29 @@ export class CourseService {
     });
   }
 
-  private async assignmentRow(
-    trx: Transaction<Database>,
-    actor: Actor,
-    course: CourseRecord,
-    body: NewCourseAssignment,
-    dueAt: Date,
-  ): Promise<NewAssignmentRow> {
-    const common = { courseId: course.id, dueAt, createdBy: actor.id };
-    if (body.kind === 'practice')
-      return { ...common, kind: 'practice', title: body.title.trim(), size: body.size, groups: body.groups ?? [], taxa: body.taxa ?? [] };
-    const room = await this.rooms.findVisible(body.roomId, { scope: scopeOf(actor), userId: actor.id });
-    if (!room || !isUnitPathInScope(scopeOf(actor), room.unitPath)) throw notFound('Room');
+  private async practiceSet(body: Extract<NewCourseAssignment, { kind: 'practice' }>): Promise<AssignmentContent> {
+    const taxa = body.taxa ?? [];
+    const known = await this.courses.knownTaxa(taxa);
+    const unknown = taxa.filter((taxon) => !known.has(taxon));
+    if (unknown.length > 0) throw unprocessable('unknown_taxon', 'These taxa are not in the taxonomy', { taxa: unknown });
+    return { kind: 'practice', title: body.title.trim(), size: body.size, groups: body.groups ?? [], taxa };
+  }
+
+  /** A class of the actor's scope that has not ended. */
+  private async classToAttend(actor: Actor, body: Extract<NewCourseAssignment, { kind: 'class' }>): Promise<AssignmentContent> {
+    const scope = scopeOf(actor);
+    const room = await this.rooms.findVisible(body.roomId, { scope, userId: actor.id });
+    if (!room || !isUnitPathInScope(scope, room.unitPath)) throw notFound('Room');
     if (room.kind !== 'class')
       throw unprocessable('not_a_class', 'Courses assign classes; a consultation is about one specimen', { roomId: room.id });
     if (room.endedAt) throw conflict('room_ended', 'This class has ended', { roomId: room.id });
-    if (await this.courses.assignsRoom(trx, course.id, room.id))
-      throw conflict('already_assigned', 'This class is assigned to the course already', { roomId: room.id });
-    return { ...common, kind: 'class', title: body.title?.trim() ?? room.title, roomId: room.id };
+    return { kind: 'class', title: body.title?.trim() ?? room.title, roomId: room.id };
   }
 
   private async visible(actor: Actor, id: string): Promise<CourseRecord> {
     const course = await this.courses.findVisible(id, viewerOf(actor));
     if (!course) throw notFound('Course');
     return course;
-  }
-
-  private async checkTaxa(ids: readonly string[]): Promise<void> {
-    const known = await this.courses.knownTaxa(ids);
-    const unknown = ids.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw unprocessable('unknown_taxon', 'These taxa are not in the taxonomy', { taxa: unknown });
   }
 }
 
