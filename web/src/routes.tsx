@@ -16,6 +16,7 @@ import { alertChannelsQuery } from './api/alert-channel-queries';
 import { alertListQuery, alertQuery } from './api/alert-queries';
 import { auditEntriesQuery } from './api/audit-queries';
 import { labsQuery } from './api/appointment-queries';
+import { courseQuery, coursesQuery, myAssignmentsQuery } from './api/course-queries';
 import { labDetailsQuery, unitsQuery } from './api/organisation-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
 import { queryClient } from './api/query-client';
@@ -274,6 +275,27 @@ const labScheduleRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/LabSchedulePage'), 'LabSchedulePage'),
 });
 
+const coursesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'courses',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(coursesQuery),
+  component: lazyRouteComponent(() => import('./pages/CoursesPage'), 'CoursesPage'),
+});
+
+const courseRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'courses/$courseId',
+  loader: ({ context, params }) => void context.queryClient.prefetchQuery(courseQuery(params.courseId)),
+  component: lazyRouteComponent(() => import('./pages/CoursePage'), 'CoursePage'),
+});
+
+const learningRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'learning',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(myAssignmentsQuery),
+  component: lazyRouteComponent(() => import('./pages/LearningPage'), 'LearningPage'),
+});
+
 // Any other address, signed in: says so inside the app's frame, with the way home.
 const unknownRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -308,6 +330,9 @@ const routeTree = rootRoute.addChildren([
     ]),
     appointmentsRoute,
     labScheduleRoute,
+    coursesRoute,
+    courseRoute,
+    learningRoute,
     unknownRoute,
   ]),
 ]);

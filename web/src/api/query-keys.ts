@@ -58,6 +58,12 @@ export const queryKeys = {
   appointmentsRoot: ['appointments'] as const,
   labSchedule: (labId: string, period: ScheduleQuery) => ['appointments', 'schedule', labId, period] as const,
   appointmentList: (query: Partial<AppointmentListQuery>) => ['appointments', 'list', query] as const,
+  /** Every course list, course and progress table, and a trainee's assignments: what a course change makes stale. */
+  courses: ['courses'] as const,
+  courseList: ['courses', 'list'] as const,
+  course: (id: string) => ['courses', 'detail', id] as const,
+  courseProgress: (id: string) => ['courses', 'progress', id] as const,
+  myAssignments: ['courses', 'mine'] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */
