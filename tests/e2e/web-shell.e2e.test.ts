@@ -175,13 +175,22 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
       },
       {
         username: 'expert.ningbo',
-        navigation: ['nav-specimens', 'nav-dashboard', 'nav-review', 'nav-alerts', 'nav-appointments', 'nav-lab-schedule', 'nav-rooms'],
+        navigation: [
+          'nav-specimens',
+          'nav-dashboard',
+          'nav-review',
+          'nav-alerts',
+          'nav-appointments',
+          'nav-lab-schedule',
+          'nav-rooms',
+          'nav-courses',
+        ],
         start: '/specimens',
       },
-      { username: 'trainee.ningbo', navigation: ['nav-classes'], start: '/rooms' },
+      { username: 'trainee.ningbo', navigation: ['nav-classes', 'nav-learning'], start: '/rooms' },
       {
         username: 'admin',
-        navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-lab-schedule', 'nav-rooms', 'nav-admin'],
+        navigation: ['nav-specimens', 'nav-dashboard', 'nav-alerts', 'nav-lab-schedule', 'nav-rooms', 'nav-courses', 'nav-admin'],
         start: '/specimens',
       },
     ];
