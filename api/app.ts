@@ -33,6 +33,7 @@ import { startRtcRuntime, type RtcRuntime } from './realtime/rtc-runtime.js';
 import { AlertDeliveryRepository } from './repositories/alert-delivery.repository.js';
 import { AlertChannelRepository } from './repositories/alert-channel.repository.js';
 import { AppointmentRepository } from './repositories/appointment.repository.js';
+import { CourseRepository } from './repositories/course.repository.js';
 import { AuditTrailRepository } from './repositories/audit-trail.repository.js';
 import { LabDirectoryRepository } from './repositories/lab-directory.repository.js';
 import { LabRepository } from './repositories/lab.repository.js';
@@ -58,6 +59,7 @@ import { UserAccountRepository } from './repositories/user-account.repository.js
 import { UserRepository } from './repositories/user.repository.js';
 import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
 import { appointmentsRoutes } from './routes/appointments.routes.js';
+import { coursesRoutes } from './routes/courses.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -81,6 +83,7 @@ import { OrphanSweeper } from './services/orphan-sweep.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
 import { AlertChannelService } from './services/alert-channel.service.js';
 import { AppointmentService } from './services/appointment.service.js';
+import { CourseService } from './services/course.service.js';
 import { LabAdministrationService } from './services/lab-administration.service.js';
 import { LabService } from './services/lab.service.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
@@ -383,6 +386,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(practiceRoutes, {
     practice: new PracticeService(transactions, new PracticeRepository(database.db), taxa, lookAlikes, store, decodes),
+  });
+  await app.register(coursesRoutes, {
+    courses: new CourseService(transactions, new CourseRepository(database.db), repositories.rooms),
   });
   await registerWebApp(app, config.webDistDir);
 

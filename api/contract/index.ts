@@ -7,6 +7,7 @@ import { alertEndpoints } from './alerts.js';
 import { appointmentEndpoints } from './appointments.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
+import { courseEndpoints } from './courses.js';
 import { exportEndpoints } from './exports.js';
 import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
@@ -30,6 +31,7 @@ export * from './appointments.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './courses.js';
 export * from './endpoint.js';
 export * from './exports.js';
 export * from './identification.js';
@@ -76,6 +78,7 @@ export const endpoints = {
   ...auditEndpoints,
   ...specimenBankEndpoints,
   ...practiceEndpoints,
+  ...courseEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

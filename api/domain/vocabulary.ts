@@ -27,6 +27,7 @@ export const AUDIT_ENTITY_TYPES = [
   'specimen',
   'detection',
   'room',
+  'course',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
@@ -218,3 +219,10 @@ export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
  */
 export const PRACTICE_DIFFICULTIES = ['gentle', 'mixed', 'hard'] as const;
 export type PracticeDifficulty = (typeof PRACTICE_DIFFICULTIES)[number];
+
+/**
+ * Where a trainee stands with an assignment: `done` (the practice set worked through, the class attended), else
+ * `pending` until its due date and `overdue` after it. Work done late still counts as done.
+ */
+export const ASSIGNMENT_STATUSES = ['done', 'pending', 'overdue'] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];

@@ -69,13 +69,7 @@ export class RoomRepository {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      if (participants.length > 0) {
-        await trx
-          .insertInto('room_participants')
-          .values(participants.map((participant) => ({ room_id: id, user_id: participant.userId, role: participant.role })))
-          .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
-          .execute();
-      }
+      await enrolInRoom(trx, id, participants);
       await afterInsert(trx, id);
       return id;
     });
@@ -281,6 +275,23 @@ export class RoomRepository {
 }
 
 type RoomQuery = ReturnType<RoomRepository['baseQuery']>;
+
+/**
+ * Enrols people in a room inside the caller's transaction (a new room, a course's class); people enrolled already keep
+ * their role.
+ */
+export async function enrolInRoom(
+  trx: Transaction<Database>,
+  roomId: string,
+  participants: { userId: string; role: RoomRole }[],
+): Promise<void> {
+  if (participants.length === 0) return;
+  await trx
+    .insertInto('room_participants')
+    .values(participants.map((participant) => ({ room_id: roomId, user_id: participant.userId, role: participant.role })))
+    .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
+    .execute();
+}
 
 /** Rooms of units in the viewer's scope, and rooms the viewer is enrolled in. */
 function visibleTo(eb: ExpressionBuilder<Database, 'rooms'>, viewer: Viewer): Expression<SqlBool> {

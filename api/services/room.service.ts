@@ -17,6 +17,7 @@ import { recordAudit } from '../repositories/audit.repository.js';
 import type { IdentificationRepository } from '../repositories/identification.repository.js';
 import type { Page, RoomFilter, RoomRepository, Viewer } from '../repositories/room.repository.js';
 import type { SpecimenRepository } from '../repositories/specimen.repository.js';
+import { requireActiveTrainees } from './trainees.js';
 
 export type NewRoomRequest =
   | { kind: 'consultation'; specimenId: string; title?: string | undefined }
@@ -106,7 +107,7 @@ export class RoomService {
       );
     } else {
       const trainees = [...new Set(request.trainees ?? [])];
-      await this.checkTrainees(actor, trainees);
+      await requireActiveTrainees(this.rooms, scopeOf(actor), trainees, 'classes');
       const scheduledAt = request.scheduledAt === undefined ? null : new Date(request.scheduledAt);
       const description = request.description?.trim() || null;
       id = await this.rooms.create(
@@ -157,7 +158,7 @@ export class RoomService {
       throw unprocessable('not_a_class', 'Trainees are enrolled in classes; a consultation is open to everyone in scope of its specimen');
     await this.assertHost(actor, room, "Only the class's presenter or an administrator enrols trainees");
     if (room.endedAt) throw conflict('room_ended', 'This class has ended');
-    await this.checkTrainees(actor, [userId]);
+    await requireActiveTrainees(this.rooms, scopeOf(actor), [userId], 'classes');
     const created = await this.rooms.addParticipant(room.id, userId, 'trainee', (trx) =>
       recordAudit(trx, {
         userId: actor.id,
@@ -304,18 +305,6 @@ export class RoomService {
   async assertHost(actor: Actor, room: RoomRecord, message: string): Promise<void> {
     const access = await this.accessOf(actor, room);
     if (access.role !== 'host') throw forbidden(message);
-  }
-
-  /** Trainees to enrol must exist in the enrolling person's scope, be active and have the trainee role. */
-  private async checkTrainees(actor: Actor, userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    const found = await this.rooms.peopleInScope(userIds, scopeOf(actor));
-    const known = new Map(found.filter((person) => !person.disabled).map((person) => [person.id, person]));
-    const unknown = userIds.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw unprocessable('unknown_user', 'No such active user in your organisation', { userIds: unknown });
-    const notTrainees = userIds.filter((id) => known.get(id)?.role !== 'trainee');
-    if (notTrainees.length > 0)
-      throw unprocessable('not_a_trainee', 'Only people with the trainee role are enrolled in classes', { userIds: notTrainees });
   }
 }
 

@@ -4,6 +4,8 @@ import {
   ALERT_CHANNEL_KINDS,
   ALERT_REASONS,
   ALERT_STATUSES,
+  ASSIGNMENT_KINDS,
+  ASSIGNMENT_STATUSES,
   AUDIT_ENTITY_TYPES,
   CONFIDENCE_BANDS,
   DELIVERY_STATUSES,
@@ -50,6 +52,8 @@ export const ENUMS = {
   specimenSort: SPECIMEN_SORTS,
   exportFormat: EXPORT_FORMATS,
   exportStatus: EXPORT_STATUSES,
+  assignmentKind: ASSIGNMENT_KINDS,
+  assignmentStatus: ASSIGNMENT_STATUSES,
 } as const;
 
 export type EnumKind = keyof typeof ENUMS;

@@ -27,6 +27,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/lab-schedule', label: 'labSchedule', testId: 'nav-lab-schedule', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'rooms', testId: 'nav-rooms', roles: ['expert', 'admin'] },
   { to: '/rooms', label: 'classes', testId: 'nav-classes', roles: ['trainee'] },
+  { to: '/courses', label: 'courses', testId: 'nav-courses', roles: ['expert', 'admin'] },
+  { to: '/learning', label: 'learning', testId: 'nav-learning', roles: ['trainee'] },
   { to: '/practice', label: 'practice', testId: 'nav-practice', roles: ['trainee'] },
   { to: '/bank', label: 'bank', testId: 'nav-bank', roles: ['staff', 'expert', 'admin', 'trainee'] },
   { to: '/admin', label: 'admin', testId: 'nav-admin', roles: ['admin'] },

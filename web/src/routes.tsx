@@ -16,6 +16,7 @@ import { alertChannelsQuery } from './api/alert-channel-queries';
 import { alertListQuery, alertQuery } from './api/alert-queries';
 import { auditEntriesQuery } from './api/audit-queries';
 import { labsQuery } from './api/appointment-queries';
+import { courseQuery, coursesQuery, myAssignmentsQuery } from './api/course-queries';
 import { labDetailsQuery, unitsQuery } from './api/organisation-queries';
 import { practiceProgressQuery, practiceSessionQuery, practiceSessionsQuery } from './api/practice-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
@@ -317,6 +318,27 @@ const practiceAssignmentRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/PracticeAssignmentPage'), 'PracticeAssignmentPage'),
 });
 
+const coursesRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'courses',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(coursesQuery),
+  component: lazyRouteComponent(() => import('./pages/CoursesPage'), 'CoursesPage'),
+});
+
+const courseRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'courses/$courseId',
+  loader: ({ context, params }) => void context.queryClient.prefetchQuery(courseQuery(params.courseId)),
+  component: lazyRouteComponent(() => import('./pages/CoursePage'), 'CoursePage'),
+});
+
+const learningRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'learning',
+  loader: ({ context }) => void context.queryClient.prefetchQuery(myAssignmentsQuery),
+  component: lazyRouteComponent(() => import('./pages/LearningPage'), 'LearningPage'),
+});
+
 // Any other address, signed in: says so inside the app's frame, with the way home.
 const unknownRoute = createRoute({
   getParentRoute: () => signedInRoute,
@@ -356,6 +378,9 @@ const routeTree = rootRoute.addChildren([
     practiceRoute,
     practiceProgressRoute,
     practiceAssignmentRoute,
+    coursesRoute,
+    courseRoute,
+    learningRoute,
     unknownRoute,
   ]),
 ]);

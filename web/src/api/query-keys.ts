@@ -69,6 +69,12 @@ export const queryKeys = {
   practiceSessions: ['practice', 'sessions'] as const,
   practiceSession: (id: string) => ['practice', 'sessions', id] as const,
   practiceProgress: ['practice', 'progress'] as const,
+  /** Every course list, course and progress table, and a trainee's assignments: what a course change makes stale. */
+  courses: ['courses'] as const,
+  courseList: ['courses', 'list'] as const,
+  course: (id: string) => ['courses', 'detail', id] as const,
+  courseProgress: (id: string) => ['courses', 'progress', id] as const,
+  myAssignments: ['courses', 'mine'] as const,
 };
 
 /** The query of a cached specimen list, read back from its key. */
