@@ -21,9 +21,14 @@ function OpenAssignment({ assignment }: { assignment: CourseAssignment }) {
       </Link>
     );
   return (
-    <a href={`#/practice/assignments/${assignment.id}`} className="btn btn-primary btn-small" data-testid="assignment-open">
+    <Link
+      to="/practice/assignments/$assignmentId"
+      params={{ assignmentId: assignment.id }}
+      className="btn btn-primary btn-small"
+      data-testid="assignment-open"
+    >
       {t('learning.practise')}
-    </a>
+    </Link>
   );
 }
 
