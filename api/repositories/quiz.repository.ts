@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import type { Database, RoomQuizzesTable } from '../db/schema.js';
 import type { QuizAnswerRecord, QuizRecord, QuizTaxon } from '../domain/quiz.js';
 
 export interface NewQuiz {
@@ -27,22 +27,7 @@ export interface SpecimenLesson {
 
 export type AnswerOutcome = { stored: true; answeredAt: Date } | { stored: false; reason: 'already_answered' | 'quiz_closed' };
 
-interface QuizRow {
-  id: string;
-  room_id: string;
-  specimen_id: string;
-  image_id: string;
-  taxon_id: string;
-  life_stage: string | null;
-  notes: string | null;
-  options: string[];
-  launched_by: string;
-  launched_at: Date;
-  closes_at: Date;
-  revealed_at: Date | null;
-  username: string;
-  display_name: string;
-}
+type QuizRow = Selectable<RoomQuizzesTable> & { username: string; display_name: string };
 
 /**
  * Questions launched in classes and the trainees' answers (ADR 0029). Times are the database's: a question closes at
