@@ -89,7 +89,7 @@ describeInChromium('running a course and following it, in Chromium against the r
     expect(await practice.textContent()).toContain('Vector identification 2031');
     expect(await practice.textContent()).toContain('Mosquito set');
     expect(await practice.getByTestId('assignment-status').getAttribute('data-status')).toBe('pending');
-    expect(await practice.getByTestId('assignment-open').getAttribute('href')).toBe(`#/practice/assignments/${course.assignments[0]!.id}`);
+    expect(await practice.getByTestId('assignment-open').getAttribute('href')).toBe(`/#/practice/assignments/${course.assignments[0]!.id}`);
     const attend = trainee.page.locator('[data-testid="learning-row"][data-kind="class"]');
     expect(await attend.getByTestId('assignment-result').getAttribute('data-attended')).toBe('false');
     await attend.getByTestId('assignment-open').click();
