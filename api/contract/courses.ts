@@ -2,9 +2,7 @@ import { Type, type Static } from 'typebox';
 import { ASSIGNMENT_STATUSES, VECTOR_GROUPS } from '../domain/vocabulary.js';
 import { DateTime, errorResponses, Items, Nullable, PersonRef, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
-
-/** The most questions one practice set of an assignment may have. */
-export const PRACTICE_SET_MAX = 100;
+import { MAX_PRACTICE_SIZE } from './practice.js';
 
 const Title = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'Stored trimmed' });
 const Description = Type.String({ maxLength: 2000 });
@@ -101,7 +99,7 @@ export const NewCourseAssignment = Type.Union(
       {
         kind: Type.Literal('practice'),
         title: Title,
-        size: Type.Integer({ minimum: 1, maximum: PRACTICE_SET_MAX }),
+        size: Type.Integer({ minimum: 1, maximum: MAX_PRACTICE_SIZE }),
         groups: Type.Optional(Type.Array(Type.Enum(VECTOR_GROUPS), { uniqueItems: true })),
         taxa: Type.Optional(
           Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {

@@ -35,7 +35,7 @@ describeInChromium('running a course and following it, in Chromium against the r
     // A practice set of mosquitoes, then the class; due dates typed in the browser's local time (Asia/Shanghai).
     await page.getByTestId('assignment-title').fill('Mosquito set');
     await page.getByTestId('assignment-size').fill('5');
-    await page.getByTestId('assignment-group').selectOption('mosquito');
+    await page.getByTestId('practice-group-mosquito').check();
     await page.getByTestId('assignment-due').fill('2031-05-04T09:30');
     await page.getByTestId('assignment-submit').click();
     await page.locator('[data-testid="assignment-row"][data-kind="practice"]').waitFor();

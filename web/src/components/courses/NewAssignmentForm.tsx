@@ -1,19 +1,20 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PRACTICE_SET_MAX, type AssignmentKind, type VectorGroup } from '@contract';
+import { MAX_PRACTICE_SIZE, type AssignmentKind } from '@contract';
 import { useCreateCourseAssignment } from '../../api/course-queries';
 import { roomListQuery } from '../../api/queries';
 import { dateTimeLocalToIso } from '../../format';
 import { ErrorMessage } from '../ErrorMessage';
 import { Field } from '../Field';
+import { PracticeSubjectFields, type PracticeSubject } from '../practice/PracticeSubjectFields';
 import { EnumSelect, Select } from '../Select';
 
 /** The classes that may be assigned: open ones the instructor sees. */
 const OPEN_CLASSES = { kind: 'class', active: true, limit: 200 } as const;
 const DEFAULT_SET_SIZE = 10;
 
-/** Gives the course a practice set (its size and, optionally, one group of vectors) or a class, each by a due date. */
+/** Gives the course a practice set (its size and, optionally, groups and taxa) or a class, each by a due date. */
 export function NewAssignmentForm({ courseId }: { courseId: string }) {
   const { t } = useTranslation();
   const create = useCreateCourseAssignment(courseId);
@@ -21,7 +22,7 @@ export function NewAssignmentForm({ courseId }: { courseId: string }) {
   const [kind, setKind] = useState<AssignmentKind>('practice');
   const [title, setTitle] = useState('');
   const [size, setSize] = useState(DEFAULT_SET_SIZE);
-  const [group, setGroup] = useState<VectorGroup | ''>('');
+  const [subject, setSubject] = useState<PracticeSubject>({ groups: [], taxa: [] });
   const [roomId, setRoomId] = useState('');
   const [dueAt, setDueAt] = useState('');
 
@@ -33,7 +34,7 @@ export function NewAssignmentForm({ courseId }: { courseId: string }) {
     const trimmed = title.trim();
     const body =
       kind === 'practice'
-        ? { kind, title: trimmed, size, dueAt: due, ...(group ? { groups: [group] } : {}) }
+        ? { kind, title: trimmed, size, dueAt: due, groups: [...subject.groups], taxa: subject.taxa.map((taxon) => taxon.id) }
         : { kind, roomId, dueAt: due, ...(trimmed ? { title: trimmed } : {}) };
     create.mutate(body, {
       onSuccess: () => {
@@ -68,22 +69,14 @@ export function NewAssignmentForm({ courseId }: { courseId: string }) {
             <input
               type="number"
               min={1}
-              max={PRACTICE_SET_MAX}
+              max={MAX_PRACTICE_SIZE}
               value={size}
               onChange={(event) => setSize(Number(event.target.value))}
               required
               data-testid="assignment-size"
             />
           </Field>
-          <Field label={t('courses.group')} layout="inline">
-            <EnumSelect<'group', VectorGroup | ''>
-              kind="group"
-              value={group}
-              onChange={setGroup}
-              placeholder={t('common.any')}
-              testId="assignment-group"
-            />
-          </Field>
+          <PracticeSubjectFields value={subject} onChange={setSubject} />
         </>
       ) : (
         <Field label={t('courses.class')} required layout="inline">
