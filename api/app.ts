@@ -42,6 +42,7 @@ import { QuizRepository } from './repositories/quiz.repository.js';
 import { IdentificationRequestRepository } from './repositories/identification-request.repository.js';
 import { IdentificationRepository } from './repositories/identification.repository.js';
 import { OrganisationRepository } from './repositories/organisation.repository.js';
+import { PracticeProgressRepository } from './repositories/practice-progress.repository.js';
 import { PracticeRepository } from './repositories/practice.repository.js';
 import { RoomHostRepository } from './repositories/room-host.repository.js';
 import { RecordingRepository } from './repositories/recording.repository.js';
@@ -385,7 +386,15 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     bank: new SpecimenBankService(transactions, new SpecimenBankRepository(database.db), repositories.specimens, taxa, lookAlikes),
   });
   await app.register(practiceRoutes, {
-    practice: new PracticeService(transactions, new PracticeRepository(database.db), taxa, lookAlikes, store, decodes),
+    practice: new PracticeService(
+      transactions,
+      new PracticeRepository(database.db),
+      new PracticeProgressRepository(database.db),
+      taxa,
+      lookAlikes,
+      store,
+      decodes,
+    ),
   });
   await app.register(coursesRoutes, {
     courses: new CourseService(transactions, new CourseRepository(database.db), repositories.rooms),

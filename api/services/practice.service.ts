@@ -6,14 +6,12 @@ import { lineagePath } from '../domain/taxon.js';
 import type { VectorGroup } from '../domain/vocabulary.js';
 import type { LookAlikeRepository } from '../repositories/look-alike.repository.js';
 import type {
-  AnswerKey,
   CardRecord,
   ConfusionRecord,
-  PracticeQuestionRecord,
-  PracticeRepository,
-  PracticeSessionRecord,
+  PracticeProgressRepository,
   PracticeTotals,
-} from '../repositories/practice.repository.js';
+} from '../repositories/practice-progress.repository.js';
+import type { AnswerKey, PracticeQuestionRecord, PracticeRepository, PracticeSessionRecord } from '../repositories/practice.repository.js';
 import type { TaxonRepository } from '../repositories/taxon.repository.js';
 import type { Transactions } from '../repositories/transactions.js';
 import { anonymousPhoto } from '../storage/anonymous-photo.js';
@@ -45,6 +43,7 @@ export class PracticeService {
   constructor(
     private readonly transactions: Transactions,
     private readonly practice: PracticeRepository,
+    private readonly progressOf: PracticeProgressRepository,
     private readonly taxa: TaxonRepository,
     private readonly lookAlikes: LookAlikeRepository,
     private readonly store: ImageStore,
@@ -126,9 +125,9 @@ export class PracticeService {
   async progress(actor: Actor): Promise<PracticeProgressRecord> {
     requireTrainee(actor);
     const [totals, cards, confusions] = await Promise.all([
-      this.practice.totals(actor.id),
-      this.practice.cards(actor.id),
-      this.practice.confusions(actor.id),
+      this.progressOf.totals(actor.id),
+      this.progressOf.cards(actor.id),
+      this.progressOf.confusions(actor.id),
     ]);
     return { totals, cards, confusions };
   }
