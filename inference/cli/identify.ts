@@ -2,14 +2,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VectorIdentifier, type Identification } from '../identifier.js';
 import { CommandLine } from './command-line.js';
+import { imageList } from './image-list.js';
+import { commandLineTooLong, relaunchWithFileList } from './short-command-line.js';
 
 /**
- * `npm run -s identify -- --json <image files…>`: one JSON object per line and file, in argument order.
- * Exits non-zero only for unusable arguments; an unreadable file gives a line with `"error"`.
+ * `npm run -s identify -- --json <image files or folders…> [--files-from list|-]`: one JSON object per line and file,
+ * in the order named (a folder's images in name order). Exits non-zero only for unusable arguments; an unreadable file
+ * gives a line with `"error"`.
  */
 const cli: CommandLine = new CommandLine(
   'identify',
-  'usage: npm run -s identify -- [--json] [--models-dir models] [--threads N] <image files…>',
+  'usage: npm run -s identify -- [--json] [--models-dir models] [--threads N] [--files-from <list file>|-] <image files or folders…>',
 );
 const FILES_PER_BATCH = 32;
 
@@ -19,19 +22,33 @@ interface Line {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals: files } = cli.parse({
+  const { values, positionals } = cli.parse({
     json: { type: 'boolean', default: false },
     'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
     threads: { type: 'string' },
+    'files-from': { type: 'string' },
     help: { type: 'boolean', default: false },
   });
   if (values.help) {
     console.log(cli.usage);
     return;
   }
-  if (files.length === 0) cli.fail('no image files given');
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) cli.fail('--threads must be a positive integer');
+  const files = await imageList(positionals, values['files-from']).catch((error: Error) =>
+    cli.fail(`cannot read the file list: ${error.message}`),
+  );
+  if (files.length === 0) cli.fail('no image files given');
+  if (commandLineTooLong()) {
+    const options = [
+      ...(values.json ? ['--json'] : []),
+      '--models-dir',
+      values['models-dir'],
+      ...(threads ? ['--threads', String(threads)] : []),
+    ];
+    process.exitCode = await relaunchWithFileList(options, files);
+    return;
+  }
 
   let identifier: VectorIdentifier;
   try {

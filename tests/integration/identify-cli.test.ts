@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,45 @@ describe('npm run -s identify -- --json <files…>', () => {
     expect(lines.filter((line) => line.error)).toEqual([]);
   });
 
+  it('identifies 1,000 files named on a command line longer than the runtime survives, a folder, and a list file', async () => {
+    const many = path.join(dir, 'a-thousand-photos-from-the-port-of-ningbo');
+    await mkdir(many);
+    const files = await Promise.all(
+      Array.from({ length: 1000 }, async (_, index) => {
+        const file = path.join(many, `trap-${String(index).padStart(4, '0')}.jpg`);
+        await writeFile(file, await jpegImage(index, 64, 48));
+        return file;
+      }),
+    );
+    // Well over the ~28 KB at which onnxruntime-node 1.30 crashes while creating a session.
+    expect(files.join(' ').length).toBeGreaterThan(40_000);
+    const named = await runCli('inference/cli/identify.ts', ['--json', ...files]);
+    expect(named.code, named.stderr).toBe(0);
+    const lines = jsonLines(named.stdout);
+    expect(lines.map((line) => line.file)).toEqual(files);
+    expect(lines.filter((line) => line.error)).toEqual([]);
+
+    // A folder is its images in name order (other files skipped); a list file adds its lines after the named ones.
+    const folder = path.join(dir, 'folder');
+    await mkdir(path.join(folder, 'b-inner'), { recursive: true });
+    await writeFile(path.join(folder, 'c.png'), await pngImage(3, 60, 40));
+    await writeFile(path.join(folder, 'a.jpg'), await jpegImage(4, 64, 48));
+    await writeFile(path.join(folder, 'b-inner', 'z.JPG'), await jpegImage(5, 64, 48));
+    await writeFile(path.join(folder, 'readme.txt'), 'not a photo');
+    const list = path.join(dir, 'list.txt');
+    await writeFile(list, `${files[7]!}\r\n\n  ${path.join(dir, 'missing.jpg')}  \n`);
+    const listed = await runCli('inference/cli/identify.ts', ['--json', folder, '--files-from', list]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(jsonLines(listed.stdout).map((line) => line.file)).toEqual([
+      path.join(folder, 'a.jpg'),
+      path.join(folder, 'b-inner', 'z.JPG'),
+      path.join(folder, 'c.png'),
+      files[7],
+      path.join(dir, 'missing.jpg'),
+    ]);
+    expect(jsonLines(listed.stdout).at(-1)).toEqual({ file: path.join(dir, 'missing.jpg'), error: 'file not found' });
+  });
+
   it('exits non-zero only for unusable arguments', async () => {
     const noFiles = await runCli('inference/cli/identify.ts', ['--json']);
     expect(noFiles.code).toBe(2);
@@ -80,5 +119,15 @@ describe('npm run -s identify -- --json <files…>', () => {
     const badModels = await runCli('inference/cli/identify.ts', ['--json', '--models-dir', dir, 'photo.jpg']);
     expect(badModels.code).toBe(2);
     expect(badModels.stderr).toContain('cannot load models');
+    const noList = await runCli('inference/cli/identify.ts', ['--json', '--files-from', path.join(dir, 'no-such-list.txt')]);
+    expect(noList.code).toBe(2);
+    expect(noList.stderr).toContain('cannot read the file list');
   });
 });
+
+function jsonLines(stdout: string): { file: string; error?: string }[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { file: string; error?: string });
+}
