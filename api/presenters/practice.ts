@@ -8,7 +8,8 @@ import {
   type PracticeSession,
   type PracticeSessionSummary,
 } from '../contract/index.js';
-import type { AnswerKey, PracticeQuestionRecord, PracticeSessionRecord } from '../repositories/practice.repository.js';
+import type { AnswerKey } from '../repositories/answer-keys.js';
+import type { PracticeQuestionRecord, PracticeSessionRecord } from '../repositories/practice.repository.js';
 import type { PracticeAnswer, PracticeProgressRecord } from '../services/practice.service.js';
 
 /** A question's photo address: it names the question only, never the specimen, the image or its content hash. */

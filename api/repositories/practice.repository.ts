@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Scope } from '../domain/access.js';
 import { nextCard, type PracticeCandidate } from '../domain/practice.js';
 import type { LifeStage, PracticeDifficulty, VectorGroup } from '../domain/vocabulary.js';
+import type { AnswerKey } from './answer-keys.js';
 import { escapeLike, unitInScope } from './scope-filter.js';
 
 /** The most specimens a set is drawn from: those of the priority taxa first, then a random sample of the rest. */
@@ -17,12 +18,6 @@ export interface CandidateFilter {
 
 export interface DrawnCandidate extends PracticeCandidate {
   imageId: string;
-}
-
-export interface AnswerKey {
-  taxonId: string;
-  lifeStage: LifeStage | null;
-  notes: string | null;
 }
 
 export interface PracticeSessionRecord {
@@ -120,41 +115,6 @@ export class PracticeRepository {
       .orderBy(sql`random()`)
       .limit(CANDIDATE_LIMIT)
       .execute();
-  }
-
-  /** What the experts confirmed of each specimen: its taxon, and the life stage and notes of the expert who named it. */
-  async answerKeys(trx: Transaction<Database>, specimenIds: readonly string[]): Promise<Map<string, AnswerKey>> {
-    if (specimenIds.length === 0) return new Map();
-    const rows = await trx
-      .selectFrom('specimens')
-      .leftJoinLateral(
-        (eb) =>
-          eb
-            .selectFrom('identifications')
-            .select(['identifications.life_stage', 'identifications.notes'])
-            .whereRef('identifications.specimen_id', '=', 'specimens.id')
-            .whereRef('identifications.taxon', '=', 'specimens.taxon_id')
-            .where('identifications.source', '=', 'expert')
-            // The expert who wrote notes, if any did; the latest of them.
-            .orderBy(sql`identifications.notes is null`)
-            .orderBy('identifications.created_at', 'desc')
-            .limit(1)
-            .as('expert'),
-        (join) => join.onTrue(),
-      )
-      .select(['specimens.id', 'specimens.taxon_id', 'specimens.life_stage', 'expert.life_stage as expertLifeStage', 'expert.notes'])
-      .where('specimens.id', 'in', [...specimenIds])
-      .execute();
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          taxonId: row.taxon_id!,
-          lifeStage: (row.expertLifeStage as LifeStage | null) ?? row.life_stage,
-          notes: row.notes,
-        },
-      ]),
-    );
   }
 
   /** The taxa of the trainee's cards due by `now`, and the taxa they answered wrongly or took others for. */

@@ -2,6 +2,7 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, RoomQuizzesTable } from '../db/schema.js';
 import type { QuizAnswerRecord, QuizRecord, QuizTaxon } from '../domain/quiz.js';
+import { answerKeysOf, type AnswerKey } from './answer-keys.js';
 
 export interface NewQuiz {
   id: string;
@@ -17,11 +18,8 @@ export interface NewQuiz {
   seconds: number;
 }
 
-/** What a confirmed specimen teaches: its confirmed taxon and life stage, the expert's notes, and whether it is hidden from teaching. */
-export interface SpecimenLesson {
-  taxonId: string;
-  lifeStage: string | null;
-  notes: string | null;
+/** What a confirmed specimen teaches, and whether it is hidden from teaching. */
+export interface SpecimenLesson extends AnswerKey {
   hidden: boolean;
 }
 
@@ -37,29 +35,16 @@ type QuizRow = Selectable<RoomQuizzesTable> & { username: string; display_name: 
 export class QuizRepository {
   constructor(private readonly db: Db) {}
 
-  /** The confirmed answer of a specimen (its detection) and the notes of the last expert who named that taxon. */
+  /** What a specimen teaches (its answer key), and whether it is hidden from teaching; undefined before it is confirmed. */
   async lessonOf(specimenId: string): Promise<SpecimenLesson | undefined> {
-    const row = await this.db
-      .selectFrom('detections as d')
-      .leftJoin('specimen_teaching_marks as m', 'm.specimen_id', 'd.specimen_id')
-      .select((eb) => [
-        'd.taxon_id',
-        'd.life_stage',
-        'm.mark',
-        eb
-          .selectFrom('reviews as r')
-          .select('r.notes')
-          .whereRef('r.specimen_id', '=', 'd.specimen_id')
-          .whereRef('r.taxon_id', '=', 'd.taxon_id')
-          .where('r.notes', 'is not', null)
-          .orderBy('r.created_at', 'desc')
-          .limit(1)
-          .as('notes'),
-      ])
-      .where('d.specimen_id', '=', specimenId)
+    const key = (await answerKeysOf(this.db, [specimenId])).get(specimenId);
+    if (!key) return undefined;
+    const mark = await this.db
+      .selectFrom('specimen_teaching_marks')
+      .select('mark')
+      .where('specimen_id', '=', specimenId)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return { taxonId: row.taxon_id, lifeStage: row.life_stage, notes: row.notes, hidden: row.mark === 'hidden' };
+    return { ...key, hidden: mark?.mark === 'hidden' };
   }
 
   /** The question, unless the room already has one open (the partial unique index); `afterInsert` runs in its transaction. */

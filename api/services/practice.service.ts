@@ -11,7 +11,8 @@ import type {
   PracticeProgressRepository,
   PracticeTotals,
 } from '../repositories/practice-progress.repository.js';
-import type { AnswerKey, PracticeQuestionRecord, PracticeRepository, PracticeSessionRecord } from '../repositories/practice.repository.js';
+import { answerKeysOf, type AnswerKey } from '../repositories/answer-keys.js';
+import type { PracticeQuestionRecord, PracticeRepository, PracticeSessionRecord } from '../repositories/practice.repository.js';
 import type { TaxonRepository } from '../repositories/taxon.repository.js';
 import type { Transactions } from '../repositories/transactions.js';
 import { anonymousPhoto } from '../storage/anonymous-photo.js';
@@ -71,7 +72,7 @@ export class PracticeService {
     const drawn = drawQuestions(candidates, weights, difficulty, size, this.random);
     return this.transactions.run(async (trx) => {
       // The answer as it stands now: a later correction of the specimen does not rescore this set.
-      const keys = await this.practice.answerKeys(
+      const keys = await answerKeysOf(
         trx,
         drawn.map((candidate) => candidate.specimenId),
       );
