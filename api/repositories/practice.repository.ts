@@ -5,7 +5,8 @@ import type { Scope } from '../domain/access.js';
 import { nextCard, type PracticeCandidate } from '../domain/practice.js';
 import type { LifeStage, PracticeDifficulty, VectorGroup } from '../domain/vocabulary.js';
 import type { AnswerKey } from './answer-keys.js';
-import { escapeLike, unitInScope } from './scope-filter.js';
+import { escapeLike } from './scope-filter.js';
+import { confirmedInScope } from './specimen-bank.repository.js';
 
 /** The most specimens a set is drawn from: those of the priority taxa first, then a random sample of the rest. */
 const CANDIDATE_LIMIT = 2000;
@@ -83,30 +84,24 @@ export class PracticeRepository {
    * `priorityTaxa` first, the rest in random order, each with its first photo.
    */
   async candidates(scope: Scope, filter: CandidateFilter, priorityTaxa: readonly string[]): Promise<DrawnCandidate[]> {
-    let query = this.db
-      .selectFrom('specimens')
+    let query = confirmedInScope(this.db, scope, false)
       .innerJoinLateral(
         (eb) =>
           eb
             .selectFrom('specimen_images')
             .select('specimen_images.id')
-            .whereRef('specimen_images.specimen_id', '=', 'specimens.id')
+            .whereRef('specimen_images.specimen_id', '=', 'detections.specimen_id')
             .orderBy('specimen_images.position')
             .limit(1)
             .as('photo'),
         (join) => join.onTrue(),
       )
-      .innerJoin('taxa', 'taxa.id', 'specimens.taxon_id')
-      .leftJoin('specimen_teaching_marks as marks', 'marks.specimen_id', 'specimens.id')
       .select([
-        'specimens.id as specimenId',
-        'taxa.id as taxonId',
+        'detections.specimen_id as specimenId',
+        'detections.taxon_id as taxonId',
         'photo.id as imageId',
         sql<boolean>`coalesce(marks.mark = 'example', false)`.as('example'),
-      ])
-      .where('specimens.status', '=', 'confirmed')
-      .where((eb) => eb.or([eb('marks.mark', 'is', null), eb('marks.mark', '<>', 'hidden')]))
-      .where((eb) => unitInScope(eb, eb.ref('specimens.unit_id'), scope));
+      ]);
     if (filter.groups.length > 0) query = query.where('taxa.group', 'in', [...filter.groups]);
     if (filter.lineages.length > 0)
       query = query.where((eb) => eb.or(filter.lineages.map((lineage) => eb('taxa.lineage', 'like', escapeLike(lineage) + '%'))));

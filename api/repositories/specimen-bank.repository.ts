@@ -78,8 +78,11 @@ export async function usableTeachingSpecimens(db: Executor, scope: Scope, option
   }));
 }
 
-/** Confirmed specimens (each with its detection's taxon and its teaching mark, if any) of units in scope. */
-function confirmedInScope(db: Executor, scope: Scope, includeHidden: boolean) {
+/**
+ * Confirmed specimens (each with its detection's taxon and its teaching mark, if any) of units in scope, without the
+ * hidden ones unless `includeHidden`: what the bank shows and practice sets are drawn from.
+ */
+export function confirmedInScope(db: Executor, scope: Scope, includeHidden: boolean) {
   return db
     .selectFrom('detections')
     .innerJoin('specimens', 'specimens.id', 'detections.specimen_id')
