@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { IMAGE_QUALITY_MODES, type ImageQualityMode } from './domain/vocabulary.js';
 
 /**
  * The one place environment variables are read. Everything else receives a typed `AppConfig`,
@@ -42,6 +43,8 @@ const EnvSchema = Type.Object({
   // Degenerate pictures (tiny, blank, one colour) are refused: the models would answer them with confident nonsense.
   MIN_IMAGE_SIDE: Type.Integer({ minimum: 1, maximum: 4096, default: 32 }),
   MIN_IMAGE_STDEV: Type.Number({ minimum: 0, maximum: 64, default: 2 }),
+  // Photos that are usable but poor (small, blurred, badly exposed, nothing in frame): warned about, refused, or let be (ADR 0034).
+  IMAGE_QUALITY_GATE: Type.Enum(IMAGE_QUALITY_MODES, { default: 'warn' }),
   // Short lifetimes are for tests of expiry; sockets close when their token expires (ADR 0017).
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 2, default: 12 * 3600 }),
   LOGIN_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
@@ -118,6 +121,8 @@ export interface AppConfig {
     minImageSide: number;
     /** Images whose every colour channel varies less than this (standard deviation, 0–255) are refused as blank. */
     minImageStdev: number;
+    /** What the quality gate does with a poor photo: accept it with warnings kept, refuse it (422 `image_quality`), or nothing. */
+    qualityGate: ImageQualityMode;
     /** Memory for decoded pixels in this process (DecodeBudget). */
     decodeBudget: { bytes: number; maxWaitMs: number };
   };
@@ -260,6 +265,7 @@ function fromEnv(env: Env): AppConfig {
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       minImageSide: env.MIN_IMAGE_SIDE,
       minImageStdev: env.MIN_IMAGE_STDEV,
+      qualityGate: env.IMAGE_QUALITY_GATE,
       decodeBudget: { bytes: env.DECODE_MEMORY_BUDGET_MB * 1024 * 1024, maxWaitMs: env.DECODE_WAIT_MS },
     },
     connections: {

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { IDENTIFICATION_SOURCES, IDENTIFICATION_STATUSES, LIFE_STAGES, VECTOR_GROUPS } from '../domain/vocabulary.js';
 import { DateTime, errorResponses, Nullable, PersonRef, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
+import { ImageQualityVerdict } from './uploads.js';
 
 const NullableString = Nullable(Type.String());
 const Probability = Type.Number({ minimum: 0, maximum: 1 });
@@ -41,6 +42,10 @@ export const IdentifyResult = Type.Object(
     images: Type.Array(
       Type.Union([Type.Object({ index: Type.Integer(), ...aiAnswerFields }), Type.Object({ index: Type.Integer(), error: Type.String() })]),
     ),
+    quality: Type.Array(ImageQualityVerdict, {
+      description:
+        "The quality gate's verdict on each image, in upload order (problems are warnings: in `refuse` mode the call answers 422)",
+    }),
   },
   { title: 'IdentifyResult' },
 );

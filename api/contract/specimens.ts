@@ -12,6 +12,7 @@ import {
 import { DateTime, errorResponses, FileResponses, Nullable, Page, pageQuery, PersonRef, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { IdentificationHistoryEntry, SpecimenIdentification } from './identification.js';
+import { ImageQualityFinding } from './uploads.js';
 import { SpecimenReview } from './review-state.js';
 import { surveillanceFilters } from './surveillance.js';
 import { Triage } from './triage.js';
@@ -85,6 +86,9 @@ export const SpecimenImage = Type.Object(
     originalFilename: Nullable(Type.String()),
     originalUrl: Type.String(),
     thumbnailUrl: Type.String(),
+    qualityWarnings: Type.Array(ImageQualityFinding, {
+      description: 'What the quality gate found wrong with the photo when it was accepted in `warn` mode; empty for a good photo',
+    }),
   },
   { title: 'SpecimenImage' },
 );

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { IMAGE_FORMATS } from '../domain/vocabulary.js';
-import { errorResponses } from './common.js';
+import { IMAGE_FORMATS, IMAGE_QUALITY_MODES, IMAGE_QUALITY_PROBLEMS } from '../domain/vocabulary.js';
+import { errorResponses, Nullable } from './common.js';
 import { endpoint } from './endpoint.js';
 
 const AcceptedImageFormat = Type.Object(
@@ -30,6 +30,40 @@ export const UploadLimits = Type.Object(
   { title: 'UploadLimits' },
 );
 
+/** One problem the image quality gate found in a photo (ADR 0034), with the measured value and the limit it broke. */
+export const ImageQualityFinding = Type.Object(
+  {
+    problem: Type.Enum(IMAGE_QUALITY_PROBLEMS, {
+      description:
+        '`too_small`: shorter side in pixels; `blurred`: Laplacian variance over luminance variance; `over_exposed` / `under_exposed`: ' +
+        'share of clipped pixels (0–1) or mean luminance (0–255); `no_specimen`: share of the frame standing out from the background',
+    }),
+    value: Type.Number({ description: 'What was measured' }),
+    limit: Type.Number({ description: 'The limit it broke, in the same unit' }),
+  },
+  { title: 'ImageQualityFinding' },
+);
+
+/** The quality gate's verdict on one uploaded file; also each entry of `details.images` of a 422 `image_quality`. */
+export const ImageQualityVerdict = Type.Object(
+  {
+    index: Type.Integer({ minimum: 0, description: "The file's position in the upload, from 0" }),
+    filename: Nullable(Type.String()),
+    problems: Type.Array(ImageQualityFinding, { description: 'Empty when the photo passes (or the gate is off)' }),
+  },
+  { title: 'ImageQualityVerdict' },
+);
+
+export const ImageQualityCheck = Type.Object(
+  {
+    mode: Type.Enum(IMAGE_QUALITY_MODES, {
+      description: 'What an upload of a photo with problems gets: `warn` (stored, warnings kept), `refuse` (422 `image_quality`), `off`',
+    }),
+    images: Type.Array(ImageQualityVerdict),
+  },
+  { title: 'ImageQualityCheck' },
+);
+
 export const uploadEndpoints = {
   getUploadLimits: endpoint({
     method: 'GET',
@@ -41,7 +75,26 @@ export const uploadEndpoints = {
       response: { 200: UploadLimits, ...errorResponses(401) },
     },
   }),
+  checkImageQuality: endpoint({
+    method: 'POST',
+    url: '/api/v1/images/quality',
+    schema: {
+      operationId: 'checkImageQuality',
+      tags: ['specimens'],
+      summary: 'The image quality gate on photographs before they are submitted; nothing is stored',
+      description:
+        'multipart/form-data with one or more `images` files. Answers, per file, what the quality gate finds (too small, blurred, over- or ' +
+        "under-exposed, no specimen) and the gate's mode, so a form can show the reasons and hold back what an upload would refuse. " +
+        'Files that are not acceptable images are refused as an upload refuses them (400, 413, 415, 422).',
+      consumes: ['multipart/form-data'],
+      response: { 200: ImageQualityCheck, ...errorResponses(400, 401, 413, 415, 422, 503) },
+    },
+    multipart: { fields: Type.Object({}), files: { name: 'images', description: 'Photographs (JPEG, PNG, WebP, TIFF, HEIF)' } },
+  }),
 };
 
 export type AcceptedImageFormat = Static<typeof AcceptedImageFormat>;
 export type UploadLimits = Static<typeof UploadLimits>;
+export type ImageQualityFinding = Static<typeof ImageQualityFinding>;
+export type ImageQualityVerdict = Static<typeof ImageQualityVerdict>;
+export type ImageQualityCheck = Static<typeof ImageQualityCheck>;

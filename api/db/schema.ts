@@ -33,6 +33,7 @@ import type {
 } from '../domain/vocabulary.js';
 import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Scope } from '../domain/access.js';
+import type { ImageQualityFinding } from '../domain/image-quality.js';
 import type { TriageReason } from '../domain/triage.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
@@ -237,6 +238,8 @@ export interface SpecimenImagesTable {
   blob_sha256: string;
   position: number;
   original_filename: string | null;
+  /** The quality gate's findings when it was accepted (migration 0022). */
+  quality_warnings: JsonList<ImageQualityFinding>;
   created_at: CreatedAt;
 }
 

@@ -1,3 +1,4 @@
+import type { ImageQualityFinding } from './image-quality.js';
 import type { IdentificationHistoryEntry, SpecimenIdentification } from './identification.js';
 import type { SpecimenReviewState } from './review.js';
 import type { Triage } from './triage.js';
@@ -35,6 +36,8 @@ export interface SpecimenImageRecord {
   bytes: number;
   originalFilename: string | null;
   position: number;
+  /** What the quality gate found wrong with it when it was accepted (ADR 0034); empty for a good photo. */
+  qualityWarnings: ImageQualityFinding[];
 }
 
 export interface SpecimenRecord {

@@ -77,6 +77,18 @@ export type ImageOrigin = (typeof IMAGE_ORIGINS)[number];
 export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'heif'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
+/**
+ * What the image quality gate finds wrong with a photograph (ADR 0034): a short side below what shows a specimen's
+ * features, too little sharpness for its contrast, highlights or shadows clipped, or no structure standing out from
+ * the background. Each comes with the measured value and the limit it broke.
+ */
+export const IMAGE_QUALITY_PROBLEMS = ['too_small', 'blurred', 'over_exposed', 'under_exposed', 'no_specimen'] as const;
+export type ImageQualityProblem = (typeof IMAGE_QUALITY_PROBLEMS)[number];
+
+/** What the gate does with a photo that has quality problems: `warn` accepts it and keeps the warnings, `refuse` answers 422. */
+export const IMAGE_QUALITY_MODES = ['warn', 'refuse', 'off'] as const;
+export type ImageQualityMode = (typeof IMAGE_QUALITY_MODES)[number];
+
 /** How browsers name files of each accepted format: media types, and name endings for files that come without one. */
 export const IMAGE_FORMAT_FILES: Readonly<Record<ImageFormat, { mediaTypes: readonly string[]; extensions: readonly string[] }>> = {
   jpeg: { mediaTypes: ['image/jpeg'], extensions: ['jpg', 'jpeg', 'jfif'] },

@@ -58,7 +58,8 @@ export async function usableTeachingSpecimens(db: Executor, scope: Scope, option
     .select(
       sql<SpecimenImageRecord[]>`(
         select json_agg(json_build_object('id', si.id, 'sha256', b.sha256, 'width', b.width, 'height', b.height,
-          'format', b.format, 'bytes', b.bytes, 'originalFilename', si.original_filename, 'position', si.position) order by si.position)
+          'format', b.format, 'bytes', b.bytes, 'originalFilename', si.original_filename, 'position', si.position,
+          'qualityWarnings', si.quality_warnings) order by si.position)
           from specimen_images si join blobs b on b.sha256 = si.blob_sha256
          where si.specimen_id = ranked.specimen_id)`.as('images'),
     )

@@ -26,8 +26,8 @@ export type NewSpecimen = Pick<
   | 'position'
 > & { portId: string; createdBy: string; submission: ClientSubmission | null };
 
-/** A stored file's facts (its `blobs` row) and the name it was uploaded under. */
-export type NewSpecimenImage = Omit<BlobRow, 'created_at'> & { originalFilename: string | null };
+/** A stored file's facts (its `blobs` row), the name it was uploaded under and the quality gate's findings. */
+export type NewSpecimenImage = Omit<BlobRow, 'created_at'> & Pick<SpecimenImageRecord, 'originalFilename' | 'qualityWarnings'>;
 
 export interface Page {
   limit: number;
@@ -282,6 +282,7 @@ export class SpecimenRepository {
         'specimen_images.specimen_id',
         'specimen_images.position',
         'specimen_images.original_filename',
+        'specimen_images.quality_warnings',
         'blobs.sha256',
         'blobs.width',
         'blobs.height',
@@ -302,6 +303,7 @@ export class SpecimenRepository {
         bytes: row.bytes,
         originalFilename: row.original_filename,
         position: row.position,
+        qualityWarnings: row.quality_warnings,
       });
       bySpecimen.set(row.specimen_id, list);
     }
@@ -369,6 +371,7 @@ async function insertImages(
         blob_sha256: image.sha256,
         position: firstPosition + index,
         original_filename: image.originalFilename,
+        quality_warnings: JSON.stringify(image.qualityWarnings),
       })
       .returning('id')
       .executeTakeFirstOrThrow();

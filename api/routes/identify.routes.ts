@@ -17,12 +17,13 @@ export const identifyRoutes: FastifyPluginAsyncTypebox<IdentifyRoutesOptions> = 
     ...endpoints.identifyImages,
     handler: async (request) => {
       actorOf(request);
-      const outcome = await uploads.withImages(request, (images) => identification.identifyUploads(images));
+      const { outcome, quality } = await uploads.withImages(request, (images) => identification.identifyUploads(images));
       if ('error' in outcome) throw unprocessable('unreadable_images', `No image could be read: ${outcome.error}`);
       return {
         ...outcome.identification,
         timings: outcome.timings,
         images: outcome.images.map((image) => ('error' in image ? image : { index: image.index, ...image.identification })),
+        quality,
       };
     },
   });

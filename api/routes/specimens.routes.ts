@@ -22,6 +22,14 @@ export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> 
   app.route({ ...endpoints.getUploadLimits, handler: () => uploadLimits });
 
   app.route({
+    ...endpoints.checkImageQuality,
+    handler: async (request) => {
+      actorOf(request);
+      return uploads.withImages(request, (images) => specimens.checkQuality(images));
+    },
+  });
+
+  app.route({
     ...endpoints.createSpecimen,
     handler: async (request, reply) => {
       const actor = actorOf(request);

@@ -9,7 +9,7 @@ import { AppError, serviceUnavailable } from '../domain/errors.js';
 import { OutboxFeeder, type JobHandler, type JobPayloads, type JobQueue } from '../jobs/index.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { AiRun, IdentificationRepository } from '../repositories/identification.repository.js';
-import type { ImageIntake } from '../storage/image-inspection.js';
+import type { ImageIntake, QualityVerdict } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
 import type { UploadedImage } from './specimen.service.js';
 
@@ -152,13 +152,17 @@ export class IdentificationService {
     return this.requests.recordFailure(specimenId, error, final, (trx) => this.triage.failed(trx, specimenId, error));
   }
 
-  /** `POST /api/v1/identify`: the same models on uploaded images, nothing stored; refused as specimen upload refuses them. */
-  async identifyUploads(uploads: UploadedImage[]): Promise<PoolOutcome> {
-    return this.options.intake.inspect(uploads, 'all-at-once', async () => {
+  /**
+   * `POST /api/v1/identify`: the same models on uploaded images, nothing stored; refused as specimen upload refuses
+   * them. Answers the models' outcome and the quality gate's verdict on each image.
+   */
+  async identifyUploads(uploads: UploadedImage[]): Promise<{ outcome: PoolOutcome; quality: QualityVerdict[] }> {
+    return this.options.intake.inspect(uploads, 'all-at-once', async (images) => {
       if (!this.engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
+      const quality = images.map((image, index) => ({ index, filename: uploads[index]!.filename, problems: image.qualityWarnings }));
       try {
         const [outcome] = (await this.engine.identify([uploads.map((upload) => upload.path)])) as [PoolOutcome];
-        return outcome;
+        return { outcome, quality };
       } catch (error) {
         if (error instanceof PoolSaturatedError)
           throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);

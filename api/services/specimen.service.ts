@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { permissions, scopeOf, type Actor } from '../domain/access.js';
 import type { DomainEventBus } from '../domain/events.js';
-import type { SpecimenMetadata, SpecimenPatch } from '../contract/index.js';
+import type { ImageQualityCheck, SpecimenMetadata, SpecimenPatch } from '../contract/index.js';
 import type { ClientSubmission, ImageProvenance, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import { submissionDigest } from './submission-digest.js';
 import type { PortRow, SpecimenRowUpdate } from '../db/schema.js';
@@ -235,6 +235,12 @@ export class SpecimenService {
     if (!after) throw notFound('Specimen');
     this.events.emit('specimen.updated', after);
     return after;
+  }
+
+  /** The quality gate's verdict on photos about to be submitted (`POST /api/v1/images/quality`); nothing is stored. */
+  async checkQuality(uploads: UploadedImage[]): Promise<ImageQualityCheck> {
+    requireImages(uploads);
+    return { mode: this.intake.limits.qualityGate, images: await this.intake.checkQuality(uploads) };
   }
 
   async imageFile(actor: Actor, imageId: string, variant: ImageVariant): Promise<{ path: string; mediaType: string }> {

@@ -1,7 +1,9 @@
 import sharp, { type Metadata, type Stats } from 'sharp';
 import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../domain/errors.js';
-import { IMAGE_FORMATS } from '../domain/vocabulary.js';
+import { describeQualityFinding, type ImageQualityFinding } from '../domain/image-quality.js';
+import { IMAGE_FORMATS, type ImageQualityMode } from '../domain/vocabulary.js';
 import { decodedBytes, type DecodeBudget } from './decode-budget.js';
+import { assessImageQuality } from './image-quality.js';
 
 export interface InspectedImage {
   format: string;
@@ -22,6 +24,23 @@ export interface InspectionLimits {
   minImageSide: number;
   /** Below this standard deviation in every colour channel (0–255) an image is blank or a single colour. */
   minImageStdev: number;
+}
+
+/** How the intake treats uploads: the hard limits, and what the quality gate does with a poor photo (ADR 0034). */
+export interface IntakeOptions extends InspectionLimits {
+  qualityGate: ImageQualityMode;
+}
+
+/** An image the intake accepted, with what the quality gate found wrong with it (nothing when the gate is off). */
+export interface AcceptedImage extends InspectedImage {
+  qualityWarnings: ImageQualityFinding[];
+}
+
+/** One file's verdict of the quality gate: which file, and its problems (none when it passes or the gate is off). */
+export interface QualityVerdict {
+  index: number;
+  filename: string | null;
+  problems: ImageQualityFinding[];
 }
 
 /** The header of an accepted image: what it is, and what decoding it will cost ({@link decodedBytes}). */
@@ -54,27 +73,54 @@ export async function inspectImage(source: Buffer | string, limits: InspectionLi
  */
 export class ImageIntake {
   constructor(
-    readonly limits: InspectionLimits,
+    readonly limits: IntakeOptions,
     private readonly budget: DecodeBudget,
   ) {}
 
   /**
-   * Inspects every file (the first bad one refuses them all), then runs `use` with the results, all under one lease:
-   * the largest image's decoded size when the caller decodes them `one-at-a-time`, their sum when `all-at-once`.
-   * Without room in the budget soon enough, answers 503 `decode_busy`.
+   * Inspects every file (the first bad one refuses them all) and runs the quality gate on them — in `refuse` mode any
+   * poor photo refuses the upload with 422 `image_quality`, naming each file's problems — then runs `use` with the
+   * results, all under one lease: the largest image's decoded size when the caller decodes them `one-at-a-time`, their
+   * sum when `all-at-once`. Without room in the budget soon enough, answers 503 `decode_busy`.
    */
-  async inspect<T>(
+  inspect<T>(
     files: readonly ImageFile[],
     decodes: 'one-at-a-time' | 'all-at-once',
-    use: (images: InspectedImage[]) => Promise<T>,
+    use: (images: AcceptedImage[]) => Promise<T>,
+  ): Promise<T> {
+    return this.accept(files, decodes, async (images) => {
+      if (this.limits.qualityGate === 'refuse') refusePoorPhotos(files, images);
+      return use(images);
+    });
+  }
+
+  /**
+   * The quality gate's verdict on each file, nothing stored and nothing refused for quality: what an upload of them
+   * would be told. Files that are not acceptable images at all are refused as an upload refuses them.
+   */
+  checkQuality(files: readonly ImageFile[]): Promise<QualityVerdict[]> {
+    return this.accept(files, 'one-at-a-time', async (images) =>
+      images.map((image, index) => ({ index, filename: files[index]!.filename, problems: image.qualityWarnings })),
+    );
+  }
+
+  private async accept<T>(
+    files: readonly ImageFile[],
+    decodes: 'one-at-a-time' | 'all-at-once',
+    use: (images: AcceptedImage[]) => Promise<T>,
   ): Promise<T> {
     const headers: ImageHeader[] = [];
     for (const [index, file] of files.entries()) headers.push(await readHeader(file.path, this.limits, labelOf(file, index)));
     const sizes = headers.map((header) => header.decodedBytes);
     const leaseBytes = decodes === 'one-at-a-time' ? Math.max(0, ...sizes) : sizes.reduce((sum, bytes) => sum + bytes, 0);
     return this.budget.run(leaseBytes, 'bounded', async () => {
-      for (const [index, file] of files.entries()) await checkPixels(file.path, headers[index]!, this.limits, labelOf(file, index));
-      return use(headers.map(publicPart));
+      const images: AcceptedImage[] = [];
+      for (const [index, file] of files.entries()) {
+        await checkPixels(file.path, headers[index]!, this.limits, labelOf(file, index));
+        const qualityWarnings = this.limits.qualityGate === 'off' ? [] : (await assessImageQuality(file.path)).findings;
+        images.push({ ...publicPart(headers[index]!), qualityWarnings });
+      }
+      return use(images);
     });
   }
 
@@ -90,6 +136,19 @@ export class ImageIntake {
       use,
     );
   }
+}
+
+/** 422 `image_quality` when any photo has quality problems: every such file with its problems, in words and as data. */
+function refusePoorPhotos(files: readonly ImageFile[], images: readonly AcceptedImage[]): void {
+  const poor = images.flatMap((image, index) => (image.qualityWarnings.length > 0 ? [{ index, problems: image.qualityWarnings }] : []));
+  if (poor.length === 0) return;
+  const sentences = poor.map(({ index, problems }) => {
+    const { fileLabel } = describe(labelOf(files[index]!, index));
+    return `${fileLabel} ${problems.map(describeQualityFinding).join('; ')}`;
+  });
+  throw unprocessable('image_quality', `${sentences.join('. ')}. Take the photo again, or ask an administrator about the quality gate`, {
+    images: poor.map(({ index, problems }) => ({ index, filename: files[index]!.filename, problems })),
+  });
 }
 
 async function headerOf(file: string): Promise<{ width: number; height: number; channels?: number; depth?: string }> {

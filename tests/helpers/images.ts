@@ -80,3 +80,47 @@ export function pixelBombPng(width = 30_000, height = 30_000): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/**
+ * A photo-like picture of a specimen on a light card (dark body, head, banded abdomen, legs), sharp and well exposed:
+ * it passes the image quality gate. The poor variants of {@link poorPhotos} are made from it.
+ */
+export async function specimenPhoto(width = 480, height = 360): Promise<Buffer> {
+  const legs = Array.from(
+    { length: 6 },
+    (_, i) => `<line x1="${200 + i * 20}" y1="190" x2="${150 + i * 40}" y2="${300 + (i % 2) * 30}" stroke="#201810" stroke-width="3"/>`,
+  );
+  const bands = Array.from({ length: 12 }, (_, i) => `<rect x="${180 + i * 12}" y="168" width="5" height="24" fill="#f0f0f0"/>`);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360" viewBox="0 0 480 360">
+    <rect width="100%" height="100%" fill="#d8cfc0"/>
+    <ellipse cx="240" cy="180" rx="90" ry="22" fill="#3a2f28"/><ellipse cx="150" cy="175" rx="28" ry="24" fill="#2a211c"/>
+    ${legs.join('')}${bands.join('')}</svg>`;
+  return sharp(Buffer.from(svg)).resize(width, height, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** Photographs the quality gate finds poor, each for the reason it is named after (and only that one, but `dark`). */
+export const poorPhotos = {
+  blurred: async () =>
+    sharp(await specimenPhoto())
+      .blur(8)
+      .jpeg()
+      .toBuffer(),
+  /** Above the intake's hard minimum side (32), below the gate's (48). */
+  tiny: () => specimenPhoto(64, 44),
+  /** Underexposed so far that the specimen no longer stands out from the background either. */
+  dark: async () =>
+    sharp(await specimenPhoto())
+      .linear(0.08, 0)
+      .jpeg()
+      .toBuffer(),
+  overExposed: async () =>
+    sharp(await specimenPhoto())
+      .linear(3, 80)
+      .jpeg()
+      .toBuffer(),
+  /** An empty frame: sensor noise on grey, enough not to be refused as blank, nothing standing out. */
+  noSpecimen: () =>
+    sharp({ create: { width: 480, height: 360, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 4 } } })
+      .jpeg()
+      .toBuffer(),
+};

@@ -96,6 +96,7 @@ for (const backend of await testBackends()) {
       bytes: 100,
       orientation: null,
       originalFilename: `${sha}.jpg`,
+      qualityWarnings: [],
     });
 
     it('builds materialised unit paths down the hierarchy', () => {

@@ -17,6 +17,7 @@ describe('configuration', () => {
       maxImagePixels: 100_000_000,
       minImageSide: 32,
       minImageStdev: 2,
+      qualityGate: 'warn',
       decodeBudget: { bytes: 1024 * 1024 * 1024, maxWaitMs: 5000 },
     });
     expect(config.connections).toEqual({
@@ -105,6 +106,7 @@ describe('configuration', () => {
       expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL/);
     }
     expect(() => loadConfig({ ROOM_HOST_LEASE_MS: '10' })).toThrow(/ROOM_HOST_LEASE_MS/);
+    expect(() => loadConfig({ IMAGE_QUALITY_GATE: 'strict' })).toThrow(/IMAGE_QUALITY_GATE/);
     expect(describeBackends(loadConfig({ RTC_ENABLED: 'false' })).rtc).toContain('disabled');
     expect(() => loadConfig({ RTC_LISTEN_IP: '0.0.0.0' })).toThrow(/RTC_ANNOUNCED_ADDRESS/);
     expect(() => loadConfig({ RTC_MIN_PORT: '45000', RTC_MAX_PORT: '44000' })).toThrow(/RTC_MIN_PORT/);

@@ -58,7 +58,7 @@ export function specimenServiceOnFakes() {
     handOver<SpecimenServiceDependencies[3]>(store),
     world.events,
     new ImageIntake(
-      { maxImagePixels: 100_000_000, minImageSide: 32, minImageStdev: 2 },
+      { maxImagePixels: 100_000_000, minImageSide: 32, minImageStdev: 2, qualityGate: 'warn' },
       new DecodeBudget({ bytes: 1 << 30, maxWaitMs: 1000 }),
     ),
     pino({ level: 'silent' }),

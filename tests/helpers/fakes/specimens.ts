@@ -207,8 +207,8 @@ export class FakeSpecimenRepository implements Pick<
 }
 
 function imageRecord(image: NewSpecimenImage, position: number) {
-  const { sha256, width, height, format, bytes, originalFilename } = image;
-  return { id: randomUUID(), sha256, width, height, format, bytes, originalFilename, position };
+  const { sha256, width, height, format, bytes, originalFilename, qualityWarnings } = image;
+  return { id: randomUUID(), sha256, width, height, format, bytes, originalFilename, position, qualityWarnings };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { useCallback, useId, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useId, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UploadLimits } from '@contract';
 import { formatBytes } from '../format';
@@ -36,11 +36,13 @@ function Preview({
   onRemove,
   disabled,
   hasProblem,
+  note,
 }: {
   image: SelectedImage;
   onRemove: () => void;
   disabled: boolean;
   hasProblem: boolean;
+  note: ReactNode;
 }) {
   const { t } = useTranslation();
   // The image element owns its object URL: made when it appears, revoked when it goes.
@@ -72,6 +74,7 @@ function Preview({
           {t('submit.remove')}
         </button>
       </div>
+      {note}
     </li>
   );
 }
@@ -85,11 +88,14 @@ interface Props {
   limits?: UploadLimits | undefined;
   /** Photos with a problem of their own (see PhotoProblems), marked so they can be found and removed. */
   problemKeys?: ReadonlySet<string>;
+  /** What to show under a photo, by its key (the quality gate's reasons). */
+  notes?: ReadonlyMap<string, ReactNode>;
 }
 
 const NO_PROBLEMS: ReadonlySet<string> = new Set();
+const NO_NOTES: ReadonlyMap<string, ReactNode> = new Map();
 
-export function ImageDropZone({ images, onAdd, onRemove, disabled = false, limits, problemKeys = NO_PROBLEMS }: Props) {
+export function ImageDropZone({ images, onAdd, onRemove, disabled = false, limits, problemKeys = NO_PROBLEMS, notes = NO_NOTES }: Props) {
   const { t } = useTranslation();
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -181,6 +187,7 @@ export function ImageDropZone({ images, onAdd, onRemove, disabled = false, limit
                 image={img}
                 disabled={disabled}
                 hasProblem={problemKeys.has(img.key)}
+                note={notes.get(img.key)}
                 onRemove={() => onRemove(img.key)}
               />
             ))}

@@ -21,6 +21,7 @@ import { formatBytes, formatDateTime, portName } from '../format';
 import { useLanguage } from '../i18n';
 import { reviewProgress } from '../review/progress';
 import { Icon } from '../components/Icon';
+import { QualityNote } from '../components/QualityNote';
 
 const route = getRouteApi('/signed-in/specimens/$id');
 
@@ -160,6 +161,7 @@ export function SpecimenDetailPage() {
                       })}
                     </span>
                   </div>
+                  <QualityNote problems={img.qualityWarnings} as="stored" />
                 </li>
               ))}
             </ul>

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbortError } from '../api/client';
 import { uploadLimitsQuery, usePorts, useUploadLimits } from '../api/queries';
@@ -12,6 +12,7 @@ import { ImageDropZone, toSelectedImages, type SelectedImage } from '../componen
 import { OutboxPanel } from '../components/OutboxPanel';
 import { PhotoProblems } from '../components/PhotoProblems';
 import { PositionField } from '../components/PositionField';
+import { QualityNote } from '../components/QualityNote';
 import { EnumSelect, PortSelect } from '../components/Select';
 import { UploadProgress } from '../components/UploadProgress';
 import { useCurrentUser } from '../current-user';
@@ -21,6 +22,7 @@ import { dateTimeLocalToIso, toDateTimeLocalValue } from '../format';
 import { keysWithProblems } from '../submit/file-checks';
 import { useDraft } from '../submit/form-draft';
 import { checkPhotos, usePhotoProblems } from '../submit/photo-checks';
+import { isRefused, usePhotoQuality } from '../submit/photo-quality';
 
 interface FormState {
   portCode: string;
@@ -68,6 +70,21 @@ export function SubmitSpecimenPage() {
   const [position, setPosition, startPositionAfresh] = useDraft<GeoPosition | null>('submit-specimen.position', user.id, () => null);
   const [images, setImages, startImagesAfresh] = useDraft<SelectedImage[]>('submit-specimen.photos', user.id, () => []);
   const { problems } = usePhotoProblems(images, limits);
+  const problemKeys = useMemo(() => keysWithProblems(problems), [problems]);
+  // Photos the browser already knows cannot be sent are not sent to be checked either.
+  const quality = usePhotoQuality(images, problemKeys);
+  const refusedKeys = useMemo(() => new Set([...quality].flatMap(([key, verdict]) => (isRefused(verdict) ? [key] : []))), [quality]);
+  const markedKeys = useMemo(() => new Set([...problemKeys, ...refusedKeys]), [problemKeys, refusedKeys]);
+  const qualityNotes = useMemo(
+    () =>
+      new Map(
+        [...quality].map(([key, verdict]) => [
+          key,
+          <QualityNote problems={verdict.problems} as={isRefused(verdict) ? 'refused' : 'warned'} />,
+        ]),
+      ),
+    [quality],
+  );
   const [uploading, setUploading] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -145,6 +162,11 @@ export function SubmitSpecimenPage() {
         setError(t('upload.fixPhotos'));
         return;
       }
+      // The server would refuse these for their quality: say so now rather than after the upload.
+      if (images.some((image) => refusedKeys.has(image.key))) {
+        setError(t('upload.removeRefusedPhotos'));
+        return;
+      }
       if (controller.signal.aborted) return;
       setProgress(0);
       const photos = images.map((i) => i.file);
@@ -172,7 +194,8 @@ export function SubmitSpecimenPage() {
             images={images}
             disabled={uploading}
             limits={limits}
-            problemKeys={keysWithProblems(problems)}
+            problemKeys={markedKeys}
+            notes={qualityNotes}
             onAdd={(files) => {
               setCreated(null);
               setQueued(false);

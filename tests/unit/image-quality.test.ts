@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { IMAGE_QUALITY_LIMITS, assessImageQuality, judgeImageQuality, type ImageQualityMeasures } from '../../api/storage/image-quality.js';
+import { poorPhotos, specimenPhoto } from '../helpers/images.js';
+
+const problemsOf = async (image: Buffer) => (await assessImageQuality(image)).findings.map((finding) => finding.problem);
+
+describe('image quality assessment', () => {
+  it('passes a sharp, well exposed photo of a specimen', async () => {
+    const { findings, measures } = await assessImageQuality(await specimenPhoto());
+    expect(findings).toEqual([]);
+    expect(measures.shortSide).toBe(360);
+  });
+
+  it('finds a blurred photo blurred, with the measured sharpness and the limit', async () => {
+    const { findings } = await assessImageQuality(await poorPhotos.blurred());
+    expect(findings).toEqual([{ problem: 'blurred', value: expect.any(Number), limit: IMAGE_QUALITY_LIMITS.minSharpness }]);
+    expect(findings[0]!.value).toBeLessThan(IMAGE_QUALITY_LIMITS.minSharpness);
+  });
+
+  it('finds a tiny photo too small, measured on its shorter side', async () => {
+    expect((await assessImageQuality(await poorPhotos.tiny())).findings).toEqual([
+      { problem: 'too_small', value: 44, limit: IMAGE_QUALITY_LIMITS.minShortSide },
+    ]);
+  });
+
+  it('finds a dark photo under-exposed', async () => {
+    expect(await problemsOf(await poorPhotos.dark())).toContain('under_exposed');
+  });
+
+  it('finds a photo with burnt-out highlights over-exposed', async () => {
+    expect(await problemsOf(await poorPhotos.overExposed())).toContain('over_exposed');
+  });
+
+  it('finds nothing standing out in an empty, noisy frame', async () => {
+    expect(await problemsOf(await poorPhotos.noSpecimen())).toEqual(['no_specimen']);
+  });
+
+  it('does not call a sharp but dim photo blurred: sharpness is relative to the contrast there is', async () => {
+    const sharpDim = await assessImageQuality(await poorPhotos.dark());
+    expect(sharpDim.findings.map((finding) => finding.problem)).not.toContain('blurred');
+  });
+
+  it('judges clipped pixels before mean luminance, and every limit at its boundary', () => {
+    const good: ImageQualityMeasures = {
+      shortSide: 48,
+      meanLuminance: 20,
+      highlightShare: 0.95,
+      shadowShare: 0.8,
+      sharpness: 0.01,
+      standoutShare: 0.005,
+    };
+    expect(judgeImageQuality(good, IMAGE_QUALITY_LIMITS)).toEqual([]);
+    expect(judgeImageQuality({ ...good, shadowShare: 0.9 }, IMAGE_QUALITY_LIMITS)).toEqual([
+      { problem: 'under_exposed', value: 0.9, limit: 0.8 },
+    ]);
+    expect(judgeImageQuality({ ...good, meanLuminance: 251 }, IMAGE_QUALITY_LIMITS)).toEqual([
+      { problem: 'over_exposed', value: 251, limit: 250 },
+    ]);
+  });
+});
