@@ -71,9 +71,9 @@ export interface RetrainOutcome {
 export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> {
   const report = options.onProgress ?? (() => {});
   const active = await activePackage(options);
-  const activeCard = active.card as typeof active.card & { training?: { config?: { backbone?: string } } };
+  const provenance = (active.card as { provenance?: { backbone?: string } }).provenance;
   const size = options.size ?? active.card.input.size;
-  const backbone = options.backbone ?? activeCard.training?.config?.backbone;
+  const backbone = options.backbone ?? provenance?.backbone;
   const version = options.version ?? (await freeVersion(options.modelsDir, options.model));
   const repoRoot = path.resolve(path.dirname(options.script), '..', '..');
   const staging = path.join(options.workDir, 'packages');

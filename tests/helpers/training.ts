@@ -38,9 +38,15 @@ const CLASSES = [
 
 /**
  * A small split manifest of generated photos (`perClass` per class, a disc on a plain background in the class's colour,
- * each photo slightly different) written to `<dir>/<name>.json` with its images under `<dir>/<name>/`.
+ * each photo slightly different) written to `file` (default `<dir>/<name>.json`) with its images under `<dir>/<name>/`.
  */
-export async function generatedTickManifest(dir: string, name: string, perClass: number, seed: number): Promise<string> {
+export async function generatedTickManifest(
+  dir: string,
+  name: string,
+  perClass: number,
+  seed: number,
+  file = path.join(dir, `${name}.json`),
+): Promise<string> {
   const images: ImageRecord[] = [];
   for (const [classIndex, kind] of CLASSES.entries()) {
     const folder = `${kind.taxon.replace(' ', '-')}`;
@@ -76,11 +82,10 @@ export async function generatedTickManifest(dir: string, name: string, perClass:
       });
     }
   }
-  const file = path.join(dir, `${name}.json`);
   await writeManifest(file, {
     name,
     version: 1,
-    root: name,
+    root: path.relative(path.dirname(file), path.join(dir, name)).split(path.sep).join('/'),
     createdAt: new Date().toISOString(),
     source: { format: 'folder_per_class', mapping: null },
     skipped: [],
