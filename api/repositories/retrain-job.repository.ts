@@ -106,7 +106,14 @@ export class RetrainJobRepository {
     await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('retrain_jobs')
-        .set({ status: end.status, outcome: end.outcome && JSON.stringify(end.outcome), error: end.error, finished_at: new Date() })
+        .set({
+          status: end.status,
+          outcome: end.outcome && JSON.stringify(end.outcome),
+          error: end.error,
+          finished_at: new Date(),
+          // A failed job keeps the progress it had reached: where it stopped.
+          ...(end.status === 'failed' ? {} : { progress: 1 }),
+        })
         .where('id', '=', id)
         .where('status', 'in', ['queued', 'running'])
         .returning(['requested_by', 'model_name'])

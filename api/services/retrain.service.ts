@@ -14,7 +14,7 @@ import type { ModelRegistryService } from './model-registry.service.js';
 
 /** How many retrain jobs the list shows. */
 const LISTED_JOBS = 20;
-/** Progress is written at most this often (an epoch line, a prepared image): the page polls, it need not see each. */
+/** Progress within a step (prepared images) is written at most this often: the page polls, it need not see each. */
 const PROGRESS_INTERVAL_MS = 1000;
 const DEFAULT_MARGIN = 0.02;
 
@@ -114,16 +114,17 @@ export class RetrainService {
     return file;
   }
 
-  /** Writes progress to the job's row, at most every PROGRESS_INTERVAL_MS and at each change of phase. */
+  /** Writes progress to the job's row at each new phase or epoch, and otherwise at most every PROGRESS_INTERVAL_MS. */
   private progressWriter(id: string): (progress: RetrainProgress) => void {
     let lastWrite = 0;
-    let lastPhase: RetrainPhase | null = null;
+    let lastStep = '';
     let writing = Promise.resolve();
     return ({ phase, progress, epoch, epochs }) => {
       const now = Date.now();
-      if (phase === lastPhase && now - lastWrite < PROGRESS_INTERVAL_MS) return;
+      const step = `${phase} ${epoch ?? ''}`;
+      if (step === lastStep && now - lastWrite < PROGRESS_INTERVAL_MS) return;
       lastWrite = now;
-      lastPhase = phase;
+      lastStep = step;
       const update = { phase: phaseOf(phase), progress, epoch: epoch ?? null, epochs: epochs ?? null };
       writing = writing
         .then(() => this.jobs.progress(id, update))

@@ -119,7 +119,11 @@ for (const backend of await testBackends()) {
         return;
       }
       expect(end.status, end.error ?? '').toBe('registered');
-      expect([...seen]).toContain('training 4/4');
+      // Polled while it trained: at least one epoch of the four seen (which ones depends on timing).
+      expect(
+        [...seen].some((state) => /^training [1-4]\/4$/.test(state)),
+        [...seen].join(', '),
+      ).toBe(true);
       expect(end.outcome).toMatchObject({
         parent: 'tick-species@2026.11.27',
         snapshots: [{ name: 'generated-ticks' }],
