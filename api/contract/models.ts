@@ -241,7 +241,7 @@ export const modelEndpoints = {
   }),
   listRetrainJobs: endpoint({
     method: 'GET',
-    url: '/api/v1/models/retrain-jobs',
+    url: '/api/v1/retrain-jobs',
     schema: {
       operationId: 'listRetrainJobs',
       tags: ['models'],
@@ -251,7 +251,7 @@ export const modelEndpoints = {
   }),
   getRetrainJob: endpoint({
     method: 'GET',
-    url: '/api/v1/models/retrain-jobs/:id',
+    url: '/api/v1/retrain-jobs/:id',
     schema: {
       operationId: 'getRetrainJob',
       tags: ['models'],
