@@ -92,6 +92,8 @@ import type { AlertDeliveryService } from './services/alert-delivery.service.js'
 import { AuditTrailService } from './services/audit-trail.service.js';
 import { AuthService } from './services/auth.service.js';
 import { startExports } from './services/export-runtime.js';
+import { startRetraining } from './services/retrain-runtime.js';
+import type { RetrainService } from './services/retrain.service.js';
 import type { ExportService } from './services/export.service.js';
 import { OrganisationService } from './services/organisation.service.js';
 import { PeopleService } from './services/people.service.js';
@@ -152,6 +154,8 @@ export interface VectorDeskApp {
     alertDelivery: AlertDeliveryService;
     /** Writes exports of surveillance queries (the `export` job). */
     exports: ExportService;
+    /** Retrains models from dataset snapshots (the `retrain` job). */
+    retraining: RetrainService;
   };
   /** The background jobs' queues; consumed here too unless `IDENTIFY_JOBS_IN_API=false`. */
   jobs: JobQueues;
@@ -300,13 +304,19 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     poolMetrics: inferencePoolMetrics(app.metrics),
   });
   identificationMetrics(app.metrics, { queue: identification.queue, identificationRequests, pool: () => identification.pool });
+  const retraining = startRetraining(config, database.db, jobs, identification.registry, app.log);
   if (config.jobs.consumeInApi && identification.pool) {
-    startJobConsumers(jobs, { identification: identification.service, alertDelivery, exports: exports.service }, config);
+    startJobConsumers(
+      jobs,
+      { identification: identification.service, alertDelivery, exports: exports.service, retraining: retraining.service },
+      config,
+    );
   }
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));
   app.addHook('onClose', async () => {
     alertDelivery.stopSweeping();
     await exports.stop();
+    retraining.stop();
     await identification.close();
     await jobs.close();
   });
@@ -349,6 +359,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   });
   await app.register(modelsRoutes, {
     registry: identification.registry,
+    retraining: retraining.service,
     comparison: new ShadowComparisonService(new ShadowComparisonRepository(database.db)),
   });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
@@ -422,6 +433,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       alertChannels,
       alertDelivery,
       exports: exports.service,
+      retraining: retraining.service,
     },
     jobs,
     identification,

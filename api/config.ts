@@ -66,6 +66,12 @@ const EnvSchema = Type.Object({
   MODEL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
   // Exports (ADR 0021): a finished file is kept this long, then deleted and its export `expired`.
   EXPORT_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 366, default: 7 * 24 }),
+  // Retraining (ADR 0032): dataset snapshots are folders `<name>/manifest.json` here; the base manifests (comma-separated)
+  // are trained on with every snapshot; the trainer runs with this Python.
+  DATASET_SNAPSHOTS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  RETRAIN_BASE_MANIFESTS: Type.String({ default: '' }),
+  RETRAIN_PYTHON: Type.String({ default: './.venv/bin/python' }),
+  RETRAIN_TRAINER: Type.String({ default: './models/training/train_all.py' }),
   WORKER_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   // Alert delivery (ADR 0014): with the defaults, 8 tries over about ten minutes (5 s, 10 s, … 320 s between them).
   ALERT_DELIVERY_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
@@ -176,6 +182,18 @@ export interface AppConfig {
   exports: {
     /** How long a finished export's file is kept before it is deleted and the export `expired`. */
     retentionMs: number;
+  };
+  /** Retrain → evaluate → gate → register (ADR 0032), run as the `retrain` job. */
+  retrain: {
+    /** Dataset snapshots, one folder per name holding its `manifest.json`. */
+    snapshotsDir: string;
+    /** Manifests trained on with every snapshot (e.g. datasets/manifests/vectors-v1.json). */
+    baseManifests: string[];
+    python: string;
+    /** `models/training/train_all.py`; the trainer reads its prepared inputs from that repository's `var/prepared`. */
+    trainer: string;
+    /** Each run's working folder (combined manifest, staged package), removed when it ends. */
+    workDir: string;
   };
   /** How alerts go out through their channels (ADR 0014): one `alert-delivery` job per alert and channel. */
   alertDelivery: {
@@ -304,6 +322,16 @@ function fromEnv(env: Env): AppConfig {
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },
     exports: { retentionMs: env.EXPORT_RETENTION_HOURS * 3_600_000 },
+    retrain: {
+      snapshotsDir: path.resolve(env.DATASET_SNAPSHOTS_DIR ?? path.join(dataDir, 'datasets')),
+      baseManifests: env.RETRAIN_BASE_MANIFESTS.split(',')
+        .map((file) => file.trim())
+        .filter((file) => file.length > 0)
+        .map((file) => path.resolve(file)),
+      python: path.resolve(env.RETRAIN_PYTHON),
+      trainer: path.resolve(env.RETRAIN_TRAINER),
+      workDir: path.join(dataDir, 'retrain'),
+    },
     alertDelivery: {
       attempts: env.ALERT_DELIVERY_ATTEMPTS,
       backoffMs: env.ALERT_DELIVERY_BACKOFF_MS,

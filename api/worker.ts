@@ -22,6 +22,7 @@ import { OrganisationRepository } from './repositories/organisation.repository.j
 import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
 import { startAlertDelivery } from './services/alert-delivery-runtime.js';
 import { startExports } from './services/export-runtime.js';
+import { startRetraining } from './services/retrain-runtime.js';
 import { startIdentificationRuntime } from './services/identification-runtime.js';
 import { SurveillanceFilterResolver } from './services/surveillance-filters.js';
 import { createTriageParts } from './services/review-runtime.js';
@@ -100,7 +101,12 @@ const exports = startExports({
   filters: new SurveillanceFilterResolver(new TaxonRepository(database.db), new OrganisationRepository(database.db)),
   log,
 });
-startJobConsumers(jobs, { identification: runtime.service, alertDelivery, exports: exports.service }, config);
+const retraining = startRetraining(config, database.db, jobs, runtime.registry, log);
+startJobConsumers(
+  jobs,
+  { identification: runtime.service, alertDelivery, exports: exports.service, retraining: retraining.service },
+  config,
+);
 // Batch sizes and stage latencies are measured where inference runs: each worker serves its own /metrics.
 const metricsServer =
   config.jobs.workerMetricsPort === undefined
@@ -130,6 +136,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       metricsServer?.close();
       alertDelivery.stopSweeping();
       await exports.stop();
+      retraining.stop();
       await runtime.close();
       await jobs.close();
       redis.disconnect();

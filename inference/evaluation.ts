@@ -103,24 +103,59 @@ export function auroc(positives: number[], negatives: number[]): number {
   return (rankSum - (positives.length * (positives.length + 1)) / 2) / (positives.length * negatives.length);
 }
 
-export interface RegressionCheck {
+/** One class in the non-regression gate: its recall under the active and the candidate version. */
+export interface GateClass {
+  label: string;
+  /** Test images of this class (the same for both versions). */
+  support: number;
+  active: number;
+  /** Null when the candidate has no such class. */
+  candidate: number | null;
+  /** candidate − active (null when the candidate lacks the class). */
+  delta: number | null;
   passed: boolean;
+}
+
+export interface GateReport {
+  margin: number;
+  passed: boolean;
+  /** Headline numbers of both versions on the same examples. */
+  active: { top1: number; ece: number; examples: number };
+  candidate: { top1: number; ece: number; examples: number };
+  perClass: GateClass[];
+  /** One line per reason the gate refuses, empty when it passes. */
   failures: string[];
 }
 
+/** Recalls within this of each other are a tie: the same counts can give recalls that differ in the last bits. */
+const TIE = 1e-9;
+
 /**
- * The non-regression gate: a candidate must not be worse than the current version on top-1 or on any
- * class's recall by more than `margin` (absolute), measured on the same examples.
+ * The non-regression gate (ADR 0032), both versions measured on the same examples: the candidate's overall top-1 must
+ * not be lower than the active version's (ties pass), and no class of the active version may lose more than `margin`
+ * (absolute) of its recall — nor be missing from the candidate. Recall, because a vector species the model stops
+ * finding is the costly error of a screening model, and recall does not move with the other classes' counts as
+ * precision does. A class without test images cannot regress and passes (support 0 says so).
  */
-export function compareReports(current: EvaluationReport, candidate: EvaluationReport, margin: number): RegressionCheck {
+export function gateReports(active: EvaluationReport, candidate: EvaluationReport, margin: number): GateReport {
   const failures: string[] = [];
-  if (candidate.top1 < current.top1 - margin) failures.push(`top-1 ${pct(candidate.top1)} < ${pct(current.top1)} − ${pct(margin)}`);
-  for (const [name, metrics] of Object.entries(current.perClass)) {
-    const recall = candidate.perClass[name]?.recall;
-    if (recall === undefined) failures.push(`class ${name} is missing from the candidate`);
-    else if (recall < metrics.recall - margin) failures.push(`recall of ${name} ${pct(recall)} < ${pct(metrics.recall)} − ${pct(margin)}`);
-  }
-  return { passed: failures.length === 0, failures };
+  if (candidate.top1 < active.top1 - TIE) failures.push(`top-1 ${pct(candidate.top1)} < ${pct(active.top1)} of the active version`);
+  const perClass = active.labels.map((label): GateClass => {
+    const before = active.perClass[label]!;
+    const after = candidate.perClass[label];
+    if (!after) {
+      failures.push(`class ${label} is missing from the candidate`);
+      return { label, support: before.support, active: before.recall, candidate: null, delta: null, passed: false };
+    }
+    const passed = before.support === 0 || after.recall >= before.recall - margin - TIE;
+    if (!passed)
+      failures.push(
+        `recall of ${label} ${pct(after.recall)} < ${pct(before.recall)} − ${pct(margin)} (${pct(after.recall - before.recall)})`,
+      );
+    return { label, support: before.support, active: before.recall, candidate: after.recall, delta: after.recall - before.recall, passed };
+  });
+  const headline = (report: EvaluationReport) => ({ top1: report.top1, ece: report.ece, examples: report.examples });
+  return { margin, passed: failures.length === 0, active: headline(active), candidate: headline(candidate), perClass, failures };
 }
 
 function ratio(numerator: number, denominator: number): number {

@@ -14,6 +14,8 @@ import type {
   PortType,
   PracticeDifficulty,
   RecordingStatus,
+  RetrainPhase,
+  RetrainStatus,
   Role,
   RoomEventKind,
   RoomKind,
@@ -31,6 +33,7 @@ import type {
   UnitLevel,
   VectorGroup,
 } from '../domain/vocabulary.js';
+import type { RetrainOptions, RetrainOutcome } from '../contract/models.js';
 import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Scope } from '../domain/access.js';
 import type { ImageQualityFinding } from '../domain/image-quality.js';
@@ -83,6 +86,7 @@ export interface Database {
   practice_cards: PracticeCardsTable;
   room_quizzes: RoomQuizzesTable;
   room_quiz_answers: RoomQuizAnswersTable;
+  retrain_jobs: RetrainJobsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -682,4 +686,25 @@ export interface RoomQuizAnswersTable {
   taxon_id: string;
   correct: boolean;
   answered_at: CreatedAt;
+}
+
+/** Retrain jobs (migration 0021, ADR 0032): the outbox of the `retrain` queue and each run's progress and outcome. */
+export interface RetrainJobsTable {
+  id: Generated<string>;
+  requested_by: string;
+  model_name: string;
+  snapshot: string;
+  options: JSONColumnType<RetrainOptions, string, never>;
+  status: ColumnType<RetrainStatus, RetrainStatus | undefined, RetrainStatus>;
+  phase: ColumnType<RetrainPhase | null, never, RetrainPhase | null>;
+  progress: ColumnType<number, never, number>;
+  epoch: ColumnType<number | null, never, number | null>;
+  epochs: ColumnType<number | null, never, number | null>;
+  /** The run's outcome (contract `RetrainOutcome`): the gate's report, whether it was registered. */
+  outcome: JSONColumnType<RetrainOutcome | null, never, string | null>;
+  error: Nullable<string>;
+  created_at: CreatedAt;
+  enqueued_at: Nullable<Date>;
+  started_at: Nullable<Date>;
+  finished_at: Nullable<Date>;
 }

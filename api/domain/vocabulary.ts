@@ -210,6 +210,13 @@ export const EXPORT_FORMATS = ['csv', 'geojson', 'dwc'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** `expired`: done, and its file deleted after the retention (`EXPORT_RETENTION_HOURS`). */
+/** A retrain job (ADR 0032): waiting, running, then registered (passed the gate), rejected (refused by it) or failed. */
+export const RETRAIN_STATUSES = ['queued', 'running', 'registered', 'rejected', 'failed'] as const;
+export type RetrainStatus = (typeof RETRAIN_STATUSES)[number];
+/** What a running retrain job is doing (`inference/retrain/retrain.ts` reports them in this order). */
+export const RETRAIN_PHASES = ['preparing', 'training', 'evaluating', 'gating', 'registering'] as const;
+export type RetrainPhase = (typeof RETRAIN_PHASES)[number];
+
 export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'expired'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 /** booked → cancelled (by the booking unit's people or the lab's managers); a cancelled appointment holds no place. */

@@ -10,12 +10,14 @@ export interface JobPayloads {
   'alert-delivery': { deliveryId: string };
   /** Write one export's file (the row in `exports` is the outbox; ADR 0021). */
   export: { exportId: string };
+  /** Retrain a model from a dataset snapshot (the row in `retrain_jobs` is the outbox; ADR 0032). */
+  retrain: { retrainJobId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
 /** A record, not a list, so that the compiler holds it to exactly the names of {@link JobPayloads}. */
-const everyJobName: { [Name in JobName]: true } = { identify: true, 'alert-delivery': true, export: true };
+const everyJobName: { [Name in JobName]: true } = { identify: true, 'alert-delivery': true, export: true, retrain: true };
 
 /** Every job name, at run time. */
 export const JOB_NAMES = Object.keys(everyJobName) as readonly JobName[];

@@ -4,6 +4,7 @@ import { JobQueues } from '../jobs/index.js';
 import type { AlertDeliveryService } from './alert-delivery.service.js';
 import type { ExportService } from './export.service.js';
 import type { IdentificationService } from './identification.service.js';
+import type { RetrainService } from './retrain.service.js';
 
 /** The process's job queues: BullMQ under `QUEUE_PREFIX` with `REDIS_URL`, else in-process; the same for the api and `npm run worker`. */
 export function openJobQueues(config: AppConfig, log: FastifyBaseLogger): JobQueues {
@@ -11,7 +12,11 @@ export function openJobQueues(config: AppConfig, log: FastifyBaseLogger): JobQue
     redisUrl: config.redisUrl,
     prefix: config.jobs.queuePrefix,
     attempts: config.jobs.attempts,
-    perJob: { 'alert-delivery': { attempts: config.alertDelivery.attempts, backoffMs: config.alertDelivery.backoffMs } },
+    perJob: {
+      'alert-delivery': { attempts: config.alertDelivery.attempts, backoffMs: config.alertDelivery.backoffMs },
+      // A retrain records its own failure and is not tried again (RetrainService.run).
+      retrain: { attempts: 1 },
+    },
     onError: (error, name) => log.warn({ err: error }, `${name} queue connection problem`),
   });
 }
@@ -22,6 +27,7 @@ export interface JobHandlerSources {
   identification: IdentificationService;
   alertDelivery: AlertDeliveryService;
   exports: ExportService;
+  retraining: RetrainService;
 }
 
 /**
@@ -34,6 +40,7 @@ export function startJobConsumers(jobs: JobQueues, sources: JobHandlerSources, c
       identify: sources.identification.jobHandler(),
       'alert-delivery': sources.alertDelivery.jobHandler(),
       export: sources.exports.jobHandler(),
+      retrain: sources.retraining.jobHandler(),
     },
     { identify: config.jobs.concurrency, 'alert-delivery': config.alertDelivery.concurrency },
   );

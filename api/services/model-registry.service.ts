@@ -101,6 +101,18 @@ export class ModelRegistryService {
     return this.list();
   }
 
+  /**
+   * The version of `name` serving now (this process's pool, else what a start would choose), kept serving: recorded as
+   * the stored choice where none is, so that a newer version registered later waits for an administrator to activate it
+   * instead of being served as the newest at the next start. Undefined when no version is usable.
+   */
+  async holdActive(name: string): Promise<string | undefined> {
+    const stored = await this.storedChoices();
+    const version = this.pool?.active()[name] ?? (await this.initialVersions()).active[name];
+    if (version && !stored.active[name]) await this.settings.set(ACTIVE_SETTING, JSON.stringify({ ...stored.active, [name]: version }));
+    return version;
+  }
+
   /** For `/ready`: serving, and every package on disk usable — a broken one is named with its reason. */
   readiness(): { ok: boolean; detail: string } {
     const broken = this.models.filter((model) => !model.verified);

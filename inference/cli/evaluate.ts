@@ -1,4 +1,4 @@
-import { compareReports, pct, type EvaluationReport } from '../evaluation.js';
+import { gateReports, pct, type EvaluationReport } from '../evaluation.js';
 import { evaluateModel, labelledImages, resolveModel } from '../model-evaluation.js';
 import { CommandLine } from './command-line.js';
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const load = (reference: string) => resolveModel(reference, values['models-dir']).catch((error: Error) => cli.fail(error.message));
   const candidate = await evaluateModel(await load(modelArg), images);
   const baseline = values.compare ? await evaluateModel(await load(values.compare), images) : undefined;
-  const gate = baseline ? compareReports(baseline.report, candidate.report, margin) : undefined;
+  const gate = baseline ? gateReports(baseline.report, candidate.report, margin) : undefined;
 
   if (values.json) {
     console.log(

@@ -1,7 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { modelPixels, policyKey, preparedPng, type InputSpec } from '../preprocessing.js';
+import { prepareTrainingInputs, type PixelPolicy } from '../training-inputs.js';
 import { CommandLine } from './command-line.js';
 
 /**
@@ -9,11 +6,6 @@ import { CommandLine } from './command-line.js';
  * Writes, for every image of a dataset manifest, the exact pixels serving will feed the model
  * (`inference/preprocessing.ts`) as a lossless PNG named by the image's sha256. The trainer reads only these.
  */
-interface ManifestImage {
-  path: string;
-  sha256: string;
-}
-
 const cli: CommandLine = new CommandLine(
   'datasets:prepare',
   'usage: npm run datasets:prepare -- <manifest.json> [--size 160] [--resize contain|cover] [--pad 127,127,127] [--out var/prepared]',
@@ -33,43 +25,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(size) || size < 16) cli.fail('--size must be an integer ≥ 16');
   if (values.resize !== 'contain' && values.resize !== 'cover') cli.fail('--resize must be contain or cover');
   if (padColor.length !== 3 || padColor.some((c) => !(c >= 0 && c <= 255))) cli.fail('--pad must be three numbers 0–255, e.g. 127,127,127');
-  const spec: Pick<InputSpec, 'size' | 'resize' | 'padColor'> = { size, resize: values.resize, padColor };
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { name: string; root: string; images: ManifestImage[] };
-  const root = path.resolve(path.dirname(manifestPath), manifest.root);
-  const outDir = path.resolve(values.out, manifest.name, policyKey(spec));
-  await mkdir(outDir, { recursive: true });
-
-  let written = 0;
-  let reused = 0;
-  const failures: string[] = [];
-  const queue = [...manifest.images];
-  const worker = async () => {
-    for (let image = queue.shift(); image; image = queue.shift()) {
-      const target = path.join(outDir, `${image.sha256}.png`);
-      if (await exists(target)) {
-        reused += 1;
-        continue;
-      }
-      try {
-        const pixels = await modelPixels(path.join(root, image.path), spec);
-        await writeFile(target, await preparedPng(pixels, size));
-        written += 1;
-      } catch (error) {
-        failures.push(`${image.path}: ${(error as Error).message}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, os.availableParallelism()) }, worker));
-  console.log(JSON.stringify({ manifest: manifest.name, policy: policyKey(spec), outDir, written, reused, failed: failures.length }));
+  const spec: PixelPolicy = { size, resize: values.resize, padColor };
+  const { failures, ...summary } = await prepareTrainingInputs(manifestPath, spec, values.out);
+  console.log(JSON.stringify({ ...summary, failed: failures.length }));
   for (const failure of failures) console.error(`failed: ${failure}`);
   if (failures.length > 0) process.exitCode = 1;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 await main();

@@ -305,7 +305,8 @@ def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state
         improved = score < best["score"] - 1e-4
         if improved:
             best = {"score": score, "epoch": epoch + 1, "state": copy.deepcopy(evaluated.state_dict())}
-        log(json.dumps(entry) + ("  *" if improved else ""))
+        # maxEpochs lets a caller driving this as a subprocess show "epoch k of n" (it is not part of the history).
+        log(json.dumps({**entry, "maxEpochs": config.max_epochs}) + ("  *" if improved else ""))
         if epoch + 1 >= config.min_epochs and epoch + 1 - best["epoch"] >= config.patience:
             log(f"early stop: no validation improvement for {config.patience} epochs")
             break

@@ -39,7 +39,12 @@ describeInChromium('live identification in Chromium against the real server on P
     const { jobs, identification, services, config } = testBed.server;
     startJobConsumers(
       jobs,
-      { identification: identification.service, alertDelivery: services.alertDelivery, exports: services.exports },
+      {
+        identification: identification.service,
+        alertDelivery: services.alertDelivery,
+        exports: services.exports,
+        retraining: services.retraining,
+      },
       config,
     );
     consuming = true;

@@ -40,7 +40,7 @@ describe('npm run models:evaluate', () => {
       gate: { passed: boolean };
       report: { confusion: number[][]; perClass: Record<string, unknown> };
     };
-    expect(report.gate).toEqual({ passed: true, failures: [] });
+    expect(report.gate).toMatchObject({ passed: true, failures: [] });
     expect(report.report.confusion).toHaveLength(5);
     expect(Object.keys(report.report.perClass)).toContain('not_vector');
   });

@@ -25,6 +25,7 @@ describe('job queues, one per job of the job map', () => {
       },
       'alert-delivery': async () => undefined,
       export: async () => undefined,
+      retrain: async () => undefined,
     });
     for (const name of JOB_NAMES) expect(await jobs.queue(name).workerCount(), name).toBe(1);
 
@@ -38,7 +39,7 @@ describe('job queues, one per job of the job map', () => {
 
   it('gives a job its own retry policy where `perJob` names one; the others keep the shared one', async () => {
     jobs = new JobQueues({ attempts: 1, backoffMs: 5, perJob: { 'alert-delivery': { attempts: 3, backoffMs: 5 } } });
-    const tries: Record<JobName, number> = { identify: 0, 'alert-delivery': 0, export: 0 };
+    const tries: Record<JobName, number> = { identify: 0, 'alert-delivery': 0, export: 0, retrain: 0 };
     const gaveUp = (name: JobName) =>
       new Promise<JobEvent>((resolve) => jobs.queue(name).onEvent((event) => event.type === 'failed' && resolve(event)));
     const finalAttempts = Promise.all([gaveUp('identify'), gaveUp('alert-delivery')]).then((events) =>
@@ -48,10 +49,15 @@ describe('job queues, one per job of the job map', () => {
       tries[name] += 1;
       throw new Error(`${name} fails`);
     };
-    jobs.consume({ identify: failing('identify'), 'alert-delivery': failing('alert-delivery'), export: failing('export') });
+    jobs.consume({
+      identify: failing('identify'),
+      'alert-delivery': failing('alert-delivery'),
+      export: failing('export'),
+      retrain: failing('retrain'),
+    });
     await jobs.queue('identify').add({ specimenId: 'specimen-1' }, { jobId: 'specimen-1' });
     await jobs.queue('alert-delivery').add({ deliveryId: 'delivery-1' }, { jobId: 'delivery-1' });
     expect(await finalAttempts).toEqual([1, 3]);
-    expect(tries).toEqual({ identify: 1, 'alert-delivery': 3, export: 0 });
+    expect(tries).toEqual({ identify: 1, 'alert-delivery': 3, export: 0, retrain: 0 });
   });
 });

@@ -17,6 +17,7 @@ import * as classSchedule from './0015-class-schedule.js';
 import * as fieldSubmissions from './0016-field-submissions.js';
 import * as auditTrailOrder from './0017-audit-trail-order.js';
 import * as training from './0018-training.js';
+import * as retrainJobs from './0021-retrain-jobs.js';
 import * as imageQualityWarnings from './0022-image-quality-warnings.js';
 
 /**
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0016-field-submissions': fieldSubmissions,
   '0017-audit-trail-order': auditTrailOrder,
   '0018-training': training,
+  '0021-retrain-jobs': retrainJobs,
   '0022-image-quality-warnings': imageQualityWarnings,
 };
 

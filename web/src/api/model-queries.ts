@@ -1,7 +1,8 @@
-// The model registry as the models page changes it (`activateModel`, `startShadowModel`, `stopShadowModel`), and the
-// shadow comparison it shows (`getShadowComparison`). The list itself is `modelsQuery` (queries.ts).
+// The model registry as the models page changes it (`activateModel`, `startShadowModel`, `stopShadowModel`), the
+// shadow comparison it shows (`getShadowComparison`) and the retrain jobs it starts and follows (`retrainModel`,
+// `listRetrainJobs`). The list itself is `modelsQuery` (queries.ts).
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ModelList } from '@contract';
+import type { ModelList, RetrainRequest } from '@contract';
 import { api } from './client';
 import { queryKeys } from './query-keys';
 
@@ -39,5 +40,25 @@ export function useModelChange() {
       void queryClient.invalidateQueries({ queryKey: queryKeys.shadowComparisons });
     },
     onError: () => queryClient.invalidateQueries({ queryKey: queryKeys.models }),
+  });
+}
+
+/** How often the retrain jobs are asked again while one is queued or running. */
+const RETRAIN_POLL_MS = 2000;
+
+/** The latest retrain jobs; polled while one of them has not ended. */
+export const retrainJobsQuery = queryOptions({
+  queryKey: queryKeys.retrainJobs,
+  queryFn: ({ signal }) => api.listRetrainJobs({}, { signal }),
+  refetchInterval: (query) =>
+    query.state.data?.items.some((job) => job.status === 'queued' || job.status === 'running') ? RETRAIN_POLL_MS : false,
+});
+
+/** Starts retraining a model from a snapshot; the job list asks again at once. */
+export function useRetrain() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, body }: { name: string; body: RetrainRequest }) => api.retrainModel({ params: { name }, body }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.retrainJobs }),
   });
 }

@@ -38,6 +38,7 @@ export const queryKeys = {
   models: ['models'] as const,
   shadowComparisons: ['models', 'shadow-comparison'] as const,
   shadowComparison: (shadowModel: string) => ['models', 'shadow-comparison', shadowModel] as const,
+  retrainJobs: ['models', 'retrain-jobs'] as const,
   units: ['units'] as const,
   alertChannels: ['alert-channels'] as const,
   taxonSearches: ['taxa', 'search'] as const,

@@ -4,6 +4,7 @@ import type { ModelInfo } from '@contract';
 import { modelsQuery } from '../api/queries';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ModelVersionActions } from '../components/models/ModelVersionActions';
+import { Retraining } from '../components/models/Retraining';
 import { ShadowComparisons } from '../components/models/ShadowComparisons';
 import { useLanguage } from '../i18n';
 import { formatPercent } from '../identification';
@@ -51,7 +52,8 @@ function State({ model }: { model: ModelInfo }) {
 
 /**
  * `#/admin/models` (administrators): every model package version with its card metrics and which ones serve; a version is
- * activated or run in shadow from here, and the shadow runs compared with the primary answers.
+ * activated or run in shadow from here, the shadow runs compared with the primary answers, and a model retrained from a
+ * dataset snapshot (registered only if it passes the non-regression gate).
  */
 export function ModelsPage() {
   const { t } = useTranslation();
@@ -109,6 +111,7 @@ export function ModelsPage() {
         </div>
       )}
       {data && <ShadowComparisons shadowModels={shadowModels} />}
+      {data && <Retraining modelNames={[...new Set(models.map((model) => model.name))]} />}
     </section>
   );
 }
