@@ -59,7 +59,7 @@ export class DatasetSnapshotRepository {
 
   /**
    * Confirmed specimens with at least one photo, not hidden by an expert, matching the selection, in specimen order.
-   * The confirming expert is the author of the last review decision naming a taxon before the detection.
+   * The confirming expert is the author of the last review decision naming the detection's taxon.
    */
   async sources(selection: SnapshotSelection): Promise<SnapshotSource[]> {
     const { lineages, from, until } = selection;
@@ -76,7 +76,7 @@ export class DatasetSnapshotRepository {
         sql<string | null>`(
           select reviewer.username from reviews join users as reviewer on reviewer.id = reviews.reviewer_id
            where reviews.specimen_id = detections.specimen_id and reviews.decision in ('confirm', 'correct')
-             and reviews.created_at <= detections.created_at
+             and reviews.taxon_id = detections.taxon_id
            order by reviews.created_at desc, reviews.round desc limit 1)`.as('confirmed_by'),
         sql<{ sha256: string; format: string }[] | null>`(
           select json_agg(json_build_object('sha256', b.sha256, 'format', b.format) order by si.position)
