@@ -2,12 +2,10 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupsAcrossSplits } from '../../datasets/leakage.js';
 import { readManifest } from '../../datasets/manifest.js';
 import { hammingDistance } from '../../datasets/perceptual-hash.js';
-import { mulberry32 } from '../../datasets/split.js';
 import {
   readSnapshot,
   removeSnapshotFolder,
@@ -17,16 +15,7 @@ import {
   type SnapshotSpecimen,
 } from '../../datasets/snapshot.js';
 import { DataProblems } from '../../datasets/validation.js';
-
-/** A photo of blocks of random colour: each seed a different picture, far apart in perceptual hash. */
-async function blockPhoto(seed: number, quality = 90): Promise<Buffer> {
-  const random = mulberry32(seed);
-  const pixels = Buffer.from(Array.from({ length: 6 * 4 * 3 }, () => Math.floor(random() * 256)));
-  return sharp(pixels, { raw: { width: 6, height: 4, channels: 3 } })
-    .resize(120, 80, { kernel: 'nearest' })
-    .jpeg({ quality })
-    .toBuffer();
-}
+import { gridPhoto, reencoded } from '../helpers/images.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -58,7 +47,7 @@ describe('dataset snapshots', () => {
     // Twelve specimens of three taxa, three photos each; the last photo of specimen 0 is also, re-encoded, specimen 1's.
     for (let index = 0; index < 12; index += 1) {
       const photos = [];
-      for (let photo = 0; photo < 3; photo += 1) photos.push(await storePhoto(await blockPhoto(index * 10 + photo + 1)));
+      for (let photo = 0; photo < 3; photo += 1) photos.push(await storePhoto(await gridPhoto(index * 10 + photo + 1)));
       specimens.push({
         specimenId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
         taxon: taxa[index % 3]!,
@@ -70,7 +59,7 @@ describe('dataset snapshots', () => {
         photos,
       });
     }
-    specimens[1]!.photos = [...specimens[1]!.photos, await storePhoto(await blockPhoto(3, 60))];
+    specimens[1]!.photos = [...specimens[1]!.photos, await storePhoto(await reencoded(await gridPhoto(3)))];
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -93,7 +82,8 @@ describe('dataset snapshots', () => {
       expect(splits.size, specimen.specimenId).toBe(1);
     }
     // …and by near-duplicate: the re-encoded photo ties specimens 0 and 1 together.
-    const [original, copy] = [await blockPhoto(3), await blockPhoto(3, 60)];
+    const original = await gridPhoto(3);
+    const copy = await reencoded(original);
     const near = manifest.images.filter((image) => image.sha256 === sha256(original) || image.sha256 === sha256(copy));
     expect(near).toHaveLength(2);
     expect(hammingDistance(near[0]!.phash, near[1]!.phash)).toBeLessThanOrEqual(manifest.splits!.nearDuplicateDistance);
@@ -130,7 +120,7 @@ describe('dataset snapshots', () => {
 
   it('refuses photos missing from the store, or changed in it, and leaves nothing behind', async () => {
     const changed = specimens[2]!.photos[0]!;
-    await writeFile(changed.file, await blockPhoto(999));
+    await writeFile(changed.file, await gridPhoto(999));
     const error = await writeSnapshot(options('broken')).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DataProblems);
     expect((error as DataProblems).problems).toEqual(
@@ -145,7 +135,7 @@ describe('dataset snapshots', () => {
     const manifest = await readManifest(path.join(written.folder, 'manifest.json'));
     const victim = path.join(written.folder, 'images', manifest.images[0]!.path);
     await chmod(victim, 0o644);
-    await writeFile(victim, await blockPhoto(4242));
+    await writeFile(victim, await gridPhoto(4242));
     await expect(readSnapshot(written.folder)).rejects.toThrow(`${manifest.images[0]!.path}: changed since the snapshot was written`);
     const manifestFile = path.join(written.folder, 'manifest.json');
     await chmod(manifestFile, 0o644);
