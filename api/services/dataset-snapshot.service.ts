@@ -1,12 +1,5 @@
 import path from 'node:path';
-import {
-  readSnapshot,
-  removeSnapshotFolder,
-  SNAPSHOT_FILES,
-  SnapshotExists,
-  writeSnapshot,
-  type SnapshotSummary,
-} from '../../datasets/snapshot.js';
+import { removeSnapshotFolder, SNAPSHOT_FILES, SnapshotExists, writeSnapshot } from '../../datasets/snapshot.js';
 import { MANIFEST_LIFE_STAGES, type ManifestLifeStage } from '../../datasets/manifest.js';
 import { DataProblems } from '../../datasets/validation.js';
 import type { CreateSnapshot, SnapshotFilters } from '../contract/datasets.js';
@@ -148,14 +141,6 @@ export class DatasetSnapshotService {
       mediaType: 'application/json',
       downloadName: `${record.name}-manifest.json`,
     };
-  }
-
-  /** Checks the snapshot's files against their hashes and against the manifest sha256 recorded when it was taken. */
-  async verify(record: DatasetSnapshotRecord): Promise<SnapshotSummary> {
-    const summary = await readSnapshot(this.folderOf(record));
-    if (summary.manifestSha256 !== record.manifestSha256)
-      throw new DataProblems(this.folderOf(record), [`manifest sha256 ${summary.manifestSha256}, recorded ${record.manifestSha256}`]);
-    return summary;
   }
 
   folderOf(record: Pick<DatasetSnapshotRecord, 'name'>): string {
