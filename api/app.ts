@@ -61,6 +61,7 @@ import { UserRepository } from './repositories/user.repository.js';
 import { alertChannelsRoutes } from './routes/alert-channels.routes.js';
 import { appointmentsRoutes } from './routes/appointments.routes.js';
 import { coursesRoutes } from './routes/courses.routes.js';
+import { datasetsRoutes } from './routes/datasets.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -119,6 +120,7 @@ import { TaxonService } from './services/taxon.service.js';
 import { DecodeBudget } from './storage/decode-budget.js';
 import { ImageIntake } from './storage/image-inspection.js';
 import { ImageStore } from './storage/image-store.js';
+import { datasetSnapshotService } from './services/dataset-snapshot.service.js';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -362,6 +364,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     retraining: retraining.service,
     comparison: new ShadowComparisonService(new ShadowComparisonRepository(database.db)),
   });
+  await app.register(datasetsRoutes, { snapshots: datasetSnapshotService(database.db, config) });
   await app.register(roomsRoutes, { rooms: services.rooms, hosting: rtc?.hosting });
   await app.register(quizzesRoutes, { quizzes });
   await app.register(recordingsRoutes, { recordings, hosting: rtc?.hosting });

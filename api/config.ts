@@ -22,6 +22,9 @@ const EnvSchema = Type.Object({
   ORPHAN_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3600_000 }),
   // At least a minute: younger files may belong to an upload still writing or committing.
   ORPHAN_MIN_AGE_MS: Type.Integer({ minimum: 60_000, default: 3600_000 }),
+  // Dataset snapshots of confirmed specimens (ADR 0031): where they are written, and the licence of the lab's photos.
+  DATASETS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  DATASET_LICENCE: Type.String({ minLength: 1, maxLength: 200, default: 'VectorDesk laboratory photograph, internal use' }),
   WEB_DIST_DIR: Type.String({ default: './web/dist' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
@@ -116,6 +119,8 @@ export interface AppConfig {
   /** The orphan file sweep (api/services/orphan-sweep.ts): how often, and how old a file must be to go. */
   orphanSweep: { intervalMs: number; minAgeMs: number };
   modelsDir: string;
+  /** Dataset snapshots (ADR 0031): `<dir>/snapshots/<name>/`, and the licence recorded on the lab's photos. */
+  datasets: { dir: string; licence: string };
   webDistDir: string;
   logLevel: string;
   uploads: {
@@ -274,6 +279,7 @@ function fromEnv(env: Env): AppConfig {
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'storage')),
     orphanSweep: { intervalMs: env.ORPHAN_SWEEP_INTERVAL_MS, minAgeMs: env.ORPHAN_MIN_AGE_MS },
     modelsDir: path.resolve(env.MODELS_DIR),
+    datasets: { dir: path.resolve(env.DATASETS_DIR ?? path.join(dataDir, 'datasets')), licence: env.DATASET_LICENCE },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     logLevel: env.LOG_LEVEL,
     uploads: {
@@ -362,6 +368,7 @@ export function describeBackends(config: AppConfig): Record<string, string> {
     realtime: config.redisUrl ? 'socket.io with Redis adapter' : 'socket.io (single process)',
     storage: `local disk ${config.storageDir}`,
     models: `model packages under ${config.modelsDir}`,
+    datasets: `dataset snapshots under ${config.datasets.dir}`,
     inference:
       `${config.inference.threads} worker thread(s), batches of ≤ ${config.inference.maxBatchImages} images within ${config.inference.maxDelayMs} ms` +
       (config.jobs.consumeInApi ? '; identify jobs consumed here too' : '; identify jobs left to npm run worker'),

@@ -42,7 +42,9 @@ const ImageRecordSchema = Type.Object(
 
 const ImportSourceSchema = Type.Object(
   {
-    format: Type.Enum(['labels_csv', 'folder_per_class']),
+    format: Type.Enum(['labels_csv', 'folder_per_class', 'confirmed_specimens'], {
+      description: "`confirmed_specimens`: a snapshot of experts' confirmed specimens (datasets/snapshot.ts)",
+    }),
     mapping: nullable(Type.String({ minLength: 1, description: 'Mapping file, relative to the manifest file' })),
   },
   { additionalProperties: false },

@@ -16,6 +16,28 @@ export function countsBySplit(images: readonly ImageRecord[], heading: string, k
   return formatTable([heading, ...columns.map((split) => split ?? 'unsplit'), 'total'], [...rows, ['total', ...count(images)]]);
 }
 
+/** One label's image count in each split: the figures a snapshot records and shows. */
+export interface LabelSplitCount {
+  group: ImageRecord['group'];
+  lifeStage: ImageRecord['lifeStage'];
+  taxon: string;
+  train: number;
+  val: number;
+  test: number;
+  total: number;
+}
+
+/** Image counts per label and split, in label order; images not yet split count in the total only. */
+export function labelSplitCounts(images: readonly ImageRecord[]): LabelSplitCount[] {
+  return [...groupBy(images, labelKey)]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([, members]) => {
+      const { group, lifeStage, taxon } = members[0]!;
+      const count = (split: (typeof SPLITS)[number]) => members.filter((image) => image.split === split).length;
+      return { group, lifeStage, taxon, train: count('train'), val: count('val'), test: count('test'), total: members.length };
+    });
+}
+
 export function countsByLabel(images: readonly ImageRecord[]): string {
   return countsBySplit(images, 'label (group|life stage|taxon)', labelKey);
 }

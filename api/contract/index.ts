@@ -8,6 +8,7 @@ import { appointmentEndpoints } from './appointments.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
 import { courseEndpoints } from './courses.js';
+import { datasetEndpoints } from './datasets.js';
 import { exportEndpoints } from './exports.js';
 import { identificationEndpoints } from './identification.js';
 import { modelEndpoints } from './models.js';
@@ -32,6 +33,7 @@ export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './courses.js';
+export * from './datasets.js';
 export * from './endpoint.js';
 export * from './exports.js';
 export * from './identification.js';
@@ -63,6 +65,7 @@ export const endpoints = {
   ...uploadEndpoints,
   ...identificationEndpoints,
   ...modelEndpoints,
+  ...datasetEndpoints,
   ...roomEndpoints,
   ...quizEndpoints,
   ...recordingEndpoints,

@@ -34,11 +34,14 @@ import type {
   VectorGroup,
 } from '../domain/vocabulary.js';
 import type { RetrainOptions, RetrainOutcome } from '../contract/models.js';
+import type { SnapshotFilters } from '../contract/datasets.js';
 import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Scope } from '../domain/access.js';
 import type { ImageQualityFinding } from '../domain/image-quality.js';
 import type { TriageReason } from '../domain/triage.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
+import type { ProvenanceSummary } from '../../datasets/snapshot.js';
+import type { LabelSplitCount } from '../../datasets/stats.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables created by `api/db/migrations`. */
@@ -87,6 +90,7 @@ export interface Database {
   room_quizzes: RoomQuizzesTable;
   room_quiz_answers: RoomQuizAnswersTable;
   retrain_jobs: RetrainJobsTable;
+  dataset_snapshots: DatasetSnapshotsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -707,4 +711,18 @@ export interface RetrainJobsTable {
   enqueued_at: Nullable<Date>;
   started_at: Nullable<Date>;
   finished_at: Nullable<Date>;
+}
+
+/** One immutable dataset snapshot folder (migration 0019, ADR 0031); rows are only ever inserted. */
+export interface DatasetSnapshotsTable {
+  id: Generated<string>;
+  name: string;
+  filters: JSONColumnType<SnapshotFilters, string, never>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  manifest_sha256: string;
+  image_count: number;
+  specimen_count: number;
+  statistics: JSONColumnType<LabelSplitCount[], string, never>;
+  provenance: JSONColumnType<ProvenanceSummary, string, never>;
 }

@@ -56,6 +56,8 @@ export const permissions = {
   administerOrganisation: (role: Role) => role === 'admin',
   /** Who changed what, when: the record of administration is read by administrators. */
   readAuditTrail: (role: Role) => role === 'admin',
+  /** Dataset snapshots copy every unit's confirmed photos into training data: administrators take and read them. */
+  administerDatasets: (role: Role) => role === 'admin',
   /** Who may be listed as a laboratory's manager: people who judge specimens or run the service. */
   manageLabs: (role: Role) => role === 'expert' || role === 'admin',
 };

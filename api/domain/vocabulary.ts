@@ -28,6 +28,7 @@ export const AUDIT_ENTITY_TYPES = [
   'detection',
   'room',
   'course',
+  'dataset_snapshot',
 ] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 

@@ -217,7 +217,7 @@ describeInChromium('the web shell (routes, role navigation, rooms page) in Chrom
     // It is one section of the admin console, which lists them all; the page's old address leads there too.
     await admin.page.getByTestId('nav-admin').click();
     await admin.page.getByTestId('admin-home').waitFor();
-    expect(await admin.page.locator('[data-testid^="admin-section-"]').count()).toBe(7);
+    expect(await admin.page.locator('[data-testid^="admin-section-"]').count()).toBe(8);
     await admin.page.getByTestId('nav-models').click();
     await admin.page.getByTestId('models-table').or(admin.page.getByTestId('models-empty')).waitFor();
     const { items } = succeeded(await (await client('admin')).listModels());

@@ -6,10 +6,17 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one of the project's TypeScript command-line programs as `npm run` does (through tsx), from the repository root. */
-export function runCli(script: string, args: string[], cwd = process.cwd()): Promise<CliResult> {
+/**
+ * Runs one of the project's TypeScript command-line programs as `npm run` does (through tsx), from the repository root;
+ * `env` adds to this process's environment.
+ */
+export function runCli(script: string, args: string[], cwd = process.cwd(), env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

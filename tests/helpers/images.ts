@@ -1,5 +1,6 @@
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { mulberry32 } from '../../datasets/split.js';
 
 /** A JPEG photograph-like test image; `seed` changes its content (and so its sha256). */
 export async function jpegImage(seed = 1, width = 96, height = 64, options: { orientation?: number } = {}): Promise<Buffer> {
@@ -124,3 +125,21 @@ export const poorPhotos = {
       .jpeg()
       .toBuffer(),
 };
+
+/**
+ * A photo-like JPEG: a random 8×6 colour grid smoothly enlarged. Unlike `jpegImage`, whose gradients differ
+ * little between seeds, different seeds here give perceptual hashes far apart.
+ */
+export async function gridPhoto(seed: number, width = 160, height = 120): Promise<Buffer> {
+  const random = mulberry32(seed);
+  const cells = Buffer.from(Array.from({ length: 8 * 6 * 3 }, () => Math.floor(random() * 256)));
+  return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } })
+    .resize(width, height, { kernel: 'cubic' })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/** The same photograph under other bytes: smaller and more compressed. */
+export async function reencoded(image: Buffer): Promise<Buffer> {
+  return sharp(image).resize(100).jpeg({ quality: 70 }).toBuffer();
+}

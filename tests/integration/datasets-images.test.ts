@@ -9,30 +9,12 @@ import { describeImport, importFolder } from '../../datasets/import.js';
 import { groupsAcrossSplits } from '../../datasets/leakage.js';
 import { readManifest } from '../../datasets/manifest.js';
 import { hammingDistance, perceptualHash } from '../../datasets/perceptual-hash.js';
-import { DEFAULT_SPLIT_OPTIONS, mulberry32, splitManifest } from '../../datasets/split.js';
+import { DEFAULT_SPLIT_OPTIONS, splitManifest } from '../../datasets/split.js';
 import { taxonomy } from '../../datasets/taxonomy.js';
 import { DataProblems } from '../../datasets/validation.js';
-import { truncatedJpeg } from '../helpers/images.js';
+import { gridPhoto as photo, reencoded, truncatedJpeg } from '../helpers/images.js';
 
 const NEAR = DEFAULT_SPLIT_OPTIONS.nearDuplicateDistance;
-
-/**
- * A photo-like JPEG: a random 8×6 colour grid smoothly enlarged. Unlike tests/helpers `jpegImage`, whose
- * gradients differ little between seeds, different seeds here give perceptual hashes far apart.
- */
-async function photo(seed: number, width = 160, height = 120): Promise<Buffer> {
-  const random = mulberry32(seed);
-  const cells = Buffer.from(Array.from({ length: 8 * 6 * 3 }, () => Math.floor(random() * 256)));
-  return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } })
-    .resize(width, height, { kernel: 'cubic' })
-    .jpeg({ quality: 90 })
-    .toBuffer();
-}
-
-/** The same photograph under other bytes: smaller and more compressed. */
-async function reencoded(image: Buffer): Promise<Buffer> {
-  return sharp(image).resize(100).jpeg({ quality: 70 }).toBuffer();
-}
 
 async function writeFiles(root: string, files: Record<string, Buffer | string>): Promise<void> {
   for (const [file, content] of Object.entries(files)) {

@@ -41,6 +41,7 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
   { to: '/admin/users', label: 'users', testId: 'nav-users' },
   { to: '/admin/units', label: 'units', testId: 'nav-units' },
   { to: '/admin/models', label: 'models', testId: 'nav-models' },
+  { to: '/admin/datasets', label: 'datasets', testId: 'nav-datasets' },
   { to: '/admin/taxa', label: 'taxa', testId: 'nav-taxa' },
   { to: '/admin/triage', label: 'triage', testId: 'nav-triage' },
   { to: '/admin/alert-channels', label: 'alertChannels', testId: 'nav-alert-channels' },

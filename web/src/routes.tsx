@@ -17,6 +17,7 @@ import { alertListQuery, alertQuery } from './api/alert-queries';
 import { auditEntriesQuery } from './api/audit-queries';
 import { labsQuery } from './api/appointment-queries';
 import { courseQuery, coursesQuery, myAssignmentsQuery } from './api/course-queries';
+import { datasetSnapshotsQuery } from './api/dataset-queries';
 import { labDetailsQuery, unitsQuery } from './api/organisation-queries';
 import { practiceProgressQuery, practiceSessionQuery, practiceSessionsQuery } from './api/practice-queries';
 import { modelsQuery, portsQuery, specimenListQuery, specimenQuery } from './api/queries';
@@ -165,6 +166,16 @@ const modelsRoute = createRoute({
   path: 'models',
   loader: ({ context }) => void context.queryClient.prefetchQuery(modelsQuery),
   component: lazyRouteComponent(() => import('./pages/ModelsPage'), 'ModelsPage'),
+});
+
+const datasetsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: 'datasets',
+  loader: ({ context }) => {
+    void context.queryClient.prefetchQuery(datasetSnapshotsQuery);
+    void context.queryClient.prefetchQuery(unitsQuery);
+  },
+  component: lazyRouteComponent(() => import('./pages/DatasetsPage'), 'DatasetsPage'),
 });
 
 const reviewQueueRoute = createRoute({
@@ -366,6 +377,7 @@ const routeTree = rootRoute.addChildren([
       usersAdminRoute,
       unitsAdminRoute,
       modelsRoute,
+      datasetsRoute,
       taxaAdminRoute,
       triageRulesRoute,
       alertChannelsRoute,

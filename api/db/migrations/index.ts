@@ -17,6 +17,7 @@ import * as classSchedule from './0015-class-schedule.js';
 import * as fieldSubmissions from './0016-field-submissions.js';
 import * as auditTrailOrder from './0017-audit-trail-order.js';
 import * as training from './0018-training.js';
+import * as datasetSnapshots from './0019-dataset-snapshots.js';
 import * as retrainJobs from './0021-retrain-jobs.js';
 import * as imageQualityWarnings from './0022-image-quality-warnings.js';
 
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0016-field-submissions': fieldSubmissions,
   '0017-audit-trail-order': auditTrailOrder,
   '0018-training': training,
+  '0019-dataset-snapshots': datasetSnapshots,
   '0021-retrain-jobs': retrainJobs,
   '0022-image-quality-warnings': imageQualityWarnings,
 };

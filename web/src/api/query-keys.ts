@@ -40,6 +40,8 @@ export const queryKeys = {
   shadowComparison: (shadowModel: string) => ['models', 'shadow-comparison', shadowModel] as const,
   retrainJobs: ['models', 'retrain-jobs'] as const,
   units: ['units'] as const,
+  datasetSnapshots: ['dataset-snapshots'] as const,
+  datasetSnapshot: (id: string) => ['dataset-snapshots', id] as const,
   alertChannels: ['alert-channels'] as const,
   taxonSearches: ['taxa', 'search'] as const,
   taxonSearch: (query: Partial<TaxonSearchQuery>) => ['taxa', 'search', query] as const,
