@@ -69,9 +69,8 @@ const EnvSchema = Type.Object({
   MODEL_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
   // Exports (ADR 0021): a finished file is kept this long, then deleted and its export `expired`.
   EXPORT_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 366, default: 7 * 24 }),
-  // Retraining (ADR 0032): dataset snapshots are folders `<name>/manifest.json` here; the base manifests (comma-separated)
-  // are trained on with every snapshot; the trainer runs with this Python.
-  DATASET_SNAPSHOTS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  // Retraining (ADR 0032): the base manifests (comma-separated) are trained on with every dataset snapshot; the trainer
+  // runs with this Python.
   RETRAIN_BASE_MANIFESTS: Type.String({ default: '' }),
   RETRAIN_PYTHON: Type.String({ default: './.venv/bin/python' }),
   RETRAIN_TRAINER: Type.String({ default: './models/training/train_all.py' }),
@@ -120,7 +119,8 @@ export interface AppConfig {
   orphanSweep: { intervalMs: number; minAgeMs: number };
   modelsDir: string;
   /** Dataset snapshots (ADR 0031): `<dir>/snapshots/<name>/`, and the licence recorded on the lab's photos. */
-  datasets: { dir: string; licence: string };
+  /** Dataset snapshots (ADR 0031): `snapshotsDir` = `<dir>/snapshots`, one folder per snapshot name. */
+  datasets: { dir: string; snapshotsDir: string; licence: string };
   webDistDir: string;
   logLevel: string;
   uploads: {
@@ -190,8 +190,6 @@ export interface AppConfig {
   };
   /** Retrain → evaluate → gate → register (ADR 0032), run as the `retrain` job. */
   retrain: {
-    /** Dataset snapshots, one folder per name holding its `manifest.json`. */
-    snapshotsDir: string;
     /** Manifests trained on with every snapshot (e.g. datasets/manifests/vectors-v1.json). */
     baseManifests: string[];
     python: string;
@@ -268,6 +266,7 @@ const UNSPECIFIED_ADDRESSES = new Set(['0.0.0.0', '::', '[::]']);
 
 function fromEnv(env: Env): AppConfig {
   const dataDir = path.resolve(env.DATA_DIR);
+  const datasetsDir = path.resolve(env.DATASETS_DIR ?? path.join(dataDir, 'datasets'));
   return {
     port: env.PORT,
     host: env.HOST,
@@ -279,7 +278,7 @@ function fromEnv(env: Env): AppConfig {
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'storage')),
     orphanSweep: { intervalMs: env.ORPHAN_SWEEP_INTERVAL_MS, minAgeMs: env.ORPHAN_MIN_AGE_MS },
     modelsDir: path.resolve(env.MODELS_DIR),
-    datasets: { dir: path.resolve(env.DATASETS_DIR ?? path.join(dataDir, 'datasets')), licence: env.DATASET_LICENCE },
+    datasets: { dir: datasetsDir, snapshotsDir: path.join(datasetsDir, 'snapshots'), licence: env.DATASET_LICENCE },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     logLevel: env.LOG_LEVEL,
     uploads: {
@@ -329,7 +328,6 @@ function fromEnv(env: Env): AppConfig {
     },
     exports: { retentionMs: env.EXPORT_RETENTION_HOURS * 3_600_000 },
     retrain: {
-      snapshotsDir: path.resolve(env.DATASET_SNAPSHOTS_DIR ?? path.join(dataDir, 'datasets')),
       baseManifests: env.RETRAIN_BASE_MANIFESTS.split(',')
         .map((file) => file.trim())
         .filter((file) => file.length > 0)

@@ -31,7 +31,7 @@ const DAY_MS = 24 * 3600_000;
 export function datasetSnapshotService(db: Db, config: Pick<AppConfig, 'datasets' | 'storageDir'>): DatasetSnapshotService {
   const store = new ImageStore(config.storageDir);
   return new DatasetSnapshotService(new Transactions(db), new DatasetSnapshotRepository(db), {
-    snapshotsDir: path.join(config.datasets.dir, 'snapshots'),
+    snapshotsDir: config.datasets.snapshotsDir,
     licence: config.datasets.licence,
     originalPath: (sha256) => store.originalPath(sha256),
   });

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { readManifest } from '../../datasets/manifest.js';
+import { readSnapshot, SNAPSHOT_FILES } from '../../datasets/snapshot.js';
 import { retrain, type RetrainOutcome as RunOutcome, type RetrainProgress } from '../../inference/retrain/retrain.js';
 import type { AppConfig } from '../config.js';
 import type { RetrainOutcome, RetrainRequest } from '../contract/index.js';
@@ -32,13 +33,13 @@ export class RetrainService {
     private readonly registry: ModelRegistryService,
     private readonly outbox: Pick<OutboxFeeder<JobPayloads['retrain']>, 'handOver'>,
     private readonly log: FastifyBaseLogger,
-    private readonly config: Pick<AppConfig, 'modelsDir' | 'retrain'>,
+    private readonly config: Pick<AppConfig, 'modelsDir' | 'retrain' | 'datasets'>,
   ) {}
 
   async request(actor: Actor, model: string, request: RetrainRequest): Promise<RetrainJobRecord> {
     requireAdmin(actor);
     if (!(await this.registry.list()).some((listed) => listed.name === model)) throw notFound(`Model ${model}`);
-    await this.readSnapshot(request.snapshot);
+    await this.snapshotManifest(request.snapshot);
     const { snapshot, margin = DEFAULT_MARGIN, ...rest } = request;
     const job = await this.jobs.create({ requestedBy: actor.id, model, snapshot, options: { margin, ...rest } });
     if (!job) throw conflict('retrain_running', 'Another retrain is queued or running; one runs at a time');
@@ -75,7 +76,7 @@ export class RetrainService {
       if (!active) throw new Error(`no usable version of ${job.model} is serving to measure a new one against`);
       const outcome = await retrain({
         model: job.model,
-        snapshots: [await this.readSnapshot(job.snapshot)],
+        snapshots: [await this.snapshotManifest(job.snapshot)],
         base: this.config.retrain.baseManifests,
         modelsDir: this.config.modelsDir,
         workDir: path.join(this.config.retrain.workDir, job.id),
@@ -97,17 +98,18 @@ export class RetrainService {
     }
   }
 
-  /** The snapshot's manifest file; 404 when there is no such snapshot, 422 when its manifest is not a valid one. */
-  private async readSnapshot(name: string): Promise<string> {
-    const file = path.join(this.config.retrain.snapshotsDir, name, 'manifest.json');
-    const found = await stat(file).then(
-      (info) => info.isFile(),
-      () => false,
-    );
-    if (!found) throw notFound(`Dataset snapshot ${name}`);
+  /**
+   * The snapshot's manifest file; 404 when there is no such snapshot, 422 when its manifest is not a valid one or a
+   * snapshot the service wrote no longer matches its hashes.
+   */
+  private async snapshotManifest(name: string): Promise<string> {
+    const folder = path.join(this.config.datasets.snapshotsDir, name);
+    const file = path.join(folder, SNAPSHOT_FILES.manifest);
+    if (!(await isFile(file))) throw notFound(`Dataset snapshot ${name}`);
     try {
       const manifest = await readManifest(file);
       if (!manifest.splits) throw new Error('it has no splits');
+      if (await isFile(path.join(folder, SNAPSHOT_FILES.summary))) await readSnapshot(folder);
     } catch (error) {
       throw unprocessable('snapshot_unusable', `Dataset snapshot ${name} cannot be trained on: ${(error as Error).message}`);
     }
@@ -131,6 +133,13 @@ export class RetrainService {
         .catch((error: unknown) => this.log.warn({ retrainJob: id, err: error }, 'could not record retrain progress'));
     };
   }
+}
+
+function isFile(file: string): Promise<boolean> {
+  return stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 function requireAdmin(actor: Actor): void {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { writeCombinedManifest } from '../../datasets/combine.js';
+import { readSnapshot, SNAPSHOT_FILES } from '../../datasets/snapshot.js';
 import { gateReports, type GateReport } from '../evaluation.js';
 import { evaluateModel, labelledImages, resolveModel } from '../model-evaluation.js';
 import { loadModelPackage, type ModelPackage } from '../model-package.js';
@@ -82,7 +83,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
   await rm(options.workDir, { recursive: true, force: true });
   try {
     report({ phase: 'preparing', progress: 0 });
-    const snapshots = await Promise.all(options.snapshots.map(datasetRef));
+    const snapshots = await Promise.all(options.snapshots.map(snapshotRef));
     const base = await Promise.all(options.base.map(datasetRef));
     await writeCombinedManifest(combined, `retrain-${options.model}`, [...options.snapshots, ...options.base]);
     const prepared = await prepareTrainingInputs(
@@ -150,6 +151,17 @@ async function startFromGroupNetwork(options: RetrainOptions, staging: string, v
   if (!(await exists(checkpoint))) return;
   await mkdir(path.join(staging, group, version), { recursive: true });
   await symlink(checkpoint, path.join(staging, group, version, 'checkpoint.pt'));
+}
+
+/**
+ * A snapshot written by the service (`snapshot.json` beside its manifest) is first checked file by file, so a package
+ * never records a snapshot that was changed after it was taken; any other manifest is named by its hash alone.
+ */
+async function snapshotRef(file: string): Promise<DatasetRef> {
+  const folder = path.dirname(file);
+  if (!(await exists(path.join(folder, SNAPSHOT_FILES.summary)))) return datasetRef(file);
+  const { name, manifestSha256 } = await readSnapshot(folder);
+  return { name, manifestSha256 };
 }
 
 async function datasetRef(file: string): Promise<DatasetRef> {

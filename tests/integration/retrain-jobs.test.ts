@@ -46,7 +46,7 @@ for (const backend of await testBackends()) {
         recursive: true,
         filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
       });
-      const snapshots = path.join(dir, 'snapshots');
+      const snapshots = path.join(dir, 'datasets', 'snapshots');
       await generatedTickManifest(
         path.join(snapshots, 'ticks-1'),
         'generated-ticks',
@@ -60,7 +60,7 @@ for (const backend of await testBackends()) {
       t = await createTestApp(backend.name, {
         IDENTIFY_JOBS_IN_API: 'false',
         MODELS_DIR: modelsDir,
-        DATASET_SNAPSHOTS_DIR: snapshots,
+        DATASETS_DIR: path.join(dir, 'datasets'),
         RETRAIN_PYTHON: TRAINING_PYTHON,
       });
     }, 60_000);

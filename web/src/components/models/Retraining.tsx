@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GateReport, RetrainJob } from '@contract';
+import { datasetSnapshotsQuery } from '../../api/dataset-queries';
 import { retrainJobsQuery, useRetrain } from '../../api/model-queries';
 import { queryKeys } from '../../api/query-keys';
 import { useLanguage } from '../../i18n';
@@ -93,6 +94,7 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const jobs = useQuery(retrainJobsQuery);
+  const snapshots = useQuery(datasetSnapshotsQuery);
   const retrain = useRetrain();
   const [model, setModel] = useState('');
   const [snapshot, setSnapshot] = useState('');
@@ -107,7 +109,7 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    retrain.mutate({ name: model, body: { snapshot: snapshot.trim(), margin: Number(marginPercent) / 100 } });
+    retrain.mutate({ name: model, body: { snapshot, margin: Number(marginPercent) / 100 } });
   };
 
   return (
@@ -126,7 +128,14 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
           </select>
         </Field>
         <Field label={t('retrain.snapshot')} required>
-          <input value={snapshot} required maxLength={128} onChange={(event) => setSnapshot(event.target.value)} data-testid="retrain-snapshot" />
+          <select value={snapshot} required onChange={(event) => setSnapshot(event.target.value)} data-testid="retrain-snapshot">
+            <option value="">{t('common.pleaseSelect')}</option>
+            {(snapshots.data ?? []).map((item) => (
+              <option key={item.id} value={item.name}>
+                {t('retrain.snapshotOption', { name: item.name, images: item.images, specimens: item.specimens })}
+              </option>
+            ))}
+          </select>
         </Field>
         <Field label={t('retrain.margin')}>
           <input
@@ -140,7 +149,7 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
           />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={retrain.isPending || !model || !snapshot.trim()} data-testid="retrain-start">
+          <button type="submit" className="btn btn-primary" disabled={retrain.isPending || !model || !snapshot} data-testid="retrain-start">
             {t('retrain.start')}
           </button>
         </div>
