@@ -8,6 +8,7 @@ import type {
   DetectionLevel,
   ExportFormat,
   ExportStatus,
+  IdentificationLevel,
   IdentificationSource,
   IdentificationStatus,
   LifeStage,
@@ -34,6 +35,7 @@ import type {
 import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Scope } from '../domain/access.js';
 import type { TriageReason } from '../domain/triage.js';
+import type { LevelAnswers } from '../domain/identification.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 
@@ -275,6 +277,10 @@ export interface IdentificationsTable {
   taxon: string;
   confidence: number | null;
   rejected: boolean;
+  /** AI answers: the level committed to; null for experts' answers and older AI answers of an unknown taxon (migration 0020). */
+  committed_level: IdentificationLevel | null;
+  /** AI answers: the answer at every level; null for experts' answers and AI answers older than migration 0020. */
+  levels: JSONColumnType<LevelAnswers | null, string | null, string | null>;
   top_k: Json<{ taxon: string; p: number }[]>;
   timings: JSONColumnType<Record<string, number> | null, string | null, string | null>;
   failed_images: Json<{ imageId: string; error: string }[]>;

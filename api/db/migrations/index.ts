@@ -17,6 +17,7 @@ import * as classSchedule from './0015-class-schedule.js';
 import * as fieldSubmissions from './0016-field-submissions.js';
 import * as auditTrailOrder from './0017-audit-trail-order.js';
 import * as training from './0018-training.js';
+import * as identificationLevels from './0020-identification-levels.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0016-field-submissions': fieldSubmissions,
   '0017-audit-trail-order': auditTrailOrder,
   '0018-training': training,
+  '0020-identification-levels': identificationLevels,
 };
 
 export const migrationProvider: MigrationProvider = {
