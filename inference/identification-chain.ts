@@ -8,7 +8,6 @@ export interface TaxonScore {
 
 /** How specific an answer the chain commits to; `none` when the group model rejects the images. */
 export type IdentificationLevel = 'species' | 'genus' | 'group' | 'none';
-export const IDENTIFICATION_LEVELS: readonly IdentificationLevel[] = ['species', 'genus', 'group', 'none'];
 
 /** The most likely taxon at one level and its calibrated joint probability. */
 export interface LevelAnswer {

@@ -88,7 +88,8 @@ export async function evaluateChain(modelsDir: string, images: LabelledImage[]):
 
 /**
  * An answer against an image's labels. The true genus is known when the image is labelled with a species, or with
- * a genus the models can name; the true species only when labelled with one.
+ * a genus the models can name; the true species only when labelled with one. A genus or species answered for an image
+ * of another group is wrong whatever its labels.
  */
 export function judgeLevels(
   identification: Pick<Identification, 'group' | 'lifeStage' | 'committedLevel' | 'levels'>,
@@ -102,8 +103,11 @@ export function judgeLevels(
     species: words.length >= 2 ? words.slice(0, 2).join(' ') : null,
   };
   const { group, genus, species } = identification.levels;
+  // Where the labels stop short of a level, an answer there is still wrong when its group is.
   const judged = (answer: { taxon: string; confidence: number } | null, trueTaxon: string | null) =>
-    answer ? { confidence: answer.confidence, correct: trueTaxon === null ? null : answer.taxon === trueTaxon } : undefined;
+    answer
+      ? { confidence: answer.confidence, correct: trueTaxon !== null ? answer.taxon === trueTaxon : truth.group ? null : false }
+      : undefined;
   return {
     committedLevel: identification.committedLevel,
     levels: {

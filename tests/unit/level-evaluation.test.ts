@@ -53,10 +53,16 @@ describe('evaluation level by level', () => {
       genus: answer(0.8, false),
       species: answer(0.5, null),
     });
-    expect(judgeLevels(identification, { group: 'mosquito', lifeStage: 'larva', taxon: 'Culicidae' }, genera).levels).toEqual({
-      group: answer(0.9, false),
+    expect(judgeLevels(identification, { group: 'mosquito', lifeStage: 'adult', taxon: 'Culicidae' }, genera).levels).toEqual({
+      group: answer(0.9, true),
       genus: answer(0.8, null),
       species: answer(0.5, null),
+    });
+    // A species named for a photo of a rat is wrong, though the rat's label names no species.
+    expect(judgeLevels(identification, { group: 'rodent', lifeStage: null, taxon: 'Rodentia' }, genera).levels).toEqual({
+      group: answer(0.9, false),
+      genus: answer(0.8, false),
+      species: answer(0.5, false),
     });
   });
 });
