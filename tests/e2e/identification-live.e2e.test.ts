@@ -160,7 +160,8 @@ describeInChromium('live identification in Chromium against the real server on P
     expect(await unsure.count()).toBe(finer ? 1 : 0);
     if (finer) {
       expect(await unsure.getAttribute('data-level')).toBe(finer);
-      expect(await unsure.textContent()).toMatch(new RegExp(`${finer} not certain: ${levels![finer]!.taxon}.* <?\\d{1,3}(\\.\\d)?%$`));
+      expect(await unsure.locator('[data-taxon]').getAttribute('data-taxon')).toBe(levels![finer]!.taxon);
+      expect(await unsure.textContent()).toMatch(new RegExp(`${finer} not certain: .+ <?\\d{1,3}(\\.\\d)?%$`));
     }
     expect(await page.getByTestId('identification-image-row').count()).toBe(stored.identification?.images.length);
 
