@@ -1,4 +1,8 @@
+import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../api/db/database.js';
+import { migrationProvider } from '../../api/db/migrations/index.js';
 import { as, type Client } from '../helpers/client.js';
 import { testBackends } from '../helpers/database.js';
 import { waitForIdentification } from '../helpers/identification.js';
@@ -65,6 +69,39 @@ for (const backend of await testBackends()) {
         expect(served.identification).toMatchObject({ taxon: 'Aedes', confidence: 0.91, committedLevel: 'genus', levels });
         const history = served.identifications.find((entry) => entry.taxon === 'Aedes');
         expect(history).toMatchObject({ source: 'ai', committedLevel: 'genus' });
+      });
+
+      it('gives AI answers stored before levels the level their taxon shows, and no per-level confidences', async () => {
+        const created = await uploadSpecimen(staff, validMetadata(), [{ name: 'a.jpg', data: await jpegImage(34) }]);
+        const { id } = created.json();
+        await waitForIdentification(staff, id);
+        const older = {
+          'Aedes albopictus': 'species',
+          Aedes: 'genus',
+          Culicidae: 'group',
+          unknown: 'none',
+          'Nonexistia fabricata': null,
+        } as const;
+        for (const taxon of Object.keys(older))
+          await recordIdentification(app, id, aiAnswer(taxon, 0.9, { rejected: taxon === 'unknown' }));
+
+        const { db } = app.database;
+        const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+        const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: rows[0]!.schema });
+        const down = await migrator.migrateDown();
+        expect(down.results?.map((result) => [result.migrationName, result.status])).toEqual([['0020-identification-levels', 'Success']]);
+        expect(await migrateToLatest(db)).toEqual(['0020-identification-levels']);
+
+        const stored = await db
+          .selectFrom('identifications')
+          .select(['taxon', 'committed_level', 'levels'])
+          .where('specimen_id', '=', id)
+          .where('taxon', 'in', Object.keys(older))
+          .execute();
+        expect(Object.fromEntries(stored.map((row) => [row.taxon, row.committed_level]))).toEqual(older);
+        expect(stored.map((row) => row.levels)).toEqual(stored.map(() => null));
+        const experts = await db.selectFrom('identifications').select('committed_level').where('source', '=', 'expert').execute();
+        expect(experts.every((row) => row.committed_level === null)).toBe(true);
       });
     },
   );
