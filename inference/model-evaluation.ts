@@ -9,7 +9,7 @@ import {
   type LevelReport,
   type ScoredExample,
 } from './evaluation.js';
-import { genusOf, type Identification } from './identification-chain.js';
+import { genusOf, type Identification, type LevelAnswer } from './identification-chain.js';
 import { VectorIdentifier } from './identifier.js';
 import { findModelPackageDirs, loadModelPackage, type ModelCard, type ModelPackage } from './model-package.js';
 import { toProbabilities } from './probabilities.js';
@@ -104,10 +104,10 @@ export function judgeLevels(
   };
   const { group, genus, species } = identification.levels;
   // Where the labels stop short of a level, an answer there is still wrong when its group is.
-  const judged = (answer: { taxon: string; confidence: number } | null, trueTaxon: string | null) =>
-    answer
-      ? { confidence: answer.confidence, correct: trueTaxon !== null ? answer.taxon === trueTaxon : truth.group ? null : false }
-      : undefined;
+  const judged = (answer: LevelAnswer, trueTaxon: string | null) => ({
+    confidence: answer.confidence,
+    correct: trueTaxon !== null ? answer.taxon === trueTaxon : truth.group ? null : false,
+  });
   return {
     committedLevel: identification.committedLevel,
     levels: {
