@@ -1,3 +1,4 @@
+import type { IdentificationLevel } from './identification-chain.js';
 import { topIndices } from './probabilities.js';
 
 /** One scored example: calibrated probabilities over the model's labels and the true label (null = an unknown). */
@@ -70,21 +71,85 @@ export function evaluate(labels: string[], examples: ScoredExample[], threshold:
 }
 
 export function expectedCalibrationError(examples: ScoredExample[], bins = 15): number {
-  if (examples.length === 0) return 0;
+  return calibrationError(
+    examples.map((example) => {
+      const [top] = topIndices(example.probabilities, 1);
+      return { confidence: example.probabilities[top!]!, correct: top === example.label };
+    }),
+    bins,
+  );
+}
+
+/** Expected calibration error of stated confidences against outcomes, over equal-width bins. */
+export function calibrationError(answers: { confidence: number; correct: boolean }[], bins = 15): number {
+  if (answers.length === 0) return 0;
   const totals = Array.from({ length: bins }, () => ({ count: 0, confidence: 0, correct: 0 }));
-  for (const example of examples) {
-    const [top] = topIndices(example.probabilities, 1);
-    const confidence = example.probabilities[top!]!;
+  for (const { confidence, correct } of answers) {
     const bin = totals[Math.min(bins - 1, Math.floor(confidence * bins))]!;
     bin.count += 1;
     bin.confidence += confidence;
-    bin.correct += top === example.label ? 1 : 0;
+    bin.correct += correct ? 1 : 0;
   }
   return totals.reduce(
     (sum, bin) =>
-      bin.count === 0 ? sum : sum + (bin.count / examples.length) * Math.abs(bin.correct / bin.count - bin.confidence / bin.count),
+      bin.count === 0 ? sum : sum + (bin.count / answers.length) * Math.abs(bin.correct / bin.count - bin.confidence / bin.count),
     0,
   );
+}
+
+export type AnswerLevel = Exclude<IdentificationLevel, 'none'>;
+export const ANSWER_LEVELS: readonly AnswerLevel[] = ['group', 'genus', 'species'];
+
+/**
+ * One hierarchical answer judged level by level: the level it committed to and, at each level it names a taxon,
+ * that taxon's confidence and whether it is the true one (null where the truth is not known at that level).
+ */
+export interface LevelledExample {
+  committedLevel: IdentificationLevel;
+  levels: Partial<Record<AnswerLevel, { confidence: number; correct: boolean | null }>>;
+}
+
+export interface LevelMetrics {
+  /** Share of all examples whose answer committed to exactly this level. */
+  coverage: number;
+  committed: number;
+  /** Of those committed here whose truth is known at this level, the share named right (null when none). */
+  accuracyWhenCommitted: number | null;
+  /** Examples whose truth is known here and whose answer names a taxon here, committed or not: what ECE is over. */
+  judged: number;
+  /** Expected calibration error of this level's confidence over the judged examples (null when none). */
+  ece: number | null;
+}
+
+export interface LevelReport {
+  examples: number;
+  /** Share of examples that committed to nothing (`none`). */
+  rejected: number;
+  levels: Record<AnswerLevel, LevelMetrics>;
+}
+
+/** Whether each level's confidence is calibrated, and how often and how well the answers commit there. */
+export function evaluateLevels(examples: LevelledExample[]): LevelReport {
+  const metrics = (level: AnswerLevel): LevelMetrics => {
+    const committed = examples.filter((example) => example.committedLevel === level);
+    const checked = committed.map((example) => example.levels[level]?.correct ?? null).filter((correct) => correct !== null);
+    const judged = examples.flatMap((example) => {
+      const answer = example.levels[level];
+      return answer && answer.correct !== null ? [{ confidence: answer.confidence, correct: answer.correct }] : [];
+    });
+    return {
+      coverage: ratio(committed.length, examples.length),
+      committed: committed.length,
+      accuracyWhenCommitted: checked.length === 0 ? null : ratio(checked.filter(Boolean).length, checked.length),
+      judged: judged.length,
+      ece: judged.length === 0 ? null : calibrationError(judged),
+    };
+  };
+  return {
+    examples: examples.length,
+    rejected: ratio(examples.filter((example) => example.committedLevel === 'none').length, examples.length),
+    levels: { group: metrics('group'), genus: metrics('genus'), species: metrics('species') },
+  };
 }
 
 /** Probability that a random positive scores above a random negative (ties count half). */

@@ -1,7 +1,16 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OnnxClassifier } from './classifier.js';
-import { evaluate, type EvaluationReport, type ScoredExample } from './evaluation.js';
+import {
+  evaluate,
+  evaluateLevels,
+  type EvaluationReport,
+  type LevelledExample,
+  type LevelReport,
+  type ScoredExample,
+} from './evaluation.js';
+import { genusOf, type Identification, type LevelAnswer } from './identification-chain.js';
+import { VectorIdentifier } from './identifier.js';
 import { findModelPackageDirs, loadModelPackage, type ModelCard, type ModelPackage } from './model-package.js';
 import { toProbabilities } from './probabilities.js';
 
@@ -55,6 +64,61 @@ export async function evaluateModel(
 }
 
 /**
+ * The whole chain (the newest version of each package under `modelsDir`) on every image with a known group,
+ * each image judged alone, level by level: how often it commits at each level, how often it is then right,
+ * and whether each level's joint confidence is calibrated.
+ */
+export async function evaluateChain(modelsDir: string, images: LabelledImage[]): Promise<{ models: string[]; report: LevelReport }> {
+  const identifier = await VectorIdentifier.fromModelsDir(modelsDir);
+  const genera = new Set(
+    [...identifier.refiners.values()].flatMap((refiner) => refiner.card.labels.flatMap((label) => genusOf(label) ?? [])),
+  );
+  const known = images.filter((image) => image.group !== null);
+  const examples: LevelledExample[] = [];
+  for (let start = 0; start < known.length; start += 32) {
+    const batch = known.slice(start, start + 32);
+    const outcomes = await identifier.identifySpecimens(batch.map((image) => [image.file]));
+    outcomes.forEach((outcome, index) => {
+      if ('identification' in outcome) examples.push(judgeLevels(outcome.identification, batch[index]!, genera));
+    });
+  }
+  await Promise.all(identifier.classifiers.map((classifier) => classifier.release()));
+  return { models: identifier.classifiers.map((classifier) => classifier.modelPackage.ref), report: evaluateLevels(examples) };
+}
+
+/**
+ * An answer against an image's labels. The true genus is known when the image is labelled with a species, or with
+ * a genus the models can name; the true species only when labelled with one. A genus or species answered for an image
+ * of another group is wrong whatever its labels.
+ */
+export function judgeLevels(
+  identification: Pick<Identification, 'group' | 'lifeStage' | 'committedLevel' | 'levels'>,
+  image: Pick<LabelledImage, 'group' | 'lifeStage' | 'taxon'>,
+  genera: ReadonlySet<string>,
+): LevelledExample {
+  const words = image.taxon?.split(' ') ?? [];
+  const truth = {
+    group: identification.group === image.group && sameStage(identification.lifeStage, image.lifeStage),
+    genus: words.length >= 2 ? words[0]! : image.taxon !== null && genera.has(image.taxon) ? image.taxon : null,
+    species: words.length >= 2 ? words.slice(0, 2).join(' ') : null,
+  };
+  const { group, genus, species } = identification.levels;
+  // Where the labels stop short of a level, an answer there is still wrong when its group is.
+  const judged = (answer: LevelAnswer, trueTaxon: string | null) => ({
+    confidence: answer.confidence,
+    correct: trueTaxon !== null ? answer.taxon === trueTaxon : truth.group ? null : false,
+  });
+  return {
+    committedLevel: identification.committedLevel,
+    levels: {
+      group: { confidence: group.confidence, correct: truth.group },
+      ...(genus ? { genus: judged(genus, truth.genus) } : {}),
+      ...(species ? { species: judged(species, truth.species) } : {}),
+    },
+  };
+}
+
+/**
  * Which label an image is, for this model: an index, `null` for an unknown the model should reject
  * (another group or life stage than a refining model covers), or `skip` when it belongs to the model's scope
  * but is labelled less specifically than the model's labels.
@@ -64,7 +128,6 @@ export function labelFor(card: ModelCard, image: LabelledImage): number | null |
     const index = card.labels.findIndex((label) => label.id === image.folder || label.taxon === image.folder);
     return index >= 0 ? index : null;
   }
-  const sameStage = (a: string | null, b: string | null) => a === null || b === null || a === b;
   if (card.task === 'group') {
     const index = card.labels.findIndex((label) => label.group === image.group && sameStage(label.lifeStage, image.lifeStage));
     return index >= 0 ? index : null;
@@ -95,6 +158,10 @@ export async function labelledImages(source: string, split: string): Promise<Lab
   return manifest.images
     .filter((image) => split === 'all' || image.split === split)
     .map((image) => ({ file: path.join(root, image.path), group: image.group, lifeStage: image.lifeStage, taxon: image.taxon }));
+}
+
+function sameStage(a: string | null, b: string | null): boolean {
+  return a === null || b === null || a === b;
 }
 
 async function isDirectory(candidate: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { InputSpec } from './preprocessing.js';
 
+const Probability = Type.Number({ minimum: 0, maximum: 1 });
 const rgb = Type.Tuple([Type.Number(), Type.Number(), Type.Number()]);
 
 const LabelSchema = Type.Object({
@@ -31,7 +32,13 @@ export const ModelCardSchema = Type.Object({
     layout: Type.Literal('NCHW'),
   }),
   calibration: Type.Object({ temperature: Type.Number({ exclusiveMinimum: 0 }) }),
-  rejection: Type.Object({ method: Type.Literal('max_softmax'), threshold: Type.Number({ minimum: 0, maximum: 1 }) }),
+  rejection: Type.Object({
+    method: Type.Literal('max_softmax'),
+    /** For the model's own (most specific) rank. */
+    threshold: Probability,
+    /** A species model's threshold for backing off to the genus; without it, `threshold`. */
+    levels: Type.Optional(Type.Object({ genus: Type.Optional(Probability) })),
+  }),
   sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
 });
 export type ModelCard = Static<typeof ModelCardSchema> & { input: InputSpec };

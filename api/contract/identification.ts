@@ -1,5 +1,11 @@
 import { Type, type Static } from 'typebox';
-import { IDENTIFICATION_SOURCES, IDENTIFICATION_STATUSES, LIFE_STAGES, VECTOR_GROUPS } from '../domain/vocabulary.js';
+import {
+  IDENTIFICATION_LEVELS,
+  IDENTIFICATION_SOURCES,
+  IDENTIFICATION_STATUSES,
+  LIFE_STAGES,
+  VECTOR_GROUPS,
+} from '../domain/vocabulary.js';
 import { DateTime, errorResponses, Nullable, PersonRef, Uuid } from './common.js';
 import { endpoint } from './endpoint.js';
 import { ImageQualityVerdict } from './uploads.js';
@@ -9,12 +15,35 @@ const Probability = Type.Number({ minimum: 0, maximum: 1 });
 
 export const TaxonProbability = Type.Object({ taxon: Type.String(), p: Probability }, { title: 'TaxonProbability' });
 
+const LevelAnswer = Type.Object(
+  { taxon: Type.String(), confidence: Probability },
+  { title: 'LevelAnswer', description: 'The most likely taxon at one level and its calibrated joint probability' },
+);
+
+export const LevelAnswers = Type.Object(
+  { group: LevelAnswer, genus: Nullable(LevelAnswer), species: Nullable(LevelAnswer) },
+  {
+    title: 'LevelAnswers',
+    description:
+      'The AI answer at every level, committed or not: the group label; within it the most likely genus; within that genus the ' +
+      'most likely species. Null where the models name no such level.',
+  },
+);
+
+const CommittedLevel = Nullable(Type.Enum(IDENTIFICATION_LEVELS), {
+  description:
+    'The most specific level whose confidence reached its threshold: `taxon` is at this level (`none` when rejected). ' +
+    'Null for answers stored before levels were recorded whose taxon the taxonomy does not know.',
+});
+
 const aiAnswerFields = {
   group: Type.String({ description: 'mosquito, tick, rodent, flea, cockroach, fly or not_vector' }),
   lifeStage: NullableString,
   taxon: Type.String({ description: 'Scientific name of the most specific confident label, or "unknown" when rejected' }),
   confidence: Type.Number({ minimum: 0, maximum: 1, description: 'Calibrated probability of `taxon`' }),
   rejected: Type.Boolean(),
+  committedLevel: CommittedLevel,
+  levels: Nullable(LevelAnswers, { description: 'Null for answers stored before levels were recorded' }),
   topK: Type.Array(TaxonProbability),
   model: Type.String({ description: '`name@version` of the most specific model consulted' }),
   models: Type.Array(Type.String()),
@@ -66,6 +95,8 @@ export const SpecimenIdentification = Type.Object(
     taxon: NullableString,
     confidence: Nullable(Type.Number()),
     rejected: Nullable(Type.Boolean()),
+    committedLevel: CommittedLevel,
+    levels: Nullable(LevelAnswers),
     topK: Type.Array(TaxonProbability),
     model: NullableString,
     models: Type.Array(Type.String()),
@@ -88,6 +119,7 @@ export const IdentificationHistoryEntry = Type.Object(
     taxon: Type.String(),
     confidence: Nullable(Probability),
     rejected: Type.Boolean(),
+    committedLevel: Nullable(Type.Enum(IDENTIFICATION_LEVELS), { description: 'AI: the level `taxon` is at; null for experts' }),
     model: Nullable(Type.String(), { description: 'AI: `name@version` of the most specific model consulted' }),
     author: Nullable(PersonRef, { description: 'Expert: who identified it' }),
     roomId: Nullable(Uuid, { description: 'Expert: the consultation it was made in' }),
@@ -131,6 +163,7 @@ export const identificationEndpoints = {
 };
 
 export type TaxonProbability = Static<typeof TaxonProbability>;
+export type LevelAnswers = Static<typeof LevelAnswers>;
 export type AiAnswer = Static<typeof AiAnswer>;
 export type IdentificationTimings = Static<typeof IdentificationTimings>;
 export type IdentifyResult = Static<typeof IdentifyResult>;

@@ -8,6 +8,7 @@ import type {
   DetectionLevel,
   ExportFormat,
   ExportStatus,
+  IdentificationLevel,
   IdentificationSource,
   IdentificationStatus,
   LifeStage,
@@ -39,6 +40,7 @@ import type { SurveillanceFilters } from '../contract/surveillance.js';
 import type { Scope } from '../domain/access.js';
 import type { ImageQualityFinding } from '../domain/image-quality.js';
 import type { TriageReason } from '../domain/triage.js';
+import type { LevelAnswers } from '../domain/identification.js';
 import type { RecordedTrack } from '../../rtc/recording/room-recording.js';
 import type { ProvenanceSummary } from '../../datasets/snapshot.js';
 import type { LabelSplitCount } from '../../datasets/stats.js';
@@ -286,6 +288,10 @@ export interface IdentificationsTable {
   taxon: string;
   confidence: number | null;
   rejected: boolean;
+  /** AI answers: the level committed to; null for experts' answers and older AI answers of an unknown taxon (migration 0020). */
+  committed_level: IdentificationLevel | null;
+  /** AI answers: the answer at every level; null for experts' answers and AI answers older than migration 0020. */
+  levels: JSONColumnType<LevelAnswers | null, string | null, string | null>;
   top_k: Json<{ taxon: string; p: number }[]>;
   timings: JSONColumnType<Record<string, number> | null, string | null, string | null>;
   failed_images: Json<{ imageId: string; error: string }[]>;

@@ -1,8 +1,21 @@
-import type { IdentificationSource, IdentificationStatus } from './vocabulary.js';
+import type { IdentificationLevel, IdentificationSource, IdentificationStatus } from './vocabulary.js';
 
 export interface TaxonProbability {
   taxon: string;
   p: number;
+}
+
+/** The most likely taxon at one level and its calibrated (joint) probability. */
+export interface LevelAnswer {
+  taxon: string;
+  confidence: number;
+}
+
+/** An AI answer at every level, committed or not; null where the models name no such level. */
+export interface LevelAnswers {
+  group: LevelAnswer;
+  genus: LevelAnswer | null;
+  species: LevelAnswer | null;
 }
 
 /** One AI answer: for a whole specimen (images combined) or for one of its images alone. */
@@ -13,6 +26,10 @@ export interface AiAnswer {
   taxon: string;
   confidence: number;
   rejected: boolean;
+  /** The level `taxon` is at; null for answers stored before levels were (ADR 0033) whose taxon is unknown to the taxonomy. */
+  committedLevel: IdentificationLevel | null;
+  /** Null for answers stored before levels were. */
+  levels: LevelAnswers | null;
   topK: TaxonProbability[];
   /** The most specific model consulted, `name@version`. */
   model: string;
@@ -53,6 +70,8 @@ export interface IdentificationHistoryEntry {
   taxon: string;
   confidence: number | null;
   rejected: boolean;
+  /** AI: the level `taxon` is at (null for experts). */
+  committedLevel: IdentificationLevel | null;
   /** AI: `name@version` of the most specific model consulted. */
   model: string | null;
   /** Expert: who made it. */

@@ -109,6 +109,10 @@ export type IdentificationStatus = (typeof IDENTIFICATION_STATUSES)[number];
 export const IDENTIFICATION_SOURCES = ['ai', 'expert'] as const;
 export type IdentificationSource = (typeof IDENTIFICATION_SOURCES)[number];
 
+/** How specific an AI answer committed to be: `none` when the models rejected the images (ADR 0033). */
+export const IDENTIFICATION_LEVELS = ['species', 'genus', 'group', 'none'] as const;
+export type IdentificationLevel = (typeof IDENTIFICATION_LEVELS)[number];
+
 export const MODEL_TASKS = ['group', 'species'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 

@@ -87,6 +87,8 @@ export function presentIdentification(identification: IdentificationRecord): Spe
     taxon: result?.taxon ?? null,
     confidence: result?.confidence ?? null,
     rejected: result?.rejected ?? null,
+    committedLevel: result?.committedLevel ?? null,
+    levels: result?.levels ?? null,
     topK: result?.topK ?? [],
     model: result?.model ?? null,
     models: result?.models ?? [],

@@ -95,13 +95,16 @@ export class IdentificationRepository {
               taxon: answer.taxon,
               confidence: answer.confidence ?? 0,
               rejected: answer.rejected,
+              committedLevel: answer.committed_level,
+              levels: answer.levels,
               topK: answer.top_k,
               model: answer.model ?? '',
               models: (answer.model_key ?? '').split(',').filter(Boolean),
               timings: answer.timings as IdentificationTimings | null,
               images: imageRows
                 .filter((row) => row.identification_id === answer.id)
-                .map((row) => ({ imageId: row.specimen_image_id, ...row.result }) as ImageAnswer),
+                // Per-image answers stored before levels were recorded (migration 0020) have none.
+                .map((row) => ({ imageId: row.specimen_image_id, committedLevel: null, levels: null, ...row.result }) as ImageAnswer),
             }
           : null,
       });
@@ -169,6 +172,7 @@ export class IdentificationRepository {
         'identifications.taxon',
         'identifications.confidence',
         'identifications.rejected',
+        'identifications.committed_level',
         'identifications.model',
         'identifications.room_id',
         'identifications.notes',
@@ -192,6 +196,7 @@ export class IdentificationRepository {
         taxon: row.taxon,
         confidence: row.confidence,
         rejected: row.rejected,
+        committedLevel: row.committed_level,
         model: row.model,
         author:
           row.author_id && row.author_username && row.author_display_name
@@ -230,6 +235,8 @@ async function insertAnswer(
       taxon: answer.taxon,
       confidence: answer.confidence,
       rejected: answer.rejected,
+      committed_level: answer.committedLevel,
+      levels: answer.levels ? JSON.stringify(answer.levels) : null,
       top_k: JSON.stringify(answer.topK),
       timings: timings ? JSON.stringify(timings) : null,
       failed_images: JSON.stringify(failed),

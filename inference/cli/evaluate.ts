@@ -1,15 +1,18 @@
-import { gateReports, pct, type EvaluationReport } from '../evaluation.js';
-import { evaluateModel, labelledImages, resolveModel } from '../model-evaluation.js';
+import { ANSWER_LEVELS, gateReports, pct, type EvaluationReport, type LevelReport } from '../evaluation.js';
+import { evaluateChain, evaluateModel, labelledImages, resolveModel } from '../model-evaluation.js';
 import { CommandLine } from './command-line.js';
 
 /**
  * `npm run models:evaluate -- <model> <manifest.json | folder> [--split test] [--compare <model>] [--margin 0.02] [--json]`
  * <model> is a package directory, `name@version`, or `name` (its newest version under --models-dir).
  * A folder holds one sub-folder per label id or taxon; sub-folders that name no label of the model are unknowns.
+ * `npm run models:evaluate -- --chain <manifest.json> [--split test]` runs the whole chain under --models-dir instead
+ * and reports each level (group, genus, species): coverage, accuracy when committed, and ECE.
  */
 const cli: CommandLine = new CommandLine(
   'models:evaluate',
-  'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]',
+  'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]\n' +
+    '       npm run models:evaluate -- --chain <manifest.json> [--split test|val|train|all] [--models-dir models] [--json]',
 );
 
 async function main(): Promise<void> {
@@ -19,7 +22,9 @@ async function main(): Promise<void> {
     margin: { type: 'string', default: '0.02' },
     'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
     json: { type: 'boolean', default: false },
+    chain: { type: 'boolean', default: false },
   });
+  if (values.chain) return evaluateLevels(positionals, values.split, values['models-dir'], values.json);
   const [modelArg, dataArg] = positionals;
   const margin = Number(values.margin);
   if (!modelArg || !dataArg || positionals.length > 2) cli.fail('give a model and a manifest or folder');
@@ -51,6 +56,30 @@ async function main(): Promise<void> {
     if (baseline && gate) printComparison(baseline, candidate, margin, gate.failures);
   }
   if (gate && !gate.passed) process.exitCode = 1;
+}
+
+async function evaluateLevels(positionals: string[], split: string, modelsDir: string, json: boolean): Promise<void> {
+  const [dataArg] = positionals;
+  if (!dataArg || positionals.length > 1) cli.fail('give one manifest with --chain');
+  if (!['test', 'val', 'train', 'all'].includes(split)) cli.fail(`unknown split ${split}`);
+  const images = await labelledImages(dataArg, split).catch((error: Error) => cli.fail(`cannot read ${dataArg}: ${error.message}`));
+  if (!images.some((image) => image.group !== null)) cli.fail(`${dataArg} labels no image with its group: --chain needs a manifest`);
+  const { models, report } = await evaluateChain(modelsDir, images).catch((error: Error) => cli.fail(error.message));
+  if (json) console.log(JSON.stringify({ models, data: dataArg, split, levels: report }, null, 2));
+  else printLevels(models, dataArg, split, report);
+}
+
+function printLevels(models: string[], data: string, split: string, report: LevelReport): void {
+  console.log(`${models.join(', ')} on ${data} (split ${split}): ${report.examples} images, ${pct(report.rejected)} rejected`);
+  console.log(`\n${'level'.padEnd(9)}committed  coverage  accuracy when committed  judged      ECE`);
+  for (const level of [...ANSWER_LEVELS].reverse()) {
+    const metrics = report.levels[level];
+    const accuracy = metrics.accuracyWhenCommitted === null ? 'n/a' : pct(metrics.accuracyWhenCommitted);
+    const ece = metrics.ece === null ? 'n/a' : pct(metrics.ece);
+    console.log(
+      `${level.padEnd(9)}${String(metrics.committed).padStart(9)}  ${pct(metrics.coverage).padStart(8)}  ${accuracy.padStart(23)}  ${String(metrics.judged).padStart(6)}  ${ece.padStart(7)}`,
+    );
+  }
 }
 
 function printReport(ref: string, data: string, split: string, report: EvaluationReport): void {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { LevelAnswer } from '../identification-chain.js';
 import { VectorIdentifier, type Identification } from '../identifier.js';
 import { CommandLine } from './command-line.js';
 import { imageList } from './image-list.js';
@@ -79,13 +80,16 @@ async function main(): Promise<void> {
 }
 
 function present(identification: Identification) {
-  const { group, lifeStage, taxon, confidence, rejected, topK, model, models } = identification;
+  const { group, lifeStage, taxon, confidence, rejected, committedLevel, levels, topK, model, models } = identification;
+  const level = (answer: LevelAnswer | null) => answer && { taxon: answer.taxon, confidence: round(answer.confidence) };
   return {
     group,
     lifeStage,
     taxon,
     confidence: round(confidence),
     rejected,
+    committedLevel,
+    levels: { group: level(levels.group), genus: level(levels.genus), species: level(levels.species) },
     topK: topK.map(({ taxon: t, p }) => ({ taxon: t, p: round(p) })),
     model,
     models,

@@ -151,11 +151,29 @@ describeInChromium('live identification in Chromium against the real server on P
     const stored = await testBed.fetchSpecimenAs('staff.beilun', specimenId);
     expect(stored.identification).toMatchObject({ status: 'done', model, taxon: shownTaxon });
     expect(stored.identification?.topK).toHaveLength(rowCount);
+    // The level the AI committed to, with the finer level it was not sure of.
+    const level = page.getByTestId('committed-level');
+    const committedLevel = stored.identification?.committedLevel;
+    expect(await level.getAttribute('data-level')).toBe(committedLevel);
+    const levelText = (await level.textContent()) ?? '';
+    expect(levelText).toMatch(committedLevel === 'none' ? /^AI: no answer at any level/ : new RegExp(`^AI: ${committedLevel} `));
+    const levels = stored.identification?.levels;
+    const finer = (['group', 'genus', 'species'] as const)
+      .slice(committedLevel === 'none' ? 0 : ['group', 'genus', 'species'].indexOf(committedLevel!) + 1)
+      .find((name) => levels?.[name]);
+    const unsure = page.getByTestId('committed-level-unsure');
+    expect(await unsure.count()).toBe(finer ? 1 : 0);
+    if (finer) {
+      expect(await unsure.getAttribute('data-level')).toBe(finer);
+      expect(await unsure.locator('[data-taxon]').getAttribute('data-taxon')).toBe(levels![finer]!.taxon);
+      expect(await unsure.textContent()).toMatch(new RegExp(`${finer} not certain: .+ <?\\d{1,3}(\\.\\d)?%$`));
+    }
     expect(await page.getByTestId('identification-image-row').count()).toBe(stored.identification?.images.length);
 
     // The panel speaks Chinese too.
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => panel.textContent(), { timeout: UI_TIMEOUT }).toContain('置信度');
+    expect(await level.textContent()).toMatch(/^AI (判定到|未在任何层级)/);
     expect(await panel.textContent()).toContain('模型版本');
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => panel.textContent(), { timeout: UI_TIMEOUT }).toContain('Confidence');

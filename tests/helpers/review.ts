@@ -11,12 +11,19 @@ import { uploadSpecimen, validMetadata } from './uploads.js';
 
 /** An AI answer as the models give one, for a taxon (a test's own answer: which taxa a drawn image gets is the models' business). */
 export function aiAnswer(taxon: string, confidence: number, overrides: Partial<AiAnswer> = {}): AiAnswer {
+  const species = taxon.includes(' ');
   return {
     group: 'mosquito',
     lifeStage: 'adult',
     taxon,
     confidence,
     rejected: false,
+    committedLevel: species ? 'species' : 'genus',
+    levels: {
+      group: { taxon: 'Culicidae', confidence: 1 },
+      genus: { taxon: taxon.split(' ')[0]!, confidence },
+      species: species ? { taxon, confidence } : null,
+    },
     topK: [{ taxon, p: confidence }],
     model: 'mosquito-genus@2026.11.27',
     models: ['vector-group@2026.11.27', 'mosquito-genus@2026.11.27'],

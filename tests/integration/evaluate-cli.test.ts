@@ -45,6 +45,40 @@ describe('npm run models:evaluate', () => {
     expect(Object.keys(report.report.perClass)).toContain('not_vector');
   });
 
+  it('evaluates the whole chain level by level from a manifest', async () => {
+    const manifest = path.join(folder, 'manifest.json');
+    const image = (file: string, group: string, lifeStage: string | null, taxon: string) => ({
+      path: file,
+      group,
+      lifeStage,
+      taxon,
+      split: 'test',
+    });
+    const images = [
+      image('tick/0.jpg', 'tick', 'adult', 'Ixodes scapularis'),
+      image('tick/1.jpg', 'tick', 'adult', 'Dermacentor variabilis'),
+      image('rodent/0.jpg', 'rodent', null, 'Rodentia'),
+      image('not_vector/0.jpg', 'not_vector', null, 'not_vector'),
+    ];
+    await writeFile(manifest, JSON.stringify({ root: '.', images }));
+    const result = await runCli('inference/cli/evaluate.ts', ['--chain', manifest, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const { models, levels } = JSON.parse(result.stdout) as {
+      models: string[];
+      levels: { examples: number; rejected: number; levels: Record<string, { coverage: number; judged: number; ece: number | null }> };
+    };
+    expect(models).toEqual(expect.arrayContaining([expect.stringMatching(/^vector-group@/), expect.stringMatching(/^tick-species@/)]));
+    expect(levels.examples).toBe(4);
+    const shares = ['group', 'genus', 'species'].map((level) => levels.levels[level]!.coverage);
+    expect(shares.reduce((sum, share) => sum + share, levels.rejected)).toBeCloseTo(1, 12);
+    expect(levels.levels.group!.judged).toBe(4);
+    expect(levels.levels.group!.ece).toBeGreaterThanOrEqual(0);
+
+    const text = await runCli('inference/cli/evaluate.ts', ['--chain', manifest]);
+    expect(text.stdout).toMatch(/^species\s+\d+\s+[\d.]+ %/m);
+    expect((await runCli('inference/cli/evaluate.ts', ['--chain', folder])).code).toBe(2);
+  });
+
   it('exits 2 for unusable arguments', async () => {
     expect((await runCli('inference/cli/evaluate.ts', ['vector-group'])).code).toBe(2);
     expect((await runCli('inference/cli/evaluate.ts', ['no-such-model', folder])).code).toBe(2);

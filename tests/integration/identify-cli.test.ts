@@ -33,7 +33,18 @@ describe('npm run -s identify -- --json <files…>', () => {
 
     for (const line of lines.slice(0, 2)) {
       expect(Object.keys(line)).toEqual(
-        expect.arrayContaining(['file', 'group', 'lifeStage', 'taxon', 'confidence', 'rejected', 'topK', 'model']),
+        expect.arrayContaining([
+          'file',
+          'group',
+          'lifeStage',
+          'taxon',
+          'confidence',
+          'rejected',
+          'committedLevel',
+          'levels',
+          'topK',
+          'model',
+        ]),
       );
       expect(GROUPS).toContain(line.group);
       expect(typeof line.taxon).toBe('string');

@@ -106,6 +106,30 @@ for (const backend of await testBackends()) {
         expect((await specimenOf(BEILUN, 'Culex', 0.95, { models: ['vector-group@2026.11.27'] })).triage?.queue).toBe('auto');
       });
 
+      it('triages an answer committed at genus as that genus: a first record waits for experts, who confirm the genus, not the species the AI was unsure of', async () => {
+        const [detections, alerts] = [await rowCount('detections'), await rowCount('alerts')];
+        const levels = {
+          group: { taxon: 'Culicidae', confidence: 0.99 },
+          genus: { taxon: 'Culiseta', confidence: 0.93 },
+          species: { taxon: 'Culiseta inornata', confidence: 0.41 },
+        };
+        const specimen = await specimenOf(BEILUN, 'Culiseta', 0.93, { committedLevel: 'genus', levels });
+        expect(specimen.identification).toMatchObject({ taxon: 'Culiseta', committedLevel: 'genus', levels });
+        expect(specimen).toMatchObject({ status: 'in_review', triage: { queue: 'critical' } });
+        expect(reasonCodes(specimen)).toContain('first_at_port');
+        // Nothing is detected, and no first-record alert opens, on the AI's word alone.
+        expect([await rowCount('detections'), await rowCount('alerts')]).toEqual([detections, alerts]);
+
+        expectError(await decide('expert.ningbo', specimen, { decision: 'confirm', taxon: 'Culiseta inornata' }), 422, 'confirm_mismatch');
+        const outcome = await confirmedByTwo(specimen);
+        expect(outcome.detection).toMatchObject({
+          taxon: 'Culiseta',
+          identifiedBy: 'expert',
+          firstLevels: ['port', 'district', 'national'],
+        });
+        expect(outcome.alertId).toEqual(expect.any(String));
+      });
+
       it('sends uncertain answers to review and watch-list taxa to the critical queue, saying why', async () => {
         await confirmedByTwo(await specimenOf(BEILUN, 'Culex pipiens'));
 

@@ -105,4 +105,75 @@ describe('identification chain', () => {
     expect(result.confidence).toBeCloseTo(0.9);
     expect(result.rejected).toBe(false);
   });
+
+  it('says at which level it committed and the calibrated confidence at every level', () => {
+    const sure = refineIdentification(groupModel, scores(0.02, 0.02, 0.9, 0.03, 0.03), tickSpecies, scores(0.8, 0.15, 0.05), 3);
+    expect(sure.committedLevel).toBe('species');
+    expect(sure.levels).toEqual({
+      group: { taxon: 'Ixodida', confidence: 0.9 },
+      genus: { taxon: 'Ixodes', confidence: expect.closeTo(0.95 * 0.9) },
+      species: { taxon: 'Ixodes scapularis', confidence: expect.closeTo(0.72) },
+    });
+
+    const genusOnly = refineIdentification(groupModel, scores(0.02, 0.02, 0.9, 0.03, 0.03), tickSpecies, scores(0.45, 0.45, 0.1), 3);
+    expect(genusOnly.committedLevel).toBe('genus');
+    expect(genusOnly.levels.species).toEqual({ taxon: expect.stringMatching(/^Ixodes /), confidence: expect.closeTo(0.405) });
+
+    const groupOnly = refineIdentification(groupModel, scores(0.02, 0.02, 0.9, 0.03, 0.03), tickSpecies, scores(0.4, 0.2, 0.4), 3);
+    expect(groupOnly).toMatchObject({ committedLevel: 'group', taxon: 'Ixodida' });
+    expect(groupOnly.levels.genus).toEqual({ taxon: 'Ixodes', confidence: expect.closeTo(0.54) });
+  });
+
+  it('compares thresholds with joint probabilities: a sure species of an unsure group is not committed', () => {
+    // 0.75 given the group, but 0.75 x 0.85 = 0.64 < 0.7.
+    const result = refineIdentification(groupModel, scores(0.02, 0.02, 0.85, 0.08, 0.03), tickSpecies, scores(0.75, 0.2, 0.05), 3);
+    expect(result).toMatchObject({ committedLevel: 'genus', taxon: 'Ixodes' });
+    expect(result.confidence).toBeCloseTo(0.95 * 0.85);
+  });
+
+  it("backs off to the genus at the card's genus threshold when it records one", () => {
+    const strictGenus: ScoringModel = {
+      ...tickSpecies,
+      card: { ...tickSpecies.card, rejection: { ...tickSpecies.card.rejection, levels: { genus: 0.95 } } },
+    };
+    const result = refineIdentification(groupModel, scores(0.02, 0.02, 0.9, 0.03, 0.03), strictGenus, scores(0.45, 0.45, 0.1), 3);
+    expect(result).toMatchObject({ committedLevel: 'group', taxon: 'Ixodida' });
+  });
+
+  it('counts a genus-rank label for its genus only and never commits it as a species', () => {
+    const adults: ScoringModel = {
+      ref: 'mosquito-species@1',
+      card: {
+        rejection: { method: 'max_softmax', threshold: 0.6 },
+        labels: [
+          label('Aedes albopictus', 'Aedes albopictus', 'mosquito', 'species', 'adult'),
+          label('Aedes aegypti', 'Aedes aegypti', 'mosquito', 'species', 'adult'),
+          label('Culex quinquefasciatus', 'Culex quinquefasciatus', 'mosquito', 'species', 'adult'),
+          label('Culex pipiens', 'Culex pipiens', 'mosquito', 'species', 'adult'),
+          label('Anopheles', 'Anopheles', 'mosquito', 'genus', 'adult'),
+          label('Armigeres', 'Armigeres', 'mosquito', 'genus', 'adult'),
+        ],
+      },
+    };
+    const adult = scores(0.96, 0.01, 0.01, 0.01, 0.01);
+    const anopheles = refineIdentification(groupModel, adult, adults, scores(0.02, 0.01, 0.01, 0.01, 0.93, 0.02), 3);
+    expect(anopheles).toMatchObject({ committedLevel: 'genus', taxon: 'Anopheles', levels: { species: null } });
+    expect(anopheles.confidence).toBeCloseTo(0.93 * 0.96);
+
+    // Aedes as a genus (0.5 + 0.3) is more likely than the Anopheles label (0.1) though no Aedes species is sure.
+    const aedes = refineIdentification(groupModel, adult, adults, scores(0.5, 0.3, 0.05, 0.05, 0.1, 0), 3);
+    expect(aedes).toMatchObject({ committedLevel: 'genus', taxon: 'Aedes' });
+    expect(aedes.levels.species).toEqual({ taxon: 'Aedes albopictus', confidence: expect.closeTo(0.48) });
+    expect(aedes.levels.genus?.confidence).toBeCloseTo(0.8 * 0.96);
+  });
+
+  it('reports the rejected group guess at the group level and commits to nothing', () => {
+    const result = identifyGroup(groupModel, scores(0.1, 0.1, 0.4, 0.35, 0.05), 3);
+    expect(result).toMatchObject({
+      committedLevel: 'none',
+      taxon: 'unknown',
+      levels: { group: { taxon: 'Ixodida', confidence: 0.4 }, genus: null, species: null },
+    });
+    expect(identifyGroup(groupModel, scores(0.05, 0.85, 0.04, 0.03, 0.03), 3).committedLevel).toBe('group');
+  });
 });

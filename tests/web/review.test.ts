@@ -191,6 +191,12 @@ const identification = (overrides: Partial<SpecimenIdentification> = {}): Specim
   taxon: 'Aedes albopictus',
   confidence: 0.62,
   rejected: false,
+  committedLevel: 'species',
+  levels: {
+    group: { taxon: 'Culicidae', confidence: 0.99 },
+    genus: { taxon: 'Aedes', confidence: 0.92 },
+    species: { taxon: 'Aedes albopictus', confidence: 0.62 },
+  },
   topK: [
     { taxon: 'Aedes albopictus', p: 0.62 },
     { taxon: 'Aedes aegypti', p: 0.3 },

@@ -18,6 +18,7 @@ import * as fieldSubmissions from './0016-field-submissions.js';
 import * as auditTrailOrder from './0017-audit-trail-order.js';
 import * as training from './0018-training.js';
 import * as datasetSnapshots from './0019-dataset-snapshots.js';
+import * as identificationLevels from './0020-identification-levels.js';
 import * as retrainJobs from './0021-retrain-jobs.js';
 import * as imageQualityWarnings from './0022-image-quality-warnings.js';
 
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0017-audit-trail-order': auditTrailOrder,
   '0018-training': training,
   '0019-dataset-snapshots': datasetSnapshots,
+  '0020-identification-levels': identificationLevels,
   '0021-retrain-jobs': retrainJobs,
   '0022-image-quality-warnings': imageQualityWarnings,
 };

@@ -246,6 +246,7 @@ export class FakeIdentificationRepository
       source: 'expert',
       ...identification,
       rejected: false,
+      committedLevel: null,
       model: null,
       author: { id: authorPersonId, username, displayName },
       roomId,

@@ -2,9 +2,10 @@ import { useTranslation } from 'react-i18next';
 import type { SpecimenIdentification } from '@contract';
 import { useLanguage } from '../i18n';
 import { formatPercent } from '../identification';
+import { LevelTag } from './CommittedLevel';
 import { TaxonName } from './TaxonName';
 
-/** The automatic identification in a table cell: spinner while pending, taxon + confidence when done. */
+/** The automatic identification in a table cell: spinner while pending, the level committed to, taxon and confidence when done. */
 export function IdentificationBadge({ identification }: { identification: SpecimenIdentification | null }) {
   const { t } = useTranslation();
   const lng = useLanguage();
@@ -45,6 +46,7 @@ export function IdentificationBadge({ identification }: { identification: Specim
       data-status="done"
       data-taxon={taxon}
     >
+      <LevelTag answer={identification} />
       <TaxonName taxon={taxon} rejected={rejected} short />
       {identification.confidence !== null && (
         <span className="id-badge-confidence" data-testid="specimen-identification-confidence" title={t('identification.confidence')}>

@@ -13,6 +13,7 @@ import { useEnumLabel } from '../enums';
 import { formatDateTime } from '../format';
 import { useLanguage, localeFor, type Language } from '../i18n';
 import { formatPercent, NOT_VECTOR_TAXON, percentValue } from '../identification';
+import { CommittedLevel, LevelTag } from './CommittedLevel';
 import { TaxonName } from './TaxonName';
 
 interface Props {
@@ -149,7 +150,7 @@ function PerImage({ answers, images }: { answers: readonly ImageAnswer[]; images
                   ) : (
                     <>
                       <td>
-                        <TaxonName taxon={answer.taxon} rejected={answer.rejected} short />
+                        <TaxonName taxon={answer.taxon} rejected={answer.rejected} short /> <LevelTag answer={answer} />
                         {groupAndStage(answer.group, answer.lifeStage, answer.taxon) && (
                           <div className="muted small">{groupAndStage(answer.group, answer.lifeStage, answer.taxon)}</div>
                         )}
@@ -217,6 +218,7 @@ export function IdentificationPanel({ identification, images }: Props) {
             <div className="identification-taxon" data-testid="identification-taxon">
               <TaxonName taxon={taxon ?? 'unknown'} rejected={rejected === true} vernacular />
             </div>
+            <CommittedLevel answer={identification} />
             {groupStage && (
               <div className="identification-group" data-testid="identification-group">
                 <span className="muted">{t('identification.group')}</span> {groupStage}

@@ -3,6 +3,7 @@ import type { SpecimenIdentification } from '@contract';
 import { useLanguage } from '../../i18n';
 import { formatPercent, percentValue } from '../../identification';
 import { TaxonById } from '../TaxonLabel';
+import { CommittedLevel } from '../CommittedLevel';
 import { TaxonName } from '../TaxonName';
 
 /** The AI's answer for the expert: the taxon and its confidence, then every candidate with its probability. */
@@ -27,6 +28,7 @@ export function AiAnswer({ identification }: { identification: SpecimenIdentific
             </span>
           )}
         </div>
+        <CommittedLevel answer={identification} testId="review-committed-level" />
         {identification.topK.length > 0 && (
           <ol className="topk" data-testid="review-topk" aria-label={t('identification.topK')}>
             {identification.topK.map(({ taxon: candidate, p }) => (
