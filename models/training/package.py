@@ -25,6 +25,10 @@ SOURCE_ORIGIN = {
     "slunara": "slunara/ratDetectorComputerVision @ 281dafcc6f669702f36a4b93971e119e342fd735 (`data/rat_*.jpg`; all 'rat', noisy)",
     "dpk0811": "dpk0811/Rat-Detection @ 9842ca47fbf1c1fc95c3740cd1ca74bf2cfb7026 (Roboflow YOLOv7, largest box; rat/mouse from scraped file names)",
     "imagenet": "EliSchwartz/imagenet-sample-images @ bc69043e2862758a1906c6a24a792bb28c6bb2ff (one image per ImageNet-1k class, arthropods and rodent-like mammals excluded)",
+    "tonmoyshaha/Aedes-Mosquito-Image-Dataset-Version-1.0@fcf9c5df8f380db56c7cb4fccd72e4944d88ad64": "AMIDV1 256 px crops: `MSA_` Mosquito Alert smartphone photos, `WHO_` on-skin photos (Ong 2022, CC BY 4.0), `ICD_` icddr,b trap specimens (vectors-v2)",
+    "Requiem5032/mosquitoes-classification@03b0ccef9ecca9459c29a1556f668ce5ebca2981": "mosquitoes-dataset/<class>/, on-skin and Mosquito Alert photos (vectors-v2)",
+    "Requiem5032/mosquitoes-classification@af6c96e319be553d9c004e4f2a08e5b3a1c5036b": "mosquitoes-dataset/<class>/, on-skin and Mosquito Alert photos (vectors-v2)",
+    "nadasedki/tick-classifier-app@1de57f2ef9f40c5c1e8c96195abc74dd3d6fe06e": "static/uploads/ lab photos of Hyalomma, species from the file-name code (vectors-v2)",
 }
 
 # Where the starting weights of a pretrained backbone come from (model.json provenance.pretrained and the card).
@@ -73,6 +77,17 @@ MODEL_GAPS = {
             "Aedes aegypti / albopictus, Culex quinquefasciatus, and no Anopheles adults at all** — an adult Anopheles "
             "will be called Aedes, Culex or Culiseta, or rejected.",
             "Expect a domain gap on field photos, live specimens, other backgrounds and microscopes.",
+        ],
+    },
+    "mosquito-species": {
+        "more_data": "verified species labels for the Mosquito Alert Culex photos (genus only, about 1 in 6 wrong), trap photos of "
+                     "every class (trap is the weakest source), several hundred Anopheles and Armigeres adults (68 and 36 today), "
+                     "and species-labelled Anopheles (sinensis, minimus, stephensi) instead of the genus",
+        "gaps": [
+            "Names four species and two genera; other adults (Aedes japonicus / koreicus / vexans, Culex tritaeniorhynchus, "
+            "Culiseta, …) get one of the six labels, at best of the right genus (genus back-off), or are rejected.",
+            "Three photo styles only (Mosquito Alert smartphone crops, on-skin photos, trap specimens on a palm): expect a domain "
+            "gap on microscope photos and specimens from port traps.",
         ],
     },
     "larva-genus": {
@@ -289,7 +304,7 @@ def model_card(task, model_json, ev, sources, size, mean, std, command, init_fro
     w("")
     if any(u.values()):
         w("\"Unknowns\" are the images of the other groups/classes in the manifest (for this model: "
-          f"{'everything that is not a tick' if task.name == 'tick-species' else 'everything that is not an adult mosquito' if task.name == 'mosquito-genus' else 'everything that is not a mosquito larva'}). "
+          f"{'everything that is not a tick' if task.name == 'tick-species' else 'everything that is not an adult mosquito' if task.name in ('mosquito-genus', 'mosquito-species') else 'everything that is not a mosquito larva'}). "
           "Train-split unknowns are used for outlier exposure (the model is pushed towards a flat softmax on them); "
           "val/test unknowns measure rejection. They are never a class.\n")
     w("Sources of the images this model read (its classes and its unknowns), with the licence each states "

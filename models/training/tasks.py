@@ -70,6 +70,18 @@ ADULT_GENERA = ("Aedes", "Culex", "Culiseta")
 LARVA_GENERA = ("Aedes", "Anopheles", "Culex")
 
 
+# The port-priority adults: species where the data names them, genus where it does not (Anopheles, Armigeres).
+ADULT_SPECIES = ("Aedes albopictus", "Aedes aegypti", "Culex quinquefasciatus", "Culex pipiens")
+ADULT_SPECIES_GENERA = ("Anopheles", "Armigeres")
+
+
+def _adult_species(record: dict) -> Optional[str]:
+    if not _is_mosquito_adult(record):
+        return None
+    taxon, genus = record.get("taxon"), _genus(record)
+    return taxon if taxon in ADULT_SPECIES else genus if genus in ADULT_SPECIES_GENERA else None
+
+
 def _tick_species(record: dict) -> Optional[str]:
     return record["taxon"] if record.get("group") == "tick" and record.get("taxon") in TICK_SPECIES else None
 
@@ -126,6 +138,23 @@ TASKS: dict[str, Task] = {
         # Adults of unknown genus are mosquitoes this model should name, just without a label: neither class nor unknown.
         is_unknown=lambda record: not _is_mosquito_adult(record),
         description="genus of an adult mosquito (Aedes, Culex, Culiseta)",
+        rotate_degrees=180.0,
+        vflip=0.5,
+        outlier_exposure=True,
+        init_from="vector-group",
+    ),
+    "mosquito-species": Task(
+        name="mosquito-species",
+        task="species",
+        parent_label="mosquito.adult",
+        labels=tuple(Label(name, name, "mosquito", "adult", "species") for name in ADULT_SPECIES)
+        + tuple(Label(name, name, "mosquito", "adult", "genus") for name in ADULT_SPECIES_GENERA),
+        label_of=_adult_species,
+        # Adults of other species (Ae. japonicus, Culex named only to genus, the Alberta species) are mosquitoes this
+        # model answers at genus level at best: neither a class nor an unknown.
+        is_unknown=lambda record: not _is_mosquito_adult(record),
+        description="species of an adult mosquito of port priority (Aedes albopictus, Ae. aegypti, Culex quinquefasciatus, "
+                    "Cx. pipiens; Anopheles and Armigeres to genus)",
         rotate_degrees=180.0,
         vflip=0.5,
         outlier_exposure=True,

@@ -316,10 +316,15 @@ def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state
 
 
 def evaluate(task: Task, model, known, unknown, mean, std, config: TrainConfig) -> dict:
-    """Temperature + threshold from validation; every reported metric from test."""
-    label_ids = task.label_ids
     logits = {s: predict(model, normalised(known[s], mean, std)) for s in ("val", "test")}
     unknown_logits = {s: predict(model, normalised(unknown[s], mean, std)) for s in ("val", "test")}
+    return evaluate_logits(task, logits, unknown_logits, known, unknown, config.threshold_min_accept)
+
+
+def evaluate_logits(task: Task, logits: dict, unknown_logits: dict, known, unknown, threshold_min_accept: float) -> dict:
+    """Temperature + threshold from validation; every reported metric from test. `logits`/`unknown_logits`: per split
+    ("val", "test"), the network's outputs for `known[split]` / `unknown[split]`."""
+    label_ids = task.label_ids
     temperature = fit_temperature(logits["val"], known["val"].targets)
 
     def rejection_split(split):
@@ -333,7 +338,7 @@ def evaluate(task: Task, model, known, unknown, mean, std, config: TrainConfig) 
             "images of the other groups/classes of the same split, never trained on as classes"
 
     accept_val, reject_val, unknown_kind = rejection_split("val")
-    threshold = choose_threshold(accept_val, reject_val, config.threshold_min_accept)
+    threshold = choose_threshold(accept_val, reject_val, threshold_min_accept)
     accept_test, reject_test, _ = rejection_split("test")
 
     result = {"temperature": temperature, "threshold": threshold, "unknowns": unknown_kind}
