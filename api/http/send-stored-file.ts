@@ -2,14 +2,7 @@ import path from 'node:path';
 import send from '@fastify/send';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, notFound } from '../domain/errors.js';
-
-/** A file on local storage that a service has found, and authorised the caller to read. */
-export interface StoredFile {
-  path: string;
-  mediaType: string;
-  /** Offered as a download under this name; shown inline when absent. */
-  downloadName?: string;
-}
+import type { StoredFile } from '../domain/stored-file.js';
 
 /**
  * Streams a stored file with byte ranges (a video player seeks in a recording, an interrupted download resumes)

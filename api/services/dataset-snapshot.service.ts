@@ -5,7 +5,7 @@ import { DataProblems } from '../../datasets/validation.js';
 import type { CreateSnapshot, SnapshotFilters } from '../contract/datasets.js';
 import { permissions, type Actor } from '../domain/access.js';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
-import type { StoredFile } from '../http/send-stored-file.js';
+import type { StoredFile } from '../domain/stored-file.js';
 import { recordAudit } from '../repositories/audit.repository.js';
 import type { AppConfig } from '../config.js';
 import type { Db } from '../db/database.js';
