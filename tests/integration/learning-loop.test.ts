@@ -44,7 +44,7 @@ for (const backend of await testBackends()) {
         const response = await admin.getRetrainJob({ params: { id } });
         expect(response.statusCode, response.body).toBe(200);
         const job = response.json();
-        seen.add(job.phase);
+        seen.add(job.phase ?? job.status);
         if (!['queued', 'running'].includes(job.status)) return job;
         if (performance.now() > deadline) throw new Error(`retrain ${id} still ${job.status} after 170 s`);
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -104,7 +104,8 @@ for (const backend of await testBackends()) {
         const seen = new Set<string>();
         const end = await ended(started.json().id, seen);
         expect(end.status, end.error ?? JSON.stringify(end.outcome?.gate)).toBe('registered');
-        expect(seen.has('training') || seen.has('evaluating') || seen.has('registering'), [...seen].join(', ')).toBe(true);
+        // Polled while it ran: seen training (how many other phases depends on timing).
+        expect([...seen], [...seen].join(', ')).toContain('training');
         const outcome = end.outcome!;
         expect(outcome).toMatchObject({
           parent: COMMITTED,
