@@ -8,7 +8,7 @@ import { RetrainService } from './retrain.service.js';
 
 export interface RetrainRuntime {
   service: RetrainService;
-  /** Stops feeding the `retrain` queue: before the queues and the database close. */
+  /** Stops feeding the `retrain` queue and stops a retrain in progress: before the queues and the database close. */
   stop(): void;
 }
 
@@ -30,5 +30,12 @@ export function startRetraining(
     requeueAfterMs: config.jobs.requeueAfterMs,
   });
   outbox.start(config.jobs.sweepIntervalMs);
-  return { service: new RetrainService(repository, registry, outbox, log, config), stop: () => outbox.stop() };
+  const service = new RetrainService(repository, registry, outbox, log, config);
+  return {
+    service,
+    stop: () => {
+      outbox.stop();
+      service.stop();
+    },
+  };
 }

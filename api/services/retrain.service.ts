@@ -28,6 +28,9 @@ const phaseOf = (phase: RetrainProgress['phase']): RetrainPhase => phase;
  * against the serving version on the same test split and registers it only if it passes the gate. It never activates.
  */
 export class RetrainService {
+  /** Aborted when the process shuts down: the trainer, a child process, must not outlive it. */
+  private readonly shutdown = new AbortController();
+
   constructor(
     private readonly jobs: RetrainJobRepository,
     private readonly registry: ModelRegistryService,
@@ -59,6 +62,11 @@ export class RetrainService {
     return job;
   }
 
+  /** Stops the retrain this process runs, if any, killing its trainer; called as the process shuts down. */
+  stop(): void {
+    this.shutdown.abort();
+  }
+
   /** The `retrain` job's handler, for a process that consumes jobs. */
   jobHandler(): JobHandler<JobPayloads['retrain']> {
     return (job) => this.run(job.data.retrainJobId);
@@ -71,6 +79,7 @@ export class RetrainService {
   async run(id: string): Promise<void> {
     const job = await this.jobs.start(id);
     if (!job) return;
+    const progress = this.progressWriter(id);
     try {
       const active = await this.registry.holdActive(job.model);
       if (!active) throw new Error(`no usable version of ${job.model} is serving to measure a new one against`);
@@ -87,12 +96,21 @@ export class RetrainService {
         size: job.options.size,
         backbone: job.options.backbone,
         maxEpochs: job.options.maxEpochs,
-        onProgress: this.progressWriter(id),
+        onProgress: progress.report,
+        signal: this.shutdown.signal,
       });
+      // Pending progress writes first: one landing after the end is dropped, and the job would show an earlier phase.
+      await progress.written();
       await this.jobs.finish(id, { status: outcome.registered ? 'registered' : 'rejected', outcome: presentOutcome(outcome), error: null });
       this.log.info({ retrainJob: id, candidate: outcome.candidate, passed: outcome.gate.passed }, 'retrain finished');
     } catch (error) {
+      if (this.shutdown.signal.aborted) {
+        // Left as it is, as after a crash: the next process to consume jobs runs it afresh.
+        this.log.info({ retrainJob: id }, 'retrain stopped by the shutdown; it runs again on the next start');
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
+      await progress.written();
       await this.jobs.finish(id, { status: 'failed', outcome: null, error: message });
       this.log.warn({ retrainJob: id, err: error }, 'retrain failed');
     }
@@ -116,12 +134,15 @@ export class RetrainService {
     return file;
   }
 
-  /** Writes progress to the job's row at each new phase or epoch, and otherwise at most every PROGRESS_INTERVAL_MS. */
-  private progressWriter(id: string): (progress: RetrainProgress) => void {
+  /**
+   * Writes progress to the job's row at each new phase or epoch, and otherwise at most every PROGRESS_INTERVAL_MS, one
+   * write after the other; `written` settles when the writes asked for so far are done.
+   */
+  private progressWriter(id: string): { report: (progress: RetrainProgress) => void; written: () => Promise<void> } {
     let lastWrite = 0;
     let lastStep = '';
     let writing = Promise.resolve();
-    return ({ phase, progress, epoch, epochs }) => {
+    const report = ({ phase, progress, epoch, epochs }: RetrainProgress) => {
       const now = Date.now();
       const step = `${phase} ${epoch ?? ''}`;
       if (step === lastStep && now - lastWrite < PROGRESS_INTERVAL_MS) return;
@@ -132,6 +153,7 @@ export class RetrainService {
         .then(() => this.jobs.progress(id, update))
         .catch((error: unknown) => this.log.warn({ retrainJob: id, err: error }, 'could not record retrain progress'));
     };
+    return { report, written: () => writing };
   }
 }
 

@@ -14,16 +14,21 @@ export async function newestPackageDir(name: string): Promise<string> {
   return versions[0];
 }
 
+/** Copies the committed packages, without their training files, to `modelsDir`; returns it. */
+export async function copyOfCommittedModels(modelsDir: string): Promise<string> {
+  await cp(MODELS_DIR, modelsDir, {
+    recursive: true,
+    filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
+  });
+  return modelsDir;
+}
+
 /**
  * A new temporary models dir (the caller removes it) holding the committed packages, without their training files,
  * plus `version` of the `name` package: the same network under another version number, so both answer alike.
  */
 export async function modelsDirWithSecondVersion(name: string, version: string): Promise<string> {
-  const modelsDir = await mkdtemp(path.join(os.tmpdir(), 'vectordesk-models-'));
-  await cp(MODELS_DIR, modelsDir, {
-    recursive: true,
-    filter: (source) => !source.includes(`${path.sep}training`) && !source.endsWith('.pt'),
-  });
+  const modelsDir = await copyOfCommittedModels(await mkdtemp(path.join(os.tmpdir(), 'vectordesk-models-')));
   const second = path.join(modelsDir, name, version);
   await cp(await newestPackageDir(name), second, { recursive: true, filter: (source) => !source.endsWith('.pt') });
   const card = JSON.parse(await readFile(path.join(second, 'model.json'), 'utf8')) as Record<string, unknown>;

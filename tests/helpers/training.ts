@@ -29,16 +29,35 @@ export async function trainingAvailability(): Promise<{ available: boolean; reas
 }
 
 /** The three classes of `tick-species` and its unknowns, each drawn in its own colour: trivially told apart. */
-const CLASSES = [
+export const TICK_CLASSES = [
   { group: 'tick', taxon: 'Amblyomma americanum', colour: [200, 40, 40] },
   { group: 'tick', taxon: 'Dermacentor variabilis', colour: [40, 180, 40] },
   { group: 'tick', taxon: 'Ixodes scapularis', colour: [40, 60, 200] },
   { group: 'not_vector', taxon: 'not_vector', colour: [220, 200, 60] },
 ] as const;
 
+/** Side of the generated photos, in pixels. */
+const PHOTO_SIDE = 48;
+
 /**
- * A small split manifest of generated photos (`perClass` per class, a disc on a plain background in the class's colour,
- * each photo slightly different) written to `file` (default `<dir>/<name>.json`) with its images under `<dir>/<name>/`.
+ * Photo `n` of class `classIndex` (of TICK_CLASSES): a disc on a plain background in the class's colour, PNG; `seed`
+ * and `n` move the colour, the disc and its size a little, so each photo differs from the others.
+ */
+export async function tickPhoto(classIndex: number, n: number, seed: number): Promise<Buffer> {
+  const jitter = ((seed * 31 + classIndex * 7 + n * 13) % 21) - 10;
+  const [r, g, b] = TICK_CLASSES[classIndex]!.colour.map((channel) => Math.max(0, Math.min(255, channel + jitter)));
+  const disc = Buffer.from(
+    `<svg width="${PHOTO_SIDE}" height="${PHOTO_SIDE}"><circle cx="${20 + (n % 8)}" cy="${22 + (n % 5)}" r="${12 + (n % 4)}" fill="rgb(${b},${r},${g})"/></svg>`,
+  );
+  return sharp({ create: { width: PHOTO_SIDE, height: PHOTO_SIDE, channels: 3, background: { r: r!, g: g!, b: b! } } })
+    .composite([{ input: disc }])
+    .png()
+    .toBuffer();
+}
+
+/**
+ * A small split manifest of generated photos (`perClass` per class, see `tickPhoto`) written to `file` (default
+ * `<dir>/<name>.json`) with its images under `<dir>/<name>/`.
  */
 export async function generatedTickManifest(
   dir: string,
@@ -48,19 +67,11 @@ export async function generatedTickManifest(
   file = path.join(dir, `${name}.json`),
 ): Promise<string> {
   const images: ImageRecord[] = [];
-  for (const [classIndex, kind] of CLASSES.entries()) {
+  for (const [classIndex, kind] of TICK_CLASSES.entries()) {
     const folder = `${kind.taxon.replace(' ', '-')}`;
     await mkdir(path.join(dir, name, folder), { recursive: true });
     for (let n = 0; n < perClass; n += 1) {
-      const jitter = ((seed * 31 + classIndex * 7 + n * 13) % 21) - 10;
-      const [r, g, b] = kind.colour.map((channel) => Math.max(0, Math.min(255, channel + jitter)));
-      const disc = Buffer.from(
-        `<svg width="48" height="48"><circle cx="${20 + (n % 8)}" cy="${22 + (n % 5)}" r="${12 + (n % 4)}" fill="rgb(${b},${r},${g})"/></svg>`,
-      );
-      const bytes = await sharp({ create: { width: 48, height: 48, channels: 3, background: { r: r!, g: g!, b: b! } } })
-        .composite([{ input: disc }])
-        .png()
-        .toBuffer();
+      const bytes = await tickPhoto(classIndex, n, seed);
       const file = `${folder}/${name}-${n}.png`;
       await writeFile(path.join(dir, name, file), bytes);
       const split = n % 5 === 0 ? 'test' : n % 5 === 1 ? 'val' : 'train';
@@ -68,8 +79,8 @@ export async function generatedTickManifest(
         path: file,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         phash: await perceptualHash(bytes),
-        width: 48,
-        height: 48,
+        width: PHOTO_SIDE,
+        height: PHOTO_SIDE,
         group: kind.group,
         lifeStage: kind.group === 'tick' ? 'adult' : null,
         taxon: kind.taxon,

@@ -147,6 +147,8 @@ for (const backend of await testBackends()) {
         .selectFrom('audit_log')
         .select(['action', 'entity_id'])
         .where('action', 'like', 'model.retrain%')
+        // Ids are random UUIDs: the time orders the entries.
+        .orderBy('at')
         .orderBy('id')
         .execute();
       expect(audit).toEqual([

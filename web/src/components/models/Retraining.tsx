@@ -99,6 +99,9 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
   const [model, setModel] = useState('');
   const [snapshot, setSnapshot] = useState('');
   const [marginPercent, setMarginPercent] = useState('2');
+  const [maxEpochs, setMaxEpochs] = useState('');
+  const [size, setSize] = useState('');
+  const [backbone, setBackbone] = useState('');
   const items = jobs.data?.items ?? [];
   const ended = items.filter((job) => job.status !== 'queued' && job.status !== 'running').length;
 
@@ -109,7 +112,17 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    retrain.mutate({ name: model, body: { snapshot, margin: Number(marginPercent) / 100 } });
+    // Left empty, the server trains as the active version was trained (size, backbone) for the trainer's epochs.
+    retrain.mutate({
+      name: model,
+      body: {
+        snapshot,
+        margin: Number(marginPercent) / 100,
+        ...(maxEpochs ? { maxEpochs: Number(maxEpochs) } : {}),
+        ...(size ? { size: Number(size) } : {}),
+        ...(backbone.trim() ? { backbone: backbone.trim() } : {}),
+      },
+    });
   };
 
   return (
@@ -146,6 +159,40 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
             value={marginPercent}
             onChange={(event) => setMarginPercent(event.target.value)}
             data-testid="retrain-margin"
+          />
+        </Field>
+        <Field label={t('retrain.maxEpochs')}>
+          <input
+            type="number"
+            min={1}
+            max={500}
+            step={1}
+            value={maxEpochs}
+            placeholder={t('retrain.trainerDefault')}
+            onChange={(event) => setMaxEpochs(event.target.value)}
+            data-testid="retrain-max-epochs"
+          />
+        </Field>
+        <Field label={t('retrain.size')}>
+          <input
+            type="number"
+            min={16}
+            max={512}
+            step={1}
+            value={size}
+            placeholder={t('retrain.activeDefault')}
+            onChange={(event) => setSize(event.target.value)}
+            data-testid="retrain-size"
+          />
+        </Field>
+        <Field label={t('retrain.backbone')}>
+          <input
+            type="text"
+            maxLength={64}
+            value={backbone}
+            placeholder={t('retrain.activeDefault')}
+            onChange={(event) => setBackbone(event.target.value)}
+            data-testid="retrain-backbone"
           />
         </Field>
         <div className="form-actions">
