@@ -198,7 +198,7 @@ describe('fuzzing every operation of the OpenAPI document with bad input (PGlite
         .filter((operation) => operation.body?.kind === 'multipart')
         .map((operation) => operation.operationId)
         .sort(),
-    ).toEqual(['addSpecimenImages', 'createSpecimen', 'identifyImages']);
+    ).toEqual(['addSpecimenImages', 'checkImageQuality', 'createSpecimen', 'identifyImages']);
   });
 
   it('never answers 5xx, answers every error as {error, message}, and 401 to anonymous callers of protected operations', async () => {

@@ -195,14 +195,14 @@ for (const backend of await testBackends()) {
       expect((await admin.updateTaxon({ params: { id: 'Aedes albopictus' }, body: { watchList: false } })).statusCode).toBe(200);
       await t.database.db.updateTable('taxa').set({ name_zh: '旧名', search_text: 'old' }).where('id', '=', 'Aedes albopictus').execute();
       const added = {
-        id: 'Aedes japonicus',
+        id: 'Aedes triseriatus',
         rank: 'species',
         parent: 'Aedes',
         group: 'mosquito',
-        nameZh: '日本伊蚊',
-        nameEn: 'Asian bush mosquito',
+        nameZh: '三列伊蚊',
+        nameEn: 'Eastern treehole mosquito',
         watchList: true,
-        synonyms: ['Hulecoeteomyia japonica'],
+        synonyms: ['Protomacleaya triseriata'],
       };
       const restarted = new TaxonRepository(t.database.db);
       await restarted.sync(parseTaxonomy({ ...taxonomyJson, taxa: [...taxonomyJson.taxa, added] }));
@@ -212,11 +212,11 @@ for (const backend of await testBackends()) {
       expect(albopictus).toMatchObject({ nameZh: '白纹伊蚊', watchList: false });
       expect((await search({ q: '白纹伊蚊' }))[0]?.id).toBe('Aedes albopictus');
       // A taxon new to the table takes the file's flag; one the file dropped stays, since records may name it.
-      expect((await staff.getTaxon({ params: { id: 'Aedes japonicus' } })).json()).toMatchObject({
+      expect((await staff.getTaxon({ params: { id: 'Aedes triseriatus' } })).json()).toMatchObject({
         watchList: true,
-        lineage: ['Culicidae', 'Aedes', 'Aedes japonicus'],
+        lineage: ['Culicidae', 'Aedes', 'Aedes triseriatus'],
       });
-      expect(ids(await search({ q: 'hulecoeteomyia' }))).toEqual(['Aedes japonicus']);
+      expect(ids(await search({ q: 'protomacleaya' }))).toEqual(['Aedes triseriatus']);
     });
 
     it('syncs a fresh database from two processes starting at once', async () => {
