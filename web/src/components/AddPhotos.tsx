@@ -18,10 +18,10 @@ export function AddPhotos({ specimenId }: { specimenId: string }) {
   const [added, setAdded] = useState(0);
   const { mutate, isPending: uploading, error, reset } = useAddPhotos();
   const limits = useUploadLimits();
-  const { problems, checking } = usePhotoProblems(images, limits);
+  const { problems, checking, unchecked } = usePhotoProblems(images, limits);
   const problemKeys = useMemo(() => keysWithProblems(problems), [problems]);
   // The quality gate's reasons show under each photo before anything is sent; in refuse mode a refused photo blocks it.
-  const { refusedKeys, markedKeys, notes } = useQualityMarks(images, problemKeys);
+  const { refusedKeys, markedKeys, notes } = useQualityMarks(images, problemKeys, unchecked);
   const abortRef = useRef<AbortController | null>(null);
   const cancelled = isAbortError(error);
 

@@ -28,14 +28,17 @@ export function QualityNote({ problems, as }: { problems: readonly ImageQualityF
 
 /**
  * The quality gate's verdicts on the chosen photos, as a drop zone shows them: the photos a submission would be refused
- * for (`refusedKeys`), every photo to mark (`markedKeys`: those plus `problemKeys`, which are not sent to be checked)
- * and the note under each photo the gate found poor.
+ * for (`refusedKeys`), every photo to mark (`markedKeys`: those plus `problemKeys`) and the note under each photo the
+ * gate found poor. Only photos the browser's own checks passed are sent to be checked: not those with `problemKeys`,
+ * nor those still `unchecked` (the server would refuse those outright, not judge them).
  */
 export function useQualityMarks(
   photos: readonly ChosenPhoto[],
   problemKeys: ReadonlySet<string>,
+  unchecked: ReadonlySet<string>,
 ): { refusedKeys: ReadonlySet<string>; markedKeys: ReadonlySet<string>; notes: ReadonlyMap<string, ReactNode> } {
-  const quality = usePhotoQuality(photos, problemKeys);
+  const notToCheck = useMemo(() => new Set([...problemKeys, ...unchecked]), [problemKeys, unchecked]);
+  const quality = usePhotoQuality(photos, notToCheck);
   const refusedKeys = useMemo(() => new Set([...quality].flatMap(([key, verdict]) => (isRefused(verdict) ? [key] : []))), [quality]);
   const markedKeys = useMemo(() => new Set([...problemKeys, ...refusedKeys]), [problemKeys, refusedKeys]);
   const notes = useMemo(

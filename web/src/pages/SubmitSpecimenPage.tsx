@@ -68,10 +68,9 @@ export function SubmitSpecimenPage() {
   const [form, setForm, startFormAfresh] = useDraft<FormState>('submit-specimen.form', user.id, () => initialForm(user.id));
   const [position, setPosition, startPositionAfresh] = useDraft<GeoPosition | null>('submit-specimen.position', user.id, () => null);
   const [images, setImages, startImagesAfresh] = useDraft<SelectedImage[]>('submit-specimen.photos', user.id, () => []);
-  const { problems } = usePhotoProblems(images, limits);
+  const { problems, unchecked } = usePhotoProblems(images, limits);
   const problemKeys = useMemo(() => keysWithProblems(problems), [problems]);
-  // Photos the browser already knows cannot be sent are not sent to be checked either.
-  const { refusedKeys, markedKeys, notes: qualityNotes } = useQualityMarks(images, problemKeys);
+  const { refusedKeys, markedKeys, notes: qualityNotes } = useQualityMarks(images, problemKeys, unchecked);
   const [uploading, setUploading] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
