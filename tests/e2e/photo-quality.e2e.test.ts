@@ -49,4 +49,31 @@ describeInChromium('the image quality gate on the submit page, in Chromium again
     await page.getByTestId('submit-success').waitFor({ timeout: UI_TIMEOUT * 2 });
     expect(uploads).toBe(1);
   });
+
+  it('shows the same reasons for photos added to a specimen, and sends none while one would be refused', async () => {
+    const specimen = await testBed.uploadSpecimenAs('staff.beilun', { locationDetail: 'more photos, one too dark' }, [
+      { name: 'first.jpg', data: good.buffer },
+    ]);
+    const { page } = await testBed.signIn('staff.beilun');
+    await page.goto(`/#/specimens/${specimen.id}`);
+    await page.getByTestId('add-photos-toggle').click();
+    const addPhotos = page.getByTestId('add-photos');
+    const send = addPhotos.getByTestId('add-photos-submit');
+    await addPhotos.getByTestId('upload-limits').waitFor();
+
+    await addPhotos.getByTestId('file-input').setInputFiles([dark]);
+    const note = addPhotos.getByTestId('preview').filter({ hasText: 'dark.jpg' }).getByTestId('photo-quality');
+    await note.waitFor({ timeout: UI_TIMEOUT });
+    expect(await note.getAttribute('data-state')).toBe('refused');
+    expect(await note.textContent()).toContain('Too dark');
+    expect(await send.isEnabled()).toBe(false);
+
+    await addPhotos.getByTestId('preview-remove').click();
+    await addPhotos
+      .getByTestId('file-input')
+      .setInputFiles([{ name: 'second.jpg', mimeType: 'image/jpeg', buffer: await specimenPhoto(520, 390) }]);
+    await expect.poll(() => send.isEnabled(), { timeout: UI_TIMEOUT }).toBe(true);
+    await send.click();
+    await addPhotos.getByTestId('add-photos-done').waitFor({ timeout: UI_TIMEOUT });
+  });
 });

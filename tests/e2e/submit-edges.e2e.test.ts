@@ -1,7 +1,14 @@
 import type { Locator, Page, Request } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { BrowserTestBed, describeInChromium, UI_TIMEOUT, waitForListLoaded, type FilePayload } from '../helpers/browser.js';
+import {
+  BrowserTestBed,
+  describeInChromium,
+  qualityChecksAnswered,
+  UI_TIMEOUT,
+  waitForListLoaded,
+  type FilePayload,
+} from '../helpers/browser.js';
 import { jpegImage, noisyJpeg, pixelBombPng } from '../helpers/images.js';
 import { uploadTrace } from '../helpers/uploads.js';
 
@@ -181,8 +188,10 @@ describeInChromium('the submit page’s rough edges in Chromium against the real
 
   it('shows the server’s early refusal of an upload with 10 MB still to send, and leaves the form usable', async () => {
     const { page, dialogs } = await openSubmitPage();
+    const checked = qualityChecksAnswered(page, largePhotos.length);
     await page.getByTestId('file-input').setInputFiles(largePhotos);
     await fillRequiredFields(page, 'Container TGHU 000000-2, refused');
+    await checked;
     const before = await uploadTrace(testBed.server);
 
     // What the page's own checks would stop: the server must be the one to refuse it.
@@ -203,8 +212,10 @@ describeInChromium('the submit page’s rough edges in Chromium against the real
 
   it('cancels a large upload on the way: nothing is created, and the form keeps its photos and details', async () => {
     const { page, errors } = await openSubmitPage();
+    const checked = qualityChecksAnswered(page, largePhotos.length);
     await page.getByTestId('file-input').setInputFiles(largePhotos);
     await fillRequiredFields(page, 'Container TGHU 000000-3, cancelled');
+    await checked;
     const before = await uploadTrace(testBed.server);
     const fullSpeed = await slowUploads(page);
 

@@ -13,6 +13,7 @@ import {
   type JSHandle,
   type Locator,
   type Page,
+  type Response,
 } from 'playwright-core';
 import { describe } from 'vitest';
 import type { Specimen } from '../../api/contract/index.js';
@@ -394,6 +395,23 @@ export interface SubmitFormFields {
   collectedAt: string;
 }
 
+/**
+ * Resolves once the page's image quality check (`POST /api/v1/images/quality`, one per chosen photo) has answered
+ * `count` times: what the server spooled for them is gone by then, so a trace of stored files taken after it is settled.
+ */
+export function qualityChecksAnswered(page: Page, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let answered = 0;
+    const onResponse = (response: Response) => {
+      if (new URL(response.url()).pathname !== '/api/v1/images/quality') return;
+      answered += 1;
+      if (answered < count) return;
+      page.off('response', onResponse);
+      resolve();
+    };
+    page.on('response', onResponse);
+  });
+}
 /**
  * Fills the submit page's form (its photos already chosen), submits it and waits for the success message;
  * returns the id of the new specimen that message names.

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbortError } from '../api/client';
 import { useAddPhotos, useUploadLimits } from '../api/queries';
@@ -7,6 +7,7 @@ import { usePhotoProblems } from '../submit/photo-checks';
 import { ErrorMessage } from './ErrorMessage';
 import { ImageDropZone, toSelectedImages, type SelectedImage } from './ImageDropZone';
 import { PhotoProblems } from './PhotoProblems';
+import { useQualityMarks } from './QualityNote';
 import { UploadProgress } from './UploadProgress';
 
 /** Adds photographs to a specimen: pick or drop them, then upload; the specimen's page shows them once stored. */
@@ -17,7 +18,10 @@ export function AddPhotos({ specimenId }: { specimenId: string }) {
   const [added, setAdded] = useState(0);
   const { mutate, isPending: uploading, error, reset } = useAddPhotos();
   const limits = useUploadLimits();
-  const { problems, checking } = usePhotoProblems(images, limits);
+  const { problems, checking, unchecked } = usePhotoProblems(images, limits);
+  const problemKeys = useMemo(() => keysWithProblems(problems), [problems]);
+  // The quality gate's reasons show under each photo before anything is sent; in refuse mode a refused photo blocks it.
+  const { refusedKeys, markedKeys, notes } = useQualityMarks(images, problemKeys, unchecked);
   const abortRef = useRef<AbortController | null>(null);
   const cancelled = isAbortError(error);
 
@@ -42,7 +46,8 @@ export function AddPhotos({ specimenId }: { specimenId: string }) {
         images={images}
         disabled={uploading}
         limits={limits}
-        problemKeys={keysWithProblems(problems)}
+        problemKeys={markedKeys}
+        notes={notes}
         onAdd={(files) => {
           reset();
           setAdded(0);
@@ -68,8 +73,8 @@ export function AddPhotos({ specimenId }: { specimenId: string }) {
         <button
           type="button"
           className="btn btn-primary"
-          // Nothing is sent while a photo has a problem, or before every photo has been checked.
-          disabled={uploading || checking || !limits || problems.length > 0}
+          // Nothing is sent while a photo has a problem or would be refused for its quality, or before every photo has been checked.
+          disabled={uploading || checking || !limits || problems.length > 0 || refusedKeys.size > 0}
           onClick={send}
           data-testid="add-photos-submit"
         >

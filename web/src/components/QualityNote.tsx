@@ -1,5 +1,8 @@
+import { useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImageQualityFinding } from '@contract';
+import type { ChosenPhoto } from '../submit/photo-checks';
+import { isRefused, usePhotoQuality } from '../submit/photo-quality';
 
 /**
  * What the image quality gate found wrong with a photo, each problem in words with the measured value and the limit.
@@ -21,4 +24,32 @@ export function QualityNote({ problems, as }: { problems: readonly ImageQualityF
       </ul>
     </div>
   );
+}
+
+/**
+ * The quality gate's verdicts on the chosen photos, as a drop zone shows them: the photos a submission would be refused
+ * for (`refusedKeys`), every photo to mark (`markedKeys`: those plus `problemKeys`) and the note under each photo the
+ * gate found poor. Only photos the browser's own checks passed are sent to be checked: not those with `problemKeys`,
+ * nor those still `unchecked` (the server would refuse those outright, not judge them).
+ */
+export function useQualityMarks(
+  photos: readonly ChosenPhoto[],
+  problemKeys: ReadonlySet<string>,
+  unchecked: ReadonlySet<string>,
+): { refusedKeys: ReadonlySet<string>; markedKeys: ReadonlySet<string>; notes: ReadonlyMap<string, ReactNode> } {
+  const notToCheck = useMemo(() => new Set([...problemKeys, ...unchecked]), [problemKeys, unchecked]);
+  const quality = usePhotoQuality(photos, notToCheck);
+  const refusedKeys = useMemo(() => new Set([...quality].flatMap(([key, verdict]) => (isRefused(verdict) ? [key] : []))), [quality]);
+  const markedKeys = useMemo(() => new Set([...problemKeys, ...refusedKeys]), [problemKeys, refusedKeys]);
+  const notes = useMemo(
+    () =>
+      new Map(
+        [...quality].map(([key, verdict]) => [
+          key,
+          <QualityNote problems={verdict.problems} as={isRefused(verdict) ? 'refused' : 'warned'} />,
+        ]),
+      ),
+    [quality],
+  );
+  return { refusedKeys, markedKeys, notes };
 }

@@ -12,7 +12,7 @@ import { ImageDropZone, toSelectedImages, type SelectedImage } from '../componen
 import { OutboxPanel } from '../components/OutboxPanel';
 import { PhotoProblems } from '../components/PhotoProblems';
 import { PositionField } from '../components/PositionField';
-import { QualityNote } from '../components/QualityNote';
+import { useQualityMarks } from '../components/QualityNote';
 import { EnumSelect, PortSelect } from '../components/Select';
 import { UploadProgress } from '../components/UploadProgress';
 import { useCurrentUser } from '../current-user';
@@ -22,7 +22,6 @@ import { dateTimeLocalToIso, toDateTimeLocalValue } from '../format';
 import { keysWithProblems } from '../submit/file-checks';
 import { useDraft } from '../submit/form-draft';
 import { checkPhotos, usePhotoProblems } from '../submit/photo-checks';
-import { isRefused, usePhotoQuality } from '../submit/photo-quality';
 
 interface FormState {
   portCode: string;
@@ -69,22 +68,9 @@ export function SubmitSpecimenPage() {
   const [form, setForm, startFormAfresh] = useDraft<FormState>('submit-specimen.form', user.id, () => initialForm(user.id));
   const [position, setPosition, startPositionAfresh] = useDraft<GeoPosition | null>('submit-specimen.position', user.id, () => null);
   const [images, setImages, startImagesAfresh] = useDraft<SelectedImage[]>('submit-specimen.photos', user.id, () => []);
-  const { problems } = usePhotoProblems(images, limits);
+  const { problems, unchecked } = usePhotoProblems(images, limits);
   const problemKeys = useMemo(() => keysWithProblems(problems), [problems]);
-  // Photos the browser already knows cannot be sent are not sent to be checked either.
-  const quality = usePhotoQuality(images, problemKeys);
-  const refusedKeys = useMemo(() => new Set([...quality].flatMap(([key, verdict]) => (isRefused(verdict) ? [key] : []))), [quality]);
-  const markedKeys = useMemo(() => new Set([...problemKeys, ...refusedKeys]), [problemKeys, refusedKeys]);
-  const qualityNotes = useMemo(
-    () =>
-      new Map(
-        [...quality].map(([key, verdict]) => [
-          key,
-          <QualityNote problems={verdict.problems} as={isRefused(verdict) ? 'refused' : 'warned'} />,
-        ]),
-      ),
-    [quality],
-  );
+  const { refusedKeys, markedKeys, notes: qualityNotes } = useQualityMarks(images, problemKeys, unchecked);
   const [uploading, setUploading] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);

@@ -55,7 +55,7 @@ export async function checkPhotos(photos: readonly ChosenPhoto[], limits: Upload
 export function usePhotoProblems(
   photos: readonly ChosenPhoto[],
   limits: UploadLimits | undefined,
-): { problems: FileProblem[]; checking: boolean } {
+): { problems: FileProblem[]; checking: boolean; unchecked: ReadonlySet<string> } {
   const [sizes, setSizes] = useState<ReadonlyMap<File, PixelSize>>(new Map());
   const toRead = useMemo(
     () => (limits ? photos.filter((photo) => needsPixelSize(photo.file, limits) && !sizes.has(photo.file)) : []),
@@ -84,5 +84,7 @@ export function usePhotoProblems(
         : [],
     [photos, limits, sizes],
   );
-  return { problems, checking: toRead.length > 0 };
+  // Photos not yet checked here: the limits are not known yet, or their pixel size is still being read.
+  const unchecked = useMemo(() => new Set((limits ? toRead : photos).map((photo) => photo.key)), [limits, toRead, photos]);
+  return { problems, checking: toRead.length > 0, unchecked };
 }
