@@ -10,6 +10,16 @@ export interface JobImage {
 }
 
 /**
+ * Locks a specimen's row (`for update`) as the first step of a transaction that stores an identify job's outcome.
+ * Triage then locks the same row the same way; rows inserted before that (answers, whose foreign keys take a weaker
+ * share lock on it) would let two outcomes for one specimen, or an outcome and a review, each hold the weak lock while
+ * waiting for the strong one: a deadlock. Taking the strong lock first makes them queue instead.
+ */
+export async function lockSpecimenRow(trx: Transaction<Database>, specimenId: string): Promise<void> {
+  await trx.selectFrom('specimens').select('id').where('id', '=', specimenId).forUpdate().execute();
+}
+
+/**
  * The identification requests (`identification_requests`), one per specimen: the outbox the `identify` job queue is fed
  * from, and each request's status — pending until its run is stored or it fails.
  */
@@ -87,6 +97,7 @@ export class IdentificationRequestRepository {
     onFailed: (trx: Transaction<Database>) => Promise<void>,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await lockSpecimenRow(trx, specimenId);
       await trx
         .updateTable('identification_requests')
         .set((eb) => ({

@@ -9,7 +9,7 @@ import type {
   IdentificationTimings,
   SpecimenIdentification,
 } from '../domain/identification.js';
-import type { IdentificationRequestRepository } from './identification-request.repository.js';
+import { lockSpecimenRow, type IdentificationRequestRepository } from './identification-request.repository.js';
 
 type Executor = Db | Transaction<Database>;
 
@@ -36,6 +36,7 @@ export class IdentificationRepository {
    */
   async recordRun(specimenId: string, run: AiRun, onRecorded: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      await lockSpecimenRow(trx, specimenId);
       const inserted = await insertAnswer(trx, specimenId, 'primary', run.modelKey, run.answer, run.timings, run.images);
       if (inserted) {
         for (const image of run.images) {
