@@ -1,15 +1,30 @@
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { manifestRoot, readManifest, writeManifest, type Manifest } from './manifest.js';
+import { manifestRoot, readManifest, relativeToManifest, writeManifest, type Manifest } from './manifest.js';
 
 /** What one source manifest brought into a combined manifest. */
 export interface CombinedPart {
   manifest: string;
-  /** The folder (a link to the source's root) its image paths now start with. */
+  /** The folder (a link to the source's root, or the root itself) its image paths now start with. */
   folder: string;
   images: number;
   /** Images left out because an earlier source already holds the same file (sha256). */
   duplicates: number;
+}
+
+/**
+ * Where a combined manifest's images are found: `links` — a folder beside it per source, linking to that source's
+ * root (any sources; for a run's own working folder); `shared-parent` — sources whose roots are folders of one
+ * parent (the shared datasets), found under it by their own names: nothing to link, so the manifest can be committed.
+ */
+export type CombinedLayout = 'links' | 'shared-parent';
+
+function sharedParent(roots: string[]): string {
+  const parents = new Set(roots.map((root) => path.dirname(root)));
+  const names = new Set(roots.map((root) => path.basename(root)));
+  if (parents.size !== 1 || names.size !== roots.length)
+    throw new Error(`the sources' roots are not differently named folders of one parent: ${roots.join(', ')}`);
+  return [...parents][0]!;
 }
 
 /**
@@ -23,10 +38,13 @@ export async function writeCombinedManifest(
   target: string,
   name: string,
   sources: string[],
+  layout: CombinedLayout = 'links',
 ): Promise<{ manifest: Manifest; parts: CombinedPart[] }> {
   if (sources.length === 0) throw new Error('no manifest to combine');
   const directory = path.dirname(path.resolve(target));
   await mkdir(directory, { recursive: true });
+  const roots = await Promise.all(sources.map(async (file) => manifestRoot(file, await readManifest(file))));
+  const parent = layout === 'shared-parent' ? sharedParent(roots) : directory;
   const seen = new Set<string>();
   const images: Manifest['images'] = [];
   const merged: NonNullable<Manifest['splits']>['merged'] = [];
@@ -36,10 +54,12 @@ export async function writeCombinedManifest(
     const source = await readManifest(file);
     if (!source.splits) throw new Error(`${file}: the manifest has no splits; run the split first (npm run datasets:split)`);
     plan ??= source.splits;
-    const folder = `${index}-${source.name}`;
-    const link = path.join(directory, folder);
-    await rm(link, { recursive: true, force: true });
-    await symlink(manifestRoot(file, source), link, 'dir');
+    const folder = layout === 'shared-parent' ? path.basename(roots[index]!) : `${index}-${source.name}`;
+    if (layout === 'links') {
+      const link = path.join(directory, folder);
+      await rm(link, { recursive: true, force: true });
+      await symlink(roots[index]!, link, 'dir');
+    }
     const kept = source.images.filter((image) => !seen.has(image.sha256));
     for (const image of kept) {
       seen.add(image.sha256);
@@ -55,7 +75,7 @@ export async function writeCombinedManifest(
   const manifest: Manifest = {
     name,
     version: 1,
-    root: '.',
+    root: relativeToManifest(target, parent),
     createdAt: new Date().toISOString(),
     source: { format: 'labels_csv', mapping: null },
     skipped: [],

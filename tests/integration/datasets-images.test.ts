@@ -330,6 +330,27 @@ describe('dataset CLIs', () => {
     expect(stats.stdout).toMatch(/missing on disk: 0/);
     expect(stats.stdout).toMatch(/leakage \(groups across splits\): 0/);
     expect(stats.stdout).toMatch(/^lab\s+6\s+1\s+1\s+8$/m);
+
+    // A second dataset beside the first, combined with it: every image in its own split, found under the shared parent.
+    const second = path.join(dir, 'tree-b');
+    await writeFiles(second, { 'pipiens/0.jpg': await photo(31), 'pipiens/1.jpg': await photo(32), 'pipiens/2.jpg': await photo(33) });
+    await writeFiles(dir, {
+      'mapping-b.json': JSON.stringify({
+        source: 'port',
+        licence: 'internal',
+        classes: { pipiens: { taxon: 'Culex pipiens', group: 'mosquito', lifeStage: 'adult' } },
+      }),
+    });
+    const secondFile = path.join(dir, 'tree-b.json');
+    expect((await run('import', [second, '--mapping', path.join(dir, 'mapping-b.json'), '--out', secondFile])).code).toBe(0);
+    expect((await run('split', [secondFile])).code).toBe(0);
+    const combinedFile = path.join(dir, 'combined', 'both.json');
+    const combined = await run('combine', [combinedFile, '--from', manifestFile, '--from', secondFile]);
+    expect(combined).toMatchObject({ code: 0, stdout: expect.stringMatching(/tree-b\.json: 3 images under tree-b\/[\s\S]*missing on disk: 0/) });
+    const both = await readManifest(combinedFile);
+    expect([both.name, both.root, both.images.length]).toEqual(['combined', '..', 11]);
+    const splitOf = new Map((await readManifest(manifestFile)).images.map((image) => [`tree/${image.path}`, image.split]));
+    for (const image of both.images.filter((record) => record.path.startsWith('tree/'))) expect(image.split).toBe(splitOf.get(image.path));
   });
 
   it('answers bad arguments with a message, the usage and exit status 2', async () => {
@@ -340,6 +361,7 @@ describe('dataset CLIs', () => {
       ['split', [path.join(dir, 'm.json'), '--train', '0.8'], /fractions must add up to 1/],
       ['split', [path.join(dir, 'm.json'), '--seed', 'abc'], /--seed must be a number, got "abc"/],
       ['stats', ['a.json', 'b.json'], /expected one manifest file, got 2/],
+      ['combine', [path.join(dir, 'c.json'), '--from', 'a.json'], /give at least two --from manifests, got 1/],
     ];
     const results = await Promise.all(cases.map(([cli, args]) => run(cli, args)));
     cases.forEach(([cli, args, message], index) => {

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,26 @@ describe('a combined training manifest (snapshot + base data)', () => {
     }
     // The group that lost its duplicate has one member left and is dropped; the other keeps its prefixed paths.
     expect(written.splits!.merged).toEqual([{ reason: 'source_item', items: grouped.map((item) => `1-base/${item}`) }]);
+  });
+
+  it('finds sources whose roots are folders of one parent under that parent, linking nothing', async () => {
+    const target = path.join(dir, 'manifests', 'both.json');
+    const { manifest, parts } = await writeCombinedManifest(target, 'both', [snapshot, base], 'shared-parent');
+    expect(parts.map(({ folder, images }) => ({ folder, images }))).toEqual([
+      { folder: 'snapshot', images: 20 },
+      { folder: 'base', images: 20 },
+    ]);
+    expect(manifest.root).toBe('..');
+    expect(await readdir(path.join(dir, 'manifests'))).toEqual(['both.json']);
+    const written = await readManifest(target);
+    for (const image of (await readManifest(snapshot)).images) {
+      const combined = written.images.find((record) => record.sha256 === image.sha256)!;
+      expect([combined.path, combined.split]).toEqual([`snapshot/${image.path}`, image.split]);
+      expect(await readFile(path.join(dir, combined.path))).toEqual(await readFile(path.join(dir, 'snapshot', image.path)));
+    }
+    await expect(writeCombinedManifest(path.join(dir, 'manifests', 'twice.json'), 'x', [snapshot, snapshot], 'shared-parent')).rejects.toThrow(
+      'not differently named folders of one parent',
+    );
   });
 
   it('refuses a manifest that has not been split', async () => {
