@@ -12,7 +12,8 @@ import {
 import { genusOf, type Identification, type LevelAnswer } from './identification-chain.js';
 import { VectorIdentifier } from './identifier.js';
 import { findModelPackageDirs, loadModelPackage, type ModelCard, type ModelPackage } from './model-package.js';
-import { toProbabilities } from './probabilities.js';
+import { mirrored } from './preprocessing.js';
+import { meanOfLogProbabilities, toProbabilities } from './probabilities.js';
 
 export interface LabelledImage {
   file: string;
@@ -34,10 +35,17 @@ export async function resolveModel(reference: string, modelsDir: string) {
   return loadModelPackage(directory);
 }
 
+/**
+ * How each image is scored: as served (`single`), or with test-time augmentation — the image and its mirror image
+ * combined as two views of one specimen are (`flip`: twice the model runs).
+ */
+export type EvaluationViews = 'single' | 'flip';
+
 /** Scores every image that is a label or an unknown for this model and measures the result. */
 export async function evaluateModel(
   modelPackage: ModelPackage,
   images: LabelledImage[],
+  views: EvaluationViews = 'single',
 ): Promise<{ ref: string; report: EvaluationReport }> {
   const classifier = await OnnxClassifier.load(modelPackage);
   const examples: ScoredExample[] = [];
@@ -49,7 +57,11 @@ export async function evaluateModel(
     const batch = chosen.slice(start, start + 64);
     const tensors = await Promise.all(batch.map(({ image }) => classifier.tensorOf(image.file)));
     const logProbabilities = await classifier.logProbabilities(tensors);
-    batch.forEach(({ label }, index) => examples.push({ probabilities: toProbabilities(logProbabilities[index]!), label }));
+    const mirrors = views === 'flip' ? await classifier.logProbabilities(tensors.map((tensor) => mirrored(tensor, classifier.card.input.size))) : [];
+    batch.forEach(({ label }, index) => {
+      const scored = views === 'flip' ? meanOfLogProbabilities([logProbabilities[index]!, mirrors[index]!]) : logProbabilities[index]!;
+      examples.push({ probabilities: toProbabilities(scored), label });
+    });
   }
   await classifier.release();
   const { card } = modelPackage;

@@ -58,6 +58,15 @@ export function normalise(
   return target;
 }
 
+/** The same CHW tensor mirrored left to right: the one test-time augmentation measured (`models:evaluate --tta flip`). */
+export function mirrored(tensor: Float32Array, size: number): Float32Array {
+  const flipped = new Float32Array(tensor.length);
+  for (let row = 0; row < tensor.length; row += size) {
+    for (let column = 0; column < size; column += 1) flipped[row + column] = tensor[row + size - 1 - column]!;
+  }
+  return flipped;
+}
+
 const normalisationTables = new Map<string, Float32Array>();
 
 function normalisationTable(mean: number, std: number): Float32Array {

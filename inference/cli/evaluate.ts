@@ -3,15 +3,16 @@ import { evaluateChain, evaluateModel, labelledImages, resolveModel } from '../m
 import { CommandLine } from './command-line.js';
 
 /**
- * `npm run models:evaluate -- <model> <manifest.json | folder> [--split test] [--compare <model>] [--margin 0.02] [--json]`
+ * `npm run models:evaluate -- <model> <manifest.json | folder> [--split test] [--compare <model>] [--margin 0.02] [--tta flip] [--json]`
  * <model> is a package directory, `name@version`, or `name` (its newest version under --models-dir).
  * A folder holds one sub-folder per label id or taxon; sub-folders that name no label of the model are unknowns.
  * `npm run models:evaluate -- --chain <manifest.json> [--split test]` runs the whole chain under --models-dir instead
  * and reports each level (group, genus, species): coverage, accuracy when committed, and ECE.
+ * `--tta flip` scores each image with its mirror image as a second view (test-time augmentation; twice the model runs).
  */
 const cli: CommandLine = new CommandLine(
   'models:evaluate',
-  'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--models-dir models] [--json]\n' +
+  'usage: npm run models:evaluate -- <model> <manifest.json|folder> [--split test|val|train|all] [--compare <model>] [--margin 0.02] [--tta flip] [--models-dir models] [--json]\n' +
     '       npm run models:evaluate -- --chain <manifest.json> [--split test|val|train|all] [--models-dir models] [--json]',
 );
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     'models-dir': { type: 'string', default: process.env.MODELS_DIR ?? 'models' },
     json: { type: 'boolean', default: false },
     chain: { type: 'boolean', default: false },
+    tta: { type: 'string', default: 'single' },
   });
   if (values.chain) return evaluateLevels(positionals, values.split, values['models-dir'], values.json);
   const [modelArg, dataArg] = positionals;
@@ -30,11 +32,13 @@ async function main(): Promise<void> {
   if (!modelArg || !dataArg || positionals.length > 2) cli.fail('give a model and a manifest or folder');
   if (!['test', 'val', 'train', 'all'].includes(values.split)) cli.fail(`unknown split ${values.split}`);
   if (!(margin >= 0 && margin < 1)) cli.fail('--margin must be between 0 and 1');
+  const views = values.tta;
+  if (views !== 'single' && views !== 'flip') cli.fail(`--tta takes flip, got ${views}`);
 
   const images = await labelledImages(dataArg, values.split).catch((error: Error) => cli.fail(`cannot read ${dataArg}: ${error.message}`));
   const load = (reference: string) => resolveModel(reference, values['models-dir']).catch((error: Error) => cli.fail(error.message));
-  const candidate = await evaluateModel(await load(modelArg), images);
-  const baseline = values.compare ? await evaluateModel(await load(values.compare), images) : undefined;
+  const candidate = await evaluateModel(await load(modelArg), images, views);
+  const baseline = values.compare ? await evaluateModel(await load(values.compare), images, views) : undefined;
   const gate = baseline ? gateReports(baseline.report, candidate.report, margin) : undefined;
 
   if (values.json) {
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
           model: candidate.ref,
           data: dataArg,
           split: values.split,
+          views,
           report: candidate.report,
           ...(baseline ? { baseline: { model: baseline.ref, report: baseline.report }, gate } : {}),
         },
@@ -52,7 +57,7 @@ async function main(): Promise<void> {
       ),
     );
   } else {
-    printReport(candidate.ref, dataArg, values.split, candidate.report);
+    printReport(views === 'flip' ? `${candidate.ref} (each image with its mirror image)` : candidate.ref, dataArg, values.split, candidate.report);
     if (baseline && gate) printComparison(baseline, candidate, margin, gate.failures);
   }
   if (gate && !gate.passed) process.exitCode = 1;

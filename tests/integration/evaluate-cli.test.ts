@@ -45,6 +45,17 @@ describe('npm run models:evaluate', () => {
     expect(Object.keys(report.report.perClass)).toContain('not_vector');
   });
 
+  it('measures test-time augmentation: each image with its mirror image as a second view', async () => {
+    const result = await runCli('inference/cli/evaluate.ts', ['vector-group', folder, '--tta', 'flip', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const { views, report } = JSON.parse(result.stdout) as { views: string; report: { examples: number; unknowns: number } };
+    expect([views, report.examples, report.unknowns]).toEqual(['flip', 9, 3]);
+    const text = await runCli('inference/cli/evaluate.ts', ['vector-group', folder, '--tta', 'flip']);
+    expect(text.stdout).toMatch(/^vector-group@\S+ \(each image with its mirror image\) on /m);
+    const refused = await runCli('inference/cli/evaluate.ts', ['vector-group', folder, '--tta', 'rotate']);
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('--tta takes flip, got rotate')]);
+  });
+
   it('evaluates the whole chain level by level from a manifest', async () => {
     const manifest = path.join(folder, 'manifest.json');
     const image = (file: string, group: string, lifeStage: string | null, taxon: string) => ({

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { modelPixels, normalise, policyKey, preparedPng, type InputSpec } from '../../inference/preprocessing.js';
+import { mirrored, modelPixels, normalise, policyKey, preparedPng, type InputSpec } from '../../inference/preprocessing.js';
 
 const spec: InputSpec = { size: 32, resize: 'contain', padColor: [127, 127, 127], mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3] };
 const pixelAt = (pixels: Buffer, x: number, y: number) => [...pixels.subarray((y * spec.size + x) * 3, (y * spec.size + x) * 3 + 3)];
@@ -64,6 +64,13 @@ describe('preprocessing shared by training and serving', () => {
         expect(tensor[channel * 256 + index]).toBe(Math.fround((byte / 255 - spec.mean[channel]!) / spec.std[channel]!));
       }
     }
+  });
+
+  it('mirrors a CHW tensor left to right in every row of every channel', () => {
+    // 2 channels × 2 rows × 3 columns, value = 100·channel + 10·row + column.
+    const tensor = Float32Array.from({ length: 12 }, (_, index) => 100 * Math.floor(index / 6) + 10 * Math.floor((index % 6) / 3) + (index % 3));
+    expect([...mirrored(tensor, 3)]).toEqual([2, 1, 0, 12, 11, 10, 102, 101, 100, 112, 111, 110]);
+    expect(mirrored(mirrored(tensor, 3), 3)).toEqual(tensor);
   });
 
   it('writes prepared PNGs that decode to the same pixels', async () => {
