@@ -5,13 +5,13 @@ import { CommandLine } from './command-line.js';
 
 /**
  * `npm run models:retrain -- --model <name> --snapshot <manifest.json> [--base <manifest.json> …] [--margin 0.02]
- * [--size N] [--backbone B] [--max-epochs N] [--set K=V …] [--against <model>] [--version V] [--json]`
+ * [--size N] [--backbone B] [--max-epochs N] [--fresh] [--set K=V …] [--against <model>] [--version V] [--json]`
  * Exit status 0: registered; 1: refused by the gate (nothing registered); 2: bad arguments; 3: the run failed.
  */
 const cli: CommandLine = new CommandLine(
   'models:retrain',
   'usage: npm run models:retrain -- --model <name> --snapshot <manifest.json> [--snapshot …] [--base <manifest.json> …] [--margin 0.02] ' +
-    '[--size N] [--backbone B] [--max-epochs N] [--set KEY=VALUE …] [--against <name@version|dir>] [--version V] [--models-dir models] [--json]',
+    '[--size N] [--backbone B] [--max-epochs N] [--fresh] [--set KEY=VALUE …] [--against <name@version|dir>] [--version V] [--models-dir models] [--json]',
 );
 
 async function main(): Promise<void> {
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     size: { type: 'string' },
     backbone: { type: 'string' },
     'max-epochs': { type: 'string' },
+    fresh: { type: 'boolean', default: false },
     set: { type: 'string', multiple: true, default: [] },
     against: { type: 'string' },
     version: { type: 'string' },
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     size,
     backbone: values.backbone,
     maxEpochs,
+    fresh: values.fresh,
     set: values.set,
     version,
     onProgress: show,

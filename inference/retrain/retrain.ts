@@ -43,6 +43,11 @@ export interface RetrainOptions {
   size?: number;
   backbone?: string;
   maxEpochs?: number;
+  /**
+   * Train from the pretrained trunk (or the group network) rather than continue from the version measured against,
+   * which is the default when it kept its checkpoint and the size and backbone stay the same.
+   */
+  fresh?: boolean;
   /** `KEY=VALUE` overrides of the trainer's configuration. */
   set?: string[];
   /** Default: today's date, `YYYY.MM.DD`, with `-2`, `-3`… when that version exists. */
@@ -72,9 +77,8 @@ export interface RetrainOutcome {
 export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> {
   const report = options.onProgress ?? (() => {});
   const active = await activePackage(options);
-  const provenance = (active.card as { provenance?: { backbone?: string } }).provenance;
   const size = options.size ?? active.card.input.size;
-  const backbone = options.backbone ?? provenance?.backbone;
+  const backbone = options.backbone ?? backboneOf(active);
   const version = options.version ?? (await freeVersion(options.modelsDir, options.model));
   const repoRoot = path.resolve(path.dirname(options.script), '..', '..');
   const staging = path.join(options.workDir, 'packages');
@@ -97,6 +101,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
 
     report({ phase: 'training', progress: 0.1 });
     await startFromGroupNetwork(options, staging, version);
+    const warmStart = await parentCheckpoint(options, active, size, backbone);
     await runTraining({
       python: options.python,
       script: options.script,
@@ -104,6 +109,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
         ...['--manifest', combined, '--size', String(size), '--version', version, '--out', staging, '--only', options.model],
         ...(backbone ? ['--backbone', backbone] : []),
         ...(options.maxEpochs ? ['--max-epochs', String(options.maxEpochs)] : []),
+        ...(warmStart ? ['--set', `warm_start=${warmStart}`] : []),
         ...(options.set ?? []).flatMap((setting) => ['--set', setting]),
       ],
       onEpoch: (epoch, epochs) => report({ phase: 'training', progress: 0.1 + (0.75 * Math.min(epoch, epochs)) / epochs, epoch, epochs }),
@@ -136,6 +142,21 @@ async function activePackage(options: RetrainOptions): Promise<ModelPackage> {
   const found = models.find((model) => model.name === options.model && model.version === version);
   if (!found) throw new Error(`no usable version of ${options.model} under ${options.modelsDir} to measure a new one against`);
   return loadModelPackage(found.directory);
+}
+
+/**
+ * The checkpoint the candidate continues from (ADR 0032): the version it is measured against, so what that version
+ * learnt is kept and the new data is added to it — where it kept its checkpoint and the network keeps its shape.
+ */
+async function parentCheckpoint(options: RetrainOptions, active: ModelPackage, size: number, backbone: string | undefined) {
+  if (options.fresh || size !== active.card.input.size || backbone !== backboneOf(active)) return undefined;
+  const checkpoint = path.resolve(active.directory, 'checkpoint.pt');
+  return (await exists(checkpoint)) ? checkpoint : undefined;
+}
+
+/** The backbone a package was trained from, as its card's provenance records it. */
+function backboneOf(model: ModelPackage): string | undefined {
+  return (model.card as { provenance?: { backbone?: string } }).provenance?.backbone;
 }
 
 /**

@@ -162,6 +162,7 @@ def write_package(*, package_dir: Path, task, model, manifest, known, unknown, c
         "version": version,
         "task": task.task,
         "parentLabel": task.parent_label,
+        **({"replaces": task.replaces} if task.replaces else {}),
         "labels": [label.as_json() for label in task.labels],
         "input": {"size": size, "resize": RESIZE, "padColor": list(PAD_COLOR), "mean": mean, "std": std, "layout": "NCHW"},
         "calibration": {"temperature": round(evaluation["temperature"], 6)},
@@ -174,6 +175,7 @@ def write_package(*, package_dir: Path, task, model, manifest, known, unknown, c
             "seed": config["seed"],
             "backbone": config["backbone"],
             "pretrained": PRETRAINED.get(config["backbone"]) if init_from is None else None,
+            **({"initialisedFrom": init_from} if init_from else {}),
             "trainedAt": trained_at,
             "command": command,
         },
@@ -315,7 +317,10 @@ def model_card(task, model_json, ev, sources, size, mean, std, command, init_fro
     w("")
     backbone = ev["training"]["config"]["backbone"]
     pretrained = PRETRAINED.get(backbone)
-    if init_from:
+    if init_from and "@" in init_from:
+        w(f"The network continued from `{init_from}`, the version this one retrains (every weight, the head too where the "
+          "labels are unchanged), on the train split of this manifest; that version's own start is in its card.\n")
+    elif init_from:
         w(f"The network started from `{init_from}` {model_json['version']}, which was trained on the train split of the same "
           "manifest (all groups)" + (f" from the pretrained weights of {pretrained['package']} ({pretrained['licence']})" if pretrained else
                                      "; no external or pretrained weights were used anywhere") + ".\n")

@@ -37,6 +37,7 @@ class Task:
     vflip: float = 0.2
     outlier_exposure: bool = False
     init_from: Optional[str] = None  # name of an already-trained model whose backbone starts this one
+    replaces: Optional[str] = None  # the refiner of the same parent label this one takes the place of when served
 
     @property
     def label_ids(self) -> list[str]:
@@ -155,6 +156,7 @@ TASKS: dict[str, Task] = {
         is_unknown=lambda record: not _is_mosquito_adult(record),
         description="species of an adult mosquito of port priority (Aedes albopictus, Ae. aegypti, Culex quinquefasciatus, "
                     "Cx. pipiens; Anopheles and Armigeres to genus)",
+        replaces="mosquito-genus",
         rotate_degrees=180.0,
         vflip=0.5,
         outlier_exposure=True,

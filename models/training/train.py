@@ -72,6 +72,7 @@ class TrainConfig:
     scale_max: float = 1.15
     threshold_min_accept: float = 0.9
     init_backbone: bool = True  # species/genus models start from the vector-group backbone when it exists
+    warm_start: str = ""  # checkpoint.pt of the version being retrained: its weights start this run (see warm_start_state)
     backbone: str = "nsfwjs-mobilenet-v2"  # or "vectornet" (net.py)
     pretrained_dir: str = "var/pretrained/nsfwjs/dist/models/mobilenet_v2"  # written by scripts/setup-training-env.sh
     frozen_blocks: int = 6  # pretrained backbone: stem + this many first blocks keep their weights
@@ -83,8 +84,8 @@ class TrainConfig:
 # The species/genus models start from the vector-group network (init_backbone): a lower rate, fewer epochs.
 BACKBONE_SETTINGS: dict[str, dict[str, dict]] = {
     "nsfwjs-mobilenet-v2": {
-        "group": {"lr": 6e-4, "weight_decay": 0.01, "max_epochs": 12, "patience": 12, "min_epochs": 4, "warmup_epochs": 1,
-                  "min_epoch_samples": 1024, "ema_epochs": 1.0},
+        "group": {"lr": 6e-4, "finetune_lr": 3e-4, "weight_decay": 0.01, "max_epochs": 12, "patience": 12, "min_epochs": 4,
+                  "warmup_epochs": 1, "min_epoch_samples": 1024, "ema_epochs": 1.0},
         "species": {"finetune_lr": 3e-4, "weight_decay": 0.01, "max_epochs": 10, "patience": 10, "min_epochs": 4,
                     "warmup_epochs": 1, "min_epoch_samples": 512, "ema_epochs": 1.0},
     },
@@ -217,7 +218,8 @@ def update_ema(ema: torch.nn.Module, model: torch.nn.Module, decay: float) -> No
             e.copy_(m)
 
 
-def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state: dict | None, log) -> tuple[torch.nn.Module, dict]:
+def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state: dict | None, log,
+          keep_head: bool = False) -> tuple[torch.nn.Module, dict]:
     torch.manual_seed(config.seed)
     generator = torch.Generator().manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
@@ -225,9 +227,9 @@ def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state
     device = torch.device(config.device)
     model = make_network(k, config, pretrained=init_state is None)
     if init_state is not None:
-        backbone = {key: value for key, value in init_state.items() if not key.startswith("head.")}
-        missing, unexpected = model.load_state_dict(backbone, strict=False)
-        assert set(missing) == {"head.weight", "head.bias"} and not unexpected, (missing, unexpected)
+        start = init_state if keep_head else {key: value for key, value in init_state.items() if not key.startswith("head.")}
+        missing, unexpected = model.load_state_dict(start, strict=False)
+        assert set(missing) == (set() if keep_head else {"head.weight", "head.bias"}) and not unexpected, (missing, unexpected)
     augment = Augmenter(mean, std, rotate_degrees=task.rotate_degrees, vflip=task.vflip,
                         scale=(config.scale_min, config.scale_max))
     model.to(device)
@@ -379,6 +381,20 @@ def counts_table(task: Task, known, unknown) -> dict:
     return {"perClass": table, "unknowns": unknown_counts}
 
 
+def warm_start_state(task: Task, checkpoint: Path) -> tuple[dict, bool, str]:
+    """The weights of the version being retrained (the learning loop continues from what it already knows, rather than
+    from the pretrained trunk); its head too when its labels are this task's, in the same order. Also `name@version`."""
+    card_path = checkpoint.parent / "model.json"
+    if not checkpoint.is_file() or not card_path.is_file():
+        raise SystemExit(f"--set warm_start={checkpoint}: a package's checkpoint.pt, beside its model.json, is needed")
+    card = json.loads(card_path.read_text())
+    if card["name"] != task.name:
+        raise SystemExit(f"--set warm_start={checkpoint}: that package is {card['name']}, not {task.name}")
+    state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    same_labels = [label["id"] for label in card["labels"]] == list(task.label_ids)
+    return state, same_labels, f"{card['name']}@{card['version']}"
+
+
 def input_normalisation(config: TrainConfig, manifest: Manifest, pixels: dict[str, np.ndarray]) -> tuple[list[float], list[float]]:
     """mean/std of the model input: fixed by the pretrained weights, or measured on the train split (from scratch)."""
     if config.backbone == "nsfwjs-mobilenet-v2":
@@ -404,16 +420,19 @@ def run(model_name: str, manifest_path: str, size: int, version: str, out_root: 
     known, unknown = gather(task, manifest, pixels, size)
     log(f"[{model_name}] classes {task.label_ids}; " + json.dumps(counts_table(task, known, unknown)))
 
-    init_state = None
-    if task.init_from and config.init_backbone:
+    init_state, keep_head, init_from = None, False, None
+    if config.warm_start:
+        init_state, keep_head, init_from = warm_start_state(task, Path(config.warm_start))
+        log(f"[{model_name}] every weight{'' if keep_head else ' but the head (its labels changed)'} starts from {init_from}")
+    elif task.init_from and config.init_backbone:
         checkpoint = out_root / task.init_from / version / "checkpoint.pt"
         if checkpoint.exists():
-            init_state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+            init_state, init_from = torch.load(checkpoint, map_location="cpu", weights_only=True), task.init_from
             log(f"[{model_name}] backbone initialised from {checkpoint.relative_to(REPO_ROOT) if checkpoint.is_relative_to(REPO_ROOT) else checkpoint}")
         else:
             log(f"[{model_name}] {checkpoint} not found: training from random initialisation")
 
-    model, training = train(task, known, unknown, mean, std, config, init_state, log)
+    model, training = train(task, known, unknown, mean, std, config, init_state, log, keep_head)
     evaluation = evaluate(task, model, known, unknown, mean, std, config)
     package_dir = out_root / model_name / version
     package_dir.mkdir(parents=True, exist_ok=True)
@@ -426,7 +445,7 @@ def run(model_name: str, manifest_path: str, size: int, version: str, out_root: 
         package_dir=package_dir, task=task, model=model, manifest=manifest, known=known, unknown=unknown,
         counts=counts_table(task, known, unknown), size=size, mean=mean, std=std, evaluation=evaluation,
         training=training, parity=parity, config=asdict(config), version=version, command=command,
-        init_from=task.init_from if init_state is not None else None,
+        init_from=init_from,
     )
     test = evaluation["test"]
     summary = {"model": model_name, "top1": test["top1"], "top3": test["top3"], "ece": test["ece"],

@@ -73,19 +73,26 @@ describe.skipIf(!training.available)(`models:retrain: snapshot + base -> train -
       gate: { margin: 0.02, passed: true },
     });
     // What the trainer itself wrote stays.
-    expect(card.provenance).toMatchObject({ backbone: 'vectornet', manifest: expect.stringContaining('manifest.json') });
+    // The candidate continued from the version it retrains, head included (same labels).
+    expect(card.provenance).toMatchObject({
+      backbone: 'vectornet',
+      manifest: expect.stringContaining('manifest.json'),
+      initialisedFrom: 'tick-species@2026.1.1',
+    });
     const modelCard = await readFile(path.join(directory, 'MODEL_CARD.md'), 'utf8');
     expect(modelCard).toContain('## Lineage and gate');
     expect(modelCard).toContain('`generated-snapshot`');
     expect(modelCard).toContain('Measured against `tick-species@2026.1.1`');
+    expect(modelCard).toContain('continued from `tick-species@2026.1.1`, the version this one retrains');
     expect((await loadModelPackage(directory)).ref).toBe('tick-species@2026.2.1');
     const registered = (await scanModels(modelsDir)).find((model) => model.ref === 'tick-species@2026.2.1');
     expect(registered).toMatchObject({ verified: true, error: null });
   }, 120_000);
 
   it('refuses a worse candidate: nothing registered, exit status 1, the failing classes named with how much they lost', async () => {
-    // Against the version just registered (now the newest), a candidate that learned nothing.
-    const result = await retrainCli(['--max-epochs', '1', '--set', 'lr=0', '--set', 'finetune_lr=0', '--version', '2026.3.1']);
+    // Against the version just registered (now the newest), a candidate that learned nothing: trained afresh
+    // (continuing from that version with a learning rate of 0 would tie it, and ties pass).
+    const result = await retrainCli(['--fresh', '--max-epochs', '1', '--set', 'lr=0', '--set', 'finetune_lr=0', '--version', '2026.3.1']);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stdout).toContain('tick-species@2026.3.1 against tick-species@2026.2.1');
     expect(result.stdout).toContain('non-regression gate: FAILED; nothing registered');
