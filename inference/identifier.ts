@@ -120,13 +120,21 @@ export class VectorIdentifier {
     return VectorIdentifier.fromClassifiers(classifiers, `under ${modelsDir}`);
   }
 
-  /** Wires loaded classifiers into a chain: exactly one group model, each refiner under the group label it refines. */
+  /**
+   * Wires loaded classifiers into a chain: exactly one group model, each refiner under the group label it refines. A
+   * refiner another one `replaces` is left out; two refiners left for one label are an error, not a silent choice.
+   */
   static fromClassifiers(classifiers: readonly OnnxClassifier[], where = 'in the model set'): VectorIdentifier {
     const groups = classifiers.filter((classifier) => classifier.card.task === 'group');
     if (groups.length !== 1) throw new Error(`expected one group model ${where}, found ${groups.length}`);
+    const species = classifiers.filter((candidate) => candidate.card.task === 'species');
+    const replaced = new Set(species.map((classifier) => classifier.card.replaces));
     const refiners = new Map<string, OnnxClassifier>();
-    for (const classifier of classifiers.filter((candidate) => candidate.card.task === 'species')) {
-      refiners.set(classifier.card.parentLabel ?? '', classifier);
+    for (const classifier of species.filter((candidate) => !replaced.has(candidate.card.name))) {
+      const label = classifier.card.parentLabel ?? '';
+      const other = refiners.get(label);
+      if (other) throw new Error(`${other.modelPackage.ref} and ${classifier.modelPackage.ref} both refine "${label}" ${where}`);
+      refiners.set(label, classifier);
     }
     return new VectorIdentifier(groups[0]!, refiners);
   }

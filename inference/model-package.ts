@@ -22,6 +22,8 @@ export const ModelCardSchema = Type.Object({
   version: Type.String({ minLength: 1 }),
   task: Type.Enum(['group', 'species']),
   parentLabel: Type.Union([Type.String(), Type.Null()]),
+  /** The package this refiner takes the place of under the same parent label (it names at least what that one did). */
+  replaces: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' })),
   labels: Type.Array(LabelSchema, { minItems: 2 }),
   input: Type.Object({
     size: Type.Integer({ minimum: 16, maximum: 1024 }),
