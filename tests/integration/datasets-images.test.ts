@@ -300,24 +300,19 @@ describe('importing a folder-per-class tree', () => {
 describe('dataset CLIs', () => {
   const run = (cli: string, args: string[]) => runCli(`datasets/cli/${cli}.ts`, args);
 
-  it('import, split and stats a folder end to end', async () => {
-    const folder = path.join(dir, 'tree');
-    await writeFiles(
-      folder,
-      Object.fromEntries(
-        await Promise.all(Array.from({ length: 8 }, async (_, index) => [`albopictus/${index}.jpg`, await photo(index + 1)])),
-      ),
-    );
-    await writeFiles(dir, {
-      'mapping.json': JSON.stringify({
-        source: 'lab',
-        licence: 'internal',
-        classes: { albopictus: { taxon: 'Aedes albopictus', group: 'mosquito', lifeStage: 'adult' } },
-      }),
-    });
-    const manifestFile = path.join(dir, 'tree.json');
+  /** A folder-per-class tree of one adult mosquito class, `dir/<name>/`, imported with its mapping into `dir/<name>.json`. */
+  const importTree = async (name: string, source: string, className: string, taxon: string, seeds: number[]) => {
+    const photos = await Promise.all(seeds.map(async (seed, index) => [`${className}/${index}.jpg`, await photo(seed)] as const));
+    await writeFiles(path.join(dir, name), Object.fromEntries(photos));
+    const classes = { [className]: { taxon, group: 'mosquito', lifeStage: 'adult' } };
+    await writeFiles(dir, { [`${name}-mapping.json`]: JSON.stringify({ source, licence: 'internal', classes }) });
+    const manifestFile = path.join(dir, `${name}.json`);
+    const imported = await run('import', [path.join(dir, name), '--mapping', path.join(dir, `${name}-mapping.json`), '--out', manifestFile]);
+    return { manifestFile, imported };
+  };
 
-    const imported = await run('import', [folder, '--mapping', path.join(dir, 'mapping.json'), '--out', manifestFile]);
+  it('import, split and stats a folder end to end', async () => {
+    const { manifestFile, imported } = await importTree('tree', 'lab', 'albopictus', 'Aedes albopictus', [1, 2, 3, 4, 5, 6, 7, 8]);
     expect(imported).toMatchObject({ code: 0, stdout: expect.stringContaining('Imported 8 images') });
     const split = await run('split', [manifestFile, '--seed', '42']);
     expect(split).toMatchObject({
@@ -332,17 +327,8 @@ describe('dataset CLIs', () => {
     expect(stats.stdout).toMatch(/^lab\s+6\s+1\s+1\s+8$/m);
 
     // A second dataset beside the first, combined with it: every image in its own split, found under the shared parent.
-    const second = path.join(dir, 'tree-b');
-    await writeFiles(second, { 'pipiens/0.jpg': await photo(31), 'pipiens/1.jpg': await photo(32), 'pipiens/2.jpg': await photo(33) });
-    await writeFiles(dir, {
-      'mapping-b.json': JSON.stringify({
-        source: 'port',
-        licence: 'internal',
-        classes: { pipiens: { taxon: 'Culex pipiens', group: 'mosquito', lifeStage: 'adult' } },
-      }),
-    });
-    const secondFile = path.join(dir, 'tree-b.json');
-    expect((await run('import', [second, '--mapping', path.join(dir, 'mapping-b.json'), '--out', secondFile])).code).toBe(0);
+    const { manifestFile: secondFile, imported: second } = await importTree('tree-b', 'port', 'pipiens', 'Culex pipiens', [31, 32, 33]);
+    expect(second.code).toBe(0);
     expect((await run('split', [secondFile])).code).toBe(0);
     const combinedFile = path.join(dir, 'combined', 'both.json');
     const combined = await run('combine', [combinedFile, '--from', manifestFile, '--from', secondFile]);
