@@ -101,13 +101,26 @@ MODEL_GAPS = {
     },
 }
 
+# What the data lacks: vectors-v1 alone, or with vectors-v2 (its port-priority adult mosquitoes).
+DATA_GAPS = {
+    "v1": [
+        "The data has **no adult Aedes aegypti / albopictus, Culex quinquefasciatus or Anopheles; no Rhipicephalus, Hyalomma "
+        "or Haemaphysalis ticks; no rodent species labels; no fleas, cockroaches or flies.** These are exactly the species "
+        "ports care most about; this model cannot name them and must not be read as if it could.",
+        "Domain gap: adult mosquitoes come from one lab's photos (dead specimens on white card, Alberta species) and one web "
+        "set; larvae from one detection dataset; ticks from iNaturalist / Tick App; rodents are web-scraped. Photos taken at a "
+        "port lab (microscope, trap catch, different light) will look different.",
+    ],
+    "v1+v2": [
+        "The data has **no Rhipicephalus or Haemaphysalis ticks and only a few Hyalomma; no rodent species labels; no fleas, "
+        "cockroaches or flies; few Anopheles and Armigeres adults (68 and 36 photos).**",
+        "Domain gap: adult mosquitoes are Mosquito Alert smartphone photos, on-skin photos, trap specimens from one lab and "
+        "Alberta specimens on white card; larvae come from one microscope set-up; ticks from iNaturalist / Tick App; rodents "
+        "are web-scraped. Photos taken at a port lab (microscope, trap catch, different light) will look different.",
+    ],
+}
+
 COMMON_GAPS = [
-    "The data has **no adult Aedes aegypti / albopictus, Culex quinquefasciatus or Anopheles; no Rhipicephalus, Hyalomma "
-    "or Haemaphysalis ticks; no rodent species labels; no fleas, cockroaches or flies.** These are exactly the species "
-    "ports care most about; this model cannot name them and must not be read as if it could.",
-    "Domain gap: adult mosquitoes come from one lab's photos (dead specimens on white card, Alberta species) and one web "
-    "set; larvae from one detection dataset; ticks from iNaturalist / Tick App; rodents are web-scraped. Photos taken at a "
-    "port lab (microscope, trap catch, different light) will look different.",
     "Label noise: rat labels are web-scraped and noisy (some nutria and other rodents); 'mouse' means any small mouse-like rodent.",
     "Several sources state no licence: these weights are for research and evaluation; see the provenance above.",
     "Small test sets: the numbers above carry wide confidence intervals (Wilson 95 % interval for top-1 above).",
@@ -154,6 +167,7 @@ def write_package(*, package_dir: Path, task, model, manifest, known, unknown, c
 
     used = [r for split in known.values() for r in split.records] + [r for split in unknown.values() for r in split.records]
     sources = source_rows(used)
+    port_species = any((record.get("taxon") or "").startswith("Aedes albopictus") for record in used)
     test = evaluation["test"]
     trained_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -210,7 +224,7 @@ def write_package(*, package_dir: Path, task, model, manifest, known, unknown, c
     (package_dir / "evaluation.json").write_text(json.dumps(evaluation_json, indent=2) + "\n", encoding="utf8")
     (package_dir / "MODEL_CARD.md").write_text(
         model_card(task, model_json, evaluation_json, sources, size, mean, std, command, init_from, onnx_path,
-                   sum(p.numel() for p in model.parameters())), encoding="utf8")
+                   sum(p.numel() for p in model.parameters()), DATA_GAPS["v1+v2" if port_species else "v1"]), encoding="utf8")
 
 
 def network_description(backbone: str, n_params: float) -> str:
@@ -262,7 +276,7 @@ def target_lines(task, test: dict) -> list[str]:
     return lines
 
 
-def model_card(task, model_json, ev, sources, size, mean, std, command, init_from, onnx_path, n_params) -> str:
+def model_card(task, model_json, ev, sources, size, mean, std, command, init_from, onnx_path, n_params, data_gaps) -> str:
     test, val = ev["test"], ev["val"]
     labels = model_json["labels"]
     gaps = MODEL_GAPS[task.name]
@@ -317,9 +331,12 @@ def model_card(task, model_json, ev, sources, size, mean, std, command, init_fro
     w("")
     backbone = ev["training"]["config"]["backbone"]
     pretrained = PRETRAINED.get(backbone)
-    if init_from and "@" in init_from:
+    if init_from and ev["training"]["config"].get("warm_start"):
         w(f"The network continued from `{init_from}`, the version this one retrains (every weight, the head too where the "
           "labels are unchanged), on the train split of this manifest; that version's own start is in its card.\n")
+    elif init_from and "@" in init_from:
+        w(f"The network started from the network of `{init_from}` (its head replaced); that model's own start and data "
+          "are in its card.\n")
     elif init_from:
         w(f"The network started from `{init_from}` {model_json['version']}, which was trained on the train split of the same "
           "manifest (all groups)" + (f" from the pretrained weights of {pretrained['package']} ({pretrained['licence']})" if pretrained else
@@ -362,8 +379,9 @@ def model_card(task, model_json, ev, sources, size, mean, std, command, init_fro
       f"Seed {cfg['seed']}. ONNX export checked with onnxruntime against PyTorch on {ev['onnxParity']['batch']} test "
       f"images: max |Δlogit| {ev['onnxParity']['maxAbsDiff']:.1e} (limit 1e-4).\n")
     w("## Metrics (held-out test split)\n")
-    w("Reproduce (prepare + train all four models; deterministic up to CPU floating-point differences):\n")
-    w(f"```\nnpm run models:train\n```\n\nwhich ran: `{command}`\n")
+    w("Reproduce (deterministic up to CPU floating-point differences; `npm run models:train` runs this for the four "
+      "vectors-v1 models):\n")
+    w(f"```\n{command}\n```\n")
     w(f"Test images: {test['n']}. Top-1 **{_pct(test['top1'])}**"
       + (f" (95 % CI {_pct(ci[0])}–{_pct(ci[1])})" if ci else "")
       + f", top-3 {_pct(test['top3'])}{' (trivially 100 % with 3 classes)' if k <= 3 else ''}, balanced accuracy "
@@ -407,7 +425,7 @@ def model_card(task, model_json, ev, sources, size, mean, std, command, init_fro
           "measures how well the confidence separates its correct answers from its mistakes (few mistakes → a noisy figure). "
           "How it rejects real out-of-taxonomy photos (fleas, cockroaches, flies, other arthropods) is **not measured**.\n")
     w("## Known gaps and limits\n")
-    for gap in gaps["gaps"] + COMMON_GAPS:
+    for gap in gaps["gaps"] + data_gaps + COMMON_GAPS:
         w(f"- {gap}")
     w("")
     if missed:

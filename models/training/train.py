@@ -73,6 +73,8 @@ class TrainConfig:
     threshold_min_accept: float = 0.9
     init_backbone: bool = True  # species/genus models start from the vector-group backbone when it exists
     warm_start: str = ""  # checkpoint.pt of the version being retrained: its weights start this run (see warm_start_state)
+    init_checkpoint: str = ""  # a packaged group model's checkpoint.pt to start from, instead of init_from's of the same version
+    class_weights: str = ""  # "label=factor,…": draw these classes factor times as often as balance_power alone would
     backbone: str = "nsfwjs-mobilenet-v2"  # or "vectornet" (net.py)
     pretrained_dir: str = "var/pretrained/nsfwjs/dist/models/mobilenet_v2"  # written by scripts/setup-training-env.sh
     frozen_blocks: int = 6  # pretrained backbone: stem + this many first blocks keep their weights
@@ -166,10 +168,12 @@ def predict(model: torch.nn.Module, inputs: np.ndarray, batch: int = 128) -> np.
     return np.concatenate(out) if out else np.zeros((0, model.head.out_features), np.float32)
 
 
-def sampling_weights(targets: np.ndarray, groups: np.ndarray, class_power: float, group_power: float) -> np.ndarray:
+def sampling_weights(targets: np.ndarray, groups: np.ndarray, class_power: float, group_power: float,
+                     class_factors: dict[int, float] | None = None) -> np.ndarray:
     """Probability of drawing each training image. Within a class, an image of a leakage group of n
     near-identical photos gets weight n^-group_power (1: the group counts once; 0: every photo counts);
-    each class then gets total weight ∝ (its effective size)^(1 - class_power) (class_power 1: classes drawn equally)."""
+    each class then gets total weight ∝ (its effective size)^(1 - class_power) (class_power 1: classes drawn equally),
+    times its factor in `class_factors` (a class whose misses cost more, drawn more often)."""
     weights = np.zeros(len(targets), np.float64)
     group_sizes = Counter(zip(targets.tolist(), groups.tolist()))
     for i, (t, g) in enumerate(zip(targets.tolist(), groups.tolist())):
@@ -177,8 +181,19 @@ def sampling_weights(targets: np.ndarray, groups: np.ndarray, class_power: float
     for t in set(targets.tolist()):
         members = targets == t
         effective = weights[members].sum()
-        weights[members] *= effective ** (1 - class_power) / effective
+        weights[members] *= effective ** (1 - class_power) / effective * (class_factors or {}).get(t, 1.0)
     return weights / weights.sum()
+
+
+def class_factors(task: Task, setting: str) -> dict[int, float]:
+    """`class_weights` ("mosquito.larva=3,tick=2") as class index → factor; an unknown label is an error."""
+    factors = {}
+    for item in filter(None, (part.strip() for part in setting.split(","))):
+        label, _, factor = item.partition("=")
+        if label not in task.label_ids:
+            raise SystemExit(f"class_weights: {label!r} is not a label of {task.name} ({', '.join(task.label_ids)})")
+        factors[task.label_ids.index(label)] = float(factor)
+    return factors
 
 
 def uniform_loss(logits: torch.Tensor) -> torch.Tensor:
@@ -240,7 +255,8 @@ def train(task: Task, known, unknown, mean, std, config: TrainConfig, init_state
 
     train_known, train_unknown = known["train"], unknown["train"]
     use_outliers = task.outlier_exposure and len(train_unknown) > 0
-    weights = sampling_weights(train_known.targets, train_known.groups, config.balance_power, config.group_power)
+    weights = sampling_weights(train_known.targets, train_known.groups, config.balance_power, config.group_power,
+                               class_factors(task, config.class_weights))
     outlier_weights = sampling_weights(train_unknown.targets, train_unknown.groups, 1.0, config.group_power) if use_outliers else None
     steps = max(1, math.ceil(max(len(train_known), config.min_epoch_samples) / config.batch_size))
     ema_decay = 1 - 1 / max(1.0, config.ema_epochs * steps) if ema is not None else 0.0
@@ -425,9 +441,14 @@ def run(model_name: str, manifest_path: str, size: int, version: str, out_root: 
         init_state, keep_head, init_from = warm_start_state(task, Path(config.warm_start))
         log(f"[{model_name}] every weight{'' if keep_head else ' but the head (its labels changed)'} starts from {init_from}")
     elif task.init_from and config.init_backbone:
-        checkpoint = out_root / task.init_from / version / "checkpoint.pt"
+        checkpoint = Path(config.init_checkpoint) if config.init_checkpoint else out_root / task.init_from / version / "checkpoint.pt"
         if checkpoint.exists():
             init_state, init_from = torch.load(checkpoint, map_location="cpu", weights_only=True), task.init_from
+            if config.init_checkpoint:
+                card = json.loads((checkpoint.parent / "model.json").read_text())
+                if card["name"] != task.init_from:
+                    raise SystemExit(f"init_checkpoint={checkpoint}: that package is {card['name']}, not {task.init_from}")
+                init_from = f"{card['name']}@{card['version']}"
             log(f"[{model_name}] backbone initialised from {checkpoint.relative_to(REPO_ROOT) if checkpoint.is_relative_to(REPO_ROOT) else checkpoint}")
         else:
             log(f"[{model_name}] {checkpoint} not found: training from random initialisation")

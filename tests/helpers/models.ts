@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -37,5 +38,29 @@ export async function modelsDirWithSecondVersion(name: string, version: string):
 }
 
 /** The shared photographs (`../shared/datasets/vectors-v1`), present on CI and developer machines, not in the repository. */
-export const SHARED_DATASET_DIR = path.resolve('..', 'shared', 'datasets', 'vectors-v1');
-export const sharedDatasetAvailable = existsSync(path.join(SHARED_DATASET_DIR, 'labels.csv'));
+/** Where the shared photographs are: vectors-v1 and vectors-v2 side by side, as the committed manifests expect. */
+export const SHARED_DATASET_DIR = path.resolve('..', 'shared', 'datasets');
+export const sharedDatasetAvailable = ['vectors-v1', 'vectors-v2'].every((name) =>
+  existsSync(path.join(SHARED_DATASET_DIR, name, 'labels.csv')),
+);
+
+/**
+ * The manifest a package was trained and tested on, committed under `datasets/manifests/`: the one its trainer
+ * recorded, or — for a retrained package, whose combined manifest lived in the run's own folder — its one base
+ * manifest, checked against the hash the package recorded for it.
+ */
+export async function trainingManifest(packageDir: string): Promise<string> {
+  const card = JSON.parse(await readFile(path.join(packageDir, 'model.json'), 'utf8')) as {
+    provenance: { manifest: string };
+    training?: { snapshots?: unknown[]; base?: { name: string; manifestSha256: string }[] };
+  };
+  const base = card.training?.base;
+  if (!base) return path.resolve(card.provenance.manifest);
+  if (base.length !== 1 || card.training?.snapshots?.length) throw new Error(`${packageDir} was trained on more than one manifest`);
+  const file = path.resolve('datasets', 'manifests', `${base[0]!.name}.json`);
+  const sha256 = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+  if (sha256 !== base[0]!.manifestSha256) throw new Error(`${file} is not the manifest ${packageDir} was trained on`);
+  return file;
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taxonomy } from '../../datasets/taxonomy.js';
 import { VectorIdentifier } from '../../inference/identifier.js';
+import { OnnxClassifier } from '../../inference/classifier.js';
 import { findModelPackageDirs, loadModelPackage, ModelPackageError } from '../../inference/model-package.js';
 import { jpegImage, pngImage, truncatedJpeg } from '../helpers/images.js';
 import { MODELS_DIR, newestPackageDir } from '../helpers/models.js';
@@ -13,7 +14,7 @@ const GROUPS = ['mosquito', 'tick', 'rodent', 'flea', 'cockroach', 'fly', 'not_v
 describe('committed model packages', () => {
   it('each loads, matches its sha256, stays under 20 MB and names only known taxa', async () => {
     const packages = await findModelPackageDirs(MODELS_DIR);
-    expect([...packages.keys()].sort()).toEqual(['larva-genus', 'mosquito-genus', 'tick-species', 'vector-group']);
+    expect([...packages.keys()].sort()).toEqual(['larva-genus', 'mosquito-genus', 'mosquito-species', 'tick-species', 'vector-group']);
     for (const [, versions] of packages) {
       const modelPackage = await loadModelPackage(versions[0]!);
       expect((await stat(modelPackage.onnxPath)).size).toBeLessThanOrEqual(20 * 1024 * 1024);
@@ -59,10 +60,23 @@ describe('identification chain on the committed models', () => {
     await Promise.all(identifier.classifiers.map((classifier) => classifier.release()));
   });
 
-  it('wires every refining model under the group label it refines', () => {
+  it('wires every refining model under the group label it refines, a replaced one left out', () => {
     const groupLabels = identifier.groupModel.card.labels.map((label) => label.id);
     expect([...identifier.refiners.keys()].sort()).toEqual(['mosquito.adult', 'mosquito.larva', 'tick']);
     for (const parent of identifier.refiners.keys()) expect(groupLabels).toContain(parent);
+    expect(identifier.refiners.get('mosquito.adult')?.card).toMatchObject({ name: 'mosquito-species', replaces: 'mosquito-genus' });
+  });
+
+  it('refuses two refiners of one label when neither replaces the other', async () => {
+    const genus = await OnnxClassifier.load(await loadModelPackage(await newestPackageDir('mosquito-genus')), { intraOpNumThreads: 1 });
+    const again = await OnnxClassifier.load(await loadModelPackage(await newestPackageDir('mosquito-genus')), { intraOpNumThreads: 1 });
+    try {
+      expect(() => VectorIdentifier.fromClassifiers([identifier.groupModel, genus, again])).toThrow(
+        /mosquito-genus@[\w.]+ and mosquito-genus@[\w.]+ both refine "mosquito.adult"/,
+      );
+    } finally {
+      await Promise.all([genus.release(), again.release()]);
+    }
   });
 
   it('answers with a valid, calibrated identification for any image', async () => {
