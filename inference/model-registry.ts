@@ -22,6 +22,8 @@ export interface RegisteredModel {
   error: string | null;
   task: ModelCard['task'] | null;
   parentLabel: string | null;
+  /** The package this one takes the place of in the identification chain (`replaces` in its card). */
+  replaces: string | null;
   sha256: string | null;
   onnxBytes: number | null;
   metrics: RecordedMetrics | null;
@@ -81,6 +83,7 @@ async function verifyPackage(name: string, version: string, directory: string): 
       error: null,
       task: card.task,
       parentLabel: card.parentLabel,
+      replaces: card.replaces ?? null,
       sha256: card.sha256,
       onnxBytes: (await stat(modelPackage.onnxPath)).size,
       metrics: ((card as { metrics?: { test?: RecordedMetrics } }).metrics?.test ?? null) as RecordedMetrics | null,
@@ -95,6 +98,7 @@ async function verifyPackage(name: string, version: string, directory: string): 
       error: error instanceof Error ? error.message : String(error),
       task: null,
       parentLabel: null,
+      replaces: null,
       sha256: null,
       onnxBytes: null,
       metrics: null,

@@ -25,6 +25,7 @@ export const ModelInfo = Type.Object(
     error: Nullable(Type.String()),
     task: Nullable(Type.Enum(MODEL_TASKS)),
     parentLabel: Nullable(Type.String()),
+    replaces: Nullable(Type.String({ description: 'The package this refiner takes the place of in the identification chain' })),
     sha256: Nullable(Type.String()),
     onnxBytes: Nullable(Type.Integer()),
     metrics: Nullable(ModelMetrics),

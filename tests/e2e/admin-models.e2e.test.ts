@@ -58,6 +58,11 @@ describeInChromium('the models page in Chromium against the real server on PGlit
     await rowIn(page, NEWER, 'active', true).waitFor();
     expect(await row(page, committed).getByTestId('model-activate').isEnabled()).toBe(true);
     await page.getByTestId('shadow-comparisons-none').waitFor();
+    // The species refiner says whose place it takes in the chain.
+    await page
+      .locator('[data-testid="model-row"][data-model^="mosquito-species@"]')
+      .getByText('serves in place of mosquito-genus')
+      .waitFor();
 
     // Activation asks first: cancelling changes nothing.
     await row(page, committed).getByTestId('model-activate').click();

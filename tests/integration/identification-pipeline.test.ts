@@ -235,6 +235,8 @@ describe('model registry', () => {
     expect(groups.every((item) => item.verified)).toBe(true);
     expect(groups.find((item) => item.active)?.version).toBe('2099.1.1');
     expect(groups[0]!.metrics?.top1).toBeGreaterThan(0);
+    const refiner = (name: string) => items.find((item) => item.name === name);
+    expect([refiner('mosquito-species')?.replaces, refiner('mosquito-genus')?.replaces]).toEqual(['mosquito-genus', null]);
   });
 
   it('lets only administrators activate, names unknown versions, and swaps without a failed request', async () => {

@@ -94,6 +94,7 @@ export function ModelsPage() {
                   <td>
                     {model.task ? t(`models.tasks.${model.task}`) : t('common.none')}
                     {model.parentLabel && <div className="muted small">{model.parentLabel}</div>}
+                    {model.replaces && <div className="muted small">{t('models.replaces', { name: model.replaces })}</div>}
                   </td>
                   <td>
                     <Metrics model={model} />
