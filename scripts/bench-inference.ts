@@ -67,6 +67,7 @@ const POOL_SETTINGS = [
 ] as const;
 type PoolSetting = (typeof POOL_SETTINGS)[number];
 const POOL_IN_FLIGHT = 48;
+const PACKAGE_BATCH = 8;
 const MAX_BATCH_IMAGES = 16;
 const MAX_DELAY_MS = 5;
 const HTTP_CLIENTS = [1, 4, 16];
@@ -192,6 +193,35 @@ try {
     '',
     `best per intraOp: ${[...rawByIntra].map(([intra, ips]) => `${intra} → ${fixed(ips)}`).join(', ')} images/s`,
   );
+
+  // Each package alone at one setting: what a refiner costs next to the group model (a larger one shows here).
+  const perPackage = new Map<string, number>();
+  for (const [name, version] of Object.entries(staged.versions)) {
+    const modelPackage = await loadModelPackage(path.join(staged.dir, name, version));
+    const classifier = await OnnxClassifier.load(modelPackage, { intraOpNumThreads: 2, maxBatchSize: PACKAGE_BATCH });
+    const ready = await Promise.all(images.slice(0, PACKAGE_BATCH).map((image) => classifier.tensorOf(image)));
+    await classifier.logits(ready);
+    const started = performance.now();
+    let runs = 0;
+    while (performance.now() - started < durations.cellMs || runs < 3) {
+      await classifier.logits(ready);
+      runs += 1;
+    }
+    perPackage.set(modelPackage.ref, (runs * PACKAGE_BATCH * 1000) / (performance.now() - started));
+    await classifier.release();
+  }
+  const groupAlone = perPackage.get(groupRef)!;
+  for (const [ref, imagesPerSecond] of perPackage)
+    row(
+      'a',
+      `${ref} alone, intraOp 2, batch ${PACKAGE_BATCH}`,
+      imagesPerSecond,
+      undefined,
+      undefined,
+      undefined,
+      '',
+      `${fixed(groupAlone / imagesPerSecond, 2)}× the group model's cost per image`,
+    );
 
   // --- (b) the in-process pipeline ----------------------------------------------------------------------------
   const poolResults: { setting: PoolSetting; imagesPerSecond: number }[] = [];
