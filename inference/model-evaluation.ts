@@ -13,7 +13,7 @@ import { genusOf, type Identification, type LevelAnswer } from './identification
 import { VectorIdentifier } from './identifier.js';
 import { findModelPackageDirs, loadModelPackage, type ModelCard, type ModelPackage } from './model-package.js';
 import { mirrored } from './preprocessing.js';
-import { meanOfLogProbabilities, toProbabilities } from './probabilities.js';
+import { meanOfLogProbabilities, toProbabilities, topIndices } from './probabilities.js';
 
 export interface LabelledImage {
   file: string;
@@ -22,6 +22,15 @@ export interface LabelledImage {
   taxon: string | null;
   /** A folder's name, matched against label ids as well as taxa. */
   folder?: string;
+  /** Where a manifest's image came from (its `source`): photo styles differ by source. */
+  source?: string;
+}
+
+/** Top-1 on the labelled images of one source. */
+export interface SourceTopOne {
+  source: string;
+  examples: number;
+  top1: number;
 }
 
 /** A package directory, `name@version`, or `name` (its newest version under `modelsDir`). */
@@ -46,7 +55,7 @@ export async function evaluateModel(
   modelPackage: ModelPackage,
   images: LabelledImage[],
   views: EvaluationViews = 'single',
-): Promise<{ ref: string; report: EvaluationReport }> {
+): Promise<{ ref: string; report: EvaluationReport; bySource: SourceTopOne[] }> {
   const classifier = await OnnxClassifier.load(modelPackage);
   const examples: ScoredExample[] = [];
   const chosen = images.flatMap((image) => {
@@ -57,7 +66,8 @@ export async function evaluateModel(
     const batch = chosen.slice(start, start + 64);
     const tensors = await Promise.all(batch.map(({ image }) => classifier.tensorOf(image.file)));
     const logProbabilities = await classifier.logProbabilities(tensors);
-    const mirrors = views === 'flip' ? await classifier.logProbabilities(tensors.map((tensor) => mirrored(tensor, classifier.card.input.size))) : [];
+    const mirrors =
+      views === 'flip' ? await classifier.logProbabilities(tensors.map((tensor) => mirrored(tensor, classifier.card.input.size))) : [];
     batch.forEach(({ label }, index) => {
       const scored = views === 'flip' ? meanOfLogProbabilities([logProbabilities[index]!, mirrors[index]!]) : logProbabilities[index]!;
       examples.push({ probabilities: toProbabilities(scored), label });
@@ -67,12 +77,32 @@ export async function evaluateModel(
   const { card } = modelPackage;
   return {
     ref: modelPackage.ref,
+    bySource: topOneBySource(
+      examples,
+      chosen.map(({ image }) => image.source),
+    ),
     report: evaluate(
       card.labels.map((label) => label.id),
       examples,
       card.rejection.threshold,
     ),
   };
+}
+
+/** Top-1 per source over the labelled examples (unknowns left out), largest source first; none without sources. */
+function topOneBySource(examples: ScoredExample[], sources: (string | undefined)[]): SourceTopOne[] {
+  const tally = new Map<string, { examples: number; correct: number }>();
+  examples.forEach((example, index) => {
+    const source = sources[index];
+    if (source === undefined || example.label === null) return;
+    const counts = tally.get(source) ?? { examples: 0, correct: 0 };
+    counts.examples += 1;
+    if (topIndices(example.probabilities, 1)[0] === example.label) counts.correct += 1;
+    tally.set(source, counts);
+  });
+  return [...tally]
+    .map(([source, counts]) => ({ source, examples: counts.examples, top1: counts.correct / counts.examples }))
+    .sort((a, b) => b.examples - a.examples || a.source.localeCompare(b.source));
 }
 
 /**
@@ -164,12 +194,18 @@ export async function labelledImages(source: string, split: string): Promise<Lab
   }
   const manifest = JSON.parse(await readFile(source, 'utf8')) as {
     root: string;
-    images: { path: string; group: string; lifeStage: string | null; taxon: string | null; split: string | null }[];
+    images: { path: string; group: string; lifeStage: string | null; taxon: string | null; split: string | null; source?: string }[];
   };
   const root = path.resolve(path.dirname(source), manifest.root);
   return manifest.images
     .filter((image) => split === 'all' || image.split === split)
-    .map((image) => ({ file: path.join(root, image.path), group: image.group, lifeStage: image.lifeStage, taxon: image.taxon }));
+    .map((image) => ({
+      file: path.join(root, image.path),
+      group: image.group,
+      lifeStage: image.lifeStage,
+      taxon: image.taxon,
+      ...(image.source === undefined ? {} : { source: image.source }),
+    }));
 }
 
 function sameStage(a: string | null, b: string | null): boolean {

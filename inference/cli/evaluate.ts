@@ -1,5 +1,5 @@
 import { ANSWER_LEVELS, gateReports, pct, type EvaluationReport, type LevelReport } from '../evaluation.js';
-import { evaluateChain, evaluateModel, labelledImages, resolveModel } from '../model-evaluation.js';
+import { evaluateChain, evaluateModel, labelledImages, resolveModel, type SourceTopOne } from '../model-evaluation.js';
 import { CommandLine } from './command-line.js';
 
 /**
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
           split: values.split,
           views,
           report: candidate.report,
+          bySource: candidate.bySource,
           ...(baseline ? { baseline: { model: baseline.ref, report: baseline.report }, gate } : {}),
         },
         null,
@@ -57,7 +58,13 @@ async function main(): Promise<void> {
       ),
     );
   } else {
-    printReport(views === 'flip' ? `${candidate.ref} (each image with its mirror image)` : candidate.ref, dataArg, values.split, candidate.report);
+    printReport(
+      views === 'flip' ? `${candidate.ref} (each image with its mirror image)` : candidate.ref,
+      dataArg,
+      values.split,
+      candidate.report,
+    );
+    printSources(candidate.bySource);
     if (baseline && gate) printComparison(baseline, candidate, margin, gate.failures);
   }
   if (gate && !gate.passed) process.exitCode = 1;
@@ -72,6 +79,15 @@ async function evaluateLevels(positionals: string[], split: string, modelsDir: s
   const { models, report } = await evaluateChain(modelsDir, images).catch((error: Error) => cli.fail(error.message));
   if (json) console.log(JSON.stringify({ models, data: dataArg, split, levels: report }, null, 2));
   else printLevels(models, dataArg, split, report);
+}
+
+/** Photo styles differ by source (on-skin, trap, smartphone): top-1 on each source's labelled images. */
+function printSources(bySource: SourceTopOne[]): void {
+  if (bySource.length === 0) return;
+  const width = Math.max(...bySource.map(({ source }) => source.length), 'source'.length);
+  console.log(`\n${'source'.padEnd(width)}  images    top-1`);
+  for (const { source, examples, top1 } of bySource)
+    console.log(`${source.padEnd(width)}  ${String(examples).padStart(6)}  ${pct(top1).padStart(7)}`);
 }
 
 function printLevels(models: string[], data: string, split: string, report: LevelReport): void {

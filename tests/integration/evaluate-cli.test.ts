@@ -56,6 +56,29 @@ describe('npm run models:evaluate', () => {
     expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('--tta takes flip, got rotate')]);
   });
 
+  it("reports top-1 per source of a manifest's images (a port's unit code in a snapshot)", async () => {
+    const manifest = path.join(folder, 'sources.json');
+    const image = (file: string, group: string, source: string) => ({
+      path: file,
+      group,
+      lifeStage: null,
+      taxon: null,
+      split: 'test',
+      source,
+    });
+    const images = [image('tick/0.jpg', 'tick', 'CNNGB'), image('tick/1.jpg', 'tick', 'CNNGB'), image('rodent/0.jpg', 'rodent', 'CNSHA')];
+    await writeFile(manifest, JSON.stringify({ root: '.', images }));
+    const result = await runCli('inference/cli/evaluate.ts', ['vector-group', manifest, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const { bySource } = JSON.parse(result.stdout) as { bySource: { source: string; examples: number; top1: number }[] };
+    expect(bySource.map(({ source, examples }) => [source, examples])).toEqual([
+      ['CNNGB', 2],
+      ['CNSHA', 1],
+    ]);
+    for (const { top1 } of bySource) expect(top1).toBeGreaterThanOrEqual(0);
+    expect((await runCli('inference/cli/evaluate.ts', ['vector-group', manifest])).stdout).toMatch(/^CNNGB\s+2\s+[\d.]+ %$/m);
+  });
+
   it('evaluates the whole chain level by level from a manifest', async () => {
     const manifest = path.join(folder, 'manifest.json');
     const image = (file: string, group: string, lifeStage: string | null, taxon: string) => ({
