@@ -19,7 +19,9 @@ await runCommand(USAGE, async () => {
   const name = values.name ?? path.basename(path.dirname(path.resolve(target)));
   const { manifest, parts } = await writeCombinedManifest(target, name, values.from, 'shared-parent');
   for (const part of parts)
-    console.log(`${part.manifest}: ${part.images} images under ${part.folder}/${part.duplicates ? `, ${part.duplicates} already held by an earlier source` : ''}`);
+    console.log(
+      `${part.manifest}: ${part.images} images under ${part.folder}/${part.duplicates ? `, ${part.duplicates} already held by an earlier source` : ''}`,
+    );
   console.log(await describeManifest(target, manifest));
   console.log(`\nwrote ${target}`);
 });

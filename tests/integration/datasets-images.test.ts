@@ -307,7 +307,13 @@ describe('dataset CLIs', () => {
     const classes = { [className]: { taxon, group: 'mosquito', lifeStage: 'adult' } };
     await writeFiles(dir, { [`${name}-mapping.json`]: JSON.stringify({ source, licence: 'internal', classes }) });
     const manifestFile = path.join(dir, `${name}.json`);
-    const imported = await run('import', [path.join(dir, name), '--mapping', path.join(dir, `${name}-mapping.json`), '--out', manifestFile]);
+    const imported = await run('import', [
+      path.join(dir, name),
+      '--mapping',
+      path.join(dir, `${name}-mapping.json`),
+      '--out',
+      manifestFile,
+    ]);
     return { manifestFile, imported };
   };
 
@@ -332,7 +338,10 @@ describe('dataset CLIs', () => {
     expect((await run('split', [secondFile])).code).toBe(0);
     const combinedFile = path.join(dir, 'combined', 'both.json');
     const combined = await run('combine', [combinedFile, '--from', manifestFile, '--from', secondFile]);
-    expect(combined).toMatchObject({ code: 0, stdout: expect.stringMatching(/tree-b\.json: 3 images under tree-b\/[\s\S]*missing on disk: 0/) });
+    expect(combined).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/tree-b\.json: 3 images under tree-b\/[\s\S]*missing on disk: 0/),
+    });
     const both = await readManifest(combinedFile);
     expect([both.name, both.root, both.images.length]).toEqual(['combined', '..', 11]);
     const splitOf = new Map((await readManifest(manifestFile)).images.map((image) => [`tree/${image.path}`, image.split]));

@@ -72,9 +72,9 @@ describe('a combined training manifest (snapshot + base data)', () => {
       expect([combined.path, combined.split]).toEqual([`snapshot/${image.path}`, image.split]);
       expect(await readFile(path.join(dir, combined.path))).toEqual(await readFile(path.join(dir, 'snapshot', image.path)));
     }
-    await expect(writeCombinedManifest(path.join(dir, 'manifests', 'twice.json'), 'x', [snapshot, snapshot], 'shared-parent')).rejects.toThrow(
-      'not differently named folders of one parent',
-    );
+    await expect(
+      writeCombinedManifest(path.join(dir, 'manifests', 'twice.json'), 'x', [snapshot, snapshot], 'shared-parent'),
+    ).rejects.toThrow('not differently named folders of one parent');
   });
 
   it('refuses a manifest that has not been split', async () => {

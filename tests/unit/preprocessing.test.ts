@@ -68,7 +68,10 @@ describe('preprocessing shared by training and serving', () => {
 
   it('mirrors a CHW tensor left to right in every row of every channel', () => {
     // 2 channels × 2 rows × 3 columns, value = 100·channel + 10·row + column.
-    const tensor = Float32Array.from({ length: 12 }, (_, index) => 100 * Math.floor(index / 6) + 10 * Math.floor((index % 6) / 3) + (index % 3));
+    const tensor = Float32Array.from(
+      { length: 12 },
+      (_, index) => 100 * Math.floor(index / 6) + 10 * Math.floor((index % 6) / 3) + (index % 3),
+    );
     expect([...mirrored(tensor, 3)]).toEqual([2, 1, 0, 12, 11, 10, 102, 101, 100, 112, 111, 110]);
     expect(mirrored(mirrored(tensor, 3), 3)).toEqual(tensor);
   });
