@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GateReport, RetrainJob } from '@contract';
+import { RetrainRequest, type GateReport, type RetrainJob } from '@contract';
 import { datasetSnapshotsQuery } from '../../api/dataset-queries';
 import { retrainJobsQuery, useRetrain } from '../../api/model-queries';
 import { queryKeys } from '../../api/query-keys';
@@ -151,44 +151,30 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
           </select>
         </Field>
         <Field label={t('retrain.margin')}>
-          <input
-            type="number"
-            min={0}
-            max={50}
+          <NumberInput
+            bounds={MARGIN_PERCENT}
             step={0.5}
             value={marginPercent}
-            onChange={(event) => setMarginPercent(event.target.value)}
-            data-testid="retrain-margin"
+            onChange={setMarginPercent}
+            testId="retrain-margin"
           />
         </Field>
         <Field label={t('retrain.maxEpochs')}>
-          <input
-            type="number"
-            min={1}
-            max={500}
-            step={1}
+          <NumberInput
+            bounds={limits.maxEpochs}
             value={maxEpochs}
             placeholder={t('retrain.trainerDefault')}
-            onChange={(event) => setMaxEpochs(event.target.value)}
-            data-testid="retrain-max-epochs"
+            onChange={setMaxEpochs}
+            testId="retrain-max-epochs"
           />
         </Field>
         <Field label={t('retrain.size')}>
-          <input
-            type="number"
-            min={16}
-            max={512}
-            step={1}
-            value={size}
-            placeholder={t('retrain.activeDefault')}
-            onChange={(event) => setSize(event.target.value)}
-            data-testid="retrain-size"
-          />
+          <NumberInput bounds={limits.size} value={size} placeholder={t('retrain.activeDefault')} onChange={setSize} testId="retrain-size" />
         </Field>
         <Field label={t('retrain.backbone')}>
           <input
             type="text"
-            maxLength={64}
+            maxLength={limits.backbone.maxLength}
             value={backbone}
             placeholder={t('retrain.activeDefault')}
             onChange={(event) => setBackbone(event.target.value)}
@@ -234,5 +220,46 @@ export function Retraining({ modelNames }: { modelNames: readonly string[] }) {
         </div>
       )}
     </section>
+  );
+}
+
+interface Bounds {
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+}
+/** A contract schema's JSON Schema bounds: TypeBox keeps them on the schema object, its static type does not name them. */
+const boundsOf = (schema: object): Bounds => schema;
+/** The request's own bounds, so the form offers exactly what the server accepts. */
+const limits = {
+  margin: boundsOf(RetrainRequest.properties.margin),
+  maxEpochs: boundsOf(RetrainRequest.properties.maxEpochs),
+  size: boundsOf(RetrainRequest.properties.size),
+  backbone: boundsOf(RetrainRequest.properties.backbone),
+};
+/** The margin is asked in percent; the request carries a fraction. */
+const MARGIN_PERCENT = { minimum: (limits.margin.minimum ?? 0) * 100, maximum: (limits.margin.maximum ?? 1) * 100 };
+
+interface NumberInputProps {
+  bounds: Bounds;
+  step?: number;
+  value: string;
+  placeholder?: string;
+  onChange: (value: string) => void;
+  testId: string;
+}
+
+function NumberInput({ bounds, step = 1, value, placeholder, onChange, testId }: NumberInputProps) {
+  return (
+    <input
+      type="number"
+      min={bounds.minimum}
+      max={bounds.maximum}
+      step={step}
+      value={value}
+      placeholder={placeholder}
+      onChange={(event) => onChange(event.target.value)}
+      data-testid={testId}
+    />
   );
 }
