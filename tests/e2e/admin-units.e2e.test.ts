@@ -99,10 +99,12 @@ describeInChromium('the units and ports admin page in Chromium against the real 
     const shanghai = page.locator(`[data-testid="lab-item"][data-lab-id="${labOf('SHANGHAI').id}"]`);
     const ningbo = page.locator(`[data-testid="lab-item"][data-lab-id="${labOf('NINGBO').id}"]`);
 
-    await shanghai.getByTestId('lab-active').uncheck();
+    // The box shows the server's state, so it changes when the answer comes: a click, then wait for that state
+    // (Playwright's check()/uncheck() expect the box to change at once, and fail when the server is slower than that).
+    await shanghai.getByTestId('lab-active').click();
     await page.locator(`[data-testid="lab-item"][data-lab-id="${labOf('SHANGHAI').id}"][data-active="false"]`).waitFor();
     expect((await labFinder())('SHANGHAI').active).toBe(false);
-    await shanghai.getByTestId('lab-active').check();
+    await shanghai.getByTestId('lab-active').click();
     await page.locator(`[data-testid="lab-item"][data-lab-id="${labOf('SHANGHAI').id}"][data-active="true"]`).waitFor();
 
     // Headquarters' expert may manage Ningbo's lab; Ningbo's expert may not manage Shanghai's.
