@@ -43,7 +43,8 @@ export async function writeCombinedManifest(
   if (sources.length === 0) throw new Error('no manifest to combine');
   const directory = path.dirname(path.resolve(target));
   await mkdir(directory, { recursive: true });
-  const roots = await Promise.all(sources.map(async (file) => manifestRoot(file, await readManifest(file))));
+  const manifests = await Promise.all(sources.map((file) => readManifest(file)));
+  const roots = manifests.map((manifest, index) => manifestRoot(sources[index]!, manifest));
   const parent = layout === 'shared-parent' ? sharedParent(roots) : directory;
   const seen = new Set<string>();
   const images: Manifest['images'] = [];
@@ -51,7 +52,7 @@ export async function writeCombinedManifest(
   const parts: CombinedPart[] = [];
   let plan: Manifest['splits'] = null;
   for (const [index, file] of sources.entries()) {
-    const source = await readManifest(file);
+    const source = manifests[index]!;
     if (!source.splits) throw new Error(`${file}: the manifest has no splits; run the split first (npm run datasets:split)`);
     plan ??= source.splits;
     const folder = layout === 'shared-parent' ? path.basename(roots[index]!) : `${index}-${source.name}`;

@@ -100,8 +100,9 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
       throw new Error(`${prepared.failures.length} images could not be prepared, e.g. ${prepared.failures[0]}`);
 
     report({ phase: 'training', progress: 0.1 });
-    await startFromGroupNetwork(options, staging, version);
     const warmStart = await parentCheckpoint(options, active, size, backbone);
+    // Continuing from its parent, a species/genus model needs no group network to start from.
+    if (!warmStart) await startFromGroupNetwork(options, staging, version);
     await runTraining({
       python: options.python,
       script: options.script,
@@ -145,7 +146,7 @@ async function activePackage(options: RetrainOptions): Promise<ModelPackage> {
 }
 
 /**
- * The checkpoint the candidate continues from (ADR 0032): the version it is measured against, so what that version
+ * The checkpoint the candidate continues from (ADR 0036): the version it is measured against, so what that version
  * learnt is kept and the new data is added to it — where it kept its checkpoint and the network keeps its shape.
  */
 async function parentCheckpoint(options: RetrainOptions, active: ModelPackage, size: number, backbone: string | undefined) {

@@ -397,16 +397,21 @@ def counts_table(task: Task, known, unknown) -> dict:
     return {"perClass": table, "unknowns": unknown_counts}
 
 
+def packaged_checkpoint(setting: str, checkpoint: Path, name: str) -> tuple[dict, dict]:
+    """The weights in a package's checkpoint.pt and the package's model.json, which must be a version of `name`."""
+    card_path = checkpoint.parent / "model.json"
+    if not checkpoint.is_file() or not card_path.is_file():
+        raise SystemExit(f"--set {setting}={checkpoint}: a package's checkpoint.pt, beside its model.json, is needed")
+    card = json.loads(card_path.read_text())
+    if card["name"] != name:
+        raise SystemExit(f"--set {setting}={checkpoint}: that package is {card['name']}, not {name}")
+    return torch.load(checkpoint, map_location="cpu", weights_only=True), card
+
+
 def warm_start_state(task: Task, checkpoint: Path) -> tuple[dict, bool, str]:
     """The weights of the version being retrained (the learning loop continues from what it already knows, rather than
     from the pretrained trunk); its head too when its labels are this task's, in the same order. Also `name@version`."""
-    card_path = checkpoint.parent / "model.json"
-    if not checkpoint.is_file() or not card_path.is_file():
-        raise SystemExit(f"--set warm_start={checkpoint}: a package's checkpoint.pt, beside its model.json, is needed")
-    card = json.loads(card_path.read_text())
-    if card["name"] != task.name:
-        raise SystemExit(f"--set warm_start={checkpoint}: that package is {card['name']}, not {task.name}")
-    state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    state, card = packaged_checkpoint("warm_start", checkpoint, task.name)
     same_labels = [label["id"] for label in card["labels"]] == list(task.label_ids)
     return state, same_labels, f"{card['name']}@{card['version']}"
 
@@ -440,15 +445,14 @@ def run(model_name: str, manifest_path: str, size: int, version: str, out_root: 
     if config.warm_start:
         init_state, keep_head, init_from = warm_start_state(task, Path(config.warm_start))
         log(f"[{model_name}] every weight{'' if keep_head else ' but the head (its labels changed)'} starts from {init_from}")
+    elif task.init_from and config.init_backbone and config.init_checkpoint:
+        init_state, card = packaged_checkpoint("init_checkpoint", Path(config.init_checkpoint), task.init_from)
+        init_from = f"{card['name']}@{card['version']}"
+        log(f"[{model_name}] backbone initialised from {init_from}")
     elif task.init_from and config.init_backbone:
-        checkpoint = Path(config.init_checkpoint) if config.init_checkpoint else out_root / task.init_from / version / "checkpoint.pt"
+        checkpoint = out_root / task.init_from / version / "checkpoint.pt"
         if checkpoint.exists():
             init_state, init_from = torch.load(checkpoint, map_location="cpu", weights_only=True), task.init_from
-            if config.init_checkpoint:
-                card = json.loads((checkpoint.parent / "model.json").read_text())
-                if card["name"] != task.init_from:
-                    raise SystemExit(f"init_checkpoint={checkpoint}: that package is {card['name']}, not {task.init_from}")
-                init_from = f"{card['name']}@{card['version']}"
             log(f"[{model_name}] backbone initialised from {checkpoint.relative_to(REPO_ROOT) if checkpoint.is_relative_to(REPO_ROOT) else checkpoint}")
         else:
             log(f"[{model_name}] {checkpoint} not found: training from random initialisation")
