@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { OnnxClassifier, type ClassifierOptions } from './classifier.js';
 import { identifyGroup, refineIdentification, type Identification, type ScoringModel } from './identification-chain.js';
 import { findModelPackageDirs, loadModelPackage } from './model-package.js';
+import { measurePhoto, type PhotoMeasures } from './photo-measures.js';
+import { decodePhoto, normalise, pixelsFor, policyKey, type DecodedPhoto } from './preprocessing.js';
 import { meanOfLogProbabilities, toProbabilities, topIndices } from './probabilities.js';
 
 export type { Identification, TaxonScore } from './identification-chain.js';
@@ -10,8 +12,11 @@ export type ImageInput = Buffer | string;
 
 export type SpecimenOutcome = { identification: Identification; failedImages: { index: number; error: string }[] } | { error: string };
 
-/** One image of a specimen judged alone by the same chain, or why it could not be read. */
-export type ImageOutcome = { index: number; identification: Identification } | { index: number; error: string };
+/**
+ * One image of a specimen judged alone by the same chain, with the intake's measures of it when they were asked for;
+ * or why it could not be read.
+ */
+export type ImageOutcome = { index: number; identification: Identification; measures?: PhotoMeasures } | { index: number; error: string };
 
 /** A specimen's aggregated identification (as `identifySpecimens` gives it) and each of its images' own. */
 export type DetailedSpecimenOutcome =
@@ -33,16 +38,23 @@ export interface DetailedIdentification {
 type ImageRef = readonly [number, number];
 
 /**
- * The images of one call and what has been computed for them: a tensor per image and input policy, and
- * log-probabilities per image and model, each computed at most once. Passing the same batch to several
- * identifiers (a shadow model set) recomputes only what the other models need.
+ * The images of one call and what has been computed for them: each image decoded once, its pixels per input policy
+ * and its tensor per model input resampled from that decode, and log-probabilities per image and model, each
+ * computed at most once. Passing the same batch to several identifiers (a shadow model set) recomputes only what the
+ * other models need.
  */
 export class ImageBatch {
   readonly timings: IdentificationTimings = { preprocessMs: 0, inferenceMs: 0 };
-  private readonly tensorsByPolicy = new Map<string, Map<string, Promise<Float32Array | Error>>>();
+  private readonly photos = new Map<string, Promise<DecodedPhoto | Error>>();
+  private readonly pixels = new Map<string, Promise<Buffer | Error>>();
+  private readonly tensorMemo = new Map<string, Promise<Float32Array | Error>>();
   private readonly scoresByModel = new Map<OnnxClassifier, Map<string, Float64Array | Error>>();
 
-  constructor(readonly specimens: readonly (readonly ImageInput[])[]) {}
+  /** `measured[specimen]`: also measure that specimen's photos for the intake ({@link measures}). */
+  constructor(
+    readonly specimens: readonly (readonly ImageInput[])[],
+    private readonly measured: readonly boolean[] = [],
+  ) {}
 
   get imageRefs(): ImageRef[] {
     return this.specimens.flatMap((images, specimen) => images.map((_, image) => [specimen, image] as const));
@@ -50,25 +62,46 @@ export class ImageBatch {
 
   /** The model's input tensor for each image, or why the image could not be read. */
   async tensors(classifier: OnnxClassifier, refs: readonly ImageRef[]): Promise<(Float32Array | Error)[]> {
-    const policy = JSON.stringify(classifier.card.input);
-    const memo = this.tensorsByPolicy.get(policy) ?? new Map<string, Promise<Float32Array | Error>>();
-    this.tensorsByPolicy.set(policy, memo);
+    const input = classifier.card.input;
+    const policy = policyKey(input);
+    const tensorKey = JSON.stringify(input);
     const started = performance.now();
     const tensors = await Promise.all(
-      refs.map((ref) => {
-        const key = refKey(ref);
-        let tensor = memo.get(key);
-        if (!tensor) {
-          tensor = classifier
-            .tensorOf(this.specimens[ref[0]]![ref[1]]!)
-            .catch((error: unknown) => new Error(`not a readable image: ${error instanceof Error ? error.message : String(error)}`));
-          memo.set(key, tensor);
-        }
-        return tensor;
-      }),
+      refs.map((ref) =>
+        memoised(this.tensorMemo, `${tensorKey}|${refKey(ref)}`, async () => {
+          const pixels = await memoised(this.pixels, `${policy}|${refKey(ref)}`, async () => {
+            const photo = await this.photo(ref);
+            return photo instanceof Error ? photo : pixelsFor(photo, input);
+          });
+          return pixels instanceof Error ? pixels : normalise(pixels, input);
+        }),
+      ),
     );
     this.timings.preprocessMs += performance.now() - started;
     return tensors;
+  }
+
+  /** The intake's measures of the readable images of the specimens this batch measures, by image key. */
+  async measuresOf(refs: readonly ImageRef[]): Promise<Map<string, PhotoMeasures>> {
+    const started = performance.now();
+    const measured = await Promise.all(
+      refs
+        .filter((ref) => this.measured[ref[0]])
+        .map(async (ref) => {
+          const photo = await this.photo(ref);
+          return photo instanceof Error ? [] : [[refKey(ref), await measurePhoto(photo)] as const];
+        }),
+    );
+    this.timings.preprocessMs += performance.now() - started;
+    return new Map(measured.flat());
+  }
+
+  private photo(ref: ImageRef): Promise<DecodedPhoto | Error> {
+    return memoised(this.photos, refKey(ref), () =>
+      decodePhoto(this.specimens[ref[0]]![ref[1]]!).catch(
+        (error: unknown) => new Error(`not a readable image: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+    );
   }
 
   /** Calibrated log-probabilities of the model for each image (an Error for an unreadable one), one model run for all not yet scored. */
@@ -183,12 +216,15 @@ export class VectorIdentifier {
     });
     const imageJudgements = new Map(readableRefs.map((ref) => [refKey(ref), this.judgeGroup([ref], groupOf)]));
     await this.refine([...specimenJudgements.filter((judgement) => judgement !== undefined), ...imageJudgements.values()], batch);
+    const measures = await batch.measuresOf(readableRefs);
 
     const specimens = batch.specimens.map((images, specimen): DetailedSpecimenOutcome => {
       const perImage = images.map((_, index): ImageOutcome => {
         const key = refKey([specimen, index]);
         const judgement = imageJudgements.get(key);
-        return judgement ? { index, identification: judgement.identification } : { index, error: (groupOf.get(key) as Error).message };
+        if (!judgement) return { index, error: (groupOf.get(key) as Error).message };
+        const measured = measures.get(key);
+        return { index, identification: judgement.identification, ...(measured ? { measures: measured } : {}) };
       });
       const judgement = specimenJudgements[specimen];
       if (judgement) return { identification: judgement.identification, images: perImage };
@@ -254,6 +290,16 @@ function aggregate(logProbabilities: Float64Array[]): Float64Array {
 
 function refKey([specimen, image]: ImageRef): string {
   return `${specimen}/${image}`;
+}
+
+/** The memo's promise for `key`, made by `make` the first time; a rejection is kept as an Error value. */
+function memoised<T>(memo: Map<string, Promise<T | Error>>, key: string, make: () => Promise<T | Error>): Promise<T | Error> {
+  let value = memo.get(key);
+  if (!value) {
+    value = make().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    memo.set(key, value);
+  }
+  return value;
 }
 
 function unique(refs: readonly ImageRef[]): ImageRef[] {

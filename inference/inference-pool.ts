@@ -88,8 +88,18 @@ export class PoolClosedError extends Error {
   }
 }
 
+/** What a caller of `identify` asks for beyond the identification. */
+export interface IdentifyOptions {
+  /**
+   * Also measure each photo for the intake (`PhotoMeasures` on each readable image's outcome), from the same decode
+   * the models use: an upload that is identified at once is decoded once.
+   */
+  measure?: boolean;
+}
+
 interface Request {
   specimens: (Uint8Array | string)[][];
+  measure: boolean;
   images: number;
   enqueuedAt: number;
   resolve(outcomes: PoolOutcome[]): void;
@@ -178,7 +188,7 @@ export class InferencePool {
    * Identifies specimens (each one or more images, as bytes or as file paths the threads read themselves, which keeps
    * large uploads out of memory). Rejects with `PoolSaturatedError` when the queue is full.
    */
-  identify(specimens: ImageInput[][]): Promise<PoolOutcome[]> {
+  identify(specimens: ImageInput[][], options: IdentifyOptions = {}): Promise<PoolOutcome[]> {
     if (this.closed) return Promise.reject(new PoolClosedError());
     if (this.broken) return Promise.reject(new Error(this.broken));
     const images = specimens.reduce((sum, specimen) => sum + specimen.length, 0);
@@ -191,6 +201,7 @@ export class InferencePool {
       // Own, exactly-sized copies: a caller's Buffer may be a view of a larger (pooled) ArrayBuffer. Files go as paths.
       this.queue.push({
         specimens: specimens.map((images) => images.map((image) => (typeof image === 'string' ? image : new Uint8Array(image)))),
+        measure: options.measure ?? false,
         images,
         enqueuedAt: performance.now(),
         resolve,
@@ -268,12 +279,18 @@ export class InferencePool {
 
   // --- dispatch -------------------------------------------------------------------------------------------
 
-  /** Sends batches to idle threads: retried batches first, then queued requests once a batch is full or due. */
+  /**
+   * Sends batches to idle threads: retried batches first, then queued requests once a batch is full or due. What is
+   * due is shared out between the idle threads, so that a burst smaller than two batches still keeps every thread
+   * (and so every core) busy instead of queueing behind one thread.
+   */
   private pump(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    let due = false;
     while (!this.closed) {
-      const thread = this.threads.find((candidate) => candidate.ready && !candidate.busy);
+      const idle = this.threads.filter((candidate) => candidate.ready && !candidate.busy);
+      const thread = idle[0];
       if (!thread) return;
       const retry = this.retries.shift();
       if (retry) {
@@ -283,13 +300,15 @@ export class InferencePool {
       const first = this.queue[0];
       if (!first) return;
       const waited = performance.now() - first.enqueuedAt;
-      if (this.queuedImages < this.options.maxBatchImages && waited < this.options.maxDelayMs) {
+      due ||= this.queuedImages >= this.options.maxBatchImages || waited >= this.options.maxDelayMs;
+      if (!due) {
         this.timer = setTimeout(() => this.pump(), this.options.maxDelayMs - waited);
         return;
       }
+      const share = Math.min(this.options.maxBatchImages, Math.ceil(this.queuedImages / idle.length));
       const requests = [this.queue.shift()!];
       let images = first.images;
-      while (this.queue[0] && images + this.queue[0].images <= this.options.maxBatchImages) {
+      while (this.queue[0] && images + this.queue[0].images <= share) {
         images += this.queue[0].images;
         requests.push(this.queue.shift()!);
       }
@@ -309,6 +328,7 @@ export class InferencePool {
       models: batch.models,
       shadow: batch.shadow,
       specimens: batch.requests.flatMap((request) => request.specimens),
+      measured: batch.requests.flatMap((request) => request.specimens.map(() => request.measure)),
     });
   }
 

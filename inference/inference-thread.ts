@@ -21,7 +21,15 @@ export interface ThreadData {
 
 export type ToThread =
   | { type: 'load'; id: number; models: ModelSet }
-  | { type: 'batch'; id: number; models: ModelSet; shadow: ModelSet | null; specimens: (Uint8Array | string)[][] }
+  | {
+      type: 'batch';
+      id: number;
+      models: ModelSet;
+      shadow: ModelSet | null;
+      specimens: (Uint8Array | string)[][];
+      /** Per specimen: also measure its photos for the intake. */
+      measured: boolean[];
+    }
   | { type: 'fault'; kind: 'exit' | 'throw' }
   | { type: 'close' };
 
@@ -97,6 +105,7 @@ async function runBatch(message: Extract<ToThread, { type: 'batch' }>): Promise<
       message.specimens.map((images) =>
         images.map((image) => (typeof image === 'string' ? image : Buffer.from(image.buffer, image.byteOffset, image.byteLength))),
       ),
+      message.measured,
     );
     const main = await identifier(message.models);
     const result = await main.identifyDetailed(images);

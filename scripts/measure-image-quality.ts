@@ -9,7 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCsv } from '../datasets/csv.js';
 import { IMAGE_QUALITY_PROBLEMS } from '../api/domain/vocabulary.js';
-import { IMAGE_QUALITY_LIMITS, judgeImageQuality, measureImageQuality, type ImageQualityMeasures } from '../api/storage/image-quality.js';
+import { IMAGE_QUALITY_LIMITS, judgeImageQuality, measureImageQuality } from '../api/storage/image-quality.js';
+import type { ImageQualityMeasures } from '../inference/photo-measures.js';
 import type { ImageQualityFinding } from '../api/domain/image-quality.js';
 
 interface Measured {

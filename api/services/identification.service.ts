@@ -154,21 +154,41 @@ export class IdentificationService {
 
   /**
    * `POST /api/v1/identify`: the same models on uploaded images, nothing stored; refused as specimen upload refuses
-   * them. Answers the models' outcome and the quality gate's verdict on each image.
+   * them. Answers the models' outcome and the quality gate's verdict on each image. The inference threads decode each
+   * image once, for the intake's checks and for every model of the chain.
    */
   async identifyUploads(uploads: UploadedImage[]): Promise<{ outcome: PoolOutcome; quality: QualityVerdict[] }> {
-    return this.options.intake.inspect(uploads, 'all-at-once', async (images) => {
-      if (!this.engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
-      const quality = images.map((image, index) => ({ index, filename: uploads[index]!.filename, problems: image.qualityWarnings }));
-      try {
-        const [outcome] = (await this.engine.identify([uploads.map((upload) => upload.path)])) as [PoolOutcome];
-        return { outcome, quality };
-      } catch (error) {
-        if (error instanceof PoolSaturatedError)
-          throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);
-        throw error;
-      }
-    });
+    const engine = this.engine;
+    if (!engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
+    return this.options.intake.inspectWhileDecoding(
+      uploads,
+      async () => {
+        const outcome = await this.identifyNow(engine, uploads);
+        return {
+          result: outcome,
+          measures: uploads.map((_, index) => {
+            const image = outcome.images.find((candidate) => candidate.index === index);
+            if (!image || 'error' in image) return new Error(image?.error ?? ('error' in outcome ? outcome.error : 'no answer'));
+            return image.measures ?? new Error('the inference thread did not measure the image');
+          }),
+        };
+      },
+      async (images, outcome) => ({
+        outcome,
+        quality: images.map((image, index) => ({ index, filename: uploads[index]!.filename, problems: image.qualityWarnings })),
+      }),
+    );
+  }
+
+  private async identifyNow(engine: IdentificationEngine, uploads: UploadedImage[]): Promise<PoolOutcome> {
+    try {
+      const [outcome] = (await engine.identify([uploads.map((upload) => upload.path)], { measure: true })) as [PoolOutcome];
+      return outcome;
+    } catch (error) {
+      if (error instanceof PoolSaturatedError)
+        throw serviceUnavailable('inference_saturated', 'Identification is at capacity; retry shortly', error.retryAfterSeconds);
+      throw error;
+    }
   }
 }
 

@@ -1,9 +1,11 @@
-import sharp, { type Metadata, type Stats } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
+import { measurePhoto, type PhotoMeasures } from '../../inference/photo-measures.js';
+import { decodePhoto } from '../../inference/preprocessing.js';
 import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../domain/errors.js';
 import { describeQualityFinding, type ImageQualityFinding } from '../domain/image-quality.js';
 import { IMAGE_FORMATS, type ImageQualityMode } from '../domain/vocabulary.js';
 import { decodedBytes, type DecodeBudget } from './decode-budget.js';
-import { assessImageQuality } from './image-quality.js';
+import { IMAGE_QUALITY_LIMITS, judgeImageQuality } from './image-quality.js';
 
 export interface InspectedImage {
   format: string;
@@ -46,7 +48,6 @@ export interface QualityVerdict {
 /** The header of an accepted image: what it is, and what decoding it will cost ({@link decodedBytes}). */
 interface ImageHeader extends InspectedImage {
   decodedBytes: number;
-  hasAlpha: boolean;
 }
 
 /** An upload as the intake reads it: the file it was spooled to, and the name the client gave it (for messages). */
@@ -63,7 +64,7 @@ export interface ImageFile {
  */
 export async function inspectImage(source: Buffer | string, limits: InspectionLimits, file: ImageLabel): Promise<InspectedImage> {
   const header = await readHeader(source, limits, file);
-  await checkPixels(source, header, limits, file);
+  checkMeasures(await decodeAndMeasure(source, limits, file), limits, file);
   return publicPart(header);
 }
 
@@ -88,10 +89,45 @@ export class ImageIntake {
     decodes: 'one-at-a-time' | 'all-at-once',
     use: (images: AcceptedImage[]) => Promise<T>,
   ): Promise<T> {
-    return this.accept(files, decodes, async (images) => {
-      if (this.limits.qualityGate === 'refuse') refusePoorPhotos(files, images);
-      return use(images);
-    });
+    return this.accept(
+      files,
+      decodes,
+      () => this.measureHere(files),
+      async (images) => {
+        if (this.limits.qualityGate === 'refuse') refusePoorPhotos(files, images);
+        return use(images);
+      },
+    );
+  }
+
+  /**
+   * {@link inspect} for a caller that decodes the images itself, all at once (the inference threads, which measure each
+   * photo from the decode the models use, so it is decoded once): `decode` answers each file's measures, or why it
+   * could not be decoded, with its own result; the same checks and quality gate then judge those measures before
+   * `use` sees the result.
+   */
+  inspectWhileDecoding<R, T>(
+    files: readonly ImageFile[],
+    decode: () => Promise<{ measures: (PhotoMeasures | Error)[]; result: R }>,
+    use: (images: AcceptedImage[], result: R) => Promise<T>,
+  ): Promise<T> {
+    return this.accept(
+      files,
+      'all-at-once',
+      async () => {
+        const { measures, result } = await decode();
+        return {
+          measures: measures.map((measured, index) =>
+            measured instanceof Error ? corrupt(labelOf(files[index]!, index), measured) : measured,
+          ),
+          result,
+        };
+      },
+      async (images, result) => {
+        if (this.limits.qualityGate === 'refuse') refusePoorPhotos(files, images);
+        return use(images, result);
+      },
+    );
   }
 
   /**
@@ -99,28 +135,44 @@ export class ImageIntake {
    * would be told. Files that are not acceptable images at all are refused as an upload refuses them.
    */
   checkQuality(files: readonly ImageFile[]): Promise<QualityVerdict[]> {
-    return this.accept(files, 'one-at-a-time', async (images) =>
-      images.map((image, index) => ({ index, filename: files[index]!.filename, problems: image.qualityWarnings })),
+    return this.accept(
+      files,
+      'one-at-a-time',
+      () => this.measureHere(files),
+      async (images) => images.map((image, index) => ({ index, filename: files[index]!.filename, problems: image.qualityWarnings })),
     );
   }
 
-  private async accept<T>(
+  /** Decodes and measures the files here, one after the other. */
+  private async measureHere(files: readonly ImageFile[]): Promise<{ measures: PhotoMeasures[]; result: undefined }> {
+    const measures: PhotoMeasures[] = [];
+    for (const [index, file] of files.entries()) measures.push(await decodeAndMeasure(file.path, this.limits, labelOf(file, index)));
+    return { measures, result: undefined };
+  }
+
+  /**
+   * Reads every header first (refusing a pixel bomb undecoded), then, under one lease of the decode budget — the
+   * largest image's decoded size when they are decoded `one-at-a-time`, their sum when `all-at-once` — has `measure`
+   * decode and measure them and checks each (the first bad one refuses them all) before `use` runs.
+   */
+  private async accept<R, T>(
     files: readonly ImageFile[],
     decodes: 'one-at-a-time' | 'all-at-once',
-    use: (images: AcceptedImage[]) => Promise<T>,
+    measure: () => Promise<{ measures: PhotoMeasures[]; result: R }>,
+    use: (images: AcceptedImage[], result: R) => Promise<T>,
   ): Promise<T> {
     const headers: ImageHeader[] = [];
     for (const [index, file] of files.entries()) headers.push(await readHeader(file.path, this.limits, labelOf(file, index)));
     const sizes = headers.map((header) => header.decodedBytes);
     const leaseBytes = decodes === 'one-at-a-time' ? Math.max(0, ...sizes) : sizes.reduce((sum, bytes) => sum + bytes, 0);
     return this.budget.run(leaseBytes, 'bounded', async () => {
-      const images: AcceptedImage[] = [];
-      for (const [index, file] of files.entries()) {
-        await checkPixels(file.path, headers[index]!, this.limits, labelOf(file, index));
-        const qualityWarnings = this.limits.qualityGate === 'off' ? [] : (await assessImageQuality(file.path)).findings;
-        images.push({ ...publicPart(headers[index]!), qualityWarnings });
-      }
-      return use(images);
+      const { measures, result } = await measure();
+      const images = files.map((file, index): AcceptedImage => {
+        const measured = checkMeasures(measures[index]!, this.limits, labelOf(file, index));
+        const qualityWarnings = this.limits.qualityGate === 'off' ? [] : judgeImageQuality(measured.quality, IMAGE_QUALITY_LIMITS);
+        return { ...publicPart(headers[index]!), qualityWarnings };
+      });
+      return use(images, result);
     });
   }
 
@@ -226,31 +278,37 @@ async function readHeader(source: Buffer | string, limits: InspectionLimits, fil
     height,
     orientation: metadata.orientation ?? null,
     decodedBytes: decodedBytes({ width, height, channels: metadata.channels, depth: metadata.depth }),
-    hasAlpha: metadata.hasAlpha ?? false,
   };
 }
 
-/** Decodes every pixel: refuses a truncated or corrupt file, and a blank or single-colour picture. */
-async function checkPixels(source: Buffer | string, header: ImageHeader, limits: InspectionLimits, file: ImageLabel): Promise<void> {
-  const { fileLabel, fileRef } = describe(file);
-  let stats: Stats;
+/** Decodes every pixel once (a truncated or corrupt file is refused) and measures the photo. */
+async function decodeAndMeasure(source: Buffer | string, limits: InspectionLimits, file: ImageLabel): Promise<PhotoMeasures> {
   try {
-    // Decoding every pixel is the only reliable way to find truncated or corrupt data; the statistics come with it.
-    stats = await sharp(source, { failOn: 'truncated', limitInputPixels: limits.maxImagePixels }).stats();
+    return await measurePhoto(await decodePhoto(source, limits.maxImagePixels));
   } catch (error) {
-    throw unprocessable('corrupt_image', `${fileLabel} could not be decoded completely (truncated or corrupt)`, {
-      ...fileRef,
-      reason: error instanceof Error ? error.message : String(error),
-    });
+    return corrupt(file, error);
   }
-  const colourChannels = header.hasAlpha ? stats.channels.slice(0, -1) : stats.channels;
-  const stdev = Math.max(...colourChannels.map((channel) => channel.stdev));
-  if (stdev < limits.minImageStdev) {
+}
+
+/** 422 `corrupt_image`: decoding every pixel is the only reliable way to find truncated or corrupt data. */
+function corrupt(file: ImageLabel, error: unknown): never {
+  const { fileLabel, fileRef } = describe(file);
+  throw unprocessable('corrupt_image', `${fileLabel} could not be decoded completely (truncated or corrupt)`, {
+    ...fileRef,
+    reason: error instanceof Error ? error.message : String(error),
+  });
+}
+
+/** Refuses a blank or single-colour picture: it cannot show a specimen. */
+function checkMeasures(measures: PhotoMeasures, limits: InspectionLimits, file: ImageLabel): PhotoMeasures {
+  if (measures.colourStdev < limits.minImageStdev) {
+    const { fileLabel, fileRef } = describe(file);
     throw unprocessable('degenerate_image', `${fileLabel} is blank or a single colour; it cannot show a specimen`, {
       ...fileRef,
       reason: 'uniform',
-      stdev: Math.round(stdev * 100) / 100,
+      stdev: Math.round(measures.colourStdev * 100) / 100,
       minStdev: limits.minImageStdev,
     });
   }
+  return measures;
 }

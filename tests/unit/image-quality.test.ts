@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_QUALITY_LIMITS, assessImageQuality, judgeImageQuality, type ImageQualityMeasures } from '../../api/storage/image-quality.js';
+import { IMAGE_QUALITY_LIMITS, assessImageQuality, judgeImageQuality } from '../../api/storage/image-quality.js';
+import type { ImageQualityMeasures } from '../../inference/photo-measures.js';
 import { poorPhotos, specimenPhoto } from '../helpers/images.js';
 
 const problemsOf = async (image: Buffer) => (await assessImageQuality(image)).findings.map((finding) => finding.problem);
