@@ -5,9 +5,15 @@
  *       the best cell is the ceiling (a). Also: preprocessing alone (sharp decode + resize + normalise).
  *   (b) InferencePool.identify — decode + preprocess + group model + refiners in worker threads — with many requests
  *       in flight, for threads × intraOp ∈ {1×2, 2×1, 1×1}; (b)/(a).
+ *   (f) the fair ceiling: each photo decoded once + the group model + the refiner it is routed to, CPU ms per image
+ *       for the same photos at the serving thread settings, and the images/s that allows on every core.
  *   (c) HTTP end to end: the real app in a child process (scripts/bench-server.ts, in-memory PGlite), keep-alive
  *       clients posting one image per request to POST /api/v1/identify at 1, 4 and 16 concurrent clients (the best
- *       (b) setting; the other settings at 16 clients), then an open-loop run at half the best (c) throughput.
+ *       (b) setting; the other settings at 16 clients), then an open-loop run at half the best (c) throughput; (c)/(f).
+ *   (i) the intake: 8 clients uploading specimens of two photos (POST /api/v1/specimens), their identify jobs running
+ *       behind them; then the same while 16 more clients keep POST /api/v1/identify saturated.
+ *
+ * Photos: `--images DIR` (every JPEG/PNG under it), else the shared dataset; generated images only with `--generated`.
  *
  * Prints progress on stderr and ONE table (plus targets, best settings, images and load) on stdout.
  */
@@ -16,9 +22,11 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { OnnxClassifier } from '../inference/classifier.js';
 import { InferencePool } from '../inference/inference-pool.js';
 import { loadModelPackage } from '../inference/model-package.js';
+import { endpoints } from '../api/contract/index.js';
 import {
   benchImages,
   cpuWindow,
@@ -34,9 +42,17 @@ import {
   table,
   type CpuReport,
 } from './bench-lib.js';
-import { imagesMultipart, postIdentify, startBenchServer, type BenchServer } from './bench-server-client.js';
+import { measureFairCeiling } from './bench-fair-ceiling.js';
+import { imagesMultipart, postIdentify, postMultipart, startBenchServer, type BenchServer } from './bench-server-client.js';
 
-const quick = process.argv.includes('--quick');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    images: { type: 'string' },
+    generated: { type: 'boolean', default: false },
+  },
+});
+const quick = args.quick;
 const durations = quick
   ? {
       cellMs: 250,
@@ -45,6 +61,7 @@ const durations = quick
       httpWarmupMs: 500,
       httpMs: 2000,
       openLoopMs: 3000,
+      ceilingPasses: 1,
       otherSettingsAt16: false,
       groupOnlyPool: false,
     }
@@ -55,6 +72,7 @@ const durations = quick
       httpWarmupMs: 1000,
       httpMs: 8000,
       openLoopMs: 12_000,
+      ceilingPasses: 4,
       otherSettingsAt16: true,
       groupOnlyPool: true,
     };
@@ -73,7 +91,12 @@ const MAX_DELAY_MS = 5;
 const HTTP_CLIENTS = [1, 4, 16];
 const TARGET_RATIO = 0.85;
 const TARGET_P99_MS = 250;
+const BENCH_PORT = 'CNNGB-BL';
 const HEALTH_TARGET_MS = 50;
+const INTAKE_CLIENTS = 8;
+const ALONGSIDE_CLIENTS = 16;
+const INTAKE_TARGET_P99_MS = 500;
+const SERVING_INTRA_OP = 1;
 const ADMIN_PASSWORD = 'bench-admin-password';
 
 const settingName = (setting: PoolSetting) => `${setting.threads}×${setting.intraOp}`;
@@ -112,7 +135,7 @@ try {
       .map(([name, version]) => `${name}@${version}`)
       .join(', ')}`,
   );
-  const { images, source } = await benchImages(64);
+  const { images, source } = await benchImages({ count: 64, ...(args.images ? { dir: args.images } : {}), generated: args.generated });
   log(`images: ${source}`);
 
   // --- (a) raw onnxruntime ----------------------------------------------------------------------------------
@@ -223,6 +246,23 @@ try {
       `${fixed(groupAlone / imagesPerSecond, 2)}× the group model's cost per image`,
     );
 
+  // --- (f) the fair ceiling -----------------------------------------------------------------------------------
+  const fair = await measureFairCeiling(staged.dir, staged.versions, images, {
+    intraOp: SERVING_INTRA_OP,
+    passes: durations.ceilingPasses,
+  });
+  row(
+    'f',
+    `FAIR CEILING (f): one decode + group + refiner, intraOp ${SERVING_INTRA_OP}`,
+    fair.imagesPerSecond,
+    fair.cpuMsPerImage,
+    undefined,
+    undefined,
+    '',
+    `= ${os.availableParallelism()} cores × 1000 / CPU ms per image: decode + group input ${fixed(fair.decodeCpuMsPerImage, 2)} + group model ${fixed(fair.groupCpuMsPerImage, 2)} + refiners ${fixed(fair.refinerCpuMsPerImage, 2)} ms (${fixed(100 * fair.refinedShare, 0)} % of the photos go on to one)`,
+  );
+  log(`(f) fair ceiling: ${fixed(fair.cpuMsPerImage, 2)} CPU ms/image → ${fixed(fair.imagesPerSecond)} images/s`);
+
   // --- (b) the in-process pipeline ----------------------------------------------------------------------------
   const poolResults: { setting: PoolSetting; imagesPerSecond: number }[] = [];
   const poolRow = (label: string, result: PoolResult) =>
@@ -262,7 +302,13 @@ try {
 
   // --- (c) HTTP end to end ------------------------------------------------------------------------------------
   const bodies = images.map((image, index) => imagesMultipart([{ data: image, filename: `bench-${index}.jpg`, type: 'image/jpeg' }]));
-  const httpAt16: { setting: PoolSetting; imagesPerSecond: number; maxImagesPerSecond: number; health: HttpResult['health'] }[] = [];
+  const httpAt16: {
+    setting: PoolSetting;
+    imagesPerSecond: number;
+    cpuMsPerImage: number;
+    maxImagesPerSecond: number;
+    health: HttpResult['health'];
+  }[] = [];
   const order = [bestPool.setting, ...(durations.otherSettingsAt16 ? POOL_SETTINGS.filter((setting) => setting !== bestPool.setting) : [])];
   let server: BenchServer | undefined;
   let serverSetting: PoolSetting | undefined;
@@ -274,9 +320,12 @@ try {
       log(`(c) server up (${server.inference})`);
       let maxImagesPerSecond = 0;
       for (const clients of setting === bestPool.setting ? HTTP_CLIENTS : [16]) {
-        const result = await closedLoop(server, bodies, clients);
+        const result = await closedLoop(server, identifyEach(server, bodies), clients);
         maxImagesPerSecond = Math.max(maxImagesPerSecond, result.imagesPerSecond);
-        const ratio = clients === 16 ? `; (c)/(a) = ${fixed(result.imagesPerSecond / ceiling.imagesPerSecond, 2)}` : '';
+        const ratio =
+          clients === 16
+            ? `; (c)/(f) = ${fixed(result.imagesPerSecond / fair.imagesPerSecond, 2)}, CPU (f)/(c) = ${fixed(fair.cpuMsPerImage / result.cpuMsPerImage, 2)}`
+            : '';
         row(
           'c',
           `HTTP ${clients} client${clients === 1 ? '' : 's'}, server pool ${settingName(setting)}`,
@@ -291,7 +340,13 @@ try {
           `(c) ${settingName(setting)} ${clients} clients: ${fixed(result.imagesPerSecond)} images/s, p50 ${fixed(result.p50)} ms, p99 ${fixed(result.p99)} ms`,
         );
         if (clients === 16)
-          httpAt16.push({ setting, imagesPerSecond: result.imagesPerSecond, maxImagesPerSecond: 0, health: result.health });
+          httpAt16.push({
+            setting,
+            imagesPerSecond: result.imagesPerSecond,
+            cpuMsPerImage: result.cpuMsPerImage,
+            maxImagesPerSecond: 0,
+            health: result.health,
+          });
         if (clients === 16) {
           row(
             'health',
@@ -316,7 +371,7 @@ try {
       await cp(path.join(staged.dir, GROUP_PACKAGE), path.join(groupOnlyDir, GROUP_PACKAGE), { recursive: true });
       server = await startServer(groupOnlyDir, bestHttp.setting, path.join(workDir, `data-group-only-${settingName(bestHttp.setting)}`));
       serverSetting = undefined;
-      groupOnlyHttp = await closedLoop(server, bodies, 16);
+      groupOnlyHttp = await closedLoop(server, identifyEach(server, bodies), 16);
       row(
         'c',
         `(diagnostic) HTTP 16 clients, ${settingName(bestHttp.setting)}, group model only`,
@@ -357,11 +412,48 @@ try {
       `${open.requests} req, latency from the scheduled send time; server main thread ${fixed(open.mainThreadMsPerRequest, 1)} ms/req; ${describeCpu(open.cpu, 'server')} client ${Math.round(open.clientCpuPercent)}%`,
     );
     log(`(c) open loop at ${fixed(rate)} req/s: p99 ${fixed(open.p99)} ms`);
+
+    // --- (i) the intake, with identification behind it -----------------------------------------------------------
+    const specimenBodies = images.map((image, index) =>
+      imagesMultipart(
+        [0, 1].map((offset) => ({
+          data: images[(index + offset) % images.length]!,
+          filename: `bench-${index}-${offset}.jpg`,
+          type: 'image/jpeg',
+        })),
+        { metadata: JSON.stringify({ portCode: BENCH_PORT, siteType: 'port_area', collectedAt: new Date().toISOString() }) },
+      ),
+    );
+    const upload: Send = (agent, index) =>
+      postMultipart(server!, endpoints.createSpecimen.url, specimenBodies[index % specimenBodies.length]!, agent);
+    const intakeRuns = [
+      { label: `INTAKE ${INTAKE_CLIENTS} clients × 2 photos, identify jobs behind`, alongside: undefined },
+      {
+        label: `INTAKE ${INTAKE_CLIENTS} clients × 2 photos + ${ALONGSIDE_CLIENTS} identify clients`,
+        alongside: identifyEach(server!, bodies),
+      },
+    ];
+    const intakeResults: HttpResult[] = [];
+    for (const run of intakeRuns) {
+      const result = await closedLoop(server!, upload, INTAKE_CLIENTS, 201, run.alongside);
+      intakeResults.push(result);
+      row(
+        'i',
+        `${run.label}, server pool ${settingName(bestHttp.setting)}`,
+        result.imagesPerSecond,
+        undefined,
+        result.p50,
+        result.p99,
+        non200Text(result.statuses, 201),
+        `specimens/s in the images/s column; ${result.requests} uploads; server main thread ${fixed(result.mainThreadMsPerRequest, 1)} ms/upload; /health p99 ${fixed(result.health.p99, 1)} ms; ${describeCpu(result.cpu, 'server')}`,
+      );
+      log(`(i) ${run.label}: ${fixed(result.imagesPerSecond)} specimens/s, p99 ${fixed(result.p99)} ms`);
+    }
     await server?.stop();
     server = undefined;
 
     // --- summary ------------------------------------------------------------------------------------------------
-    const ratioC = bestHttp.imagesPerSecond / ceiling.imagesPerSecond;
+    const ratioC = bestHttp.imagesPerSecond / fair.imagesPerSecond;
     const elapsed = (performance.now() - startedAt) / 1000;
     const lines = [
       `VectorDesk inference benchmark — ${quick ? 'QUICK smoke run (short phases; numbers are rough)' : 'full run'}; ${os.availableParallelism()} CPU cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}`,
@@ -374,13 +466,16 @@ try {
       '',
       table(['phase', 'configuration', 'images/s', 'CPU ms/img', 'p50 ms', 'p99 ms', 'non-200', 'notes'], rows),
       '',
-      `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}   (c)/(a) at 16 clients = ${fixed(ratioC, 2)} (server pool ${settingName(bestHttp.setting)})`,
-      `target (c) ≥ ${TARGET_RATIO} × (a) at 16 clients: ${ratioC >= TARGET_RATIO ? 'MET' : 'MISSED'} (${fixed(bestHttp.imagesPerSecond)} vs ${fixed(TARGET_RATIO * ceiling.imagesPerSecond)} images/s needed)` +
-        (groupOnlyHttp
-          ? `; with the group model alone ${fixed(groupOnlyHttp.imagesPerSecond)} images/s = ${fixed(groupOnlyHttp.imagesPerSecond / ceiling.imagesPerSecond, 2)} × (a)`
-          : ''),
+      `(b)/(a) = ${fixed(bestPool.imagesPerSecond / ceiling.imagesPerSecond, 2)}   (c)/(a) at 16 clients = ${fixed(bestHttp.imagesPerSecond / ceiling.imagesPerSecond, 2)}   (c)/(f) at 16 clients = ${fixed(ratioC, 2)} (server pool ${settingName(bestHttp.setting)})`,
+      `fair ceiling (f): ${fixed(fair.cpuMsPerImage, 2)} CPU ms per image (one decode + group input ${fixed(fair.decodeCpuMsPerImage, 2)}, group model ${fixed(fair.groupCpuMsPerImage, 2)}, refiners ${fixed(fair.refinerCpuMsPerImage, 2)}) → ${fixed(fair.imagesPerSecond)} images/s on ${os.availableParallelism()} cores; HTTP at 16 clients costs ${fixed(bestHttp.cpuMsPerImage, 2)} CPU ms per image (CPU ratio (f)/(c) = ${fixed(fair.cpuMsPerImage / bestHttp.cpuMsPerImage, 2)})`,
+      `target (c) ≥ ${TARGET_RATIO} × (f) at 16 clients: ${ratioC >= TARGET_RATIO ? 'MET' : 'MISSED'} (${fixed(bestHttp.imagesPerSecond)} vs ${fixed(TARGET_RATIO * fair.imagesPerSecond)} images/s needed)` +
+        (groupOnlyHttp ? `; with the group model alone ${fixed(groupOnlyHttp.imagesPerSecond)} images/s` : ''),
       `target /health < ${HEALTH_TARGET_MS} ms while inference is saturated (16 clients, server pool ${settingName(bestHttp.setting)}): ${bestHttp.health.p99 < HEALTH_TARGET_MS ? 'MET' : 'MISSED'} (p50 ${fixed(bestHttp.health.p50, 1)} ms, p99 ${fixed(bestHttp.health.p99, 1)} ms, max ${fixed(bestHttp.health.max, 1)} ms)`,
       `target p99 < ${TARGET_P99_MS} ms at half the max throughput (${fixed(rate)} req/s): ${open.p99 < TARGET_P99_MS && open.non200 === 0 ? 'MET' : 'MISSED'} (p99 ${fixed(open.p99)} ms, ${open.non200} non-200)`,
+      ...intakeRuns.map(
+        (run, index) =>
+          `target intake p99 < ${INTAKE_TARGET_P99_MS} ms (${run.label}): ${intakeResults[index]!.p99 < INTAKE_TARGET_P99_MS && intakeResults[index]!.non200 === 0 ? 'MET' : 'MISSED'} (${fixed(intakeResults[index]!.imagesPerSecond)} specimens/s, p50 ${fixed(intakeResults[index]!.p50)} ms, p99 ${fixed(intakeResults[index]!.p99)} ms, ${intakeResults[index]!.non200} not 201)`,
+      ),
       `best thread settings on this machine: raw session.run intraOp ${ceiling.intraOp} (batch ${ceiling.batch}); pool ${settingName(bestPool.setting)} (threads×intraOp) in-process; ` +
         `HTTP ${settingName(bestHttp.setting)} → INFERENCE_THREADS=${bestHttp.setting.threads} INFERENCE_INTRA_OP_THREADS=${bestHttp.setting.intraOp}`,
       `loadavg (1/5/15 min) at start ${loadAtStart}, at end ${loadavg()}; wall time ${fixed(elapsed, 0)} s`,
@@ -573,8 +668,9 @@ function summarise(
   seconds: number,
   measurement: Measured,
   all: { requests: number; ok: number },
+  okStatus = 200,
 ): Omit<HttpResult, 'health'> {
-  const ok = statuses.get(200) ?? 0;
+  const ok = statuses.get(okStatus) ?? 0;
   const requests = [...statuses.values()].reduce((sum, count) => sum + count, 0);
   return {
     imagesPerSecond: ok / seconds,
@@ -591,16 +687,32 @@ function summarise(
   };
 }
 
-/** `clients` keep-alive connections, each posting the next image as soon as its previous answer arrived. */
-async function closedLoop(server: BenchServer, bodies: Buffer[], clients: number): Promise<HttpResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+/** Sends request number `index` on `agent`: the answer's status, or -1 when the connection failed. */
+type Send = (agent: http.Agent, index: number) => Promise<number>;
+
+function identifyEach(server: BenchServer, bodies: readonly Buffer[]): Send {
+  return (agent, index) => postIdentify(server, bodies[index % bodies.length]!, agent);
+}
+
+/**
+ * `clients` keep-alive connections, each sending the next request as soon as its previous answer arrived; `okStatus`
+ * is the success answer. `alongside`: 16 more clients keep sending those requests during the measured window (load
+ * that is not measured).
+ */
+async function closedLoop(server: BenchServer, send: Send, clients: number, okStatus = 200, alongside?: Send): Promise<HttpResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients + (alongside ? ALONGSIDE_CLIENTS : 0) });
   let next = 0;
-  const loop = async (until: number, record?: (latency: number, status: number, inWindow: boolean) => void) => {
+  const loop = async (
+    until: number,
+    count: number,
+    request: Send,
+    record?: (latency: number, status: number, inWindow: boolean) => void,
+  ) => {
     await Promise.all(
-      Array.from({ length: clients }, async () => {
+      Array.from({ length: count }, async () => {
         while (performance.now() < until) {
           const sent = performance.now();
-          const status = await postIdentify(server, bodies[next++ % bodies.length]!, agent);
+          const status = await request(agent, next++);
           const done = performance.now();
           record?.(done - sent, status, done <= until);
         }
@@ -608,7 +720,7 @@ async function closedLoop(server: BenchServer, bodies: Buffer[], clients: number
     );
   };
   try {
-    await loop(performance.now() + durations.httpWarmupMs);
+    await loop(performance.now() + durations.httpWarmupMs, clients, send);
     const latencies: number[] = [];
     const statuses = new Map<number, number>();
     const all = { requests: 0, ok: 0 };
@@ -616,18 +728,19 @@ async function closedLoop(server: BenchServer, bodies: Buffer[], clients: number
     const cpu = await measured(server, async () => {
       const until = performance.now() + durations.httpMs;
       await Promise.all([
-        loop(until, (latency, status, inWindow) => {
+        loop(until, clients, send, (latency, status, inWindow) => {
           all.requests += 1;
-          if (status === 200) all.ok += 1;
+          if (status === okStatus) all.ok += 1;
           if (!inWindow) return;
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          if (status === 200) latencies.push(latency);
+          if (status === okStatus) latencies.push(latency);
         }),
+        ...(alongside ? [loop(until, ALONGSIDE_CLIENTS, alongside)] : []),
         probeHealth(server, until, health),
       ]);
     });
     return {
-      ...summarise(latencies, statuses, durations.httpMs / 1000, cpu, all),
+      ...summarise(latencies, statuses, durations.httpMs / 1000, cpu, all, okStatus),
       health: { p50: percentile(health, 50), p99: percentile(health, 99), max: Math.max(...health), samples: health.length },
     };
   } finally {
@@ -671,7 +784,7 @@ async function openLoop(server: BenchServer, bodies: Buffer[], ratePerSecond: nu
   }
 }
 
-function non200Text(statuses: Map<number, number>): string {
-  const others = [...statuses].filter(([status]) => status !== 200);
+function non200Text(statuses: Map<number, number>, okStatus = 200): string {
+  const others = [...statuses].filter(([status]) => status !== okStatus);
   return others.length === 0 ? '0' : others.map(([status, count]) => `${count}×${status === -1 ? 'err' : status}`).join(' ');
 }

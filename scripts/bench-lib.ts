@@ -3,7 +3,7 @@
  * a verified snapshot of the model packages, the benchmark images, CPU accounting and statistics.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -82,29 +82,31 @@ export interface BenchImages {
 }
 
 /**
- * `count` real photographs from the shared dataset, spread round-robin over its class folders (deterministic),
- * or — when the dataset is absent — generated photograph-like 640×480 JPEGs.
+ * Where a benchmark's photographs come from: `dir` (every JPEG/PNG under it, round-robin over its sub-folders), else
+ * the shared dataset. Without either, generated photos only when `generated` is allowed; otherwise it refuses, naming
+ * where it looked, so a run on generated images is never mistaken for one on real photos.
  */
-export async function benchImages(count = 64): Promise<BenchImages> {
-  const labels = path.join(SHARED_DATASET_DIR, 'labels.csv');
-  if (existsSync(labels)) {
-    const byClass = new Map<string, string[]>();
-    for (const line of readFileSync(labels, 'utf8').trim().split('\n').slice(1)) {
-      const file = line.split(',')[0]!;
-      const folder = file.split('/')[0]!;
-      byClass.set(folder, [...(byClass.get(folder) ?? []), file]);
-    }
-    const classes = [...byClass.keys()].sort();
-    // Round-robin over the class folders, each folder sampled evenly along its (sorted) list.
-    const rounds = Math.ceil(count / classes.length);
+export interface ImageSourceOptions {
+  count?: number;
+  dir?: string;
+  generated?: boolean;
+}
+
+export async function benchImages({ count = 64, dir, generated = false }: ImageSourceOptions = {}): Promise<BenchImages> {
+  const root = dir ? path.resolve(dir) : SHARED_DATASET_DIR;
+  const byFolder = existsSync(root) ? await photosByFolder(root) : new Map<string, string[]>();
+  if (byFolder.size > 0) {
+    const folders = [...byFolder.keys()].sort();
+    // Round-robin over the folders, each folder sampled evenly along its (sorted) list.
+    const rounds = Math.ceil(count / folders.length);
     const chosen: string[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      for (const folder of classes) {
-        const files = byClass.get(folder)!.sort();
+      for (const folder of folders) {
+        const files = byFolder.get(folder)!;
         if (round < files.length && chosen.length < count) chosen.push(files[Math.floor((round * files.length) / rounds)]!);
       }
     }
-    const images = await Promise.all(chosen.map((file) => readFile(path.join(SHARED_DATASET_DIR, file))));
+    const images = await Promise.all(chosen.map((file) => readFile(file)));
     const sizes = await Promise.all(images.map(async (image) => sharp(image).metadata()));
     const pixels = sizes.map((meta) => (meta.width ?? 0) * (meta.height ?? 0));
     const bytes = images.reduce((sum, image) => sum + image.length, 0);
@@ -114,16 +116,32 @@ export async function benchImages(count = 64): Promise<BenchImages> {
     return {
       images,
       source:
-        `${images.length} real photographs from the shared dataset ${path.relative(process.cwd(), SHARED_DATASET_DIR)} (${classes.length} class folders, round-robin); ` +
-        `mean ${Math.round(mean(pixels) / 1000)} kpx, largest ${largest.width}×${largest.height}, mean ${Math.round(bytes / images.length / 1024)} KiB/JPEG`,
+        `${images.length} real photographs from ${path.relative(process.cwd(), root) || '.'} (${folders.length} folders, round-robin); ` +
+        `mean ${Math.round(mean(pixels) / 1000)} kpx, largest ${largest.width}×${largest.height}, mean ${Math.round(bytes / images.length / 1024)} KiB/file`,
     };
   }
+  if (!generated)
+    throw new Error(
+      `no photographs under ${root}${dir ? '' : ' (the shared dataset)'}: pass --images DIR with real photos, or --generated to measure generated images`,
+    );
   const images = await Promise.all(Array.from({ length: count }, (_, seed) => generatedPhoto(seed, 640, 480)));
   const bytes = images.reduce((sum, image) => sum + image.length, 0);
   return {
     images,
-    source: `${count} generated 640×480 JPEGs (shared dataset not found at ${SHARED_DATASET_DIR}); mean ${Math.round(bytes / count / 1024)} KiB/JPEG`,
+    source: `${count} GENERATED 640×480 JPEGs (--generated; no photographs under ${root}); mean ${Math.round(bytes / count / 1024)} KiB/JPEG`,
   };
+}
+
+/** Every JPEG/PNG under `root`, by the folder it sits in (sorted). */
+async function photosByFolder(root: string): Promise<Map<string, string[]>> {
+  const byFolder = new Map<string, string[]>();
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/\.(jpe?g|png)$/i.test(entry.name)) continue;
+    const folder = entry.parentPath;
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), path.join(folder, entry.name)]);
+  }
+  for (const files of byFolder.values()) files.sort();
+  return byFolder;
 }
 
 /** A photograph-like JPEG: smooth gradients, a dark blob and sensor-like noise (so it does not compress to nothing). */

@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     'intra-op': { type: 'string', default: '1' },
     images: { type: 'string', default: '4' },
     'no-control': { type: 'boolean', default: false },
+    'photos-dir': { type: 'string' },
+    generated: { type: 'boolean', default: false },
   },
 });
 const cycles = Number(args.cycles);
@@ -40,7 +42,11 @@ let pool: InferencePool | undefined;
 try {
   const staged = await stageModels(path.join(workDir, 'models'), { extraGroupVersion: SECOND_VERSION });
   const firstVersion = staged.versions[GROUP_PACKAGE]!;
-  const { images, source } = await benchImages(Math.max(8, imagesPerCycle * 2));
+  const { images, source } = await benchImages({
+    count: Math.max(8, imagesPerCycle * 2),
+    ...(args['photos-dir'] ? { dir: args['photos-dir'] } : {}),
+    generated: args.generated,
+  });
   log(`images: ${source}`);
   pool = await InferencePool.start({ modelsDir: staged.dir, active: staged.versions, threads, intraOpNumThreads: intraOp });
 

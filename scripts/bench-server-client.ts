@@ -76,9 +76,15 @@ export async function startBenchServer(env: Record<string, string> & { DATA_DIR:
 
 const BOUNDARY = '----vectordesk-bench-boundary';
 
-/** A multipart body of `images` files, as a browser sends one. */
-export function imagesMultipart(files: readonly { data: Buffer; filename: string; type: string }[]): Buffer {
+/** A multipart body of text `fields` and `images` files, as a browser sends one. */
+export function imagesMultipart(
+  files: readonly { data: Buffer; filename: string; type: string }[],
+  fields: Readonly<Record<string, string>> = {},
+): Buffer {
   return Buffer.concat([
+    ...Object.entries(fields).map(([name, value]) =>
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    ),
     ...files.flatMap((file) => [
       Buffer.from(
         `--${BOUNDARY}\r\nContent-Disposition: form-data; name="images"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
@@ -92,12 +98,17 @@ export function imagesMultipart(files: readonly { data: Buffer; filename: string
 
 /** `POST /api/v1/identify` with a body from {@link imagesMultipart}: the answer's status, or -1 when the connection failed. */
 export function postIdentify(server: BenchServer, body: Buffer, agent?: http.Agent): Promise<number> {
+  return postMultipart(server, '/api/v1/identify', body, agent);
+}
+
+/** A multipart body from {@link imagesMultipart} posted to `url`: the answer's status, or -1 when the connection failed. */
+export function postMultipart(server: BenchServer, url: string, body: Buffer, agent?: http.Agent): Promise<number> {
   return new Promise((resolve) => {
     const request = http.request(
       {
         host: server.url.hostname,
         port: server.url.port,
-        path: '/api/v1/identify',
+        path: url,
         method: 'POST',
         agent,
         headers: {
