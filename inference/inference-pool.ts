@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Identification, ImageInput, ImageOutcome } from './identifier.js';
 import type { FromThread, Inventory, ModelSet, ThreadData, ToThread } from './inference-thread.js';
 import { findModelPackageDirs } from './model-package.js';
+import { workerEntry } from './worker-entry.js';
 
 export type { Identification, ImageOutcome } from './identifier.js';
 
@@ -375,7 +374,7 @@ export class InferencePool {
   // --- threads --------------------------------------------------------------------------------------------
 
   private startThread(): Promise<void> {
-    const entry = threadEntry();
+    const entry = workerEntry(import.meta.url, 'inference-thread');
     const workerData: ThreadData = {
       modelsDir: this.options.modelsDir,
       models: { ...this.activeSet },
@@ -549,26 +548,6 @@ function requirePackage(modelsDir: string, name: string, version: string): void 
 function positive(name: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0)) throw new RangeError(`${name} must be a positive integer, not ${value}`);
   return value;
-}
-
-/**
- * How to start the thread entry next to this module. Compiled JavaScript (`dist/`): the sibling `.js` file.
- * TypeScript source (tests, the tsx-run CLIs): a small bootstrap registers tsx in the new thread and imports the
- * `.ts` entry (Node 20 does not apply `--import tsx` from a worker's `execArgv`); tsx is resolved from here, so
- * the working directory does not matter.
- */
-function threadEntry(): { script: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { script: new URL('./inference-thread.js', import.meta.url), eval: false };
-  const require = createRequire(import.meta.url);
-  const manifest = require('tsx/package.json') as { exports: Record<string, { import?: { default?: string } } | string> };
-  const api = manifest.exports['./esm/api'];
-  if (typeof api !== 'object' || !api.import?.default) throw new Error('cannot find the tsx ESM API to run inference-thread.ts');
-  const tsxApi = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), api.import.default)).href;
-  const entry = new URL('./inference-thread.ts', import.meta.url).href;
-  return {
-    script: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-    eval: true,
-  };
 }
 
 /**

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { createPgliteDialect } from './pglite-dialect.js';
+import { PgliteThread } from './pglite-remote.js';
 
 export type Db = Kysely<Database>;
 
@@ -44,7 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }
   if (!options.embeddedDir.startsWith('memory://')) await mkdir(options.embeddedDir, { recursive: true });
-  const pglite = await PGlite.create(options.embeddedDir);
+  const pglite = await PgliteThread.start(options.embeddedDir);
   const { dialect, writeCount } = createPgliteDialect(pglite);
   const db = new Kysely<Database>({ dialect });
   return { db, kind: 'pglite', writeCount, close: () => db.destroy() };

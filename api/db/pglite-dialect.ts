@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 
 /**
@@ -9,7 +8,13 @@ import { PostgresDialect, type PostgresPool, type PostgresPoolClient, type Postg
  * connection, so leases are handed out one at a time: otherwise a concurrent request's statement
  * would land inside another request's open transaction.
  */
-export function createPgliteDialect(pglite: PGlite): { dialect: PostgresDialect; writeCount: () => number } {
+/** What the dialect needs of PGlite: its single connection, in this thread or in its own (`PgliteThread`). */
+export interface PgliteConnection {
+  query<R>(sql: string, parameters: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  close(): Promise<void>;
+}
+
+export function createPgliteDialect(pglite: PgliteConnection): { dialect: PostgresDialect; writeCount: () => number } {
   const pool = new PgliteLeasePool(pglite);
   return { dialect: new PostgresDialect({ pool }), writeCount: () => pool.writes };
 }
@@ -20,7 +25,7 @@ class PgliteLeasePool implements PostgresPool {
   writes = 0;
   private lease: Promise<void> = Promise.resolve();
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PgliteConnection) {}
 
   async connect(): Promise<PostgresPoolClient> {
     let release!: () => void;
@@ -46,7 +51,7 @@ class PgliteClient implements PostgresPoolClient {
   private released = false;
 
   constructor(
-    private readonly pglite: PGlite,
+    private readonly pglite: PgliteConnection,
     private readonly onRelease: () => void,
     private readonly onWrite: () => void,
   ) {}
