@@ -20,7 +20,8 @@ export interface BenchServer {
 
 export async function startBenchServer(env: Record<string, string> & { DATA_DIR: string }): Promise<BenchServer> {
   const child: ChildProcess = fork(path.resolve('scripts', 'bench-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_SERVER_NODE_ARGS: extra Node options for the server only, e.g. `--cpu-prof --cpu-prof-dir=prof` to profile it.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {
       ...process.env,

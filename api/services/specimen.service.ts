@@ -253,13 +253,13 @@ export class SpecimenService {
 
   /**
    * Proves every upload is a whole image within the limits, writes the files, then runs `commit`, the transaction whose
-   * rows refer to them — all under one decode lease (the thumbnails decode the images again). If anything fails, the
+   * rows refer to them — all under one decode lease (each image decoded once, its thumbnail made from that decode). If anything fails, the
    * files this call created are removed again unless another request committed the same content meanwhile — so
    * neither dangling rows nor orphan files remain.
    */
   private storeThenCommit<T>(uploads: UploadedImage[], commit: (images: NewSpecimenImage[]) => Promise<T>): Promise<T> {
     return this.intake.inspect(uploads, 'one-at-a-time', async (inspected) => {
-      const images = inspected.map((image, index) => ({
+      const images = inspected.map(({ photo: _photo, ...image }, index) => ({
         ...image,
         sha256: uploads[index]!.sha256,
         bytes: uploads[index]!.bytes,
@@ -267,8 +267,8 @@ export class SpecimenService {
       }));
       const createdFiles: string[] = [];
       try {
-        for (const upload of uploads) {
-          const stored = await this.store.put(upload);
+        for (const [index, upload] of uploads.entries()) {
+          const stored = await this.store.put(upload, inspected[index]!.photo);
           if (stored.created) createdFiles.push(stored.sha256);
         }
         return await commit(images);

@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { measurePhoto, type PhotoMeasures } from '../../inference/photo-measures.js';
-import { decodePhoto } from '../../inference/preprocessing.js';
+import { decodePhoto, type DecodedPhoto } from '../../inference/preprocessing.js';
 import { payloadTooLarge, unprocessable, unsupportedMediaType } from '../domain/errors.js';
 import { describeQualityFinding, type ImageQualityFinding } from '../domain/image-quality.js';
 import { IMAGE_FORMATS, type ImageQualityMode } from '../domain/vocabulary.js';
@@ -36,6 +36,8 @@ export interface IntakeOptions extends InspectionLimits {
 /** An image the intake accepted, with what the quality gate found wrong with it (nothing when the gate is off). */
 export interface AcceptedImage extends InspectedImage {
   qualityWarnings: ImageQualityFinding[];
+  /** Its one decode, when the intake decoded it here: what its thumbnail is made from. */
+  photo?: DecodedPhoto;
 }
 
 /** One file's verdict of the quality gate: which file, and its problems (none when it passes or the gate is off). */
@@ -64,7 +66,7 @@ export interface ImageFile {
  */
 export async function inspectImage(source: Buffer | string, limits: InspectionLimits, file: ImageLabel): Promise<InspectedImage> {
   const header = await readHeader(source, limits, file);
-  checkMeasures(await decodeAndMeasure(source, limits, file), limits, file);
+  checkMeasures(await measurePhoto(await decode(source, limits, file)), limits, file);
   return publicPart(header);
 }
 
@@ -143,11 +145,18 @@ export class ImageIntake {
     );
   }
 
-  /** Decodes and measures the files here, one after the other. */
-  private async measureHere(files: readonly ImageFile[]): Promise<{ measures: PhotoMeasures[]; result: undefined }> {
+  /** Decodes and measures the files here, one after the other; their decodes are kept for the thumbnails. */
+  private async measureHere(
+    files: readonly ImageFile[],
+  ): Promise<{ measures: PhotoMeasures[]; photos: DecodedPhoto[]; result: undefined }> {
     const measures: PhotoMeasures[] = [];
-    for (const [index, file] of files.entries()) measures.push(await decodeAndMeasure(file.path, this.limits, labelOf(file, index)));
-    return { measures, result: undefined };
+    const photos: DecodedPhoto[] = [];
+    for (const [index, file] of files.entries()) {
+      const photo = await decode(file.path, this.limits, labelOf(file, index));
+      photos.push(photo);
+      measures.push(await measurePhoto(photo));
+    }
+    return { measures, photos, result: undefined };
   }
 
   /**
@@ -158,7 +167,7 @@ export class ImageIntake {
   private async accept<R, T>(
     files: readonly ImageFile[],
     decodes: 'one-at-a-time' | 'all-at-once',
-    measure: () => Promise<{ measures: PhotoMeasures[]; result: R }>,
+    measure: () => Promise<{ measures: PhotoMeasures[]; photos?: DecodedPhoto[]; result: R }>,
     use: (images: AcceptedImage[], result: R) => Promise<T>,
   ): Promise<T> {
     const headers: ImageHeader[] = [];
@@ -166,11 +175,12 @@ export class ImageIntake {
     const sizes = headers.map((header) => header.decodedBytes);
     const leaseBytes = decodes === 'one-at-a-time' ? Math.max(0, ...sizes) : sizes.reduce((sum, bytes) => sum + bytes, 0);
     return this.budget.run(leaseBytes, 'bounded', async () => {
-      const { measures, result } = await measure();
+      const { measures, photos, result } = await measure();
       const images = files.map((file, index): AcceptedImage => {
         const measured = checkMeasures(measures[index]!, this.limits, labelOf(file, index));
         const qualityWarnings = this.limits.qualityGate === 'off' ? [] : judgeImageQuality(measured.quality, IMAGE_QUALITY_LIMITS);
-        return { ...publicPart(headers[index]!), qualityWarnings };
+        const photo = photos?.[index];
+        return { ...publicPart(headers[index]!), qualityWarnings, ...(photo ? { photo } : {}) };
       });
       return use(images, result);
     });
@@ -281,10 +291,10 @@ async function readHeader(source: Buffer | string, limits: InspectionLimits, fil
   };
 }
 
-/** Decodes every pixel once (a truncated or corrupt file is refused) and measures the photo. */
-async function decodeAndMeasure(source: Buffer | string, limits: InspectionLimits, file: ImageLabel): Promise<PhotoMeasures> {
+/** Decodes every pixel once: a truncated or corrupt file is refused. */
+async function decode(source: Buffer | string, limits: InspectionLimits, file: ImageLabel): Promise<DecodedPhoto> {
   try {
-    return await measurePhoto(await decodePhoto(source, limits.maxImagePixels));
+    return await decodePhoto(source, limits.maxImagePixels);
   } catch (error) {
     return corrupt(file, error);
   }

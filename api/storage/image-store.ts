@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
+import { decodedInput, type DecodedPhoto } from '../../inference/preprocessing.js';
 
 export const THUMBNAIL_SIZE = 320;
 
@@ -70,16 +71,17 @@ export class ImageStore {
   }
 
   /**
-   * Stores the original and its thumbnail (EXIF orientation applied to the thumbnail only). A spooled file is moved
+   * Stores the original and its thumbnail (EXIF orientation applied to the thumbnail only), made from `photo`, the
+   * intake's decode of it, when given. A spooled file is moved
    * into place, not copied; it is gone afterwards either way. Identical bytes already stored are marked written now, so
    * that the orphan sweep, which removes only old files, leaves them to the upload about to refer to them.
    */
-  async put(content: Buffer | SpooledFile): Promise<StoredImage> {
+  async put(content: Buffer | SpooledFile, photo?: DecodedPhoto): Promise<StoredImage> {
     const file = Buffer.isBuffer(content) ? await this.spool(Readable.from([content])) : content;
     try {
       if (await this.markWrittenNow(file.sha256)) return { sha256: file.sha256, created: false };
-      const thumbnail = await sharp(file.path)
-        .rotate()
+      // From the intake's decode when there is one (it is larger than a thumbnail and already rotated).
+      const thumbnail = await (photo ? decodedInput(photo) : sharp(file.path).rotate())
         .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
         .webp({ quality: 80 })
         .toBuffer();
