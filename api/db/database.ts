@@ -44,7 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, kind: 'postgresql', close: () => db.destroy() };
   }
   if (!options.embeddedDir.startsWith('memory://')) await mkdir(options.embeddedDir, { recursive: true });
-  const pglite = await PgliteThread.start(options.embeddedDir);
+  const pglite = await PgliteThread.open(options.embeddedDir);
   const { dialect, writeCount } = createPgliteDialect(pglite);
   const db = new Kysely<Database>({ dialect });
   return { db, kind: 'pglite', writeCount, close: () => db.destroy() };

@@ -1,22 +1,23 @@
 /**
- * The worker_threads entry of `PgliteThread` (pglite-remote.ts): the embedded PostgreSQL (PGlite, WebAssembly) runs its
- * queries here, so the main thread's event loop only sends SQL and receives rows.
+ * The worker_threads entry of the embedded databases (pglite-remote.ts): each PGlite (PostgreSQL in WebAssembly) this
+ * process opens lives here, so the main thread's event loop only sends SQL and receives rows. One thread serves every
+ * database of the process: PGlite's module is loaded and compiled once.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 
-export type ToPglite = { type: 'query'; id: number; sql: string; parameters: unknown[] } | { type: 'close' };
+export type ToPglite =
+  | { type: 'open'; id: number; dataDir: string }
+  | { type: 'query'; id: number; database: number; sql: string; parameters: unknown[] }
+  | { type: 'close'; id: number; database: number };
 
 export type FromPglite =
-  | { type: 'ready' }
-  | { type: 'start-failed'; error: string }
-  | { type: 'rows'; id: number; rows: unknown[]; affectedRows: number }
-  | { type: 'error'; id: number; message: string; fields: Record<string, string | number | boolean> }
-  | { type: 'closed' };
+  | { type: 'done'; id: number; rows?: unknown[]; affectedRows?: number }
+  | { type: 'error'; id: number; message: string; fields: Record<string, string | number | boolean> };
 
 const port = parentPort;
-if (!port) throw new Error('pglite-thread.ts is a worker_threads entry; start it through PgliteThread');
-const send = (message: FromPglite) => port.postMessage(message);
+if (!port) throw new Error('pglite-thread.ts is a worker_threads entry; open databases through PgliteThread');
+const databases = new Map<number, PGlite>();
 
 /** The database error's own fields (`code`, `detail`, `constraint`, …), so the main thread's error carries them too. */
 function fieldsOf(error: unknown): Record<string, string | number | boolean> {
@@ -27,20 +28,31 @@ function fieldsOf(error: unknown): Record<string, string | number | boolean> {
   >;
 }
 
-try {
-  const pglite = await PGlite.create((workerData as { dataDir: string }).dataDir);
-  port.on('message', (message: ToPglite) => {
-    if (message.type === 'close') {
-      void pglite.close().finally(() => send({ type: 'closed' }));
-      return;
-    }
-    pglite.query(message.sql, message.parameters).then(
-      (result) => send({ type: 'rows', id: message.id, rows: result.rows, affectedRows: result.affectedRows ?? 0 }),
-      (error: unknown) =>
-        send({ type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error), fields: fieldsOf(error) }),
-    );
-  });
-  send({ type: 'ready' });
-} catch (error) {
-  send({ type: 'start-failed', error: error instanceof Error ? error.message : String(error) });
+async function handle(message: ToPglite): Promise<Omit<Extract<FromPglite, { type: 'done' }>, 'type' | 'id'>> {
+  if (message.type === 'open') {
+    databases.set(message.id, await PGlite.create(message.dataDir));
+    return {};
+  }
+  const database = databases.get(message.database);
+  if (!database) throw new Error('the embedded database is closed');
+  if (message.type === 'close') {
+    databases.delete(message.database);
+    await database.close();
+    return {};
+  }
+  const result = await database.query(message.sql, message.parameters);
+  return { rows: result.rows, affectedRows: result.affectedRows ?? 0 };
 }
+
+port.on('message', (message: ToPglite) => {
+  handle(message).then(
+    (answer) => port.postMessage({ type: 'done', id: message.id, ...answer } satisfies FromPglite),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'error',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+        fields: fieldsOf(error),
+      } satisfies FromPglite),
+  );
+});
