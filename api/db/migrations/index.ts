@@ -21,6 +21,7 @@ import * as datasetSnapshots from './0019-dataset-snapshots.js';
 import * as identificationLevels from './0020-identification-levels.js';
 import * as retrainJobs from './0021-retrain-jobs.js';
 import * as imageQualityWarnings from './0022-image-quality-warnings.js';
+import * as specimenConfidenceOrder from './0023-specimen-confidence-order.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0020-identification-levels': identificationLevels,
   '0021-retrain-jobs': retrainJobs,
   '0022-image-quality-warnings': imageQualityWarnings,
+  '0023-specimen-confidence-order': specimenConfidenceOrder,
 };
 
 export const migrationProvider: MigrationProvider = {
