@@ -24,6 +24,7 @@ import { limitConnectionsPerAddress, slowClientTimeouts } from './http/connectio
 import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
 import { UploadReader } from './http/specimen-upload.js';
 import { orphanSweepMetrics } from './http/storage-metrics.js';
+import { installSerialization } from './http/serialization.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
 import { presentUploadLimits } from './presenters/upload-limits.js';
@@ -186,11 +187,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   installValidation(app);
+  installSerialization(app);
   discardRefusedBodies(app, config.uploads.maxTotalBytes);
 
   const identificationRequests = new IdentificationRequestRepository(database.db);
   const identifications = new IdentificationRepository(database.db, identificationRequests);
-  const reviews = new ReviewRepository(database.db);
+  const reviews = new ReviewRepository();
   const repositories = {
     organisation: new OrganisationRepository(database.db),
     users: new UserRepository(database.db, database.writeCount),

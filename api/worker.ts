@@ -49,7 +49,7 @@ await migrateToLatest(database.db);
 await new TaxonRepository(database.db).sync(taxonomy);
 const identificationRequests = new IdentificationRequestRepository(database.db);
 const identifications = new IdentificationRepository(database.db, identificationRequests);
-const specimens = new SpecimenRepository(database.db, identifications, new ReviewRepository(database.db));
+const specimens = new SpecimenRepository(database.db, identifications, new ReviewRepository());
 const store = new ImageStore(config.storageDir);
 await store.init();
 const decodes = new DecodeBudget(config.uploads.decodeBudget);

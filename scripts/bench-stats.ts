@@ -165,7 +165,7 @@ async function dashboardQueries(db: Db, rollups: boolean) {
   const organisation = new OrganisationRepository(db);
   const resolver = new SurveillanceFilterResolver(new TaxonRepository(db), organisation);
   const requests = new IdentificationRequestRepository(db);
-  const specimens = new SpecimenRepository(db, new IdentificationRepository(db, requests), new ReviewRepository(db), { rollups });
+  const specimens = new SpecimenRepository(db, new IdentificationRepository(db, requests), new ReviewRepository(), { rollups });
   const ningbo = await organisation.findUnitByCode('NINGBO');
   const district: Scope = { all: false, unitPaths: [ningbo!.path] };
   const all: Scope = { all: true };

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Expression, type RawBuilder, type Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type {
@@ -7,11 +7,12 @@ import type {
   IdentificationHistoryEntry,
   ImageAnswer,
   IdentificationTimings,
+  LevelAnswers,
   SpecimenIdentification,
+  TaxonProbability,
 } from '../domain/identification.js';
+import type { IdentificationLevel, IdentificationSource, IdentificationStatus } from '../domain/vocabulary.js';
 import { lockSpecimenRow, type IdentificationRequestRepository } from './identification-request.repository.js';
-
-type Executor = Db | Transaction<Database>;
 
 /** One finished AI run over a specimen, as the job handler records it. */
 export interface AiRun {
@@ -54,63 +55,32 @@ export class IdentificationRepository {
     });
   }
 
-  /** The request and latest primary AI answer of each specimen (for the specimen pages and the live push). */
-  async identificationsOf(specimenIds: string[], executor: Executor = this.db): Promise<Map<string, SpecimenIdentification>> {
-    const result = new Map<string, SpecimenIdentification>();
-    if (specimenIds.length === 0) return result;
-    const requests = await executor.selectFrom('identification_requests').selectAll().where('specimen_id', 'in', specimenIds).execute();
-    const answers = await executor
-      .selectFrom('identifications')
-      .selectAll()
-      .where('specimen_id', 'in', specimenIds)
-      .where('source', '=', 'ai')
-      .where('role', '=', 'primary')
-      .orderBy('created_at', 'desc')
-      .execute();
-    const latest = new Map<string, (typeof answers)[number]>();
-    for (const answer of answers) if (!latest.has(answer.specimen_id)) latest.set(answer.specimen_id, answer);
-    const imageRows = latest.size
-      ? await executor
-          .selectFrom('image_identifications')
-          .innerJoin('specimen_images', 'specimen_images.id', 'image_identifications.specimen_image_id')
-          .select(['image_identifications.identification_id', 'image_identifications.specimen_image_id', 'image_identifications.result'])
-          .where(
-            'image_identifications.identification_id',
-            'in',
-            [...latest.values()].map((answer) => answer.id),
-          )
-          .orderBy('specimen_images.position')
-          .execute()
-      : [];
-    for (const request of requests) {
-      const answer = latest.get(request.specimen_id);
-      result.set(request.specimen_id, {
-        status: request.status,
-        requestedAt: request.requested_at,
-        completedAt: request.completed_at,
-        error: request.error,
-        result: answer
-          ? {
-              group: answer.group,
-              lifeStage: answer.life_stage,
-              taxon: answer.taxon,
-              confidence: answer.confidence ?? 0,
-              rejected: answer.rejected,
-              committedLevel: answer.committed_level,
-              levels: answer.levels,
-              topK: answer.top_k,
-              model: answer.model ?? '',
-              models: (answer.model_key ?? '').split(',').filter(Boolean),
-              timings: answer.timings as IdentificationTimings | null,
-              images: imageRows
-                .filter((row) => row.identification_id === answer.id)
-                // Per-image answers stored before levels were recorded (migration 0020) have none.
-                .map((row) => ({ imageId: row.specimen_image_id, committedLevel: null, levels: null, ...row.result }) as ImageAnswer),
-            }
-          : null,
-      });
-    }
-    return result;
+  /**
+   * The request and latest primary AI answer (with its per-image answers) of the specimen whose id `specimenId` refers
+   * to, as one JSON value of a query over specimens: a page of specimens is one query, not one per part (ADR 0039).
+   * Null when it has no request (specimens stored before identification existed). Read it with {@link identificationOf}.
+   */
+  currentOf(specimenId: Expression<string>): RawBuilder<IdentificationJson | null> {
+    return sql<IdentificationJson | null>`(
+      select json_build_object(
+        'status', r.status, 'requestedAt', r.requested_at, 'completedAt', r.completed_at, 'error', r.error,
+        'answer', (
+          select json_build_object(
+            'group', a."group", 'lifeStage', a.life_stage, 'taxon', a.taxon, 'confidence', a.confidence,
+            'rejected', a.rejected, 'committedLevel', a.committed_level, 'levels', a.levels, 'topK', a.top_k,
+            'model', a.model, 'modelKey', a.model_key, 'timings', a.timings,
+            'images', (
+              select coalesce(json_agg(json_build_object('imageId', ii.specimen_image_id, 'result', ii.result)
+                order by si.position), '[]'::json)
+              from image_identifications ii
+              join specimen_images si on si.id = ii.specimen_image_id
+              where ii.identification_id = a.id))
+          from identifications a
+          where a.specimen_id = r.specimen_id and a.source = 'ai' and a.role = 'primary'
+          order by a.created_at desc
+          limit 1))
+      from identification_requests r
+      where r.specimen_id = ${specimenId})`;
   }
 
   /** Records an expert's identification in the same history the AI answers go to; returns its id. */
@@ -157,60 +127,114 @@ export class IdentificationRepository {
     return id;
   }
 
-  /** Each specimen's identification history, newest first: primary AI answers and experts' answers (never shadows). */
-  async historyOf(specimenIds: string[], executor: Executor = this.db): Promise<Map<string, IdentificationHistoryEntry[]>> {
-    const result = new Map<string, IdentificationHistoryEntry[]>();
-    if (specimenIds.length === 0) return result;
-    const rows = await executor
-      .selectFrom('identifications')
-      .leftJoin('users as author', 'author.id', 'identifications.author_id')
-      .select([
-        'identifications.id',
-        'identifications.specimen_id',
-        'identifications.source',
-        'identifications.group',
-        'identifications.life_stage',
-        'identifications.taxon',
-        'identifications.confidence',
-        'identifications.rejected',
-        'identifications.committed_level',
-        'identifications.model',
-        'identifications.room_id',
-        'identifications.notes',
-        'identifications.created_at',
-        'author.id as author_id',
-        'author.username as author_username',
-        'author.display_name as author_display_name',
-      ])
-      .where('identifications.specimen_id', 'in', specimenIds)
-      .where('identifications.role', '=', 'primary')
-      .orderBy('identifications.created_at', 'desc')
-      .orderBy('identifications.id', 'desc')
-      .execute();
-    for (const row of rows) {
-      const list = result.get(row.specimen_id) ?? [];
-      list.push({
-        id: row.id,
-        source: row.source,
-        group: row.group,
-        lifeStage: row.life_stage,
-        taxon: row.taxon,
-        confidence: row.confidence,
-        rejected: row.rejected,
-        committedLevel: row.committed_level,
-        model: row.model,
-        author:
-          row.author_id && row.author_username && row.author_display_name
-            ? { id: row.author_id, username: row.author_username, displayName: row.author_display_name }
-            : null,
-        roomId: row.room_id,
-        notes: row.notes,
-        createdAt: row.created_at,
-      });
-      result.set(row.specimen_id, list);
-    }
-    return result;
+  /**
+   * The identification history of the specimen whose id `specimenId` refers to, newest first: primary AI answers and
+   * experts' answers (never shadows), as one JSON value of a query over specimens. Read it with {@link historyOf}.
+   */
+  historyOf(specimenId: Expression<string>): RawBuilder<HistoryEntryJson[]> {
+    return sql<HistoryEntryJson[]>`(
+      select coalesce(json_agg(json_build_object(
+          'id', i.id, 'source', i.source, 'group', i."group", 'lifeStage', i.life_stage, 'taxon', i.taxon,
+          'confidence', i.confidence, 'rejected', i.rejected, 'committedLevel', i.committed_level, 'model', i.model,
+          'roomId', i.room_id, 'notes', i.notes, 'createdAt', i.created_at,
+          'authorId', author.id, 'authorUsername', author.username, 'authorDisplayName', author.display_name)
+        order by i.created_at desc, i.id desc), '[]'::json)
+      from identifications i
+      left join users author on author.id = i.author_id
+      where i.specimen_id = ${specimenId} and i.role = 'primary')`;
   }
+}
+
+/** What every identification answer says, as the JSON sub-queries spell it. */
+interface AnswerJson {
+  group: string;
+  lifeStage: string | null;
+  taxon: string;
+  confidence: number | null;
+  rejected: boolean;
+  committedLevel: IdentificationLevel | null;
+}
+
+/** A specimen's identification request and latest primary AI answer, as {@link IdentificationRepository.currentOf} selects it. */
+export interface IdentificationJson {
+  status: IdentificationStatus;
+  requestedAt: string;
+  completedAt: string | null;
+  error: string | null;
+  answer:
+    | (AnswerJson & {
+        levels: LevelAnswers | null;
+        topK: TaxonProbability[];
+        model: string | null;
+        modelKey: string | null;
+        timings: IdentificationTimings | null;
+        images: { imageId: string; result: Record<string, unknown> }[];
+      })
+    | null;
+}
+
+/** One entry of a specimen's identification history, as {@link IdentificationRepository.historyOf} selects it. */
+export interface HistoryEntryJson extends AnswerJson {
+  id: string;
+  source: IdentificationSource;
+  model: string | null;
+  roomId: string | null;
+  notes: string | null;
+  createdAt: string;
+  authorId: string | null;
+  authorUsername: string | null;
+  authorDisplayName: string | null;
+}
+
+/** A specimen's automatic identification from {@link IdentificationRepository.currentOf}'s JSON. */
+export function identificationOf(json: IdentificationJson | null): SpecimenIdentification | null {
+  if (json === null) return null;
+  const { answer } = json;
+  return {
+    status: json.status,
+    requestedAt: new Date(json.requestedAt),
+    completedAt: json.completedAt === null ? null : new Date(json.completedAt),
+    error: json.error,
+    result: answer
+      ? {
+          group: answer.group,
+          lifeStage: answer.lifeStage,
+          taxon: answer.taxon,
+          confidence: answer.confidence ?? 0,
+          rejected: answer.rejected,
+          committedLevel: answer.committedLevel,
+          levels: answer.levels,
+          topK: answer.topK,
+          model: answer.model ?? '',
+          models: (answer.modelKey ?? '').split(',').filter(Boolean),
+          timings: answer.timings,
+          // Per-image answers stored before levels were recorded (migration 0020) have none.
+          images: answer.images.map(({ imageId, result }) => ({ imageId, committedLevel: null, levels: null, ...result }) as ImageAnswer),
+        }
+      : null,
+  };
+}
+
+/** A specimen's identification history from {@link IdentificationRepository.historyOf}'s JSON. */
+export function historyOf(json: readonly HistoryEntryJson[]): IdentificationHistoryEntry[] {
+  return json.map((row) => ({
+    id: row.id,
+    source: row.source,
+    group: row.group,
+    lifeStage: row.lifeStage,
+    taxon: row.taxon,
+    confidence: row.confidence,
+    rejected: row.rejected,
+    committedLevel: row.committedLevel,
+    model: row.model,
+    author:
+      row.authorId && row.authorUsername && row.authorDisplayName
+        ? { id: row.authorId, username: row.authorUsername, displayName: row.authorDisplayName }
+        : null,
+    roomId: row.roomId,
+    notes: row.notes,
+    createdAt: new Date(row.createdAt),
+  }));
 }
 
 async function insertAnswer(

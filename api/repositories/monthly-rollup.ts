@@ -64,10 +64,29 @@ export async function countSpecimens(
   options: RollupOptions,
   measure: 'specimens' | 'detections' = 'specimens',
 ): Promise<number> {
+  const { rows } = await sql<{ total: SpecimenCount }>`select ${specimenCount(scope, filter, options, measure)} as total`.execute(db);
+  return totalOf(rows[0]?.total ?? null);
+}
+
+/** A sum as either database driver answers it: text, a number or null (nothing summed). */
+export type SpecimenCount = string | number | null;
+
+/**
+ * {@link countSpecimens} as a scalar sub-select, for a query that reads a page and its total in one statement; read its
+ * value with {@link totalOf}.
+ */
+export function specimenCount(
+  scope: Scope,
+  filter: SurveillanceFilter,
+  options: RollupOptions,
+  measure: 'specimens' | 'detections' = 'specimens',
+): RawBuilder<SpecimenCount> {
   const source = countSource(filter, options);
-  const { rows } = await sql<{ total: string | null }>`
-    select sum(${source[measure]}) as total from ${source.table} where ${specimenInScopeMatching(scope, filter)}`.execute(db);
-  return Number(rows[0]?.total ?? 0);
+  return sql<SpecimenCount>`(select sum(${source[measure]}) from ${source.table} where ${specimenInScopeMatching(scope, filter)})`;
+}
+
+export function totalOf(count: SpecimenCount): number {
+  return Number(count ?? 0);
 }
 
 /**

@@ -1,99 +1,80 @@
-import type { Transaction } from 'kysely';
-import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
-import { agreementsNeeded, type ReviewRecord, type SpecimenReviewState, type UnitRef } from '../domain/review.js';
-import type { LifeStage, Sex } from '../domain/vocabulary.js';
+import { sql, type Expression, type RawBuilder } from 'kysely';
+import { agreementsNeeded, type SpecimenReviewState, type UnitRef } from '../domain/review.js';
+import type { LifeStage, ReviewDecision, Sex } from '../domain/vocabulary.js';
 
-type Executor = Db | Transaction<Database>;
-
-/** What a specimen row says of its review, for {@link ReviewRepository.statesOf}. */
+/** What a specimen row says of its review, for {@link reviewStateOf}. */
 export interface ReviewColumns {
-  id: string;
   triage_queue: string | null;
-  review_unit_id: string | null;
   review_round: number;
+  /** The unit whose experts decide, as {@link ReviewRepository.reviewUnitOf} selects it. */
+  review_unit: UnitRef | null;
+  /** Every decision, newest first, as {@link ReviewRepository.decisionsOf} selects them. */
+  review_decisions: ReviewDecisionJson[];
+}
+
+/** One decision, as {@link ReviewRepository.decisionsOf} selects it. */
+export interface ReviewDecisionJson {
+  id: string;
+  reviewerId: string;
+  username: string;
+  displayName: string;
+  unit: UnitRef;
+  round: number;
+  decision: ReviewDecision;
+  taxon: string | null;
+  lifeStage: string | null;
+  sex: string | null;
+  notes: string | null;
+  createdAt: string;
 }
 
 /** The experts' decisions about specimens, as each specimen shows them. */
 export class ReviewRepository {
-  constructor(private readonly db: Db) {}
-
-  /** Each specimen's review state: round, the unit whose experts decide, how many must agree, every decision newest first. */
-  async statesOf(specimens: readonly ReviewColumns[], executor: Executor = this.db): Promise<Map<string, SpecimenReviewState>> {
-    const result = new Map<string, SpecimenReviewState>();
-    if (specimens.length === 0) return result;
-    const decisions = await this.decisionsOf(
-      specimens.map((specimen) => specimen.id),
-      executor,
-    );
-    const unitIds = [...new Set(specimens.flatMap((specimen) => (specimen.review_unit_id ? [specimen.review_unit_id] : [])))];
-    const units = await unitRefs(executor, unitIds);
-    for (const specimen of specimens) {
-      result.set(specimen.id, {
-        round: specimen.review_round,
-        reviewUnit: specimen.review_unit_id ? (units.get(specimen.review_unit_id) ?? null) : null,
-        agreementsNeeded: agreementsNeeded(specimen.triage_queue === 'critical'),
-        decisions: decisions.get(specimen.id) ?? [],
-      });
-    }
-    return result;
+  /**
+   * Every decision about the specimen whose id `specimenId` refers to, newest first, with its reviewer and deciding
+   * unit, as one JSON value of a query over specimens (a page of specimens is one query, ADR 0039).
+   */
+  decisionsOf(specimenId: Expression<string>): RawBuilder<ReviewDecisionJson[]> {
+    return sql<ReviewDecisionJson[]>`(
+      select coalesce(json_agg(json_build_object(
+          'id', v.id, 'reviewerId', reviewer.id, 'username', reviewer.username, 'displayName', reviewer.display_name,
+          'unit', json_build_object('id', unit.id, 'code', unit.code, 'level', unit.level, 'nameZh', unit.name_zh,
+            'nameEn', unit.name_en),
+          'round', v.round, 'decision', v.decision, 'taxon', v.taxon_id, 'lifeStage', v.life_stage, 'sex', v.sex,
+          'notes', v.notes, 'createdAt', v.created_at)
+        order by v.created_at desc, v.id desc), '[]'::json)
+      from reviews v
+      join users reviewer on reviewer.id = v.reviewer_id
+      join units unit on unit.id = v.review_unit_id
+      where v.specimen_id = ${specimenId})`;
   }
 
-  private async decisionsOf(specimenIds: string[], executor: Executor): Promise<Map<string, ReviewRecord[]>> {
-    const rows = await executor
-      .selectFrom('reviews')
-      .innerJoin('users', 'users.id', 'reviews.reviewer_id')
-      .innerJoin('units', 'units.id', 'reviews.review_unit_id')
-      .select([
-        'reviews.id',
-        'reviews.specimen_id',
-        'reviews.round',
-        'reviews.decision',
-        'reviews.taxon_id',
-        'reviews.life_stage',
-        'reviews.sex',
-        'reviews.notes',
-        'reviews.created_at',
-        'users.id as reviewer_id',
-        'users.username',
-        'users.display_name',
-        'units.id as unit_id',
-        'units.code as unit_code',
-        'units.level as unit_level',
-        'units.name_zh as unit_name_zh',
-        'units.name_en as unit_name_en',
-      ])
-      .where('reviews.specimen_id', 'in', specimenIds)
-      .orderBy('reviews.created_at', 'desc')
-      .orderBy('reviews.id', 'desc')
-      .execute();
-    const bySpecimen = new Map<string, ReviewRecord[]>();
-    for (const row of rows) {
-      const list = bySpecimen.get(row.specimen_id) ?? [];
-      list.push({
-        id: row.id,
-        reviewer: { id: row.reviewer_id, username: row.username, displayName: row.display_name },
-        reviewUnit: { id: row.unit_id, code: row.unit_code, level: row.unit_level, nameZh: row.unit_name_zh, nameEn: row.unit_name_en },
-        round: row.round,
-        decision: row.decision,
-        taxon: row.taxon_id,
-        lifeStage: row.life_stage as LifeStage | null,
-        sex: row.sex as Sex | null,
-        notes: row.notes,
-        createdAt: row.created_at,
-      });
-      bySpecimen.set(row.specimen_id, list);
-    }
-    return bySpecimen;
+  /** The unit a specimen's `review_unit_id` names, as JSON (null when it has none). */
+  reviewUnitOf(unitId: Expression<string | null>): RawBuilder<UnitRef | null> {
+    return sql<UnitRef | null>`(
+      select json_build_object('id', u.id, 'code', u.code, 'level', u.level, 'nameZh', u.name_zh, 'nameEn', u.name_en)
+      from units u
+      where u.id = ${unitId})`;
   }
 }
 
-export async function unitRefs(executor: Executor, unitIds: readonly string[]): Promise<Map<string, UnitRef>> {
-  if (unitIds.length === 0) return new Map();
-  const rows = await executor
-    .selectFrom('units')
-    .select(['id', 'code', 'level', 'name_zh', 'name_en'])
-    .where('id', 'in', unitIds)
-    .execute();
-  return new Map(rows.map((row) => [row.id, { id: row.id, code: row.code, level: row.level, nameZh: row.name_zh, nameEn: row.name_en }]));
+/** A specimen's review state: round, the unit whose experts decide, how many must agree, every decision newest first. */
+export function reviewStateOf(specimen: ReviewColumns): SpecimenReviewState {
+  return {
+    round: specimen.review_round,
+    reviewUnit: specimen.review_unit,
+    agreementsNeeded: agreementsNeeded(specimen.triage_queue === 'critical'),
+    decisions: specimen.review_decisions.map((row) => ({
+      id: row.id,
+      reviewer: { id: row.reviewerId, username: row.username, displayName: row.displayName },
+      reviewUnit: row.unit,
+      round: row.round,
+      decision: row.decision,
+      taxon: row.taxon,
+      lifeStage: row.lifeStage as LifeStage | null,
+      sex: row.sex as Sex | null,
+      notes: row.notes,
+      createdAt: new Date(row.createdAt),
+    })),
+  };
 }

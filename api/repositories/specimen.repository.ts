@@ -1,12 +1,12 @@
-import type { Transaction } from 'kysely';
+import { sql, type Expression, type RawBuilder, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Scope } from '../domain/access.js';
 import type { ClientSubmission, GeoPosition, SpecimenImageRecord, SpecimenRecord } from '../domain/specimen.js';
 import type { SpecimenSort } from '../domain/vocabulary.js';
 import type { Db } from '../db/database.js';
 import type { BlobRow, Database, SpecimenRowUpdate } from '../db/schema.js';
-import type { IdentificationRepository } from './identification.repository.js';
-import { countSpecimens, type RollupOptions } from './monthly-rollup.js';
-import type { ReviewRepository } from './review.repository.js';
+import { historyOf, identificationOf, type IdentificationRepository } from './identification.repository.js';
+import { countSpecimens, specimenCount, totalOf, type RollupOptions, type SpecimenCount } from './monthly-rollup.js';
+import { reviewStateOf, type ReviewRepository } from './review.repository.js';
 import { unitInScope } from './scope-filter.js';
 import { matchesSurveillanceFilter, type SurveillanceFilter } from './surveillance-filter.js';
 
@@ -159,14 +159,14 @@ export class SpecimenRepository {
   }
 
   async findInScope(id: string, scope: Scope, executor: Executor = this.db): Promise<SpecimenRecord | undefined> {
-    const [record] = await this.select(executor, scope, (query) => query.where('specimens.id', '=', id));
-    return record;
+    const { records } = await this.select(executor, scope, (query) => query.where('specimens.id', '=', id));
+    return records[0];
   }
 
   /** The specimens of `ids` in scope, in the order of `ids`. */
   async findManyInScope(ids: readonly string[], scope: Scope): Promise<SpecimenRecord[]> {
     if (ids.length === 0) return [];
-    const records = await this.select(this.db, scope, (query) => query.where('specimens.id', 'in', [...ids]));
+    const { records } = await this.select(this.db, scope, (query) => query.where('specimens.id', 'in', [...ids]));
     const byId = new Map(records.map((record) => [record.id, record]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -177,24 +177,23 @@ export class SpecimenRepository {
     page: Page,
     sort: SpecimenSort = '-createdAt',
   ): Promise<{ items: SpecimenRecord[]; total: number }> {
-    // From the monthly rollup where the filters allow: counting a million specimen rows costs most of a page's time.
-    const total = await countSpecimens(this.db, scope, filter, this.options);
-    const direction = sort.startsWith('-') ? 'desc' : 'asc';
-    const column = SORT_COLUMNS[sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-    const items = await this.select(this.db, scope, (query) =>
-      query
-        .where((eb) => matchesSurveillanceFilter(eb, filter))
-        // In one direction throughout, and `nulls last` only where a column has nulls: an index on (column, id) then
-        // reads the first page instead of a sort of everything that matches.
-        .orderBy(column.name, (order) => {
-          const ordered = direction === 'desc' ? order.desc() : order.asc();
-          return column.nullable ? ordered.nullsLast() : ordered;
-        })
-        .orderBy('specimens.id', direction)
-        .limit(page.limit)
-        .offset(page.offset),
+    const order = orderOf(sort);
+    // The total comes with the page, in the same statement: from the monthly rollup where the filters allow, since
+    // counting a million specimen rows would cost most of a page's time. A page past the end has no row to carry it.
+    const total = specimenCount(scope, filter, this.options);
+    const { records, count } = await this.select(
+      this.db,
+      scope,
+      (query) =>
+        ordered(
+          query.where((eb) => matchesSurveillanceFilter(eb, filter)),
+          order,
+        )
+          .limit(page.limit)
+          .offset(page.offset),
+      { order, total },
     );
-    return { items, total };
+    return { items: records, total: count === undefined ? await countSpecimens(this.db, scope, filter, this.options) : totalOf(count) };
   }
 
   /** Which stored file an image id refers to, if the image belongs to a specimen in scope. */
@@ -215,18 +214,30 @@ export class SpecimenRepository {
   }
 
   private baseQuery(executor: Executor, scope: Scope) {
-    return executor
-      .selectFrom('specimens')
+    return executor.selectFrom('specimens').where((eb) => unitInScope(eb, eb.ref('specimens.unit_id'), scope));
+  }
+
+  /**
+   * The specimens `refine` picks (in scope by construction), whole, in one query (ADR 0039): the page's rows first —
+   * filtered, ordered and cut in an inner query, so nothing below is computed for rows an offset skips — then each
+   * row's port, unit and creator joined, and its images, identification, history, review and detection as JSON
+   * sub-selects, which the specimen's own indexes answer. A list page gives its order, which orders the outer query too,
+   * and its total, a scalar sub-select each row carries (`count`: undefined when there is no row).
+   */
+  private async select(
+    executor: Executor,
+    scope: Scope,
+    refine: (query: FilterableQuery) => FilterableQuery,
+    page?: { order: ListOrder; total: RawBuilder<SpecimenCount> },
+  ): Promise<{ records: SpecimenRecord[]; count?: SpecimenCount }> {
+    const inner = refine(this.baseQuery(executor, scope)).select(SPECIMEN_COLUMNS);
+    const query = executor
+      .selectFrom(inner.as('specimens'))
       .innerJoin('ports', 'ports.id', 'specimens.port_id')
       .innerJoin('units', 'units.id', 'specimens.unit_id')
       .innerJoin('users', 'users.id', 'specimens.created_by')
-      .where((eb) => unitInScope(eb, eb.ref('specimens.unit_id'), scope));
-  }
-
-  private async select(executor: Executor, scope: Scope, refine: (query: FilterableQuery) => FilterableQuery): Promise<SpecimenRecord[]> {
-    const rows = await refine(this.baseQuery(executor, scope))
       .selectAll('specimens')
-      .select([
+      .select((eb) => [
         'units.path as unit_path',
         'ports.code as port_code',
         'ports.name_zh as port_name_zh',
@@ -234,15 +245,18 @@ export class SpecimenRepository {
         'ports.type as port_type',
         'users.username as creator_username',
         'users.display_name as creator_display_name',
-      ])
-      .execute();
-    const ids = rows.map((row) => row.id);
-    const images = await this.imagesOf(executor, ids);
-    const identifications = await this.identifications.identificationsOf(ids, executor);
-    const histories = await this.identifications.historyOf(ids, executor);
-    const reviews = await this.reviews.statesOf(rows, executor);
-    const detections = await detectionIdsOf(executor, ids);
-    return rows.map((row) => ({
+        imagesOf(eb.ref('specimens.id')).as('images'),
+        this.identifications.currentOf(eb.ref('specimens.id')).as('identification'),
+        this.identifications.historyOf(eb.ref('specimens.id')).as('history'),
+        this.reviews.reviewUnitOf(eb.ref('specimens.review_unit_id')).as('review_unit'),
+        this.reviews.decisionsOf(eb.ref('specimens.id')).as('review_decisions'),
+        sql<string | null>`(select detections.id from detections where detections.specimen_id = ${eb.ref('specimens.id')})`.as(
+          'detection_id',
+        ),
+        (page?.total ?? sql<SpecimenCount>`null`).as('total'),
+      ]);
+    const rows = await (page ? ordered(query, page.order) : query).execute();
+    const records = rows.map((row) => ({
       id: row.id,
       unitId: row.unit_id,
       unitPath: row.unit_path,
@@ -261,53 +275,15 @@ export class SpecimenRepository {
       createdBy: { id: row.created_by, username: row.creator_username, displayName: row.creator_display_name },
       createdAt: row.created_at,
       updatedAt: row.updated_at,
-      images: images.get(row.id) ?? [],
-      identification: identifications.get(row.id) ?? null,
-      identifications: histories.get(row.id) ?? [],
+      images: row.images,
+      identification: identificationOf(row.identification),
+      identifications: historyOf(row.history),
       triage:
         row.triage_queue && row.triaged_at ? { queue: row.triage_queue, reasons: row.triage_reasons, triagedAt: row.triaged_at } : null,
-      review: reviews.get(row.id)!,
-      detectionId: detections.get(row.id) ?? null,
+      review: reviewStateOf(row),
+      detectionId: row.detection_id,
     }));
-  }
-
-  private async imagesOf(executor: Executor, specimenIds: string[]): Promise<Map<string, SpecimenImageRecord[]>> {
-    const bySpecimen = new Map<string, SpecimenImageRecord[]>();
-    if (specimenIds.length === 0) return bySpecimen;
-    const rows = await executor
-      .selectFrom('specimen_images')
-      .innerJoin('blobs', 'blobs.sha256', 'specimen_images.blob_sha256')
-      .select([
-        'specimen_images.id',
-        'specimen_images.specimen_id',
-        'specimen_images.position',
-        'specimen_images.original_filename',
-        'specimen_images.quality_warnings',
-        'blobs.sha256',
-        'blobs.width',
-        'blobs.height',
-        'blobs.format',
-        'blobs.bytes',
-      ])
-      .where('specimen_images.specimen_id', 'in', specimenIds)
-      .orderBy('specimen_images.position')
-      .execute();
-    for (const row of rows) {
-      const list = bySpecimen.get(row.specimen_id) ?? [];
-      list.push({
-        id: row.id,
-        sha256: row.sha256,
-        width: row.width,
-        height: row.height,
-        format: row.format,
-        bytes: row.bytes,
-        originalFilename: row.original_filename,
-        position: row.position,
-        qualityWarnings: row.quality_warnings,
-      });
-      bySpecimen.set(row.specimen_id, list);
-    }
-    return bySpecimen;
+    return { records, count: rows[0]?.total };
   }
 }
 
@@ -331,16 +307,84 @@ function positionOf(row: { latitude: number | null; longitude: number | null; po
   };
 }
 
+/** The columns of a specimen row its record needs; the inner query of {@link SpecimenRepository.select} picks them. */
+const SPECIMEN_COLUMNS = [
+  'specimens.id',
+  'specimens.unit_id',
+  'specimens.port_id',
+  'specimens.site_type',
+  'specimens.location_detail',
+  'specimens.trap_method',
+  'specimens.collected_at',
+  'specimens.collector',
+  'specimens.count',
+  'specimens.life_stage',
+  'specimens.sex',
+  'specimens.notes',
+  'specimens.latitude',
+  'specimens.longitude',
+  'specimens.position_accuracy_m',
+  'specimens.status',
+  'specimens.created_by',
+  'specimens.created_at',
+  'specimens.updated_at',
+  'specimens.triage_queue',
+  'specimens.triage_reasons',
+  'specimens.triaged_at',
+  'specimens.review_unit_id',
+  'specimens.review_round',
+  'specimens.ai_confidence',
+] as const;
+
 const SORT_COLUMNS = {
   createdAt: { name: 'specimens.created_at', nullable: false },
   collectedAt: { name: 'specimens.collected_at', nullable: false },
   confidence: { name: 'specimens.ai_confidence', nullable: true },
 } as const;
 
-async function detectionIdsOf(executor: Executor, specimenIds: string[]): Promise<Map<string, string>> {
-  if (specimenIds.length === 0) return new Map();
-  const rows = await executor.selectFrom('detections').select(['id', 'specimen_id']).where('specimen_id', 'in', specimenIds).execute();
-  return new Map(rows.map((row) => [row.specimen_id, row.id]));
+/** A list's order: one sort column, one direction, the id breaking ties. */
+interface ListOrder {
+  column: (typeof SORT_COLUMNS)[keyof typeof SORT_COLUMNS];
+  direction: 'asc' | 'desc';
+}
+
+function orderOf(sort: SpecimenSort): ListOrder {
+  return {
+    column: SORT_COLUMNS[sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS],
+    direction: sort.startsWith('-') ? 'desc' : 'asc',
+  };
+}
+
+/**
+ * In one direction throughout, and `nulls last` only where a column has nulls: an index on (column, id) then reads the
+ * first page instead of a sort of everything that matches (ADR 0039).
+ */
+function ordered<Query extends OrderableQuery>(query: Query, { column, direction }: ListOrder): Query {
+  return query
+    .orderBy(column.name, (order) => {
+      const sorted = direction === 'desc' ? order.desc() : order.asc();
+      return column.nullable ? sorted.nullsLast() : sorted;
+    })
+    .orderBy('specimens.id', direction) as Query;
+}
+
+/** A query over `specimens` (or a page of them aliased so) that can be ordered by its sort columns. */
+type OrderableQuery = SelectQueryBuilder<
+  Database & { specimens: Pick<Selectable<Database['specimens']>, 'id' | 'created_at' | 'collected_at' | 'ai_confidence'> },
+  'specimens',
+  object
+>;
+
+/** The images of the specimen whose id `specimenId` refers to, in order, with their blobs' facts, as JSON. */
+function imagesOf(specimenId: Expression<string>): RawBuilder<SpecimenImageRecord[]> {
+  return sql<SpecimenImageRecord[]>`(
+    select coalesce(json_agg(json_build_object(
+        'id', si.id, 'sha256', b.sha256, 'width', b.width, 'height', b.height, 'format', b.format, 'bytes', b.bytes,
+        'originalFilename', si.original_filename, 'position', si.position, 'qualityWarnings', si.quality_warnings)
+      order by si.position), '[]'::json)
+    from specimen_images si
+    join blobs b on b.sha256 = si.blob_sha256
+    where si.specimen_id = ${specimenId})`;
 }
 
 /** Each image's blob (once per content) and its `specimen_images` row, at positions from `firstPosition` on; returns their ids. */

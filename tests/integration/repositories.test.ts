@@ -26,7 +26,7 @@ for (const backend of await testBackends()) {
       specimens = new SpecimenRepository(
         database.db,
         new IdentificationRepository(database.db, new IdentificationRequestRepository(database.db)),
-        new ReviewRepository(database.db),
+        new ReviewRepository(),
       );
       users = new UserRepository(database.db);
       const hq = await organisation.createUnit({ code: 'T-HQ', level: 'headquarters', nameZh: '总署', nameEn: 'HQ', parentId: null });
