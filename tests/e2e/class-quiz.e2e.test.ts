@@ -60,9 +60,10 @@ describeInChromium('a class quiz in Chromium against the real server on PGlite',
         RIGHT,
       );
     expect(other).toBeTruthy();
-    expect(
-      await right.page.getByTestId('quiz-photo').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
-    ).toBeGreaterThan(0);
+    // The photo arrives after the options (the server re-encodes it without its metadata): wait for it to load.
+    await expect
+      .poll(() => right.page.getByTestId('quiz-photo').evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
     await option(right.page, RIGHT).click();
     await option(wrong.page, other!).click();
     for (const [session, taxon] of [
