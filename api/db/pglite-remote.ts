@@ -3,7 +3,9 @@ import { workerEntry } from '../../inference/worker-entry.js';
 import type { PgliteConnection } from './pglite-dialect.js';
 import type { FromPglite, ToPglite } from './pglite-thread.js';
 
-type Request = ToPglite extends infer Message ? (Message extends ToPglite ? Omit<Message, 'id'> : never) : never;
+/** Each request without its id, which the host assigns. */
+type WithoutId<Message> = Message extends unknown ? Omit<Message, 'id'> : never;
+type Request = WithoutId<ToPglite>;
 type Answer = Extract<FromPglite, { type: 'done' }>;
 
 /**

@@ -11,7 +11,7 @@ import type {
   SpecimenIdentification,
   TaxonProbability,
 } from '../domain/identification.js';
-import type { IdentificationLevel, IdentificationSource, IdentificationStatus } from '../domain/vocabulary.js';
+import type { IdentificationSource, IdentificationStatus } from '../domain/vocabulary.js';
 import { lockSpecimenRow, type IdentificationRequestRepository } from './identification-request.repository.js';
 
 /** One finished AI run over a specimen, as the job handler records it. */
@@ -146,14 +146,7 @@ export class IdentificationRepository {
 }
 
 /** What every identification answer says, as the JSON sub-queries spell it. */
-interface AnswerJson {
-  group: string;
-  lifeStage: string | null;
-  taxon: string;
-  confidence: number | null;
-  rejected: boolean;
-  committedLevel: IdentificationLevel | null;
-}
+type AnswerJson = Pick<IdentificationHistoryEntry, 'group' | 'lifeStage' | 'taxon' | 'confidence' | 'rejected' | 'committedLevel'>;
 
 /** A specimen's identification request and latest primary AI answer, as {@link IdentificationRepository.currentOf} selects it. */
 export interface IdentificationJson {

@@ -91,15 +91,7 @@ export class ImageIntake {
     decodes: 'one-at-a-time' | 'all-at-once',
     use: (images: AcceptedImage[]) => Promise<T>,
   ): Promise<T> {
-    return this.accept(
-      files,
-      decodes,
-      () => this.measureHere(files),
-      async (images) => {
-        if (this.limits.qualityGate === 'refuse') refusePoorPhotos(files, images);
-        return use(images);
-      },
-    );
+    return this.accept(files, decodes, 'apply', () => this.measureHere(files), use);
   }
 
   /**
@@ -116,6 +108,7 @@ export class ImageIntake {
     return this.accept(
       files,
       'all-at-once',
+      'apply',
       async () => {
         const { measures, result } = await decode();
         return {
@@ -125,10 +118,7 @@ export class ImageIntake {
           result,
         };
       },
-      async (images, result) => {
-        if (this.limits.qualityGate === 'refuse') refusePoorPhotos(files, images);
-        return use(images, result);
-      },
+      use,
     );
   }
 
@@ -140,6 +130,7 @@ export class ImageIntake {
     return this.accept(
       files,
       'one-at-a-time',
+      'report',
       () => this.measureHere(files),
       async (images) => images.map((image, index) => ({ index, filename: files[index]!.filename, problems: image.qualityWarnings })),
     );
@@ -162,11 +153,13 @@ export class ImageIntake {
   /**
    * Reads every header first (refusing a pixel bomb undecoded), then, under one lease of the decode budget — the
    * largest image's decoded size when they are decoded `one-at-a-time`, their sum when `all-at-once` — has `measure`
-   * decode and measure them and checks each (the first bad one refuses them all) before `use` runs.
+   * decode and measure them and checks each (the first bad one refuses them all) before `use` runs. With `gate`
+   * `apply`, a poor photo refuses them all too when the quality gate is in `refuse` mode; `report` only reports.
    */
   private async accept<R, T>(
     files: readonly ImageFile[],
     decodes: 'one-at-a-time' | 'all-at-once',
+    gate: 'apply' | 'report',
     measure: () => Promise<{ measures: PhotoMeasures[]; photos?: DecodedPhoto[]; result: R }>,
     use: (images: AcceptedImage[], result: R) => Promise<T>,
   ): Promise<T> {
@@ -182,6 +175,7 @@ export class ImageIntake {
         const photo = photos?.[index];
         return { ...publicPart(headers[index]!), qualityWarnings, ...(photo ? { photo } : {}) };
       });
+      if (gate === 'apply' && this.limits.qualityGate === 'refuse') refusePoorPhotos(files, images);
       return use(images, result);
     });
   }
