@@ -58,6 +58,8 @@ const EnvSchema = Type.Object({
   // Measured best on 2 cores (docs/benchmarks/inference.md): two threads with one onnxruntime thread each.
   INFERENCE_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   INFERENCE_INTRA_OP_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  // Inference yields the cores to HTTP and uploads when both want them: identify jobs cannot slow the intake down.
+  INFERENCE_NICENESS: Type.Integer({ minimum: 0, maximum: 19, default: 10 }),
   INFERENCE_MAX_BATCH_IMAGES: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   INFERENCE_MAX_DELAY_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
   INFERENCE_MAX_QUEUED_IMAGES: Type.Integer({ minimum: 1, default: 256 }),
@@ -163,6 +165,8 @@ export interface AppConfig {
     threads: number;
     /** onnxruntime intra-op threads per session. */
     intraOpThreads: number;
+    /** How much lower the inference threads' CPU priority is than the rest of the process's (Linux nice). */
+    niceness: number;
     maxBatchImages: number;
     maxDelayMs: number;
     /** Images waiting for a batch beyond which the synchronous endpoint answers 503. */
@@ -312,6 +316,7 @@ function fromEnv(env: Env): AppConfig {
     inference: {
       threads: env.INFERENCE_THREADS,
       intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
+      niceness: env.INFERENCE_NICENESS,
       maxBatchImages: env.INFERENCE_MAX_BATCH_IMAGES,
       maxDelayMs: env.INFERENCE_MAX_DELAY_MS,
       maxQueuedImages: env.INFERENCE_MAX_QUEUED_IMAGES,

@@ -23,6 +23,12 @@ export interface InferencePoolOptions {
   threads?: number;
   /** onnxruntime intra-op threads per worker thread; by default onnxruntime's own choice. */
   intraOpNumThreads?: number;
+  /**
+   * Raises the threads' nice value by this much (Linux; 0–19, default 0), so that when the cores are busy the process's
+   * event loop and its other threads (HTTP, uploads, thumbnails) run first and inference takes the rest: identify jobs
+   * behind the intake then cannot slow the intake down, and the models still get every core nothing else wants.
+   */
+  niceness?: number;
   /** A batch is sent once it holds this many images… Default 16. */
   maxBatchImages?: number;
   /** …or this long after its first request was queued. Default 5. */
@@ -152,7 +158,7 @@ export class InferencePool {
 
   private constructor(
     private readonly options: Required<
-      Pick<InferencePoolOptions, 'modelsDir' | 'threads' | 'maxBatchImages' | 'maxDelayMs' | 'maxQueuedImages'>
+      Pick<InferencePoolOptions, 'modelsDir' | 'threads' | 'maxBatchImages' | 'maxDelayMs' | 'maxQueuedImages' | 'niceness'>
     > &
       Pick<InferencePoolOptions, 'intraOpNumThreads' | 'metrics'>,
     private activeSet: ModelSet,
@@ -171,6 +177,7 @@ export class InferencePool {
       maxDelayMs: Math.max(0, options.maxDelayMs ?? 5),
       maxQueuedImages: positive('maxQueuedImages', options.maxQueuedImages ?? 256),
       intraOpNumThreads: options.intraOpNumThreads,
+      niceness: niceness(options.niceness ?? 0),
       metrics: options.metrics,
     };
     const pool = new InferencePool(settings, active);
@@ -377,6 +384,7 @@ export class InferencePool {
     const entry = workerEntry(import.meta.url, 'inference-thread');
     const workerData: ThreadData = {
       modelsDir: this.options.modelsDir,
+      niceness: this.options.niceness,
       models: { ...this.activeSet },
       ...(this.options.intraOpNumThreads ? { intraOpNumThreads: this.options.intraOpNumThreads } : {}),
     };
@@ -543,6 +551,12 @@ function noImageOutcome(models: string[]): PoolOutcome {
 function requirePackage(modelsDir: string, name: string, version: string): void {
   if (!existsSync(path.join(modelsDir, name, version, 'model.json')))
     throw new Error(`no model package ${name}@${version} under ${modelsDir}`);
+}
+
+function niceness(value: number): number {
+  if (!(Number.isInteger(value) && value >= 0 && value <= 19))
+    throw new RangeError(`niceness must be an integer from 0 to 19, not ${value}`);
+  return value;
 }
 
 function positive(name: string, value: number): number {

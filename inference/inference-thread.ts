@@ -3,6 +3,7 @@
  * classifier for the life of the thread (keyed `name@version`: onnxruntime-node leaks memory on session release,
  * so a version is loaded at most once) and identifies the batches the pool sends, one at a time.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { OnnxClassifier } from './classifier.js';
@@ -15,6 +16,8 @@ export type ModelSet = Record<string, string>;
 export interface ThreadData {
   modelsDir: string;
   intraOpNumThreads?: number;
+  /** How much nicer than its creator the thread runs; see `InferencePoolOptions.niceness`. */
+  niceness: number;
   /** Loaded (and checked to form a chain) before the thread says it is ready. */
   models: ModelSet;
 }
@@ -63,6 +66,9 @@ export function modelRefs(models: ModelSet): string[] {
 const port = parentPort;
 if (!port) throw new Error('inference-thread.ts is a worker_threads entry; start it through InferencePool');
 const data = workerData as ThreadData;
+// On Linux a nice value belongs to the calling thread, not the process, and the onnxruntime threads this thread starts
+// inherit it: only inference yields, the event loop keeps its priority.
+if (data.niceness > 0) os.setPriority(Math.min(19, os.getPriority() + data.niceness));
 const classifiers = new Map<string, Promise<OnnxClassifier>>();
 const loadedRefs = new Set<string>();
 let sessions = 0;

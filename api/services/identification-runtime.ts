@@ -53,6 +53,7 @@ export async function startIdentificationRuntime(options: IdentificationRuntimeO
       modelsDir: config.modelsDir,
       threads: config.inference.threads,
       intraOpNumThreads: config.inference.intraOpThreads,
+      niceness: config.inference.niceness,
       maxBatchImages: config.inference.maxBatchImages,
       maxDelayMs: config.inference.maxDelayMs,
       maxQueuedImages: config.inference.maxQueuedImages,

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -55,6 +55,7 @@ describe('InferencePool (real models, real worker threads)', () => {
         active: versions,
         intraOpNumThreads: 1,
         maxDelayMs: 20,
+        niceness: 3,
         metrics: { batch: (images, _preprocessMs, _inferenceMs, model) => batches.push({ images, model }), queued: () => undefined },
       }),
       VectorIdentifier.fromModelsDir(MODELS_DIR, { intraOpNumThreads: 1 }),
@@ -138,6 +139,22 @@ describe('InferencePool (real models, real worker threads)', () => {
     const batchMs = outcome!.timings.preprocessMs + outcome!.timings.inferenceMs;
     expect(worst, `worst event-loop lag ${worst.toFixed(1)} ms during a ${batchMs.toFixed(0)} ms batch`).toBeLessThan(batchMs / 4);
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'runs its threads nicer than the event loop, whose priority stays (Linux: nice is per thread)',
+    async () => {
+      const niceOf = async (task: string) => {
+        const stat = await readFile(`/proc/self/task/${task}/stat`, 'utf8');
+        // Fields after the command name, which is in parentheses: state is field 3, nice field 19.
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      };
+      const eventLoop = await niceOf(String(process.pid));
+      const tasks = await readdir('/proc/self/task');
+      const nices = await Promise.all(tasks.map(niceOf));
+      expect(os.getPriority()).toBe(eventLoop);
+      expect(nices.filter((nice) => nice === Math.min(19, eventLoop + 3)).length).toBeGreaterThanOrEqual(pool.status().threads);
+    },
+  );
 
   it('switches versions during a stream of requests without losing one, and reuses loaded sessions', async () => {
     const image = await pngImage(42, 120, 90);
