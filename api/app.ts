@@ -25,6 +25,7 @@ import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
 import { UploadReader } from './http/specimen-upload.js';
 import { orphanSweepMetrics } from './http/storage-metrics.js';
 import { installSerialization } from './http/serialization.js';
+import { SpecimenJsonCache } from './http/specimen-json-cache.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
 import { presentUploadLimits } from './presenters/upload-limits.js';
@@ -355,6 +356,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     uploads,
     surveillanceFilters,
     uploadLimits: presentUploadLimits(config.uploads),
+    answerCache: config.specimenAnswerCacheBytes > 0 ? new SpecimenJsonCache(config.specimenAnswerCacheBytes) : undefined,
   });
   await app.register(imagesRoutes, { specimens: services.specimens });
   await app.register(identifyRoutes, {

@@ -36,6 +36,8 @@ const EnvSchema = Type.Object({
   MAX_IMAGE_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
   // Decoded pixels held at once (width × height × channels × bytes per sample); beyond it requests wait, then get 503.
   DECODE_MEMORY_BUDGET_MB: Type.Integer({ minimum: 16, default: 1024 }),
+  // ≈ 4 KB per specimen: 64 MB keeps the answers of ≈ 16,000 (ADR 0040); 0 turns the cache off.
+  SPECIMEN_ANSWER_CACHE_MB: Type.Integer({ minimum: 0, default: 64 }),
   DECODE_WAIT_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 5000 }),
   // Slow clients (ADR 0018): a request's headers, its whole body, a silent connection, an idle keep-alive.
   HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15_000 }),
@@ -125,6 +127,8 @@ export interface AppConfig {
   datasets: { dir: string; snapshotsDir: string; licence: string };
   webDistDir: string;
   logLevel: string;
+  /** Memory for specimens' serialized answers, kept between list requests (ADR 0040); 0: none kept. */
+  specimenAnswerCacheBytes: number;
   uploads: {
     maxFileBytes: number;
     maxFiles: number;
@@ -285,6 +289,7 @@ function fromEnv(env: Env): AppConfig {
     datasets: { dir: datasetsDir, snapshotsDir: path.join(datasetsDir, 'snapshots'), licence: env.DATASET_LICENCE },
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     logLevel: env.LOG_LEVEL,
+    specimenAnswerCacheBytes: env.SPECIMEN_ANSWER_CACHE_MB * 1024 * 1024,
     uploads: {
       maxFileBytes: env.MAX_UPLOAD_BYTES,
       maxFiles: env.MAX_UPLOAD_FILES,

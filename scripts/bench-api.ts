@@ -67,6 +67,12 @@ function endpointsFor(specimens: number): Endpoint[] {
     { name: 'list ?limit=50 (port user)', who: 'port', path: () => '/api/v1/specimens?limit=50' },
     { name: 'list ?status=in_review&limit=50 (admin)', who: 'admin', path: () => '/api/v1/specimens?status=in_review&limit=50' },
     { name: 'list ?sort=-confidence&limit=50 (admin)', who: 'admin', path: () => '/api/v1/specimens?sort=-confidence&limit=50' },
+    // Every request another page, spread over the table: pages whose answers were not read before (ADR 0040).
+    {
+      name: 'list ?limit=50&offset=… spread (admin)',
+      who: 'admin',
+      path: (index) => `/api/v1/specimens?limit=50&offset=${50 * ((index * 7919) % Math.floor(specimens / 50))}`,
+    },
     { name: 'detail /:id (admin)', who: 'admin', path: (index) => `/api/v1/specimens/${detailIds[index % detailIds.length]}` },
   ];
 }

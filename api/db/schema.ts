@@ -50,6 +50,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable, Upd
 export interface Database {
   settings: SettingsTable;
   access_epoch: AccessEpochTable;
+  specimen_references_epoch: SpecimenReferencesEpochTable;
   units: UnitsTable;
   ports: PortsTable;
   users: UsersTable;
@@ -104,6 +105,12 @@ export interface SettingsTable {
 }
 
 /** One row: bumped by triggers whenever users, units or unit grants change (migration 0003). */
+/** Raised by any change to ports, units or people's names (migration 0024). */
+export interface SpecimenReferencesEpochTable {
+  id: number;
+  epoch: ColumnType<string, never, never>;
+}
+
 export interface AccessEpochTable {
   id: number;
   /** bigint: `pg` returns it as a string. */
@@ -203,6 +210,8 @@ export interface SpecimensTable {
   ai_answered_at: ColumnType<Date | null, Date | null | undefined, never>;
   decided_at: ColumnType<Date | null, Date | null | undefined, never>;
   alert_acknowledged_at: ColumnType<Date | null, Date | null | undefined, never>;
+  /** Raised by every change to what the specimen's answer shows (migration 0024, kept by triggers); bigint, as a string. */
+  revision: ColumnType<string, never, never>;
   /** Where it was trapped, as the submitter's device reported it (migration 0016): both or neither. */
   latitude: ColumnType<number | null, number | null | undefined, number | null>;
   longitude: ColumnType<number | null, number | null | undefined, number | null>;

@@ -42,6 +42,8 @@ export interface SpecimenImageRecord {
 
 export interface SpecimenRecord {
   id: string;
+  /** Changes with every change to anything below, the names of its port, units and people aside (ADR 0040). */
+  revision: string;
   unitId: string;
   unitPath: string;
   port: { id: string; code: string; nameZh: string; nameEn: string; type: PortType };

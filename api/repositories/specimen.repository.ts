@@ -181,19 +181,39 @@ export class SpecimenRepository {
     // The total comes with the page, in the same statement: from the monthly rollup where the filters allow, since
     // counting a million specimen rows would cost most of a page's time. A page past the end has no row to carry it.
     const total = specimenCount(scope, filter, this.options);
-    const { records, count } = await this.select(
-      this.db,
-      scope,
-      (query) =>
-        ordered(
-          query.where((eb) => matchesSurveillanceFilter(eb, filter)),
-          order,
-        )
-          .limit(page.limit)
-          .offset(page.offset),
-      { order, total },
-    );
-    return { items: records, total: count === undefined ? await countSpecimens(this.db, scope, filter, this.options) : totalOf(count) };
+    const { records, count } = await this.select(this.db, scope, (query) => pageOf(query, filter, order, page), { order, total });
+    return { items: records, total: await this.totalOf(count, scope, filter) };
+  }
+
+  /**
+   * The page {@link listInScope} would answer, as each specimen's id and revision only, with the total and the epoch
+   * of the ports, units and people specimens name (migration 0024): what tells a cached answer of a specimen from a
+   * stale one (ADR 0040), one index read of the page's rows.
+   */
+  async listRevisionsInScope(
+    scope: Scope,
+    filter: SurveillanceFilter,
+    page: Page,
+    sort: SpecimenSort = '-createdAt',
+  ): Promise<{ items: SpecimenRevision[]; total: number; referencesEpoch: string }> {
+    const order = orderOf(sort);
+    const rows = await pageOf(this.baseQuery(this.db, scope), filter, order, page)
+      .select([
+        'specimens.id',
+        REVISION,
+        specimenCount(scope, filter, this.options).as('total'),
+        sql<string>`(select epoch::text from specimen_references_epoch where id = 1)`.as('references_epoch'),
+      ])
+      .execute();
+    return {
+      items: rows.map(({ id, revision }) => ({ id, revision })),
+      total: await this.totalOf(rows[0]?.total, scope, filter),
+      referencesEpoch: rows[0]?.references_epoch ?? '',
+    };
+  }
+
+  private async totalOf(count: SpecimenCount | undefined, scope: Scope, filter: SurveillanceFilter): Promise<number> {
+    return count === undefined ? countSpecimens(this.db, scope, filter, this.options) : totalOf(count);
   }
 
   /** Which stored file an image id refers to, if the image belongs to a specimen in scope. */
@@ -230,7 +250,7 @@ export class SpecimenRepository {
     refine: (query: FilterableQuery) => FilterableQuery,
     page?: { order: ListOrder; total: RawBuilder<SpecimenCount> },
   ): Promise<{ records: SpecimenRecord[]; count?: SpecimenCount }> {
-    const inner = refine(this.baseQuery(executor, scope)).select(SPECIMEN_COLUMNS);
+    const inner = refine(this.baseQuery(executor, scope)).select([...SPECIMEN_COLUMNS, REVISION]);
     const query = executor
       .selectFrom(inner.as('specimens'))
       .innerJoin('ports', 'ports.id', 'specimens.port_id')
@@ -258,6 +278,7 @@ export class SpecimenRepository {
     const rows = await (page ? ordered(query, page.order) : query).execute();
     const records = rows.map((row) => ({
       id: row.id,
+      revision: row.revision,
       unitId: row.unit_id,
       unitPath: row.unit_path,
       port: { id: row.port_id, code: row.port_code, nameZh: row.port_name_zh, nameEn: row.port_name_en, type: row.port_type },
@@ -288,6 +309,25 @@ export class SpecimenRepository {
 }
 
 type FilterableQuery = ReturnType<SpecimenRepository['baseQuery']>;
+
+/** A specimen's id and the revision its answer is at (migration 0024). */
+export interface SpecimenRevision {
+  id: string;
+  revision: string;
+}
+
+/** bigint, which the drivers do not all read alike: compared, never ordered. */
+const REVISION = sql<string>`specimens.revision::text`.as('revision');
+
+/** The specimens of one list page: filtered, ordered, cut. */
+function pageOf(query: FilterableQuery, filter: SurveillanceFilter, order: ListOrder, page: Page): FilterableQuery {
+  return ordered(
+    query.where((eb) => matchesSurveillanceFilter(eb, filter)),
+    order,
+  )
+    .limit(page.limit)
+    .offset(page.offset);
+}
 
 /** A position as the row's columns: both coordinates or neither (a check constraint holds them to it). */
 export function positionColumns(position: GeoPosition | null): Pick<SpecimenRowUpdate, 'latitude' | 'longitude' | 'position_accuracy_m'> {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoints, type UploadLimits } from '../contract/index.js';
 import { actorOf } from '../http/authentication.js';
+import { sendPageJson, type SpecimenJsonCache } from '../http/specimen-json-cache.js';
 import type { UploadReader } from '../http/specimen-upload.js';
 import { presentImage, presentSpecimen } from '../presenters/index.js';
 import type { SpecimenService } from '../services/specimen.service.js';
@@ -11,11 +12,13 @@ export interface SpecimensRoutesOptions {
   uploads: UploadReader;
   surveillanceFilters: SurveillanceFilterResolver;
   uploadLimits: UploadLimits;
+  /** Where the list keeps specimens' answers between requests (ADR 0040); without one, every page is built whole. */
+  answerCache?: SpecimenJsonCache;
 }
 
 export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> = async (
   app,
-  { specimens, uploads, surveillanceFilters, uploadLimits },
+  { specimens, uploads, surveillanceFilters, uploadLimits, answerCache },
 ) => {
   app.addHook('onRequest', app.authenticate);
 
@@ -42,11 +45,17 @@ export const specimensRoutes: FastifyPluginAsyncTypebox<SpecimensRoutesOptions> 
 
   app.route({
     ...endpoints.listSpecimens,
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const actor = actorOf(request);
       const { mine, sort, limit, offset, ...filters } = request.query;
-      const filter = await surveillanceFilters.resolve(filters);
-      const { items, total } = await specimens.list(actor, { ...filter, createdBy: mine ? actor.id : undefined }, { limit, offset }, sort);
+      const filter = { ...(await surveillanceFilters.resolve(filters)), createdBy: mine ? actor.id : undefined };
+      const page = { limit, offset };
+      if (answerCache) {
+        const revised = await specimens.listRevisions(actor, filter, page, sort);
+        const json = await answerCache.pageJson({ ...revised, ...page }, (ids) => specimens.getMany(actor, ids));
+        if (json) return sendPageJson(reply, json);
+      }
+      const { items, total } = await specimens.list(actor, filter, page, sort);
       return { items: items.map(presentSpecimen), total, limit, offset };
     },
   });

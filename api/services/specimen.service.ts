@@ -204,6 +204,16 @@ export class SpecimenService {
     return this.specimens.listInScope(scopeOf(actor), filter, page, sort);
   }
 
+  /** {@link list}'s page as the specimens' ids and revisions, for a caller that keeps their answers (ADR 0040). */
+  listRevisions(actor: Actor, filter: SurveillanceFilter, page: Page, sort?: SpecimenSort) {
+    return this.specimens.listRevisionsInScope(scopeOf(actor), filter, page, sort);
+  }
+
+  /** The specimens of `ids` the actor sees, in the order of `ids`; those they do not see are left out. */
+  getMany(actor: Actor, ids: readonly string[]): Promise<SpecimenRecord[]> {
+    return this.specimens.findManyInScope(ids, scopeOf(actor));
+  }
+
   async update(actor: Actor, id: string, patch: SpecimenPatch): Promise<SpecimenRecord> {
     const scope = scopeOf(actor);
     const before = await this.specimens.findInScope(id, scope);

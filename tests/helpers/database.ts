@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/database.js';
 import { POSTGRES_URL, postgresAvailability, type ServiceAvailability } from './services.js';
 
@@ -41,6 +41,17 @@ export async function openTestDatabase(backend: BackendName): Promise<TestDataba
     close: async () => {
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(handle.db);
       await handle.close();
+    },
+  };
+}
+
+/** Counts every statement a database handle runs (a result per statement; a sub-select built apart is transformed, not run). */
+export function countingPlugin(counter: { statements: number }): KyselyPlugin {
+  return {
+    transformQuery: ({ node }) => node,
+    transformResult: async ({ result }) => {
+      counter.statements += 1;
+      return result;
     },
   };
 }

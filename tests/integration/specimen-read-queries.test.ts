@@ -1,20 +1,8 @@
-import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Specimen } from '../../api/contract/index.js';
 import { seedSpecimens } from '../../scripts/bench-api-seed.js';
-import { openTestDatabase, testBackends, type TestDatabase } from '../helpers/database.js';
+import { countingPlugin, openTestDatabase, testBackends, type TestDatabase } from '../helpers/database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-
-/** Counts every statement the app runs (a result per statement; a sub-select built apart is transformed, not run). */
-function countingPlugin(counter: { statements: number }): KyselyPlugin {
-  return {
-    transformQuery: ({ node }) => node,
-    transformResult: async ({ result }) => {
-      counter.statements += 1;
-      return result;
-    },
-  };
-}
 
 const SPECIMENS = 120;
 

@@ -22,6 +22,7 @@ import * as identificationLevels from './0020-identification-levels.js';
 import * as retrainJobs from './0021-retrain-jobs.js';
 import * as imageQualityWarnings from './0022-image-quality-warnings.js';
 import * as specimenConfidenceOrder from './0023-specimen-confidence-order.js';
+import * as specimenRevision from './0024-specimen-revision.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0021-retrain-jobs': retrainJobs,
   '0022-image-quality-warnings': imageQualityWarnings,
   '0023-specimen-confidence-order': specimenConfidenceOrder,
+  '0024-specimen-revision': specimenRevision,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -135,6 +135,7 @@ export class FakeSpecimenRepository implements Pick<
       if (value !== undefined) Object.assign(record, { [field]: value });
     }
     record.updatedAt = new Date();
+    record.revision = String(Number(record.revision) + 1);
   }
 
   async hasConsultation(specimenId: string, roomId: string): Promise<boolean> {
@@ -190,6 +191,7 @@ export class FakeSpecimenRepository implements Pick<
     return {
       ...fields,
       id,
+      revision: '0',
       unitPath: this.organisation.unitById(specimen.unitId).path,
       port: { id: port.id, code: port.code, nameZh: port.name_zh, nameEn: port.name_en, type: port.type },
       status: 'submitted',
