@@ -84,6 +84,8 @@ import { reviewRoutes } from './routes/review.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
 import { AlertService } from './services/alert.service.js';
 import { OrphanSweeper } from './services/orphan-sweep.js';
+import { PeriodicSweep } from './services/periodic-sweep.js';
+import { foldSpecimenCountChanges } from './repositories/monthly-rollup.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
 import { AlertChannelService } from './services/alert-channel.service.js';
 import { AppointmentService } from './services/appointment.service.js';
@@ -267,6 +269,9 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   const orphanSweeper = new OrphanSweeper(store, repositories.specimens, app.log, config.orphanSweep, orphanSweepMetrics(app.metrics));
   orphanSweeper.start();
   app.addHook('onClose', () => orphanSweeper.stop());
+  const countFolding = new PeriodicSweep(() => foldSpecimenCountChanges(database.db), app.log, 'specimen count folding');
+  countFolding.start(config.specimenCountFoldIntervalMs);
+  app.addHook('onClose', () => countFolding.stop());
   const jobs = openJobQueues(config, app.log);
   const alertDelivery = startAlertDelivery({
     config,

@@ -20,6 +20,7 @@ const EnvSchema = Type.Object({
   MODELS_DIR: Type.String({ default: './models' }),
   // Stored files no row refers to, and temporary files, older than the age: removed at start and every interval.
   ORPHAN_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 1000, default: 3600_000 }),
+  SPECIMEN_COUNT_FOLD_INTERVAL_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   // At least a minute: younger files may belong to an upload still writing or committing.
   ORPHAN_MIN_AGE_MS: Type.Integer({ minimum: 60_000, default: 3600_000 }),
   // Dataset snapshots of confirmed specimens (ADR 0031): where they are written, and the licence of the lab's photos.
@@ -121,6 +122,8 @@ export interface AppConfig {
   storageDir: string;
   /** The orphan file sweep (api/services/orphan-sweep.ts): how often, and how old a file must be to go. */
   orphanSweep: { intervalMs: number; minAgeMs: number };
+  /** How often the all-time specimen counts' changes are folded in (migration 0025). */
+  specimenCountFoldIntervalMs: number;
   modelsDir: string;
   /** Dataset snapshots (ADR 0031): `<dir>/snapshots/<name>/`, and the licence recorded on the lab's photos. */
   /** Dataset snapshots (ADR 0031): `snapshotsDir` = `<dir>/snapshots`, one folder per snapshot name. */
@@ -285,6 +288,7 @@ function fromEnv(env: Env): AppConfig {
     redisUrl: env.REDIS_URL,
     storageDir: path.resolve(env.STORAGE_DIR ?? path.join(dataDir, 'storage')),
     orphanSweep: { intervalMs: env.ORPHAN_SWEEP_INTERVAL_MS, minAgeMs: env.ORPHAN_MIN_AGE_MS },
+    specimenCountFoldIntervalMs: env.SPECIMEN_COUNT_FOLD_INTERVAL_MS,
     modelsDir: path.resolve(env.MODELS_DIR),
     datasets: { dir: datasetsDir, snapshotsDir: path.join(datasetsDir, 'snapshots'), licence: env.DATASET_LICENCE },
     webDistDir: path.resolve(env.WEB_DIST_DIR),

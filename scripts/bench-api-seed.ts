@@ -172,7 +172,7 @@ export async function seedSpecimens(db: Db, from: number, to: number): Promise<v
   await sql`analyze`.execute(db);
 }
 
-/** The monthly counts and turnaround buckets from the specimens, as migrations 0011 and 0013 first filled them. */
+/** The monthly and all-time counts and turnaround buckets from the specimens, as migrations 0011, 0013 and 0025 first filled them. */
 async function rebuildRollups(trx: Transaction<Database>): Promise<void> {
   await sql`delete from specimen_monthly_counts`.execute(trx);
   await sql`
@@ -181,6 +181,13 @@ async function rebuildRollups(trx: Transaction<Database>): Promise<void> {
       taxon_id, taxon_group, identified_by, count(*), sum(count), count(*) filter (where detected)
     from specimens
     group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(trx);
+  await sql`delete from specimen_counts`.execute(trx);
+  await sql`delete from specimen_count_changes`.execute(trx);
+  await sql`
+    insert into specimen_counts
+    select unit_id, port_id, site_type, status, sum(specimens), sum(individuals), sum(detections)
+    from specimen_monthly_counts
+    group by 1, 2, 3, 4`.execute(trx);
   await sql`delete from specimen_turnaround_buckets`.execute(trx);
   await sql`
     insert into specimen_turnaround_buckets

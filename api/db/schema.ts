@@ -58,6 +58,8 @@ export interface Database {
   user_unit_grants: UserUnitGrantsTable;
   specimens: SpecimensTable;
   specimen_monthly_counts: SpecimenMonthlyCountsTable;
+  specimen_counts: SpecimenCountsTable;
+  specimen_count_changes: SpecimenCountsTable;
   blobs: BlobsTable;
   specimen_images: SpecimenImagesTable;
   audit_log: AuditLogTable;
@@ -225,6 +227,12 @@ export interface SpecimensTable {
  * Specimens per UTC month and the dimensions the statistics count by (migration 0011, kept exact by a trigger on
  * specimens); `collected_at` is the month's first instant, so the specimen filters apply to it unchanged.
  */
+/** All time, per unit × port × site type × status (migration 0025): folded counts, and the changes not folded yet. */
+export type SpecimenCountsTable = Pick<
+  SpecimenMonthlyCountsTable,
+  'unit_id' | 'port_id' | 'site_type' | 'status' | 'specimens' | 'individuals' | 'detections'
+>;
+
 export interface SpecimenMonthlyCountsTable {
   collected_at: Date;
   unit_id: string;

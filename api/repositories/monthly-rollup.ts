@@ -42,6 +42,35 @@ function rollupSource(from: Date | undefined, to: Date | undefined): CountSource
   };
 }
 
+const ALL_TIME_COLUMNS = sql`unit_id, port_id, site_type, status, specimens, individuals, detections`;
+
+/** The all-time counts (migration 0025): one row per unit × port × site type × status, and the changes not folded yet. */
+const ALL_TIME: CountSource = {
+  table: sql`(
+    select ${ALL_TIME_COLUMNS} from specimen_counts
+    union all
+    select ${ALL_TIME_COLUMNS} from specimen_count_changes
+  ) as specimens`,
+  specimens: sql<number>`specimens.specimens`,
+  individuals: sql<number>`specimens.individuals`,
+  detections: sql<number>`specimens.detections`,
+};
+
+/**
+ * Where a total is read from: the all-time counts when the filters name none of what they leave out (a date range, a
+ * taxon or group, who identified it), else as {@link countSource} decides.
+ */
+function totalSource(filter: SurveillanceFilter, options: RollupOptions): CountSource {
+  const source = countSource(filter, options);
+  const allTimeAnswers =
+    filter.collectedFrom === undefined &&
+    filter.collectedTo === undefined &&
+    filter.taxonLineage === undefined &&
+    filter.group === undefined &&
+    filter.identifiedBy === undefined;
+  return source !== BASE && allTimeAnswers ? ALL_TIME : source;
+}
+
 /** The rollup, unless it is off or the query needs what only the specimen row has (weeks, trap method, confidence …). */
 export function countSource(filter: SurveillanceFilter, options: RollupOptions, byWeek = false): CountSource {
   const rollupAnswers =
@@ -81,7 +110,7 @@ export function specimenCount(
   options: RollupOptions,
   measure: 'specimens' | 'detections' = 'specimens',
 ): RawBuilder<SpecimenCount> {
-  const source = countSource(filter, options);
+  const source = totalSource(filter, options);
   return sql<SpecimenCount>`(select sum(${source[measure]}) from ${source.table} where ${specimenInScopeMatching(scope, filter)})`;
 }
 
@@ -135,3 +164,24 @@ function nextMonth(date: Date): Date {
 
 /** A UTC month's first instant, as the rollups key it. */
 export const MONTH_OF_COLLECTION = sql`date_trunc('month', specimens.collected_at at time zone 'UTC')`;
+
+/**
+ * Folds the all-time counts' changes into `specimen_counts` (migration 0025), in one statement: the changes it deletes
+ * are exactly the ones it adds, and a change written meanwhile waits for the next fold. Keys are written in order, so
+ * two folds at once (two processes) wait for each other instead of deadlocking. Answers how many changes it folded.
+ */
+export async function foldSpecimenCountChanges(db: Db): Promise<number> {
+  const { rows } = await sql<{ folded: string | number }>`
+    with folded as (delete from specimen_count_changes returning ${ALL_TIME_COLUMNS}),
+    added as (
+      insert into specimen_counts as c
+      select unit_id, port_id, site_type, status, sum(specimens), sum(individuals), sum(detections)
+      from folded
+      group by unit_id, port_id, site_type, status
+      order by unit_id, port_id, site_type, status
+      on conflict (unit_id, port_id, site_type, status)
+      do update set specimens = c.specimens + excluded.specimens, individuals = c.individuals + excluded.individuals,
+        detections = c.detections + excluded.detections)
+    select count(*) as folded from folded`.execute(db);
+  return Number(rows[0]?.folded ?? 0);
+}

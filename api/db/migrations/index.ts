@@ -23,6 +23,7 @@ import * as retrainJobs from './0021-retrain-jobs.js';
 import * as imageQualityWarnings from './0022-image-quality-warnings.js';
 import * as specimenConfidenceOrder from './0023-specimen-confidence-order.js';
 import * as specimenRevision from './0024-specimen-revision.js';
+import * as specimenCounts from './0025-specimen-counts.js';
 
 /**
  * Migrations are listed here rather than discovered on disk, so the compiled server, tsx and
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0022-image-quality-warnings': imageQualityWarnings,
   '0023-specimen-confidence-order': specimenConfidenceOrder,
   '0024-specimen-revision': specimenRevision,
+  '0025-specimen-counts': specimenCounts,
 };
 
 export const migrationProvider: MigrationProvider = {
