@@ -25,6 +25,7 @@ import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
 import { UploadReader } from './http/specimen-upload.js';
 import { orphanSweepMetrics } from './http/storage-metrics.js';
 import { installSerialization } from './http/serialization.js';
+import { answeringKeepsBackgroundBack } from './http/background-lane-hooks.js';
 import { SpecimenJsonCache } from './http/specimen-json-cache.js';
 import { installValidation } from './http/validation.js';
 import type { JobQueues } from './jobs/index.js';
@@ -85,6 +86,7 @@ import { usersRoutes } from './routes/users.routes.js';
 import { AlertService } from './services/alert.service.js';
 import { OrphanSweeper } from './services/orphan-sweep.js';
 import { PeriodicSweep } from './services/periodic-sweep.js';
+import { BackgroundLane } from './services/background-lane.js';
 import { foldSpecimenCountChanges } from './repositories/monthly-rollup.js';
 import { taxaRoutes } from './routes/taxa.routes.js';
 import { AlertChannelService } from './services/alert-channel.service.js';
@@ -191,6 +193,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   installErrorHandling(app);
   installValidation(app);
   installSerialization(app);
+  const backgroundLane = new BackgroundLane(config.jobs.whileAnswering);
+  answeringKeepsBackgroundBack(app, backgroundLane);
   discardRefusedBodies(app, config.uploads.maxTotalBytes);
 
   const identificationRequests = new IdentificationRequestRepository(database.db);
@@ -320,6 +324,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       jobs,
       { identification: identification.service, alertDelivery, exports: exports.service, retraining: retraining.service },
       config,
+      backgroundLane,
     );
   }
   events.on('specimen.created', (specimen) => void identification.service.requestCreated(specimen.id));

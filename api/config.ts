@@ -68,6 +68,9 @@ const EnvSchema = Type.Object({
   INFERENCE_MAX_QUEUED_IMAGES: Type.Integer({ minimum: 1, default: 256 }),
   IDENTIFY_JOBS_IN_API: Type.Boolean({ default: true }),
   IDENTIFY_JOB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+  // Two jobs at once while requests are being answered: measured on 2 cores (docs/benchmarks/inference.md), eight clients
+  // uploading without pause keep a p99 under 500 ms, and identification goes on behind them at a quarter of their pace.
+  IDENTIFY_JOBS_WHILE_ANSWERING: Type.Integer({ minimum: 1, maximum: 256, default: 2 }),
   IDENTIFY_JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   IDENTIFY_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 100, default: 15_000 }),
   IDENTIFY_REQUEUE_AFTER_MS: Type.Integer({ minimum: 1000, default: 5 * 60_000 }),
@@ -183,6 +186,8 @@ export interface AppConfig {
     /** Whether this api process also consumes identify jobs (`npm run worker` processes always do). */
     consumeInApi: boolean;
     concurrency: number;
+    /** Of those, how many an api process runs at once while it is answering requests (BackgroundLane). */
+    whileAnswering: number;
     attempts: number;
     /** BullMQ key prefix (lets tests and several deployments share one Redis). */
     queuePrefix: string;
@@ -333,6 +338,7 @@ function fromEnv(env: Env): AppConfig {
     jobs: {
       consumeInApi: env.IDENTIFY_JOBS_IN_API,
       concurrency: env.IDENTIFY_JOB_CONCURRENCY,
+      whileAnswering: env.IDENTIFY_JOBS_WHILE_ANSWERING,
       attempts: env.IDENTIFY_JOB_ATTEMPTS,
       queuePrefix: env.QUEUE_PREFIX,
       sweepIntervalMs: env.IDENTIFY_SWEEP_INTERVAL_MS,

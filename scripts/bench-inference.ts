@@ -43,7 +43,7 @@ import {
   type CpuReport,
 } from './bench-lib.js';
 import { measureFairCeiling } from './bench-fair-ceiling.js';
-import { imagesMultipart, postIdentify, postMultipart, startBenchServer, type BenchServer } from './bench-server-client.js';
+import { identifyJobs, imagesMultipart, postIdentify, postMultipart, startBenchServer, type BenchServer } from './bench-server-client.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -435,7 +435,11 @@ try {
     ];
     const intakeResults: HttpResult[] = [];
     for (const run of intakeRuns) {
+      const jobsBefore = await identifyJobs(server!);
+      const started = performance.now();
       const result = await closedLoop(server!, upload, INTAKE_CLIENTS, 201, run.alongside);
+      const jobsAfter = await identifyJobs(server!);
+      const jobsPerSecond = ((jobsAfter.completed - jobsBefore.completed) * 1000) / (performance.now() - started);
       intakeResults.push(result);
       row(
         'i',
@@ -445,7 +449,7 @@ try {
         result.p50,
         result.p99,
         non200Text(result.statuses, 201),
-        `specimens/s in the images/s column; ${result.requests} uploads; server main thread ${fixed(result.mainThreadMsPerRequest, 1)} ms/upload; /health p99 ${fixed(result.health.p99, 1)} ms; ${describeCpu(result.cpu, 'server')}`,
+        `specimens/s in the images/s column; ${result.requests} uploads; identify jobs done ${fixed(jobsPerSecond, 1)}/s, ${jobsAfter.waiting} waiting at the end; server main thread ${fixed(result.mainThreadMsPerRequest, 1)} ms/upload; /health p99 ${fixed(result.health.p99, 1)} ms; ${describeCpu(result.cpu, 'server')}`,
       );
       log(`(i) ${run.label}: ${fixed(result.imagesPerSecond)} specimens/s, p99 ${fixed(result.p99)} ms`);
     }

@@ -128,3 +128,13 @@ export function postMultipart(server: BenchServer, url: string, body: Buffer, ag
     request.end(body);
   });
 }
+
+/** Identify jobs this server has completed so far and those waiting in its queue, from its `/metrics`. */
+export async function identifyJobs(server: BenchServer): Promise<{ completed: number; waiting: number }> {
+  const text = await (await fetch(new URL('/metrics', server.url))).text();
+  const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+  return {
+    completed: value(/^vectordesk_identify_jobs_total\{outcome="completed"\} (\S+)$/m),
+    waiting: value(/^vectordesk_identify_queue_jobs\{state="waiting"\} (\S+)$/m),
+  };
+}

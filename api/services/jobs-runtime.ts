@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config.js';
 import { JobQueues } from '../jobs/index.js';
 import type { AlertDeliveryService } from './alert-delivery.service.js';
+import type { BackgroundLane } from './background-lane.js';
 import type { ExportService } from './export.service.js';
 import type { IdentificationService } from './identification.service.js';
 import type { RetrainService } from './retrain.service.js';
@@ -31,13 +32,15 @@ export interface JobHandlerSources {
 }
 
 /**
- * Starts this process running every job: the api (`IDENTIFY_JOBS_IN_API`) and `npm run worker` both come here, so a job
+ * Starts this process running every job: the api (`IDENTIFY_JOBS_IN_API`, its identify jobs in `lane`) and `npm run worker` both come here, so a job
  * added to the job map fails to compile here until it has a handler, and `JobQueues.consume` refuses to start without one.
  */
-export function startJobConsumers(jobs: JobQueues, sources: JobHandlerSources, config: AppConfig): void {
+export function startJobConsumers(jobs: JobQueues, sources: JobHandlerSources, config: AppConfig, lane?: BackgroundLane): void {
+  const identify = sources.identification.jobHandler();
   jobs.consume(
     {
-      identify: sources.identification.jobHandler(),
+      // In the api, behind the requests it answers; a worker process has none.
+      identify: lane ? (job) => lane.run(() => identify(job)) : identify,
       'alert-delivery': sources.alertDelivery.jobHandler(),
       export: sources.exports.jobHandler(),
       retrain: sources.retraining.jobHandler(),
