@@ -73,24 +73,31 @@ for (const backend of await testBackends()) {
 
     it('reads again only the specimens that changed', async () => {
       const url = '/api/v1/specimens?limit=20';
-      await page(url);
-      const warm = await page(url);
-      const [first] = warm.page.items;
       const token = await cached.tokenFor('admin');
-      const patched = await cached.app.inject({
-        method: 'PATCH',
-        url: `/api/v1/specimens/${first!.id}`,
-        headers: { authorization: `Bearer ${token}` },
-        payload: { notes: 'corrected through the API' },
+      // The app's own sweeps may run a statement during a read: each count is the least of three tries.
+      const fewest = async (read: () => Promise<number>) => Math.min(await read(), await read(), await read());
+      const readPage = async () => (await page(url)).statements;
+      await page(url);
+      const warm = await fewest(readPage);
+      const [first, second] = (await page(url)).page.items;
+      const afterChange = await fewest(async () => {
+        const notes = `corrected through the API ${Math.random()}`;
+        const patched = await cached.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/specimens/${first!.id}`,
+          headers: { authorization: `Bearer ${token}` },
+          payload: { notes },
+        });
+        expect(patched.statusCode, patched.body).toBe(200);
+        // Signing in after a write reads the access epoch again on PGlite (ADR 0017): another request takes that read.
+        await get(cached, `/api/v1/specimens/${second!.id}`, 'admin');
+        const after = await page(url);
+        expect(after.page.items[0]!.notes).toBe(notes);
+        return after.statements;
       });
-      expect(patched.statusCode, patched.body).toBe(200);
-      // Signing in after a write reads the access epoch again on PGlite (ADR 0017): another request takes that read.
-      await get(cached, `/api/v1/specimens/${warm.page.items[1]!.id}`, 'admin');
-      const after = await page(url);
-      expect(after.page.items[0]!.notes).toBe('corrected through the API');
-      // The page's revisions, then the one changed specimen read whole.
-      expect(after.statements).toBe(warm.statements + 1);
-      expect((await page(url)).statements).toBe(warm.statements);
+      // The page's revisions, then the one changed specimen read whole; then nothing more.
+      expect(afterChange).toBe(warm + 1);
+      expect(await fewest(readPage)).toBe(warm);
     });
 
     /** A specimen of the first page of 50 that `pick` chooses, by its answer. */
