@@ -76,7 +76,7 @@ for (const backend of await testBackends()) {
         expect(refused.stderr).toContain('usage: npm run datasets:export');
       }
       const unknownTaxon = await run('--name', 'x', '--taxa', 'Culex nonexistens');
-      expect(unknownTaxon.code).toBe(2);
+      expect(unknownTaxon.code, unknownTaxon.stderr).toBe(2);
       expect(unknownTaxon.stderr).toContain('Not in the taxonomy: Culex nonexistens');
       expect(await snapshots()).toEqual(['culex-v1']);
     });
