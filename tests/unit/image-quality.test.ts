@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { IMAGE_QUALITY_LIMITS, assessImageQuality, judgeImageQuality } from '../../api/storage/image-quality.js';
-import type { ImageQualityMeasures } from '../../inference/photo-measures.js';
+import { greyAndColourStdev, type ImageQualityMeasures } from '../../inference/photo-measures.js';
 import { poorPhotos, specimenPhoto } from '../helpers/images.js';
 
 const problemsOf = async (image: Buffer) => (await assessImageQuality(image)).findings.map((finding) => finding.problem);
@@ -57,5 +58,32 @@ describe('image quality assessment', () => {
     expect(judgeImageQuality({ ...good, meanLuminance: 251 }, IMAGE_QUALITY_LIMITS)).toEqual([
       { problem: 'over_exposed', value: 251, limit: 250 },
     ]);
+  });
+
+  it('makes the grey copy as sharp does: the same level for all but a few of the 8-bit colours, and one level off there', async () => {
+    const side = 4096;
+    const everyColour = Buffer.alloc(side * side * 3);
+    for (let colour = 0; colour < side * side; colour += 1) everyColour.writeUIntBE(colour, colour * 3, 3);
+    const sharpGrey = await sharp(everyColour, { raw: { width: side, height: side, channels: 3 } })
+      .greyscale()
+      .raw()
+      .toBuffer();
+    const { grey } = greyAndColourStdev(everyColour, 3);
+    let largestDifference = 0;
+    let differing = 0;
+    for (let pixel = 0; pixel < grey.length; pixel += 1) {
+      const difference = Math.abs(grey[pixel]! - sharpGrey[pixel]!);
+      largestDifference = Math.max(largestDifference, difference);
+      if (difference > 0) differing += 1;
+    }
+    expect(sharpGrey.length).toBe(side * side);
+    expect(largestDifference).toBeLessThanOrEqual(1);
+    expect(differing).toBeLessThan(1000);
+  });
+
+  it('finds the largest colour channel spread, and none in a single colour', () => {
+    const pixels = (...colours: number[][]) => Buffer.from(colours.flat());
+    expect(greyAndColourStdev(pixels([10, 20, 30], [10, 20, 30]), 3).colourStdev).toBe(0);
+    expect(greyAndColourStdev(pixels([0, 100, 7], [0, 120, 7], [0, 100, 7], [0, 120, 7]), 3).colourStdev).toBeCloseTo(10, 10);
   });
 });
