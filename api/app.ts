@@ -23,6 +23,7 @@ import { passwordHashMetrics } from './http/password-hash-metrics.js';
 import { limitConnectionsPerAddress, slowClientTimeouts } from './http/connection-limits.js';
 import { decodeBudgetMetrics } from './http/decode-budget-metrics.js';
 import { UploadReader } from './http/specimen-upload.js';
+import { UploadMemory, uploadMemoryMetrics } from './http/upload-memory.js';
 import { orphanSweepMetrics } from './http/storage-metrics.js';
 import { installSerialization } from './http/serialization.js';
 import { answeringKeepsBackgroundBack } from './http/background-lane-hooks.js';
@@ -218,7 +219,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await store.init();
   const decodes = new DecodeBudget(config.uploads.decodeBudget);
   const intake = new ImageIntake(config.uploads, decodes);
-  const uploads = new UploadReader(store, { maxTotalBytes: config.uploads.maxTotalBytes });
+  const uploadMemory = new UploadMemory(config.uploads.memoryBytes);
+  const uploads = new UploadReader(store, { maxTotalBytes: config.uploads.maxTotalBytes }, uploadMemory);
   const events = new DomainEventBus();
   // Live rooms first: a mediasoup worker that cannot start stops start-up before anything else is running.
   const rtc = await startRtcRuntime({
@@ -269,6 +271,7 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   rtcMetrics(app.metrics, rtc);
   passwordHashMetrics(app.metrics, passwords);
   decodeBudgetMetrics(app.metrics, decodes);
+  uploadMemoryMetrics(app.metrics, uploadMemory);
   if (!config.trustProxy) limitConnectionsPerAddress(app.server, config.connections.maxPerAddress, app.metrics);
   const orphanSweeper = new OrphanSweeper(store, repositories.specimens, app.log, config.orphanSweep, orphanSweepMetrics(app.metrics));
   orphanSweeper.start();

@@ -34,6 +34,8 @@ const EnvSchema = Type.Object({
   MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1024, default: 25 * 1024 * 1024 }),
   MAX_UPLOAD_FILES: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   MAX_UPLOAD_TOTAL_BYTES: Type.Integer({ minimum: 1024, default: 100 * 1024 * 1024 }),
+  // Bytes of uploads nothing stores (identify, the quality check) held in memory at once; past it they go to disk (ADR 0042).
+  UPLOAD_MEMORY_MB: Type.Integer({ minimum: 0, default: 32 }),
   MAX_IMAGE_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
   // Decoded pixels held at once (width × height × channels × bytes per sample); beyond it requests wait, then get 503.
   DECODE_MEMORY_BUDGET_MB: Type.Integer({ minimum: 16, default: 1024 }),
@@ -139,6 +141,8 @@ export interface AppConfig {
     maxFileBytes: number;
     maxFiles: number;
     maxTotalBytes: number;
+    /** Bytes of uploads that nothing stores held in memory at once, across requests (UploadMemory). */
+    memoryBytes: number;
     maxImagePixels: number;
     /** Images with a shorter side are refused (`degenerate_image`). */
     minImageSide: number;
@@ -303,6 +307,7 @@ function fromEnv(env: Env): AppConfig {
       maxFileBytes: env.MAX_UPLOAD_BYTES,
       maxFiles: env.MAX_UPLOAD_FILES,
       maxTotalBytes: env.MAX_UPLOAD_TOTAL_BYTES,
+      memoryBytes: env.UPLOAD_MEMORY_MB * 1024 * 1024,
       maxImagePixels: env.MAX_IMAGE_PIXELS,
       minImageSide: env.MIN_IMAGE_SIDE,
       minImageStdev: env.MIN_IMAGE_STDEV,

@@ -11,7 +11,9 @@ import type { ImageProvenance } from '../domain/specimen.js';
 import { refuseUnstorableText } from '../domain/text.js';
 import { IMAGE_ORIGINS, type ImageOrigin } from '../domain/vocabulary.js';
 import type { UploadedImage } from '../services/specimen.service.js';
+import type { ImageFile } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
+import type { UploadMemory } from './upload-memory.js';
 // Sets the contract's formats in TypeBox's registry, which `Compile` below reads.
 import './formats.js';
 
@@ -28,21 +30,26 @@ export interface UploadLimits {
   maxTotalBytes: number;
 }
 
-interface MultipartBody {
+/** A file as the reader hands it on: held in memory, or spooled to a temporary file (a stored upload's always are). */
+export type ReadImage = ImageFile & { bytes: number };
+
+interface MultipartBody<I extends ReadImage> {
   fields: Map<string, string>;
-  images: UploadedImage[];
+  images: I[];
 }
 
 /**
- * Reads multipart uploads. Each file is streamed to a temporary file of the image store as it arrives (hashed on the
- * way), so memory does not grow with the upload's size. The whole body is read before `use` runs, so a bad part
- * anywhere fails the request with nothing stored; the temporary files are removed when `use` is done, whatever
- * happened (what `use` stored was moved out of them).
+ * Reads multipart uploads. Each file of an upload that will be stored is streamed to a temporary file of the image
+ * store as it arrives (hashed on the way), so memory does not grow with the upload's size; a file nothing stores is
+ * held in memory while {@link UploadMemory} allows. The whole body is read before `use` runs, so a bad part anywhere
+ * fails the request with nothing stored; the temporary files are removed, and the memory given back, when `use` is
+ * done, whatever happened (what `use` stored was moved out of them).
  */
 export class UploadReader {
   constructor(
     private readonly store: ImageStore,
     private readonly limits: UploadLimits,
+    private readonly memory: UploadMemory,
   ) {}
 
   /** A specimen upload: the `metadata` JSON field and `images` files. */
@@ -50,12 +57,14 @@ export class UploadReader {
     request: FastifyRequest,
     use: (upload: { metadata: SpecimenMetadata; images: UploadedImage[] }) => Promise<T>,
   ): Promise<T> {
-    return this.read(request, ['metadata'], ({ fields, images }) => use({ metadata: parseMetadata(fields.get('metadata')), images }));
+    return this.read(request, ['metadata'], this.spoolFile, ({ fields, images }) =>
+      use({ metadata: parseMetadata(fields.get('metadata')), images }),
+    );
   }
 
-  /** `images` files only (`POST /api/v1/identify`); at least one is required. */
-  withImages<T>(request: FastifyRequest, use: (images: UploadedImage[]) => Promise<T>): Promise<T> {
-    return this.read(request, [], ({ images }) => {
+  /** `images` files only, which nothing stores (`POST /api/v1/identify`, the quality check); at least one is required. */
+  withImages<T>(request: FastifyRequest, use: (images: ReadImage[]) => Promise<T>): Promise<T> {
+    return this.read(request, [], this.holdFile, ({ images }) => {
       if (images.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
       return use(images);
     });
@@ -69,17 +78,29 @@ export class UploadReader {
     request: FastifyRequest,
     use: (upload: { provenance: ImageProvenance; images: UploadedImage[] }) => Promise<T>,
   ): Promise<T> {
-    return this.read(request, ['origin', 'roomId'], ({ fields, images }) => use({ provenance: parseProvenance(fields), images }));
+    return this.read(request, ['origin', 'roomId'], this.spoolFile, ({ fields, images }) =>
+      use({ provenance: parseProvenance(fields), images }),
+    );
   }
 
-  private async read<T>(request: FastifyRequest, fieldNames: readonly string[], use: (body: MultipartBody) => Promise<T>): Promise<T> {
-    const body: MultipartBody = { fields: new Map(), images: [] };
+  private async read<I extends ReadImage, T>(
+    request: FastifyRequest,
+    fieldNames: readonly string[],
+    readFile: (request: FastifyRequest, part: MultipartFile) => Promise<I>,
+    use: (body: MultipartBody<I>) => Promise<T>,
+  ): Promise<T> {
+    const body: MultipartBody<I> = { fields: new Map(), images: [] };
     try {
-      await this.readParts(request, fieldNames, body);
+      await this.readParts(request, fieldNames, readFile.bind(this), body);
       return await use(body);
     } finally {
-      await Promise.all(body.images.map((image) => rm(image.path, { force: true })));
+      await Promise.all(body.images.map((image) => this.release(image)));
     }
+  }
+
+  private async release(image: ReadImage): Promise<void> {
+    if ('data' in image) this.memory.give(image.bytes);
+    else await rm(image.path, { force: true });
   }
 
   /**
@@ -87,7 +108,12 @@ export class UploadReader {
    * no closing boundary, LF-only line ends) carry no code, so they become `invalid_multipart`; the plugin's limits keep
    * their codes; the disk's errors stay server errors.
    */
-  private async readParts(request: FastifyRequest, fieldNames: readonly string[], body: MultipartBody): Promise<void> {
+  private async readParts<I extends ReadImage>(
+    request: FastifyRequest,
+    fieldNames: readonly string[],
+    readFile: (request: FastifyRequest, part: MultipartFile) => Promise<I>,
+    body: MultipartBody<I>,
+  ): Promise<void> {
     try {
       const expected = [...fieldNames.map((name) => `"${name}"`), '"images"'].join(' and ');
       let totalBytes = 0;
@@ -101,7 +127,7 @@ export class UploadReader {
           await finished(part.file).catch(() => undefined);
           throw badRequest('unexpected_field', `Unexpected file field "${part.fieldname}"; images go in "images"`);
         }
-        const image = await this.spoolFile(request, part);
+        const image = await readFile(request, part);
         body.images.push(image);
         totalBytes += image.bytes;
         if (totalBytes > this.limits.maxTotalBytes) {
@@ -119,14 +145,52 @@ export class UploadReader {
 
   private async spoolFile(request: FastifyRequest, part: MultipartFile): Promise<UploadedImage> {
     const filename = checkFilename(part.filename);
-    const spooled = await this.store.spool(part.file);
-    const image = { filename, ...spooled };
-    if (part.file.truncated) {
-      await rm(image.path, { force: true });
-      throw new request.server.multipartErrors.RequestFileTooLargeError();
-    }
-    return image;
+    return this.refuseTruncated(request, part, { filename, ...(await this.store.spool(part.file)) });
   }
+
+  /**
+   * Holds a file in memory, chunk by chunk, while {@link UploadMemory} has room; the first chunk it has no room for
+   * sends what came so far and the rest to a temporary file instead.
+   */
+  private async holdFile(request: FastifyRequest, part: MultipartFile): Promise<ReadImage> {
+    const filename = checkFilename(part.filename);
+    const chunks: Buffer[] = [];
+    let heldBytes = 0;
+    const arriving = part.file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    try {
+      for (let next = await arriving.next(); !next.done; next = await arriving.next()) {
+        if (!this.memory.take(next.value.length)) {
+          this.memory.give(heldBytes);
+          heldBytes = 0;
+          const spooled = await this.store.spool(continued([...chunks, next.value], arriving));
+          this.memory.files.spilled += 1;
+          return await this.refuseTruncated(request, part, { filename, ...spooled });
+        }
+        chunks.push(next.value);
+        heldBytes += next.value.length;
+      }
+      const image = { filename, data: Buffer.concat(chunks, heldBytes), bytes: heldBytes };
+      if (part.file.truncated) throw new request.server.multipartErrors.RequestFileTooLargeError();
+      this.memory.files.held += 1;
+      return image;
+    } catch (error) {
+      this.memory.give(heldBytes);
+      throw error;
+    }
+  }
+
+  /** The plugin's 413 when the file went past the per-file limit (the stream was cut short), its spooled copy removed. */
+  private async refuseTruncated<I extends ReadImage>(request: FastifyRequest, part: MultipartFile, image: I): Promise<I> {
+    if (!part.file.truncated) return image;
+    await this.release(image);
+    throw new request.server.multipartErrors.RequestFileTooLargeError();
+  }
+}
+
+/** `first`, then whatever `rest` still yields. */
+async function* continued(first: readonly Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
 }
 
 function readField(name: string, value: unknown, fieldNames: readonly string[], expected: string, fields: Map<string, string>): void {

@@ -9,9 +9,8 @@ import { AppError, serviceUnavailable } from '../domain/errors.js';
 import { OutboxFeeder, type JobHandler, type JobPayloads, type JobQueue } from '../jobs/index.js';
 import type { IdentificationRequestRepository } from '../repositories/identification-request.repository.js';
 import type { AiRun, IdentificationRepository } from '../repositories/identification.repository.js';
-import type { ImageIntake, QualityVerdict } from '../storage/image-inspection.js';
+import { sourceOf, type ImageFile, type ImageIntake, type QualityVerdict } from '../storage/image-inspection.js';
 import type { ImageStore } from '../storage/image-store.js';
-import type { UploadedImage } from './specimen.service.js';
 
 /** The inference engine as the api needs it: the worker-thread pool in production. */
 export type IdentificationEngine = Pick<InferencePool, 'identify'>;
@@ -157,7 +156,7 @@ export class IdentificationService {
    * them. Answers the models' outcome and the quality gate's verdict on each image. The inference threads decode each
    * image once, for the intake's checks and for every model of the chain.
    */
-  async identifyUploads(uploads: UploadedImage[]): Promise<{ outcome: PoolOutcome; quality: QualityVerdict[] }> {
+  async identifyUploads(uploads: ImageFile[]): Promise<{ outcome: PoolOutcome; quality: QualityVerdict[] }> {
     const engine = this.engine;
     if (!engine) throw new AppError(503, 'models_unavailable', 'No identification model could be loaded; see /ready');
     return this.options.intake.inspectWhileDecoding(
@@ -180,9 +179,9 @@ export class IdentificationService {
     );
   }
 
-  private async identifyNow(engine: IdentificationEngine, uploads: UploadedImage[]): Promise<PoolOutcome> {
+  private async identifyNow(engine: IdentificationEngine, uploads: ImageFile[]): Promise<PoolOutcome> {
     try {
-      const [outcome] = (await engine.identify([uploads.map((upload) => upload.path)], { measure: true })) as [PoolOutcome];
+      const [outcome] = (await engine.identify([uploads.map(sourceOf)], { measure: true })) as [PoolOutcome];
       return outcome;
     } catch (error) {
       if (error instanceof PoolSaturatedError)

@@ -12,7 +12,7 @@ import type { IdentificationRequestRepository } from '../repositories/identifica
 import type { OrganisationRepository } from '../repositories/organisation.repository.js';
 import { positionColumns, type NewSpecimenImage, type Page, type SpecimenRepository } from '../repositories/specimen.repository.js';
 import type { SurveillanceFilter } from '../repositories/surveillance-filter.js';
-import type { ImageIntake } from '../storage/image-inspection.js';
+import type { ImageFile, ImageIntake } from '../storage/image-inspection.js';
 import type { ImageStore, SpooledFile } from '../storage/image-store.js';
 
 /** An uploaded file, spooled to disk by the upload reader, which removes it when the request is done. */
@@ -248,7 +248,7 @@ export class SpecimenService {
   }
 
   /** The quality gate's verdict on photos about to be submitted (`POST /api/v1/images/quality`); nothing is stored. */
-  async checkQuality(uploads: UploadedImage[]): Promise<ImageQualityCheck> {
+  async checkQuality(uploads: ImageFile[]): Promise<ImageQualityCheck> {
     requireImages(uploads);
     return { mode: this.intake.limits.qualityGate, images: await this.intake.checkQuality(uploads) };
   }
@@ -310,7 +310,7 @@ function clientSubmissionOf(metadata: SpecimenMetadata, uploads: UploadedImage[]
   return { id: metadata.clientSubmissionId, digest };
 }
 
-function requireImages(uploads: UploadedImage[]): void {
+function requireImages(uploads: readonly unknown[]): void {
   if (uploads.length === 0) throw badRequest('images_required', 'At least one image is required (multipart field "images")');
 }
 

@@ -52,10 +52,15 @@ interface ImageHeader extends InspectedImage {
   decodedBytes: number;
 }
 
-/** An upload as the intake reads it: the file it was spooled to, and the name the client gave it (for messages). */
-export interface ImageFile {
-  filename: string | null;
-  path: string;
+/**
+ * An upload as the intake reads it: the file it was spooled to, or its bytes when it was held in memory, and the name the
+ * client gave it (for messages).
+ */
+export type ImageFile = { filename: string | null } & ({ path: string } | { data: Buffer });
+
+/** What sharp and the inference threads read an {@link ImageFile} from. */
+export function sourceOf(file: ImageFile): Buffer | string {
+  return 'data' in file ? file.data : file.path;
 }
 
 /**
@@ -143,7 +148,7 @@ export class ImageIntake {
     const measures: PhotoMeasures[] = [];
     const photos: DecodedPhoto[] = [];
     for (const [index, file] of files.entries()) {
-      const photo = await decode(file.path, this.limits, labelOf(file, index));
+      const photo = await decode(sourceOf(file), this.limits, labelOf(file, index));
       photos.push(photo);
       measures.push(await measurePhoto(photo));
     }
@@ -164,7 +169,7 @@ export class ImageIntake {
     use: (images: AcceptedImage[], result: R) => Promise<T>,
   ): Promise<T> {
     const headers: ImageHeader[] = [];
-    for (const [index, file] of files.entries()) headers.push(await readHeader(file.path, this.limits, labelOf(file, index)));
+    for (const [index, file] of files.entries()) headers.push(await readHeader(sourceOf(file), this.limits, labelOf(file, index)));
     const sizes = headers.map((header) => header.decodedBytes);
     const leaseBytes = decodes === 'one-at-a-time' ? Math.max(0, ...sizes) : sizes.reduce((sum, bytes) => sum + bytes, 0);
     return this.budget.run(leaseBytes, 'bounded', async () => {

@@ -14,6 +14,7 @@ describe('configuration', () => {
       maxFileBytes: 25 * 1024 * 1024,
       maxFiles: 20,
       maxTotalBytes: 100 * 1024 * 1024,
+      memoryBytes: 32 * 1024 * 1024,
       maxImagePixels: 100_000_000,
       minImageSide: 32,
       minImageStdev: 2,

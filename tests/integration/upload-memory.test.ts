@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, type Client } from '../helpers/client.js';
+import { jpegImage, noisyJpeg, truncatedJpeg } from '../helpers/images.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { specimenForm, type UploadFile } from '../helpers/uploads.js';
+
+const MEBIBYTE = 1024 * 1024;
+
+/**
+ * `POST /api/v1/identify` holds its files in memory (ADR 0042) while the upload memory has room, and spools the rest to
+ * disk. With 1 MiB of upload memory, one 0.6 MB photo fits and a second in the same upload does not.
+ */
+describe('uploads that nothing stores are held in memory, within a bound (embedded)', () => {
+  let app: TestApp;
+  let staff: Client;
+  let large: [Buffer, Buffer];
+  beforeAll(async () => {
+    app = await createTestApp('pglite', { UPLOAD_MEMORY_MB: '1', MAX_UPLOAD_BYTES: String(2 * MEBIBYTE) });
+    staff = await as(app, 'staff.beilun');
+    large = [await noisyJpeg(1100, 800), await noisyJpeg(1100, 801)];
+  });
+  afterAll(() => app?.close());
+
+  const identify = (files: UploadFile[]) => staff.identifyImages({ form: specimenForm(undefined, files) });
+
+  async function metric(name: string): Promise<number> {
+    const text = (await app.app.inject({ url: '/metrics' })).body;
+    const line = new RegExp(`^${name.replace(/[{}"]/g, (character) => `\\${character}`)} (\\S+)$`, 'm').exec(text);
+    if (!line) throw new Error(`no ${name} in /metrics`);
+    return Number(line[1]);
+  }
+  const files = async () => ({
+    held: await metric('vectordesk_upload_files_held_total'),
+    spilled: await metric('vectordesk_upload_files_spilled_total'),
+  });
+
+  it('holds what fits, spools the file memory has no room for, and answers a spooled file as a held one', async () => {
+    expect(large.every((photo) => photo.length > 0.5 * MEBIBYTE && photo.length < MEBIBYTE)).toBe(true);
+    const before = await files();
+    const both = await identify([
+      { name: 'first.jpg', data: large[0] },
+      { name: 'second.jpg', data: large[1] },
+    ]);
+    expect(both.statusCode, both.body).toBe(200);
+    expect(await files()).toEqual({ held: before.held + 1, spilled: before.spilled + 1 });
+
+    const alone = await identify([{ name: 'second.jpg', data: large[1] }]);
+    expect(alone.statusCode, alone.body).toBe(200);
+    expect(await files()).toEqual({ held: before.held + 2, spilled: before.spilled + 1 });
+    // Every byte of the spooled file, the chunks that came before memory ran out included, reached the models and the gate.
+    expect({ ...both.json().images[1], index: 0 }).toEqual(alone.json().images[0]);
+    expect({ ...both.json().quality[1], index: 0 }).toEqual(alone.json().quality[0]);
+  });
+
+  it('gives the memory back and leaves no file behind after every request, refused ones included', async () => {
+    const small = await jpegImage(5, 320, 240);
+    const refused = [
+      await identify([
+        { name: 'good.jpg', data: small },
+        { name: 'cut.jpg', data: await truncatedJpeg() },
+      ]),
+      await identify([
+        { name: 'good.jpg', data: small },
+        { name: 'huge.jpg', data: Buffer.concat([small, Buffer.alloc(2 * MEBIBYTE)]) },
+      ]),
+      await identify([
+        { name: 'held.jpg', data: large[0] },
+        { name: 'spilled-then-too-large.jpg', data: Buffer.concat([large[1], Buffer.alloc(2 * MEBIBYTE)]) },
+      ]),
+      await staff.identifyImages({ form: specimenForm(undefined, [{ name: 'notes.txt', data: Buffer.from('no photo'), field: 'notes' }]) }),
+    ];
+    expect(refused.map((response) => [response.statusCode, response.error().error])).toEqual([
+      [422, 'corrupt_image'],
+      [413, 'file_too_large'],
+      [413, 'file_too_large'],
+      [400, 'unexpected_field'],
+    ]);
+    expect(await metric('vectordesk_upload_memory_bytes{state="in_use"}')).toBe(0);
+    expect(await metric('vectordesk_upload_memory_bytes{state="capacity"}')).toBe(MEBIBYTE);
+    expect(await app.storedFiles()).toEqual([]);
+  });
+});
