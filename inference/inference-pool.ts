@@ -192,7 +192,8 @@ export class InferencePool {
 
   /**
    * Identifies specimens (each one or more images, as bytes or as file paths the threads read themselves, which keeps
-   * large uploads out of memory). Rejects with `PoolSaturatedError` when the queue is full.
+   * large uploads out of memory). Bytes are read, not copied, until the answer: the caller must not change them before.
+   * Rejects with `PoolSaturatedError` when the queue is full.
    */
   identify(specimens: ImageInput[][], options: IdentifyOptions = {}): Promise<PoolOutcome[]> {
     if (this.closed) return Promise.reject(new PoolClosedError());
@@ -204,9 +205,8 @@ export class InferencePool {
     if (this.queuedImages + images > this.options.maxQueuedImages)
       return Promise.reject(new PoolSaturatedError(this.retryAfterSeconds(images)));
     return new Promise<PoolOutcome[]>((resolve, reject) => {
-      // Own, exactly-sized copies: a caller's Buffer may be a view of a larger (pooled) ArrayBuffer. Files go as paths.
       this.queue.push({
-        specimens: specimens.map((images) => images.map((image) => (typeof image === 'string' ? image : new Uint8Array(image)))),
+        specimens: specimens.map((images) => images.map(postable)),
         measure: options.measure ?? false,
         images,
         enqueuedAt: performance.now(),
@@ -576,4 +576,14 @@ function inTurns(callbacks: readonly (() => void)[]): void {
     if (next < callbacks.length) setImmediate(step);
   };
   step();
+}
+
+/**
+ * An image as it can be posted to a thread. Posting a view clones its whole ArrayBuffer, and a small Buffer is a view of
+ * Node's shared 8 KiB pool, so such a view is copied into its own; a Buffer that is its whole ArrayBuffer (an upload
+ * held in memory) is posted as it is, sparing a copy of a photo of several megabytes. Files go as paths.
+ */
+function postable(image: ImageInput): Uint8Array | string {
+  if (typeof image === 'string') return image;
+  return image.byteOffset === 0 && image.byteLength === image.buffer.byteLength ? image : new Uint8Array(image);
 }
