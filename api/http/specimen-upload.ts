@@ -149,8 +149,8 @@ export class UploadReader {
   }
 
   /**
-   * Holds a file in memory, chunk by chunk, while {@link UploadMemory} has room; the first chunk it has no room for
-   * sends what came so far and the rest to a temporary file instead.
+   * Holds a file in memory, chunk by chunk, while {@link UploadMemory} has room for it; the first chunk it has no room
+   * for sends what came so far and the rest to a temporary file instead.
    */
   private async holdFile(request: FastifyRequest, part: MultipartFile): Promise<ReadImage> {
     const filename = checkFilename(part.filename);
@@ -159,7 +159,7 @@ export class UploadReader {
     const arriving = part.file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     try {
       for (let next = await arriving.next(); !next.done; next = await arriving.next()) {
-        if (!this.memory.take(next.value.length)) {
+        if (!this.memory.take(next.value.length, heldBytes)) {
           this.memory.give(heldBytes);
           heldBytes = 0;
           const spooled = await this.store.spool(continued([...chunks, next.value], arriving));
