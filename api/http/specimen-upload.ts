@@ -162,7 +162,7 @@ export class UploadReader {
         if (!this.memory.take(next.value.length, heldBytes)) {
           this.memory.give(heldBytes);
           heldBytes = 0;
-          const spooled = await this.store.spool(continued([...chunks, next.value], arriving));
+          const spooled = await this.store.spoolTransient(continued([...chunks, next.value], arriving));
           this.memory.files.spilled += 1;
           return await this.refuseTruncated(request, part, { filename, ...spooled });
         }

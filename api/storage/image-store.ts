@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -51,23 +51,39 @@ export class ImageStore {
    * file is flushed to disk before this resolves; on failure (a client that stops sending) it is removed again.
    */
   async spool(source: Readable | AsyncIterable<Buffer>): Promise<SpooledFile> {
-    const file = path.join(this.root, 'tmp', `${randomUUID()}.upload`);
     const hash = createHash('sha256');
+    const written = await this.writeTemporary(source, { hash, durable: true });
+    return { ...written, sha256: hash.digest('hex') };
+  }
+
+  /**
+   * Writes a stream to a new file under `tmp/` that only the request reading it needs (nothing keeps it): neither
+   * hashed nor flushed to disk, which for a phone's photo spares the event loop ≈ 1.3 ms of hashing.
+   */
+  spoolTransient(source: Readable | AsyncIterable<Buffer>): Promise<{ path: string; bytes: number }> {
+    return this.writeTemporary(source, { durable: false });
+  }
+
+  private async writeTemporary(
+    source: Readable | AsyncIterable<Buffer>,
+    { hash, durable }: { hash?: Hash; durable: boolean },
+  ): Promise<{ path: string; bytes: number }> {
+    const file = path.join(this.root, 'tmp', `${randomUUID()}.upload`);
     let bytes = 0;
     const measure = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
+        hash?.update(chunk);
         bytes += chunk.length;
         done(null, chunk);
       },
     });
     try {
-      await pipeline(source, measure, createWriteStream(file, { flush: true }));
+      await pipeline(source, measure, createWriteStream(file, { flush: durable }));
     } catch (error) {
       await rm(file, { force: true });
       throw error;
     }
-    return { path: file, bytes, sha256: hash.digest('hex') };
+    return { path: file, bytes };
   }
 
   /**
