@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { metricValue } from '../helpers/metrics.js';
 import { as } from '../helpers/client.js';
 import { jpegImage } from '../helpers/images.js';
 import { freePort, killChildren, redisServerOnPath, sleep, startRedisServer, stopRedisServer } from '../helpers/processes.js';
@@ -61,13 +62,6 @@ async function msUntilRequeued(t: TestApp, since: number): Promise<number> {
   throw new Error(`the identify queue did not get its ${SPECIMENS} jobs back within 20 s`);
 }
 
-async function metric(t: TestApp, name: string): Promise<number> {
-  const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
-  if (!line) throw new Error(`no ${name} in /metrics`);
-  return Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
 describe.skipIf(!redisServerOnPath)('pending identifications after Redis restarted empty', () => {
   it('are queued again within seconds of the restart, not after IDENTIFY_REQUEUE_AFTER_MS, once each', async () => {
     const port = await freePort();
@@ -94,8 +88,8 @@ describe.skipIf(!redisServerOnPath)('pending identifications after Redis restart
 describe.skipIf(!redis.available)('pending identifications after the queue keys vanished (flushed Redis)', () => {
   it('are queued again within about a check interval, once each, and the metrics show how long they have waited', async () => {
     const { t, prefix } = await apiOn(REDIS_URL);
-    expect(await metric(t, 'vectordesk_identification_pending_oldest_seconds')).toBeGreaterThan(0);
-    expect(await metric(t, 'vectordesk_identification_requests{status="pending"}')).toBe(SPECIMENS);
+    expect(await metricValue(t, 'vectordesk_identification_pending_oldest_seconds')).toBeGreaterThan(0);
+    expect(await metricValue(t, 'vectordesk_identification_requests{status="pending"}')).toBe(SPECIMENS);
 
     // FLUSHALL would take other tests' keys on the shared Redis: this queue's keys alone are what it would lose.
     await deleteRedisKeys(REDIS_URL, `${prefix}:*`);
@@ -107,7 +101,7 @@ describe.skipIf(!redis.available)('pending identifications after the queue keys 
 
     await sleep(2500);
     expect(await waitingJobs(t)).toBe(SPECIMENS);
-    const pendingAge = await metric(t, 'vectordesk_identification_pending_oldest_seconds');
+    const pendingAge = await metricValue(t, 'vectordesk_identification_pending_oldest_seconds');
     expect(pendingAge).toBeGreaterThan(2);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, type Client } from '../helpers/client.js';
 import { jpegImage, noisyJpeg, truncatedJpeg } from '../helpers/images.js';
+import { metricValue } from '../helpers/metrics.js';
 import { HELD_FILE_MAX_BYTES } from '../../api/http/upload-memory.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { specimenForm, type UploadFile } from '../helpers/uploads.js';
@@ -24,12 +25,7 @@ describe('uploads that nothing stores are held in memory, within a bound (embedd
 
   const identify = (files: UploadFile[]) => staff.identifyImages({ form: specimenForm(undefined, files) });
 
-  async function metric(name: string): Promise<number> {
-    const text = (await app.app.inject({ url: '/metrics' })).body;
-    const line = new RegExp(`^${name.replace(/[{}"]/g, (character) => `\\${character}`)} (\\S+)$`, 'm').exec(text);
-    if (!line) throw new Error(`no ${name} in /metrics`);
-    return Number(line[1]);
-  }
+  const metric = (name: string) => metricValue(app, name);
   const files = async () => ({
     held: await metric('vectordesk_upload_files_held_total'),
     spilled: await metric('vectordesk_upload_files_spilled_total'),
